@@ -1,0 +1,160 @@
+/**
+ * @module api/instance-view
+ * Turns a stored instance into the Table 2 body: fills what is derived at read time (URL, remaining
+ * auto-stop time, flavor details, the profile as the catalog has it) and masks credentials. Pure:
+ * everything it needs arrives in the {@link ViewContext}, gathered once per request.
+ */
+import type { Catalog, Flavor, Profile } from '../core/catalog.js';
+import type { Credential, Instance, Repository, Storage } from '../core/instance.js';
+import type { FlavorDetailsBody, InstanceBody } from './schemas/instance-schema.js';
+
+export interface ViewContext {
+  catalog: Catalog;
+  now: number;
+  /** Public base URL of this server, no trailing slash. */
+  publicUrl: string;
+  projectId: string;
+  /** The caller's instance count per flavor (Table 7 `instance_num`). */
+  instanceCounts: Map<string, number>;
+}
+
+const MASK = '******';
+
+function maskCredential(credential: Credential | null | undefined): InstanceBody['spec']['credential'] {
+  if (!credential) return null;
+  return { ssh_private_key: credential.ssh_private_key ? MASK : null, access_token: credential.access_token ? MASK : null };
+}
+
+function storageView(storage: Storage): InstanceBody['spec']['storage'] {
+  return {
+    type: storage.type,
+    location: {
+      path: storage.location.path ?? null,
+      volume_size: storage.location.volume_size ?? null,
+      mount_path: storage.location.mount_path ?? null,
+    },
+  };
+}
+
+function repositoryView(repo: Repository | null): InstanceBody['spec']['repository'] {
+  if (!repo) return null;
+  const info = repo.connection_info;
+  return {
+    id: repo.id ?? null,
+    branch: repo.branch ?? null,
+    user_name: repo.user_name ?? null,
+    user_email: repo.user_email ?? null,
+    type: repo.type ?? null,
+    connection_info: info
+      ? { protocol: info.protocol ?? null, url: info.url ?? null, credential: maskCredential(info.credential) }
+      : null,
+  };
+}
+
+export function flavorDetailsView(flavor: Flavor, ctx: ViewContext): FlavorDetailsBody {
+  return {
+    name: flavor.name,
+    // Capacity admission arrives with the scheduler; until then no flavor refuses instances.
+    status: 'onSale',
+    queuing_num: null,
+    queue_left_time: null,
+    storage_list: flavor.storage_list,
+    is_permitted: ctx.catalog.isPermitted(flavor, ctx.projectId),
+    type: flavor.type,
+    params: flavor.params,
+    promo_type: flavor.promo_type,
+    instance_num: ctx.instanceCounts.get(flavor.name) ?? 0,
+    duration: flavor.duration,
+    store_time: flavor.store_time,
+    billing_flavor: flavor.billing_flavor,
+    billing_params: flavor.billing_params,
+  };
+}
+
+/** Stands in for catalog entries removed from the configuration after the instance was made. */
+function missingFlavor(name: string): Flavor {
+  return {
+    name,
+    type: 'CPU',
+    params: {},
+    promo_type: 'NoDiscount',
+    storage_list: [],
+    duration: 3600,
+    store_time: -1,
+    billing_flavor: null,
+    billing_params: null,
+    capacity: 0,
+    queues: false,
+    allowed_projects: ['-'],
+  };
+}
+
+function profileView(profile: Profile | undefined, id: string, flavor: Flavor): InstanceBody['profile'] {
+  if (!profile) {
+    return {
+      id,
+      name: id,
+      description: 'This profile is no longer offered.',
+      de_type: 'Notebook',
+      provision: { type: 'Docker', spec: { engine: 'CCE', params: { namespace: '', image_name: '', image_tag: '', annotations: null } }, annotations: null },
+      labels: null,
+      flavor_type: flavor.type,
+    };
+  }
+  return {
+    id: profile.id,
+    name: profile.name,
+    description: profile.description,
+    de_type: profile.de_type,
+    provision: profile.provision,
+    labels: profile.labels,
+    flavor_type: profile.flavor_types.includes(flavor.type) ? flavor.type : profile.flavor_types[0]!,
+  };
+}
+
+export function instanceView(instance: Instance, ctx: ViewContext): InstanceBody {
+  const flavor = ctx.catalog.flavor(instance.flavor) ?? missingFlavor(instance.flavor);
+  const running = instance.status === 'RUNNING';
+  const autoStop = instance.spec.auto_stop;
+  const stopAt = running ? instance.stopAt : null;
+  return {
+    id: instance.id,
+    name: instance.name,
+    description: instance.description,
+    status: instance.status,
+    creation_timestamp: String(instance.createdAt),
+    latest_update_timestamp: String(instance.updatedAt),
+    profile: profileView(ctx.catalog.profile(instance.profileId), instance.profileId, flavor),
+    flavor: instance.flavor,
+    flavor_details: flavorDetailsView(flavor, ctx),
+    spec: {
+      log_path: instance.spec.log_path,
+      custom_script_path: instance.spec.custom_script_path,
+      storage: storageView(instance.spec.storage),
+      extend_storage: instance.spec.extend_storage?.map(storageView) ?? null,
+      credential: maskCredential(instance.spec.credential),
+      repository: repositoryView(instance.spec.repository),
+      resource_reserved_timestamp: instance.reservedAt,
+      auto_stop: {
+        enable: autoStop.enable,
+        duration: autoStop.duration,
+        prompt: autoStop.prompt,
+        stop_timestamp: stopAt,
+        remain_time: stopAt === null ? null : Math.max(0, Math.round((stopAt - ctx.now) / 1000)),
+      },
+      failed_reasons: instance.failedReasons,
+      annotations: {
+        ...instance.spec.annotations,
+        target_domain: ctx.publicUrl,
+        url: running ? `${ctx.publicUrl}/notebook/${instance.id}/` : '',
+      },
+      extend_params: instance.spec.extend_params,
+    },
+    workspace: { id: instance.workspaceId },
+    pool: instance.pool,
+    ai_project: { id: instance.aiProjectId },
+    error_code: instance.errorCode,
+    queuing_info: null,
+    user: instance.user,
+  };
+}

@@ -1,0 +1,68 @@
+/**
+ * @module api/routes/auth-routes
+ * `POST /v3/auth/tokens`: IAM password login. Answers 201 with the token in `X-Subject-Token` and
+ * a Keystone token body whose catalog points clients at this server's ModelArts API.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Principal } from '../../core/identity-service.js';
+import type { Services } from '../../services.js';
+import { authenticate, principalOf } from '../auth.js';
+import { ErrorBody } from '../schemas/common.js';
+import { LoginBody, TokenBody } from '../schemas/identity-schemas.js';
+import { publicUrlOf } from './instance-routes.js';
+
+/** Keystone's timestamp form: microseconds and a Z. */
+function keystoneTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+export function tokenBody(principal: Principal, baseUrl: string, region: string) {
+  const domain = { id: principal.domain, name: principal.domain };
+  return {
+    token: {
+      expires_at: keystoneTime(principal.expiresAt),
+      issued_at: keystoneTime(principal.issuedAt),
+      methods: ['password'],
+      user: { id: principal.userId, name: principal.userName, domain },
+      project: { id: principal.projectId, name: principal.projectName, domain },
+      roles: principal.roles.map((r) => ({ id: r, name: r })),
+      catalog: [
+        {
+          type: 'modelartsv1',
+          id: 'modelartsv1',
+          name: 'modelarts',
+          endpoints: [
+            { id: `modelartsv1-${region}`, interface: 'public', region, region_id: region, url: `${baseUrl}/v1/${principal.projectId}` },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const tags = ['identity'];
+  app.post(
+    '/v3/auth/tokens',
+    { schema: { tags, summary: 'Password login', body: LoginBody, response: { 201: TokenBody, '4xx': ErrorBody } } },
+    async (request, reply) => {
+      const { user } = request.body.auth.identity.password;
+      const scope = request.body.auth.scope?.project;
+      const issued = await services.identity.login({
+        userName: user.name,
+        password: user.password,
+        ...(user.domain?.name ? { domain: user.domain.name } : {}),
+        ...(scope ? { project: { ...(scope.id ? { id: scope.id } : {}), ...(scope.name ? { name: scope.name } : {}) } } : {}),
+      });
+      reply.code(201).header('X-Subject-Token', issued.token);
+      return tokenBody(issued.principal, publicUrlOf(services, request), services.config.region);
+    },
+  );
+
+  // Keystone's token validation: who does the calling token belong to.
+  app.get(
+    '/v3/auth/tokens',
+    { preHandler: authenticate(services.identity, { scoped: false }), schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } } },
+    async (request) => tokenBody(principalOf(request), publicUrlOf(services, request), services.config.region),
+  );
+};

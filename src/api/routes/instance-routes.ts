@@ -1,0 +1,159 @@
+/**
+ * @module api/routes/instance-routes
+ * The seven DevEnviron operations under `/v1/{project_id}/demanager/instances`. Handlers only
+ * translate between HTTP and the lifecycle service; every rule lives in core.
+ */
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { ApiError } from '../../core/errors.js';
+import type { Instance } from '../../core/instance.js';
+import type { SortKey } from '../../core/store.js';
+import type { Services } from '../../services.js';
+import { actorOf, authenticate } from '../auth.js';
+import { instanceView, type ViewContext } from '../instance-view.js';
+import { ErrorBody } from '../schemas/common.js';
+import {
+  ActionResultSchema,
+  DeleteResultSchema,
+  InstanceListSchema,
+  InstanceSchema,
+  TokenResultSchema,
+} from '../schemas/instance-schema.js';
+import {
+  ActionBody,
+  CreateInstanceBody,
+  DetailQuery,
+  InstanceParams,
+  ListQuery,
+  ModifyInstanceBody,
+  ProjectParams,
+} from '../schemas/request-schemas.js';
+
+const SORT_KEYS: readonly SortKey[] = ['name', 'creation_timestamp'];
+const errors = { '4xx': ErrorBody };
+const tags = ['instances'];
+
+export function publicUrlOf(services: Services, request: FastifyRequest): string {
+  return (services.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
+}
+
+function parseBoolean(value: string | undefined, field: string, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  const lower = value.toLowerCase();
+  if (lower === 'true' || lower === '1') return true;
+  if (lower === 'false' || lower === '0') return false;
+  throw new ApiError('ModelArts.6336', field);
+}
+
+export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { lifecycle, store, clock, catalog } = services;
+  const base = '/v1/:project_id/demanager/instances';
+  app.addHook('preHandler', authenticate(services.identity, { scoped: true }));
+
+  async function view(request: FastifyRequest, instances: Instance[]) {
+    const actor = actorOf(request);
+    const ctx: ViewContext = {
+      catalog,
+      now: clock.now(),
+      publicUrl: publicUrlOf(services, request),
+      projectId: actor.projectId,
+      instanceCounts: await store.instances.countByFlavor(actor.projectId, actor.userId),
+    };
+    return instances.map((i) => instanceView(i, ctx));
+  }
+
+  app.post(
+    base,
+    { schema: { tags, summary: 'Create an instance', params: ProjectParams, body: CreateInstanceBody, response: { 200: InstanceSchema, ...errors } } },
+    async (request) => {
+      const instance = await lifecycle.create(actorOf(request), request.body);
+      return (await view(request, [instance]))[0]!;
+    },
+  );
+
+  app.get(
+    base,
+    { schema: { tags, summary: 'List instances', params: ProjectParams, querystring: ListQuery, response: { 200: InstanceListSchema, ...errors } } },
+    async (request) => {
+      const q = request.query;
+      const sortBy = (q.sortby || 'name') as SortKey;
+      if (!SORT_KEYS.includes(sortBy)) throw new ApiError('ModelArts.6303');
+      const aiProject = q.ai_project || q.ai_project_id;
+      const page = await lifecycle.list(actorOf(request), {
+        showSelf: parseBoolean(q.show_self, 'show_self', true),
+        sortBy,
+        order: q.order ?? 'asc',
+        offset: q.offset ?? 0,
+        limit: q.limit ?? 0,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.workspace_id ? { workspaceId: q.workspace_id } : {}),
+        ...(aiProject ? { aiProjectId: aiProject } : {}),
+        ...(q.pool_id ? { poolId: q.pool_id } : {}),
+      });
+      return { instances: await view(request, page.items), total_count: page.total };
+    },
+  );
+
+  app.get(
+    `${base}/:instance_id`,
+    { schema: { tags, summary: 'Show an instance', params: InstanceParams, querystring: DetailQuery, response: { 200: InstanceSchema, ...errors } } },
+    async (request) => {
+      const instance = await lifecycle.get(actorOf(request), request.params.instance_id);
+      return (await view(request, [instance]))[0]!;
+    },
+  );
+
+  app.put(
+    `${base}/:instance_id`,
+    {
+      schema: {
+        tags,
+        summary: 'Modify description, auto-stop or (when stopped) flavor',
+        params: InstanceParams,
+        body: ModifyInstanceBody,
+        response: { 200: InstanceSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const instance = await lifecycle.modify(actorOf(request), request.params.instance_id, request.body);
+      return (await view(request, [instance]))[0]!;
+    },
+  );
+
+  app.delete(
+    `${base}/:instance_id`,
+    { schema: { tags, summary: 'Delete an instance', params: InstanceParams, response: { 200: DeleteResultSchema, ...errors } } },
+    async (request) => {
+      await lifecycle.remove(actorOf(request), request.params.instance_id);
+      return { instance_id: request.params.instance_id };
+    },
+  );
+
+  app.post(
+    `${base}/:instance_id/action`,
+    {
+      schema: { tags, summary: 'Start, stop or restart', params: InstanceParams, body: ActionBody, response: { 200: ActionResultSchema, ...errors } },
+    },
+    async (request) => {
+      const result = await lifecycle.act(actorOf(request), request.params.instance_id, request.body.action);
+      return { current_status: result.current, previous_state: result.previous };
+    },
+  );
+
+  app.get(
+    `${base}/:instance_id/token`,
+    {
+      schema: {
+        tags,
+        summary: 'Token that opens the notebook URL',
+        params: InstanceParams,
+        querystring: DetailQuery,
+        response: { 200: TokenResultSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const instance = await lifecycle.get(actorOf(request), request.params.instance_id);
+      return { token: services.instanceTokens.issue(instance) };
+    },
+  );
+};

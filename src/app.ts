@@ -1,0 +1,52 @@
+/**
+ * @module app
+ * A complete running service — store, services, first-start bootstrap, HTTP server, reconciler —
+ * started from a config and stopped as one. `demanager serve` and the end-to-end tests use it.
+ */
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger as PinoLogger } from 'pino';
+import type { Clock } from './core/clock.js';
+import type { BootstrapResult } from './core/identity-service.js';
+import type { RuntimeDriver } from './core/runtime.js';
+import type { Config } from './config.js';
+import { buildServer, REDACTED_PATHS } from './server.js';
+import { createServices, type Services } from './services.js';
+
+export interface RunningApp {
+  services: Services;
+  server: FastifyInstance;
+  bootstrap: BootstrapResult;
+  /** `http://host:port` the server listens on. */
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  driver?: RuntimeDriver;
+  logger?: PinoLogger;
+}
+
+export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
+  const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_PATHS });
+  const services = await createServices(config, logger, { ...(options.clock ? { clock: options.clock } : {}), ...(options.driver ? { driver: options.driver } : {}) });
+  try {
+    const bootstrap = await services.identity.bootstrap(config.bootstrap);
+    const server = await buildServer(services, { loggerInstance: logger });
+    const address = await server.listen({ host: config.host, port: config.port });
+    await services.reconciler.start();
+    return {
+      services,
+      server,
+      bootstrap,
+      url: address.replace('[::1]', 'localhost'),
+      async close() {
+        await server.close();
+        await services.close();
+      },
+    };
+  } catch (err) {
+    await services.close();
+    throw err;
+  }
+}

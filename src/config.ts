@@ -1,0 +1,129 @@
+/**
+ * @module config
+ * User-facing options (a JSON file and `DEMANAGER_*` environment variables, every field optional)
+ * resolved once into a complete, typed {@link Config}. Nothing else reads the environment.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { CatalogData } from './core/catalog.js';
+import { BUILTIN_CATALOG } from './core/builtin-catalog.js';
+
+export interface SimulatedRuntimeOptions {
+  /** Milliseconds each phase takes. Defaults: prepare 300, start 700, stop 300, remove 100. */
+  delays?: Partial<Record<'prepare' | 'start' | 'stop' | 'remove', number>>;
+  /** Regular expressions on the instance name; a match makes that phase fail (emulation, tests). */
+  failOn?: Partial<Record<'prepare' | 'start', string>>;
+}
+
+export interface ConfigOptions {
+  /** Listen address. Default `127.0.0.1`. */
+  host?: string;
+  /** Listen port. Default 8080; 0 picks a free one. */
+  port?: number;
+  /** Public base URL of this server (token catalog, notebook URLs). Default `http://{host}:{port}`. */
+  publicUrl?: string;
+  /** Directory for the SQLite file and instance data. Default `./data`. */
+  dataDir?: string;
+  /** `sqlite:<file>` (default `sqlite:<dataDir>/demanager.db`). */
+  databaseUrl?: string;
+  /** Region name reported in the token catalog. Default `local`. */
+  region?: string;
+  /** Token lifetime in seconds. Default 86400. */
+  tokenTtlSeconds?: number;
+  bootstrap?: {
+    /** Default `admin`. */
+    adminUser?: string;
+    /** Default: generated and printed once on first start. */
+    adminPassword?: string;
+    /** Default `default`. */
+    project?: string;
+    /** Default `default`. */
+    domain?: string;
+  };
+  runtime?: {
+    /** Default `simulated`. */
+    driver?: 'simulated';
+    simulated?: SimulatedRuntimeOptions;
+    /** Seconds between liveness polls of running workloads. Default 10. */
+    pollIntervalSeconds?: number;
+  };
+  /** Replaces the built-in catalog (profiles, flavors, pools, workspaces). */
+  catalog?: Partial<CatalogData>;
+  /** Default `info`. */
+  logLevel?: string;
+}
+
+export interface Config {
+  host: string;
+  port: number;
+  publicUrl: string | null;
+  dataDir: string;
+  databaseUrl: string;
+  region: string;
+  tokenTtlSeconds: number;
+  bootstrap: { adminUser: string; adminPassword: string | null; project: string; domain: string };
+  runtime: {
+    driver: 'simulated';
+    simulated: { delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>; failOn: Partial<Record<'prepare' | 'start', string>> };
+    pollIntervalSeconds: number;
+  };
+  catalog: CatalogData;
+  logLevel: string;
+}
+
+/** Fills every field of `options` with its default. */
+export function resolveConfig(options: ConfigOptions = {}): Config {
+  const dataDir = resolve(options.dataDir ?? './data');
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? 8080,
+    publicUrl: options.publicUrl ?? null,
+    dataDir,
+    databaseUrl: options.databaseUrl ?? `sqlite:${resolve(dataDir, 'demanager.db')}`,
+    region: options.region ?? 'local',
+    tokenTtlSeconds: options.tokenTtlSeconds ?? 86_400,
+    bootstrap: {
+      adminUser: options.bootstrap?.adminUser ?? 'admin',
+      adminPassword: options.bootstrap?.adminPassword ?? null,
+      project: options.bootstrap?.project ?? 'default',
+      domain: options.bootstrap?.domain ?? 'default',
+    },
+    runtime: {
+      driver: options.runtime?.driver ?? 'simulated',
+      simulated: {
+        delays: { prepare: 300, start: 700, stop: 300, remove: 100, ...options.runtime?.simulated?.delays },
+        failOn: { ...options.runtime?.simulated?.failOn },
+      },
+      pollIntervalSeconds: options.runtime?.pollIntervalSeconds ?? 10,
+    },
+    catalog: { ...BUILTIN_CATALOG, ...options.catalog },
+    logLevel: options.logLevel ?? 'info',
+  };
+}
+
+const ENV_KEYS = {
+  DEMANAGER_HOST: 'host',
+  DEMANAGER_PORT: 'port',
+  DEMANAGER_PUBLIC_URL: 'publicUrl',
+  DEMANAGER_DATA_DIR: 'dataDir',
+  DEMANAGER_DATABASE_URL: 'databaseUrl',
+  DEMANAGER_LOG_LEVEL: 'logLevel',
+} as const;
+
+/** Reads the config file (if any) and the environment; the environment wins. */
+export function loadConfigOptions(env: NodeJS.ProcessEnv = process.env, file = env.DEMANAGER_CONFIG): ConfigOptions {
+  const options: ConfigOptions = file ? (JSON.parse(readFileSync(file, 'utf8')) as ConfigOptions) : {};
+  for (const [key, field] of Object.entries(ENV_KEYS)) {
+    const value = env[key];
+    if (value === undefined || value === '') continue;
+    if (field === 'port') {
+      const port = Number(value);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${key} must be a port number, got ${value}`);
+      options.port = port;
+    } else {
+      options[field] = value;
+    }
+  }
+  if (env.DEMANAGER_ADMIN_PASSWORD) options.bootstrap = { ...options.bootstrap, adminPassword: env.DEMANAGER_ADMIN_PASSWORD };
+  return options;
+}

@@ -1,0 +1,61 @@
+/**
+ * @module core/builtin-catalog
+ * The catalog a fresh install serves when its configuration names none: the profiles and
+ * flavors of the public ModelArts DevEnviron documentation.
+ */
+import type { CatalogData, Flavor, FlavorType, Profile } from './catalog.js';
+
+function profile(id: string, description: string, flavorTypes: FlavorType[], image: string, tag: string): Profile {
+  const category = id.replace(/-(cpu|gpu)$/, '');
+  return {
+    id,
+    name: id,
+    description,
+    de_type: 'Notebook',
+    flavor_types: flavorTypes,
+    labels: null,
+    provision: {
+      type: 'Docker',
+      annotations: { category, type: 'system' },
+      spec: { engine: 'CCE', params: { namespace: 'atelier', image_name: image, image_tag: tag, annotations: null } },
+    },
+  };
+}
+
+const HOUR = 3600;
+
+function flavor(name: string, type: FlavorType, params: Flavor['params'], extra: Partial<Flavor> = {}): Flavor {
+  return {
+    name,
+    type,
+    params,
+    promo_type: 'NoDiscount',
+    storage_list: type === 'GPU' ? ['obs', 'evs', 'efs'] : ['obs', 'evs'],
+    duration: HOUR,
+    store_time: -1,
+    billing_flavor: null,
+    billing_params: null,
+    capacity: 0,
+    queues: false,
+    allowed_projects: [],
+    ...extra,
+  };
+}
+
+export const BUILTIN_CATALOG: CatalogData = {
+  profiles: [
+    profile('Multi-Engine 1.0 (python3)-cpu', 'multi engine, cpu, python 3.6 for notebook', ['CPU'], 'mul-kernel-cpu-cp36', '2.0.5-B003'),
+    profile('Multi-Engine 1.0 (python3)-gpu', 'multi engine, gpu, python 3.6 for notebook', ['GPU'], 'mul-kernel-gpu-cuda-cp36', '2.0.5-B003'),
+    profile('Multi-Engine 2.0 (python3)', 'multi engine 2.0, cpu and gpu, python 3.7 for notebook', ['CPU', 'GPU'], 'mul-kernel-cp37', '3.0.1-B001'),
+  ],
+  flavors: [
+    flavor('modelarts.vm.cpu.2u', 'CPU', { CPU: 2, memory: '8GiB' }),
+    flavor('modelarts.vm.cpu.8u', 'CPU', { CPU: 8, memory: '32GiB' }),
+    // Free flavors are scarce by design: few slots, a queue, and a two-week retention.
+    flavor('modelarts.vm.cpu.free', 'CPU', { CPU: 1, memory: '4GiB' }, { promo_type: 'Free', capacity: 5, queues: true, store_time: 336 }),
+    flavor('modelarts.vm.gpu.v100', 'GPU', { CPU: 8, GPU: 1, gpu_type: 'v100', memory: '64GiB' }),
+    flavor('modelarts.bm.gpu.v100NV32', 'GPU', { CPU: 8, GPU: 1, gpu_type: 'v100NV32', memory: '64GiB' }),
+  ],
+  pools: [],
+  workspaces: [],
+};

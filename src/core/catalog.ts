@@ -1,0 +1,102 @@
+/**
+ * @module core/catalog
+ * Profiles (images), flavors (sizes), pools and workspaces an instance is made from. Loaded from
+ * configuration once; lookups are by id or name and never touch the store.
+ */
+import type { StorageType } from './instance.js';
+
+export type FlavorType = 'CPU' | 'GPU';
+
+/** Table 3 (+ the sample's provision annotations), plus how the local runtime starts it. */
+export interface Profile {
+  id: string;
+  name: string;
+  description: string;
+  de_type: 'Notebook';
+  /** Flavor types the image runs on; an instance's profile reports the one of its flavor. */
+  flavor_types: FlavorType[];
+  labels: Record<string, string> | null;
+  provision: {
+    type: 'Docker';
+    annotations: Record<string, string> | null;
+    spec: {
+      engine: 'CCE';
+      params: {
+        namespace: string;
+        image_name: string;
+        image_tag: string;
+        annotations: Record<string, string> | null;
+      };
+    };
+  };
+}
+
+/** The static half of Table 7; status, instance_num and queue figures are computed per read. */
+export interface Flavor {
+  name: string;
+  type: FlavorType;
+  params: Record<string, string | number>;
+  promo_type: 'Free' | 'NoDiscount';
+  storage_list: StorageType[];
+  /** Default auto-stop duration, seconds. */
+  duration: number;
+  /** Hours a stopped instance is kept; -1 keeps it forever. */
+  store_time: number;
+  billing_flavor: string | null;
+  billing_params: number | null;
+  /** Instances that may hold a slot at once; 0 means unbounded. */
+  capacity: number;
+  /** Whether a create or start that finds no slot waits in a queue instead of failing. */
+  queues: boolean;
+  /** Projects allowed to use it; empty means every project. */
+  allowed_projects: string[];
+}
+
+export interface PoolDefinition {
+  id: string;
+  name: string;
+  type: string;
+  owner_project_id: string | null;
+  capacity: number;
+}
+
+export interface CatalogData {
+  profiles: Profile[];
+  flavors: Flavor[];
+  pools: PoolDefinition[];
+  workspaces: string[];
+}
+
+export class Catalog {
+  readonly #profiles: Map<string, Profile>;
+  readonly #flavors: Map<string, Flavor>;
+  readonly #pools: Map<string, PoolDefinition>;
+  readonly #workspaces: Set<string>;
+
+  constructor(readonly data: CatalogData) {
+    this.#profiles = new Map(data.profiles.map((p) => [p.id, p]));
+    this.#flavors = new Map(data.flavors.map((f) => [f.name, f]));
+    this.#pools = new Map(data.pools.map((p) => [p.id, p]));
+    this.#workspaces = new Set(['0', ...data.workspaces]);
+  }
+
+  profile(id: string): Profile | undefined {
+    return this.#profiles.get(id);
+  }
+
+  flavor(name: string): Flavor | undefined {
+    return this.#flavors.get(name);
+  }
+
+  pool(id: string): PoolDefinition | undefined {
+    return this.#pools.get(id);
+  }
+
+  hasWorkspace(id: string): boolean {
+    return this.#workspaces.has(id);
+  }
+
+  isPermitted(flavor: Flavor, projectId: string): boolean {
+    return flavor.allowed_projects.length === 0 || flavor.allowed_projects.includes(projectId);
+  }
+}

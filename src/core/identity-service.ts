@@ -1,0 +1,239 @@
+/**
+ * @module core/identity-service
+ * Users, projects, roles and tokens: password login, token authentication, and the operations
+ * behind the Keystone-shaped admin endpoints. Tokens are random strings handed out once; the store
+ * keeps only their SHA-256.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Clock } from './clock.js';
+import { ApiError } from './errors.js';
+import type { Project, RoleAssignment, RoleName, User } from './identity-types.js';
+import { DUMMY_PASSWORD_HASH, hashPassword, randomHex, randomPassword, sha256Hex, verifyPassword } from './passwords.js';
+import { DuplicateKeyError, type Store } from './store.js';
+
+/** Who is calling, resolved from a token. */
+export interface Principal {
+  userId: string;
+  userName: string;
+  domain: string;
+  projectId: string;
+  projectName: string;
+  roles: RoleName[];
+  isSystemAdmin: boolean;
+  issuedAt: number;
+  expiresAt: number;
+}
+
+export interface LoginRequest {
+  userName: string;
+  password: string;
+  domain?: string;
+  project?: { id?: string; name?: string };
+}
+
+export interface IssuedToken {
+  token: string;
+  principal: Principal;
+}
+
+export interface BootstrapResult {
+  created: boolean;
+  user: string;
+  project: Project;
+  /** Only when the password was generated; print it once. */
+  generatedPassword: string | null;
+}
+
+const MIN_PASSWORD_LENGTH = 8;
+const NAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
+
+export class IdentityService {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly tokenTtlMs: number,
+    readonly defaultDomain: string,
+  ) {}
+
+  /** Creates the first admin user and project when the store has no users. */
+  async bootstrap(options: { adminUser: string; adminPassword: string | null; project: string }): Promise<BootstrapResult> {
+    const existing = await this.store.identity.findUserByName(this.defaultDomain, options.adminUser);
+    const projectName = options.project;
+    if (existing || (await this.store.identity.listUsers()).length > 0) {
+      const project = await this.store.identity.findProjectByName(this.defaultDomain, projectName);
+      return { created: false, user: options.adminUser, project: project ?? (await this.store.identity.listProjects())[0]!, generatedPassword: null };
+    }
+    const password = options.adminPassword ?? randomPassword();
+    const user = await this.createUser({ name: options.adminUser, password, isSystemAdmin: true });
+    const project =
+      (await this.store.identity.findProjectByName(this.defaultDomain, projectName)) ??
+      (await this.createProject({ name: projectName, description: 'Created on first start' }));
+    await this.assignRole({ projectId: project.id, userId: user.id, role: 'admin' });
+    return { created: true, user: user.name, project, generatedPassword: options.adminPassword ? null : password };
+  }
+
+  async login(request: LoginRequest): Promise<IssuedToken> {
+    const domain = request.domain || this.defaultDomain;
+    const user = await this.store.identity.findUserByName(domain, request.userName);
+    // Verify against a dummy hash for unknown users so response time does not reveal who exists.
+    const ok = await verifyPassword(request.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!user || !ok || !user.enabled) throw new ApiError('IAM.0001');
+    const project = await this.#scopeProject(user, request.project);
+    const roles = await this.store.identity.rolesOf(user.id, project.id);
+    const token = `dm1.${randomBytes(32).toString('base64url')}`;
+    const issuedAt = this.clock.now();
+    const expiresAt = issuedAt + this.tokenTtlMs;
+    await this.store.identity.insertToken({ hash: sha256Hex(token), userId: user.id, projectId: project.id, issuedAt, expiresAt });
+    return { token, principal: this.#principal(user, project, roles, issuedAt, expiresAt) };
+  }
+
+  async #scopeProject(user: User, scope: LoginRequest['project']): Promise<Project> {
+    let project: Project | undefined;
+    if (scope?.id) project = await this.store.identity.getProject(scope.id);
+    else if (scope?.name) project = await this.store.identity.findProjectByName(user.domain, scope.name);
+    else {
+      // Keystone would issue an unscoped token; every API here needs a project, so take the first one.
+      const assignments = await this.store.identity.listAssignments({ userId: user.id });
+      const projects = await Promise.all(assignments.map((a) => this.store.identity.getProject(a.projectId)));
+      project = projects.filter((p): p is Project => !!p).sort((a, b) => a.name.localeCompare(b.name))[0];
+    }
+    if (!project || (await this.store.identity.rolesOf(user.id, project.id)).length === 0) {
+      // Same answer for "no such project" and "not a member", as Keystone does.
+      throw new ApiError('IAM.0001');
+    }
+    return project;
+  }
+
+  /** Resolves a token to its principal, or throws 0201 (unknown) / 0202 (expired). */
+  async authenticate(token: string): Promise<Principal> {
+    const stored = await this.store.identity.findToken(sha256Hex(token));
+    if (!stored) throw new ApiError('ModelArts.0201');
+    if (stored.expiresAt <= this.clock.now()) throw new ApiError('ModelArts.0202');
+    const [user, project, roles] = await Promise.all([
+      this.store.identity.getUser(stored.userId),
+      this.store.identity.getProject(stored.projectId),
+      this.store.identity.rolesOf(stored.userId, stored.projectId),
+    ]);
+    if (!user || !project || !user.enabled || roles.length === 0) throw new ApiError('ModelArts.0203');
+    return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
+  }
+
+  #principal(user: User, project: Project, roles: RoleName[], issuedAt: number, expiresAt: number): Principal {
+    return {
+      userId: user.id,
+      userName: user.name,
+      domain: user.domain,
+      projectId: project.id,
+      projectName: project.name,
+      roles,
+      isSystemAdmin: user.isSystemAdmin,
+      issuedAt,
+      expiresAt,
+    };
+  }
+
+  async createUser(input: { name: string; password: string; domain?: string; isSystemAdmin?: boolean; enabled?: boolean }): Promise<User> {
+    if (!NAME_PATTERN.test(input.name)) throw new ApiError('IAM.0004', 'user names are 1-64 letters, digits and _ . @ -');
+    checkPassword(input.password);
+    const user: User = {
+      id: randomHex(16),
+      name: input.name,
+      domain: input.domain || this.defaultDomain,
+      passwordHash: await hashPassword(input.password),
+      isSystemAdmin: input.isSystemAdmin ?? false,
+      enabled: input.enabled ?? true,
+      createdAt: this.clock.now(),
+    };
+    await this.#insert('user', () => this.store.identity.insertUser(user));
+    return user;
+  }
+
+  async updateUser(id: string, changes: { password?: string; enabled?: boolean; isSystemAdmin?: boolean }): Promise<User> {
+    const user = await this.getUser(id);
+    const next: User = { ...user };
+    if (changes.password !== undefined) {
+      checkPassword(changes.password);
+      next.passwordHash = await hashPassword(changes.password);
+    }
+    if (changes.enabled !== undefined) next.enabled = changes.enabled;
+    if (changes.isSystemAdmin !== undefined) next.isSystemAdmin = changes.isSystemAdmin;
+    await this.store.identity.updateUser(next);
+    // A changed password or a disabled account ends every session of the user.
+    if (changes.password !== undefined || changes.enabled === false) await this.store.identity.deleteTokensOfUser(id);
+    return next;
+  }
+
+  async getUser(id: string): Promise<User> {
+    const user = await this.store.identity.getUser(id);
+    if (!user) throw new ApiError('IAM.0002', 'user');
+    return user;
+  }
+
+  listUsers(): Promise<User[]> {
+    return this.store.identity.listUsers();
+  }
+
+  async deleteUser(id: string): Promise<void> {
+    if (!(await this.store.identity.deleteUser(id))) throw new ApiError('IAM.0002', 'user');
+  }
+
+  async createProject(input: { name: string; description?: string; domain?: string }): Promise<Project> {
+    if (!NAME_PATTERN.test(input.name)) throw new ApiError('IAM.0004', 'project names are 1-64 letters, digits and _ . @ -');
+    const project: Project = {
+      id: randomHex(16),
+      name: input.name,
+      domain: input.domain || this.defaultDomain,
+      description: input.description ?? '',
+      createdAt: this.clock.now(),
+    };
+    await this.#insert('project', () => this.store.identity.insertProject(project));
+    return project;
+  }
+
+  async getProject(id: string): Promise<Project> {
+    const project = await this.store.identity.getProject(id);
+    if (!project) throw new ApiError('IAM.0002', 'project');
+    return project;
+  }
+
+  listProjects(): Promise<Project[]> {
+    return this.store.identity.listProjects();
+  }
+
+  async deleteProject(id: string): Promise<void> {
+    await this.getProject(id);
+    const { total } = await this.store.instances.list({ projectId: id, sortBy: 'name', order: 'asc', offset: 0, limit: 1 });
+    if (total > 0) throw new ApiError('IAM.0004', `the project still has ${total} instance(s); delete them first`);
+    await this.store.identity.deleteProject(id);
+  }
+
+  async assignRole(assignment: RoleAssignment): Promise<void> {
+    await Promise.all([this.getUser(assignment.userId), this.getProject(assignment.projectId)]);
+    // One role per user and project: assigning replaces the other one.
+    for (const role of await this.store.identity.rolesOf(assignment.userId, assignment.projectId)) {
+      if (role !== assignment.role) await this.store.identity.unassignRole({ ...assignment, role });
+    }
+    await this.store.identity.assignRole(assignment);
+  }
+
+  async unassignRole(assignment: RoleAssignment): Promise<void> {
+    if (!(await this.store.identity.unassignRole(assignment))) throw new ApiError('IAM.0002', 'role assignment');
+  }
+
+  listAssignments(filter: { projectId?: string; userId?: string }): Promise<RoleAssignment[]> {
+    return this.store.identity.listAssignments(filter);
+  }
+
+  async #insert(what: string, insert: () => Promise<void>): Promise<void> {
+    try {
+      await insert();
+    } catch (err) {
+      if (err instanceof DuplicateKeyError) throw new ApiError('IAM.0003', what);
+      throw err;
+    }
+  }
+}
+
+function checkPassword(password: string): void {
+  if (password.length < MIN_PASSWORD_LENGTH) throw new ApiError('IAM.0004', `passwords have at least ${MIN_PASSWORD_LENGTH} characters`);
+}

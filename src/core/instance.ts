@@ -1,0 +1,123 @@
+/**
+ * @module core/instance
+ * The stored instance. Sub-objects that clients send and read back unchanged (storage, repository,
+ * extend params) keep their wire names; everything the service derives (URL, remain time, flavor
+ * details, queue rank) is computed at read time from these fields, never stored twice.
+ */
+import type { InstanceStatus } from './statuses.js';
+
+export type StorageType = 'obs' | 'evs' | 'efs' | 'obsfs';
+
+export interface StorageLocation {
+  path?: string;
+  volume_size?: number;
+  mount_path?: string;
+}
+
+export interface Storage {
+  type: StorageType;
+  location: StorageLocation;
+}
+
+export interface AutoStopSettings {
+  enable: boolean;
+  duration: number;
+  prompt: boolean;
+}
+
+/** Table 21. Stored encrypted later; never returned in clear. */
+export interface Credential {
+  ssh_private_key?: string;
+  access_token?: string;
+}
+
+/** Table 19 + 20. */
+export interface Repository {
+  id?: string;
+  branch?: string;
+  user_name?: string;
+  user_email?: string;
+  type?: string;
+  connection_info?: {
+    protocol?: string;
+    url?: string;
+    credential?: Credential;
+  };
+}
+
+export interface PoolRef {
+  id: string;
+  name: string;
+  type: string;
+  owner: { project_id: string } | null;
+}
+
+export interface FailedReasons {
+  code: string;
+  message: string;
+  detail: Record<string, string> | null;
+}
+
+export interface InstanceSpec {
+  storage: Storage;
+  auto_stop: AutoStopSettings;
+  annotations: Record<string, string>;
+  extend_storage: Storage[] | null;
+  repository: Repository | null;
+  custom_script_path: string | null;
+  log_path: string | null;
+  extend_params: Record<string, string> | null;
+  credential: Credential | null;
+}
+
+/** What a runtime driver left behind for a running workload, so a restarted service can re-attach. */
+export interface RuntimeState {
+  /** Where the proxy reaches the workload (e.g. `http://127.0.0.1:41234`). */
+  endpoint: string | null;
+  /** Opaque to everyone but the driver that wrote it (pid, pod name, private token, …). */
+  data: Record<string, unknown>;
+}
+
+export interface Instance {
+  id: string;
+  projectId: string;
+  user: { id: string; name: string };
+  name: string;
+  description: string;
+  status: InstanceStatus;
+  profileId: string;
+  flavor: string;
+  workspaceId: string;
+  aiProjectId: string;
+  pool: PoolRef | null;
+  spec: InstanceSpec;
+  failedReasons: FailedReasons | null;
+  errorCode: string | null;
+  /** Epoch ms: the auto-stop deadline of the current run (Table 14 stop_timestamp). */
+  stopAt: number | null;
+  /** Epoch ms: when a queued instance's slot was reserved (Table 11). */
+  reservedAt: number | null;
+  /** Epoch ms: when the instance joined its queue (Table 17 begin_timestamp). */
+  queuedAt: number | null;
+  runtime: RuntimeState | null;
+  /** The last request that moved the instance, so the reconciler knows what a failure means. */
+  intent: Intent;
+  createdAt: number;
+  updatedAt: number;
+  /** Incremented by every write; writers compare-and-set on it so no update is lost. */
+  version: number;
+}
+
+export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'delete' | 'resize' | 'auto-stop' | 'fault';
+
+export interface Intent {
+  kind: IntentKind;
+  /** Epoch ms. */
+  at: number;
+  /** Who asked: a user id, or `system` for automatic actions. */
+  by: string;
+}
+
+export function newInstanceId(): string {
+  return `DE-${crypto.randomUUID()}`;
+}

@@ -1,0 +1,154 @@
+/**
+ * @module core/lifecycle-service
+ * The instance operations of the API. Each call checks the request against the transition table,
+ * records the new status and intent with one compare-and-set write, wakes the reconciler, and
+ * returns at once; the reconciler does the slow work. A rejected request writes nothing.
+ */
+import type { Catalog } from './catalog.js';
+import type { Clock } from './clock.js';
+import { ApiError } from './errors.js';
+import { newInstanceId, type Instance, type IntentKind } from './instance.js';
+import { checkAutoStop, checkDescription, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
+import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
+import { DuplicateNameError, type InstancePage, type InstanceQuery, type Store } from './store.js';
+
+/** Who acts, as far as instances care. */
+export interface Actor {
+  userId: string;
+  userName: string;
+  projectId: string;
+  /** Project admins act on every instance of the project; members on their own. */
+  isProjectAdmin: boolean;
+}
+
+/** Something that wants to hear about instances whose status now needs work. */
+export interface ReconcileTrigger {
+  wake(instanceId: string): void;
+}
+
+export interface ActionResult {
+  previous: InstanceStatus;
+  current: InstanceStatus;
+}
+
+const MAX_CAS_ATTEMPTS = 5;
+
+export class LifecycleService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly trigger: ReconcileTrigger,
+  ) {}
+
+  async create(actor: Actor, request: CreateRequest): Promise<Instance> {
+    const valid = validateCreate(this.catalog, request, actor.projectId);
+    const now = this.clock.now();
+    const instance: Instance = {
+      id: newInstanceId(),
+      projectId: actor.projectId,
+      user: { id: actor.userId, name: actor.userName },
+      name: valid.name,
+      description: valid.description,
+      status: 'CREATING',
+      profileId: valid.profile.id,
+      flavor: valid.flavor.name,
+      workspaceId: valid.workspaceId,
+      aiProjectId: valid.aiProjectId,
+      pool: valid.pool,
+      spec: valid.spec,
+      failedReasons: null,
+      errorCode: null,
+      stopAt: null,
+      reservedAt: null,
+      queuedAt: null,
+      runtime: null,
+      intent: { kind: 'create', at: now, by: actor.userId },
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    };
+    try {
+      await this.store.instances.insert(instance);
+    } catch (err) {
+      if (err instanceof DuplicateNameError) throw new ApiError('ModelArts.6301');
+      throw err;
+    }
+    this.trigger.wake(instance.id);
+    return instance;
+  }
+
+  /** The instance if the actor may see it; 6309 otherwise, whether or not it exists elsewhere. */
+  async get(actor: Actor, id: string): Promise<Instance> {
+    const instance = await this.store.instances.get(actor.projectId, id);
+    if (!instance || (!actor.isProjectAdmin && instance.user.id !== actor.userId)) throw new ApiError('ModelArts.6309');
+    return instance;
+  }
+
+  list(actor: Actor, query: Omit<InstanceQuery, 'projectId' | 'userId'> & { showSelf: boolean }): Promise<InstancePage> {
+    const { showSelf, ...rest } = query;
+    return this.store.instances.list({ ...rest, projectId: actor.projectId, ...(showSelf ? { userId: actor.userId } : {}) });
+  }
+
+  async modify(actor: Actor, id: string, request: ModifyRequest): Promise<Instance> {
+    return this.#change(actor, id, (current) => {
+      if (current.status === 'DELETING') throw new ApiError('ModelArts.6347', current.status, 'instance');
+      const next: Instance = { ...current, spec: { ...current.spec } };
+      if (request.description !== undefined && request.description !== null) {
+        checkDescription(request.description);
+        next.description = request.description;
+      }
+      const autoStop = request.spec?.auto_stop ?? request.auto_stop;
+      // Applies from the next start; the running deadline stays as it was (public API behaviour).
+      next.spec.auto_stop = checkAutoStop(autoStop, current.spec.auto_stop);
+      if (request.flavor && request.flavor !== current.flavor) {
+        if (current.status !== 'STOPPED') throw new ApiError('ModelArts.6347', current.status, 'flavor');
+        const profile = this.catalog.profile(current.profileId);
+        if (!profile) throw new ApiError('ModelArts.6361');
+        next.flavor = resolveFlavor(this.catalog, profile, request.flavor, actor.projectId).name;
+        next.status = 'RESIZING';
+        next.intent = { kind: 'resize', at: this.clock.now(), by: actor.userId };
+      }
+      return next;
+    });
+  }
+
+  async act(actor: Actor, id: string, action: InstanceAction): Promise<ActionResult> {
+    let previous: InstanceStatus = 'STOPPED';
+    const next = await this.#change(actor, id, (current) => {
+      previous = current.status;
+      return this.#transition(current, action, action, actor.userId);
+    });
+    return { previous, current: next.status };
+  }
+
+  async remove(actor: Actor, id: string): Promise<void> {
+    await this.#change(actor, id, (current) => this.#transition(current, 'delete', 'delete', actor.userId));
+  }
+
+  #transition(current: Instance, request: InstanceAction | 'delete', kind: IntentKind, by: string): Instance {
+    const rule = TRANSITIONS[request];
+    if (!rule.from.has(current.status)) throw new ApiError(`ModelArts.${wrongStateCode(request, current.status)}`);
+    const next: Instance = { ...current, status: rule.to, intent: { kind, at: this.clock.now(), by } };
+    if (request === 'start') {
+      next.failedReasons = null;
+      next.errorCode = null;
+    }
+    return next;
+  }
+
+  /** Re-reads and re-applies `change` until its compare-and-set write wins. */
+  async #change(actor: Actor, id: string, change: (current: Instance) => Instance): Promise<Instance> {
+    for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+      const current = await this.get(actor, id);
+      const next = change(current);
+      next.updatedAt = this.clock.now();
+      const written = await this.store.instances.update(next);
+      if (written) {
+        if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);
+        return written;
+      }
+    }
+    throw new ApiError('ModelArts.6357');
+  }
+}

@@ -1,0 +1,225 @@
+/**
+ * @module core/reconciler
+ * Drives every instance in a transitional status to where its intent leads, through the runtime
+ * driver, and records the outcome. Level-triggered: it works from what the store says, so it can
+ * be woken any number of times, and on start it resumes whatever a previous process left
+ * half-done. One task per instance at a time; a wake during a task makes it run once more.
+ */
+import type { Logger } from './logger.js';
+import type { Catalog } from './catalog.js';
+import type { Clock } from './clock.js';
+import type { FailedReasons, Instance, RuntimeState } from './instance.js';
+import { WorkloadError, type RuntimeDriver, type Workload } from './runtime.js';
+import { TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
+import type { Store } from './store.js';
+
+export interface ReconcilerOptions {
+  /** How long a start may take before it fails. */
+  startTimeoutMs: number;
+  /** How often RUNNING workloads are polled for liveness; 0 disables polling. */
+  pollIntervalMs: number;
+}
+
+type Outcome = { status: InstanceStatus; patch?: Partial<Instance> } | { deleted: true };
+
+export class Reconciler {
+  readonly #tasks = new Map<string, Promise<void>>();
+  readonly #again = new Set<string>();
+  readonly #abort = new AbortController();
+  #pollLoop: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly driver: RuntimeDriver,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly options: ReconcilerOptions,
+  ) {}
+
+  /** Resumes every unfinished transition and checks every workload believed to be running. */
+  async start(): Promise<void> {
+    const pending = await this.store.instances.listByStatus([...TRANSITIONAL_STATUSES]);
+    for (const instance of pending) this.wake(instance.id);
+    await this.pollRunning();
+    if (this.options.pollIntervalMs > 0) this.#pollLoop = this.#pollForever();
+  }
+
+  wake(id: string): void {
+    if (this.#abort.signal.aborted) return;
+    if (this.#tasks.has(id)) {
+      this.#again.add(id);
+      return;
+    }
+    const task = this.#run(id).finally(() => {
+      this.#tasks.delete(id);
+      if (this.#again.delete(id)) this.wake(id);
+    });
+    this.#tasks.set(id, task);
+  }
+
+  /** Resolves when no task is running (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
+  }
+
+  async close(): Promise<void> {
+    this.#abort.abort(new Error('reconciler closed'));
+    await Promise.allSettled([...this.#tasks.values(), this.#pollLoop]);
+  }
+
+  /** Marks RUNNING instances whose workload is gone as UNAVAILABLE. */
+  async pollRunning(): Promise<void> {
+    const running = await this.store.instances.listByStatus(['RUNNING']);
+    await Promise.all(
+      running.map(async (instance) => {
+        const workload = this.#workload(instance);
+        if (!workload) return;
+        const health = await this.driver.poll(workload).catch((err: unknown) => ({ state: 'unknown' as const, reason: String(err) }));
+        if (health.state !== 'exited') return;
+        this.log.warn({ instance: instance.id, reason: health.reason }, 'workload exited on its own');
+        await this.#commit(instance, 'RUNNING', {
+          status: 'UNAVAILABLE',
+          patch: {
+            runtime: null,
+            stopAt: null,
+            intent: { kind: 'fault', at: this.clock.now(), by: 'system' },
+            ...failure('ModelArts.6361', `The notebook stopped unexpectedly: ${health.reason}`, { exit_code: String(health.code ?? '') }),
+          },
+        });
+      }),
+    );
+  }
+
+  async #pollForever(): Promise<void> {
+    const signal = this.#abort.signal;
+    while (!signal.aborted) {
+      try {
+        await this.clock.sleep(this.options.pollIntervalMs, signal);
+        await this.pollRunning();
+      } catch (err) {
+        if (!signal.aborted) this.log.error({ err }, 'liveness poll failed');
+      }
+    }
+  }
+
+  async #run(id: string): Promise<void> {
+    try {
+      // Each step moves the instance one status on; loop until it rests.
+      for (;;) {
+        if (this.#abort.signal.aborted) return;
+        const instance = await this.store.instances.getById(id);
+        if (!instance || !TRANSITIONAL_STATUSES.has(instance.status)) return;
+        const outcome = await this.#step(instance);
+        const written = await this.#commit(instance, instance.status, outcome);
+        if (!written) return;
+      }
+    } catch (err) {
+      if (!this.#abort.signal.aborted) this.log.error({ err, instance: id }, 'reconcile failed; will retry on the next wake');
+    }
+  }
+
+  async #step(instance: Instance): Promise<Outcome> {
+    const workload = this.#workload(instance);
+    if (!workload) {
+      const reasons = failure('ModelArts.6361', `Profile ${instance.profileId} or flavor ${instance.flavor} is no longer configured.`);
+      if (instance.status === 'DELETING') return { deleted: true };
+      return { status: instance.intent.kind === 'create' ? 'CREATE_FAILED' : 'START_FAILED', patch: reasons };
+    }
+    const failedStatus: InstanceStatus = instance.intent.kind === 'create' ? 'CREATE_FAILED' : 'START_FAILED';
+    try {
+      switch (instance.status) {
+        case 'CREATING':
+          await this.driver.prepare(workload, this.#abort.signal);
+          return { status: 'STARTING' };
+        case 'STARTING':
+          return this.#running(await this.#start(workload));
+        case 'RESTARTING':
+          await this.driver.stop(workload);
+          return this.#running(await this.#start(workload));
+        case 'STOPPING':
+          await this.driver.stop(workload);
+          return { status: 'STOPPED', patch: { runtime: null, stopAt: null } };
+        case 'RESIZING':
+          return { status: 'STOPPED' };
+        case 'DELETING':
+          await this.driver.stop(workload);
+          await this.driver.remove(workload);
+          return { deleted: true };
+        default:
+          throw new Error(`no step for ${instance.status}`);
+      }
+    } catch (err) {
+      if (this.#abort.signal.aborted) throw err;
+      if (!(err instanceof WorkloadError)) this.log.error({ err, instance: instance.id }, 'runtime driver failed');
+      // A start that failed may have left a process behind.
+      await this.driver.stop(workload).catch(() => undefined);
+      const reasons =
+        err instanceof WorkloadError
+          ? failure(err.code, err.message, err.detail)
+          : failure('ModelArts.6361', 'Internal service or configuration error.');
+      if (instance.status === 'STOPPING' || instance.status === 'DELETING') {
+        // Stopping cannot be refused: the workload is gone or unreachable either way.
+        return instance.status === 'DELETING' ? { deleted: true } : { status: 'STOPPED', patch: { runtime: null, stopAt: null } };
+      }
+      return { status: failedStatus, patch: { runtime: null, stopAt: null, ...reasons } };
+    }
+  }
+
+  async #start(workload: Workload): Promise<RuntimeState> {
+    const controller = new AbortController();
+    const abortAll = () => controller.abort(this.#abort.signal.reason);
+    this.#abort.signal.addEventListener('abort', abortAll, { once: true });
+    const timeout = this.clock
+      .sleep(this.options.startTimeoutMs, controller.signal)
+      .then(() => controller.abort(new WorkloadError(`The notebook did not start within ${this.options.startTimeoutMs / 1000} s.`, 'ModelArts.6361')));
+    try {
+      return await Promise.race([
+        this.driver.start(workload, controller.signal),
+        new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })),
+      ]);
+    } finally {
+      if (!controller.signal.aborted) controller.abort(new Error('start finished'));
+      await timeout.catch(() => undefined);
+      this.#abort.signal.removeEventListener('abort', abortAll);
+    }
+  }
+
+  #running(runtime: RuntimeState): Outcome {
+    return { status: 'RUNNING', patch: { runtime, failedReasons: null, errorCode: null } };
+  }
+
+  #workload(instance: Instance): Workload | undefined {
+    const profile = this.catalog.profile(instance.profileId);
+    const flavor = this.catalog.flavor(instance.flavor);
+    return profile && flavor ? { instance, profile, flavor } : undefined;
+  }
+
+  /**
+   * Applies an outcome if the instance is still in `from`; re-reads on a lost compare-and-set so a
+   * concurrent description change does not undo the transition. Returns false when it rests.
+   */
+  async #commit(seen: Instance, from: InstanceStatus, outcome: Outcome): Promise<boolean> {
+    let current: Instance | undefined = seen;
+    while (current && current.status === from) {
+      if ('deleted' in outcome) {
+        if (await this.store.instances.delete(current.id, current.version)) return false;
+      } else {
+        const now = this.clock.now();
+        const next: Instance = { ...current, ...outcome.patch, status: outcome.status, updatedAt: now };
+        if (outcome.status === 'RUNNING') {
+          next.stopAt = next.spec.auto_stop.enable ? now + next.spec.auto_stop.duration * 1000 : null;
+        }
+        const written = await this.store.instances.update(next);
+        if (written) return TRANSITIONAL_STATUSES.has(written.status);
+      }
+      current = await this.store.instances.getById(seen.id);
+    }
+    return false;
+  }
+}
+
+function failure(code: string, message: string, detail: Record<string, string> = {}): Pick<Instance, 'failedReasons' | 'errorCode'> {
+  const reasons: FailedReasons = { code, message, detail: Object.keys(detail).length ? detail : null };
+  return { failedReasons: reasons, errorCode: code };
+}

@@ -1,0 +1,50 @@
+/**
+ * @module core/runtime
+ * The seam between the lifecycle and whatever runs a notebook (simulated, local processes,
+ * Kubernetes Pods). Shaped after JupyterHub's Spawner: every call is idempotent, so the
+ * reconciler can repeat any step after a crash; timeouts and retries live in the reconciler.
+ */
+import type { Flavor, Profile } from './catalog.js';
+import type { Instance, RuntimeState } from './instance.js';
+
+/** What a driver sees of an instance: the stored record plus its resolved catalog entries. */
+export interface Workload {
+  instance: Instance;
+  profile: Profile;
+  flavor: Flavor;
+}
+
+export type Health =
+  | { state: 'running' }
+  | { state: 'exited'; code: number | null; reason: string }
+  | { state: 'unknown'; reason: string };
+
+/** A failure the driver can explain to the instance's owner (goes to `failed_reasons`). */
+export class WorkloadError extends Error {
+  constructor(
+    message: string,
+    /** A ModelArts code (`ModelArts.6360`) or a driver-specific one. */
+    readonly code: string,
+    readonly detail: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'WorkloadError';
+  }
+}
+
+export interface RuntimeDriver {
+  readonly name: string;
+  /** Allocates the instance's private resources (storage, volumes). Called once per create. */
+  prepare(workload: Workload, signal: AbortSignal): Promise<void>;
+  /** Starts the workload; resolves with the state to keep once it answers requests. */
+  start(workload: Workload, signal: AbortSignal): Promise<RuntimeState>;
+  /** Stops the workload and resolves only when it is gone; a no-op when nothing runs. */
+  stop(workload: Workload): Promise<void>;
+  /** Cheap liveness check of a started workload. */
+  poll(workload: Workload): Promise<Health>;
+  /** Frees everything `prepare` allocated. */
+  remove(workload: Workload): Promise<void>;
+  /** Last user activity (epoch ms), where the workload can tell. */
+  activity?(workload: Workload): Promise<number | undefined>;
+  close?(): Promise<void>;
+}

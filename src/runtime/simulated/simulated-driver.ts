@@ -1,0 +1,86 @@
+/**
+ * @module runtime/simulated/simulated-driver
+ * A driver that runs nothing: each phase takes a configured delay of the injected clock, and
+ * failures are injected by instance-name pattern (config) or per instance (tests). It serves API
+ * emulation and control-plane tests. A simulated workload lives in its stored runtime state, so a
+ * restarted service re-adopts it, as the real drivers re-adopt processes and Pods.
+ */
+import type { Clock } from '../../core/clock.js';
+import type { RuntimeState } from '../../core/instance.js';
+import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
+
+export type SimulatedPhase = 'prepare' | 'start' | 'stop' | 'remove';
+
+export interface SimulatedDriverOptions {
+  delays: Record<SimulatedPhase, number>;
+  /** Regular expressions on the instance name that make a phase fail. */
+  failOn: Partial<Record<'prepare' | 'start', string>>;
+}
+
+export class SimulatedDriver implements RuntimeDriver {
+  readonly name = 'simulated';
+  readonly #crashed = new Set<string>();
+  readonly #injected = new Map<string, Map<'prepare' | 'start', WorkloadError>>();
+  readonly #failOn: Partial<Record<'prepare' | 'start', RegExp>>;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly options: SimulatedDriverOptions,
+  ) {
+    this.#failOn = Object.fromEntries(Object.entries(options.failOn).map(([phase, pattern]) => [phase, new RegExp(pattern)]));
+  }
+
+  /** Makes the next `phase` of the instance fail with `error` (once). */
+  inject(instanceId: string, phase: 'prepare' | 'start', error: WorkloadError): void {
+    const phases = this.#injected.get(instanceId) ?? new Map();
+    phases.set(phase, error);
+    this.#injected.set(instanceId, phases);
+  }
+
+  /** Makes a running workload exit, as if its process had crashed. */
+  crash(instanceId: string): void {
+    this.#crashed.add(instanceId);
+  }
+
+  async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
+    await this.clock.sleep(this.options.delays.prepare, signal);
+    this.#maybeFail(workload, 'prepare');
+  }
+
+  async start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
+    await this.clock.sleep(this.options.delays.start, signal);
+    this.#maybeFail(workload, 'start');
+    this.#crashed.delete(workload.instance.id);
+    return { endpoint: null, data: { simulated: true, startedAt: this.clock.now() } };
+  }
+
+  async stop(workload: Workload): Promise<void> {
+    if (!workload.instance.runtime) return;
+    await this.clock.sleep(this.options.delays.stop);
+    this.#crashed.delete(workload.instance.id);
+  }
+
+  async poll(workload: Workload): Promise<Health> {
+    const alive = workload.instance.runtime?.data.simulated === true && !this.#crashed.has(workload.instance.id);
+    return alive ? { state: 'running' } : { state: 'exited', code: null, reason: 'the simulated workload crashed' };
+  }
+
+  async remove(workload: Workload): Promise<void> {
+    await this.clock.sleep(this.options.delays.remove);
+    this.#crashed.delete(workload.instance.id);
+    this.#injected.delete(workload.instance.id);
+  }
+
+  #maybeFail(workload: Workload, phase: 'prepare' | 'start'): void {
+    const injected = this.#injected.get(workload.instance.id)?.get(phase);
+    if (injected) {
+      this.#injected.get(workload.instance.id)!.delete(phase);
+      throw injected;
+    }
+    if (this.#failOn[phase]?.test(workload.instance.name)) {
+      throw phase === 'start'
+        ? new WorkloadError('Failed to start the notebook due to insufficient resources.', 'ModelArts.6360', { phase })
+        : new WorkloadError('Failed to prepare the instance storage.', 'ModelArts.6361', { phase });
+    }
+  }
+}

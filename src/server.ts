@@ -1,0 +1,68 @@
+/**
+ * @module server
+ * Builds the Fastify app from the services: validation and serialization from the TypeBox
+ * schemas, the error mapping, the OpenAPI document and the routes. Nothing else.
+ */
+import swagger from '@fastify/swagger';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerErrorHandling } from './api/error-handler.js';
+import { adminRoutes } from './api/routes/admin-routes.js';
+import { authRoutes } from './api/routes/auth-routes.js';
+import { instanceRoutes } from './api/routes/instance-routes.js';
+import type { Services } from './services.js';
+
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers["x-auth-token"]',
+  'req.headers["x-subject-token"]',
+  'res.headers["x-subject-token"]',
+];
+
+export interface ServerOptions {
+  /** A logger to share with the rest of the service; by default Fastify makes its own. */
+  loggerInstance?: FastifyBaseLogger;
+}
+
+export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.loggerInstance
+      ? { loggerInstance: options.loggerInstance }
+      : { logger: { level: services.config.logLevel, redact: REDACTED_PATHS } }),
+    bodyLimit: 1024 * 1024,
+    // ModelArts ids are long; clients also percent-encode names into the path.
+    routerOptions: { maxParamLength: 256 },
+    trustProxy: false,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.decorateRequest('principal', null);
+
+  // Some clients send `Content-Type: application/json` with an empty body (DELETE, action GETs).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+
+  registerErrorHandling(app);
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'demanager', description: 'ModelArts DevEnviron v1 compatible notebook instance API', version: '0.1.0' },
+      components: {
+        securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } },
+      },
+      security: [{ token: [] }],
+    },
+  });
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  await app.register(authRoutes, { services });
+  await app.register(adminRoutes, { services });
+  await app.register(instanceRoutes, { services });
+  return app;
+}

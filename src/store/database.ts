@@ -1,0 +1,94 @@
+/**
+ * @module store/database
+ * The schema as Kysely sees it (one interface per table, shared by the SQLite and PostgreSQL
+ * stores) and the few read-side normalisations where the two drivers disagree.
+ */
+import type { ColumnType } from 'kysely';
+
+/**
+ * A `bigint` column as the drivers return it: better-sqlite3 gives a number, pg gives a string
+ * (it will not silently lose precision), and a driver in safe-integer mode gives a bigint.
+ */
+export type BigintColumn = ColumnType<number | string | bigint, number, number>;
+
+/** `integer` 0/1 standing in for a boolean, since SQLite has no boolean type. */
+export type FlagColumn = ColumnType<number, number, number>;
+
+export interface InstancesTable {
+  id: string;
+  project_id: string;
+  user_id: string;
+  name: string;
+  status: string;
+  flavor: string;
+  workspace_id: string;
+  ai_project_id: string;
+  pool_id: string | null;
+  created_at: BigintColumn;
+  updated_at: BigintColumn;
+  version: number;
+  /** The whole `Instance` as JSON; the columns above are copies kept for filtering and sorting. */
+  doc: string;
+}
+
+export interface UsersTable {
+  id: string;
+  name: string;
+  domain: string;
+  password_hash: string;
+  is_system_admin: FlagColumn;
+  enabled: FlagColumn;
+  created_at: BigintColumn;
+}
+
+export interface ProjectsTable {
+  id: string;
+  name: string;
+  domain: string;
+  description: string;
+  created_at: BigintColumn;
+}
+
+export interface RoleAssignmentsTable {
+  project_id: string;
+  user_id: string;
+  role: string;
+}
+
+export interface TokensTable {
+  hash: string;
+  user_id: string;
+  project_id: string;
+  issued_at: BigintColumn;
+  expires_at: BigintColumn;
+}
+
+export interface Database {
+  instances: InstancesTable;
+  users: UsersTable;
+  projects: ProjectsTable;
+  role_assignments: RoleAssignmentsTable;
+  tokens: TokensTable;
+}
+
+/** Reads a `bigint` (or `count(*)`) value as a JS number; epoch ms and counts fit exactly. */
+export function toNumber(value: number | string | bigint): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`database returned a non-integer or unsafe integer: ${String(value)}`);
+  return n;
+}
+
+export function toFlag(value: boolean): number {
+  return value ? 1 : 0;
+}
+
+export function fromFlag(value: number | string | bigint): boolean {
+  return toNumber(value) !== 0;
+}
+
+/** SQLite (better-sqlite3) and PostgreSQL (pg, SQLSTATE 23505) report a unique violation differently. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const { code } = error;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}

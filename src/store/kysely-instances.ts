@@ -1,0 +1,150 @@
+/**
+ * @module store/kysely-instances
+ * The instance repository over any `Kysely<Database>` (SQLite or PostgreSQL). The record lives in
+ * `doc`; the scalar columns are copies written alongside it on every insert and update.
+ */
+import type { Insertable, Kysely } from 'kysely';
+import type { Instance } from '../core/instance.js';
+import type { InstanceStatus } from '../core/statuses.js';
+import {
+  DuplicateNameError,
+  type InstancePage,
+  type InstanceQuery,
+  type InstanceRepository,
+} from '../core/store.js';
+import { isUniqueViolation, toNumber, type Database, type InstancesTable } from './database.js';
+
+/** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */
+const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+
+function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
+  return {
+    id: instance.id,
+    project_id: instance.projectId,
+    user_id: instance.user.id,
+    name: instance.name,
+    status: instance.status,
+    flavor: instance.flavor,
+    workspace_id: instance.workspaceId,
+    ai_project_id: instance.aiProjectId,
+    pool_id: instance.pool?.id ?? null,
+    created_at: instance.createdAt,
+    updated_at: instance.updatedAt,
+    version: instance.version,
+    doc,
+  };
+}
+
+function fromRow(row: { doc: string; version: number }): Instance {
+  // The column is authoritative for the version: it is what compare-and-set checks.
+  return { ...(JSON.parse(row.doc) as Instance), version: toNumber(row.version) };
+}
+
+/** The page and count queries of {@link InstanceRepository.list}; exported so tests can inspect their plans. */
+export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
+  let matching = db.selectFrom('instances').where('project_id', '=', query.projectId);
+  if (query.userId !== undefined) matching = matching.where('user_id', '=', query.userId);
+  if (query.status !== undefined) matching = matching.where('status', '=', query.status);
+  if (query.workspaceId !== undefined) matching = matching.where('workspace_id', '=', query.workspaceId);
+  if (query.aiProjectId !== undefined) matching = matching.where('ai_project_id', '=', query.aiProjectId);
+  if (query.poolId !== undefined) matching = matching.where('pool_id', '=', query.poolId);
+
+  const sortColumn = query.sortBy === 'name' ? 'name' : 'created_at';
+  let page = matching.select(['doc', 'version']).orderBy(sortColumn, query.order).orderBy('id', query.order);
+  if (query.limit > 0 || query.offset > 0) page = page.limit(query.limit > 0 ? query.limit : NO_LIMIT);
+  if (query.offset > 0) page = page.offset(query.offset);
+
+  const count = matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('total'));
+  return { page, count };
+}
+
+export class KyselyInstanceRepository implements InstanceRepository {
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>) {
+    this.#db = db;
+  }
+
+  async insert(instance: Instance): Promise<void> {
+    const stored: Instance = { ...instance, version: 1 };
+    try {
+      await this.#db.insertInto('instances').values(toRow(stored, JSON.stringify(stored))).execute();
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateNameError(instance.name);
+      throw error;
+    }
+  }
+
+  async get(projectId: string, id: string): Promise<Instance | undefined> {
+    const row = await this.#db
+      .selectFrom('instances')
+      .select(['doc', 'version'])
+      .where('id', '=', id)
+      .where('project_id', '=', projectId)
+      .executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  async getById(id: string): Promise<Instance | undefined> {
+    const row = await this.#db.selectFrom('instances').select(['doc', 'version']).where('id', '=', id).executeTakeFirst();
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  async list(query: InstanceQuery): Promise<InstancePage> {
+    const { page, count } = listQueries(this.#db, query);
+    const rows = await page.execute();
+    const { total } = await count.executeTakeFirstOrThrow();
+    return { items: rows.map(fromRow), total: toNumber(total) };
+  }
+
+  async listByStatus(statuses: readonly InstanceStatus[]): Promise<Instance[]> {
+    if (statuses.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select(['doc', 'version'])
+      .where('status', 'in', [...statuses])
+      .orderBy('created_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute();
+    return rows.map(fromRow);
+  }
+
+  async countByFlavor(projectId: string, userId: string): Promise<Map<string, number>> {
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select((eb) => ['flavor', eb.fn.countAll<number | string | bigint>().as('n')])
+      .where('project_id', '=', projectId)
+      .where('user_id', '=', userId)
+      .groupBy('flavor')
+      .execute();
+    return new Map(rows.map((r) => [r.flavor, toNumber(r.n)]));
+  }
+
+  async update(next: Instance): Promise<Instance | undefined> {
+    const stored: Instance = { ...next, version: next.version + 1 };
+    const doc = JSON.stringify(stored);
+    let changed: bigint;
+    try {
+      const result = await this.#db
+        .updateTable('instances')
+        .set(toRow(stored, doc))
+        .where('id', '=', next.id)
+        .where('version', '=', next.version)
+        .executeTakeFirst();
+      changed = result.numUpdatedRows;
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new DuplicateNameError(next.name);
+      throw error;
+    }
+    return changed === 0n ? undefined : (JSON.parse(doc) as Instance);
+  }
+
+  async delete(id: string, version: number): Promise<boolean> {
+    const result = await this.#db
+      .deleteFrom('instances')
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * @module store/migrations
+ * Every schema migration, keyed by name for Kysely's `Migrator` (which runs them in name order).
+ * A plain object rather than a folder scan, so it works the same from tsx and from compiled JS.
+ */
+import type { Migration } from 'kysely';
+import { initial } from './0001-initial.js';
+
+export const migrations: Readonly<Record<string, Migration>> = {
+  '0001-initial': initial,
+};

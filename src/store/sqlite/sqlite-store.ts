@@ -1,0 +1,70 @@
+/**
+ * @module store/sqlite/sqlite-store
+ * The SQLite store: one better-sqlite3 connection in WAL mode behind Kysely's SqliteDialect,
+ * serving the dialect-neutral repositories and migrations.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
+import type { IdentityRepository, InstanceRepository, Store } from '../../core/store.js';
+import type { Database } from '../database.js';
+import { KyselyIdentityRepository } from '../kysely-identity.js';
+import { KyselyInstanceRepository } from '../kysely-instances.js';
+import { migrateToLatest } from '../migrations/migrate.js';
+
+/**
+ * Kysely assumes SQLite cannot roll back DDL, but it can; saying so makes the Migrator run each
+ * migration in a transaction, so a failed migration leaves no half-built schema behind.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class TransactionalDdlSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+function isInMemory(path: string): boolean {
+  return path === '' || path === ':memory:' || path.startsWith('file::memory:');
+}
+
+export class SqliteStore implements Store {
+  readonly instances: InstanceRepository;
+  readonly identity: IdentityRepository;
+  readonly #sqlite: BetterSqlite3.Database;
+  readonly #db: Kysely<Database>;
+
+  /** Opens (creating if needed) the database file; call {@link migrate} before use. */
+  constructor(path: string) {
+    if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
+    const sqlite = new BetterSqlite3(path);
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = NORMAL');
+      sqlite.pragma('foreign_keys = ON');
+      sqlite.pragma('busy_timeout = 5000');
+    } catch (error) {
+      sqlite.close();
+      throw error;
+    }
+    this.#sqlite = sqlite;
+    this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: sqlite }) });
+    this.instances = new KyselyInstanceRepository(this.#db);
+    this.identity = new KyselyIdentityRepository(this.#db);
+  }
+
+  async migrate(): Promise<void> {
+    await migrateToLatest(this.#db);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+    // Kysely only closes the connection if it ever ran a query.
+    if (this.#sqlite.open) this.#sqlite.close();
+  }
+}
