@@ -12,6 +12,8 @@ import type { Config } from './config.js';
 import { buildServer, REDACTED_PATHS } from './server.js';
 import { createServices, type Services } from './services.js';
 
+const TOKEN_PURGE_INTERVAL_MS = 60 * 60_000;
+
 export interface RunningApp {
   services: Services;
   server: FastifyInstance;
@@ -35,12 +37,17 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const server = await buildServer(services, { loggerInstance: logger });
     const address = await server.listen({ host: config.host, port: config.port });
     await services.reconciler.start();
+    const purge = () =>
+      services.identity.purgeExpiredTokens().catch((err: unknown) => logger.error({ err }, 'expired token purge failed'));
+    await purge();
+    const purgeTimer = setInterval(purge, TOKEN_PURGE_INTERVAL_MS).unref();
     return {
       services,
       server,
       bootstrap,
       url: address.replace('[::1]', 'localhost'),
       async close() {
+        clearInterval(purgeTimer);
         await server.close();
         await services.close();
       },

@@ -1,9 +1,10 @@
 /**
  * @module api/auth
  * Resolves the caller from `X-Auth-Token` or `Authorization: Bearer`, and checks that a token
- * scoped to one project is used only on that project's paths (403 ModelArts.0210).
+ * scoped to one project is used only on that project's paths (403 ModelArts.0210). Runs as an
+ * onRequest hook, before the body is parsed or validated, so a stranger learns nothing else.
  */
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ApiError } from '../core/errors.js';
 import type { IdentityService, Principal } from '../core/identity-service.js';
 import type { Actor } from '../core/lifecycle-service.js';
@@ -23,7 +24,7 @@ export function tokenOf(request: FastifyRequest): string | undefined {
 }
 
 /** Authenticates the request; with `scoped`, the path's `project_id` must be the token's project. */
-export function authenticate(identity: IdentityService, options: { scoped: boolean; systemAdmin?: boolean }): preHandlerAsyncHookHandler {
+export function authenticate(identity: IdentityService, options: { scoped: boolean; systemAdmin?: boolean }): onRequestAsyncHookHandler {
   return async (request) => {
     const token = tokenOf(request);
     if (!token) throw new ApiError('ModelArts.0201');

@@ -118,6 +118,11 @@ export class IdentityService {
     return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
   }
 
+  /** Removes expired tokens so the table does not grow without bound. */
+  purgeExpiredTokens(): Promise<number> {
+    return this.store.identity.deleteExpiredTokens(this.clock.now());
+  }
+
   #principal(user: User, project: Project, roles: RoleName[], issuedAt: number, expiresAt: number): Principal {
     return {
       userId: user.id,

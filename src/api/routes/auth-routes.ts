@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   // Keystone's token validation: who does the calling token belong to.
   app.get(
     '/v3/auth/tokens',
-    { preHandler: authenticate(services.identity, { scoped: false }), schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } } },
+    { onRequest: authenticate(services.identity, { scoped: false }), schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } } },
     async (request) => tokenBody(principalOf(request), publicUrlOf(services, request), services.config.region),
   );
 };

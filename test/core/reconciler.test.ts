@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { BUILTIN_CATALOG } from '../../src/core/builtin-catalog.js';
+import { Catalog } from '../../src/core/catalog.js';
+import { ManualClock } from '../../src/core/clock.js';
+import type { RuntimeState } from '../../src/core/instance.js';
+import { LifecycleService, type Actor } from '../../src/core/lifecycle-service.js';
+import { Reconciler } from '../../src/core/reconciler.js';
+import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../src/core/runtime.js';
+import type { Store } from '../../src/core/store.js';
+import { SimulatedDriver } from '../../src/runtime/simulated/simulated-driver.js';
+import { openStore } from '../../src/store/open-store.js';
+
+const silent = { info() {}, warn() {}, error() {} };
+const actor: Actor = { userId: 'u1', userName: 'alice', projectId: 'p1', isProjectAdmin: false };
+const catalog = new Catalog(BUILTIN_CATALOG);
+const body = (name: string) => ({
+  name,
+  profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+  flavor: 'modelarts.vm.cpu.2u',
+  spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: 3600 } },
+});
+
+/** Lets every pending promise chain (store calls, driver steps) run to its next wait. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+}
+
+describe('reconciler', () => {
+  let dir: string;
+  let store: Store;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'demanager-reconciler-'));
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  function setup(driver: RuntimeDriver, clock: ManualClock, startTimeoutMs = 60_000) {
+    const reconciler = new Reconciler(store, driver, catalog, clock, silent, { startTimeoutMs, pollIntervalMs: 0 });
+    const lifecycle = new LifecycleService(store, catalog, clock, reconciler);
+    return { reconciler, lifecycle };
+  }
+
+  it('walks create through CREATING and STARTING to RUNNING on the clock, and sets the auto-stop deadline', async () => {
+    store = await openStore(join(dir, 'a.db'));
+    const clock = new ManualClock();
+    const driver = new SimulatedDriver(clock, { delays: { prepare: 1000, start: 2000, stop: 500, remove: 100 }, failOn: {} });
+    const { reconciler, lifecycle } = setup(driver, clock);
+    const created = await lifecycle.create(actor, body('walk'));
+    await settle();
+    assert.equal((await store.instances.getById(created.id))!.status, 'CREATING');
+    clock.advance(1000);
+    await settle();
+    assert.equal((await store.instances.getById(created.id))!.status, 'STARTING');
+    clock.advance(1999);
+    await settle();
+    assert.equal((await store.instances.getById(created.id))!.status, 'STARTING');
+    clock.advance(1);
+    await settle();
+    const running = (await store.instances.getById(created.id))!;
+    assert.equal(running.status, 'RUNNING');
+    assert.equal(running.stopAt, clock.now() + 3600 * 1000);
+    await reconciler.close();
+    await store.close();
+  });
+
+  it('resumes transitions a previous process left half-done, from the store alone', async () => {
+    store = await openStore(join(dir, 'b.db'));
+    const clock = new ManualClock();
+    const slow = new SimulatedDriver(clock, { delays: { prepare: 10_000, start: 10_000, stop: 10_000, remove: 10 }, failOn: {} });
+    const first = setup(slow, clock);
+    const a = await first.lifecycle.create(actor, body('resume-a'));
+    await settle();
+    await first.reconciler.close(); // the "crash": nothing finished
+    assert.equal((await store.instances.getById(a.id))!.status, 'CREATING');
+
+    const fast = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
+    const second = setup(fast, clock);
+    await second.reconciler.start();
+    await settle();
+    await second.reconciler.idle();
+    assert.equal((await store.instances.getById(a.id))!.status, 'RUNNING');
+    await second.reconciler.close();
+    await store.close();
+  });
+
+  it('fails a start that takes longer than the start timeout, stops what it began, and records why', async () => {
+    store = await openStore(join(dir, 'c.db'));
+    const clock = new ManualClock();
+    const calls: string[] = [];
+    const hanging: RuntimeDriver = {
+      name: 'hanging',
+      async prepare() {},
+      start(_w: Workload, signal: AbortSignal) {
+        calls.push('start');
+        return new Promise<RuntimeState>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+      },
+      async stop() {
+        calls.push('stop');
+      },
+      async poll(): Promise<Health> {
+        return { state: 'running' };
+      },
+      async remove() {},
+    };
+    const { reconciler, lifecycle } = setup(hanging, clock, 30_000);
+    const created = await lifecycle.create(actor, body('hangs'));
+    await settle();
+    clock.advance(30_000);
+    await settle();
+    await reconciler.idle();
+    const failed = (await store.instances.getById(created.id))!;
+    assert.equal(failed.status, 'CREATE_FAILED');
+    assert.match(failed.failedReasons!.message, /did not start within 30 s/);
+    assert.equal(failed.errorCode, 'ModelArts.6361');
+    assert.deepEqual(calls, ['start', 'stop']);
+    await reconciler.close();
+    await store.close();
+  });
+
+  it('marks a RUNNING instance whose workload died UNAVAILABLE, and a later start brings it back', async () => {
+    store = await openStore(join(dir, 'd.db'));
+    const clock = new ManualClock();
+    const driver = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
+    const { reconciler, lifecycle } = setup(driver, clock);
+    const created = await lifecycle.create(actor, body('crashy'));
+    await settle();
+    await reconciler.idle();
+    driver.crash(created.id);
+    await reconciler.pollRunning();
+    const down = (await store.instances.getById(created.id))!;
+    assert.equal(down.status, 'UNAVAILABLE');
+    assert.equal(down.runtime, null);
+    assert.ok(down.failedReasons);
+    await lifecycle.act(actor, created.id, 'start');
+    await settle();
+    await reconciler.idle();
+    const up = (await store.instances.getById(created.id))!;
+    assert.equal(up.status, 'RUNNING');
+    assert.equal(up.failedReasons, null);
+    await reconciler.close();
+    await store.close();
+  });
+
+  it('a start failure after create is CREATE_FAILED, after a later start START_FAILED, with the driver code', async () => {
+    store = await openStore(join(dir, 'e.db'));
+    const clock = new ManualClock();
+    const driver = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
+    const { reconciler, lifecycle } = setup(driver, clock);
+    const created = await lifecycle.create(actor, body('flaky'));
+    driver.inject(created.id, 'start', new WorkloadError('no GPU left', 'ModelArts.6360', { gpu: '0' }));
+    await settle();
+    await reconciler.idle();
+    let current = (await store.instances.getById(created.id))!;
+    assert.equal(current.status, 'CREATE_FAILED');
+    assert.deepEqual(current.failedReasons, { code: 'ModelArts.6360', message: 'no GPU left', detail: { gpu: '0' } });
+    await lifecycle.act(actor, created.id, 'start');
+    await settle();
+    await reconciler.idle();
+    assert.equal((await store.instances.getById(created.id))!.status, 'RUNNING');
+    await lifecycle.act(actor, created.id, 'stop');
+    await settle();
+    await reconciler.idle();
+    driver.inject(created.id, 'start', new WorkloadError('still no GPU', 'ModelArts.6360'));
+    await lifecycle.act(actor, created.id, 'start');
+    await settle();
+    await reconciler.idle();
+    current = (await store.instances.getById(created.id))!;
+    assert.equal(current.status, 'START_FAILED');
+    assert.equal(current.errorCode, 'ModelArts.6360');
+    await reconciler.close();
+    await store.close();
+  });
+});
