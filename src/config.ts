@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { CatalogData } from './core/catalog.js';
-import { BUILTIN_CATALOG } from './core/builtin-catalog.js';
+import { resolveCatalog, type CatalogOptions } from './core/builtin-catalog.js';
 
 export interface SimulatedRuntimeOptions {
   /** Milliseconds each phase takes. Defaults: prepare 300, start 700, stop 300, remove 100. */
@@ -47,8 +47,8 @@ export interface ConfigOptions {
     /** Seconds between liveness polls of running workloads. Default 10. */
     pollIntervalSeconds?: number;
   };
-  /** Replaces the built-in catalog (profiles, flavors, pools, workspaces). */
-  catalog?: Partial<CatalogData>;
+  /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
+  catalog?: CatalogOptions;
   /** Default `info`. */
   logLevel?: string;
 }
@@ -96,7 +96,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       },
       pollIntervalSeconds: options.runtime?.pollIntervalSeconds ?? 10,
     },
-    catalog: { ...BUILTIN_CATALOG, ...options.catalog },
+    catalog: resolveCatalog(options.catalog),
     logLevel: options.logLevel ?? 'info',
   };
 }

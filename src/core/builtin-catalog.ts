@@ -3,7 +3,50 @@
  * The catalog a fresh install serves when its configuration names none: the profiles and
  * flavors of the public ModelArts DevEnviron documentation.
  */
-import type { CatalogData, Flavor, FlavorType, Profile } from './catalog.js';
+import type { CatalogData, Flavor, FlavorType, PoolDefinition, Profile } from './catalog.js';
+
+/** A flavor as a config file may give it: a name and a type, every other field defaulted. */
+export type FlavorOptions = Pick<Flavor, 'name' | 'type'> & Partial<Flavor>;
+
+/** A profile as a config file may give it: an id and its flavor types, the image fields defaulted. */
+export interface ProfileOptions {
+  id: string;
+  flavor_types: FlavorType[];
+  name?: string;
+  description?: string;
+  labels?: Record<string, string> | null;
+  image?: { namespace?: string; image_name?: string; image_tag?: string };
+}
+
+export interface CatalogOptions {
+  profiles?: ProfileOptions[];
+  flavors?: FlavorOptions[];
+  pools?: PoolDefinition[];
+  workspaces?: string[];
+}
+
+export function completeProfile(options: ProfileOptions): Profile {
+  const base = profile(options.id, options.description ?? '', options.flavor_types, options.image?.image_name ?? 'notebook', options.image?.image_tag ?? 'latest');
+  base.name = options.name ?? options.id;
+  base.labels = options.labels ?? null;
+  base.provision.spec.params.namespace = options.image?.namespace ?? base.provision.spec.params.namespace;
+  return base;
+}
+
+export function completeFlavor(options: FlavorOptions): Flavor {
+  const { name, type, params, ...rest } = options;
+  return flavor(name, type, params ?? {}, rest);
+}
+
+/** The built-in catalog with any part the options give replaced by theirs. */
+export function resolveCatalog(options: CatalogOptions = {}): CatalogData {
+  return {
+    profiles: options.profiles?.map(completeProfile) ?? BUILTIN_CATALOG.profiles,
+    flavors: options.flavors?.map(completeFlavor) ?? BUILTIN_CATALOG.flavors,
+    pools: options.pools ?? BUILTIN_CATALOG.pools,
+    workspaces: options.workspaces ?? BUILTIN_CATALOG.workspaces,
+  };
+}
 
 function profile(id: string, description: string, flavorTypes: FlavorType[], image: string, tag: string): Profile {
   const category = id.replace(/-(cpu|gpu)$/, '');
