@@ -10,7 +10,7 @@ import { registerErrorHandling } from './api/error-handler.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
-import type { Services } from './services.js';
+import type { ApiContext } from './api/api-context.js';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -24,7 +24,7 @@ export interface ServerOptions {
   loggerInstance?: FastifyBaseLogger;
 }
 
-export async function buildServer(services: Services, options: ServerOptions = {}): Promise<FastifyInstance> {
+export async function buildServer(services: ApiContext & { config: { logLevel: string } }, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }

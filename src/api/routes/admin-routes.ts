@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { Project, User } from '../../core/identity-types.js';
 import { ROLE_NAMES } from '../../core/identity-types.js';
-import type { Services } from '../../services.js';
+import type { ApiContext } from '../api-context.js';
 import { authenticate } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';
 import {
@@ -27,7 +27,7 @@ const projectView = (p: Project) => ({ id: p.id, name: p.name, domain_id: p.doma
 const errors = { '4xx': ErrorBody };
 const Empty = Type.Null();
 
-export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const adminRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
   const { identity } = services;
   app.addHook('onRequest', authenticate(identity, { scoped: false, systemAdmin: true }));
   const tags = ['administration'];

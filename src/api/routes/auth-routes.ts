@@ -5,11 +5,11 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Principal } from '../../core/identity-service.js';
-import type { Services } from '../../services.js';
+import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';
 import { LoginBody, TokenBody } from '../schemas/identity-schemas.js';
-import { publicUrlOf } from './instance-routes.js';
+import { publicUrlOf } from '../public-url.js';
 
 /** Keystone's timestamp form: microseconds and a Z. */
 function keystoneTime(ms: number): string {
@@ -40,7 +40,7 @@ export function tokenBody(principal: Principal, baseUrl: string, region: string)
   };
 }
 
-export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const authRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
   const tags = ['identity'];
   app.post(
     '/v3/auth/tokens',

@@ -8,9 +8,10 @@ import type { FastifyRequest } from 'fastify';
 import { ApiError } from '../../core/errors.js';
 import type { Instance } from '../../core/instance.js';
 import type { SortKey } from '../../core/store.js';
-import type { Services } from '../../services.js';
+import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate } from '../auth.js';
 import { instanceView, type ViewContext } from '../instance-view.js';
+import { publicUrlOf } from '../public-url.js';
 import { ErrorBody } from '../schemas/common.js';
 import {
   ActionResultSchema,
@@ -33,10 +34,6 @@ const SORT_KEYS: readonly SortKey[] = ['name', 'creation_timestamp'];
 const errors = { '4xx': ErrorBody };
 const tags = ['instances'];
 
-export function publicUrlOf(services: Services, request: FastifyRequest): string {
-  return (services.config.publicUrl ?? `${request.protocol}://${request.host}`).replace(/\/+$/, '');
-}
-
 function parseBoolean(value: string | undefined, field: string, fallback: boolean): boolean {
   if (value === undefined || value === '') return fallback;
   const lower = value.toLowerCase();
@@ -45,7 +42,7 @@ function parseBoolean(value: string | undefined, field: string, fallback: boolea
   throw new ApiError('ModelArts.6336', field);
 }
 
-export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
   const { lifecycle, store, clock, catalog } = services;
   const base = '/v1/:project_id/demanager/instances';
   app.addHook('onRequest', authenticate(services.identity, { scoped: true }));

@@ -1,0 +1,25 @@
+/**
+ * @module api/api-context
+ * What the HTTP edge needs from the rest of the service. Routes depend on this and on core, never
+ * on how the service is assembled.
+ */
+import type { Catalog } from '../core/catalog.js';
+import type { Clock } from '../core/clock.js';
+import type { IdentityService } from '../core/identity-service.js';
+import type { InstanceTokens } from '../core/instance-tokens.js';
+import type { LifecycleService } from '../core/lifecycle-service.js';
+import type { Store } from '../core/store.js';
+
+export interface ApiContext {
+  config: {
+    /** Public base URL; null derives it from each request's origin. */
+    publicUrl: string | null;
+    region: string;
+  };
+  clock: Clock;
+  store: Store;
+  catalog: Catalog;
+  identity: IdentityService;
+  lifecycle: LifecycleService;
+  instanceTokens: InstanceTokens;
+}
