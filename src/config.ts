@@ -9,7 +9,7 @@ import type { CatalogData } from './core/catalog.js';
 import { resolveCatalog, type CatalogOptions } from './core/builtin-catalog.js';
 
 export interface SimulatedRuntimeOptions {
-  /** Milliseconds each phase takes. Defaults: prepare 300, start 700, stop 300, remove 100. */
+  /** Milliseconds each phase takes. Defaults: prepare 2000, start 3000, stop 1500, remove 500 (slow enough to watch). */
   delays?: Partial<Record<'prepare' | 'start' | 'stop' | 'remove', number>>;
   /** Regular expressions on the instance name; a match makes that phase fail (emulation, tests). */
   failOn?: Partial<Record<'prepare' | 'start', string>>;
@@ -91,7 +91,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     runtime: {
       driver: options.runtime?.driver ?? 'simulated',
       simulated: {
-        delays: { prepare: 300, start: 700, stop: 300, remove: 100, ...options.runtime?.simulated?.delays },
+        delays: { prepare: 2000, start: 3000, stop: 1500, remove: 500, ...options.runtime?.simulated?.delays },
         failOn: { ...options.runtime?.simulated?.failOn },
       },
       pollIntervalSeconds: options.runtime?.pollIntervalSeconds ?? 10,
