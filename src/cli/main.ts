@@ -1,11 +1,36 @@
 /**
  * @module cli/main
  * The `demanager` command: the server and the client commands in one binary.
+ *
+ * Exit codes: 0 ok, 1 API error, 2 usage error, 3 not logged in / session expired, 4 server
+ * unreachable.
  */
 import { Command } from '@commander-js/extra-typings';
+import { instancesCommand } from './instances-command.js';
+import { loginCommand, logoutCommand, whoamiCommand } from './login-command.js';
+import { projectsCommand } from './projects-command.js';
+import { rolesCommand } from './roles-command.js';
+import { runCli } from './run-cli.js';
 import { serveCommand } from './serve-command.js';
+import { usersCommand } from './users-command.js';
 
-const program = new Command('demanager').description('manage notebook development environments').version('0.1.0');
+const program = new Command('demanager')
+  .description('manage notebook development environments')
+  .version('0.1.0')
+  .option('--url <url>', 'server base URL (default: $DEMANAGER_URL, else the saved session)')
+  .option('--token <token>', 'API token to use instead of the saved session (default: $DEMANAGER_TOKEN)')
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 ok, 1 API error, 2 usage error, 3 not logged in or session expired, 4 server unreachable.\n' +
+      'The session is saved in $DEMANAGER_CONFIG_DIR/session.json (default ~/.config/demanager/session.json).',
+  );
 program.addCommand(serveCommand());
+program.addCommand(loginCommand());
+program.addCommand(logoutCommand());
+program.addCommand(whoamiCommand());
+program.addCommand(instancesCommand());
+program.addCommand(usersCommand());
+program.addCommand(projectsCommand());
+program.addCommand(rolesCommand());
 
-await program.parseAsync(process.argv);
+await runCli(program);

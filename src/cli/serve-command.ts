@@ -4,7 +4,6 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import closeWithGrace from 'close-with-grace';
-import { startApp } from '../app.js';
 import { loadConfigOptions, resolveConfig } from '../config.js';
 
 export function serveCommand(): Command<[], { config?: string; host?: string; port?: string; dataDir?: string }> {
@@ -20,6 +19,8 @@ export function serveCommand(): Command<[], { config?: string; host?: string; po
       if (opts.port) options.port = Number(opts.port);
       if (opts.dataDir) options.dataDir = opts.dataDir;
       const config = resolveConfig(options);
+      // Loaded here so the client commands do not pay for the server stack at start-up.
+      const { startApp } = await import('../app.js');
       const app = await startApp(config);
       const { bootstrap } = app;
       if (bootstrap.created) {

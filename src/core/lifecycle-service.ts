@@ -12,7 +12,10 @@ import { checkAutoStop, checkDescription, resolveFlavor, validateCreate, type Cr
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
 import { DuplicateNameError, type InstancePage, type InstanceQuery, type Store } from './store.js';
 
-/** Who acts, as far as instances care. */
+/**
+ * Who acts, as far as instances care. Every member of a project may list and read its instances;
+ * only the owner or a project admin may change one or open its notebook.
+ */
 export interface Actor {
   userId: string;
   userName: string;
@@ -78,10 +81,20 @@ export class LifecycleService {
     return instance;
   }
 
-  /** The instance if the actor may see it; 6309 otherwise, whether or not it exists elsewhere. */
+  /**
+   * The instance if it is in the actor's project (what a project lists, its members may read);
+   * 6309 otherwise, whether or not it exists in another project.
+   */
   async get(actor: Actor, id: string): Promise<Instance> {
     const instance = await this.store.instances.get(actor.projectId, id);
-    if (!instance || (!actor.isProjectAdmin && instance.user.id !== actor.userId)) throw new ApiError('ModelArts.6309');
+    if (!instance) throw new ApiError('ModelArts.6309');
+    return instance;
+  }
+
+  /** The instance if the actor may act on it: its owner or a project admin (403 ModelArts.0108 otherwise). */
+  async getOwned(actor: Actor, id: string): Promise<Instance> {
+    const instance = await this.get(actor, id);
+    if (!actor.isProjectAdmin && instance.user.id !== actor.userId) throw new ApiError('ModelArts.0108');
     return instance;
   }
 
@@ -140,7 +153,7 @@ export class LifecycleService {
   /** Re-reads and re-applies `change` until its compare-and-set write wins. */
   async #change(actor: Actor, id: string, change: (current: Instance) => Instance): Promise<Instance> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
-      const current = await this.get(actor, id);
+      const current = await this.getOwned(actor, id);
       const next = change(current);
       next.updatedAt = this.clock.now();
       const written = await this.store.instances.update(next);

@@ -49,8 +49,13 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
   if (query.aiProjectId !== undefined) matching = matching.where('ai_project_id', '=', query.aiProjectId);
   if (query.poolId !== undefined) matching = matching.where('pool_id', '=', query.poolId);
 
-  const sortColumn = query.sortBy === 'name' ? 'name' : 'created_at';
-  let page = matching.select(['doc', 'version']).orderBy(sortColumn, query.order).orderBy('id', query.order);
+  // Names are unique within a project, so sorting by name needs no tie-break; leaving the id out
+  // lets PostgreSQL read the (project_id, name) unique index in order, as SQLite already did.
+  let page = matching.select(['doc', 'version']);
+  page =
+    query.sortBy === 'name'
+      ? page.orderBy('name', query.order)
+      : page.orderBy('created_at', query.order).orderBy('id', query.order);
   if (query.limit > 0 || query.offset > 0) page = page.limit(query.limit > 0 ? query.limit : NO_LIMIT);
   if (query.offset > 0) page = page.offset(query.offset);
 

@@ -3,6 +3,7 @@
  * Turns a database URL from the configuration into a migrated, ready {@link Store}.
  */
 import type { Store } from '../core/store.js';
+import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
 /** A scheme of two or more letters, so that a Windows drive letter (`C:\…`) reads as a path. */
@@ -10,7 +11,9 @@ const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 
 /**
  * `sqlite:<path>` (also `sqlite://<path>`, so `sqlite:///abs/path` is absolute) or a bare file
- * path opens SQLite; `postgres://` and `postgresql://` are reserved for the PostgreSQL store.
+ * path opens SQLite; `postgres://` and `postgresql://` open PostgreSQL with the pool's defaults
+ * (the URL is handed to pg whole, so its query parameters, such as `sslmode` or
+ * `statement_timeout`, apply).
  */
 export async function openStore(url: string): Promise<Store> {
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
@@ -22,9 +25,9 @@ export async function openStore(url: string): Promise<Store> {
     if (path === '') throw new Error(`database URL ${url} names no file`);
     store = new SqliteStore(path);
   } else if (scheme === 'postgres' || scheme === 'postgresql') {
-    throw new Error('PostgreSQL databases are not yet supported; use a sqlite: URL or a file path');
+    store = new PostgresStore(url);
   } else {
-    throw new Error(`unsupported database URL scheme "${scheme}:" (expected sqlite: or a file path)`);
+    throw new Error(`unsupported database URL scheme "${scheme}:" (expected sqlite:, postgres:, postgresql: or a file path)`);
   }
   try {
     await store.migrate();

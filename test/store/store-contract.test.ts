@@ -32,15 +32,25 @@ for (const factory of STORE_FACTORIES) {
   describe(`Store contract (${factory.name})`, () => {
     let database: TestDatabase;
     let store: Store;
+    // Set once each is made, so a failed beforeEach is the only error its case reports.
+    let databaseMade = false;
+    let storeOpen = false;
 
     beforeEach(async () => {
+      databaseMade = false;
+      storeOpen = false;
       database = await factory.createDatabase();
+      databaseMade = true;
       store = await database.open();
+      storeOpen = true;
     });
 
     afterEach(async () => {
-      await store.close();
-      await database.drop();
+      try {
+        if (storeOpen) await store.close();
+      } finally {
+        if (databaseMade) await database.drop();
+      }
     });
 
     async function insertAll(...instances: Instance[]): Promise<void> {
@@ -182,6 +192,51 @@ for (const factory of STORE_FACTORIES) {
           assert.deepEqual(names(await store.instances.list(query({ sortBy, order }))), expected);
         });
       }
+
+      // Byte (code point) order: '-' < digits < upper case < '_' < lower case < non-ASCII. A locale
+      // collation would interleave cases and ignore punctuation, and pages would differ by dialect.
+      const BYTE_ORDERED_NAMES = [
+        '-x',
+        '9lives',
+        'Alpha',
+        'BETA',
+        'Beta',
+        'Z',
+        '_x',
+        'a',
+        'alpha-2',
+        'alpha2',
+        'alpha_2',
+        'beta',
+        'zz',
+        'Ärger',
+        'éclair',
+      ];
+
+      it('sorts names by bytes: mixed case, digits, "-" and "_" in the same order on every dialect', async () => {
+        // Inserted in an order that is neither sorted nor reversed.
+        const shuffled = BYTE_ORDERED_NAMES.map((name, i) => ({ name, key: (i * 7) % BYTE_ORDERED_NAMES.length }))
+          .sort((a, b) => a.key - b.key)
+          .map((x) => x.name);
+        await insertAll(...shuffled.map((name) => makeInstance({ name })));
+        assert.deepEqual(names(await store.instances.list(query({ sortBy: 'name', order: 'asc' }))), BYTE_ORDERED_NAMES);
+        assert.deepEqual(
+          names(await store.instances.list(query({ sortBy: 'name', order: 'desc' }))),
+          [...BYTE_ORDERED_NAMES].reverse(),
+        );
+        const page = await store.instances.list(query({ sortBy: 'name', order: 'asc', offset: 3, limit: 4 }));
+        assert.deepEqual(names(page), BYTE_ORDERED_NAMES.slice(3, 7));
+        assert.equal(page.total, BYTE_ORDERED_NAMES.length);
+      });
+
+      it('breaks creation-time ties by id in byte order', async () => {
+        const ids = ['DE-A', 'DE-B', 'DE-_', 'DE-a', 'DE-b'];
+        await insertAll(...[...ids].reverse().map((id) => makeInstance({ id, name: `n${id}`, createdAt: T0 })));
+        const ordered = (order: InstanceQuery['order']) =>
+          store.instances.list(query({ sortBy: 'creation_timestamp', order })).then((p) => p.items.map((i) => i.id));
+        assert.deepEqual(await ordered('asc'), ids);
+        assert.deepEqual(await ordered('desc'), [...ids].reverse());
+      });
 
       it('pages with offset and limit while total counts every match', async () => {
         await insertAll(...['n1', 'n2', 'n3', 'n4', 'n5'].map((name) => makeInstance({ name })));
@@ -371,6 +426,20 @@ for (const factory of STORE_FACTORIES) {
         );
       });
 
+      it('lists users by domain, then name, in byte order', async () => {
+        const keys: Array<[string, string]> = [
+          ['Default', 'Bob'],
+          ['Default', 'alice'],
+          ['Default', 'alice-2'],
+          ['Default', 'alice_2'],
+          ['Other', 'Zed'],
+          ['default', 'aaron'],
+        ];
+        for (const [domain, name] of [...keys].reverse()) await store.identity.insertUser(makeUser({ domain, name }));
+        const listed = (await store.identity.listUsers()).map((u) => [u.domain, u.name]);
+        assert.deepEqual(listed, keys);
+      });
+
       it('rejects a duplicate name in the same domain and a duplicate id', async () => {
         const user = makeUser({ name: 'dave' });
         await store.identity.insertUser(user);
@@ -436,6 +505,19 @@ for (const factory of STORE_FACTORIES) {
           [...(await store.identity.listProjects())].sort((x, y) => x.id.localeCompare(y.id)),
           [a, b].sort((x, y) => x.id.localeCompare(y.id)),
         );
+      });
+
+      it('lists projects by domain, then name, in byte order', async () => {
+        const keys: Array<[string, string]> = [
+          ['Default', 'Ops'],
+          ['Default', 'dev-a'],
+          ['Default', 'dev_a'],
+          ['Default', 'deva'],
+          ['default', 'Zeta'],
+        ];
+        for (const [domain, name] of [...keys].reverse()) await store.identity.insertProject(makeProject({ domain, name }));
+        const listed = (await store.identity.listProjects()).map((p) => [p.domain, p.name]);
+        assert.deepEqual(listed, keys);
       });
 
       it('rejects a duplicate name in the same domain and a duplicate id', async () => {

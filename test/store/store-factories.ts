@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Store } from '../../src/core/store.js';
 import { openStore } from '../../src/store/open-store.js';
+import { createThrowawayDatabase } from './postgres-test-database.js';
 
 export interface TestDatabase {
   /** A migrated store on this database; may be called again after the previous one is closed. */
@@ -34,4 +35,16 @@ const sqliteFactory: StoreFactory = {
   },
 };
 
-export const STORE_FACTORIES: readonly StoreFactory[] = [sqliteFactory];
+/** A database per case: creating one takes tens of milliseconds, and nothing can leak between cases. */
+const postgresFactory: StoreFactory = {
+  name: 'postgres',
+  async createDatabase() {
+    const database = await createThrowawayDatabase();
+    return {
+      open: () => openStore(database.url),
+      drop: () => database.drop(),
+    };
+  },
+};
+
+export const STORE_FACTORIES: readonly StoreFactory[] = [sqliteFactory, postgresFactory];

@@ -149,7 +149,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
       },
     },
     async (request) => {
-      const instance = await lifecycle.get(actorOf(request), request.params.instance_id);
+      const instance = await lifecycle.getOwned(actorOf(request), request.params.instance_id);
       return { token: services.instanceTokens.issue(instance) };
     },
   );

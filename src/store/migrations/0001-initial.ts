@@ -1,9 +1,11 @@
 /**
  * @module store/migrations/0001-initial
  * The first schema: instances plus the identity tables (users, projects, role assignments, tokens).
- * Schema builder and dialect-neutral types only, so SQLite and PostgreSQL run the same migration.
+ * Schema builder and dialect-neutral types only, so SQLite and PostgreSQL run the same migration;
+ * the one type that must be spelled per dialect (byte-ordered text) comes from {@link SchemaDialect}.
  */
 import type { Kysely, Migration } from 'kysely';
+import type { SchemaDialect } from './schema-dialect.js';
 
 /** Each list query filters on project(+user)(+status) and sorts by one key, tie-broken by id. */
 const INSTANCE_LIST_INDEXES: ReadonlyArray<readonly [string, readonly string[]]> = [
@@ -18,18 +20,18 @@ const INSTANCE_LIST_INDEXES: ReadonlyArray<readonly [string, readonly string[]]>
 ];
 
 // Migrations must not depend on today's `Database` type, which follows the newest schema.
-async function up(db: Kysely<unknown>): Promise<void> {
+async function up(db: Kysely<unknown>, { keyText }: SchemaDialect): Promise<void> {
   await db.schema
     .createTable('instances')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('project_id', 'text', (c) => c.notNull())
-    .addColumn('user_id', 'text', (c) => c.notNull())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('status', 'text', (c) => c.notNull())
-    .addColumn('flavor', 'text', (c) => c.notNull())
-    .addColumn('workspace_id', 'text', (c) => c.notNull())
-    .addColumn('ai_project_id', 'text', (c) => c.notNull())
-    .addColumn('pool_id', 'text')
+    .addColumn('id', keyText, (c) => c.primaryKey())
+    .addColumn('project_id', keyText, (c) => c.notNull())
+    .addColumn('user_id', keyText, (c) => c.notNull())
+    .addColumn('name', keyText, (c) => c.notNull())
+    .addColumn('status', keyText, (c) => c.notNull())
+    .addColumn('flavor', keyText, (c) => c.notNull())
+    .addColumn('workspace_id', keyText, (c) => c.notNull())
+    .addColumn('ai_project_id', keyText, (c) => c.notNull())
+    .addColumn('pool_id', keyText)
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addColumn('version', 'integer', (c) => c.notNull())
@@ -43,9 +45,9 @@ async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('users')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('domain', 'text', (c) => c.notNull())
+    .addColumn('id', keyText, (c) => c.primaryKey())
+    .addColumn('name', keyText, (c) => c.notNull())
+    .addColumn('domain', keyText, (c) => c.notNull())
     .addColumn('password_hash', 'text', (c) => c.notNull())
     .addColumn('is_system_admin', 'integer', (c) => c.notNull())
     .addColumn('enabled', 'integer', (c) => c.notNull())
@@ -55,9 +57,9 @@ async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('projects')
-    .addColumn('id', 'text', (c) => c.primaryKey())
-    .addColumn('name', 'text', (c) => c.notNull())
-    .addColumn('domain', 'text', (c) => c.notNull())
+    .addColumn('id', keyText, (c) => c.primaryKey())
+    .addColumn('name', keyText, (c) => c.notNull())
+    .addColumn('domain', keyText, (c) => c.notNull())
     .addColumn('description', 'text', (c) => c.notNull())
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('projects_domain_name_key', ['domain', 'name'])
@@ -65,9 +67,9 @@ async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('role_assignments')
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('project_id', keyText, (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('user_id', keyText, (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('role', keyText, (c) => c.notNull())
     .addPrimaryKeyConstraint('role_assignments_pkey', ['project_id', 'user_id', 'role'])
     .execute();
   // The primary key serves lookups by project; these serve lookups and cascades by user.
@@ -75,9 +77,9 @@ async function up(db: Kysely<unknown>): Promise<void> {
 
   await db.schema
     .createTable('tokens')
-    .addColumn('hash', 'text', (c) => c.primaryKey())
-    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
-    .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id').onDelete('cascade'))
+    .addColumn('hash', keyText, (c) => c.primaryKey())
+    .addColumn('user_id', keyText, (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('project_id', keyText, (c) => c.notNull().references('projects.id').onDelete('cascade'))
     .addColumn('issued_at', 'bigint', (c) => c.notNull())
     .addColumn('expires_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -92,4 +94,6 @@ async function down(db: Kysely<unknown>): Promise<void> {
   }
 }
 
-export const initial: Migration = { up, down };
+export function initial(dialect: SchemaDialect): Migration {
+  return { up: (db) => up(db, dialect), down };
+}

@@ -5,7 +5,10 @@
  */
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import type { SchemaDialect } from './schema-dialect.js';
 
-export const migrations: Readonly<Record<string, Migration>> = {
-  '0001-initial': initial,
-};
+export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
+  return {
+    '0001-initial': initial(dialect),
+  };
+}

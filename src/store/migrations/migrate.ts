@@ -4,10 +4,16 @@
  */
 import { Migrator, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
-import { migrations } from './index.js';
+import { migrationsFor } from './index.js';
+import type { SchemaDialect } from './schema-dialect.js';
 
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
+/**
+ * On PostgreSQL, Kysely's Migrator serialises concurrent callers with a session-level advisory lock
+ * (taken before the transaction that reads which migrations ran) and tolerates losing the race to
+ * create its own bookkeeping tables, so several replicas may call this at once.
+ */
+export async function migrateToLatest(db: Kysely<Database>, dialect: SchemaDialect): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
   const { error, results } = await migrator.migrateToLatest();
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName;

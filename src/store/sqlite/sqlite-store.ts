@@ -12,6 +12,7 @@ import type { Database } from '../database.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { migrateToLatest } from '../migrations/migrate.js';
+import { SQLITE_SCHEMA } from '../migrations/schema-dialect.js';
 
 /**
  * Kysely assumes SQLite cannot roll back DDL, but it can; saying so makes the Migrator run each
@@ -59,7 +60,7 @@ export class SqliteStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    await migrateToLatest(this.#db);
+    await migrateToLatest(this.#db, SQLITE_SCHEMA);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,56 @@
+/**
+ * @module cli/output
+ * How results reach stdout: the raw API JSON for scripts, or aligned text tables and key/value
+ * blocks for people. Messages and progress go to stderr so stdout stays parseable.
+ */
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Columns separated by two spaces, padded to the widest cell; the last column is not padded. */
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].map((l) => `${l}\n`).join('');
+}
+
+export function printTable(headers: readonly string[], rows: readonly (readonly string[])[]): void {
+  process.stdout.write(renderTable(headers, rows));
+}
+
+/** `key: value` lines with the values aligned. */
+export function printFields(fields: readonly (readonly [string, string])[]): void {
+  const width = Math.max(...fields.map(([key]) => key.length)) + 1;
+  process.stdout.write(fields.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}`.trimEnd() + '\n').join(''));
+}
+
+/** A note for the person at the terminal (stderr). */
+export function note(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** `1h02m`, `59m58s`, `45s`. */
+export function formatDuration(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = s % 60;
+  if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
+  if (m > 0) return `${m}m${String(rest).padStart(2, '0')}s`;
+  return `${rest}s`;
+}
+
+/** Epoch milliseconds (number or the API's numeric string) as local `YYYY-MM-DD HH:MM:SS`. */
+export function formatTime(epochMs: number | string | null | undefined): string {
+  if (epochMs === null || epochMs === undefined || epochMs === '') return '-';
+  const ms = typeof epochMs === 'string' ? Number(epochMs) : epochMs;
+  if (!Number.isFinite(ms)) return String(epochMs);
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
+}

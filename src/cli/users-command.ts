@@ -1,0 +1,103 @@
+/**
+ * @module cli/users-command
+ * `demanager users list|create|update|delete` (system administrators).
+ */
+import { Command } from '@commander-js/extra-typings';
+import type { UpdateUserRequest, User } from '../client/index.js';
+import { UsageError } from './cli-errors.js';
+import { connect } from './cli-context.js';
+import { findUser } from './identity-lookup.js';
+import { printJson, printTable } from './output.js';
+import { obtainPassword } from './password-input.js';
+
+function printUsers(users: readonly User[]): void {
+  printTable(
+    ['ID', 'NAME', 'DOMAIN', 'ENABLED', 'SYSTEM-ADMIN'],
+    users.map((u) => [u.id, u.name, u.domain_id, u.enabled ? 'yes' : 'no', u.is_system_admin ? 'yes' : 'no']),
+  );
+}
+
+function listCommand() {
+  return new Command('list')
+    .alias('ls')
+    .description('list users')
+    .option('--json', 'print the raw API JSON')
+    .action(async (opts, command) => {
+      const { client } = await connect(command);
+      const users = await client.listUsers();
+      if (opts.json) printJson({ users });
+      else printUsers(users);
+    });
+}
+
+function createCommand() {
+  return new Command('create')
+    .description('create a user (give it a project role with "roles assign")')
+    .argument('<name>', 'user name')
+    .option('--password <password>', 'initial password, 8+ characters (default: a prompt, or the first line of stdin)')
+    .option('--domain <id>', 'domain (default: the server default)')
+    .option('--system-admin', 'may manage users, projects and roles')
+    .option('--disabled', 'create the account disabled')
+    .option('--json', 'print the raw API JSON')
+    .action(async (name, opts, command) => {
+      const { client } = await connect(command);
+      const password = await obtainPassword({ flag: opts.password, prompt: `Password for the new user ${name}: ` });
+      const user = await client.createUser({
+        name,
+        password,
+        ...(opts.domain ? { domain_id: opts.domain } : {}),
+        ...(opts.systemAdmin ? { is_system_admin: true } : {}),
+        ...(opts.disabled ? { enabled: false } : {}),
+      });
+      if (opts.json) printJson({ user });
+      else printUsers([user]);
+    });
+}
+
+function updateCommand() {
+  return new Command('update')
+    .description("change a user's password, enabled state or system-admin right")
+    .argument('<user>', 'user id or name')
+    .option('--password <password>', 'new password (ends the user\'s sessions)')
+    .option('--enable', 'enable the account')
+    .option('--disable', "disable the account (ends the user's sessions)")
+    .option('--system-admin', 'grant the system-admin right')
+    .option('--no-system-admin', 'revoke the system-admin right')
+    .option('--json', 'print the raw API JSON')
+    .action(async (ref, opts, command) => {
+      if (opts.enable && opts.disable) throw new UsageError('--enable and --disable exclude each other');
+      const changes: UpdateUserRequest = {
+        ...(opts.password !== undefined ? { password: opts.password } : {}),
+        ...(opts.enable ? { enabled: true } : opts.disable ? { enabled: false } : {}),
+        ...(opts.systemAdmin !== undefined ? { is_system_admin: opts.systemAdmin } : {}),
+      };
+      if (Object.keys(changes).length === 0) throw new UsageError('nothing to update: give --password, --enable, --disable or --[no-]system-admin');
+      const { client } = await connect(command);
+      const user = await client.updateUser((await findUser(client, ref)).id, changes);
+      if (opts.json) printJson({ user });
+      else printUsers([user]);
+    });
+}
+
+function deleteCommand() {
+  return new Command('delete')
+    .alias('rm')
+    .description('delete a user')
+    .argument('<user>', 'user id or name')
+    .action(async (ref, _opts, command) => {
+      const { client } = await connect(command);
+      const user = await findUser(client, ref);
+      await client.deleteUser(user.id);
+      process.stdout.write(`deleted user ${user.name} (${user.id})\n`);
+    });
+}
+
+export function usersCommand() {
+  return new Command('users')
+    .alias('user')
+    .description('manage users (system administrators)')
+    .addCommand(listCommand())
+    .addCommand(createCommand())
+    .addCommand(updateCommand())
+    .addCommand(deleteCommand());
+}

@@ -1,0 +1,147 @@
+/**
+ * @module client/demanager-client
+ * The client most callers want: logs in (or adopts a token), then offers the instance operations
+ * and the administration endpoints with the session's token and API base filled in.
+ */
+import { DemanagerError } from './errors.js';
+import { HttpClient, type HttpOptions } from './http.js';
+import { IdentityClient } from './identity-client.js';
+import { InstancesClient } from './instances-client.js';
+import type { LoginOptions, Session } from './session.js';
+import type {
+  ActionResult,
+  CreateInstanceRequest,
+  CreateProjectRequest,
+  CreateUserRequest,
+  DeleteResult,
+  Instance,
+  InstanceAction,
+  InstanceList,
+  InstanceTokenResult,
+  ListInstancesQuery,
+  Project,
+  RoleAssignment,
+  RoleName,
+  UpdateInstanceRequest,
+  UpdateUserRequest,
+  User,
+} from './types.js';
+
+export interface DemanagerClientOptions extends HttpOptions {
+  /** Server base URL; needed for the `/v3` endpoints and for `login` without a `url`. */
+  url?: string;
+  /** A session saved from an earlier login. */
+  session?: Session;
+}
+
+export class DemanagerClient {
+  readonly #identity: IdentityClient;
+  readonly #instances: InstancesClient;
+  #url: string | undefined;
+  #session: Session | undefined;
+
+  constructor(options: DemanagerClientOptions = {}) {
+    const http = new HttpClient(options);
+    this.#session = options.session;
+    this.#url = (options.url ?? options.session?.url)?.replace(/\/+$/, '');
+    this.#identity = new IdentityClient(http, () => this.#requireUrl(), () => this.#session?.token);
+    this.#instances = new InstancesClient(http, () => this.#requireSession().apiBase, () => this.#session?.token);
+  }
+
+  get session(): Session | undefined {
+    return this.#session;
+  }
+
+  /** Password login; the client then acts as that user in that project. */
+  async login(options: LoginOptions): Promise<Session> {
+    const session = await this.#identity.login(options);
+    this.#url = session.url;
+    this.#session = session;
+    return session;
+  }
+
+  /** Adopts an existing token: asks the server which user, project and API base it stands for. */
+  async useToken(token: string): Promise<Session> {
+    const session = await this.#identity.describe(token);
+    this.#session = session;
+    return session;
+  }
+
+  #requireUrl(): string {
+    if (!this.#url) throw new DemanagerError('no server URL: pass `url` or log in first');
+    return this.#url;
+  }
+
+  #requireSession(): Session {
+    if (!this.#session) throw new DemanagerError('not logged in: call login() or useToken() first');
+    return this.#session;
+  }
+
+  create(body: CreateInstanceRequest): Promise<Instance> {
+    return this.#instances.create(body);
+  }
+
+  list(query: ListInstancesQuery = {}): Promise<InstanceList> {
+    return this.#instances.list(query);
+  }
+
+  get(id: string): Promise<Instance> {
+    return this.#instances.get(id);
+  }
+
+  update(id: string, body: UpdateInstanceRequest): Promise<Instance> {
+    return this.#instances.update(id, body);
+  }
+
+  remove(id: string): Promise<DeleteResult> {
+    return this.#instances.remove(id);
+  }
+
+  action(id: string, action: InstanceAction): Promise<ActionResult> {
+    return this.#instances.action(id, action);
+  }
+
+  token(id: string): Promise<InstanceTokenResult> {
+    return this.#instances.token(id);
+  }
+
+  listUsers(): Promise<User[]> {
+    return this.#identity.listUsers();
+  }
+
+  createUser(user: CreateUserRequest): Promise<User> {
+    return this.#identity.createUser(user);
+  }
+
+  updateUser(id: string, changes: UpdateUserRequest): Promise<User> {
+    return this.#identity.updateUser(id, changes);
+  }
+
+  deleteUser(id: string): Promise<void> {
+    return this.#identity.deleteUser(id);
+  }
+
+  listProjects(): Promise<Project[]> {
+    return this.#identity.listProjects();
+  }
+
+  createProject(project: CreateProjectRequest): Promise<Project> {
+    return this.#identity.createProject(project);
+  }
+
+  deleteProject(id: string): Promise<void> {
+    return this.#identity.deleteProject(id);
+  }
+
+  assignRole(assignment: { projectId: string; userId: string; role: RoleName }): Promise<void> {
+    return this.#identity.assignRole(assignment.projectId, assignment.userId, assignment.role);
+  }
+
+  unassignRole(assignment: { projectId: string; userId: string; role: RoleName }): Promise<void> {
+    return this.#identity.unassignRole(assignment.projectId, assignment.userId, assignment.role);
+  }
+
+  listAssignments(filter: { projectId?: string; userId?: string } = {}): Promise<RoleAssignment[]> {
+    return this.#identity.listAssignments(filter);
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * @module client
+ * Typed HTTP client of the demanager API (ModelArts DevEnviron v1 + IAM v3 login).
+ */
+export { DemanagerClient, type DemanagerClientOptions } from './demanager-client.js';
+export { DemanagerApiError, DemanagerError, DemanagerNetworkError, DemanagerResponseError, isNotFound, isUnauthorized } from './errors.js';
+export { HttpClient, type HttpOptions } from './http.js';
+export { IdentityClient } from './identity-client.js';
+export { InstancesClient } from './instances-client.js';
+export { apiBaseOf, sessionOf, type LoginOptions, type Session } from './session.js';
+export type * from './types.js';

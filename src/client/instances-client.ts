@@ -1,0 +1,68 @@
+/**
+ * @module client/instances-client
+ * The seven DevEnviron operations under `{apiBase}/demanager/instances`.
+ */
+import type { HttpClient } from './http.js';
+import type {
+  ActionResult,
+  CreateInstanceRequest,
+  DeleteResult,
+  Instance,
+  InstanceAction,
+  InstanceList,
+  InstanceTokenResult,
+  ListInstancesQuery,
+  UpdateInstanceRequest,
+} from './types.js';
+
+/** Real clients add it to every single-instance GET; the server ignores it. */
+const DE_TYPE = 'Notebook';
+
+export class InstancesClient {
+  constructor(
+    private readonly http: HttpClient,
+    /** `…/v1/{project_id}` from the token catalog. */
+    private readonly apiBase: () => string,
+    private readonly authToken: () => string | undefined,
+  ) {}
+
+  #collection(): string {
+    return `${this.apiBase().replace(/\/+$/, '')}/demanager/instances`;
+  }
+
+  #item(id: string, suffix = ''): string {
+    return `${this.#collection()}/${encodeURIComponent(id)}${suffix}`;
+  }
+
+  async create(body: CreateInstanceRequest): Promise<Instance> {
+    return (await this.http.request<Instance>('POST', this.#collection(), { token: this.authToken(), body })).body;
+  }
+
+  async list(query: ListInstancesQuery = {}): Promise<InstanceList> {
+    const response = await this.http.request<InstanceList>('GET', this.#collection(), {
+      token: this.authToken(),
+      query: { ...query, de_type: query.de_type ?? DE_TYPE },
+    });
+    return response.body;
+  }
+
+  async get(id: string): Promise<Instance> {
+    return (await this.http.request<Instance>('GET', this.#item(id), { token: this.authToken(), query: { de_type: DE_TYPE } })).body;
+  }
+
+  async update(id: string, body: UpdateInstanceRequest): Promise<Instance> {
+    return (await this.http.request<Instance>('PUT', this.#item(id), { token: this.authToken(), body })).body;
+  }
+
+  async remove(id: string): Promise<DeleteResult> {
+    return (await this.http.request<DeleteResult>('DELETE', this.#item(id), { token: this.authToken() })).body;
+  }
+
+  async action(id: string, action: InstanceAction): Promise<ActionResult> {
+    return (await this.http.request<ActionResult>('POST', this.#item(id, '/action'), { token: this.authToken(), body: { action } })).body;
+  }
+
+  async token(id: string): Promise<InstanceTokenResult> {
+    return (await this.http.request<InstanceTokenResult>('GET', this.#item(id, '/token'), { token: this.authToken(), query: { de_type: DE_TYPE } })).body;
+  }
+}

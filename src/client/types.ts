@@ -1,0 +1,49 @@
+/**
+ * @module client/types
+ * The wire types of the API, taken from the server's TypeBox schemas so client and server cannot
+ * drift apart. Types only: nothing of the server is loaded at run time.
+ */
+import type { Static } from 'typebox';
+import type {
+  AssignmentQuery,
+  CreateProjectBody,
+  CreateUserBody,
+  ProjectSchema,
+  RoleAssignmentSchema,
+  RoleParams,
+  TokenBody,
+  UpdateUserBody,
+  UserSchema,
+} from '../api/schemas/identity-schemas.js';
+import type {
+  ActionResultSchema,
+  DeleteResultSchema,
+  InstanceListSchema,
+  InstanceSchema,
+  StatusSchema,
+  TokenResultSchema,
+} from '../api/schemas/instance-schema.js';
+import type { ActionBody, CreateInstanceBody, ListQuery, ModifyInstanceBody } from '../api/schemas/request-schemas.js';
+
+export type Instance = Static<typeof InstanceSchema>;
+export type InstanceStatus = Static<typeof StatusSchema>;
+export type InstanceList = Static<typeof InstanceListSchema>;
+export type CreateInstanceRequest = Static<typeof CreateInstanceBody>;
+export type UpdateInstanceRequest = Static<typeof ModifyInstanceBody>;
+export type InstanceAction = Static<typeof ActionBody>['action'];
+export type ActionResult = Static<typeof ActionResultSchema>;
+export type DeleteResult = Static<typeof DeleteResultSchema>;
+export type InstanceTokenResult = Static<typeof TokenResultSchema>;
+/** The list query; `de_type` defaults to `Notebook`, the only value the API accepts. */
+export type ListInstancesQuery = Omit<Static<typeof ListQuery>, 'de_type'> & { de_type?: 'Notebook' };
+
+export type TokenDocument = Static<typeof TokenBody>;
+export type User = Static<typeof UserSchema>;
+export type Project = Static<typeof ProjectSchema>;
+export type RoleAssignment = Static<typeof RoleAssignmentSchema>;
+export type CreateUserRequest = Static<typeof CreateUserBody>['user'];
+export type UpdateUserRequest = Static<typeof UpdateUserBody>['user'];
+export type CreateProjectRequest = Static<typeof CreateProjectBody>['project'];
+export type RoleName = Static<typeof RoleParams>['role_id'];
+/** `GET /v3/role_assignments` filters, with their Keystone spellings (`scope.project.id`, `user.id`). */
+export type RoleAssignmentQuery = Static<typeof AssignmentQuery>;

@@ -1,0 +1,25 @@
+/**
+ * @module store/migrations/schema-dialect
+ * The few facts about a dialect that the schema depends on. Migrations are handed one of these
+ * rather than sniffing the connection, so the one migration set builds equivalent schemas on
+ * SQLite and PostgreSQL.
+ */
+import { sql, type ColumnDataType, type Expression } from 'kysely';
+
+export interface SchemaDialect {
+  /**
+   * The type of every text column that is compared, sorted or indexed. It must order by bytes
+   * (for UTF-8 that is code point order) on every dialect, so that lists sorted by name, and the
+   * pages cut from them, come out the same on SQLite and PostgreSQL whatever the database's locale.
+   */
+  readonly keyText: ColumnDataType | Expression<unknown>;
+}
+
+/** SQLite compares text with its BINARY collation (memcmp) unless a column says otherwise. */
+export const SQLITE_SCHEMA: SchemaDialect = { keyText: 'text' };
+
+/**
+ * PostgreSQL's default collation follows the database's locale (under en-US, "alpha" sorts
+ * before "Beta" and "a_b" before "a-b"); the "C" collation compares bytes, like SQLite.
+ */
+export const POSTGRES_SCHEMA: SchemaDialect = { keyText: sql`text collate "C"` };

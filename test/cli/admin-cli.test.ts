@@ -1,0 +1,127 @@
+/**
+ * @module test/cli/admin-cli.test
+ * `users`, `projects` and `roles` end to end: an administrator creates a project and a user and
+ * gives roles; the new user logs in with the CLI and sees only their own instances.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { explain, jsonOf, removeDir, runCli, tempDir, type CliResult } from './cli-harness.js';
+
+const ALICE_PASSWORD = 'alice-password-1';
+const CPU = ['--profile', 'Multi-Engine 1.0 (python3)-cpu', '--flavor', 'modelarts.vm.cpu.2u'];
+
+describe('demanager users, projects and roles (CLI)', () => {
+  let t: TestApp;
+  let adminDir: string;
+  let aliceDir: string;
+  let teamId = '';
+  const admin = (...args: string[]) => runCli(args, { configDir: adminDir });
+  const alice = (...args: string[]) => runCli(args, { configDir: aliceDir });
+  const ok = (result: CliResult) => assert.equal(result.code, 0, explain(result));
+
+  before(async () => {
+    t = await startTestApp();
+    adminDir = tempDir();
+    aliceDir = tempDir();
+    const login = await runCli(['login', '--url', t.url, '--user', 'admin', '--password', ADMIN_PASSWORD], { configDir: adminDir });
+    ok(login);
+    // An instance of the admin's that alice may read but not act on.
+    await t.http('POST', t.instances(), { body: { name: 'admins-nb', profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'evs' } } } });
+  });
+
+  after(async () => {
+    await t.stop();
+    removeDir(adminDir);
+    removeDir(aliceDir);
+  });
+
+  it('projects create and list', async () => {
+    const created = await admin('projects', 'create', 'team', '--description', 'the team', '--json');
+    ok(created);
+    teamId = jsonOf(created).project.id;
+    const list = await admin('projects', 'list');
+    ok(list);
+    assert.match(list.stdout, /^ID\s+NAME\s+DOMAIN\s+DESCRIPTION$/m);
+    assert.match(list.stdout, new RegExp(`^${teamId}\\s+team\\s+default\\s+the team$`, 'm'));
+  });
+
+  it('users create takes the password from stdin', async () => {
+    const created = await runCli(['users', 'create', 'alice'], { configDir: adminDir, input: `${ALICE_PASSWORD}\n` });
+    ok(created);
+    assert.match(created.stdout, /^\S+\s+alice\s+default\s+yes\s+no$/m);
+    const users = (await t.http('GET', '/v3/users')).body.users;
+    assert.deepEqual(users.map((u: any) => u.name).sort(), ['admin', 'alice']);
+  });
+
+  it('roles assign by names, and roles list shows them', async () => {
+    const users = (await t.http('GET', '/v3/users')).body.users;
+    const aliceId = users.find((u: any) => u.name === 'alice').id;
+    assert.equal((await t.http('PUT', `/v3/projects/${t.projectId}/users/${aliceId}/roles/member`)).status, 204);
+    const assigned = await admin('roles', 'assign', 'member', '--user', 'alice', '--project', teamId);
+    ok(assigned);
+    assert.equal(assigned.stdout, 'assigned member of alice in project team\n');
+    const list = await admin('roles', 'list', '--user', 'alice');
+    ok(list);
+    const rows = list.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/\s+/).slice(0, 3).join(' ')).sort();
+    assert.deepEqual(rows, ['member alice default', 'member alice team']);
+  });
+
+  it('the new user logs in with the CLI, lists only their own instances and cannot act on others', async () => {
+    const login = await runCli(['login', '--url', t.url, '--user', 'alice', '--project', 'default'], { configDir: aliceDir, env: { DEMANAGER_PASSWORD: ALICE_PASSWORD } });
+    ok(login);
+    assert.ok(!readFileSync(join(aliceDir, 'session.json'), 'utf8').includes(ALICE_PASSWORD));
+    ok(await alice('instances', 'create', '--name', 'alices-nb', ...CPU, '--wait'));
+    const mine = jsonOf(await alice('instances', 'list', '--json'));
+    assert.equal(mine.total_count, 1);
+    assert.deepEqual(mine.instances.map((i: any) => [i.name, i.user.name]), [['alices-nb', 'alice']]);
+
+    // Members read what their project lists, but act only on their own instances.
+    ok(await alice('instances', 'show', 'admins-nb'));
+    const stop = await alice('instances', 'stop', 'admins-nb');
+    assert.equal(stop.code, 1, explain(stop));
+    assert.match(stop.stderr, /\(ModelArts\.0108\)/);
+  });
+
+  it('a member may not administer users (403 ModelArts.0108, exit 1)', async () => {
+    const result = await alice('users', 'list');
+    assert.equal(result.code, 1, explain(result));
+    assert.equal(result.stderr, 'error: You are not authorized to perform this operation. (ModelArts.0108)\n');
+  });
+
+  it('login --project scopes the session to that project', async () => {
+    const dir = tempDir();
+    try {
+      const login = await runCli(['login', '--url', t.url, '--user', 'alice', '--project', 'team', '--password', ALICE_PASSWORD, '--json'], { configDir: dir });
+      ok(login);
+      const session = jsonOf(login);
+      assert.equal(session.projectId, teamId);
+      assert.equal(session.apiBase, `${t.url}/v1/${teamId}`);
+    } finally {
+      removeDir(dir);
+    }
+  });
+
+  it('disabling a user ends their session (exit 3)', async () => {
+    ok(await admin('users', 'update', 'alice', '--disable'));
+    const users = await admin('users', 'list');
+    ok(users);
+    assert.match(users.stdout, /^ID\s+NAME\s+DOMAIN\s+ENABLED\s+SYSTEM-ADMIN$/m);
+    assert.match(users.stdout, /^\S+\s+alice\s+default\s+no\s+no$/m);
+    assert.match(users.stdout, /^\S+\s+admin\s+default\s+yes\s+yes$/m);
+    const result = await alice('instances', 'list');
+    assert.equal(result.code, 3, explain(result));
+  });
+
+  it('roles unassign, users delete and projects delete clean up', async () => {
+    ok(await admin('roles', 'unassign', 'member', '--user', 'alice', '--project', 'team'));
+    ok(await admin('projects', 'delete', 'team'));
+    const deleted = await admin('users', 'delete', 'alice');
+    ok(deleted);
+    assert.match(deleted.stdout, /^deleted user alice /);
+    const users = (await t.http('GET', '/v3/users')).body.users.map((u: any) => u.name);
+    assert.deepEqual(users, ['admin']);
+  });
+});
