@@ -37,6 +37,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const server = await buildServer(services, { loggerInstance: logger });
     const address = await server.listen({ host: config.host, port: config.port });
     await services.reconciler.start();
+    await services.autoStopper.start();
     const purge = () =>
       services.identity.purgeExpiredTokens().catch((err: unknown) => logger.error({ err }, 'expired token purge failed'));
     await purge();

@@ -4,12 +4,14 @@
  * lifecycle and reconciler. The HTTP server and the tests both start from here.
  */
 import type { Logger } from './core/logger.js';
+import { AutoStopper } from './core/auto-stopper.js';
 import { Catalog } from './core/catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
 import { InstanceTokens } from './core/instance-tokens.js';
 import { LifecycleService } from './core/lifecycle-service.js';
 import { Reconciler } from './core/reconciler.js';
+import { deriveKey, SecretBox } from './core/secret-box.js';
 import type { RuntimeDriver } from './core/runtime.js';
 import type { Store } from './core/store.js';
 import type { Config } from './config.js';
@@ -25,6 +27,7 @@ export interface Services {
   identity: IdentityService;
   lifecycle: LifecycleService;
   reconciler: Reconciler;
+  autoStopper: AutoStopper;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
   /** Stops background work, then closes the driver and the store. */
@@ -53,8 +56,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     startTimeoutMs: 5 * 60_000,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
   });
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler);
-  const instanceTokens = new InstanceTokens(loadOrCreateKey(config.dataDir));
+  const autoStopper = new AutoStopper(store, clock, reconciler, log);
+  reconciler.onRunning = (instance) => autoStopper.notice(instance.stopAt);
+  const masterKey = loadOrCreateKey(config.dataDir);
+  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, new SecretBox(deriveKey(masterKey, 'secret-box')));
+  const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'));
   return {
     config,
     clock,
@@ -63,9 +69,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     identity,
     lifecycle,
     reconciler,
+    autoStopper,
     driver,
     instanceTokens,
     async close() {
+      autoStopper.close();
       await reconciler.close();
       await driver.close?.();
       await store.close();

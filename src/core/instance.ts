@@ -25,7 +25,7 @@ export interface AutoStopSettings {
   prompt: boolean;
 }
 
-/** Table 21. Stored encrypted later; never returned in clear. */
+/** Table 21. Values are sealed by core/secret-box before they are stored; never returned in clear. */
 export interface Credential {
   ssh_private_key?: string;
   access_token?: string;

@@ -7,7 +7,8 @@
 import type { Catalog } from './catalog.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
-import { newInstanceId, type Instance, type IntentKind } from './instance.js';
+import type { SecretBox } from './secret-box.js';
+import { newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
 import { DuplicateNameError, type InstancePage, type InstanceQuery, type Store } from './store.js';
@@ -42,7 +43,22 @@ export class LifecycleService {
     private readonly catalog: Catalog,
     private readonly clock: Clock,
     private readonly trigger: ReconcileTrigger,
+    private readonly secrets: SecretBox,
   ) {}
+
+  /** Credentials are kept sealed from the moment they arrive; only a runtime driver opens them. */
+  #sealSecrets(spec: InstanceSpec): InstanceSpec {
+    const repository = spec.repository;
+    const info = repository?.connection_info;
+    return {
+      ...spec,
+      credential: this.secrets.sealCredential(spec.credential),
+      repository:
+        repository && info?.credential
+          ? { ...repository, connection_info: { ...info, credential: this.secrets.sealCredential(info.credential)! } }
+          : repository,
+    };
+  }
 
   async create(actor: Actor, request: CreateRequest): Promise<Instance> {
     const valid = validateCreate(this.catalog, request, actor.projectId);
@@ -59,7 +75,7 @@ export class LifecycleService {
       workspaceId: valid.workspaceId,
       aiProjectId: valid.aiProjectId,
       pool: valid.pool,
-      spec: valid.spec,
+      spec: this.#sealSecrets(valid.spec),
       failedReasons: null,
       errorCode: null,
       stopAt: null,

@@ -27,6 +27,8 @@ export class Reconciler {
   readonly #again = new Set<string>();
   readonly #abort = new AbortController();
   #pollLoop: Promise<void> | undefined;
+  /** Told of every instance that has just become RUNNING (the auto-stopper arms its deadline). */
+  onRunning: (instance: Instance) => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -211,7 +213,10 @@ export class Reconciler {
           next.stopAt = next.spec.auto_stop.enable ? now + next.spec.auto_stop.duration * 1000 : null;
         }
         const written = await this.store.instances.update(next);
-        if (written) return TRANSITIONAL_STATUSES.has(written.status);
+        if (written) {
+          if (written.status === 'RUNNING') this.onRunning(written);
+          return TRANSITIONAL_STATUSES.has(written.status);
+        }
       }
       current = await this.store.instances.getById(seen.id);
     }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { ManualClock } from '../../src/core/clock.js';
 import type { RuntimeState } from '../../src/core/instance.js';
 import { LifecycleService, type Actor } from '../../src/core/lifecycle-service.js';
 import { Reconciler } from '../../src/core/reconciler.js';
+import { SecretBox } from '../../src/core/secret-box.js';
 import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../src/core/runtime.js';
 import type { Store } from '../../src/core/store.js';
 import { SimulatedDriver } from '../../src/runtime/simulated/simulated-driver.js';
@@ -39,7 +41,7 @@ describe('reconciler', () => {
 
   function setup(driver: RuntimeDriver, clock: ManualClock, startTimeoutMs = 60_000) {
     const reconciler = new Reconciler(store, driver, catalog, clock, silent, { startTimeoutMs, pollIntervalMs: 0 });
-    const lifecycle = new LifecycleService(store, catalog, clock, reconciler);
+    const lifecycle = new LifecycleService(store, catalog, clock, reconciler, new SecretBox(randomBytes(32)));
     return { reconciler, lifecycle };
   }
 

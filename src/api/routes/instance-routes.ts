@@ -83,7 +83,8 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
         offset: q.offset ?? 0,
         limit: q.limit ?? 0,
         ...(q.status ? { status: q.status } : {}),
-        ...(q.workspace_id ? { workspaceId: q.workspace_id } : {}),
+        // The public API lists workspace 0 unless told otherwise.
+        workspaceId: q.workspace_id || '0',
         ...(aiProject ? { aiProjectId: aiProject } : {}),
         ...(q.pool_id ? { poolId: q.pool_id } : {}),
       });

@@ -1,0 +1,86 @@
+/**
+ * @module test/support/child-server
+ * Runs `demanager serve` as a child process (the real CLI entry point) so a test can kill it
+ * with SIGKILL mid-transition, as a crash or power loss would, and then inspect what a new server
+ * makes of the data directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ConfigOptions } from '../../src/config.js';
+import { ADMIN_PASSWORD, type HttpResult } from './test-app.js';
+
+const BIN = fileURLToPath(new URL('../../bin/demanager.js', import.meta.url));
+
+export interface ChildServer {
+  url: string;
+  process: ChildProcess;
+  token: string;
+  projectId: string;
+  http<T = any>(method: string, path: string, body?: unknown): Promise<HttpResult<T>>;
+  /** SIGKILL, then wait for the exit. */
+  kill(): Promise<void>;
+}
+
+export async function startChildServer(dataDir: string, options: ConfigOptions = {}): Promise<ChildServer> {
+  const configFile = join(dataDir, 'child-config.json');
+  const config: ConfigOptions = {
+    host: '127.0.0.1',
+    port: 0,
+    logLevel: 'info',
+    ...options,
+    dataDir,
+    bootstrap: { adminPassword: ADMIN_PASSWORD, ...options.bootstrap },
+  };
+  writeFileSync(configFile, JSON.stringify(config));
+  // Only the config file speaks: no DEMANAGER_* variable of the caller's environment.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DEMANAGER_')));
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the child server did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /listening at (http:\/\/[^\s"]+)/i.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the child server exited (${code}):\n${output}`));
+    });
+  });
+
+  async function http<T>(method: string, path: string, body?: unknown, token?: string): Promise<HttpResult<T>> {
+    const headers: Record<string, string> = {};
+    if (token) headers['X-Auth-Token'] = token;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  }
+
+  const login = await http<any>('POST', '/v3/auth/tokens', {
+    auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: ADMIN_PASSWORD, domain: { name: 'default' } } } } },
+  });
+  if (login.status !== 201) throw new Error(`child login failed: ${JSON.stringify(login.body)}`);
+  const token = login.headers.get('x-subject-token')!;
+
+  return {
+    url,
+    process: child,
+    token,
+    projectId: login.body.token.project.id,
+    http: (method, path, body) => http(method, path, body, token),
+    async kill() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
