@@ -28,7 +28,7 @@ export function serveCommand(): Command<[], { config?: string; host?: string; po
         // Printed once, outside the log, so the password never lands in log files.
         process.stdout.write(
           `\nFirst start: created user "${bootstrap.user}" in project "${bootstrap.project.name}" (${bootstrap.project.id}).\n` +
-            `  password: ${password}\n  log in:   demanager login --url ${app.url} --user ${bootstrap.user}\n\n`,
+            `  password: ${password}\n  log in:   npx demanager login --url ${app.url} --user ${bootstrap.user}\n\n`,
         );
       }
       closeWithGrace({ delay: 10_000 }, async ({ err }) => {
