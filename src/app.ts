@@ -36,8 +36,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
     const bootstrap = await services.identity.bootstrap(config.bootstrap);
     const server = await buildServer(services, { loggerInstance: logger });
     const address = await server.listen({ host: config.host, port: config.port });
-    await services.reconciler.start();
-    await services.autoStopper.start();
+    await services.start();
     const purge = () =>
       services.identity.purgeExpiredTokens().catch((err: unknown) => logger.error({ err }, 'expired token purge failed'));
     await purge();

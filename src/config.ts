@@ -47,6 +47,23 @@ export interface ConfigOptions {
     /** Seconds between liveness polls of running workloads. Default 10. */
     pollIntervalSeconds?: number;
   };
+  /**
+   * The master key (base64 of 32 bytes) that seals stored secrets and signs instance tokens.
+   * Default: generated once into `<dataDir>/master.key`. Required with PostgreSQL, where every
+   * replica must use the same key.
+   */
+  masterKey?: string;
+  /** How replicas share the work that must happen once. */
+  coordination?: {
+    /** This server's name in leases and events. Default: generated once into `<dataDir>/replica-id`. */
+    replicaId?: string;
+    /** A replica that stops renewing loses its leases after this long. Default 10. */
+    leaseTtlSeconds?: number;
+    /** How often leases are renewed. Default 3. */
+    leaseRenewSeconds?: number;
+    /** How often the lease holder looks for transitions recorded by other replicas. Default 1000 ms with PostgreSQL, off with SQLite. */
+    scanIntervalMs?: number;
+  };
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
   /** Default `info`. */
@@ -69,17 +86,25 @@ export interface Config {
   };
   catalog: CatalogData;
   logLevel: string;
+  masterKey: string | null;
+  coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
 }
 
 /** Fills every field of `options` with its default. */
 export function resolveConfig(options: ConfigOptions = {}): Config {
   const dataDir = resolve(options.dataDir ?? './data');
+  const databaseUrl = options.databaseUrl ?? `sqlite:${resolve(dataDir, 'demanager.db')}`;
+  const coordination = options.coordination ?? {};
   return {
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 8080,
     publicUrl: options.publicUrl ?? null,
     dataDir,
-    databaseUrl: options.databaseUrl ?? `sqlite:${resolve(dataDir, 'demanager.db')}`,
+    databaseUrl,
     region: options.region ?? 'local',
     tokenTtlSeconds: options.tokenTtlSeconds ?? 86_400,
     bootstrap: {
@@ -98,6 +123,13 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     },
     catalog: resolveCatalog(options.catalog),
     logLevel: options.logLevel ?? 'info',
+    masterKey: options.masterKey ?? null,
+    coordination: {
+      replicaId: coordination.replicaId ?? null,
+      leaseTtlMs: (coordination.leaseTtlSeconds ?? 10) * 1000,
+      leaseRenewMs: (coordination.leaseRenewSeconds ?? 3) * 1000,
+      scanIntervalMs: coordination.scanIntervalMs ?? (isPostgresUrl(databaseUrl) ? 1000 : 0),
+    },
   };
 }
 
@@ -108,6 +140,7 @@ const ENV_KEYS = {
   DEMANAGER_DATA_DIR: 'dataDir',
   DEMANAGER_DATABASE_URL: 'databaseUrl',
   DEMANAGER_LOG_LEVEL: 'logLevel',
+  DEMANAGER_MASTER_KEY: 'masterKey',
 } as const;
 
 /** Reads the config file (if any) and the environment; the environment wins. */

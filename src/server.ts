@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandling } from './api/error-handler.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
+import { healthRoutes } from './api/routes/health-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
 
@@ -58,9 +59,9 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
     },
   });
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  await app.register(healthRoutes, { services });
   await app.register(authRoutes, { services });
   await app.register(adminRoutes, { services });
   await app.register(instanceRoutes, { services });

@@ -9,13 +9,15 @@ import { Catalog } from './core/catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
 import { InstanceTokens } from './core/instance-tokens.js';
+import { LeaseKeeper } from './core/lease-keeper.js';
 import { LifecycleService } from './core/lifecycle-service.js';
 import { Reconciler } from './core/reconciler.js';
 import { deriveKey, SecretBox } from './core/secret-box.js';
 import type { RuntimeDriver } from './core/runtime.js';
 import type { Store } from './core/store.js';
-import type { Config } from './config.js';
+import { isPostgresUrl, type Config } from './config.js';
 import { loadOrCreateKey } from './key-file.js';
+import { loadOrCreateReplicaId } from './replica-id.js';
 import { SimulatedDriver } from './runtime/simulated/simulated-driver.js';
 import { openStore } from './store/open-store.js';
 
@@ -30,7 +32,11 @@ export interface Services {
   autoStopper: AutoStopper;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
-  /** Stops background work, then closes the driver and the store. */
+  /** Holds the controller lease; its holder runs the reconciler and the auto-stopper. */
+  controller: LeaseKeeper;
+  /** Starts competing for the controller lease (a lone server wins it before this resolves). */
+  start(): Promise<void>;
+  /** Hands the lease back, stops background work, then closes the driver and the store. */
   close(): Promise<void>;
 }
 
@@ -46,21 +52,55 @@ function createDriver(config: Config, clock: Clock): RuntimeDriver {
   }
 }
 
+/** The lease whose holder runs the reconciler and the auto-stopper. */
+export const CONTROLLER_LEASE = 'controller';
+
+function masterKeyOf(config: Config): Buffer {
+  if (!config.masterKey && isPostgresUrl(config.databaseUrl)) {
+    throw new Error(
+      'With PostgreSQL every replica must use the same master key: set DEMANAGER_MASTER_KEY (or masterKey in the ' +
+        'config file) to the base64 of 32 random bytes, e.g. the output of `openssl rand -base64 32`.',
+    );
+  }
+  return loadOrCreateKey(config.dataDir, config.masterKey);
+}
+
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
+  const masterKey = masterKeyOf(config);
+  const replica = config.coordination.replicaId ?? loadOrCreateReplicaId(config.dataDir);
   const store = await openStore(config.databaseUrl);
   const catalog = new Catalog(config.catalog);
   const driver = overrides.driver ?? createDriver(config, clock);
   const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain);
   const reconciler = new Reconciler(store, driver, catalog, clock, log, {
+    replica,
     startTimeoutMs: 5 * 60_000,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
+    scanIntervalMs: config.coordination.scanIntervalMs,
   });
-  const autoStopper = new AutoStopper(store, clock, reconciler, log);
+  const autoStopper = new AutoStopper(store, clock, reconciler, log, replica);
   reconciler.onRunning = (instance) => autoStopper.notice(instance.stopAt);
-  const masterKey = loadOrCreateKey(config.dataDir);
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, new SecretBox(deriveKey(masterKey, 'secret-box')));
+  const secrets = new SecretBox(deriveKey(masterKey, 'secret-box'));
+  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica);
   const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'));
+  // Lease time is real time even when the domain clock is a test's: it measures process liveness.
+  const controller = new LeaseKeeper(
+    store.leases,
+    systemClock,
+    log,
+    { name: CONTROLLER_LEASE, holder: replica, ttlMs: config.coordination.leaseTtlMs, renewMs: config.coordination.leaseRenewMs },
+    {
+      async acquired() {
+        await reconciler.start();
+        await autoStopper.start();
+      },
+      async lost() {
+        autoStopper.close();
+        await reconciler.stop();
+      },
+    },
+  );
   return {
     config,
     clock,
@@ -70,9 +110,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     lifecycle,
     reconciler,
     autoStopper,
+    controller,
     driver,
     instanceTokens,
+    start: () => controller.start(),
     async close() {
+      await controller.close();
       autoStopper.close();
       await reconciler.close();
       await driver.close?.();

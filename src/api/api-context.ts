@@ -22,4 +22,6 @@ export interface ApiContext {
   identity: IdentityService;
   lifecycle: LifecycleService;
   instanceTokens: InstanceTokens;
+  /** Whether this replica holds the controller lease (reported by /readyz). */
+  controller: { readonly held: boolean };
 }

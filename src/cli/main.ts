@@ -8,6 +8,7 @@
 import { Command } from '@commander-js/extra-typings';
 import { instancesCommand } from './instances-command.js';
 import { loginCommand, logoutCommand, whoamiCommand } from './login-command.js';
+import { migrateCommand } from './migrate-command.js';
 import { projectsCommand } from './projects-command.js';
 import { rolesCommand } from './roles-command.js';
 import { runCli } from './run-cli.js';
@@ -25,6 +26,7 @@ const program = new Command('demanager')
       'The session is saved in $DEMANAGER_CONFIG_DIR/session.json (default ~/.config/demanager/session.json).',
   );
 program.addCommand(serveCommand());
+program.addCommand(migrateCommand());
 program.addCommand(loginCommand());
 program.addCommand(logoutCommand());
 program.addCommand(whoamiCommand());

@@ -1,24 +1,22 @@
 /**
  * @module cli/serve-command
- * `demanager serve`: runs the service until SIGINT/SIGTERM, then shuts down gracefully.
+ * `demanager serve`: runs the service until SIGINT/SIGTERM, then shuts down gracefully: it stops
+ * accepting connections, finishes the requests in flight, hands its leases back and closes the store.
  */
 import { Command } from '@commander-js/extra-typings';
 import closeWithGrace from 'close-with-grace';
-import { loadConfigOptions, resolveConfig } from '../config.js';
+import { serverConfig, withServerFlags } from './server-config.js';
 
-export function serveCommand(): Command<[], { config?: string; host?: string; port?: string; dataDir?: string }> {
-  return new Command('serve')
+export function serveCommand() {
+  return withServerFlags(new Command('serve'))
     .description('run the API server (SQLite under ./data and the simulated runtime unless configured)')
-    .option('-c, --config <file>', 'JSON config file (default: $DEMANAGER_CONFIG)')
     .option('--host <host>', 'listen address (default 127.0.0.1)')
     .option('-p, --port <port>', 'listen port (default 8080)')
-    .option('--data-dir <dir>', 'data directory (default ./data)')
     .action(async (opts) => {
-      const options = loadConfigOptions(process.env, opts.config ?? process.env.DEMANAGER_CONFIG);
-      if (opts.host) options.host = opts.host;
-      if (opts.port) options.port = Number(opts.port);
-      if (opts.dataDir) options.dataDir = opts.dataDir;
-      const config = resolveConfig(options);
+      const config = serverConfig(opts, {
+        ...(opts.host ? { host: opts.host } : {}),
+        ...(opts.port ? { port: Number(opts.port) } : {}),
+      });
       // Loaded here so the client commands do not pay for the server stack at start-up.
       const { startApp } = await import('../app.js');
       const app = await startApp(config);

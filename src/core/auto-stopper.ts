@@ -6,6 +6,7 @@
  */
 import type { Clock } from './clock.js';
 import type { Instance } from './instance.js';
+import { instanceEvent } from './instance-events.js';
 import type { ReconcileTrigger } from './lifecycle-service.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store.js';
@@ -20,10 +21,12 @@ export class AutoStopper {
     private readonly clock: Clock,
     private readonly trigger: ReconcileTrigger,
     private readonly log: Logger,
+    private readonly replica: string,
   ) {}
 
   /** Stops whatever is already due and arms the timer for the next deadline. */
   async start(): Promise<void> {
+    this.#closed = false;
     await this.#sweep();
   }
 
@@ -33,9 +36,12 @@ export class AutoStopper {
     if (this.#due === null || stopAt < this.#due) this.#arm(stopAt);
   }
 
+  /** Disarms; {@link start} arms again (when this replica regains the controller lease). */
   close(): void {
     this.#closed = true;
     this.#timer?.abort();
+    this.#timer = null;
+    this.#due = null;
   }
 
   #arm(due: number): void {
@@ -63,12 +69,12 @@ export class AutoStopper {
   }
 
   async #stop(instance: Instance): Promise<void> {
-    const written = await this.store.instances.update({
-      ...instance,
-      status: 'STOPPING',
-      intent: { kind: 'auto-stop', at: this.clock.now(), by: 'system' },
-      updatedAt: this.clock.now(),
-    });
+    const now = this.clock.now();
+    const event = instanceEvent(instance, { kind: 'auto-stop', from: 'RUNNING', to: 'STOPPING', by: 'system', at: now, replica: this.replica });
+    const written = await this.store.instances.update(
+      { ...instance, status: 'STOPPING', intent: { kind: 'auto-stop', at: now, by: 'system' }, updatedAt: now },
+      event,
+    );
     // A lost compare-and-set means a user acted first; the next sweep sees the new state.
     if (written) {
       this.log.info({ instance: instance.id }, 'auto-stop deadline reached');

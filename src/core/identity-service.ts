@@ -57,20 +57,39 @@ export class IdentityService {
 
   /** Creates the first admin user and project when the store has no users. */
   async bootstrap(options: { adminUser: string; adminPassword: string | null; project: string }): Promise<BootstrapResult> {
-    const existing = await this.store.identity.findUserByName(this.defaultDomain, options.adminUser);
-    const projectName = options.project;
-    if (existing || (await this.store.identity.listUsers()).length > 0) {
-      const project = await this.store.identity.findProjectByName(this.defaultDomain, projectName);
-      return { created: false, user: options.adminUser, project: project ?? (await this.store.identity.listProjects())[0]!, generatedPassword: null };
-    }
+    const notCreated = async (): Promise<BootstrapResult> => ({
+      created: false,
+      user: options.adminUser,
+      project: (await this.store.identity.findProjectByName(this.defaultDomain, options.project)) ?? (await this.store.identity.listProjects())[0]!,
+      generatedPassword: null,
+    });
+    if ((await this.store.identity.listUsers()).length > 0) return notCreated();
+    // Replicas may start together on an empty database: whoever loses a race takes the winner's.
+    const project = await this.#findOrCreateProject(options.project);
     const password = options.adminPassword ?? randomPassword();
-    const user = await this.createUser({ name: options.adminUser, password, isSystemAdmin: true });
-    const project =
-      (await this.store.identity.findProjectByName(this.defaultDomain, projectName)) ??
-      (await this.createProject({ name: projectName, description: 'Created on first start' }));
+    let user: User;
+    try {
+      user = await this.createUser({ name: options.adminUser, password, isSystemAdmin: true });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'IAM.0003') return notCreated();
+      throw err;
+    }
     await this.assignRole({ projectId: project.id, userId: user.id, role: 'admin' });
     return { created: true, user: user.name, project, generatedPassword: options.adminPassword ? null : password };
   }
+
+  async #findOrCreateProject(name: string): Promise<Project> {
+    const existing = await this.store.identity.findProjectByName(this.defaultDomain, name);
+    if (existing) return existing;
+    try {
+      return await this.createProject({ name, description: 'Created on first start' });
+    } catch (err) {
+      const winner = await this.store.identity.findProjectByName(this.defaultDomain, name);
+      if (err instanceof ApiError && err.code === 'IAM.0003' && winner) return winner;
+      throw err;
+    }
+  }
+
 
   async login(request: LoginRequest): Promise<IssuedToken> {
     const domain = request.domain || this.defaultDomain;

@@ -7,11 +7,12 @@
 import type { Catalog } from './catalog.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
+import { instanceEvent } from './instance-events.js';
 import type { SecretBox } from './secret-box.js';
 import { newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
-import { DuplicateNameError, type InstancePage, type InstanceQuery, type Store } from './store.js';
+import { DuplicateNameError, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
 
 /**
  * Who acts, as far as instances care. Every member of a project may list and read its instances;
@@ -44,7 +45,13 @@ export class LifecycleService {
     private readonly clock: Clock,
     private readonly trigger: ReconcileTrigger,
     private readonly secrets: SecretBox,
+    /** Written into every event this service records. */
+    private readonly replica: string,
   ) {}
+
+  #event(instance: Instance, kind: string, from: InstanceStatus | null, to: InstanceStatus, by: string): InstanceEvent {
+    return instanceEvent(instance, { kind, from, to, by, at: this.clock.now(), replica: this.replica });
+  }
 
   /** Credentials are kept sealed from the moment they arrive; only a runtime driver opens them. */
   #sealSecrets(spec: InstanceSpec): InstanceSpec {
@@ -88,7 +95,7 @@ export class LifecycleService {
       version: 1,
     };
     try {
-      await this.store.instances.insert(instance);
+      await this.store.instances.insert(instance, this.#event(instance, 'create', null, instance.status, actor.userId));
     } catch (err) {
       if (err instanceof DuplicateNameError) throw new ApiError('ModelArts.6301');
       throw err;
@@ -114,13 +121,19 @@ export class LifecycleService {
     return instance;
   }
 
+  /** The instance's history, oldest first. */
+  async events(actor: Actor, id: string, page: { offset: number; limit: number }): Promise<EventPage> {
+    await this.get(actor, id);
+    return this.store.instances.listEvents(id, page);
+  }
+
   list(actor: Actor, query: Omit<InstanceQuery, 'projectId' | 'userId'> & { showSelf: boolean }): Promise<InstancePage> {
     const { showSelf, ...rest } = query;
     return this.store.instances.list({ ...rest, projectId: actor.projectId, ...(showSelf ? { userId: actor.userId } : {}) });
   }
 
   async modify(actor: Actor, id: string, request: ModifyRequest): Promise<Instance> {
-    return this.#change(actor, id, (current) => {
+    return this.#change(actor, id, 'modify', (current) => {
       if (current.status === 'DELETING') throw new ApiError('ModelArts.6347', current.status, 'instance');
       const next: Instance = { ...current, spec: { ...current.spec } };
       if (request.description !== undefined && request.description !== null) {
@@ -144,7 +157,7 @@ export class LifecycleService {
 
   async act(actor: Actor, id: string, action: InstanceAction): Promise<ActionResult> {
     let previous: InstanceStatus = 'STOPPED';
-    const next = await this.#change(actor, id, (current) => {
+    const next = await this.#change(actor, id, action, (current) => {
       previous = current.status;
       return this.#transition(current, action, action, actor.userId);
     });
@@ -152,7 +165,7 @@ export class LifecycleService {
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
-    await this.#change(actor, id, (current) => this.#transition(current, 'delete', 'delete', actor.userId));
+    await this.#change(actor, id, 'delete', (current) => this.#transition(current, 'delete', 'delete', actor.userId));
   }
 
   #transition(current: Instance, request: InstanceAction | 'delete', kind: IntentKind, by: string): Instance {
@@ -167,12 +180,13 @@ export class LifecycleService {
   }
 
   /** Re-reads and re-applies `change` until its compare-and-set write wins. */
-  async #change(actor: Actor, id: string, change: (current: Instance) => Instance): Promise<Instance> {
+  async #change(actor: Actor, id: string, kind: string, change: (current: Instance) => Instance): Promise<Instance> {
     for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
       const current = await this.getOwned(actor, id);
       const next = change(current);
       next.updatedAt = this.clock.now();
-      const written = await this.store.instances.update(next);
+      const eventKind = next.status === 'RESIZING' && current.status !== 'RESIZING' ? 'resize' : kind;
+      const written = await this.store.instances.update(next, this.#event(current, eventKind, current.status, next.status, actor.userId));
       if (written) {
         if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);
         return written;

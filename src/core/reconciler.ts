@@ -4,6 +4,8 @@
  * driver, and records the outcome. Level-triggered: it works from what the store says, so it can
  * be woken any number of times, and on start it resumes whatever a previous process left
  * half-done. One task per instance at a time; a wake during a task makes it run once more.
+ * It runs only while started: with several replicas, on the one holding the controller lease,
+ * which finds work recorded by the others with a periodic scan of the transitional statuses.
  */
 import type { Logger } from './logger.js';
 import type { Catalog } from './catalog.js';
@@ -11,9 +13,14 @@ import type { Clock } from './clock.js';
 import type { FailedReasons, Instance, RuntimeState } from './instance.js';
 import { WorkloadError, type RuntimeDriver, type Workload } from './runtime.js';
 import { TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
-import type { Store } from './store.js';
+import { failureDetail, instanceEvent } from './instance-events.js';
+import type { InstanceEvent, Store } from './store.js';
 
 export interface ReconcilerOptions {
+  /** Written into every event this reconciler records. */
+  replica: string;
+  /** How often to look for transitions recorded by other replicas; 0 when this is the only one. */
+  scanIntervalMs: number;
   /** How long a start may take before it fails. */
   startTimeoutMs: number;
   /** How often RUNNING workloads are polled for liveness; 0 disables polling. */
@@ -25,8 +32,8 @@ type Outcome = { status: InstanceStatus; patch?: Partial<Instance> } | { deleted
 export class Reconciler {
   readonly #tasks = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
-  readonly #abort = new AbortController();
-  #pollLoop: Promise<void> | undefined;
+  #abort: AbortController | null = null;
+  #loops: Promise<void>[] = [];
   /** Told of every instance that has just become RUNNING (the auto-stopper arms its deadline). */
   onRunning: (instance: Instance) => void = () => undefined;
 
@@ -39,16 +46,41 @@ export class Reconciler {
     private readonly options: ReconcilerOptions,
   ) {}
 
+  get #signal(): AbortSignal {
+    return this.#abort?.signal ?? STOPPED;
+  }
+
   /** Resumes every unfinished transition and checks every workload believed to be running. */
   async start(): Promise<void> {
+    if (this.#abort) return;
+    this.#abort = new AbortController();
+    await this.#resume();
+    await this.pollRunning();
+    this.#loops = [
+      this.#every(this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
+      this.#every(this.options.scanIntervalMs, () => this.#resume(), 'scan for pending transitions failed'),
+    ];
+  }
+
+  /** Stops taking work and waits for the tasks in flight to end (they stop at their next step). */
+  async stop(): Promise<void> {
+    this.#abort?.abort(new Error('reconciler stopped'));
+    await Promise.allSettled([...this.#tasks.values(), ...this.#loops]);
+    this.#abort = null;
+    this.#loops = [];
+  }
+
+  close(): Promise<void> {
+    return this.stop();
+  }
+
+  async #resume(): Promise<void> {
     const pending = await this.store.instances.listByStatus([...TRANSITIONAL_STATUSES]);
     for (const instance of pending) this.wake(instance.id);
-    await this.pollRunning();
-    if (this.options.pollIntervalMs > 0) this.#pollLoop = this.#pollForever();
   }
 
   wake(id: string): void {
-    if (this.#abort.signal.aborted) return;
+    if (this.#signal.aborted) return;
     if (this.#tasks.has(id)) {
       this.#again.add(id);
       return;
@@ -63,11 +95,6 @@ export class Reconciler {
   /** Resolves when no task is running (tests and graceful shutdown). */
   async idle(): Promise<void> {
     while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
-  }
-
-  async close(): Promise<void> {
-    this.#abort.abort(new Error('reconciler closed'));
-    await Promise.allSettled([...this.#tasks.values(), this.#pollLoop]);
   }
 
   /** Marks RUNNING instances whose workload is gone as UNAVAILABLE. */
@@ -93,14 +120,14 @@ export class Reconciler {
     );
   }
 
-  async #pollForever(): Promise<void> {
-    const signal = this.#abort.signal;
-    while (!signal.aborted) {
+  async #every(intervalMs: number, work: () => Promise<void>, failure: string): Promise<void> {
+    const signal = this.#signal;
+    while (intervalMs > 0 && !signal.aborted) {
       try {
-        await this.clock.sleep(this.options.pollIntervalMs, signal);
-        await this.pollRunning();
+        await this.clock.sleep(intervalMs, signal);
+        await work();
       } catch (err) {
-        if (!signal.aborted) this.log.error({ err }, 'liveness poll failed');
+        if (!signal.aborted) this.log.error({ err }, failure);
       }
     }
   }
@@ -109,7 +136,7 @@ export class Reconciler {
     try {
       // Each step moves the instance one status on; loop until it rests.
       for (;;) {
-        if (this.#abort.signal.aborted) return;
+        if (this.#signal.aborted) return;
         const instance = await this.store.instances.getById(id);
         if (!instance || !TRANSITIONAL_STATUSES.has(instance.status)) return;
         const outcome = await this.#step(instance);
@@ -117,7 +144,7 @@ export class Reconciler {
         if (!written) return;
       }
     } catch (err) {
-      if (!this.#abort.signal.aborted) this.log.error({ err, instance: id }, 'reconcile failed; will retry on the next wake');
+      if (!this.#signal.aborted) this.log.error({ err, instance: id }, 'reconcile failed; will retry on the next wake');
     }
   }
 
@@ -132,7 +159,7 @@ export class Reconciler {
     try {
       switch (instance.status) {
         case 'CREATING':
-          await this.driver.prepare(workload, this.#abort.signal);
+          await this.driver.prepare(workload, this.#signal);
           return { status: 'STARTING' };
         case 'STARTING':
           return this.#running(await this.#start(workload));
@@ -152,7 +179,7 @@ export class Reconciler {
           throw new Error(`no step for ${instance.status}`);
       }
     } catch (err) {
-      if (this.#abort.signal.aborted) throw err;
+      if (this.#signal.aborted) throw err;
       if (!(err instanceof WorkloadError)) this.log.error({ err, instance: instance.id }, 'runtime driver failed');
       // A start that failed may have left a process behind.
       await this.driver.stop(workload).catch(() => undefined);
@@ -170,8 +197,9 @@ export class Reconciler {
 
   async #start(workload: Workload): Promise<RuntimeState> {
     const controller = new AbortController();
-    const abortAll = () => controller.abort(this.#abort.signal.reason);
-    this.#abort.signal.addEventListener('abort', abortAll, { once: true });
+    const outer = this.#signal;
+    const abortAll = () => controller.abort(outer.reason);
+    outer.addEventListener('abort', abortAll, { once: true });
     const timeout = this.clock
       .sleep(this.options.startTimeoutMs, controller.signal)
       .then(() => controller.abort(new WorkloadError(`The notebook did not start within ${this.options.startTimeoutMs / 1000} s.`, 'ModelArts.6361')));
@@ -183,7 +211,7 @@ export class Reconciler {
     } finally {
       if (!controller.signal.aborted) controller.abort(new Error('start finished'));
       await timeout.catch(() => undefined);
-      this.#abort.signal.removeEventListener('abort', abortAll);
+      outer.removeEventListener('abort', abortAll);
     }
   }
 
@@ -204,15 +232,18 @@ export class Reconciler {
   async #commit(seen: Instance, from: InstanceStatus, outcome: Outcome): Promise<boolean> {
     let current: Instance | undefined = seen;
     while (current && current.status === from) {
+      const now = this.clock.now();
       if ('deleted' in outcome) {
-        if (await this.store.instances.delete(current.id, current.version)) return false;
+        const event = this.#event(current, 'transition', null, now);
+        if (await this.store.instances.delete(current.id, current.version, event)) return false;
       } else {
-        const now = this.clock.now();
         const next: Instance = { ...current, ...outcome.patch, status: outcome.status, updatedAt: now };
         if (outcome.status === 'RUNNING') {
           next.stopAt = next.spec.auto_stop.enable ? now + next.spec.auto_stop.duration * 1000 : null;
         }
-        const written = await this.store.instances.update(next);
+        // A fault carries its own intent; every other commit is the reconciler finishing a step.
+        const kind = outcome.patch?.intent?.kind ?? 'transition';
+        const written = await this.store.instances.update(next, this.#event(current, kind, next, now));
         if (written) {
           if (written.status === 'RUNNING') this.onRunning(written);
           return TRANSITIONAL_STATUSES.has(written.status);
@@ -222,7 +253,22 @@ export class Reconciler {
     }
     return false;
   }
+
+  #event(current: Instance, kind: string, next: Instance | null, at: number): InstanceEvent {
+    return instanceEvent(current, {
+      kind,
+      from: current.status,
+      to: next?.status ?? null,
+      by: 'system',
+      at,
+      replica: this.options.replica,
+      detail: next ? failureDetail(next) : null,
+    });
+  }
+
 }
+
+const STOPPED = AbortSignal.abort(new Error('reconciler not started'));
 
 function failure(code: string, message: string, detail: Record<string, string> = {}): Pick<Instance, 'failedReasons' | 'errorCode'> {
   const reasons: FailedReasons = { code, message, detail: Object.keys(detail).length ? detail : null };

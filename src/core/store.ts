@@ -44,9 +44,41 @@ export class DuplicateKeyError extends Error {
   }
 }
 
+/**
+ * One entry of an instance's history: a request accepted, a transition committed, an automatic
+ * action. Written in the same transaction as the change it describes, so the history never
+ * claims a change that did not happen, nor misses one that did.
+ */
+export interface InstanceEvent {
+  /** Assigned by the store, increasing in write order. */
+  seq?: number;
+  instanceId: string;
+  projectId: string;
+  /** Epoch ms. */
+  at: number;
+  /** `create`, `start`, `stop`, `restart`, `delete`, `modify`, `resize`, `transition`, `auto-stop`, `fault`. */
+  kind: string;
+  from: InstanceStatus | null;
+  /** null when the instance is gone. */
+  to: InstanceStatus | null;
+  /** A user id, or `system` for automatic actions. */
+  by: string;
+  /** Which server process wrote it (replica id). */
+  replica: string;
+  detail: Record<string, string> | null;
+}
+
+export interface EventPage {
+  items: InstanceEvent[];
+  total: number;
+}
+
 export interface InstanceRepository {
-  /** Inserts with version 1; throws {@link DuplicateNameError} when (project, name) is taken. */
-  insert(instance: Instance): Promise<void>;
+  /**
+   * Inserts with version 1 (and `event`, in the same transaction); throws
+   * {@link DuplicateNameError} when (project, name) is taken.
+   */
+  insert(instance: Instance, event?: InstanceEvent): Promise<void>;
   get(projectId: string, id: string): Promise<Instance | undefined>;
   getById(id: string): Promise<Instance | undefined>;
   list(query: InstanceQuery): Promise<InstancePage>;
@@ -57,10 +89,29 @@ export interface InstanceRepository {
   /**
    * Writes `next` if the stored version still equals `next.version`; the stored version becomes
    * `next.version + 1`. Returns the written instance, or undefined when someone else wrote first.
+   * `event` is appended in the same transaction, and only if the write wins.
    */
-  update(next: Instance): Promise<Instance | undefined>;
-  /** Deletes if the stored version still equals `version`. */
-  delete(id: string, version: number): Promise<boolean>;
+  update(next: Instance, event?: InstanceEvent): Promise<Instance | undefined>;
+  /** Deletes if the stored version still equals `version` (appending `event` if it does). */
+  delete(id: string, version: number, event?: InstanceEvent): Promise<boolean>;
+  /** An instance's history in write order; kept after the instance is deleted. */
+  listEvents(instanceId: string, page: { offset: number; limit: number }): Promise<EventPage>;
+}
+
+/**
+ * Named leases for work that one replica must do at a time (the reconciler, the scheduler).
+ * Times are the caller's clock; a lease is free when it has no holder or its expiry has passed.
+ */
+export interface LeaseRepository {
+  /**
+   * Takes the lease for `ttlMs` if it is free or already held by `holder` (which renews it).
+   * Returns whether `holder` holds it now. Atomic across processes.
+   */
+  acquire(name: string, holder: string, ttlMs: number, now: number): Promise<boolean>;
+  /** Gives the lease up if `holder` holds it, so another replica can take it at once. */
+  release(name: string, holder: string): Promise<void>;
+  /** The current holder, if the lease is held and not expired. */
+  holder(name: string, now: number): Promise<string | undefined>;
 }
 
 export interface IdentityRepository {
@@ -91,7 +142,12 @@ export interface IdentityRepository {
 export interface Store {
   readonly instances: InstanceRepository;
   readonly identity: IdentityRepository;
-  /** Brings the schema to the newest version; safe to call on every start. */
+  readonly leases: LeaseRepository;
+  /** Brings the schema to the newest version; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
+  /** Names of migrations this code knows that the database has not run (empty when current). */
+  pendingMigrations(): Promise<string[]>;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -63,13 +63,40 @@ export interface TokensTable {
   expires_at: BigintColumn;
 }
 
+export interface InstanceEventsTable {
+  /** Assigned by the database (SQLite autoincrement, PostgreSQL identity); never written. */
+  seq: ColumnType<number | string | bigint, never, never>;
+  instance_id: string;
+  project_id: string;
+  at: BigintColumn;
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  by_user: string;
+  replica: string;
+  /** `Record<string, string>` as JSON. */
+  detail: string | null;
+}
+
+export interface LeasesTable {
+  name: string;
+  /** null once released. */
+  holder: string | null;
+  expires_at: BigintColumn;
+}
+
 export interface Database {
   instances: InstancesTable;
+  instance_events: InstanceEventsTable;
+  leases: LeasesTable;
   users: UsersTable;
   projects: ProjectsTable;
   role_assignments: RoleAssignmentsTable;
   tokens: TokensTable;
 }
+
+/** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */
+export const NO_LIMIT = Number.MAX_SAFE_INTEGER;
 
 /** Reads a `bigint` (or `count(*)`) value as a JS number; epoch ms and counts fit exactly. */
 export function toNumber(value: number | string | bigint): number {

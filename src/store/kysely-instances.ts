@@ -1,21 +1,22 @@
 /**
  * @module store/kysely-instances
  * The instance repository over any `Kysely<Database>` (SQLite or PostgreSQL). The record lives in
- * `doc`; the scalar columns are copies written alongside it on every insert and update.
+ * `doc`; the scalar columns are copies written alongside it on every insert and update. A change
+ * that carries an event appends it in the same transaction, and only if the change took effect.
  */
 import type { Insertable, Kysely } from 'kysely';
 import type { Instance } from '../core/instance.js';
 import type { InstanceStatus } from '../core/statuses.js';
 import {
   DuplicateNameError,
+  type EventPage,
+  type InstanceEvent,
   type InstancePage,
   type InstanceQuery,
   type InstanceRepository,
 } from '../core/store.js';
-import { isUniqueViolation, toNumber, type Database, type InstancesTable } from './database.js';
-
-/** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */
-const NO_LIMIT = Number.MAX_SAFE_INTEGER;
+import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstancesTable } from './database.js';
+import { appendEvent, listEvents } from './kysely-events.js';
 
 function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
   return {
@@ -70,10 +71,32 @@ export class KyselyInstanceRepository implements InstanceRepository {
     this.#db = db;
   }
 
-  async insert(instance: Instance): Promise<void> {
+  /**
+   * Runs `change`, alone when there is no event, or else in a transaction that appends `event`
+   * after it if `took` says the change took effect. The event goes in after the change so that on
+   * PostgreSQL it is written under the changed row's lock, which orders one instance's events.
+   */
+  async #changing<T>(
+    event: InstanceEvent | undefined,
+    change: (db: Kysely<Database>) => Promise<T>,
+    took: (result: T) => boolean,
+  ): Promise<T> {
+    if (event === undefined) return change(this.#db);
+    // Said, not left to the server's default: under a stricter level PostgreSQL would fail the
+    // losers of a compare-and-set with 40001 instead of letting them see that the version moved.
+    // SQLite has one level and ignores this.
+    return this.#db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
+      const result = await change(trx);
+      if (took(result)) await appendEvent(trx, event);
+      return result;
+    });
+  }
+
+  async insert(instance: Instance, event?: InstanceEvent): Promise<void> {
     const stored: Instance = { ...instance, version: 1 };
+    const row = toRow(stored, JSON.stringify(stored));
     try {
-      await this.#db.insertInto('instances').values(toRow(stored, JSON.stringify(stored))).execute();
+      await this.#changing(event, (db) => db.insertInto('instances').values(row).execute(), () => true);
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(instance.name);
       throw error;
@@ -125,18 +148,24 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return new Map(rows.map((r) => [r.flavor, toNumber(r.n)]));
   }
 
-  async update(next: Instance): Promise<Instance | undefined> {
+  async update(next: Instance, event?: InstanceEvent): Promise<Instance | undefined> {
     const stored: Instance = { ...next, version: next.version + 1 };
     const doc = JSON.stringify(stored);
     let changed: bigint;
     try {
-      const result = await this.#db
-        .updateTable('instances')
-        .set(toRow(stored, doc))
-        .where('id', '=', next.id)
-        .where('version', '=', next.version)
-        .executeTakeFirst();
-      changed = result.numUpdatedRows;
+      changed = await this.#changing(
+        event,
+        async (db) => {
+          const result = await db
+            .updateTable('instances')
+            .set(toRow(stored, doc))
+            .where('id', '=', next.id)
+            .where('version', '=', next.version)
+            .executeTakeFirst();
+          return result.numUpdatedRows;
+        },
+        (n) => n > 0n,
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(next.name);
       throw error;
@@ -144,12 +173,19 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return changed === 0n ? undefined : (JSON.parse(doc) as Instance);
   }
 
-  async delete(id: string, version: number): Promise<boolean> {
-    const result = await this.#db
-      .deleteFrom('instances')
-      .where('id', '=', id)
-      .where('version', '=', version)
-      .executeTakeFirst();
-    return result.numDeletedRows > 0n;
+  async delete(id: string, version: number, event?: InstanceEvent): Promise<boolean> {
+    const deleted = await this.#changing(
+      event,
+      async (db) => {
+        const result = await db.deleteFrom('instances').where('id', '=', id).where('version', '=', version).executeTakeFirst();
+        return result.numDeletedRows;
+      },
+      (n) => n > 0n,
+    );
+    return deleted > 0n;
+  }
+
+  async listEvents(instanceId: string, page: { offset: number; limit: number }): Promise<EventPage> {
+    return listEvents(this.#db, instanceId, page);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * @module store/open-store
- * Turns a database URL from the configuration into a migrated, ready {@link Store}.
+ * Turns a database URL from the configuration into a {@link Store}: migrated and ready, or left as
+ * it is so one can ask what it lacks.
  */
 import type { Store } from '../core/store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
@@ -10,25 +11,26 @@ import { SqliteStore } from './sqlite/sqlite-store.js';
 const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 
 /**
- * `sqlite:<path>` (also `sqlite://<path>`, so `sqlite:///abs/path` is absolute) or a bare file
- * path opens SQLite; `postgres://` and `postgresql://` open PostgreSQL with the pool's defaults
- * (the URL is handed to pg whole, so its query parameters, such as `sslmode` or
- * `statement_timeout`, apply).
+ * A store on `url` with its schema untouched. `sqlite:<path>` (also `sqlite://<path>`, so
+ * `sqlite:///abs/path` is absolute) or a bare file path opens SQLite, creating the file if need
+ * be; `postgres://` and `postgresql://` open PostgreSQL with the pool's defaults (the URL is
+ * handed to pg whole, so its query parameters, such as `sslmode` or `statement_timeout`, apply).
  */
-export async function openStore(url: string): Promise<Store> {
+export function connectStore(url: string): Store {
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
-  let store: Store;
-  if (scheme === undefined) {
-    store = new SqliteStore(url);
-  } else if (scheme === 'sqlite') {
+  if (scheme === undefined) return new SqliteStore(url);
+  if (scheme === 'sqlite') {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (path === '') throw new Error(`database URL ${url} names no file`);
-    store = new SqliteStore(path);
-  } else if (scheme === 'postgres' || scheme === 'postgresql') {
-    store = new PostgresStore(url);
-  } else {
-    throw new Error(`unsupported database URL scheme "${scheme}:" (expected sqlite:, postgres:, postgresql: or a file path)`);
+    return new SqliteStore(path);
   }
+  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresStore(url);
+  throw new Error(`unsupported database URL scheme "${scheme}:" (expected sqlite:, postgres:, postgresql: or a file path)`);
+}
+
+/** {@link connectStore}, then brings the schema to the newest version. */
+export async function openStore(url: string): Promise<Store> {
+  const store = connectStore(url);
   try {
     await store.migrate();
   } catch (error) {
@@ -36,4 +38,14 @@ export async function openStore(url: string): Promise<Store> {
     throw error;
   }
   return store;
+}
+
+/** The migrations {@link openStore} would run on `url`, without running them. */
+export async function pendingMigrationsOf(url: string): Promise<string[]> {
+  const store = connectStore(url);
+  try {
+    return await store.pendingMigrations();
+  } finally {
+    await store.close();
+  }
 }

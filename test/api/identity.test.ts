@@ -4,8 +4,6 @@
  * between users of a project and between projects; secrets never reach the database in clear.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   action,
@@ -23,6 +21,7 @@ import {
   waitStatus,
 } from '../support/api.js';
 import { ADMIN_PASSWORD, createBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { databaseBytes } from '../support/test-store.js';
 
 function loginBody(name: string, password: string, scope?: { id?: string; name?: string }) {
   return {
@@ -296,10 +295,8 @@ describe('sessions end with the account; no secret is stored in clear', () => {
     await t.http('PATCH', `/v3/users/${ivan.userId}`, { body: { user: { password: 'ivan-changed-password' } } });
     const third = await t.login('ivan', 'ivan-changed-password');
     const secrets = [ADMIN_PASSWORD, ivan.password, 'ivan-changed-password', t.adminToken, ivan.token, second.token, third.token];
-    // Make sure the secrets had their chance to reach the disk (WAL included).
-    const files = readdirSync(t.dataDir).filter((f) => f.startsWith('demanager.db'));
-    assert.ok(files.includes('demanager.db'), files.join(','));
-    const bytes = Buffer.concat(files.map((f) => readFileSync(join(t.dataDir, f))));
+    // Everything the store holds: the SQLite files with their WAL, or a dump of the PostgreSQL database.
+    const bytes = databaseBytes(t.dataDir);
     assert.ok(bytes.length > 0);
     // Sanity: the user name is there, so the grep reads the right files.
     assert.ok(bytes.includes('ivan'), 'the user record is in the database files');
@@ -324,8 +321,7 @@ describe('sessions end with the account; no secret is stored in clear', () => {
       }),
     );
     await waitStatus(t, created.id, 'RUNNING');
-    const files = readdirSync(t.dataDir).filter((f) => f.startsWith('demanager.db'));
-    const bytes = Buffer.concat(files.map((f) => readFileSync(join(t.dataDir, f))));
+    const bytes = databaseBytes(t.dataDir);
     assert.ok(bytes.includes('cred-at-rest'), 'the instance record is in the database files');
     for (const secret of secrets) assert.ok(!bytes.includes(secret), `instance credential ${secret} is stored in clear`);
   });

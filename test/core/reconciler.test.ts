@@ -40,16 +40,23 @@ describe('reconciler', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   function setup(driver: RuntimeDriver, clock: ManualClock, startTimeoutMs = 60_000) {
-    const reconciler = new Reconciler(store, driver, catalog, clock, silent, { startTimeoutMs, pollIntervalMs: 0 });
-    const lifecycle = new LifecycleService(store, catalog, clock, reconciler, new SecretBox(randomBytes(32)));
+    const reconciler = new Reconciler(store, driver, catalog, clock, silent, { replica: 'test', startTimeoutMs, pollIntervalMs: 0, scanIntervalMs: 0 });
+    const lifecycle = new LifecycleService(store, catalog, clock, reconciler, new SecretBox(randomBytes(32)), 'test');
     return { reconciler, lifecycle };
+  }
+
+  /** Builds and starts a reconciler, as the lease holder does. */
+  async function started(driver: RuntimeDriver, clock: ManualClock, startTimeoutMs?: number) {
+    const parts = setup(driver, clock, startTimeoutMs);
+    await parts.reconciler.start();
+    return parts;
   }
 
   it('walks create through CREATING and STARTING to RUNNING on the clock, and sets the auto-stop deadline', async () => {
     store = await openStore(join(dir, 'a.db'));
     const clock = new ManualClock();
     const driver = new SimulatedDriver(clock, { delays: { prepare: 1000, start: 2000, stop: 500, remove: 100 }, failOn: {} });
-    const { reconciler, lifecycle } = setup(driver, clock);
+    const { reconciler, lifecycle } = await started(driver, clock);
     const created = await lifecycle.create(actor, body('walk'));
     await settle();
     assert.equal((await store.instances.getById(created.id))!.status, 'CREATING');
@@ -72,7 +79,7 @@ describe('reconciler', () => {
     store = await openStore(join(dir, 'b.db'));
     const clock = new ManualClock();
     const slow = new SimulatedDriver(clock, { delays: { prepare: 10_000, start: 10_000, stop: 10_000, remove: 10 }, failOn: {} });
-    const first = setup(slow, clock);
+    const first = await started(slow, clock);
     const a = await first.lifecycle.create(actor, body('resume-a'));
     await settle();
     await first.reconciler.close(); // the "crash": nothing finished
@@ -107,7 +114,7 @@ describe('reconciler', () => {
       },
       async remove() {},
     };
-    const { reconciler, lifecycle } = setup(hanging, clock, 30_000);
+    const { reconciler, lifecycle } = await started(hanging, clock, 30_000);
     const created = await lifecycle.create(actor, body('hangs'));
     await settle();
     clock.advance(30_000);
@@ -126,7 +133,7 @@ describe('reconciler', () => {
     store = await openStore(join(dir, 'd.db'));
     const clock = new ManualClock();
     const driver = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
-    const { reconciler, lifecycle } = setup(driver, clock);
+    const { reconciler, lifecycle } = await started(driver, clock);
     const created = await lifecycle.create(actor, body('crashy'));
     await settle();
     await reconciler.idle();
@@ -150,7 +157,7 @@ describe('reconciler', () => {
     store = await openStore(join(dir, 'e.db'));
     const clock = new ManualClock();
     const driver = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
-    const { reconciler, lifecycle } = setup(driver, clock);
+    const { reconciler, lifecycle } = await started(driver, clock);
     const created = await lifecycle.create(actor, body('flaky'));
     driver.inject(created.id, 'start', new WorkloadError('no GPU left', 'ModelArts.6360', { gpu: '0' }));
     await settle();

@@ -5,6 +5,7 @@
  */
 import type { Project, StoredToken, User } from '../../src/core/identity-types.js';
 import type { Instance } from '../../src/core/instance.js';
+import type { InstanceEvent } from '../../src/core/store.js';
 
 let sequence = 0;
 
@@ -129,6 +130,23 @@ export function makeToken(userId: string, projectId: string, overrides: Partial<
     projectId,
     issuedAt: T0,
     expiresAt: T0 + 3_600_000,
+    ...overrides,
+  };
+}
+
+/** An event about `instance`, fully populated unless overridden; `seq` is left to the store. */
+export function makeEvent(instance: Pick<Instance, 'id' | 'projectId'>, overrides: Partial<InstanceEvent> = {}): InstanceEvent {
+  sequence += 1;
+  return {
+    instanceId: instance.id,
+    projectId: instance.projectId,
+    at: T0 + sequence,
+    kind: 'transition',
+    from: 'STARTING',
+    to: 'RUNNING',
+    by: 'user-1',
+    replica: 'replica-a',
+    detail: { reason: 'a "quoted" reason ✓', empty: '' },
     ...overrides,
   };
 }

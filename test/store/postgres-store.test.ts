@@ -9,11 +9,14 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
 import type { InstanceQuery, Store } from '../../src/core/store.js';
 import type { Database } from '../../src/store/database.js';
+import { eventQueries } from '../../src/store/kysely-events.js';
 import { listQueries } from '../../src/store/kysely-instances.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore, pendingMigrationsOf } from '../../src/store/open-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { makeInstance } from './fixtures.js';
 import { adminQuery, createThrowawayDatabase, type ThrowawayDatabase } from './postgres-test-database.js';
+
+const ALL_MIGRATIONS = ['0001-initial', '0002-events-and-leases'];
 
 let database: ThrowawayDatabase | undefined;
 /** Stores a case opened; closed after it whether it passed or not. */
@@ -68,12 +71,22 @@ describe('PostgresStore migrations', () => {
     );
     assert.deepEqual(
       inDatabase.map((t) => `${t.schema}.${t.name}`),
-      ['instances', 'kysely_migration', 'kysely_migration_lock', 'projects', 'role_assignments', 'tokens', 'users'].map(
+      [
+        'instance_events',
+        'instances',
+        'kysely_migration',
+        'kysely_migration_lock',
+        'leases',
+        'projects',
+        'role_assignments',
+        'tokens',
+        'users',
+      ].map(
         (t) => `public.${t}`,
       ),
     );
     const applied = await raw(a, sql<{ name: string }>`select name from kysely_migration order by name`);
-    assert.deepEqual(applied.map((m) => m.name), ['0001-initial']);
+    assert.deepEqual(applied.map((m) => m.name), ALL_MIGRATIONS);
 
     const instance = makeInstance();
     await a.instances.insert(instance);
@@ -91,7 +104,7 @@ describe('PostgresStore migrations', () => {
         order by table_name, column_name`,
     );
     const uncollated = columns.filter((c) => c.collation !== 'C').map((c) => `${c.table}.${c.column}`);
-    assert.deepEqual(uncollated, ['instances.doc', 'projects.description', 'users.password_hash']);
+    assert.deepEqual(uncollated, ['instance_events.detail', 'instances.doc', 'projects.description', 'users.password_hash']);
     assert.ok(columns.some((c) => c.table === 'instances' && c.column === 'name' && c.collation === 'C'));
   });
 });
@@ -110,6 +123,29 @@ describe('PostgresStore compare-and-set', () => {
     assert.equal(winners.length, 1);
     assert.equal(winners[0]?.version, 2);
     assert.deepEqual(await a.instances.getById(original.id), winners[0]);
+  });
+});
+
+describe('PostgresStore events with compare-and-set', () => {
+  it('lets one of many writers across two pools win and record its event, even on a serializable-by-default server', async () => {
+    await adminQuery(`alter database "${database?.name}" set default_transaction_isolation = 'serializable'`);
+    const [a, b] = [await migratedStore(), newStore()];
+    const original = makeInstance();
+    await a.instances.insert(original);
+    const writers = Array.from({ length: 24 }, (_, i) =>
+      (i % 2 === 0 ? a : b).instances.update(
+        { ...original, description: `writer ${i}` },
+        { instanceId: original.id, projectId: original.projectId, at: i, kind: 'modify', from: null, to: null, by: 'u', replica: `r${i}`, detail: null },
+      ),
+    );
+    const results = await Promise.all(writers);
+    const winners = results.flatMap((r, i) => (r === undefined ? [] : [i]));
+    assert.equal(winners.length, 1);
+    const { items, total } = await b.instances.listEvents(original.id, { offset: 0, limit: 0 });
+    assert.equal(total, 1);
+    assert.equal(items[0]?.replica, `r${winners[0]}`);
+    const [setting] = await raw(a, sql<{ default_transaction_isolation: string }>`show default_transaction_isolation`);
+    assert.equal(setting?.default_transaction_isolation, 'serializable');
   });
 });
 
@@ -280,6 +316,58 @@ describe('instance list queries on PostgreSQL', () => {
   });
 });
 
+describe('instance event queries on PostgreSQL', () => {
+  it('read one instance\'s history through the (instance_id, seq) index, never sorting', async () => {
+    const store = await migratedStore();
+    const plans = await store.transaction(
+      async (trx) => {
+        await sql`set local enable_seqscan = off`.execute(trx);
+        await sql`set local enable_bitmapscan = off`.execute(trx);
+        const found: string[] = [];
+        for (const range of [{ offset: 0, limit: 0 }, { offset: 20, limit: 10 }]) {
+          const { page, count } = eventQueries(trx, 'DE-1', range);
+          for (const compiled of [page.compile(), count.compile()]) {
+            const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `explain ${compiled.sql}` });
+            found.push(rows.map((r) => r['QUERY PLAN']).join(' | '));
+          }
+        }
+        return found;
+      },
+      { isolation: 'read committed' },
+    );
+    for (const plan of plans) {
+      assert.match(plan, /Index (Only )?Scan .*instance_events_instance_seq_idx/, plan);
+      assert.doesNotMatch(plan, /Sort/, plan);
+    }
+  });
+
+  it('numbers events from an identity column that refuses a caller-chosen seq', async () => {
+    const store = await migratedStore();
+    const [column] = await raw(
+      store,
+      sql<{ is_identity: string; identity_generation: string; data_type: string }>`
+        select is_identity, identity_generation, data_type from information_schema.columns
+        where table_name = 'instance_events' and column_name = 'seq'`,
+    );
+    assert.deepEqual(column, { is_identity: 'YES', identity_generation: 'ALWAYS', data_type: 'bigint' });
+  });
+});
+
+describe('PostgresStore ping', () => {
+  it('resolves against a live server', async () => {
+    await newStore().ping();
+  });
+
+  it('rejects against an unreachable server', async () => {
+    const store = new PostgresStore('postgres://postgres@127.0.0.1:1/none', { connectionTimeoutMs: 2_000 });
+    try {
+      await assert.rejects(store.ping(), /ECONNREFUSED/);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('openStore with PostgreSQL', () => {
   for (const scheme of ['postgres', 'postgresql'] as const) {
     it(`opens and migrates a ${scheme}:// URL`, async () => {
@@ -290,10 +378,17 @@ describe('openStore with PostgreSQL', () => {
       await store.instances.insert(instance);
       assert.deepEqual(await store.instances.getById(instance.id), instance);
       assert.ok(store instanceof PostgresStore);
-      const applied = await raw(store, sql<{ name: string }>`select name from kysely_migration`);
-      assert.deepEqual(applied.map((m) => m.name), ['0001-initial']);
+      const applied = await raw(store, sql<{ name: string }>`select name from kysely_migration order by name`);
+      assert.deepEqual(applied.map((m) => m.name), ALL_MIGRATIONS);
     });
   }
+
+  it('reports pending migrations without running them', async () => {
+    assert.deepEqual(await pendingMigrationsOf(url()), ALL_MIGRATIONS);
+    assert.deepEqual(await pendingMigrationsOf(url()), ALL_MIGRATIONS);
+    await migratedStore();
+    assert.deepEqual(await pendingMigrationsOf(url()), []);
+  });
 
   it('fails with the cause when the server refuses the connection', async () => {
     // Port 1 on the loopback address: nothing listens there, so the refusal is immediate.

@@ -9,14 +9,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { InstanceQuery } from '../../src/core/store.js';
 import type { Database } from '../../src/store/database.js';
+import { eventQueries } from '../../src/store/kysely-events.js';
 import { listQueries } from '../../src/store/kysely-instances.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore, pendingMigrationsOf } from '../../src/store/open-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { makeInstance } from './fixtures.js';
+import { T0, makeInstance } from './fixtures.js';
+import type { LeaseRaceJob } from './lease-race-worker.js';
 
 let dir: string;
 
@@ -125,6 +128,80 @@ describe('instance list queries on SQLite', () => {
   });
 });
 
+/** Starts a replica thread; `ready` resolves once it holds its connection and waits at the gate. */
+function startReplica(job: LeaseRaceJob): { ready: Promise<void>; won: Promise<string[]> } {
+  // Node 20 ignores `--import tsx` in a worker's execArgv for its entry module, so a CommonJS
+  // bootstrap registers tsx first and then imports the TypeScript worker.
+  const tsx = JSON.stringify(import.meta.resolve('tsx/esm/api'));
+  const entry = JSON.stringify(new URL('./lease-race-worker.ts', import.meta.url).href);
+  const bootstrap = `import(${tsx}).then(({ register }) => { register(); return import(${entry}); })`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: job });
+  let ready: () => void = () => {};
+  const readyPromise = new Promise<void>((resolve) => (ready = resolve));
+  const won = new Promise<string[]>((resolve, reject) => {
+    let outcome: string[] | undefined;
+    worker.on('message', (message: { ready?: true; won?: string[] }) => {
+      if (message.ready) ready();
+      if (message.won !== undefined) outcome = message.won;
+    });
+    worker.on('error', reject);
+    worker.on('exit', (code) => (outcome === undefined ? reject(new Error(`replica exited with ${code}`)) : resolve(outcome)));
+  });
+  return { ready: readyPromise, won };
+}
+
+describe('SQLite leases across connections', () => {
+  it('gives a free lease to exactly one of 20 holders racing from 4 threads, each with its own connection', async () => {
+    const file = join(dir, 'leases.db');
+    const store = new SqliteStore(file);
+    await store.migrate();
+    await store.close();
+
+    // In one thread better-sqlite3 runs statements one at a time; threads really overlap. Four
+    // threads, not twenty: each one boots its own TypeScript loader, which takes most of a second.
+    const gate = new SharedArrayBuffer(4);
+    const replicas = Array.from({ length: 4 }, (_, r) =>
+      startReplica({ file, holders: Array.from({ length: 5 }, (_, i) => `racer-${r}-${i}`), now: T0, ttlMs: 30_000, gate }),
+    );
+    await Promise.all(replicas.map((r) => r.ready));
+    Atomics.store(new Int32Array(gate), 0, 1);
+    Atomics.notify(new Int32Array(gate), 0);
+    const winners = (await Promise.all(replicas.map((r) => r.won))).flat();
+
+    assert.equal(winners.length, 1, `winners: ${winners.join(', ')}`);
+    const check = new SqliteStore(file);
+    try {
+      assert.equal(await check.leases.holder('reconciler', T0), winners[0]);
+    } finally {
+      await check.close();
+    }
+  });
+});
+
+describe('instance event queries on SQLite', () => {
+  it('read one instance\'s history through the (instance_id, seq) index, never sorting', async () => {
+    const store = new SqliteStore(join(dir, 'events.db'));
+    await store.migrate();
+    await store.close();
+    const raw = new BetterSqlite3(join(dir, 'events.db'));
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+    try {
+      for (const range of [{ offset: 0, limit: 0 }, { offset: 20, limit: 10 }]) {
+        const { page, count } = eventQueries(db, 'DE-1', range);
+        for (const query of [page.compile(), count.compile()]) {
+          const plan = (raw.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as Array<{ detail: string }>)
+            .map((r) => r.detail)
+            .join(' | ');
+          assert.match(plan, /USING (COVERING )?INDEX instance_events_instance_seq_idx/, plan);
+          assert.doesNotMatch(plan, /TEMP B-TREE/, plan);
+        }
+      }
+    } finally {
+      await db.destroy();
+    }
+  });
+});
+
 describe('openStore', () => {
   const forms: Array<[string, (file: string) => string]> = [
     ['a bare path', (file) => file],
@@ -142,6 +219,14 @@ describe('openStore', () => {
       assert.ok(tableNames(file).includes('instances'));
     });
   }
+
+  it('reports pending migrations of a file without running them', async () => {
+    const file = join(dir, 'pending.db');
+    assert.deepEqual(await pendingMigrationsOf(file), ['0001-initial', '0002-events-and-leases']);
+    assert.deepEqual(tableNames(file), []);
+    await (await openStore(file)).close();
+    assert.deepEqual(await pendingMigrationsOf(`sqlite:${file}`), []);
+  });
 
   it('opens sqlite::memory:', async () => {
     const store = await openStore('sqlite::memory:');

@@ -1,18 +1,30 @@
 /**
  * @module test/store/store-factories
  * The stores the contract suite runs against. Each factory makes a fresh, empty database that can
- * be opened, closed and opened again (for persistence tests), then dropped.
+ * be opened, closed and opened again (for persistence tests), stopped at an older migration (for
+ * upgrade tests), then dropped.
  */
+import { mkdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { Store } from '../../src/core/store.js';
-import { openStore } from '../../src/store/open-store.js';
+import type { Database } from '../../src/store/database.js';
+import { migratorFor } from '../../src/store/migrations/migrate.js';
+import { POSTGRES_SCHEMA, SQLITE_SCHEMA, type SchemaDialect } from '../../src/store/migrations/schema-dialect.js';
+import { connectStore, openStore } from '../../src/store/open-store.js';
 import { createThrowawayDatabase } from './postgres-test-database.js';
 
 export interface TestDatabase {
   /** A migrated store on this database; may be called again after the previous one is closed. */
   open(): Promise<Store>;
+  /** A store on this database that leaves the schema as it is (another replica of an open one). */
+  connect(): Store;
+  /** Runs the migrations up to and including `name`, and no further. */
+  migrateTo(name: string): Promise<void>;
   /** Removes the database; stores opened on it must be closed first. */
   drop(): Promise<void>;
 }
@@ -22,14 +34,31 @@ export interface StoreFactory {
   createDatabase(): Promise<TestDatabase>;
 }
 
+/** Migrates over a Kysely of its own, which it destroys. */
+async function migrateWith(db: Kysely<Database>, dialect: SchemaDialect, name: string): Promise<void> {
+  try {
+    const { error } = await migratorFor(db, dialect).migrateTo(name);
+    if (error !== undefined) throw error;
+  } finally {
+    await db.destroy();
+  }
+}
+
 const sqliteFactory: StoreFactory = {
   name: 'sqlite',
   async createDatabase() {
     const dir = await mkdtemp(join(tmpdir(), 'demanager-store-'));
     // A directory that does not exist yet, so every case also checks that the store creates it.
     const file = join(dir, 'data', 'demanager.db');
+    const url = `sqlite:${file}`;
     return {
-      open: () => openStore(`sqlite:${file}`),
+      open: () => openStore(url),
+      connect: () => connectStore(url),
+      migrateTo: async (name) => {
+        mkdirSync(dirname(file), { recursive: true });
+        const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) });
+        await migrateWith(db, SQLITE_SCHEMA, name);
+      },
       drop: () => rm(dir, { recursive: true, force: true }),
     };
   },
@@ -42,6 +71,13 @@ const postgresFactory: StoreFactory = {
     const database = await createThrowawayDatabase();
     return {
       open: () => openStore(database.url),
+      connect: () => connectStore(database.url),
+      migrateTo: async (name) => {
+        const db = new Kysely<Database>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
+        });
+        await migrateWith(db, POSTGRES_SCHEMA, name);
+      },
       drop: () => database.drop(),
     };
   },

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigOptions } from '../../src/config.js';
 import { ADMIN_PASSWORD, type HttpResult } from './test-app.js';
+import { testStoreOptions } from './test-store.js';
 
 const BIN = fileURLToPath(new URL('../../bin/demanager.js', import.meta.url));
 
@@ -25,11 +26,13 @@ export interface ChildServer {
 
 export async function startChildServer(dataDir: string, options: ConfigOptions = {}): Promise<ChildServer> {
   const configFile = join(dataDir, 'child-config.json');
+  const storeOptions = options.databaseUrl ? {} : await testStoreOptions(dataDir);
   const config: ConfigOptions = {
     host: '127.0.0.1',
     port: 0,
     logLevel: 'info',
     ...options,
+    ...storeOptions,
     dataDir,
     bootstrap: { adminPassword: ADMIN_PASSWORD, ...options.bootstrap },
   };

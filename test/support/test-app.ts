@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { startApp, type RunningApp, type StartOptions } from '../../src/app.js';
 import { resolveConfig, type ConfigOptions } from '../../src/config.js';
+import { dropTestDatabase, testStoreOptions } from './test-store.js';
 
 export const ADMIN_PASSWORD = 'admin-password-1';
 
@@ -38,11 +39,13 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'demanager-test-'));
   const { start, ...configOptions } = options;
+  const storeOptions = configOptions.databaseUrl ? {} : await testStoreOptions(dataDir);
   const config = resolveConfig({
     host: '127.0.0.1',
     port: 0,
     logLevel: 'silent',
     ...configOptions,
+    ...storeOptions,
     dataDir,
     bootstrap: { adminPassword: ADMIN_PASSWORD, ...configOptions.bootstrap },
     runtime: {
@@ -103,7 +106,10 @@ export async function startTestApp(
     instances: (projectId = admin.projectId) => `/v1/${projectId}/demanager/instances`,
     async stop(remove = true) {
       await app.close();
-      if (remove) rmSync(dataDir, { recursive: true, force: true });
+      if (remove) {
+        await dropTestDatabase(dataDir);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

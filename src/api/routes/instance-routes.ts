@@ -13,6 +13,7 @@ import { actorOf, authenticate } from '../auth.js';
 import { instanceView, type ViewContext } from '../instance-view.js';
 import { publicUrlOf } from '../public-url.js';
 import { ErrorBody } from '../schemas/common.js';
+import { EventListSchema, EventQuery } from '../schemas/event-schema.js';
 import {
   ActionResultSchema,
   DeleteResultSchema,
@@ -135,6 +136,38 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
     async (request) => {
       const result = await lifecycle.act(actorOf(request), request.params.instance_id, request.body.action);
       return { current_status: result.current, previous_state: result.previous };
+    },
+  );
+
+  app.get(
+    `${base}/:instance_id/events`,
+    {
+      schema: {
+        tags,
+        summary: "The instance's history (demanager extension)",
+        params: InstanceParams,
+        querystring: EventQuery,
+        response: { 200: EventListSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const page = await lifecycle.events(actorOf(request), request.params.instance_id, {
+        offset: request.query.offset ?? 0,
+        limit: request.query.limit ?? 100,
+      });
+      return {
+        events: page.items.map((e) => ({
+          seq: e.seq ?? 0,
+          timestamp: e.at,
+          kind: e.kind,
+          from_status: e.from,
+          to_status: e.to,
+          by: e.by,
+          replica: e.replica,
+          detail: e.detail,
+        })),
+        total_count: page.total,
+      };
     },
   );
 

@@ -5,10 +5,12 @@
  */
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
+import { eventsAndLeases } from './0002-events-and-leases.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
   return {
     '0001-initial': initial(dialect),
+    '0002-events-and-leases': eventsAndLeases(dialect),
   };
 }

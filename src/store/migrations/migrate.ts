@@ -1,11 +1,17 @@
 /**
  * @module store/migrations/migrate
- * Brings any `Kysely<Database>` to the newest schema; shared by every store implementation.
+ * Brings any `Kysely<Database>` to the newest schema, or tells how far behind it is; shared by
+ * every store implementation.
  */
 import { Migrator, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import { migrationsFor } from './index.js';
 import type { SchemaDialect } from './schema-dialect.js';
+
+/** Exported so tests can stop at an older migration (`migrateTo`) to check upgrades. */
+export function migratorFor(db: Kysely<Database>, dialect: SchemaDialect): Migrator {
+  return new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
+}
 
 /**
  * On PostgreSQL, Kysely's Migrator serialises concurrent callers with a session-level advisory lock
@@ -13,8 +19,7 @@ import type { SchemaDialect } from './schema-dialect.js';
  * create its own bookkeeping tables, so several replicas may call this at once.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: SchemaDialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrationsFor(dialect) } });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migratorFor(db, dialect).migrateToLatest();
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName;
   const reason = error instanceof Error ? error.message : String(error);
@@ -22,4 +27,13 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: SchemaDiale
     failed === undefined ? `database migration failed: ${reason}` : `database migration ${failed} failed: ${reason}`,
     { cause: error },
   );
+}
+
+/**
+ * Known migrations the database has not run, in the order they would run. Migrations the database
+ * ran but this code does not know (a newer release got there first) are not reported.
+ */
+export async function pendingMigrations(db: Kysely<Database>, dialect: SchemaDialect): Promise<string[]> {
+  const migrations = await migratorFor(db, dialect).getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }

@@ -4,12 +4,13 @@
  * dialect-neutral repositories and migrations.
  */
 import pg from 'pg';
-import { Kysely, PostgresDialect, type IsolationLevel, type Transaction } from 'kysely';
-import type { IdentityRepository, InstanceRepository, Store } from '../../core/store.js';
+import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } from 'kysely';
+import type { IdentityRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
-import { migrateToLatest } from '../migrations/migrate.js';
+import { KyselyLeaseRepository } from '../kysely-leases.js';
+import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { POSTGRES_SCHEMA } from '../migrations/schema-dialect.js';
 import { retryTransaction, type TransactionRetryOptions } from './transaction-retry.js';
 
@@ -56,6 +57,8 @@ function kyselyOver(pool: pg.Pool): Kysely<Database> {
 export class PostgresStore implements Store {
   readonly instances: InstanceRepository;
   readonly identity: IdentityRepository;
+  readonly leases: LeaseRepository;
+  readonly #pool: pg.Pool;
   readonly #db: Kysely<Database>;
   readonly #url: string;
   readonly #connectionTimeoutMs: number;
@@ -66,9 +69,11 @@ export class PostgresStore implements Store {
     const statementTimeoutMs = checkCount('statementTimeoutMs', options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs, 0);
     this.#connectionTimeoutMs = checkCount('connectionTimeoutMs', options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs, 0);
     this.#url = url;
-    this.#db = kyselyOver(new pg.Pool(poolConfig(url, poolSize, statementTimeoutMs, this.#connectionTimeoutMs)));
+    this.#pool = new pg.Pool(poolConfig(url, poolSize, statementTimeoutMs, this.#connectionTimeoutMs));
+    this.#db = kyselyOver(this.#pool);
     this.instances = new KyselyInstanceRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
+    this.leases = new KyselyLeaseRepository(this.#db);
   }
 
   /**
@@ -85,6 +90,15 @@ export class PostgresStore implements Store {
     }
   }
 
+  async pendingMigrations(): Promise<string[]> {
+    return pendingMigrations(this.#db, POSTGRES_SCHEMA);
+  }
+
+  /** Takes a pooled connection, opening one if none is idle, so an unreachable server rejects. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
   /**
    * Runs `work` in one transaction, re-running it whole when PostgreSQL aborts it for a
    * serialization conflict or a deadlock; see {@link retryTransaction} for what `work` may do.
@@ -97,5 +111,7 @@ export class PostgresStore implements Store {
   /** Ends the pool, waiting for queries in flight. */
   async close(): Promise<void> {
     await this.#db.destroy();
+    // Kysely only ends the pool if it ever ran a query; an unended pool would serve later ones.
+    if (!this.#pool.ending) await this.#pool.end();
   }
 }

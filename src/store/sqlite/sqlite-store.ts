@@ -6,12 +6,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteAdapter, SqliteDialect, type DialectAdapter } from 'kysely';
-import type { IdentityRepository, InstanceRepository, Store } from '../../core/store.js';
+import { Kysely, SqliteAdapter, sql, SqliteDialect, type DialectAdapter } from 'kysely';
+import type { IdentityRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
-import { migrateToLatest } from '../migrations/migrate.js';
+import { KyselyLeaseRepository } from '../kysely-leases.js';
+import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { SQLITE_SCHEMA } from '../migrations/schema-dialect.js';
 
 /**
@@ -37,6 +38,7 @@ function isInMemory(path: string): boolean {
 export class SqliteStore implements Store {
   readonly instances: InstanceRepository;
   readonly identity: IdentityRepository;
+  readonly leases: LeaseRepository;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #db: Kysely<Database>;
 
@@ -57,10 +59,19 @@ export class SqliteStore implements Store {
     this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: sqlite }) });
     this.instances = new KyselyInstanceRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
+    this.leases = new KyselyLeaseRepository(this.#db);
   }
 
   async migrate(): Promise<void> {
     await migrateToLatest(this.#db, SQLITE_SCHEMA);
+  }
+
+  async pendingMigrations(): Promise<string[]> {
+    return pendingMigrations(this.#db, SQLITE_SCHEMA);
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,26 @@
+/**
+ * @module api/schemas/event-schema
+ * An instance's history (`GET …/instances/{id}/events`, a demanager extension): every accepted
+ * request and every transition, oldest first.
+ */
+import { Type } from 'typebox';
+import { Nullable, StringMap } from './common.js';
+import { StatusSchema } from './instance-schema.js';
+
+export const EventSchema = Type.Object({
+  seq: Type.Integer({ description: 'Increases in write order.' }),
+  timestamp: Type.Integer({ description: 'Epoch milliseconds.' }),
+  kind: Type.String({ description: '`create`, `start`, `stop`, `restart`, `delete`, `modify`, `resize`, `transition`, `auto-stop` or `fault`.' }),
+  from_status: Nullable(StatusSchema),
+  to_status: Nullable(StatusSchema),
+  by: Type.String({ description: 'The user id, or `system` for automatic actions.' }),
+  replica: Type.String({ description: 'The server process that recorded it.' }),
+  detail: Nullable(StringMap),
+});
+
+export const EventListSchema = Type.Object({ events: Type.Array(EventSchema), total_count: Type.Integer() });
+
+export const EventQuery = Type.Object({
+  offset: Type.Optional(Type.Integer({ minimum: 0 })),
+  limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Default 100.' })),
+});
