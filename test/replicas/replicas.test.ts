@@ -74,10 +74,26 @@ describe('three replicas on one PostgreSQL', () => {
       if (holders.length !== 1) await sleep(100);
     }
     assert.equal(holders.length, 1);
-    const [a, b] = replicas;
-    // A token from one replica works on the others; they share one project and one admin.
-    const fromA = await b!.server.http<any>('GET', `/v1/${a!.server.projectId}/demanager/instances?de_type=Notebook`);
-    assert.equal(fromA.status, 200);
+    // A token issued by one replica works on every other: they share one project and one admin.
+    const [a, b, c] = replicas;
+    for (const other of [b!, c!]) {
+      const res = await fetch(`${other.server.url}/v1/${a!.server.projectId}/demanager/instances?de_type=Notebook`, {
+        headers: { 'X-Auth-Token': a!.server.token },
+      });
+      assert.equal(res.status, 200);
+    }
+    // A write on one replica is what the next read on another returns.
+    const base = `/v1/${a!.server.projectId}/demanager/instances`;
+    const created = await a!.server.http<any>('POST', base, {
+      name: 'read-your-write',
+      description: 'first',
+      profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+      flavor: 'modelarts.vm.cpu.2u',
+      spec: { storage: { type: 'evs' } },
+    });
+    assert.equal((await b!.server.http<any>('GET', `${base}/${created.body.id}`)).body.description, 'first');
+    await c!.server.http<any>('PUT', `${base}/${created.body.id}`, { description: 'second' });
+    assert.equal((await a!.server.http<any>('GET', `${base}/${created.body.id}`)).body.description, 'second');
   });
 
   it('survives the lease holder being killed mid-transition: nothing lost, stuck or done twice', async () => {
