@@ -9,7 +9,7 @@
  */
 import type { Logger } from './logger.js';
 import type { Catalog } from './catalog.js';
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import type { FailedReasons, Instance, RuntimeState } from './instance.js';
 import { WorkloadError, type RuntimeDriver, type Workload } from './runtime.js';
 import { TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
@@ -57,8 +57,9 @@ export class Reconciler {
     await this.#resume();
     await this.pollRunning();
     this.#loops = [
-      this.#every(this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
-      this.#every(this.options.scanIntervalMs, () => this.#resume(), 'scan for pending transitions failed'),
+      this.#every(this.clock, this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
+      // Finding other replicas' work is plumbing, not domain time: it runs on the real clock.
+      this.#every(systemClock, this.options.scanIntervalMs, () => this.#resume(), 'scan for pending transitions failed'),
     ];
   }
 
@@ -120,11 +121,11 @@ export class Reconciler {
     );
   }
 
-  async #every(intervalMs: number, work: () => Promise<void>, failure: string): Promise<void> {
+  async #every(clock: Clock, intervalMs: number, work: () => Promise<void>, failure: string): Promise<void> {
     const signal = this.#signal;
     while (intervalMs > 0 && !signal.aborted) {
       try {
-        await this.clock.sleep(intervalMs, signal);
+        await clock.sleep(intervalMs, signal);
         await work();
       } catch (err) {
         if (!signal.aborted) this.log.error({ err }, failure);
