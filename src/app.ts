@@ -9,6 +9,7 @@ import type { Clock } from './core/clock.js';
 import type { BootstrapResult } from './core/identity-service.js';
 import type { RuntimeDriver } from './core/runtime.js';
 import type { Config } from './config.js';
+import { LocalDriver } from './runtime/local/local-driver.js';
 import { buildServer, REDACTED_PATHS } from './server.js';
 import { createServices, type Services } from './services.js';
 
@@ -33,6 +34,12 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
   const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_PATHS });
   const services = await createServices(config, logger, { ...(options.clock ? { clock: options.clock } : {}), ...(options.driver ? { driver: options.driver } : {}) });
   try {
+    if (config.runtime.driver === 'local') {
+      // Said once at start-up, so an operator learns it before the first instance fails on it.
+      const jupyter = await LocalDriver.diagnose({ command: config.runtime.local.jupyter });
+      if (jupyter.ok) logger.info(jupyter.message);
+      else logger.warn(jupyter.message);
+    }
     const bootstrap = await services.identity.bootstrap(config.bootstrap);
     const server = await buildServer(services, { loggerInstance: logger });
     const address = await server.listen({ host: config.host, port: config.port });

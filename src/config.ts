@@ -15,6 +15,17 @@ export interface SimulatedRuntimeOptions {
   failOn?: Partial<Record<'prepare' | 'start', string>>;
 }
 
+export type RuntimeDriverName = 'local' | 'simulated';
+
+export interface LocalRuntimeOptions {
+  /** Where `obs` (and `efs`/`obsfs`) storage paths live: `/bucket/dir/` → `<objectRoot>/bucket/dir/`. Default `<dataDir>/obs`. */
+  objectRoot?: string;
+  /** SIGTERM, then SIGKILL after this long. Default 10. */
+  stopTimeoutSeconds?: number;
+  /** The Jupyter launcher, a name on PATH or a path. Default `jupyter`. */
+  jupyter?: string;
+}
+
 export interface ConfigOptions {
   /** Listen address. Default `127.0.0.1`. */
   host?: string;
@@ -41,11 +52,14 @@ export interface ConfigOptions {
     domain?: string;
   };
   runtime?: {
-    /** Default `simulated`. */
-    driver?: 'simulated';
+    /** `local` (default): each instance is a Jupyter server process here; `simulated`: nothing runs. */
+    driver?: RuntimeDriverName;
+    local?: LocalRuntimeOptions;
     simulated?: SimulatedRuntimeOptions;
-    /** Seconds between liveness polls of running workloads. Default 10. */
+    /** Seconds between liveness polls of running workloads. Default 5. */
     pollIntervalSeconds?: number;
+    /** A start that takes longer fails. Default 300. */
+    startTimeoutSeconds?: number;
   };
   /**
    * The master key (base64 of 32 bytes) that seals stored secrets and signs instance tokens.
@@ -80,9 +94,11 @@ export interface Config {
   tokenTtlSeconds: number;
   bootstrap: { adminUser: string; adminPassword: string | null; project: string; domain: string };
   runtime: {
-    driver: 'simulated';
+    driver: RuntimeDriverName;
+    local: { objectRoot: string; stopTimeoutMs: number; jupyter: string };
     simulated: { delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>; failOn: Partial<Record<'prepare' | 'start', string>> };
     pollIntervalSeconds: number;
+    startTimeoutMs: number;
   };
   catalog: CatalogData;
   logLevel: string;
@@ -114,12 +130,18 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       domain: options.bootstrap?.domain ?? 'default',
     },
     runtime: {
-      driver: options.runtime?.driver ?? 'simulated',
+      driver: options.runtime?.driver ?? 'local',
+      local: {
+        objectRoot: resolve(options.runtime?.local?.objectRoot ?? resolve(dataDir, 'obs')),
+        stopTimeoutMs: (options.runtime?.local?.stopTimeoutSeconds ?? 10) * 1000,
+        jupyter: options.runtime?.local?.jupyter ?? 'jupyter',
+      },
       simulated: {
         delays: { prepare: 2000, start: 3000, stop: 1500, remove: 500, ...options.runtime?.simulated?.delays },
         failOn: { ...options.runtime?.simulated?.failOn },
       },
-      pollIntervalSeconds: options.runtime?.pollIntervalSeconds ?? 10,
+      pollIntervalSeconds: options.runtime?.pollIntervalSeconds ?? 5,
+      startTimeoutMs: (options.runtime?.startTimeoutSeconds ?? 300) * 1000,
     },
     catalog: resolveCatalog(options.catalog),
     logLevel: options.logLevel ?? 'info',

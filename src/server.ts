@@ -12,6 +12,7 @@ import { authRoutes } from './api/routes/auth-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
+import { notebookProxy } from './proxy/notebook-proxy.js';
 
 export const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -19,6 +20,16 @@ export const REDACTED_PATHS = [
   'req.headers["x-subject-token"]',
   'res.headers["x-subject-token"]',
 ];
+
+/** Some clients send `Content-Type: application/json` with an empty body (DELETE, action GETs). */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    parseJson(request, body as string, done);
+  });
+}
 
 export interface ServerOptions {
   /** A logger to share with the rest of the service; by default Fastify makes its own. */
@@ -39,14 +50,6 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorateRequest('principal', null);
 
-  // Some clients send `Content-Type: application/json` with an empty body (DELETE, action GETs).
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
-    parseJson(request, body as string, done);
-  });
-
   registerErrorHandling(app);
 
   await app.register(swagger, {
@@ -62,8 +65,13 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { services });
-  await app.register(authRoutes, { services });
-  await app.register(adminRoutes, { services });
-  await app.register(instanceRoutes, { services });
+  // The API in a context of its own, so its JSON parser does not clash with the proxy's.
+  await app.register(async (api) => {
+    acceptEmptyJsonBodies(api);
+    await api.register(authRoutes, { services });
+    await api.register(adminRoutes, { services });
+    await api.register(instanceRoutes, { services });
+  });
+  await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens });
   return app;
 }

@@ -18,6 +18,7 @@ import type { Store } from './core/store.js';
 import { isPostgresUrl, type Config } from './config.js';
 import { loadOrCreateKey } from './key-file.js';
 import { loadOrCreateReplicaId } from './replica-id.js';
+import { LocalDriver } from './runtime/local/local-driver.js';
 import { SimulatedDriver } from './runtime/simulated/simulated-driver.js';
 import { openStore } from './store/open-store.js';
 
@@ -45,10 +46,28 @@ export interface ServiceOverrides {
   driver?: RuntimeDriver;
 }
 
-function createDriver(config: Config, clock: Clock): RuntimeDriver {
+interface DriverNeeds {
+  clock: Clock;
+  log: Logger;
+  tokens: InstanceTokens;
+  secrets: SecretBox;
+}
+
+function createDriver(config: Config, { clock, log, tokens, secrets }: DriverNeeds): RuntimeDriver {
   switch (config.runtime.driver) {
     case 'simulated':
       return new SimulatedDriver(clock, config.runtime.simulated);
+    case 'local':
+      return new LocalDriver({
+        dataDir: config.dataDir,
+        objectRoot: config.runtime.local.objectRoot,
+        clock,
+        log,
+        secretFor: (instanceId, runId) => tokens.workloadToken(instanceId, runId),
+        openSecret: (sealed) => secrets.open(sealed),
+        stopTimeoutMs: config.runtime.local.stopTimeoutMs,
+        command: config.runtime.local.jupyter,
+      });
   }
 }
 
@@ -71,19 +90,20 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const replica = config.coordination.replicaId ?? loadOrCreateReplicaId(config.dataDir);
   const store = await openStore(config.databaseUrl);
   const catalog = new Catalog(config.catalog);
-  const driver = overrides.driver ?? createDriver(config, clock);
+
+  const secrets = new SecretBox(deriveKey(masterKey, 'secret-box'));
+  const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
+  const driver = overrides.driver ?? createDriver(config, { clock, log, tokens: instanceTokens, secrets });
   const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain);
   const reconciler = new Reconciler(store, driver, catalog, clock, log, {
     replica,
-    startTimeoutMs: 5 * 60_000,
+    startTimeoutMs: config.runtime.startTimeoutMs,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
     scanIntervalMs: config.coordination.scanIntervalMs,
   });
   const autoStopper = new AutoStopper(store, clock, reconciler, log, replica);
   reconciler.onRunning = (instance) => autoStopper.notice(instance.stopAt);
-  const secrets = new SecretBox(deriveKey(masterKey, 'secret-box'));
   const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica);
-  const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'));
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
     store.leases,

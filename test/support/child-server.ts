@@ -32,6 +32,7 @@ export async function startChildServer(dataDir: string, options: ConfigOptions =
     port: 0,
     logLevel: 'info',
     ...options,
+    runtime: { driver: 'simulated', ...options.runtime },
     ...storeOptions,
     dataDir,
     bootstrap: { adminPassword: ADMIN_PASSWORD, ...options.bootstrap },

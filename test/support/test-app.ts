@@ -49,6 +49,7 @@ export async function startTestApp(
     dataDir,
     bootstrap: { adminPassword: ADMIN_PASSWORD, ...configOptions.bootstrap },
     runtime: {
+      driver: 'simulated',
       pollIntervalSeconds: 0,
       ...configOptions.runtime,
       simulated: { delays: { prepare: 5, start: 10, stop: 5, remove: 5 }, ...configOptions.runtime?.simulated },

@@ -5,6 +5,7 @@
  * emulation and control-plane tests. A simulated workload lives in its stored runtime state, so a
  * restarted service re-adopts it, as the real drivers re-adopt processes and Pods.
  */
+import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { RuntimeState } from '../../core/instance.js';
 import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
@@ -51,7 +52,7 @@ export class SimulatedDriver implements RuntimeDriver {
     await this.clock.sleep(this.options.delays.start, signal);
     this.#maybeFail(workload, 'start');
     this.#crashed.delete(workload.instance.id);
-    return { endpoint: null, data: { simulated: true, startedAt: this.clock.now() } };
+    return { endpoint: null, data: { simulated: true, runId: randomBytes(8).toString('hex'), startedAt: this.clock.now() } };
   }
 
   async stop(workload: Workload): Promise<void> {

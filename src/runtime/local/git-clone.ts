@@ -1,0 +1,113 @@
+/**
+ * @module runtime/local/git-clone
+ * Clones the instance's repository into its storage on the first start. The access token never
+ * reaches a command line, a URL or the log: git asks for credentials through GIT_ASKPASS, a
+ * script with no secret in it that echoes variables only git's own environment holds. The clone
+ * goes to a temporary directory renamed into place on success, so an interrupted clone is not
+ * mistaken for a finished one on the next start.
+ */
+import { randomBytes } from 'node:crypto';
+import { appendFile, chmod, lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WorkloadError } from '../../core/runtime.js';
+import { redact, redactUrl } from './redact.js';
+import { runToExit } from './run-to-exit.js';
+
+export interface CloneRequest {
+  url: string;
+  branch?: string | undefined;
+  /** Opens the access token, if any; called only when a clone is needed. */
+  token: () => string | undefined;
+  userName?: string | undefined;
+  userEmail?: string | undefined;
+  storageDir: string;
+  askpassPath: string;
+  env: Record<string, string>;
+  logFile: string;
+  timeoutMs: number;
+  signal: AbortSignal;
+  /** Called just before git runs (not when the clone is skipped), e.g. to note it in the log. */
+  onStart?: () => Promise<void>;
+}
+
+const ASKPASS = `#!/bin/sh
+# Written by demanager: answers git's credential prompts from its environment.
+case "$1" in
+  Username*) printf '%s\\n' "$DEMANAGER_GIT_USERNAME" ;;
+  *) printf '%s\\n' "$DEMANAGER_GIT_PASSWORD" ;;
+esac
+`;
+
+/** The directory name git would choose: the last URL path component without `.git`. */
+export function cloneTargetName(url: string): string {
+  const path = url.replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const name = (path.split(/[/:]/).pop() ?? '').replace(/\.git$/, '');
+  return /^[A-Za-z0-9._-]+$/.test(name) && name !== '.' && name !== '..' ? name : 'repository';
+}
+
+/** Clones unless `<storage>/<name>` already exists; returns which happened. */
+export async function cloneRepository(request: CloneRequest): Promise<'cloned' | 'exists'> {
+  const target = join(request.storageDir, cloneTargetName(request.url));
+  if (await exists(target)) return 'exists';
+  await request.onStart?.();
+  const token = request.token();
+  const staging = join(request.storageDir, `.demanager-clone-${randomBytes(4).toString('hex')}`);
+  const env: Record<string, string> = {
+    ...request.env,
+    GIT_TERMINAL_PROMPT: '0',
+    // An empty helper list: no system credential helper may store the token.
+    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_KEY_0: 'credential.helper',
+    GIT_CONFIG_VALUE_0: '',
+  };
+  if (token) {
+    await writeFile(request.askpassPath, ASKPASS, { mode: 0o700 });
+    await chmod(request.askpassPath, 0o700);
+    // Forges accept a token as the password with any user name (GitLab wants `oauth2`).
+    Object.assign(env, { GIT_ASKPASS: request.askpassPath, DEMANAGER_GIT_USERNAME: 'oauth2', DEMANAGER_GIT_PASSWORD: token });
+  }
+  const args = ['clone', '--depth', '1'];
+  if (request.branch) args.push(`--branch=${request.branch}`);
+  if (request.userName) args.push(`--config=user.name=${request.userName}`);
+  if (request.userEmail) args.push(`--config=user.email=${request.userEmail}`);
+  args.push('--', request.url, staging);
+  const shownUrl = redactUrl(request.url);
+  const secrets = [token, safePassword(request.url)];
+  try {
+    const result = await runToExit('git', args, { cwd: request.storageDir, env, output: 'capture', timeoutMs: request.timeoutMs, signal: request.signal });
+    const output = redact(result.output, secrets);
+    await appendFile(request.logFile, output);
+    if (result.timedOut || result.code !== 0) {
+      const tailLines = output.split('\n').filter(Boolean).slice(-10).join('\n');
+      const why = result.timedOut ? `timed out after ${Math.round(request.timeoutMs / 1000)} s` : `failed (exit ${result.code ?? result.signal})`;
+      throw new WorkloadError(`Cloning the repository ${shownUrl} ${why}: ${tailLines}`, 'ModelArts.6361', { phase: 'repository', output: tailLines });
+    }
+    await rename(staging, target);
+    return 'cloned';
+  } catch (err) {
+    if (!(err instanceof WorkloadError) && !request.signal.aborted) {
+      const code = (err as NodeJS.ErrnoException).code ?? 'error';
+      const failure = new WorkloadError(`Cloning the repository ${shownUrl} failed (${code}).`, 'ModelArts.6361', { phase: 'repository' });
+      failure.cause = err;
+      throw failure;
+    }
+    throw err;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+function safePassword(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return lstat(path).then(
+    () => true,
+    () => false,
+  );
+}

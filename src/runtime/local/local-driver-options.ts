@@ -1,0 +1,78 @@
+/**
+ * @module runtime/local/local-driver-options
+ * The local driver's settings and their defaults.
+ */
+import { join } from 'node:path';
+import { systemClock, type Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+
+export interface LocalDriverOptions {
+  /** Instance private directories go to `<dataDir>/instances/<id>/`. Required. */
+  dataDir: string;
+  /** Root of the emulated object storage (obs, efs, obsfs paths). Default `<dataDir>/obs`. */
+  objectRoot?: string;
+  /** Stamps `startedAt` and log notes. Default the system clock. */
+  clock?: Clock;
+  /** Default: silent. */
+  log?: Logger;
+  /** The workload's private Jupyter token for a run. Required; the driver stores only the run id. */
+  secretFor: (instanceId: string, runId: string) => string;
+  /** Opens sealed credential values (the repository access token). Default: refuses. */
+  openSecret?: (sealed: string) => string;
+  /** SIGTERM → SIGKILL. Default 10 000 ms. */
+  stopTimeoutMs?: number;
+  /** How long a started server may take to answer `api/status`. Default 120 000 ms. */
+  readyTimeoutMs?: number;
+  /** Timeout of each HTTP request to a workload. Default 3 000 ms. */
+  pollRequestTimeoutMs?: number;
+  /** Default 120 000 ms. */
+  cloneTimeoutMs?: number;
+  /** Default 600 000 ms. */
+  scriptTimeoutMs?: number;
+  /** The log is rotated (copy-truncate) past this size. Default 10 MiB. */
+  logMaxBytes?: number;
+  /** Rotated logs kept. Default 3. */
+  logKeep?: number;
+  /** The `jupyter` launcher: a name looked up on PATH, or a path. Default `jupyter`. */
+  command?: string;
+  /** Added to every workload's environment; `PATH` here also replaces the service's PATH for lookups. */
+  env?: Record<string, string>;
+  /** Exact public origin to allow for WebSockets, only for a proxy that rewrites `Host`. Default none. */
+  publicOrigin?: string;
+  /** Chooses the server port. Default: a free loopback port from the kernel. Tests inject collisions. */
+  pickPort?: () => Promise<number>;
+}
+
+export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin'>> & Pick<LocalDriverOptions, 'publicOrigin'>;
+
+const silent: Logger = { info() {}, warn() {}, error() {} };
+
+export function resolveOptions(options: LocalDriverOptions, pickPort: () => Promise<number>): ResolvedOptions {
+  if (!options.dataDir) throw new Error('LocalDriver needs a dataDir');
+  if (options.publicOrigin !== undefined && new URL(options.publicOrigin).origin !== options.publicOrigin) {
+    throw new Error(`publicOrigin must be an exact origin such as https://host:port, not ${options.publicOrigin}`);
+  }
+  return {
+    objectRoot: join(options.dataDir, 'obs'),
+    clock: systemClock,
+    log: silent,
+    openSecret: () => {
+      throw new Error('no openSecret configured');
+    },
+    stopTimeoutMs: 10_000,
+    readyTimeoutMs: 120_000,
+    pollRequestTimeoutMs: 3_000,
+    cloneTimeoutMs: 120_000,
+    scriptTimeoutMs: 600_000,
+    logMaxBytes: 10 * 1024 * 1024,
+    logKeep: 3,
+    command: 'jupyter',
+    env: {},
+    pickPort,
+    ...stripUndefined(options),
+  };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

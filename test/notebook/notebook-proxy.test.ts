@@ -1,0 +1,181 @@
+/**
+ * A real notebook end to end: the local runtime starts Debian's Jupyter, the proxy admits only the
+ * holder of the instance token, a kernel executes code over a WebSocket through the proxy, a saved
+ * notebook lands in the instance's storage and survives stop/start, and delete leaves no process.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const CPU = { profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u' };
+
+async function waitFor(t: TestApp, id: string, statuses: string[], token = t.adminToken): Promise<any> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await t.http('GET', `${t.instances()}/${id}`, { token });
+    if (statuses.includes(res.body.status)) return res.body;
+    assert.ok(Date.now() < deadline, `still ${res.body.status}: ${JSON.stringify(res.body.spec?.failed_reasons)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `code` in a kernel over the proxied WebSocket and answers what it printed. */
+function execute(url: string, cookie: string, code: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers: { cookie } });
+    const msgId = randomUUID();
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`no reply; got ${output}`)), 30_000);
+    ws.on('error', reject);
+    ws.on('open', () => {
+      ws.send(
+        JSON.stringify({
+          header: { msg_id: msgId, username: 'test', session: randomUUID(), msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
+          parent_header: {},
+          metadata: {},
+          content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+          channel: 'shell',
+          buffers: [],
+        }),
+      );
+    });
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data));
+      if (msg.parent_header?.msg_id !== msgId) return;
+      if (msg.msg_type === 'stream') output += msg.content.text;
+      if (msg.msg_type === 'error') output += msg.content.evalue;
+      if (msg.msg_type === 'status' && msg.content.execution_state === 'idle') {
+        clearTimeout(timer);
+        ws.close();
+        resolve(output);
+      }
+    });
+  });
+}
+
+describe('a real notebook through the proxy', () => {
+  let t: TestApp;
+  let id = '';
+  let cookie = '';
+  let notebookPath = '';
+
+  before(async () => {
+    t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
+    const created = await t.http('POST', t.instances(), { body: { name: 'real-nb', ...CPU, spec: { storage: { type: 'evs' } } } });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    id = created.body.id;
+    notebookPath = `/notebook/${id}/`;
+  });
+  after(() => t.stop());
+
+  async function openWithToken(): Promise<string> {
+    const token = (await t.http('GET', `${t.instances()}/${id}/token`)).body.token as string;
+    assert.match(token, /^[0-9a-f]{32}$/);
+    const res = await fetch(`${t.url}${notebookPath}?token=${token}`, { redirect: 'manual' });
+    assert.equal(res.status, 302);
+    assert.equal(res.headers.get('location'), notebookPath, 'the token leaves the URL');
+    const setCookie = res.headers.get('set-cookie')!;
+    assert.match(setCookie, new RegExp(`Path=${notebookPath}; HttpOnly`));
+    return setCookie.split(';')[0]!;
+  }
+
+  it('runs: the URL opens only with the token, and the workload token is never shown', async () => {
+    const running = await waitFor(t, id, ['RUNNING']);
+    assert.equal(running.spec.annotations.url, `${t.url}${notebookPath}`);
+    const bare = await fetch(`${t.url}${notebookPath}api/status`);
+    assert.equal(bare.status, 403);
+    assert.match(await bare.text(), /Notebook not available/);
+    const wrong = await fetch(`${t.url}${notebookPath}api/status?token=${'0'.repeat(32)}`, { redirect: 'manual' });
+    assert.equal(wrong.status, 403);
+    cookie = await openWithToken();
+    const status = await fetch(`${t.url}${notebookPath}api/status`, { headers: { cookie } });
+    assert.equal(status.status, 200);
+    const tree = await fetch(`${t.url}${notebookPath}tree`, { headers: { cookie } });
+    assert.equal(tree.status, 200);
+    assert.match(await tree.text(), /<html/i);
+    const stored = await t.app.services.store.instances.getById(id);
+    assert.ok(!JSON.stringify(stored).includes(t.app.services.instanceTokens.workloadToken(id, String(stored!.runtime!.data.runId))));
+  });
+
+  it('executes code in a kernel over the WebSocket through the proxy', async () => {
+    const kernel = await fetch(`${t.url}${notebookPath}api/kernels`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(kernel.status, 201, await kernel.clone().text());
+    const { id: kernelId } = (await kernel.json()) as { id: string };
+    const wsUrl = `${t.url.replace('http', 'ws')}${notebookPath}api/kernels/${kernelId}/channels`;
+    assert.equal(await execute(wsUrl, cookie, 'print(6 * 7)'), '42\n');
+    // Without the cookie the upgrade is refused before anything reaches the notebook.
+    await assert.rejects(execute(wsUrl, '', 'print(1)'), /403/);
+  });
+
+  it('saves a notebook into the instance storage, where it survives stop and start', async () => {
+    const notebook = { type: 'notebook', content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } };
+    const put = await fetch(`${t.url}${notebookPath}api/contents/kept.ipynb`, {
+      method: 'PUT',
+      headers: { cookie, 'content-type': 'application/json' },
+      body: JSON.stringify(notebook),
+    });
+    assert.equal(put.status, 201, await put.clone().text());
+    const onDisk = join(t.dataDir, 'instances', id, 'work', 'kept.ipynb');
+    assert.ok(existsSync(onDisk), `${onDisk} exists`);
+    assert.equal(JSON.parse(readFileSync(onDisk, 'utf8')).nbformat, 4);
+
+    const before = (await t.app.services.store.instances.getById(id))!.runtime!.data.pid as number;
+    assert.equal((await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } })).status, 200);
+    await waitFor(t, id, ['STOPPED']);
+    assert.equal(alive(before), false, 'the notebook process is gone after stop');
+    // The old cookie stopped working with the run it belonged to.
+    assert.equal((await fetch(`${t.url}${notebookPath}api/status`, { headers: { cookie } })).status, 403);
+
+    assert.equal((await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'start' } })).status, 200);
+    await waitFor(t, id, ['RUNNING']);
+    cookie = await openWithToken();
+    const listed = await fetch(`${t.url}${notebookPath}api/contents`, { headers: { cookie } });
+    const names = ((await listed.json()) as { content: { name: string }[] }).content.map((c) => c.name);
+    assert.ok(names.includes('kept.ipynb'), names.join(','));
+  });
+
+  it('admits nobody else: another member of the project, another project', async () => {
+    const member = await t.http('POST', '/v3/users', { body: { user: { name: 'nb-member', password: 'nb-member-pass' } } });
+    await t.http('PUT', `/v3/projects/${t.projectId}/users/${member.body.user.id}/roles/member`);
+    const memberToken = (await t.login('nb-member', 'nb-member-pass')).token;
+    const refused = await t.http('GET', `${t.instances()}/${id}/token`, { token: memberToken });
+    assert.deepEqual([refused.status, refused.body.error_code], [403, 'ModelArts.0108']);
+
+    const project = await t.http('POST', '/v3/projects', { body: { project: { name: 'nb-other' } } });
+    const outsider = await t.http('POST', '/v3/users', { body: { user: { name: 'nb-outsider', password: 'nb-outsider-pass' } } });
+    await t.http('PUT', `/v3/projects/${project.body.project.id}/users/${outsider.body.user.id}/roles/admin`);
+    const outsiderLogin = await t.login('nb-outsider', 'nb-outsider-pass');
+    const foreign = await t.http('GET', `/v1/${outsiderLogin.projectId}/demanager/instances/${id}/token`, { token: outsiderLogin.token });
+    assert.equal(foreign.body.error_code, 'ModelArts.6309');
+    // An API token is not a notebook credential.
+    const withApiToken = await fetch(`${t.url}${notebookPath}api/status`, { headers: { 'X-Auth-Token': outsiderLogin.token } });
+    assert.equal(withApiToken.status, 403);
+  });
+
+  it('delete leaves no process behind', async () => {
+    const pid = (await t.app.services.store.instances.getById(id))!.runtime!.data.pid as number;
+    assert.equal(alive(pid), true);
+    await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
+    await waitFor(t, id, ['STOPPED']);
+    assert.equal((await t.http('DELETE', `${t.instances()}/${id}`)).status, 200);
+    for (let i = 0; i < 100; i++) {
+      if ((await t.http('GET', `${t.instances()}/${id}`)).body.error_code === 'ModelArts.6309') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(alive(pid), false);
+    assert.equal(existsSync(join(t.dataDir, 'instances', id)), false, 'evs storage removed with the instance');
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * @module test/runtime/local-fixtures
+ * Workloads, a driver factory and process/port probes for the local driver tests. Every test
+ * file gets its own temporary data directory and stops what it started in `after`.
+ */
+import assert from 'node:assert/strict';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdtempSync, realpathSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BUILTIN_CATALOG } from '../../src/core/builtin-catalog.js';
+import type { InstanceSpec, RuntimeState } from '../../src/core/instance.js';
+import { WorkloadError, type Workload } from '../../src/core/runtime.js';
+import { LocalDriver, type LocalDriverOptions } from '../../src/runtime/local/local-driver.js';
+import { isAlive } from '../../src/runtime/local/process-control.js';
+
+export const silent = { info() {}, warn() {}, error() {} };
+
+export function tempDir(prefix: string): string {
+  return realpathSync(mkdtempSync(join(tmpdir(), `demanager-${prefix}-`)));
+}
+
+/** The lead derives tokens with an HMAC too; any deterministic function of (id, runId) works here. */
+export function secretFor(instanceId: string, runId: string): string {
+  return createHmac('sha256', 'test-key').update(`${instanceId}\0${runId}`).digest('hex').slice(0, 32);
+}
+
+export function makeDriver(dataDir: string, extra: Partial<LocalDriverOptions> = {}): LocalDriver {
+  return new LocalDriver({ dataDir, secretFor, log: silent, stopTimeoutMs: 5_000, readyTimeoutMs: 60_000, ...extra });
+}
+
+export function makeWorkload(spec: Partial<InstanceSpec> = {}, runtime: RuntimeState | null = null): Workload {
+  const profile = BUILTIN_CATALOG.profiles[0]!;
+  const flavor = BUILTIN_CATALOG.flavors[0]!;
+  const now = Date.now();
+  return {
+    profile,
+    flavor,
+    instance: {
+      id: `DE-${randomUUID()}`,
+      projectId: 'p1',
+      user: { id: 'u1', name: 'alice' },
+      name: 'nb',
+      description: '',
+      status: 'STARTING',
+      profileId: profile.id,
+      flavor: flavor.name,
+      workspaceId: '0',
+      aiProjectId: 'default-ai-project',
+      pool: null,
+      spec: {
+        storage: { type: 'evs', location: { volume_size: 5 } },
+        auto_stop: { enable: false, duration: 3600, prompt: false },
+        annotations: {},
+        extend_storage: null,
+        repository: null,
+        custom_script_path: null,
+        log_path: null,
+        extend_params: null,
+        credential: null,
+        ...spec,
+      },
+      failedReasons: null,
+      errorCode: null,
+      stopAt: null,
+      reservedAt: null,
+      queuedAt: null,
+      runtime,
+      intent: { kind: 'create', at: now, by: 'u1' },
+      createdAt: now,
+      updatedAt: now,
+      version: 1,
+    },
+  };
+}
+
+/** The same workload as the reconciler would pass it after recording `runtime`. */
+export function withRuntime(workload: Workload, runtime: RuntimeState | null): Workload {
+  return { ...workload, instance: { ...workload.instance, runtime } };
+}
+
+export function runData(state: RuntimeState): { pid: number; port: number; runId: string; logFile: string } {
+  const { pid, port, runId, logFile } = state.data as { pid: number; port: number; runId: string; logFile: string };
+  return { pid, port, runId, logFile };
+}
+
+/** `GET|POST|PUT {endpoint}/notebook/<id>/<path>` with the workload's token. */
+export async function api(workload: Workload, state: RuntimeState, path: string, init: RequestInit = {}, token?: string): Promise<Response> {
+  const id = workload.instance.id;
+  const { runId } = runData(state);
+  const headers = new Headers(init.headers);
+  headers.set('Authorization', `token ${token ?? secretFor(id, runId)}`);
+  return fetch(`${state.endpoint}/notebook/${id}/${path}`, { ...init, headers });
+}
+
+export function groupGone(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** Gone or a zombie: orphans are reaped by pid 1, which on this host may leave them unreaped. */
+export async function processGone(pid: number): Promise<boolean> {
+  return !(await isAlive(pid));
+}
+
+/** True when the port can be bound on loopback again. */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Asserts the promise rejects with a WorkloadError and returns it. */
+export async function workloadError(promise: Promise<unknown>): Promise<WorkloadError> {
+  try {
+    await promise;
+  } catch (err) {
+    assert.ok(err instanceof WorkloadError, `expected a WorkloadError, got ${String(err)}`);
+    return err;
+  }
+  return assert.fail('expected a WorkloadError, but it resolved');
+}
