@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Quotas } from './core/admission.js';
 import type { CatalogData } from './core/catalog.js';
 import { resolveCatalog, type CatalogOptions } from './core/builtin-catalog.js';
 
@@ -78,6 +79,8 @@ export interface ConfigOptions {
     /** How often the lease holder looks for transitions recorded by other replicas. Default 1000 ms with PostgreSQL, off with SQLite. */
     scanIntervalMs?: number;
   };
+  /** Instance quotas; 0 means no limit. A user over quota gets 6302, a project 0113. */
+  quotas?: { instancesPerUser?: number; instancesPerProject?: number };
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
   /** Default `info`. */
@@ -103,6 +106,7 @@ export interface Config {
   catalog: CatalogData;
   logLevel: string;
   masterKey: string | null;
+  quotas: Quotas;
   coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
 }
 
@@ -146,6 +150,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     catalog: resolveCatalog(options.catalog),
     logLevel: options.logLevel ?? 'info',
     masterKey: options.masterKey ?? null,
+    quotas: { instancesPerUser: options.quotas?.instancesPerUser ?? 0, instancesPerProject: options.quotas?.instancesPerProject ?? 0 },
     coordination: {
       replicaId: coordination.replicaId ?? null,
       leaseTtlMs: (coordination.leaseTtlSeconds ?? 10) * 1000,

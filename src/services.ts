@@ -103,7 +103,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const autoStopper = new AutoStopper(store, clock, reconciler, log, replica);
   reconciler.onRunning = (instance) => autoStopper.notice(instance.stopAt);
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica);
+  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas);
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
     store.leases,

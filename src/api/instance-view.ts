@@ -4,6 +4,7 @@
  * auto-stop time, flavor details, the profile as the catalog has it) and masks credentials. Pure:
  * everything it needs arrives in the {@link ViewContext}, gathered once per request.
  */
+import { soldOut } from '../core/admission.js';
 import type { Catalog, Flavor, Profile } from '../core/catalog.js';
 import type { Credential, Instance, Repository, Storage } from '../core/instance.js';
 import type { FlavorDetailsBody, InstanceBody } from './schemas/instance-schema.js';
@@ -16,6 +17,8 @@ export interface ViewContext {
   projectId: string;
   /** The caller's instance count per flavor (Table 7 `instance_num`). */
   instanceCounts: Map<string, number>;
+  /** Instances holding a slot, per flavor, over every project (Table 7 `status`). */
+  slotHolders: Map<string, number>;
 }
 
 const MASK = '******';
@@ -54,8 +57,7 @@ function repositoryView(repo: Repository | null): InstanceBody['spec']['reposito
 export function flavorDetailsView(flavor: Flavor, ctx: ViewContext): FlavorDetailsBody {
   return {
     name: flavor.name,
-    // Capacity admission arrives with the scheduler; until then no flavor refuses instances.
-    status: 'onSale',
+    status: soldOut(flavor, ctx.slotHolders.get(flavor.name) ?? 0) ? 'soldOut' : 'onSale',
     queuing_num: null,
     queue_left_time: null,
     storage_list: flavor.storage_list,

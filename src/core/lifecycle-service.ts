@@ -12,7 +12,8 @@ import type { SecretBox } from './secret-box.js';
 import { newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
-import { DuplicateNameError, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
+import { holdsSlot, limitError, quotaLimits, slotLimits, type Quotas } from './admission.js';
+import { DuplicateNameError, LimitReachedError, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
 
 /**
  * Who acts, as far as instances care. Every member of a project may list and read its instances;
@@ -47,6 +48,7 @@ export class LifecycleService {
     private readonly secrets: SecretBox,
     /** Written into every event this service records. */
     private readonly replica: string,
+    private readonly quotas: Quotas = { instancesPerUser: 0, instancesPerProject: 0 },
   ) {}
 
   #event(instance: Instance, kind: string, from: InstanceStatus | null, to: InstanceStatus, by: string): InstanceEvent {
@@ -95,9 +97,11 @@ export class LifecycleService {
       version: 1,
     };
     try {
-      await this.store.instances.insert(instance, this.#event(instance, 'create', null, instance.status, actor.userId));
+      const limits = [...slotLimits(this.catalog, instance), ...quotaLimits(this.quotas, instance)];
+      await this.store.instances.insert(instance, this.#event(instance, 'create', null, instance.status, actor.userId), limits);
     } catch (err) {
       if (err instanceof DuplicateNameError) throw new ApiError('ModelArts.6301');
+      if (err instanceof LimitReachedError) throw limitError(err.limit);
       throw err;
     }
     this.trigger.wake(instance.id);
@@ -186,7 +190,15 @@ export class LifecycleService {
       const next = change(current);
       next.updatedAt = this.clock.now();
       const eventKind = next.status === 'RESIZING' && current.status !== 'RESIZING' ? 'resize' : kind;
-      const written = await this.store.instances.update(next, this.#event(current, eventKind, current.status, next.status, actor.userId));
+      // Entering a slot-holding status takes a slot, which the store grants only if one is free.
+      const limits = holdsSlot(next.status) && !holdsSlot(current.status) ? slotLimits(this.catalog, next) : [];
+      let written: Instance | undefined;
+      try {
+        written = await this.store.instances.update(next, this.#event(current, eventKind, current.status, next.status, actor.userId), limits);
+      } catch (err) {
+        if (err instanceof LimitReachedError) throw limitError(err.limit);
+        throw err;
+      }
       if (written) {
         if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);
         return written;

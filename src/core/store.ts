@@ -73,12 +73,32 @@ export interface EventPage {
   total: number;
 }
 
+/**
+ * A bound on how many instances may exist (or hold a slot) at once, checked in the same
+ * transaction as the write that would exceed it, serialised per key across processes.
+ */
+export interface SlotLimit {
+  scope: 'flavor' | 'pool' | 'user' | 'project';
+  /** The flavor name, pool id, user id or project id. */
+  key: string;
+  max: number;
+  /** Only instances in these statuses count (slot holders); every instance when absent. */
+  statuses?: readonly InstanceStatus[];
+}
+
+export class LimitReachedError extends Error {
+  constructor(readonly limit: SlotLimit) {
+    super(`${limit.scope} ${limit.key} is at its limit of ${limit.max}`);
+    this.name = 'LimitReachedError';
+  }
+}
+
 export interface InstanceRepository {
   /**
    * Inserts with version 1 (and `event`, in the same transaction); throws
    * {@link DuplicateNameError} when (project, name) is taken.
    */
-  insert(instance: Instance, event?: InstanceEvent): Promise<void>;
+  insert(instance: Instance, event?: InstanceEvent, limits?: readonly SlotLimit[]): Promise<void>;
   get(projectId: string, id: string): Promise<Instance | undefined>;
   getById(id: string): Promise<Instance | undefined>;
   list(query: InstanceQuery): Promise<InstancePage>;
@@ -86,12 +106,16 @@ export interface InstanceRepository {
   listByStatus(statuses: readonly InstanceStatus[]): Promise<Instance[]>;
   /** Number of instances per flavor for one user of one project. */
   countByFlavor(projectId: string, userId: string): Promise<Map<string, number>>;
+  /** Number of instances per flavor, over every project, whose status is one of `statuses`. */
+  countInStatuses(statuses: readonly InstanceStatus[]): Promise<Map<string, number>>;
   /**
    * Writes `next` if the stored version still equals `next.version`; the stored version becomes
    * `next.version + 1`. Returns the written instance, or undefined when someone else wrote first.
-   * `event` is appended in the same transaction, and only if the write wins.
+   * `event` is appended in the same transaction, and only if the write wins. With `limits`, each
+   * is checked in that transaction too (the instance itself not counted); a limit already reached
+   * throws {@link LimitReachedError} and nothing is written.
    */
-  update(next: Instance, event?: InstanceEvent): Promise<Instance | undefined>;
+  update(next: Instance, event?: InstanceEvent, limits?: readonly SlotLimit[]): Promise<Instance | undefined>;
   /** Deletes if the stored version still equals `version` (appending `event` if it does). */
   delete(id: string, version: number, event?: InstanceEvent): Promise<boolean>;
   /** An instance's history in write order; kept after the instance is deleted. */

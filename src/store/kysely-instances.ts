@@ -9,6 +9,8 @@ import type { Instance } from '../core/instance.js';
 import type { InstanceStatus } from '../core/statuses.js';
 import {
   DuplicateNameError,
+  LimitReachedError,
+  type SlotLimit,
   type EventPage,
   type InstanceEvent,
   type InstancePage,
@@ -64,11 +66,46 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
   return { page, count };
 }
 
+/** Takes a lock that serialises limit checks on one key until the transaction ends. */
+export type KeyLock = (trx: Kysely<Database>, key: string) => Promise<void>;
+
+const LIMIT_COLUMN = { flavor: 'flavor', pool: 'pool_id', user: 'user_id', project: 'project_id' } as const;
+
 export class KyselyInstanceRepository implements InstanceRepository {
   readonly #db: Kysely<Database>;
+  readonly #lock: KeyLock;
 
-  constructor(db: Kysely<Database>) {
+  /**
+   * `lock` is what makes limits hold across processes: PostgreSQL takes a transaction-scoped
+   * advisory lock; SQLite needs none, as its store runs one transaction at a time.
+   */
+  constructor(db: Kysely<Database>, lock: KeyLock = async () => undefined) {
     this.#db = db;
+    this.#lock = lock;
+  }
+
+  /** Throws {@link LimitReachedError} for the first limit the write would exceed. */
+  async #checkLimits(trx: Kysely<Database>, instanceId: string, limits: readonly SlotLimit[]): Promise<void> {
+    // A fixed order, so two writers needing the same locks cannot deadlock.
+    const ordered = [...limits].sort((a, b) => `${a.scope}:${a.key}`.localeCompare(`${b.scope}:${b.key}`));
+    for (const limit of ordered) await this.#lock(trx, `demanager:${limit.scope}:${limit.key}`);
+    for (const limit of ordered) {
+      let counted = trx.selectFrom('instances').where(LIMIT_COLUMN[limit.scope], '=', limit.key).where('id', '!=', instanceId);
+      if (limit.statuses) counted = counted.where('status', 'in', [...limit.statuses]);
+      const { n } = await counted.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+      if (toNumber(n) >= limit.max) throw new LimitReachedError(limit);
+    }
+  }
+
+  async countInStatuses(statuses: readonly InstanceStatus[]): Promise<Map<string, number>> {
+    if (statuses.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select((eb) => ['flavor', eb.fn.countAll<number | string | bigint>().as('n')])
+      .where('status', 'in', [...statuses])
+      .groupBy('flavor')
+      .execute();
+    return new Map(rows.map((r) => [r.flavor, toNumber(r.n)]));
   }
 
   /**
@@ -80,23 +117,32 @@ export class KyselyInstanceRepository implements InstanceRepository {
     event: InstanceEvent | undefined,
     change: (db: Kysely<Database>) => Promise<T>,
     took: (result: T) => boolean,
+    needsTransaction = false,
   ): Promise<T> {
-    if (event === undefined) return change(this.#db);
+    if (event === undefined && !needsTransaction) return change(this.#db);
     // Said, not left to the server's default: under a stricter level PostgreSQL would fail the
     // losers of a compare-and-set with 40001 instead of letting them see that the version moved.
     // SQLite has one level and ignores this.
     return this.#db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
       const result = await change(trx);
-      if (took(result)) await appendEvent(trx, event);
+      if (event !== undefined && took(result)) await appendEvent(trx, event);
       return result;
     });
   }
 
-  async insert(instance: Instance, event?: InstanceEvent): Promise<void> {
+  async insert(instance: Instance, event?: InstanceEvent, limits: readonly SlotLimit[] = []): Promise<void> {
     const stored: Instance = { ...instance, version: 1 };
     const row = toRow(stored, JSON.stringify(stored));
     try {
-      await this.#changing(event, (db) => db.insertInto('instances').values(row).execute(), () => true);
+      await this.#changing(
+        event,
+        async (db) => {
+          await this.#checkLimits(db, instance.id, limits);
+          return db.insertInto('instances').values(row).execute();
+        },
+        () => true,
+        limits.length > 0,
+      );
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(instance.name);
       throw error;
@@ -148,7 +194,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return new Map(rows.map((r) => [r.flavor, toNumber(r.n)]));
   }
 
-  async update(next: Instance, event?: InstanceEvent): Promise<Instance | undefined> {
+  async update(next: Instance, event?: InstanceEvent, limits: readonly SlotLimit[] = []): Promise<Instance | undefined> {
     const stored: Instance = { ...next, version: next.version + 1 };
     const doc = JSON.stringify(stored);
     let changed: bigint;
@@ -156,6 +202,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
       changed = await this.#changing(
         event,
         async (db) => {
+          await this.#checkLimits(db, next.id, limits);
           const result = await db
             .updateTable('instances')
             .set(toRow(stored, doc))
@@ -165,6 +212,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
           return result.numUpdatedRows;
         },
         (n) => n > 0n,
+        limits.length > 0,
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(next.name);

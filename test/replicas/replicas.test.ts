@@ -11,10 +11,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { ConfigOptions } from '../../src/config.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 
+const SCARCE = completeFlavor({ name: 'modelarts.vm.cpu.scarce', type: 'CPU', params: { CPU: 1, memory: '2GiB' }, capacity: 4 });
 const RESTING = new Set(['RUNNING', 'STOPPED', 'CREATE_FAILED', 'START_FAILED', 'UNAVAILABLE']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -32,6 +34,7 @@ describe('three replicas on one PostgreSQL', () => {
     masterKey: TEST_MASTER_KEY,
     coordination: { leaseTtlSeconds: 2, leaseRenewSeconds: 0.4, scanIntervalMs: 100 },
     runtime: { pollIntervalSeconds: 0, simulated: { delays: { prepare: 300, start: 500, stop: 300, remove: 100 } } },
+    catalog: { flavors: [...BUILTIN_CATALOG.flavors, SCARCE] },
   });
 
   before(async () => {
@@ -164,5 +167,24 @@ describe('three replicas on one PostgreSQL', () => {
       }
       assert.equal(events.at(-1).to_status, views[0]!.find((x: any) => x.id === id).status);
     }
+  });
+
+  it('admits exactly a flavor\'s capacity out of many creates fired at all replicas at once', async () => {
+    const base = `/v1/${replicas[0]!.server.projectId}/demanager/instances`;
+    const alive = living();
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        alive[i % alive.length]!.server.http<any>('POST', base, {
+          name: `scarce-${i}`,
+          profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+          flavor: SCARCE.name,
+          spec: { storage: { type: 'evs' } },
+        }),
+      ),
+    );
+    assert.equal(results.filter((r) => r.status === 200).length, SCARCE.capacity);
+    for (const r of results.filter((r) => r.status !== 200)) assert.equal(r.body.error_code, 'ModelArts.6329');
+    const listed = (await alive[0]!.server.http<any>('GET', `${base}?de_type=Notebook&show_self=false&limit=1000`)).body.instances;
+    assert.equal(listed.filter((i: any) => i.flavor === SCARCE.name).length, SCARCE.capacity);
   });
 });

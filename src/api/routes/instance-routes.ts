@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
+import { SLOT_STATUSES } from '../../core/admission.js';
 import { ApiError } from '../../core/errors.js';
 import type { Instance } from '../../core/instance.js';
 import type { SortKey } from '../../core/store.js';
@@ -56,6 +57,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
       publicUrl: publicUrlOf(services, request),
       projectId: actor.projectId,
       instanceCounts: await store.instances.countByFlavor(actor.projectId, actor.userId),
+      slotHolders: await store.instances.countInStatuses(SLOT_STATUSES),
     };
     return instances.map((i) => instanceView(i, ctx));
   }

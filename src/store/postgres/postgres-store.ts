@@ -71,7 +71,10 @@ export class PostgresStore implements Store {
     this.#url = url;
     this.#pool = new pg.Pool(poolConfig(url, poolSize, statementTimeoutMs, this.#connectionTimeoutMs));
     this.#db = kyselyOver(this.#pool);
-    this.instances = new KyselyInstanceRepository(this.#db);
+    // Limits (capacity, quotas) are checked under a transaction-scoped advisory lock per key.
+    this.instances = new KyselyInstanceRepository(this.#db, async (trx, key) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+    });
     this.identity = new KyselyIdentityRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);
   }
