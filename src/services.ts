@@ -4,12 +4,15 @@
  * lifecycle and reconciler. The HTTP server and the tests both start from here.
  */
 import type { Logger } from './core/logger.js';
-import { AutoStopper } from './core/auto-stopper.js';
+import { AutoStopJob } from './core/auto-stop-job.js';
+import { RetentionJob } from './core/retention-job.js';
+import { Scheduler } from './core/scheduler.js';
 import { Catalog } from './core/catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
 import { InstanceTokens } from './core/instance-tokens.js';
 import { LeaseKeeper } from './core/lease-keeper.js';
+import { IDLE_STATUSES } from './core/statuses.js';
 import { LifecycleService } from './core/lifecycle-service.js';
 import { Reconciler } from './core/reconciler.js';
 import { deriveKey, SecretBox } from './core/secret-box.js';
@@ -30,7 +33,7 @@ export interface Services {
   identity: IdentityService;
   lifecycle: LifecycleService;
   reconciler: Reconciler;
-  autoStopper: AutoStopper;
+  scheduler: Scheduler;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
   /** Holds the controller lease; its holder runs the reconciler and the auto-stopper. */
@@ -101,8 +104,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
     scanIntervalMs: config.coordination.scanIntervalMs,
   });
-  const autoStopper = new AutoStopper(store, clock, reconciler, log, replica);
-  reconciler.onRunning = (instance) => autoStopper.notice(instance.stopAt);
+  const retention = new RetentionJob(store, catalog, reconciler, log, replica);
+  const scheduler = new Scheduler(clock, log, [new AutoStopJob(store, clock, reconciler, log, replica), retention]);
+  reconciler.onCommitted = (instance) => {
+    if (instance.status === 'RUNNING') scheduler.notice(instance.stopAt);
+    else if (IDLE_STATUSES.has(instance.status)) scheduler.notice(retention.dueAt(instance));
+  };
   const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas);
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
@@ -113,10 +120,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     {
       async acquired() {
         await reconciler.start();
-        await autoStopper.start();
+        await scheduler.start();
       },
       async lost() {
-        autoStopper.close();
+        scheduler.close();
         await reconciler.stop();
       },
     },
@@ -129,14 +136,14 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     identity,
     lifecycle,
     reconciler,
-    autoStopper,
+    scheduler,
     controller,
     driver,
     instanceTokens,
     start: () => controller.start(),
     async close() {
       await controller.close();
-      autoStopper.close();
+      scheduler.close();
       await reconciler.close();
       await driver.close?.();
       await store.close();

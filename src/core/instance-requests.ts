@@ -6,7 +6,7 @@
  */
 import type { Catalog, Flavor, Profile } from './catalog.js';
 import { ApiError } from './errors.js';
-import type { AutoStopSettings, Credential, InstanceSpec, PoolRef, Repository, Storage, StorageType } from './instance.js';
+import type { AutoStopSettings, Credential, Instance, InstanceSpec, PoolRef, Repository, Storage, StorageType } from './instance.js';
 
 type Maybe<T> = T | null | undefined;
 
@@ -19,6 +19,8 @@ export interface AutoStopRequest {
   enable?: boolean;
   duration?: Maybe<number>;
   prompt?: boolean;
+  /** Modify only: a later deadline for the current run (renew). */
+  stop_timestamp?: Maybe<number>;
 }
 
 export interface CreateRequest {
@@ -116,6 +118,17 @@ function checkAbsolutePath(path: string, field: string): string {
     throw new ApiError('ModelArts.6336', field);
   }
   return path;
+}
+
+/**
+ * A renew moves the deadline of the current run later (never earlier: the scheduler is armed for
+ * the current one), within the longest running time from now.
+ */
+export function checkRenew(stopTimestamp: number, instance: Instance, now: number): number {
+  if (instance.status !== 'RUNNING' || instance.stopAt === null) throw new ApiError('ModelArts.6347', instance.status, 'stop_timestamp');
+  if (stopTimestamp <= now) throw new ApiError('ModelArts.6346');
+  if (stopTimestamp < instance.stopAt || stopTimestamp > now + AUTO_STOP_RANGE.max * 1000) throw new ApiError('ModelArts.6336', 'stop_timestamp');
+  return stopTimestamp;
 }
 
 export function checkAutoStop(request: Maybe<AutoStopRequest>, current: AutoStopSettings): AutoStopSettings {

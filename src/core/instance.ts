@@ -100,6 +100,11 @@ export interface Instance {
   /** Epoch ms: when the instance joined its queue (Table 17 begin_timestamp). */
   queuedAt: number | null;
   runtime: RuntimeState | null;
+  /**
+   * Epoch ms: when the instance came to rest without running (STOPPED, a failure, UNAVAILABLE);
+   * null while it runs. Retention counts from here. Absent in records written before it existed.
+   */
+  idleSince?: number | null;
   /** The last request that moved the instance, so the reconciler knows what a failure means. */
   intent: Intent;
   createdAt: number;
@@ -108,7 +113,7 @@ export interface Instance {
   version: number;
 }
 
-export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'delete' | 'resize' | 'auto-stop' | 'fault';
+export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'delete' | 'resize' | 'auto-stop' | 'fault' | 'retention';
 
 export interface Intent {
   kind: IntentKind;
@@ -117,6 +122,9 @@ export interface Intent {
   /** Who asked: a user id, or `system` for automatic actions. */
   by: string;
 }
+
+/** The annotation that says why the service stopped an instance by itself (cleared on start). */
+export const STOP_REASON_ANNOTATION = 'demanager/stop_reason';
 
 export function newInstanceId(): string {
   return `DE-${crypto.randomUUID()}`;

@@ -10,7 +10,7 @@ import { ApiError } from './errors.js';
 import { instanceEvent } from './instance-events.js';
 import type { SecretBox } from './secret-box.js';
 import { newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
-import { checkAutoStop, checkDescription, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
+import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
 import { holdsSlot, limitError, quotaLimits, slotLimits, type Quotas } from './admission.js';
 import { DuplicateNameError, LimitReachedError, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
@@ -147,6 +147,7 @@ export class LifecycleService {
       const autoStop = request.spec?.auto_stop ?? request.auto_stop;
       // Applies from the next start; the running deadline stays as it was (public API behaviour).
       next.spec.auto_stop = checkAutoStop(autoStop, current.spec.auto_stop);
+      if (autoStop?.stop_timestamp != null) next.stopAt = checkRenew(autoStop.stop_timestamp, current, this.clock.now());
       if (request.flavor && request.flavor !== current.flavor) {
         if (current.status !== 'STOPPED') throw new ApiError('ModelArts.6347', current.status, 'flavor');
         const profile = this.catalog.profile(current.profileId);
@@ -189,7 +190,7 @@ export class LifecycleService {
       const current = await this.getOwned(actor, id);
       const next = change(current);
       next.updatedAt = this.clock.now();
-      const eventKind = next.status === 'RESIZING' && current.status !== 'RESIZING' ? 'resize' : kind;
+      const eventKind = next.status === 'RESIZING' && current.status !== 'RESIZING' ? 'resize' : next.stopAt !== current.stopAt ? 'renew' : kind;
       // Entering a slot-holding status takes a slot, which the store grants only if one is free.
       const limits = holdsSlot(next.status) && !holdsSlot(current.status) ? slotLimits(this.catalog, next) : [];
       let written: Instance | undefined;

@@ -10,9 +10,9 @@
 import type { Logger } from './logger.js';
 import type { Catalog } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
-import type { FailedReasons, Instance, RuntimeState } from './instance.js';
+import { STOP_REASON_ANNOTATION, type FailedReasons, type Instance, type RuntimeState } from './instance.js';
 import { WorkloadError, type RuntimeDriver, type Workload } from './runtime.js';
-import { TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
+import { IDLE_STATUSES, TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
 import { failureDetail, instanceEvent } from './instance-events.js';
 import type { InstanceEvent, Store } from './store.js';
 
@@ -34,8 +34,8 @@ export class Reconciler {
   readonly #again = new Set<string>();
   #abort: AbortController | null = null;
   #loops: Promise<void>[] = [];
-  /** Told of every instance that has just become RUNNING (the auto-stopper arms its deadline). */
-  onRunning: (instance: Instance) => void = () => undefined;
+  /** Told of every transition it commits (the scheduler arms deadlines from them). */
+  onCommitted: (instance: Instance) => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -241,12 +241,17 @@ export class Reconciler {
         const next: Instance = { ...current, ...outcome.patch, status: outcome.status, updatedAt: now };
         if (outcome.status === 'RUNNING') {
           next.stopAt = next.spec.auto_stop.enable ? now + next.spec.auto_stop.duration * 1000 : null;
+          next.idleSince = null;
+          const { [STOP_REASON_ANNOTATION]: _cleared, ...annotations } = next.spec.annotations;
+          next.spec = { ...next.spec, annotations };
+        } else if (IDLE_STATUSES.has(outcome.status) && !IDLE_STATUSES.has(current.status)) {
+          next.idleSince = now;
         }
         // A fault carries its own intent; every other commit is the reconciler finishing a step.
         const kind = outcome.patch?.intent?.kind ?? 'transition';
         const written = await this.store.instances.update(next, this.#event(current, kind, next, now));
         if (written) {
-          if (written.status === 'RUNNING') this.onRunning(written);
+          this.onCommitted(written);
           return TRANSITIONAL_STATUSES.has(written.status);
         }
       }

@@ -44,6 +44,15 @@ export const LIVE_STATUSES: ReadonlySet<InstanceStatus> = new Set<InstanceStatus
   'STOPPING',
 ]);
 
+/** Statuses in which an instance rests without running; retention applies to these. */
+export const IDLE_STATUSES: ReadonlySet<InstanceStatus> = new Set<InstanceStatus>([
+  'STOPPED',
+  'CREATE_FAILED',
+  'START_FAILED',
+  'RESIZE_FAILED',
+  'UNAVAILABLE',
+]);
+
 export type InstanceAction = 'start' | 'stop' | 'restart';
 export const INSTANCE_ACTIONS: readonly InstanceAction[] = ['start', 'stop', 'restart'];
 

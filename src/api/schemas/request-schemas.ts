@@ -32,6 +32,9 @@ export const AutoStopInput = Type.Object({
   enable: Type.Optional(Type.Boolean()),
   duration: Type.Optional(Nullable(Type.Integer({ description: 'Seconds, 3600–86400.' }))),
   prompt: Type.Optional(Type.Boolean()),
+  stop_timestamp: Type.Optional(
+    Nullable(Type.Integer({ description: 'PUT only: renew a RUNNING instance by moving its deadline later (epoch ms, at most 24 h ahead).' })),
+  ),
 });
 
 const RepositoryInput = Type.Object({
