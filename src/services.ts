@@ -7,6 +7,8 @@ import type { Logger } from './core/logger.js';
 import { AutoStopJob } from './core/auto-stop-job.js';
 import { RetentionJob } from './core/retention-job.js';
 import { Scheduler } from './core/scheduler.js';
+import { holdsSlot } from './core/admission.js';
+import { QueueService } from './core/queue-service.js';
 import { Catalog } from './core/catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
@@ -34,6 +36,7 @@ export interface Services {
   lifecycle: LifecycleService;
   reconciler: Reconciler;
   scheduler: Scheduler;
+  queue: QueueService;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
   /** Holds the controller lease; its holder runs the reconciler and the auto-stopper. */
@@ -109,8 +112,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   reconciler.onCommitted = (instance) => {
     if (instance.status === 'RUNNING') scheduler.notice(instance.stopAt);
     else if (IDLE_STATUSES.has(instance.status)) scheduler.notice(retention.dueAt(instance));
+    // A slot may have freed: the first in line gets it.
+    if (!holdsSlot(instance.status)) queue.admitNext(instance.flavor).catch((err: unknown) => log.error({ err }, 'queue admission failed'));
   };
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas);
+  const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
+  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue);
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
     store.leases,
@@ -121,6 +127,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       async acquired() {
         await reconciler.start();
         await scheduler.start();
+        await queue.admitAll();
       },
       async lost() {
         scheduler.close();
@@ -137,6 +144,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     lifecycle,
     reconciler,
     scheduler,
+    queue,
     controller,
     driver,
     instanceTokens,

@@ -8,6 +8,7 @@ import type { Clock } from '../core/clock.js';
 import type { IdentityService } from '../core/identity-service.js';
 import type { InstanceTokens } from '../core/instance-tokens.js';
 import type { LifecycleService } from '../core/lifecycle-service.js';
+import type { QueueService } from '../core/queue-service.js';
 import type { Store } from '../core/store.js';
 
 export interface ApiContext {
@@ -21,6 +22,7 @@ export interface ApiContext {
   catalog: Catalog;
   identity: IdentityService;
   lifecycle: LifecycleService;
+  queue: QueueService;
   instanceTokens: InstanceTokens;
   /** Whether this replica holds the controller lease (reported by /readyz). */
   controller: { readonly held: boolean };

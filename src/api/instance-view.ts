@@ -5,6 +5,8 @@
  * everything it needs arrives in the {@link ViewContext}, gathered once per request.
  */
 import { soldOut } from '../core/admission.js';
+import type { QueueSnapshot } from '../core/queue-service.js';
+import { QUEUED_STATUSES } from '../core/statuses.js';
 import type { Catalog, Flavor, Profile } from '../core/catalog.js';
 import type { Credential, Instance, Repository, Storage } from '../core/instance.js';
 import type { FlavorDetailsBody, InstanceBody } from './schemas/instance-schema.js';
@@ -19,6 +21,8 @@ export interface ViewContext {
   instanceCounts: Map<string, number>;
   /** Instances holding a slot, per flavor, over every project (Table 7 `status`). */
   slotHolders: Map<string, number>;
+  /** The lines of the queueing flavors in this response (Table 17, Table 7 queue figures). */
+  queues: Map<string, QueueSnapshot>;
 }
 
 const MASK = '******';
@@ -54,12 +58,19 @@ function repositoryView(repo: Repository | null): InstanceBody['spec']['reposito
   };
 }
 
+function seconds(until: number, now: number): number {
+  return Math.max(0, Math.round((until - now) / 1000));
+}
+
 export function flavorDetailsView(flavor: Flavor, ctx: ViewContext): FlavorDetailsBody {
+  const full = soldOut(flavor, ctx.slotHolders.get(flavor.name) ?? 0);
+  // Table 7: the queue figures accompany a sold-out Free (here: any queueing) flavor.
+  const line = full && (flavor.queues || flavor.promo_type === 'Free') ? ctx.queues.get(flavor.name) : undefined;
   return {
     name: flavor.name,
-    status: soldOut(flavor, ctx.slotHolders.get(flavor.name) ?? 0) ? 'soldOut' : 'onSale',
-    queuing_num: null,
-    queue_left_time: null,
+    status: full ? 'soldOut' : 'onSale',
+    queuing_num: line ? line.length : null,
+    queue_left_time: line ? seconds(line.nextFreeAt, ctx.now) : null,
     storage_list: flavor.storage_list,
     is_permitted: ctx.catalog.isPermitted(flavor, ctx.projectId),
     type: flavor.type,
@@ -114,6 +125,23 @@ function profileView(profile: Profile | undefined, id: string, flavor: Flavor): 
   };
 }
 
+function queuingInfo(instance: Instance, flavor: Flavor, ctx: ViewContext): InstanceBody['queuing_info'] {
+  const position = QUEUED_STATUSES.includes(instance.status) ? ctx.queues.get(instance.flavor)?.positions.get(instance.id) : undefined;
+  if (!position) return null;
+  return {
+    id: instance.id,
+    name: instance.name,
+    de_type: 'Notebook',
+    flavor: instance.flavor,
+    flavor_details: flavorDetailsView(flavor, ctx),
+    status: instance.status,
+    begin_timestamp: instance.queuedAt ?? instance.createdAt,
+    remain_time: seconds(position.expectedAt, ctx.now),
+    end_timestamp: position.expectedAt,
+    rank: position.rank,
+  };
+}
+
 export function instanceView(instance: Instance, ctx: ViewContext): InstanceBody {
   const flavor = ctx.catalog.flavor(instance.flavor) ?? missingFlavor(instance.flavor);
   const running = instance.status === 'RUNNING';
@@ -156,7 +184,7 @@ export function instanceView(instance: Instance, ctx: ViewContext): InstanceBody
     pool: instance.pool,
     ai_project: { id: instance.aiProjectId },
     error_code: instance.errorCode,
-    queuing_info: null,
+    queuing_info: queuingInfo(instance, flavor, ctx),
     user: instance.user,
   };
 }

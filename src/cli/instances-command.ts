@@ -129,6 +129,8 @@ const ACTION_HELP: Record<InstanceAction, { summary: string; past: string }> = {
   start: { summary: 'start a stopped (or failed) instance', past: 'starting' },
   stop: { summary: 'stop a running instance', past: 'stopping' },
   restart: { summary: 'restart a running instance', past: 'restarting' },
+  queue: { summary: 'put a stopped instance of a queueing flavor in line for a slot', past: 'queued' },
+  dequeue: { summary: 'leave the queue (the instance goes back to STOPPED)', past: 'dequeued' },
 };
 
 function actionCommand(action: InstanceAction) {
@@ -188,5 +190,7 @@ export function instancesCommand() {
     .addCommand(actionCommand('start'))
     .addCommand(actionCommand('stop'))
     .addCommand(actionCommand('restart'))
+    .addCommand(actionCommand('queue'))
+    .addCommand(actionCommand('dequeue'))
     .addCommand(deleteCommand());
 }

@@ -8,12 +8,13 @@ import type { Catalog } from './catalog.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
 import { instanceEvent } from './instance-events.js';
+import type { QueueService } from './queue-service.js';
 import type { SecretBox } from './secret-box.js';
 import { newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
 import { holdsSlot, limitError, quotaLimits, slotLimits, type Quotas } from './admission.js';
-import { DuplicateNameError, LimitReachedError, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
+import { DuplicateNameError, LimitReachedError, type SlotLimit, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
 
 /**
  * Who acts, as far as instances care. Every member of a project may list and read its instances;
@@ -39,6 +40,9 @@ export interface ActionResult {
 
 const MAX_CAS_ATTEMPTS = 5;
 
+/** A start found its queueing flavor full: the caller puts the instance in line instead. */
+class QueueFull extends Error {}
+
 export class LifecycleService {
   constructor(
     private readonly store: Store,
@@ -49,10 +53,25 @@ export class LifecycleService {
     /** Written into every event this service records. */
     private readonly replica: string,
     private readonly quotas: Quotas = { instancesPerUser: 0, instancesPerProject: 0 },
+    private readonly queue: QueueService | null = null,
   ) {}
 
   #event(instance: Instance, kind: string, from: InstanceStatus | null, to: InstanceStatus, by: string): InstanceEvent {
     return instanceEvent(instance, { kind, from, to, by, at: this.clock.now(), replica: this.replica });
+  }
+
+  #insert(instance: Instance, limits: SlotLimit[], by: string): Promise<void> {
+    return this.store.instances.insert(instance, this.#event(instance, 'create', null, instance.status, by), limits);
+  }
+
+  #queues(instance: Pick<Instance, 'flavor'>, err: LimitReachedError): boolean {
+    return this.queue !== null && (err.limit.scope === 'flavor' || err.limit.scope === 'pool') && this.catalog.flavor(instance.flavor)?.queues === true;
+  }
+
+  #refusal(err: unknown): unknown {
+    if (err instanceof DuplicateNameError) return new ApiError('ModelArts.6301');
+    if (err instanceof LimitReachedError) return limitError(err.limit);
+    return err;
   }
 
   /** Credentials are kept sealed from the moment they arrive; only a runtime driver opens them. */
@@ -97,12 +116,17 @@ export class LifecycleService {
       version: 1,
     };
     try {
-      const limits = [...slotLimits(this.catalog, instance), ...quotaLimits(this.quotas, instance)];
-      await this.store.instances.insert(instance, this.#event(instance, 'create', null, instance.status, actor.userId), limits);
+      await this.#insert(instance, [...slotLimits(this.catalog, instance), ...quotaLimits(this.quotas, instance)], actor.userId);
     } catch (err) {
-      if (err instanceof DuplicateNameError) throw new ApiError('ModelArts.6301');
-      if (err instanceof LimitReachedError) throw limitError(err.limit);
-      throw err;
+      // A flavor that queues takes the request in line instead of refusing it.
+      if (!(err instanceof LimitReachedError && this.#queues(instance, err))) throw this.#refusal(err);
+      instance.status = 'CREATE_QUEUING';
+      instance.queuedAt = now;
+      await this.#insert(instance, quotaLimits(this.quotas, instance), actor.userId).catch((again: unknown) => {
+        throw this.#refusal(again);
+      });
+      await this.queue!.admitNext(instance.flavor);
+      return (await this.store.instances.getById(instance.id)) ?? instance;
     }
     this.trigger.wake(instance.id);
     return instance;
@@ -162,11 +186,23 @@ export class LifecycleService {
 
   async act(actor: Actor, id: string, action: InstanceAction): Promise<ActionResult> {
     let previous: InstanceStatus = 'STOPPED';
-    const next = await this.#change(actor, id, action, (current) => {
-      previous = current.status;
-      return this.#transition(current, action, action, actor.userId);
-    });
-    return { previous, current: next.status };
+    const run = (request: InstanceAction) =>
+      this.#change(actor, id, request, (current) => {
+        previous = current.status;
+        if (request === 'queue' && !this.catalog.flavor(current.flavor)?.queues) throw new ApiError('ModelArts.6357');
+        return this.#transition(current, request, request, actor.userId);
+      });
+    let next: Instance;
+    try {
+      next = await run(action);
+    } catch (err) {
+      // A start that finds its queueing flavor full joins the line instead.
+      if (!(action === 'start' && err instanceof QueueFull)) throw err;
+      next = await run('queue');
+    }
+    if (action === 'queue' || action === 'dequeue' || next.status === 'START_QUEUING') await this.queue?.admitNext(next.flavor);
+    const latest = next.status === 'START_QUEUING' ? await this.store.instances.getById(id) : next;
+    return { previous, current: latest?.status ?? next.status };
   }
 
   async remove(actor: Actor, id: string): Promise<void> {
@@ -176,10 +212,16 @@ export class LifecycleService {
   #transition(current: Instance, request: InstanceAction | 'delete', kind: IntentKind, by: string): Instance {
     const rule = TRANSITIONS[request];
     if (!rule.from.has(current.status)) throw new ApiError(`ModelArts.${wrongStateCode(request, current.status)}`);
-    const next: Instance = { ...current, status: rule.to, intent: { kind, at: this.clock.now(), by } };
-    if (request === 'start') {
+    const now = this.clock.now();
+    const next: Instance = { ...current, status: rule.to, intent: { kind, at: now, by } };
+    if (request === 'start' || request === 'queue') {
       next.failedReasons = null;
       next.errorCode = null;
+    }
+    if (request === 'queue') next.queuedAt = now;
+    if (request === 'dequeue') {
+      next.queuedAt = null;
+      next.reservedAt = null;
     }
     return next;
   }
@@ -197,8 +239,8 @@ export class LifecycleService {
       try {
         written = await this.store.instances.update(next, this.#event(current, eventKind, current.status, next.status, actor.userId), limits);
       } catch (err) {
-        if (err instanceof LimitReachedError) throw limitError(err.limit);
-        throw err;
+        if (err instanceof LimitReachedError && this.#queues(next, err)) throw new QueueFull();
+        throw this.#refusal(err);
       }
       if (written) {
         if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);

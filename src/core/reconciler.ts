@@ -236,7 +236,10 @@ export class Reconciler {
       const now = this.clock.now();
       if ('deleted' in outcome) {
         const event = this.#event(current, 'transition', null, now);
-        if (await this.store.instances.delete(current.id, current.version, event)) return false;
+        if (await this.store.instances.delete(current.id, current.version, event)) {
+          this.onCommitted({ ...current, status: 'DELETED', updatedAt: now });
+          return false;
+        }
       } else {
         const next: Instance = { ...current, ...outcome.patch, status: outcome.status, updatedAt: now };
         if (outcome.status === 'RUNNING') {

@@ -53,8 +53,11 @@ export const IDLE_STATUSES: ReadonlySet<InstanceStatus> = new Set<InstanceStatus
   'UNAVAILABLE',
 ]);
 
-export type InstanceAction = 'start' | 'stop' | 'restart';
-export const INSTANCE_ACTIONS: readonly InstanceAction[] = ['start', 'stop', 'restart'];
+export type InstanceAction = 'start' | 'stop' | 'restart' | 'queue' | 'dequeue';
+export const INSTANCE_ACTIONS: readonly InstanceAction[] = ['start', 'stop', 'restart', 'queue', 'dequeue'];
+
+/** Statuses of instances waiting in their flavor's queue. */
+export const QUEUED_STATUSES: readonly InstanceStatus[] = ['CREATE_QUEUING', 'START_QUEUING'];
 
 /** From which statuses each request is accepted and where it leads. */
 export const TRANSITIONS: Record<InstanceAction | 'delete', { from: ReadonlySet<InstanceStatus>; to: InstanceStatus }> = {
@@ -64,6 +67,8 @@ export const TRANSITIONS: Record<InstanceAction | 'delete', { from: ReadonlySet<
   },
   stop: { from: new Set<InstanceStatus>(['RUNNING']), to: 'STOPPING' },
   restart: { from: new Set<InstanceStatus>(['RUNNING']), to: 'RESTARTING' },
+  queue: { from: new Set<InstanceStatus>(['STOPPED']), to: 'START_QUEUING' },
+  dequeue: { from: new Set<InstanceStatus>(['CREATE_QUEUING', 'START_QUEUING', 'READY_TO_START']), to: 'STOPPED' },
   delete: {
     from: new Set<InstanceStatus>([
       'STOPPED',

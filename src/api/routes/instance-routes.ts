@@ -58,7 +58,12 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
       projectId: actor.projectId,
       instanceCounts: await store.instances.countByFlavor(actor.projectId, actor.userId),
       slotHolders: await store.instances.countInStatuses(SLOT_STATUSES),
+      queues: new Map(),
     };
+    // Queue figures only for the queueing flavors this response shows: they cost two reads each.
+    for (const name of new Set(instances.map((i) => i.flavor))) {
+      if (catalog.flavor(name)?.queues) ctx.queues.set(name, await services.queue.snapshot(name));
+    }
     return instances.map((i) => instanceView(i, ctx));
   }
 

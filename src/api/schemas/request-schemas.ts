@@ -5,7 +5,7 @@
  * 6348/6349) are checked by the lifecycle service so that they answer with that code.
  */
 import { Type, type Static } from 'typebox';
-import { INSTANCE_STATUSES } from '../../core/statuses.js';
+import { INSTANCE_ACTIONS, INSTANCE_STATUSES } from '../../core/statuses.js';
 import { Nullable, StringMap } from './common.js';
 
 const Str = (options: { maxLength?: number; minLength?: number; description?: string } = {}) => Type.String(options);
@@ -96,7 +96,7 @@ export const ModifyInstanceBody = Type.Object({
 export type ModifyInstanceInput = Static<typeof ModifyInstanceBody>;
 
 export const ActionBody = Type.Object({
-  action: Type.Enum(['start', 'stop', 'restart']),
+  action: Type.Enum(INSTANCE_ACTIONS),
 });
 
 export const InstanceParams = Type.Object({

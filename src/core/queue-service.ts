@@ -1,0 +1,113 @@
+/**
+ * @module core/queue-service
+ * The waiting line of a flavor that queues (the Free ones by default). Instances that find no slot
+ * wait in CREATE_QUEUING / START_QUEUING, first come first served per flavor; whenever a slot may
+ * have freed, {@link QueueService.admitNext} moves the first in line on to CREATING / STARTING, in
+ * the same kind of limit-checked transaction as any admission, so it is safe on every replica.
+ *
+ * The wait estimate: each slot frees at its holder's auto-stop deadline (or, without one, after the
+ * flavor's default running time); each instance in line takes the earliest slot to free, and then
+ * holds it for its own running time. The estimate is exact when everyone runs to their deadline.
+ */
+import { holdsSlot, SLOT_STATUSES, slotLimits } from './admission.js';
+import type { Catalog, Flavor } from './catalog.js';
+import type { Clock } from './clock.js';
+import type { Instance } from './instance.js';
+import { instanceEvent } from './instance-events.js';
+import type { ReconcileTrigger } from './lifecycle-service.js';
+import type { Logger } from './logger.js';
+import { QUEUED_STATUSES } from './statuses.js';
+import { LimitReachedError, type Store } from './store.js';
+
+export interface QueuePosition {
+  rank: number;
+  /** Epoch ms: when the instance is expected to get its slot. */
+  expectedAt: number;
+}
+
+export interface QueueSnapshot {
+  flavor: string;
+  length: number;
+  positions: Map<string, QueuePosition>;
+  /** Epoch ms: when an instance joining the line now would get a slot. */
+  nextFreeAt: number;
+}
+
+function byArrival(a: Instance, b: Instance): number {
+  return (a.queuedAt ?? a.createdAt) - (b.queuedAt ?? b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Milliseconds an instance is expected to hold a slot once it has one. */
+function runningTime(instance: Instance, flavor: Flavor): number {
+  return (instance.spec.auto_stop.enable ? instance.spec.auto_stop.duration : flavor.duration) * 1000;
+}
+
+export class QueueService {
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly trigger: ReconcileTrigger,
+    private readonly log: Logger,
+    private readonly replica: string,
+  ) {}
+
+  /** The instances waiting for `flavor`, first in line first. */
+  async line(flavor: string): Promise<Instance[]> {
+    const queued = await this.store.instances.listByStatus(QUEUED_STATUSES);
+    return queued.filter((i) => i.flavor === flavor).sort(byArrival);
+  }
+
+  /** Admits as many of the first in line as there are free slots. */
+  async admitNext(flavorName: string): Promise<void> {
+    const flavor = this.catalog.flavor(flavorName);
+    if (!flavor?.queues) return;
+    for (const waiting of await this.line(flavorName)) {
+      const now = this.clock.now();
+      const to = waiting.status === 'CREATE_QUEUING' ? 'CREATING' : 'STARTING';
+      const event = instanceEvent(waiting, { kind: 'admit', from: waiting.status, to, by: 'system', at: now, replica: this.replica });
+      try {
+        const written = await this.store.instances.update(
+          { ...waiting, status: to, reservedAt: now, updatedAt: now, intent: { ...waiting.intent, at: now } },
+          event,
+          slotLimits(this.catalog, waiting),
+        );
+        // Lost to a concurrent change (dequeued, deleted, admitted elsewhere): look at the next one.
+        if (written) {
+          this.log.info({ instance: waiting.id, flavor: flavorName }, 'admitted from the queue');
+          this.trigger.wake(waiting.id);
+        }
+      } catch (err) {
+        if (err instanceof LimitReachedError) return;
+        throw err;
+      }
+    }
+  }
+
+  /** Admits what can be admitted in every queueing flavor (on gaining the controller lease). */
+  async admitAll(): Promise<void> {
+    for (const flavor of this.catalog.data.flavors) if (flavor.queues) await this.admitNext(flavor.name);
+  }
+
+  async snapshot(flavorName: string): Promise<QueueSnapshot> {
+    const flavor = this.catalog.flavor(flavorName);
+    const now = this.clock.now();
+    const line = await this.line(flavorName);
+    const positions = new Map<string, QueuePosition>();
+    if (!flavor) return { flavor: flavorName, length: line.length, positions, nextFreeAt: now };
+    const holders = (await this.store.instances.listByStatus(SLOT_STATUSES)).filter((i) => i.flavor === flavorName && holdsSlot(i.status));
+    // When each slot frees; a flavor without a capacity never makes anyone wait.
+    const frees = holders.map((h) => Math.max(now, h.stopAt ?? now + runningTime(h, flavor)));
+    const capacity = flavor.capacity > 0 ? flavor.capacity : Number.POSITIVE_INFINITY;
+    while (frees.length < Math.min(capacity, holders.length + line.length + 1)) frees.push(now);
+    frees.sort((a, b) => a - b);
+    line.forEach((waiting, index) => {
+      const at = frees.shift() ?? now;
+      positions.set(waiting.id, { rank: index + 1, expectedAt: at });
+      const release = at + runningTime(waiting, flavor);
+      const slot = frees.findIndex((t) => t > release);
+      frees.splice(slot === -1 ? frees.length : slot, 0, release);
+    });
+    return { flavor: flavorName, length: line.length, positions, nextFreeAt: frees[0] ?? now };
+  }
+}
