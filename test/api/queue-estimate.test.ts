@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { SLOT_STATUSES } from '../../src/core/admission.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { TRANSITIONAL_STATUSES } from '../../src/core/statuses.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -64,7 +65,11 @@ async function simulateDay(earlyStops: boolean): Promise<{ waited: Visitor[]; to
       for (let i = 0; i < 200; i++) {
         await new Promise((r) => setTimeout(r, 2));
         const all = (await t.http('GET', `${t.instances()}?de_type=Notebook&limit=0`)).body.instances as any[];
-        if (all.every((x) => !TRANSITIONAL_STATUSES.has(x.status))) return all;
+        // Settled: no deadline passed unheeded, nothing in a transition, no free slot while someone waits.
+        const holders = all.filter((x) => SLOT_STATUSES.includes(x.status)).length;
+        const waiting = all.some((x) => x.status === 'CREATE_QUEUING');
+        const overdue = all.some((x) => x.status === 'RUNNING' && x.spec.auto_stop.stop_timestamp <= clock.now());
+        if (!overdue && all.every((x) => !TRANSITIONAL_STATUSES.has(x.status)) && (holders >= LINE.capacity || !waiting)) return all;
       }
       throw new Error('the service did not settle');
     };
