@@ -9,20 +9,8 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Session } from '../client/index.js';
 
-/** The file's shape: the session minus nothing secret beyond the token itself. */
-export interface SavedSession {
-  url: string;
-  token: string;
-  projectId: string;
-  projectName: string;
-  apiBase: string;
-  /** ISO 8601. */
-  expiresAt: string;
-  user: string;
-  userId: string;
-  domain: string;
-  roles: string[];
-}
+/** The file's shape: the client's session with the user flattened; nothing secret but the token. */
+export type SavedSession = Omit<Session, 'user'> & { user: string; userId: string; domain: string };
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.DEMANAGER_CONFIG_DIR) return env.DEMANAGER_CONFIG_DIR;
