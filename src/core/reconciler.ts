@@ -223,7 +223,21 @@ export class Reconciler {
   #workload(instance: Instance): Workload | undefined {
     const profile = this.catalog.profile(instance.profileId);
     const flavor = this.catalog.flavor(instance.flavor);
-    return profile && flavor ? { instance, profile, flavor } : undefined;
+    return profile && flavor ? { instance, profile, flavor, progress: (message) => this.#progress(instance, message) } : undefined;
+  }
+
+  /** Progress goes to the instance's history; losing a message must never fail the step. */
+  #progress(instance: Instance, message: string): void {
+    const event = instanceEvent(instance, {
+      kind: 'progress',
+      from: instance.status,
+      to: instance.status,
+      by: 'system',
+      at: this.clock.now(),
+      replica: this.options.replica,
+      detail: { message },
+    });
+    this.store.instances.appendEvent(event).catch((err: unknown) => this.log.warn({ err, instance: instance.id }, 'progress not recorded'));
   }
 
   /**

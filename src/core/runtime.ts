@@ -12,6 +12,8 @@ export interface Workload {
   instance: Instance;
   profile: Profile;
   flavor: Flavor;
+  /** Tells the owner how a long step is going ("cloning …", "waiting for the server"). */
+  progress?: (message: string) => void;
 }
 
 export type Health =

@@ -56,7 +56,7 @@ export interface InstanceEvent {
   projectId: string;
   /** Epoch ms. */
   at: number;
-  /** `create`, `start`, `stop`, `restart`, `delete`, `modify`, `resize`, `transition`, `auto-stop`, `fault`. */
+  /** What happened: `create`, `start`, `transition`, `admit`, `auto-stop`, `progress`, … (the API schema lists them). */
   kind: string;
   from: InstanceStatus | null;
   /** null when the instance is gone. */
@@ -118,6 +118,8 @@ export interface InstanceRepository {
   update(next: Instance, event?: InstanceEvent, limits?: readonly SlotLimit[]): Promise<Instance | undefined>;
   /** Deletes if the stored version still equals `version` (appending `event` if it does). */
   delete(id: string, version: number, event?: InstanceEvent): Promise<boolean>;
+  /** Appends an entry that accompanies no change (progress messages of a start). */
+  appendEvent(event: InstanceEvent): Promise<void>;
   /** An instance's history in write order; kept after the instance is deleted. */
   listEvents(instanceId: string, page: { offset: number; limit: number }): Promise<EventPage>;
 }

@@ -97,6 +97,10 @@ export class KyselyInstanceRepository implements InstanceRepository {
     }
   }
 
+  appendEvent(event: InstanceEvent): Promise<void> {
+    return appendEvent(this.#db, event);
+  }
+
   async countInStatuses(statuses: readonly InstanceStatus[]): Promise<Map<string, number>> {
     if (statuses.length === 0) return new Map();
     const rows = await this.#db

@@ -95,6 +95,13 @@ describe('a real notebook through the proxy', () => {
   it('runs: the URL opens only with the token, and the workload token is never shown', async () => {
     const running = await waitFor(t, id, ['RUNNING']);
     assert.equal(running.spec.annotations.url, `${t.url}${notebookPath}`);
+    // The start reported its progress into the instance's history, in order.
+    const events = (await t.http('GET', `${t.instances()}/${id}/events`)).body.events as any[];
+    const progress = events.filter((e) => e.kind === 'progress').map((e) => [e.to_status, e.detail.message]);
+    assert.deepEqual(progress, [
+      ['CREATING', 'preparing the instance storage'],
+      ['STARTING', 'starting jupyter notebook and waiting for it to answer'],
+    ]);
     const bare = await fetch(`${t.url}${notebookPath}api/status`);
     assert.equal(bare.status, 403);
     assert.match(await bare.text(), /Notebook not available/);

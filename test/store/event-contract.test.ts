@@ -37,6 +37,16 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(read, { ...event, seq: read.seq });
     });
 
+    it('appends an event that accompanies no change after the ones before it', async () => {
+      const instance = makeInstance();
+      await c.store.instances.insert(instance, makeEvent(instance, { kind: 'create' }));
+      await c.store.instances.appendEvent(makeEvent(instance, { kind: 'progress', detail: { message: 'cloning' } }));
+      const page = await c.store.instances.listEvents(instance.id, ALL);
+      assert.deepEqual(page.items.map((e) => e.kind), ['create', 'progress']);
+      assert.deepEqual(page.items[1]!.detail, { message: 'cloning' });
+      assert.equal((await c.store.instances.getById(instance.id))!.version, 1, 'the instance itself is unchanged');
+    });
+
     it('round-trips null statuses and detail, and an empty detail', async () => {
       const instance = makeInstance();
       const sparse = makeEvent(instance, { kind: 'delete', from: null, to: null, detail: null, by: 'system' });

@@ -56,6 +56,7 @@ export class LocalDriver implements RuntimeDriver {
   async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const layout = this.#layout(workload);
+    workload.progress?.('preparing the instance storage');
     await mkdir(layout.dir, { recursive: true, mode: 0o700 });
     await storageDir(workload, layout, this.#options.objectRoot);
   }
@@ -154,7 +155,11 @@ export class LocalDriver implements RuntimeDriver {
         logFile: log,
         timeoutMs: options.cloneTimeoutMs,
         signal,
-        onStart: () => note(log, options.clock, `cloning ${redactUrl(url)}${repository.branch ? ` (branch ${repository.branch})` : ''}`),
+        onStart: () => {
+          const message = `cloning ${redactUrl(url)}${repository.branch ? ` (branch ${repository.branch})` : ''}`;
+          workload.progress?.(message);
+          return note(log, options.clock, message);
+        },
       });
       options.log.info({ instance: id, outcome }, 'repository checked');
     }
@@ -162,10 +167,12 @@ export class LocalDriver implements RuntimeDriver {
     const script = await customScript(workload, storage);
     if (script) {
       const shownAs = workload.instance.spec.custom_script_path ?? script;
+      workload.progress?.(`running the custom script ${shownAs}`);
       await note(log, options.clock, `running custom script ${shownAs}`);
       await runCustomScript({ script, shownAs, cwd: storage, env, logFile: log, timeoutMs: options.scriptTimeoutMs, signal });
     }
 
+    workload.progress?.(`starting jupyter ${install.subcommand} and waiting for it to answer`);
     const runId = randomBytes(8).toString('hex');
     const record = await launchNotebook(
       {
