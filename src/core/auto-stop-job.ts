@@ -6,7 +6,7 @@
 import type { Clock } from './clock.js';
 import { STOP_REASON_ANNOTATION, type Instance } from './instance.js';
 import { instanceEvent } from './instance-events.js';
-import type { ReconcileTrigger } from './lifecycle-service.js';
+import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { Logger } from './logger.js';
 import type { ScheduledJob } from './scheduler.js';
 import type { Store } from './store.js';

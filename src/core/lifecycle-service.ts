@@ -9,6 +9,7 @@ import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
 import { instanceEvent } from './instance-events.js';
 import type { QueueService } from './queue-service.js';
+import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { SecretBox } from './secret-box.js';
 import { newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
@@ -28,10 +29,6 @@ export interface Actor {
   isProjectAdmin: boolean;
 }
 
-/** Something that wants to hear about instances whose status now needs work. */
-export interface ReconcileTrigger {
-  wake(instanceId: string): void;
-}
 
 export interface ActionResult {
   previous: InstanceStatus;

@@ -14,7 +14,7 @@ import type { Catalog, Flavor } from './catalog.js';
 import type { Clock } from './clock.js';
 import type { Instance } from './instance.js';
 import { instanceEvent } from './instance-events.js';
-import type { ReconcileTrigger } from './lifecycle-service.js';
+import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { Logger } from './logger.js';
 import { QUEUED_STATUSES } from './statuses.js';
 import { LimitReachedError, type Store } from './store.js';
