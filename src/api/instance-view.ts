@@ -5,6 +5,7 @@
  * everything it needs arrives in the {@link ViewContext}, gathered once per request.
  */
 import { soldOut } from '../core/admission.js';
+import { completeFlavor } from '../core/builtin-catalog.js';
 import type { QueueSnapshot } from '../core/queue-service.js';
 import { QUEUED_STATUSES } from '../core/statuses.js';
 import type { Catalog, Flavor, Profile } from '../core/catalog.js';
@@ -86,20 +87,7 @@ export function flavorDetailsView(flavor: Flavor, ctx: ViewContext): FlavorDetai
 
 /** Stands in for catalog entries removed from the configuration after the instance was made. */
 function missingFlavor(name: string): Flavor {
-  return {
-    name,
-    type: 'CPU',
-    params: {},
-    promo_type: 'NoDiscount',
-    storage_list: [],
-    duration: 3600,
-    store_time: -1,
-    billing_flavor: null,
-    billing_params: null,
-    capacity: 0,
-    queues: false,
-    allowed_projects: ['-'],
-  };
+  return completeFlavor({ name, type: 'CPU', storage_list: [], allowed_projects: ['-'] });
 }
 
 function profileView(profile: Profile | undefined, id: string, flavor: Flavor): InstanceBody['profile'] {

@@ -80,6 +80,7 @@ function flavor(name: string, type: FlavorType, params: Flavor['params'], extra:
     billing_params: null,
     capacity: 0,
     queues: false,
+    idle_stop_seconds: 0,
     allowed_projects: [],
     ...extra,
   };

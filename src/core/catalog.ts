@@ -48,6 +48,8 @@ export interface Flavor {
   capacity: number;
   /** Whether a create or start that finds no slot waits in a queue instead of failing. */
   queues: boolean;
+  /** Stop a running notebook after this many seconds without activity (driver `activity()`); 0 never. */
+  idle_stop_seconds: number;
   /** Projects allowed to use it; empty means every project. */
   allowed_projects: string[];
 }

@@ -113,7 +113,7 @@ export interface Instance {
   version: number;
 }
 
-export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'queue' | 'dequeue' | 'delete' | 'resize' | 'auto-stop' | 'fault' | 'retention';
+export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'queue' | 'dequeue' | 'delete' | 'resize' | 'auto-stop' | 'idle-stop' | 'fault' | 'retention';
 
 export interface Intent {
   kind: IntentKind;

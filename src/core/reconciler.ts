@@ -106,6 +106,7 @@ export class Reconciler {
         const workload = this.#workload(instance);
         if (!workload) return;
         const health = await this.driver.poll(workload).catch((err: unknown) => ({ state: 'unknown' as const, reason: String(err) }));
+        if (health.state === 'running') return this.#stopIfIdle(workload);
         if (health.state !== 'exited') return;
         this.log.warn({ instance: instance.id, reason: health.reason }, 'workload exited on its own');
         await this.#commit(instance, 'RUNNING', {
@@ -119,6 +120,21 @@ export class Reconciler {
         });
       }),
     );
+  }
+
+  /** Idle stop: a flavor with `idle_stop_seconds` stops notebooks nobody has used for that long. */
+  async #stopIfIdle(workload: Workload): Promise<void> {
+    const { instance, flavor } = workload;
+    if (!(flavor.idle_stop_seconds > 0) || !this.driver.activity) return;
+    const last = await this.driver.activity(workload).catch(() => undefined);
+    const now = this.clock.now();
+    if (last === undefined || now - last < flavor.idle_stop_seconds * 1000) return;
+    const reason = `idle-stop: no activity since ${new Date(last).toISOString()} (limit ${flavor.idle_stop_seconds} s)`;
+    const spec = { ...instance.spec, annotations: { ...instance.spec.annotations, [STOP_REASON_ANNOTATION]: reason } };
+    this.log.info({ instance: instance.id, reason }, 'stopping an idle notebook');
+    if (await this.#commit(instance, 'RUNNING', { status: 'STOPPING', patch: { spec, intent: { kind: 'idle-stop', at: now, by: 'system' } } })) {
+      this.wake(instance.id);
+    }
   }
 
   async #every(clock: Clock, intervalMs: number, work: () => Promise<void>, failure: string): Promise<void> {

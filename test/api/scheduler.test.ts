@@ -105,3 +105,45 @@ describe('scheduled work (manual clock)', () => {
     assert.equal((await t.http('GET', `${t.instances()}/${kept}`, { token })).body.status, 'STOPPED');
   });
 });
+
+describe('idle stop (manual clock, liveness polling every minute)', () => {
+  const IDLE = completeFlavor({ name: 'modelarts.vm.cpu.idle', type: 'CPU', params: { CPU: 1 }, idle_stop_seconds: 600 });
+  const clock = new ManualClock(Date.UTC(2026, 10, 28, 10));
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({
+      start: { clock },
+      catalog: { flavors: [...BUILTIN_CATALOG.flavors, IDLE] },
+      runtime: { pollIntervalSeconds: 60, simulated: { delays: { prepare: 0, start: 0, stop: 0, remove: 0 } } },
+    });
+  });
+  after(() => t.stop());
+
+  it('stops a notebook unused for the flavor\'s idle time and says why; other flavors keep running', async () => {
+    const create = async (name: string, flavor: string) =>
+      (await t.http('POST', t.instances(), { body: { name, profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor, spec: { storage: { type: 'evs' } } } })).body.id as string;
+    const idle = await create('idle-one', IDLE.name);
+    const busy = await create('no-idle-stop', 'modelarts.vm.cpu.2u');
+    const status = async (id: string) => (await t.http('GET', `${t.instances()}/${id}`)).body;
+    for (const id of [idle, busy]) {
+      for (let i = 0; i < 200 && (await status(id)).status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 5));
+    }
+    for (let minute = 1; minute <= 9; minute++) {
+      clock.advance(60_000);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.equal((await status(idle)).status, 'RUNNING', 'not idle for 10 minutes yet');
+    clock.advance(60_000);
+    let stopped: any;
+    for (let i = 0; i < 200; i++) {
+      stopped = await status(idle);
+      if (stopped.status === 'STOPPED') break;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal(stopped.status, 'STOPPED');
+    assert.match(stopped.spec.annotations['demanager/stop_reason'], /^idle-stop: no activity since .* \(limit 600 s\)$/);
+    const events = (await t.http('GET', `${t.instances()}/${idle}/events`)).body.events as any[];
+    assert.ok(events.some((e) => e.kind === 'idle-stop' && e.from_status === 'RUNNING' && e.to_status === 'STOPPING'));
+    assert.equal((await status(busy)).status, 'RUNNING');
+  });
+});

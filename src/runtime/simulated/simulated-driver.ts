@@ -66,6 +66,12 @@ export class SimulatedDriver implements RuntimeDriver {
     return alive ? { state: 'running' } : { state: 'exited', code: null, reason: 'the simulated workload crashed' };
   }
 
+  /** Nobody uses a simulated notebook: its last activity is when it started. */
+  async activity(workload: Workload): Promise<number | undefined> {
+    const startedAt = workload.instance.runtime?.data.startedAt;
+    return typeof startedAt === 'number' ? startedAt : undefined;
+  }
+
   async remove(workload: Workload): Promise<void> {
     await this.clock.sleep(this.options.delays.remove);
     this.#crashed.delete(workload.instance.id);
