@@ -14,6 +14,7 @@ import type { InstanceSpec, RuntimeState } from '../../src/core/instance.js';
 import { WorkloadError, type Workload } from '../../src/core/runtime.js';
 import { LocalDriver, type LocalDriverOptions } from '../../src/runtime/local/local-driver.js';
 import { isAlive } from '../../src/runtime/local/process-control.js';
+import { makeSparseInstance } from '../store/fixtures.js';
 
 export const silent = { info() {}, warn() {}, error() {} };
 
@@ -34,45 +35,21 @@ export function makeWorkload(spec: Partial<InstanceSpec> = {}, runtime: RuntimeS
   const profile = BUILTIN_CATALOG.profiles[0]!;
   const flavor = BUILTIN_CATALOG.flavors[0]!;
   const now = Date.now();
-  return {
-    profile,
-    flavor,
-    instance: {
-      id: `DE-${randomUUID()}`,
-      projectId: 'p1',
-      user: { id: 'u1', name: 'alice' },
-      name: 'nb',
-      description: '',
-      status: 'STARTING',
-      profileId: profile.id,
-      flavor: flavor.name,
-      workspaceId: '0',
-      aiProjectId: 'default-ai-project',
-      pool: null,
-      spec: {
-        storage: { type: 'evs', location: { volume_size: 5 } },
-        auto_stop: { enable: false, duration: 3600, prompt: false },
-        annotations: {},
-        extend_storage: null,
-        repository: null,
-        custom_script_path: null,
-        log_path: null,
-        extend_params: null,
-        credential: null,
-        ...spec,
-      },
-      failedReasons: null,
-      errorCode: null,
-      stopAt: null,
-      reservedAt: null,
-      queuedAt: null,
-      runtime,
-      intent: { kind: 'create', at: now, by: 'u1' },
-      createdAt: now,
-      updatedAt: now,
-      version: 1,
-    },
+  const base = makeSparseInstance({
+    id: `DE-${randomUUID()}`,
+    status: 'STARTING',
+    profileId: profile.id,
+    flavor: flavor.name,
+    runtime,
+    intent: { kind: 'create', at: now, by: 'u1' },
+    createdAt: now,
+    updatedAt: now,
+  });
+  const instance = {
+    ...base,
+    spec: { ...base.spec, storage: { type: 'evs' as const, location: { volume_size: 5 } }, auto_stop: { enable: false, duration: 3600, prompt: false }, ...spec },
   };
+  return { profile, flavor, instance };
 }
 
 /** The same workload as the reconciler would pass it after recording `runtime`. */
