@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandling } from './api/error-handler.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
+import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
@@ -56,9 +57,17 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
     openapi: {
       info: { title: 'demanager', description: 'ModelArts DevEnviron v1 compatible notebook instance API', version: '0.1.0' },
       components: {
-        securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' } },
+        securitySchemes: {
+          token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
+          accessKey: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: '`SDK-HMAC-SHA256 Access=<AK>, SignedHeaders=<h1;h2;…>, Signature=<hex>` with `X-Sdk-Date`.',
+          },
+        },
       },
-      security: [{ token: [] }],
+      security: [{ token: [] }, { accessKey: [] }],
     },
   });
 
@@ -70,6 +79,7 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
     acceptEmptyJsonBodies(api);
     await api.register(authRoutes, { services });
     await api.register(adminRoutes, { services });
+    await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
   });
   await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens });

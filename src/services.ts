@@ -3,9 +3,11 @@
  * Wires the domain together from a resolved config: store, catalog, identity, runtime driver,
  * lifecycle and reconciler. The HTTP server and the tests both start from here.
  */
+import { AccessKeyService } from './core/access-keys.js';
 import type { Logger } from './core/logger.js';
 import { AutoStopJob } from './core/auto-stop-job.js';
 import { RetentionJob } from './core/retention-job.js';
+import { ReservationJob } from './core/reservation-job.js';
 import { Scheduler } from './core/scheduler.js';
 import { holdsSlot } from './core/admission.js';
 import { QueueService } from './core/queue-service.js';
@@ -14,7 +16,7 @@ import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
 import { InstanceTokens } from './core/instance-tokens.js';
 import { LeaseKeeper } from './core/lease-keeper.js';
-import { IDLE_STATUSES } from './core/statuses.js';
+import type { Instance } from './core/instance.js';
 import { LifecycleService } from './core/lifecycle-service.js';
 import { Reconciler } from './core/reconciler.js';
 import { deriveKey, SecretBox } from './core/secret-box.js';
@@ -33,6 +35,7 @@ export interface Services {
   store: Store;
   catalog: Catalog;
   identity: IdentityService;
+  accessKeys: AccessKeyService;
   lifecycle: LifecycleService;
   reconciler: Reconciler;
   scheduler: Scheduler;
@@ -101,22 +104,28 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
   const driver = overrides.driver ?? createDriver(config, { clock, log, tokens: instanceTokens, secrets });
   const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain);
+  const accessKeys = new AccessKeyService(store, clock, new SecretBox(deriveKey(masterKey, 'access-key')));
   const reconciler = new Reconciler(store, driver, catalog, clock, log, {
     replica,
     startTimeoutMs: config.runtime.startTimeoutMs,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
     scanIntervalMs: config.coordination.scanIntervalMs,
   });
-  const retention = new RetentionJob(store, catalog, reconciler, log, replica);
-  const scheduler = new Scheduler(clock, log, [new AutoStopJob(store, clock, reconciler, log, replica), retention]);
+  const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
+  const reservations = new ReservationJob(store, catalog, clock, queue, log, replica);
+  const scheduler = new Scheduler(clock, log, [
+    new AutoStopJob(store, clock, reconciler, log, replica),
+    new RetentionJob(store, catalog, reconciler, log, replica),
+    reservations,
+  ], config.coordination.scanIntervalMs);
+  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue);
+  const armDue = (instance: Instance) => scheduler.noticeInstance(instance);
+  lifecycle.onCommitted = queue.onCommitted = reservations.onCommitted = armDue;
   reconciler.onCommitted = (instance) => {
-    if (instance.status === 'RUNNING') scheduler.notice(instance.stopAt);
-    else if (IDLE_STATUSES.has(instance.status)) scheduler.notice(retention.dueAt(instance));
+    armDue(instance);
     // A slot may have freed: the first in line gets it.
     if (!holdsSlot(instance.status)) queue.admitNext(instance.flavor).catch((err: unknown) => log.error({ err }, 'queue admission failed'));
   };
-  const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue);
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
     store.leases,
@@ -141,6 +150,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     store,
     catalog,
     identity,
+    accessKeys,
     lifecycle,
     reconciler,
     scheduler,

@@ -3,6 +3,7 @@
  * What the HTTP edge needs from the rest of the service. Routes depend on this and on core, never
  * on how the service is assembled.
  */
+import type { AccessKeyService } from '../core/access-keys.js';
 import type { Catalog } from '../core/catalog.js';
 import type { Clock } from '../core/clock.js';
 import type { IdentityService } from '../core/identity-service.js';
@@ -21,6 +22,7 @@ export interface ApiContext {
   store: Store;
   catalog: Catalog;
   identity: IdentityService;
+  accessKeys: AccessKeyService;
   lifecycle: LifecycleService;
   queue: QueueService;
   instanceTokens: InstanceTokens;

@@ -1,18 +1,34 @@
 /**
  * @module api/auth
- * Resolves the caller from `X-Auth-Token` or `Authorization: Bearer`, and checks that a token
- * scoped to one project is used only on that project's paths (403 ModelArts.0210). Runs as an
- * onRequest hook, before the body is parsed or validated, so a stranger learns nothing else.
+ * Resolves the caller from `X-Auth-Token` or `Authorization: Bearer`, or from an `SDK-HMAC-SHA256`
+ * signature made with an access key. A token scoped to one project is used only on that project's
+ * paths (403 ModelArts.0210); a signed request acts in the path's project (`X-Project-Id`, if
+ * sent, must name it), and every signature failure is 401 APIGW.0301. Runs as a preParsing hook:
+ * a signature covers the body's bytes, so they are read here, but before they are parsed or
+ * validated, so a stranger learns nothing else.
  */
-import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
+import { SIGNATURE_WINDOW_MS, SignatureRejected, signsPayload } from '../core/access-keys.js';
 import { ApiError } from '../core/errors.js';
-import type { IdentityService, Principal } from '../core/identity-service.js';
+import type { Principal } from '../core/identity-service.js';
 import type { Actor } from '../core/lifecycle-service.js';
+import { SIGNING_ALGORITHM } from '../core/request-signing.js';
+import type { ApiContext } from './api-context.js';
+import { readBody, replayBody } from './request-body.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+}
+
+export type Authenticators = Pick<ApiContext, 'identity' | 'accessKeys'>;
+
+export interface AuthOptions {
+  /** The path's `project_id` must be the caller's project. */
+  scoped: boolean;
+  /** Only system admins pass (403 ModelArts.0108 for others). */
+  systemAdmin?: boolean;
 }
 
 export function tokenOf(request: FastifyRequest): string | undefined {
@@ -23,18 +39,48 @@ export function tokenOf(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Authenticates the request; with `scoped`, the path's `project_id` must be the token's project. */
-export function authenticate(identity: IdentityService, options: { scoped: boolean; systemAdmin?: boolean }): onRequestAsyncHookHandler {
-  return async (request) => {
-    const token = tokenOf(request);
-    if (!token) throw new ApiError('ModelArts.0201');
-    const principal = await identity.authenticate(token);
-    request.principal = principal;
-    if (options.scoped) {
-      const projectId = (request.params as { project_id?: string }).project_id;
-      if (projectId !== principal.projectId) throw new ApiError('ModelArts.0210');
+function isSigned(request: FastifyRequest): boolean {
+  return request.headers.authorization?.startsWith(SIGNING_ALGORITHM) ?? false;
+}
+
+async function signedPrincipal(auth: Authenticators, request: FastifyRequest, body: Buffer | undefined, scoped: boolean): Promise<Principal> {
+  const at = request.url.indexOf('?');
+  const verified = await auth.accessKeys.verify({
+    method: request.method,
+    path: at < 0 ? request.url : request.url.slice(0, at),
+    query: at < 0 ? '' : request.url.slice(at + 1),
+    headers: request.headers,
+    ...(body ? { body } : {}),
+  });
+  const pathProject = (request.params as { project_id?: string }).project_id;
+  const sent = request.headers['x-project-id'];
+  const headerProject = Array.isArray(sent) ? sent.join(',') : sent;
+  if (scoped && headerProject !== undefined && headerProject !== pathProject) throw new SignatureRejected('X-Project-Id is not the path\'s project');
+  const window = { issuedAt: verified.signedAt, expiresAt: verified.signedAt + SIGNATURE_WINDOW_MS };
+  return auth.identity.signedPrincipal(verified.userId, scoped ? pathProject : headerProject, window);
+}
+
+/** Authenticates the request; see the module comment for the rules. */
+export function authenticate(auth: Authenticators, options: AuthOptions): preParsingAsyncHookHandler {
+  return async (request, _reply, payload) => {
+    let replay: Buffer | undefined;
+    if (isSigned(request)) {
+      replay = signsPayload(request.headers) ? await readBody(payload, request.routeOptions.bodyLimit, request.headers['content-length']) : undefined;
+      try {
+        request.principal = await signedPrincipal(auth, request, replay, options.scoped);
+      } catch (err) {
+        if (err instanceof SignatureRejected) request.log.info({ reason: err.reason }, 'signed request rejected');
+        throw err;
+      }
+    } else {
+      const token = tokenOf(request);
+      if (!token) throw new ApiError('ModelArts.0201');
+      request.principal = await auth.identity.authenticate(token);
+      if (options.scoped && (request.params as { project_id?: string }).project_id !== request.principal.projectId) throw new ApiError('ModelArts.0210');
     }
-    if (options.systemAdmin && !principal.isSystemAdmin) throw new ApiError('ModelArts.0108');
+    if (options.systemAdmin && !request.principal.isSystemAdmin) throw new ApiError('ModelArts.0108');
+    // Fastify parses the payload this hook returns; the one it was given has been read.
+    return replay ? replayBody(replay) : undefined;
   };
 }
 

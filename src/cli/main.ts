@@ -7,6 +7,7 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import { instancesCommand } from './instances-command.js';
+import { keysCommand } from './keys-command.js';
 import { loginCommand, logoutCommand, whoamiCommand } from './login-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { projectsCommand } from './projects-command.js';
@@ -34,5 +35,6 @@ program.addCommand(instancesCommand());
 program.addCommand(usersCommand());
 program.addCommand(projectsCommand());
 program.addCommand(rolesCommand());
+program.addCommand(keysCommand());
 
 await runCli(program);

@@ -9,7 +9,10 @@ import { IdentityClient } from './identity-client.js';
 import { InstancesClient } from './instances-client.js';
 import type { LoginOptions, Session } from './session.js';
 import type {
+  AccessKey,
   ActionResult,
+  CreateAccessKeyRequest,
+  CreatedAccessKey,
   CreateInstanceRequest,
   CreateProjectRequest,
   CreateUserRequest,
@@ -143,5 +146,23 @@ export class DemanagerClient {
 
   listAssignments(filter: { projectId?: string; userId?: string } = {}): Promise<RoleAssignment[]> {
     return this.#identity.listAssignments(filter);
+  }
+
+  /** Creates an access key; the answer holds the secret key, which is never shown again. */
+  createAccessKey(request: CreateAccessKeyRequest): Promise<CreatedAccessKey> {
+    return this.#identity.createAccessKey(request);
+  }
+
+  /** The access keys of `userId`, or the caller's own. */
+  listAccessKeys(userId?: string): Promise<AccessKey[]> {
+    return this.#identity.listAccessKeys(userId);
+  }
+
+  getAccessKey(accessKey: string): Promise<AccessKey> {
+    return this.#identity.getAccessKey(accessKey);
+  }
+
+  deleteAccessKey(accessKey: string): Promise<void> {
+    return this.#identity.deleteAccessKey(accessKey);
   }
 }

@@ -1,12 +1,15 @@
 /**
  * @module client/identity-client
- * The `/v3` side of the API: password login, token introspection, and the system-admin
- * endpoints for users, projects and role assignments.
+ * The `/v3` side of the API: password login, token introspection, the system-admin endpoints
+ * for users, projects and role assignments, and access keys (`/v3.0/OS-CREDENTIAL`).
  */
 import { DemanagerResponseError } from './errors.js';
 import { joinUrl, type HttpClient } from './http.js';
 import { sessionOf, type LoginOptions, type Session } from './session.js';
 import type {
+  AccessKey,
+  CreateAccessKeyRequest,
+  CreatedAccessKey,
   CreateProjectRequest,
   CreateUserRequest,
   Project,
@@ -17,6 +20,8 @@ import type {
   UpdateUserRequest,
   User,
 } from './types.js';
+
+const CREDENTIALS = '/v3.0/OS-CREDENTIAL/credentials';
 
 export class IdentityClient {
   constructor(
@@ -103,6 +108,28 @@ export class IdentityClient {
       query,
     });
     return response.body.role_assignments;
+  }
+
+  /** The secret key is in this answer only. */
+  async createAccessKey(request: CreateAccessKeyRequest): Promise<CreatedAccessKey> {
+    return (await this.#send<{ credential: CreatedAccessKey }>('POST', CREDENTIALS, { credential: request })).credential;
+  }
+
+  /** The keys of `userId` (the caller's own when absent). */
+  async listAccessKeys(userId?: string): Promise<AccessKey[]> {
+    const response = await this.http.request<{ credentials: AccessKey[] }>('GET', this.#at(CREDENTIALS), {
+      token: this.token(),
+      query: { user_id: userId },
+    });
+    return response.body.credentials;
+  }
+
+  async getAccessKey(accessKey: string): Promise<AccessKey> {
+    return (await this.#get<{ credential: AccessKey }>(`${CREDENTIALS}/${encodeURIComponent(accessKey)}`)).credential;
+  }
+
+  async deleteAccessKey(accessKey: string): Promise<void> {
+    await this.#send('DELETE', `${CREDENTIALS}/${encodeURIComponent(accessKey)}`);
   }
 
   async #get<T>(path: string): Promise<T> {

@@ -4,6 +4,7 @@
  * drift apart. Types only: nothing of the server is loaded at run time.
  */
 import type { Static } from 'typebox';
+import type { CreateCredentialBody, CreatedCredentialSchema, CredentialSchema } from '../api/schemas/credential-schemas.js';
 import type {
   AssignmentQuery,
   CreateProjectBody,
@@ -47,3 +48,9 @@ export type CreateProjectRequest = Static<typeof CreateProjectBody>['project'];
 export type RoleName = Static<typeof RoleParams>['role_id'];
 /** `GET /v3/role_assignments` filters, with their Keystone spellings (`scope.project.id`, `user.id`). */
 export type RoleAssignmentQuery = Static<typeof AssignmentQuery>;
+
+/** A permanent access key (AK) as listed: never with its secret. */
+export type AccessKey = Static<typeof CredentialSchema>;
+/** The create answer: the only time the secret key (SK) is shown. */
+export type CreatedAccessKey = Static<typeof CreatedCredentialSchema>;
+export type CreateAccessKeyRequest = Static<typeof CreateCredentialBody>['credential'];

@@ -8,9 +8,8 @@ import { STOP_REASON_ANNOTATION, type Instance } from './instance.js';
 import { instanceEvent } from './instance-events.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { Logger } from './logger.js';
-import type { ScheduledJob } from './scheduler.js';
+import { DUE_BATCH, type ScheduledJob } from './scheduler.js';
 import type { Store } from './store.js';
-
 
 export class AutoStopJob implements ScheduledJob {
   readonly name = 'auto-stop';
@@ -23,18 +22,18 @@ export class AutoStopJob implements ScheduledJob {
     private readonly replica: string,
   ) {}
 
+  dueAt(instance: Instance): number | null {
+    return instance.status === 'RUNNING' ? instance.stopAt : null;
+  }
+
   async runDue(now: number): Promise<void> {
-    for (const instance of await this.store.instances.listByStatus(['RUNNING'])) {
-      if (instance.stopAt !== null && instance.stopAt <= now) await this.#stop(instance, now);
+    for (const instance of await this.store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: now, limit: DUE_BATCH })) {
+      await this.#stop(instance, now);
     }
   }
 
-  async nextDue(): Promise<number | null> {
-    let next: number | null = null;
-    for (const instance of await this.store.instances.listByStatus(['RUNNING'])) {
-      if (instance.stopAt !== null && (next === null || instance.stopAt < next)) next = instance.stopAt;
-    }
-    return next;
+  nextDue(): Promise<number | null> {
+    return this.store.instances.earliest({ field: 'stopAt', status: 'RUNNING' });
   }
 
   async #stop(instance: Instance, now: number): Promise<void> {

@@ -81,6 +81,7 @@ function flavor(name: string, type: FlavorType, params: Flavor['params'], extra:
     capacity: 0,
     queues: false,
     idle_stop_seconds: 0,
+    reservation_seconds: 0,
     allowed_projects: [],
     ...extra,
   };

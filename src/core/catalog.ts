@@ -50,6 +50,11 @@ export interface Flavor {
   queues: boolean;
   /** Stop a running notebook after this many seconds without activity (driver `activity()`); 0 never. */
   idle_stop_seconds: number;
+  /**
+   * Seconds an instance admitted from the queue waits in READY_TO_START, its slot reserved, for its
+   * owner to confirm with `start`; then the slot goes to the next in line. 0 starts it at once.
+   */
+  reservation_seconds: number;
   /** Projects allowed to use it; empty means every project. */
   allowed_projects: string[];
 }

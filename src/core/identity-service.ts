@@ -1,17 +1,18 @@
 /**
  * @module core/identity-service
- * Users, projects, roles and tokens: password login, token authentication, and the operations
- * behind the Keystone-shaped admin endpoints. Tokens are random strings handed out once; the store
- * keeps only their SHA-256.
+ * Users, projects, roles and tokens: password login, token authentication (and the principal of
+ * a signed request), and the operations behind the Keystone-shaped admin endpoints. Tokens are
+ * random strings handed out once; the store keeps only their SHA-256.
  */
 import { randomBytes } from 'node:crypto';
+import { SignatureRejected } from './access-keys.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
 import type { Project, RoleAssignment, RoleName, User } from './identity-types.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, randomHex, randomPassword, sha256Hex, verifyPassword } from './passwords.js';
 import { DuplicateKeyError, type Store } from './store.js';
 
-/** Who is calling, resolved from a token. */
+/** Who is calling, resolved from a token or an access key's signature. */
 export interface Principal {
   userId: string;
   userName: string;
@@ -135,6 +136,25 @@ export class IdentityService {
     ]);
     if (!user || !project || !user.enabled || roles.length === 0) throw new ApiError('ModelArts.0203');
     return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
+  }
+
+  /**
+   * The principal of a request signed with one of `userId`'s access keys: that user in `projectId`
+   * (or, without one, their first project, as a login without scope), for the signature's window.
+   * A disabled user, or one with no role there, is refused as a bad signature is.
+   */
+  async signedPrincipal(userId: string, projectId: string | undefined, window: { issuedAt: number; expiresAt: number }): Promise<Principal> {
+    const user = await this.store.identity.getUser(userId);
+    if (!user || !user.enabled) throw new SignatureRejected('the key\'s user is disabled');
+    let project: Project;
+    try {
+      project = await this.#scopeProject(user, projectId === undefined ? undefined : { id: projectId });
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'IAM.0001') throw new SignatureRejected('the key\'s user has no role in the project');
+      throw err;
+    }
+    const roles = await this.store.identity.rolesOf(user.id, project.id);
+    return this.#principal(user, project, roles, window.issuedAt, window.expiresAt);
   }
 
   /** Removes expired tokens so the table does not grow without bound. */

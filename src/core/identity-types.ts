@@ -40,3 +40,16 @@ export interface StoredToken {
   issuedAt: number;
   expiresAt: number;
 }
+
+/** A permanent access key (AK) of a user, as stored: the secret key (SK) only sealed. */
+export interface StoredAccessKey {
+  /** The AK: 20 upper-case letters and digits. */
+  accessKey: string;
+  userId: string;
+  /** The SK sealed by core/secret-box; opened only to check a signature. */
+  sealedSecret: string;
+  description: string;
+  createdAt: number;
+  /** When a request with a valid signature by it last arrived (to the minute); null if never. */
+  lastUsedAt: number | null;
+}

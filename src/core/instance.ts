@@ -4,7 +4,7 @@
  * extend params) keep their wire names; everything the service derives (URL, remain time, flavor
  * details, queue rank) is computed at read time from these fields, never stored twice.
  */
-import type { InstanceStatus } from './statuses.js';
+import { IDLE_STATUSES, type InstanceStatus } from './statuses.js';
 
 export type StorageType = 'obs' | 'evs' | 'efs' | 'obsfs';
 
@@ -105,6 +105,12 @@ export interface Instance {
    * null while it runs. Retention counts from here. Absent in records written before it existed.
    */
   idleSince?: number | null;
+  /**
+   * false until the driver has prepared the instance's storage; a start of an instance never
+   * prepared (created in a queue and left it, or failed in CREATING) goes through CREATING.
+   * Absent in records written before it existed, all of which had been prepared.
+   */
+  prepared?: boolean;
   /** The last request that moved the instance, so the reconciler knows what a failure means. */
   intent: Intent;
   createdAt: number;
@@ -113,7 +119,7 @@ export interface Instance {
   version: number;
 }
 
-export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'queue' | 'dequeue' | 'delete' | 'resize' | 'auto-stop' | 'idle-stop' | 'fault' | 'retention';
+export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'queue' | 'dequeue' | 'delete' | 'resize' | 'auto-stop' | 'idle-stop' | 'fault' | 'retention' | 'reservation-expired';
 
 export interface Intent {
   kind: IntentKind;
@@ -128,4 +134,12 @@ export const STOP_REASON_ANNOTATION = 'demanager/stop_reason';
 
 export function newInstanceId(): string {
   return `DE-${crypto.randomUUID()}`;
+}
+
+/**
+ * Since when the instance has rested without running (retention counts from here), or null while
+ * it is not resting. Records from before `idleSince` existed fall back to their last change.
+ */
+export function restingSince(instance: Pick<Instance, 'status' | 'idleSince' | 'updatedAt'>): number | null {
+  return IDLE_STATUSES.has(instance.status) ? (instance.idleSince ?? instance.updatedAt) : null;
 }

@@ -41,6 +41,9 @@ const MAX_CAS_ATTEMPTS = 5;
 class QueueFull extends Error {}
 
 export class LifecycleService {
+  /** Told of every change it commits (the scheduler arms what falls due from them). */
+  onCommitted: (instance: Instance) => void = () => undefined;
+
   constructor(
     private readonly store: Store,
     private readonly catalog: Catalog,
@@ -107,6 +110,7 @@ export class LifecycleService {
       reservedAt: null,
       queuedAt: null,
       runtime: null,
+      prepared: false,
       intent: { kind: 'create', at: now, by: actor.userId },
       createdAt: now,
       updatedAt: now,
@@ -210,7 +214,7 @@ export class LifecycleService {
     const rule = TRANSITIONS[request];
     if (!rule.from.has(current.status)) throw new ApiError(`ModelArts.${wrongStateCode(request, current.status)}`);
     const now = this.clock.now();
-    const next: Instance = { ...current, status: rule.to, intent: { kind, at: now, by } };
+    const next: Instance = { ...current, status: rule.to === 'STARTING' && current.prepared === false ? 'CREATING' : rule.to, intent: { kind, at: now, by } };
     if (request === 'start' || request === 'queue') {
       next.failedReasons = null;
       next.errorCode = null;
@@ -241,6 +245,7 @@ export class LifecycleService {
       }
       if (written) {
         if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);
+        this.onCommitted(written);
         return written;
       }
     }

@@ -9,7 +9,7 @@
  * flavor's default running time); each instance in line takes the earliest slot to free, and then
  * holds it for its own running time. The estimate is exact when everyone runs to their deadline.
  */
-import { holdsSlot, SLOT_STATUSES, slotLimits } from './admission.js';
+import { SLOT_STATUSES, slotLimits } from './admission.js';
 import type { Catalog, Flavor } from './catalog.js';
 import type { Clock } from './clock.js';
 import type { Instance } from './instance.js';
@@ -43,6 +43,9 @@ function runningTime(instance: Instance, flavor: Flavor): number {
 }
 
 export class QueueService {
+  /** Told of every admission it commits (the scheduler arms reservation expiries from them). */
+  onCommitted: (instance: Instance) => void = () => undefined;
+
   constructor(
     private readonly store: Store,
     private readonly catalog: Catalog,
@@ -54,8 +57,7 @@ export class QueueService {
 
   /** The instances waiting for `flavor`, first in line first. */
   async line(flavor: string): Promise<Instance[]> {
-    const queued = await this.store.instances.listByStatus(QUEUED_STATUSES);
-    return queued.filter((i) => i.flavor === flavor).sort(byArrival);
+    return (await this.store.instances.listByStatus(QUEUED_STATUSES, flavor)).sort(byArrival);
   }
 
   /** Admits as many of the first in line as there are free slots. */
@@ -64,7 +66,8 @@ export class QueueService {
     if (!flavor?.queues) return;
     for (const waiting of await this.line(flavorName)) {
       const now = this.clock.now();
-      const to = waiting.status === 'CREATE_QUEUING' ? 'CREATING' : 'STARTING';
+      // Either the slot waits for the owner's confirmation, or the instance goes on at once.
+      const to = flavor.reservation_seconds > 0 ? 'READY_TO_START' : waiting.prepared === false ? 'CREATING' : 'STARTING';
       const event = instanceEvent(waiting, { kind: 'admit', from: waiting.status, to, by: 'system', at: now, replica: this.replica });
       try {
         const written = await this.store.instances.update(
@@ -74,8 +77,9 @@ export class QueueService {
         );
         // Lost to a concurrent change (dequeued, deleted, admitted elsewhere): look at the next one.
         if (written) {
-          this.log.info({ instance: waiting.id, flavor: flavorName }, 'admitted from the queue');
-          this.trigger.wake(waiting.id);
+          this.log.info({ instance: waiting.id, flavor: flavorName, status: to }, 'admitted from the queue');
+          if (to !== 'READY_TO_START') this.trigger.wake(waiting.id);
+          this.onCommitted(written);
         }
       } catch (err) {
         if (err instanceof LimitReachedError) return;
@@ -95,7 +99,7 @@ export class QueueService {
     const line = await this.line(flavorName);
     const positions = new Map<string, QueuePosition>();
     if (!flavor) return { flavor: flavorName, length: line.length, positions, nextFreeAt: now };
-    const holders = (await this.store.instances.listByStatus(SLOT_STATUSES)).filter((i) => i.flavor === flavorName && holdsSlot(i.status));
+    const holders = await this.store.instances.listByStatus(SLOT_STATUSES, flavorName);
     // When each slot frees; a flavor without a capacity never makes anyone wait.
     const frees = holders.map((h) => Math.max(now, h.stopAt ?? now + runningTime(h, flavor)));
     const capacity = flavor.capacity > 0 ? flavor.capacity : Number.POSITIVE_INFINITY;

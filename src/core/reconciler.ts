@@ -32,6 +32,8 @@ type Outcome = { status: InstanceStatus; patch?: Partial<Instance> } | { deleted
 export class Reconciler {
   readonly #tasks = new Map<string, Promise<void>>();
   readonly #again = new Set<string>();
+  /** Exits reported by the driver that are being recorded. */
+  readonly #exits = new Set<Promise<void>>();
   #abort: AbortController | null = null;
   #loops: Promise<void>[] = [];
   /** Told of every transition it commits (the scheduler arms deadlines from them). */
@@ -44,7 +46,9 @@ export class Reconciler {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly options: ReconcilerOptions,
-  ) {}
+  ) {
+    driver.watchExits?.((id, exit) => this.#reported(id, exit));
+  }
 
   get #signal(): AbortSignal {
     return this.#abort?.signal ?? STOPPED;
@@ -98,28 +102,57 @@ export class Reconciler {
     while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
   }
 
-  /** Marks RUNNING instances whose workload is gone as UNAVAILABLE. */
+  /**
+   * Marks RUNNING instances whose workload is gone as UNAVAILABLE, and stops idle ones. With a
+   * driver that reports exits itself, only instances of flavors with an idle stop are looked at
+   * (after the exits already reported are recorded), so the poll's cost does not grow with
+   * every notebook running.
+   */
   async pollRunning(): Promise<void> {
-    const running = await this.store.instances.listByStatus(['RUNNING']);
-    await Promise.all(
-      running.map(async (instance) => {
-        const workload = this.#workload(instance);
-        if (!workload) return;
-        const health = await this.driver.poll(workload).catch((err: unknown) => ({ state: 'unknown' as const, reason: String(err) }));
-        if (health.state === 'running') return this.#stopIfIdle(workload);
-        if (health.state !== 'exited') return;
-        this.log.warn({ instance: instance.id, reason: health.reason }, 'workload exited on its own');
-        await this.#commit(instance, 'RUNNING', {
-          status: 'UNAVAILABLE',
-          patch: {
-            runtime: null,
-            stopAt: null,
-            intent: { kind: 'fault', at: this.clock.now(), by: 'system' },
-            ...failure('ModelArts.6361', `The notebook stopped unexpectedly: ${health.reason}`, { exit_code: String(health.code ?? '') }),
-          },
-        });
-      }),
-    );
+    await Promise.allSettled(this.#exits);
+    await Promise.all((await this.#polled()).map((instance) => this.#pollOne(instance)));
+  }
+
+  async #polled(): Promise<Instance[]> {
+    if (!this.driver.watchExits) return this.store.instances.listByStatus(['RUNNING']);
+    const polled: Instance[] = [];
+    for (const flavor of this.catalog.data.flavors) {
+      if (flavor.idle_stop_seconds > 0) polled.push(...(await this.store.instances.listByStatus(['RUNNING'], flavor.name)));
+    }
+    return polled;
+  }
+
+  async #pollOne(instance: Instance): Promise<void> {
+    const workload = this.#workload(instance);
+    if (!workload) return;
+    const health = await this.driver.poll(workload).catch((err: unknown) => ({ state: 'unknown' as const, reason: String(err) }));
+    if (health.state === 'running') return this.#stopIfIdle(workload);
+    if (health.state === 'exited') await this.#exited(instance, health);
+  }
+
+  /** An exit the driver reported: recorded only if the instance still runs the workload that exited. */
+  #reported(instanceId: string, exit: { code: number | null; reason: string }): void {
+    if (this.#signal.aborted) return;
+    const recorded = (async () => {
+      const instance = await this.store.instances.getById(instanceId);
+      if (instance?.status === 'RUNNING') await this.#exited(instance, exit);
+    })()
+      .catch((err: unknown) => this.log.error({ err, instance: instanceId }, 'recording an exit failed'))
+      .finally(() => this.#exits.delete(recorded));
+    this.#exits.add(recorded);
+  }
+
+  async #exited(instance: Instance, exit: { code: number | null; reason: string }): Promise<void> {
+    this.log.warn({ instance: instance.id, reason: exit.reason }, 'workload exited on its own');
+    await this.#commit(instance, 'RUNNING', {
+      status: 'UNAVAILABLE',
+      patch: {
+        runtime: null,
+        stopAt: null,
+        intent: { kind: 'fault', at: this.clock.now(), by: 'system' },
+        ...failure('ModelArts.6361', `The notebook stopped unexpectedly: ${exit.reason}`, { exit_code: String(exit.code ?? '') }),
+      },
+    });
   }
 
   /** Idle stop: a flavor with `idle_stop_seconds` stops notebooks nobody has used for that long. */
@@ -177,7 +210,7 @@ export class Reconciler {
       switch (instance.status) {
         case 'CREATING':
           await this.driver.prepare(workload, this.#signal);
-          return { status: 'STARTING' };
+          return { status: 'STARTING', patch: { prepared: true } };
         case 'STARTING':
           return this.#running(await this.#start(workload));
         case 'RESTARTING':

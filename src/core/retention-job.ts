@@ -3,12 +3,12 @@
  * Deletes instances that have rested without running for longer than their flavor's `store_time`
  * (hours; -1 keeps them forever), as ModelArts does with inactive instances.
  */
-import type { Catalog } from './catalog.js';
-import type { Instance } from './instance.js';
+import type { Catalog, Flavor } from './catalog.js';
+import { restingSince, type Instance } from './instance.js';
 import { instanceEvent } from './instance-events.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { Logger } from './logger.js';
-import type { ScheduledJob } from './scheduler.js';
+import { DUE_BATCH, earliestOf, type ScheduledJob } from './scheduler.js';
 import { IDLE_STATUSES } from './statuses.js';
 import type { Store } from './store.js';
 
@@ -25,36 +25,39 @@ export class RetentionJob implements ScheduledJob {
     private readonly replica: string,
   ) {}
 
-  /** When the instance falls due for deletion, or null when its flavor keeps it forever. */
-  dueAt(instance: Instance): number | null {
-    const storeTime = this.catalog.flavor(instance.flavor)?.store_time ?? -1;
-    if (storeTime < 0) return null;
-    return (instance.idleSince ?? instance.updatedAt) + storeTime * HOUR_MS;
+  /** The flavors that delete what rests too long, with how long that is (ms). */
+  *#retaining(): Generator<[Flavor, number]> {
+    for (const flavor of this.catalog.data.flavors) if (flavor.store_time >= 0) yield [flavor, flavor.store_time * HOUR_MS];
   }
 
-  async #idle(): Promise<Instance[]> {
-    return this.store.instances.listByStatus([...IDLE_STATUSES]);
+  dueAt(instance: Instance): number | null {
+    const storeTime = this.catalog.flavor(instance.flavor)?.store_time ?? -1;
+    const since = restingSince(instance);
+    return storeTime < 0 || since === null ? null : since + storeTime * HOUR_MS;
   }
 
   async runDue(now: number): Promise<void> {
-    for (const instance of await this.#idle()) {
-      const due = this.dueAt(instance);
-      if (due !== null && due <= now) await this.#delete(instance, now);
+    for (const [flavor, keep] of this.#retaining()) {
+      for (const status of IDLE_STATUSES) {
+        const due = await this.store.instances.listDue({ field: 'restingSince', status, flavor: flavor.name, until: now - keep, limit: DUE_BATCH });
+        for (const instance of due) await this.#delete(instance, flavor, now);
+      }
     }
   }
 
   async nextDue(): Promise<number | null> {
-    let next: number | null = null;
-    for (const instance of await this.#idle()) {
-      const due = this.dueAt(instance);
-      if (due !== null && (next === null || due < next)) next = due;
+    const times: (number | null)[] = [];
+    for (const [flavor, keep] of this.#retaining()) {
+      for (const status of IDLE_STATUSES) {
+        const since = await this.store.instances.earliest({ field: 'restingSince', status, flavor: flavor.name });
+        times.push(since === null ? null : since + keep);
+      }
     }
-    return next;
+    return earliestOf(times);
   }
 
-  async #delete(instance: Instance, now: number): Promise<void> {
-    const storeTime = this.catalog.flavor(instance.flavor)?.store_time;
-    const reason = `retention: unused for ${storeTime} h (flavor ${instance.flavor})`;
+  async #delete(instance: Instance, flavor: Flavor, now: number): Promise<void> {
+    const reason = `retention: unused for ${flavor.store_time} h (flavor ${flavor.name})`;
     const event = instanceEvent(instance, { kind: 'retention', from: instance.status, to: 'DELETING', by: 'system', at: now, replica: this.replica, detail: { reason } });
     const written = await this.store.instances.update(
       { ...instance, status: 'DELETING', intent: { kind: 'retention', at: now, by: 'system' }, updatedAt: now },

@@ -34,9 +34,15 @@ export class WorkloadError extends Error {
   }
 }
 
+/** How a driver that watches its workloads reports one that exited on its own. */
+export type ExitListener = (instanceId: string, exit: { code: number | null; reason: string }) => void;
+
 export interface RuntimeDriver {
   readonly name: string;
-  /** Allocates the instance's private resources (storage, volumes). Called once per create. */
+  /**
+   * Allocates the instance's private resources (storage, volumes). Called before the first start;
+   * idempotent, since a crash between preparing and recording it makes the reconciler call it again.
+   */
   prepare(workload: Workload, signal: AbortSignal): Promise<void>;
   /** Starts the workload; resolves with the state to keep once it answers requests. */
   start(workload: Workload, signal: AbortSignal): Promise<RuntimeState>;
@@ -46,6 +52,12 @@ export interface RuntimeDriver {
   poll(workload: Workload): Promise<Health>;
   /** Frees everything `prepare` allocated. */
   remove(workload: Workload): Promise<void>;
+  /**
+   * For drivers that learn of exits themselves (a watch, an exit hook): they report each one to
+   * `listener`, so the reconciler polls no workload for liveness, only those of flavors with an
+   * idle stop, for their activity. Without it every RUNNING workload is polled.
+   */
+  watchExits?(listener: ExitListener): void;
   /** Last user activity (epoch ms), where the workload can tell. */
   activity?(workload: Workload): Promise<number | undefined>;
   close?(): Promise<void>;

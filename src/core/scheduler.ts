@@ -5,15 +5,31 @@
  * until the earliest, runs what is due, and asks again. It looks at the store only then, or when
  * an earlier due time is announced, never on a fixed tick.
  */
-import type { Clock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Instance } from './instance.js';
 import type { Logger } from './logger.js';
 
 export interface ScheduledJob {
   readonly name: string;
-  /** Does everything due at `now`. */
+  /**
+   * Does what is due at `now`, or a batch of it: when more remains, {@link nextDue} says it is
+   * due already and the scheduler comes straight back.
+   */
   runDue(now: number): Promise<void>;
   /** The earliest time (epoch ms) something of this job falls due, or null. */
   nextDue(): Promise<number | null>;
+  /** When this job will have work for `instance` as it now is, or null. */
+  dueAt(instance: Instance): number | null;
+}
+
+/** How many due instances a job handles per run, so one run never holds thousands in memory. */
+export const DUE_BATCH = 200;
+
+/** The earliest of some due times, ignoring the nulls. */
+export function earliestOf(times: Iterable<number | null>): number | null {
+  let next: number | null = null;
+  for (const t of times) if (t !== null && (next === null || t < next)) next = t;
+  return next;
 }
 
 export class Scheduler {
@@ -21,16 +37,40 @@ export class Scheduler {
   #timer: AbortController | null = null;
   #running = false;
 
+  #refresh: AbortController | null = null;
+  #sweeping: Promise<void> = Promise.resolve();
+
   constructor(
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly jobs: readonly ScheduledJob[],
+    /**
+     * With several replicas, changes committed elsewhere are not noticed here: this often (real
+     * time, ms) the jobs are asked again for their next due time — a few index probes. 0 never.
+     */
+    private readonly refreshMs = 0,
   ) {}
 
   /** Runs what is already due and arms the timer (when this replica gains the controller lease). */
   async start(): Promise<void> {
     this.#running = true;
     await this.#sweep();
+    if (this.refreshMs > 0 && !this.#refresh) {
+      this.#refresh = new AbortController();
+      void this.#refreshEvery(this.refreshMs, this.#refresh.signal);
+    }
+  }
+
+  async #refreshEvery(ms: number, signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await systemClock.sleep(ms, signal).catch(() => undefined);
+      if (!signal.aborted) await this.#sweep().catch((err: unknown) => this.log.error({ err }, 'scheduled work failed'));
+    }
+  }
+
+  /** An instance changed: arms for whatever of it falls due before the armed time. */
+  noticeInstance(instance: Instance): void {
+    this.notice(earliestOf(this.jobs.map((job) => job.dueAt(instance))));
   }
 
   /** Something new falls due at `at`; re-arms if that is earlier than the armed time. */
@@ -42,6 +82,8 @@ export class Scheduler {
   /** Disarms; {@link start} arms again. */
   close(): void {
     this.#running = false;
+    this.#refresh?.abort();
+    this.#refresh = null;
     this.#timer?.abort();
     this.#timer = null;
     this.#due = null;
@@ -58,7 +100,13 @@ export class Scheduler {
     );
   }
 
-  async #sweep(): Promise<void> {
+  /** One sweep at a time, so a refresh and a due timer never run the same job side by side. */
+  #sweep(): Promise<void> {
+    this.#sweeping = this.#sweeping.catch(() => undefined).then(() => this.#sweepOnce());
+    return this.#sweeping;
+  }
+
+  async #sweepOnce(): Promise<void> {
     if (!this.#running) return;
     this.#due = null;
     const now = this.clock.now();

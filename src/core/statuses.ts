@@ -62,7 +62,8 @@ export const QUEUED_STATUSES: readonly InstanceStatus[] = ['CREATE_QUEUING', 'ST
 /** From which statuses each request is accepted and where it leads. */
 export const TRANSITIONS: Record<InstanceAction | 'delete', { from: ReadonlySet<InstanceStatus>; to: InstanceStatus }> = {
   start: {
-    from: new Set<InstanceStatus>(['STOPPED', 'CREATE_FAILED', 'START_FAILED', 'RESIZE_FAILED', 'UNAVAILABLE']),
+    // From READY_TO_START it is the owner confirming a reserved slot (an instance never created goes to CREATING).
+    from: new Set<InstanceStatus>(['STOPPED', 'CREATE_FAILED', 'START_FAILED', 'RESIZE_FAILED', 'UNAVAILABLE', 'READY_TO_START']),
     to: 'STARTING',
   },
   stop: { from: new Set<InstanceStatus>(['RUNNING']), to: 'STOPPING' },

@@ -6,7 +6,7 @@
  */
 import type { Instance } from './instance.js';
 import type { InstanceStatus } from './statuses.js';
-import type { Project, RoleAssignment, RoleName, StoredToken, User } from './identity-types.js';
+import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from './identity-types.js';
 
 export type SortKey = 'name' | 'creation_timestamp';
 
@@ -93,6 +93,19 @@ export class LimitReachedError extends Error {
   }
 }
 
+/**
+ * An instance time the scheduler waits on, each kept in an indexed column: the auto-stop deadline,
+ * when a queued instance's slot was reserved, and since when it has rested (`restingSince` of core/instance).
+ */
+export type DueField = 'stopAt' | 'reservedAt' | 'restingSince';
+
+/** Instances of one status (and flavor) by one due field; one status so each is one index range. */
+export interface DueQuery {
+  field: DueField;
+  status: InstanceStatus;
+  flavor?: string;
+}
+
 export interface InstanceRepository {
   /**
    * Inserts with version 1 (and `event`, in the same transaction); throws
@@ -102,8 +115,12 @@ export interface InstanceRepository {
   get(projectId: string, id: string): Promise<Instance | undefined>;
   getById(id: string): Promise<Instance | undefined>;
   list(query: InstanceQuery): Promise<InstancePage>;
-  /** Every instance (of every project) whose status is one of `statuses`. */
-  listByStatus(statuses: readonly InstanceStatus[]): Promise<Instance[]>;
+  /** Every instance (of every project, or of one flavor) whose status is one of `statuses`. */
+  listByStatus(statuses: readonly InstanceStatus[], flavor?: string): Promise<Instance[]>;
+  /** The smallest value of `field` among the matching instances, or null when none has one. */
+  earliest(query: DueQuery): Promise<number | null>;
+  /** Up to `limit` matching instances whose `field` is at or before `until`, earliest first. */
+  listDue(query: DueQuery & { until: number; limit: number }): Promise<Instance[]>;
   /** Number of instances per flavor for one user of one project. */
   countByFlavor(projectId: string, userId: string): Promise<Map<string, number>>;
   /** Number of instances per flavor, over every project, whose status is one of `statuses`. */
@@ -163,6 +180,15 @@ export interface IdentityRepository {
   findToken(hash: string): Promise<StoredToken | undefined>;
   deleteTokensOfUser(userId: string): Promise<void>;
   deleteExpiredTokens(now: number): Promise<number>;
+
+  /** Throws {@link DuplicateKeyError} when the access key is taken. */
+  insertAccessKey(key: StoredAccessKey): Promise<void>;
+  getAccessKey(accessKey: string): Promise<StoredAccessKey | undefined>;
+  /** One user's keys, oldest first. */
+  listAccessKeys(userId: string): Promise<StoredAccessKey[]>;
+  deleteAccessKey(accessKey: string): Promise<boolean>;
+  /** Records a use at `at`; does nothing when the key is gone. */
+  touchAccessKey(accessKey: string, at: number): Promise<void>;
 }
 
 export interface Store {

@@ -27,6 +27,10 @@ export interface InstancesTable {
   created_at: BigintColumn;
   updated_at: BigintColumn;
   version: number;
+  /** Copies of the times the scheduler waits on (`DueField`), null when they do not apply. */
+  stop_at: BigintColumn | null;
+  reserved_at: BigintColumn | null;
+  resting_since: BigintColumn | null;
   /** The whole `Instance` as JSON; the columns above are copies kept for filtering and sorting. */
   doc: string;
 }
@@ -63,6 +67,16 @@ export interface TokensTable {
   expires_at: BigintColumn;
 }
 
+export interface AccessKeysTable {
+  access_key: string;
+  user_id: string;
+  /** The secret key sealed by core/secret-box (`sealed:v1:…`), never the key itself. */
+  sealed_secret: string;
+  description: string;
+  created_at: BigintColumn;
+  last_used_at: BigintColumn | null;
+}
+
 export interface InstanceEventsTable {
   /** Assigned by the database (SQLite autoincrement, PostgreSQL identity); never written. */
   seq: ColumnType<number | string | bigint, never, never>;
@@ -93,6 +107,7 @@ export interface Database {
   projects: ProjectsTable;
   role_assignments: RoleAssignmentsTable;
   tokens: TokensTable;
+  access_keys: AccessKeysTable;
 }
 
 /** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */

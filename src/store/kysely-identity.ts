@@ -1,16 +1,18 @@
 /**
  * @module store/kysely-identity
- * Users, projects, role assignments and token hashes over any `Kysely<Database>`. Deleting a user
- * or project removes its role assignments and tokens through the foreign keys' ON DELETE CASCADE.
+ * Users, projects, role assignments, token hashes and access keys over any `Kysely<Database>`.
+ * Deleting a user or project removes its role assignments, tokens (and a user's access keys)
+ * through the foreign keys' ON DELETE CASCADE.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Project, RoleAssignment, RoleName, StoredToken, User } from '../core/identity-types.js';
+import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../core/identity-types.js';
 import { DuplicateKeyError, type IdentityRepository } from '../core/store.js';
 import {
   fromFlag,
   isUniqueViolation,
   toFlag,
   toNumber,
+  type AccessKeysTable,
   type Database,
   type ProjectsTable,
   type RoleAssignmentsTable,
@@ -51,6 +53,17 @@ function tokenFromRow(row: Selectable<TokensTable>): StoredToken {
     projectId: row.project_id,
     issuedAt: toNumber(row.issued_at),
     expiresAt: toNumber(row.expires_at),
+  };
+}
+
+function accessKeyFromRow(row: Selectable<AccessKeysTable>): StoredAccessKey {
+  return {
+    accessKey: row.access_key,
+    userId: row.user_id,
+    sealedSecret: row.sealed_secret,
+    description: row.description,
+    createdAt: toNumber(row.created_at),
+    lastUsedAt: row.last_used_at === null ? null : toNumber(row.last_used_at),
   };
 }
 
@@ -235,5 +248,46 @@ export class KyselyIdentityRepository implements IdentityRepository {
   async deleteExpiredTokens(now: number): Promise<number> {
     const result = await this.#db.deleteFrom('tokens').where('expires_at', '<=', now).executeTakeFirst();
     return toNumber(result.numDeletedRows);
+  }
+
+  async insertAccessKey(key: StoredAccessKey): Promise<void> {
+    await rejectingDuplicates('access key', () =>
+      this.#db
+        .insertInto('access_keys')
+        .values({
+          access_key: key.accessKey,
+          user_id: key.userId,
+          sealed_secret: key.sealedSecret,
+          description: key.description,
+          created_at: key.createdAt,
+          last_used_at: key.lastUsedAt,
+        })
+        .execute(),
+    );
+  }
+
+  async getAccessKey(accessKey: string): Promise<StoredAccessKey | undefined> {
+    const row = await this.#db.selectFrom('access_keys').selectAll().where('access_key', '=', accessKey).executeTakeFirst();
+    return row === undefined ? undefined : accessKeyFromRow(row);
+  }
+
+  async listAccessKeys(userId: string): Promise<StoredAccessKey[]> {
+    const rows = await this.#db
+      .selectFrom('access_keys')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('access_key')
+      .execute();
+    return rows.map(accessKeyFromRow);
+  }
+
+  async deleteAccessKey(accessKey: string): Promise<boolean> {
+    const result = await this.#db.deleteFrom('access_keys').where('access_key', '=', accessKey).executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async touchAccessKey(accessKey: string, at: number): Promise<void> {
+    await this.#db.updateTable('access_keys').set({ last_used_at: at }).where('access_key', '=', accessKey).execute();
   }
 }

@@ -5,12 +5,14 @@
  * that carries an event appends it in the same transaction, and only if the change took effect.
  */
 import type { Insertable, Kysely } from 'kysely';
-import type { Instance } from '../core/instance.js';
+import { restingSince, type Instance } from '../core/instance.js';
 import type { InstanceStatus } from '../core/statuses.js';
 import {
   DuplicateNameError,
   LimitReachedError,
   type SlotLimit,
+  type DueField,
+  type DueQuery,
   type EventPage,
   type InstanceEvent,
   type InstancePage,
@@ -34,6 +36,9 @@ function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
     created_at: instance.createdAt,
     updated_at: instance.updatedAt,
     version: instance.version,
+    stop_at: instance.status === 'RUNNING' ? instance.stopAt : null,
+    reserved_at: instance.status === 'READY_TO_START' ? instance.reservedAt : null,
+    resting_since: restingSince(instance),
     doc,
   };
 }
@@ -68,6 +73,12 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
 
 /** Takes a lock that serialises limit checks on one key until the transaction ends. */
 export type KeyLock = (trx: Kysely<Database>, key: string) => Promise<void>;
+
+const DUE_COLUMN: Record<DueField, 'stop_at' | 'reserved_at' | 'resting_since'> = {
+  stopAt: 'stop_at',
+  reservedAt: 'reserved_at',
+  restingSince: 'resting_since',
+};
 
 const LIMIT_COLUMN = { flavor: 'flavor', pool: 'pool_id', user: 'user_id', project: 'project_id' } as const;
 
@@ -175,14 +186,36 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return { items: rows.map(fromRow), total: toNumber(total) };
   }
 
-  async listByStatus(statuses: readonly InstanceStatus[]): Promise<Instance[]> {
+  async listByStatus(statuses: readonly InstanceStatus[], flavor?: string): Promise<Instance[]> {
     if (statuses.length === 0) return [];
-    const rows = await this.#db
-      .selectFrom('instances')
+    let query = this.#db.selectFrom('instances').select(['doc', 'version']).where('status', 'in', [...statuses]);
+    if (flavor !== undefined) query = query.where('flavor', '=', flavor);
+    const rows = await query.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+    return rows.map(fromRow);
+  }
+
+  #due({ field, status, flavor }: DueQuery) {
+    let query = this.#db.selectFrom('instances').where('status', '=', status);
+    if (flavor !== undefined) query = query.where('flavor', '=', flavor);
+    return query.where(DUE_COLUMN[field], 'is not', null);
+  }
+
+  async earliest(query: DueQuery): Promise<number | null> {
+    const column = DUE_COLUMN[query.field];
+    // ORDER BY … LIMIT 1 rather than min(): both engines answer it from the front of the index.
+    const row = await this.#due(query).select(column).orderBy(column, 'asc').limit(1).executeTakeFirst();
+    const value = row?.[column];
+    return value === undefined || value === null ? null : toNumber(value);
+  }
+
+  async listDue(query: DueQuery & { until: number; limit: number }): Promise<Instance[]> {
+    const column = DUE_COLUMN[query.field];
+    const rows = await this.#due(query)
+      .where(column, '<=', query.until)
       .select(['doc', 'version'])
-      .where('status', 'in', [...statuses])
-      .orderBy('created_at', 'asc')
+      .orderBy(column, 'asc')
       .orderBy('id', 'asc')
+      .limit(query.limit)
       .execute();
     return rows.map(fromRow);
   }

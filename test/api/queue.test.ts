@@ -8,16 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
 import { ManualClock } from '../../src/core/clock.js';
 import { assertInstanceContract } from '../support/instance-contract.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { cpuBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
 const LINE = completeFlavor({ name: 'modelarts.vm.cpu.line', type: 'CPU', params: { CPU: 1 }, promo_type: 'Free', capacity: 2, queues: true });
-const body = (name: string) => ({
-  name,
-  profile_id: 'Multi-Engine 1.0 (python3)-cpu',
-  flavor: LINE.name,
-  spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: 3600 } },
-});
+const body = (name: string) => cpuBody(name, LINE.name);
 
 describe('queues (manual clock)', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 9));
@@ -26,7 +21,7 @@ describe('queues (manual clock)', () => {
     t = await startTestApp({
       start: { clock },
       catalog: { flavors: [...BUILTIN_CATALOG.flavors, LINE] },
-      runtime: { simulated: { delays: { prepare: 0, start: 0, stop: 0, remove: 0 } } },
+      runtime: { simulated: { delays: INSTANT_PHASES } },
     });
   });
   after(() => t.stop());

@@ -6,16 +6,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
 import { ManualClock } from '../../src/core/clock.js';
-import { ADMIN_PASSWORD, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_PASSWORD, cpuBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
 const KEPT = completeFlavor({ name: 'modelarts.vm.cpu.kept', type: 'CPU', params: { CPU: 1 }, store_time: 1 });
-const body = (name: string, flavor = KEPT.name, autoStop = true) => ({
-  name,
-  profile_id: 'Multi-Engine 1.0 (python3)-cpu',
-  flavor,
-  spec: { storage: { type: 'evs' }, auto_stop: { enable: autoStop, duration: 3600 } },
-});
+const body = (name: string, flavor = KEPT.name, autoStop = true) => cpuBody(name, flavor, autoStop);
 
 describe('scheduled work (manual clock)', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 8));
@@ -24,7 +19,7 @@ describe('scheduled work (manual clock)', () => {
     t = await startTestApp({
       start: { clock },
       catalog: { flavors: [...BUILTIN_CATALOG.flavors, KEPT] },
-      runtime: { simulated: { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: { start: '^fails' } } },
+      runtime: { simulated: { delays: INSTANT_PHASES, failOn: { start: '^fails' } } },
     });
   });
   after(() => t.stop());
@@ -114,7 +109,7 @@ describe('idle stop (manual clock, liveness polling every minute)', () => {
     t = await startTestApp({
       start: { clock },
       catalog: { flavors: [...BUILTIN_CATALOG.flavors, IDLE] },
-      runtime: { pollIntervalSeconds: 60, simulated: { delays: { prepare: 0, start: 0, stop: 0, remove: 0 } } },
+      runtime: { pollIntervalSeconds: 60, simulated: { delays: INSTANT_PHASES } },
     });
   });
   after(() => t.stop());

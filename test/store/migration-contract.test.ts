@@ -6,12 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { Instance } from '../../src/core/instance.js';
 import { DuplicateNameError } from '../../src/core/store.js';
 import { contractCase } from './contract-case.js';
-import { T0, makeEvent, makeInstance, makeProject, makeToken, makeUser } from './fixtures.js';
+import { T0, makeEvent, makeInstance, makeProject, makeToken, makeUser, ALL_MIGRATIONS } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';
 
-const ALL_MIGRATIONS = ['0001-initial', '0002-events-and-leases'];
 
 for (const factory of STORE_FACTORIES) {
   describe(`Store contract: migrations and ping (${factory.name})`, () => {
@@ -32,22 +32,22 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(await store.pendingMigrations(), []);
     });
 
-    it('upgrades a database left at 0001 with data, keeping every row', async () => {
+    it('upgrades a database left at 0001 with data, keeping every row and filling the due-time columns', async () => {
       const old = await c.anotherDatabase();
       await old.migrateTo('0001-initial');
       const store = c.track(old.connect());
-      assert.deepEqual(await store.pendingMigrations(), ['0002-events-and-leases']);
+      assert.deepEqual(await store.pendingMigrations(), ALL_MIGRATIONS.slice(1));
 
-      // What a release at 0001 could have written, through the calls it had.
-      const instance = makeInstance();
-      const updated = makeInstance({ status: 'RUNNING' });
+      // Rows as a release at 0001 wrote them: its columns only, and documents without idleSince.
+      const { idleSince: _none, ...created } = makeInstance({ status: 'CREATING' });
+      const running = { ...makeInstance({ status: 'RUNNING', stopAt: T0 + 3_600_000 }), idleSince: undefined };
+      const { idleSince: _gone, ...stopped } = makeInstance({ status: 'STOPPED', updatedAt: T0 + 5_000 });
+      await old.withKysely(async (db) => {
+        for (const instance of [created, running, stopped]) await db.insertInto('instances').values(rowAt0001(instance as Instance)).execute();
+      });
       const user = makeUser({ isSystemAdmin: true });
       const project = makeProject();
       const token = makeToken(user.id, project.id);
-      await store.instances.insert(instance);
-      await store.instances.insert(updated);
-      const written = await store.instances.update({ ...updated, status: 'STOPPED' });
-      assert.ok(written !== undefined);
       await store.identity.insertUser(user);
       await store.identity.insertProject(project);
       await store.identity.assignRole({ projectId: project.id, userId: user.id, role: 'admin' });
@@ -55,20 +55,27 @@ for (const factory of STORE_FACTORIES) {
 
       await store.migrate();
       assert.deepEqual(await store.pendingMigrations(), []);
-      assert.deepEqual(await store.instances.getById(instance.id), instance);
-      assert.deepEqual(await store.instances.getById(updated.id), written);
-      assert.equal((await store.instances.list({ projectId: instance.projectId, sortBy: 'name', order: 'asc', offset: 0, limit: 0 })).total, 2);
+      assert.deepEqual(await store.instances.getById(created.id), created);
+      assert.deepEqual(await store.instances.getById(stopped.id), stopped);
+      assert.equal((await store.instances.list({ projectId: created.projectId, sortBy: 'name', order: 'asc', offset: 0, limit: 0 })).total, 3);
       assert.deepEqual(await store.identity.getUser(user.id), user);
       assert.deepEqual(await store.identity.getProject(project.id), project);
       assert.deepEqual(await store.identity.rolesOf(user.id, project.id), ['admin']);
       assert.deepEqual(await store.identity.findToken(token.hash), token);
-      await assert.rejects(store.instances.insert(makeInstance({ name: instance.name })), DuplicateNameError);
+      await assert.rejects(store.instances.insert(makeInstance({ name: created.name })), DuplicateNameError);
+
+      // The due times were filled from the documents: the deadline, and rest since the last change.
+      assert.equal(await store.instances.earliest({ field: 'stopAt', status: 'RUNNING' }), T0 + 3_600_000);
+      assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: stopped.flavor }), T0 + 5_000);
+      assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'CREATING' }), null);
 
       // And the new tables work on the upgraded database.
-      assert.deepEqual(await store.instances.listEvents(instance.id, { offset: 0, limit: 0 }), { items: [], total: 0 });
-      const event = makeEvent(written, { kind: 'start' });
-      assert.ok(await store.instances.update({ ...written, status: 'STARTING' }, event));
-      assert.deepEqual(kindsOf(await store.instances.listEvents(written.id, { offset: 0, limit: 0 })), ['start']);
+      assert.deepEqual(await store.instances.listEvents(created.id, { offset: 0, limit: 0 }), { items: [], total: 0 });
+      const current = (await store.instances.getById(stopped.id))!;
+      const event = makeEvent(current, { kind: 'start' });
+      assert.ok(await store.instances.update({ ...current, status: 'STARTING' }, event));
+      assert.deepEqual(kindsOf(await store.instances.listEvents(current.id, { offset: 0, limit: 0 })), ['start']);
+      assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: stopped.flavor }), null);
       assert.equal(await store.leases.acquire('reconciler', 'a', 1_000, T0), true);
     });
 
@@ -93,6 +100,25 @@ for (const factory of STORE_FACTORIES) {
       await assert.rejects(other.ping());
     });
   });
+}
+
+/** The columns of the 0001 schema, as that release filled them. */
+function rowAt0001(instance: Instance) {
+  return {
+    id: instance.id,
+    project_id: instance.projectId,
+    user_id: instance.user.id,
+    name: instance.name,
+    status: instance.status,
+    flavor: instance.flavor,
+    workspace_id: instance.workspaceId,
+    ai_project_id: instance.aiProjectId,
+    pool_id: instance.pool?.id ?? null,
+    created_at: instance.createdAt,
+    updated_at: instance.updatedAt,
+    version: instance.version,
+    doc: JSON.stringify(instance),
+  };
 }
 
 function kindsOf(page: { items: ReadonlyArray<{ kind: string }> }): string[] {

@@ -13,10 +13,9 @@ import { eventQueries } from '../../src/store/kysely-events.js';
 import { listQueries } from '../../src/store/kysely-instances.js';
 import { openStore, pendingMigrationsOf } from '../../src/store/open-store.js';
 import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
-import { makeInstance } from './fixtures.js';
+import { makeInstance, ALL_MIGRATIONS } from './fixtures.js';
 import { adminQuery, createThrowawayDatabase, type ThrowawayDatabase } from './postgres-test-database.js';
 
-const ALL_MIGRATIONS = ['0001-initial', '0002-events-and-leases'];
 
 let database: ThrowawayDatabase | undefined;
 /** Stores a case opened; closed after it whether it passed or not. */
@@ -72,6 +71,7 @@ describe('PostgresStore migrations', () => {
     assert.deepEqual(
       inDatabase.map((t) => `${t.schema}.${t.name}`),
       [
+        'access_keys',
         'instance_events',
         'instances',
         'kysely_migration',
@@ -104,7 +104,15 @@ describe('PostgresStore migrations', () => {
         order by table_name, column_name`,
     );
     const uncollated = columns.filter((c) => c.collation !== 'C').map((c) => `${c.table}.${c.column}`);
-    assert.deepEqual(uncollated, ['instance_events.detail', 'instances.doc', 'projects.description', 'users.password_hash']);
+    // Free text only: descriptions, documents, hashes and sealed secrets are never sorted or compared.
+    assert.deepEqual(uncollated, [
+      'access_keys.description',
+      'access_keys.sealed_secret',
+      'instance_events.detail',
+      'instances.doc',
+      'projects.description',
+      'users.password_hash',
+    ]);
     assert.ok(columns.some((c) => c.table === 'instances' && c.column === 'name' && c.collation === 'C'));
   });
 });

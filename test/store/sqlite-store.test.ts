@@ -18,7 +18,7 @@ import { eventQueries } from '../../src/store/kysely-events.js';
 import { listQueries } from '../../src/store/kysely-instances.js';
 import { openStore, pendingMigrationsOf } from '../../src/store/open-store.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { T0, makeInstance } from './fixtures.js';
+import { T0, makeInstance, ALL_MIGRATIONS } from './fixtures.js';
 import type { LeaseRaceJob } from './lease-race-worker.js';
 
 let dir: string;
@@ -222,7 +222,7 @@ describe('openStore', () => {
 
   it('reports pending migrations of a file without running them', async () => {
     const file = join(dir, 'pending.db');
-    assert.deepEqual(await pendingMigrationsOf(file), ['0001-initial', '0002-events-and-leases']);
+    assert.deepEqual(await pendingMigrationsOf(file), ALL_MIGRATIONS);
     assert.deepEqual(tableNames(file), []);
     await (await openStore(file)).close();
     assert.deepEqual(await pendingMigrationsOf(`sqlite:${file}`), []);

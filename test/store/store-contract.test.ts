@@ -279,6 +279,14 @@ for (const factory of STORE_FACTORIES) {
         assert.deepEqual(await store.instances.listByStatus([]), []);
       });
 
+      it('narrows to one flavor when asked', async () => {
+        const f1 = makeInstance({ status: 'START_QUEUING', flavor: 'f1' });
+        const f2 = makeInstance({ status: 'START_QUEUING', flavor: 'f2' });
+        await insertAll(f1, f2);
+        assert.deepEqual(await store.instances.listByStatus(['START_QUEUING', 'CREATE_QUEUING'], 'f2'), [f2]);
+        assert.deepEqual(await store.instances.listByStatus(['START_QUEUING'], 'f3'), []);
+      });
+
       it('counts one user’s instances per flavor in one project', async () => {
         const alice = { id: 'user-1', name: 'alice' };
         const bob = { id: 'user-2', name: 'bob' };
@@ -293,6 +301,43 @@ for (const factory of STORE_FACTORIES) {
         assert.deepEqual(await store.instances.countByFlavor('project-a', 'user-2'), new Map([['f1', 1]]));
         assert.deepEqual(await store.instances.countByFlavor('project-b', 'user-1'), new Map([['f3', 1]]));
         assert.deepEqual(await store.instances.countByFlavor('project-a', 'user-9'), new Map());
+      });
+    });
+
+    describe('instances: due times', () => {
+      const MIN = 60_000;
+      it('finds the earliest deadline and what is due by a time, earliest first, in batches', async () => {
+        const late = makeInstance({ status: 'RUNNING', stopAt: T0 + 30 * MIN });
+        const soon = makeInstance({ status: 'RUNNING', stopAt: T0 + 10 * MIN });
+        const sooner = makeInstance({ status: 'RUNNING', stopAt: T0 + 5 * MIN });
+        const unbounded = makeInstance({ status: 'RUNNING', stopAt: null });
+        // A deadline left on a record that no longer runs is not due.
+        const stale = makeInstance({ status: 'STOPPED', stopAt: T0 + MIN });
+        await insertAll(late, soon, sooner, unbounded, stale);
+        assert.equal(await store.instances.earliest({ field: 'stopAt', status: 'RUNNING' }), T0 + 5 * MIN);
+        const due = await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0 + 10 * MIN, limit: 10 });
+        assert.deepEqual(due.map((i) => i.id), [sooner.id, soon.id]);
+        assert.deepEqual((await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0 + 60 * MIN, limit: 1 })).map((i) => i.id), [sooner.id]);
+        assert.deepEqual(await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0, limit: 10 }), []);
+      });
+
+      it('follows each write: a stop clears the deadline, a rest starts from idleSince or the last change', async () => {
+        const running = makeInstance({ status: 'RUNNING', stopAt: T0 + MIN, flavor: 'f1' });
+        await insertAll(running);
+        const stopped = await store.instances.update({ ...running, status: 'STOPPED', idleSince: T0 + 2 * MIN });
+        assert.ok(stopped);
+        assert.equal(await store.instances.earliest({ field: 'stopAt', status: 'RUNNING' }), null);
+        assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: 'f1' }), T0 + 2 * MIN);
+        assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: 'f2' }), null);
+        const legacy = makeInstance({ status: 'START_FAILED', idleSince: undefined, updatedAt: T0 + 3 * MIN, flavor: 'f1' });
+        await insertAll(legacy);
+        assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'START_FAILED', flavor: 'f1' }), T0 + 3 * MIN);
+        const reserved = makeInstance({ status: 'READY_TO_START', reservedAt: T0 + 4 * MIN, flavor: 'f1' });
+        await insertAll(reserved);
+        assert.deepEqual(
+          (await store.instances.listDue({ field: 'reservedAt', status: 'READY_TO_START', flavor: 'f1', until: T0 + 4 * MIN, limit: 5 })).map((i) => i.id),
+          [reserved.id],
+        );
       });
     });
 

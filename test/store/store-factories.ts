@@ -25,6 +25,8 @@ export interface TestDatabase {
   connect(): Store;
   /** Runs the migrations up to and including `name`, and no further. */
   migrateTo(name: string): Promise<void>;
+  /** Runs `work` over a connection of its own (raw rows, as an older release wrote them). */
+  withKysely<T>(work: (db: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Removes the database; stores opened on it must be closed first. */
   drop(): Promise<void>;
 }
@@ -34,14 +36,20 @@ export interface StoreFactory {
   createDatabase(): Promise<TestDatabase>;
 }
 
-/** Migrates over a Kysely of its own, which it destroys. */
-async function migrateWith(db: Kysely<Database>, dialect: SchemaDialect, name: string): Promise<void> {
+/** Runs `work` over a Kysely of its own, which it destroys. */
+async function using<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   try {
-    const { error } = await migratorFor(db, dialect).migrateTo(name);
-    if (error !== undefined) throw error;
+    return await work(db);
   } finally {
     await db.destroy();
   }
+}
+
+async function migrateWith(db: Kysely<Database>, dialect: SchemaDialect, name: string): Promise<void> {
+  await using(db, async (open) => {
+    const { error } = await migratorFor(open, dialect).migrateTo(name);
+    if (error !== undefined) throw error;
+  });
 }
 
 const sqliteFactory: StoreFactory = {
@@ -51,14 +59,15 @@ const sqliteFactory: StoreFactory = {
     // A directory that does not exist yet, so every case also checks that the store creates it.
     const file = join(dir, 'data', 'demanager.db');
     const url = `sqlite:${file}`;
+    const kysely = () => new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) });
     return {
       open: () => openStore(url),
       connect: () => connectStore(url),
       migrateTo: async (name) => {
         mkdirSync(dirname(file), { recursive: true });
-        const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) });
-        await migrateWith(db, SQLITE_SCHEMA, name);
+        await migrateWith(kysely(), SQLITE_SCHEMA, name);
       },
+      withKysely: (work) => using(kysely(), work),
       drop: () => rm(dir, { recursive: true, force: true }),
     };
   },
@@ -69,15 +78,12 @@ const postgresFactory: StoreFactory = {
   name: 'postgres',
   async createDatabase() {
     const database = await createThrowawayDatabase();
+    const kysely = () => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) });
     return {
       open: () => openStore(database.url),
       connect: () => connectStore(database.url),
-      migrateTo: async (name) => {
-        const db = new Kysely<Database>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
-        });
-        await migrateWith(db, POSTGRES_SCHEMA, name);
-      },
+      migrateTo: (name) => migrateWith(kysely(), POSTGRES_SCHEMA, name),
+      withKysely: (work) => using(kysely(), work),
       drop: () => database.drop(),
     };
   },

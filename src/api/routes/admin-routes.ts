@@ -29,7 +29,7 @@ const Empty = Type.Null();
 
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
   const { identity } = services;
-  app.addHook('onRequest', authenticate(identity, { scoped: false, systemAdmin: true }));
+  app.addHook('preParsing', authenticate(services, { scoped: false, systemAdmin: true }));
   const tags = ['administration'];
 
   app.get('/v3/users', { schema: { tags, response: { 200: Type.Object({ users: Type.Array(UserSchema) }), ...errors } } }, async () => ({

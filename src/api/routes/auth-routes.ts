@@ -12,7 +12,7 @@ import { LoginBody, TokenBody } from '../schemas/identity-schemas.js';
 import { publicUrlOf } from '../public-url.js';
 
 /** Keystone's timestamp form: microseconds and a Z. */
-function keystoneTime(ms: number): string {
+export function keystoneTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
@@ -62,7 +62,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = a
   // Keystone's token validation: who does the calling token belong to.
   app.get(
     '/v3/auth/tokens',
-    { onRequest: authenticate(services.identity, { scoped: false }), schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } } },
+    { preParsing: authenticate(services, { scoped: false }), schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } } },
     async (request) => tokenBody(principalOf(request), publicUrlOf(services, request), services.config.region),
   );
 };

@@ -47,7 +47,7 @@ function parseBoolean(value: string | undefined, field: string, fallback: boolea
 export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
   const { lifecycle, store, clock, catalog } = services;
   const base = '/v1/:project_id/demanager/instances';
-  app.addHook('onRequest', authenticate(services.identity, { scoped: true }));
+  app.addHook('preParsing', authenticate(services, { scoped: true }));
 
   async function view(request: FastifyRequest, instances: Instance[]) {
     const actor = actorOf(request);

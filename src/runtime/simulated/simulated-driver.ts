@@ -8,7 +8,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
 import type { RuntimeState } from '../../core/instance.js';
-import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
+import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
+
+const CRASHED = 'the simulated workload crashed';
 
 export type SimulatedPhase = 'prepare' | 'start' | 'stop' | 'remove';
 
@@ -23,6 +25,7 @@ export class SimulatedDriver implements RuntimeDriver {
   readonly #crashed = new Set<string>();
   readonly #injected = new Map<string, Map<'prepare' | 'start', WorkloadError>>();
   readonly #failOn: Partial<Record<'prepare' | 'start', RegExp>>;
+  #onExit: ExitListener | undefined;
 
   constructor(
     private readonly clock: Clock,
@@ -38,9 +41,14 @@ export class SimulatedDriver implements RuntimeDriver {
     this.#injected.set(instanceId, phases);
   }
 
-  /** Makes a running workload exit, as if its process had crashed. */
+  /** Makes a running workload exit, as if its process had crashed, and reports it. */
   crash(instanceId: string): void {
     this.#crashed.add(instanceId);
+    this.#onExit?.(instanceId, { code: null, reason: CRASHED });
+  }
+
+  watchExits(listener: ExitListener): void {
+    this.#onExit = listener;
   }
 
   async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
@@ -63,7 +71,7 @@ export class SimulatedDriver implements RuntimeDriver {
 
   async poll(workload: Workload): Promise<Health> {
     const alive = workload.instance.runtime?.data.simulated === true && !this.#crashed.has(workload.instance.id);
-    return alive ? { state: 'running' } : { state: 'exited', code: null, reason: 'the simulated workload crashed' };
+    return alive ? { state: 'running' } : { state: 'exited', code: null, reason: CRASHED };
   }
 
   /** Nobody uses a simulated notebook: its last activity is when it started. */

@@ -6,11 +6,15 @@
 import type { Migration } from 'kysely';
 import { initial } from './0001-initial.js';
 import { eventsAndLeases } from './0002-events-and-leases.js';
+import { dueTimes } from './0003-due-times.js';
+import { accessKeys } from './0004-access-keys.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
   return {
     '0001-initial': initial(dialect),
     '0002-events-and-leases': eventsAndLeases(dialect),
+    '0003-due-times': dueTimes,
+    '0004-access-keys': accessKeys(dialect),
   };
 }

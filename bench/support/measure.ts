@@ -1,0 +1,31 @@
+/**
+ * @module bench/support/measure
+ * What every benchmark prints and measures with: one line per figure, percentiles, and the CPU
+ * time of another process (Linux /proc).
+ */
+import { readFileSync } from 'node:fs';
+
+/** One figure per line: `<bench> | <what> | <value>[ | <context>]`, easy to read and to grep. */
+export function figure(bench: string, what: string, value: number, context = ''): void {
+  const shown = Number.isInteger(value) ? String(value) : value.toFixed(2);
+  const fields = [bench.padEnd(10), what.padEnd(52), shown.padStart(10)];
+  console.log((context ? [...fields, context] : fields).join(' | '));
+}
+
+/** The p-quantile (0..1) of values sorted ascending, nearest rank; NaN when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]!;
+}
+
+const TICK_MS = 10; // USER_HZ is 100 on Linux
+
+/** User + system CPU time of process `pid` so far, ms. */
+export function cpuMsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

@@ -1,0 +1,38 @@
+/**
+ * The benchmarks' smoke mode: each runs end to end on a small store and prints its figures.
+ * Nothing here judges speed (the machine is shared); it keeps `npm run bench` from rotting.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const RUN = fileURLToPath(new URL('../../bench/run.ts', import.meta.url));
+
+it('npm run bench -- --smoke prints every figure of every benchmark', () => {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DEMANAGER_')));
+  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', RUN, '--smoke'], { encoding: 'utf8', env });
+  assert.equal(status, 0, stderr);
+  const figures = new Map(
+    stdout
+      .split('\n')
+      .filter((line) => line.includes(' | '))
+      .map((line): [string, number] => {
+        const [bench = '', what = '', value = ''] = line.split(' | ').map((f) => f.trim());
+        return [`${bench}: ${what}`, Number(value)];
+      }),
+  );
+  for (const what of [
+    'scheduler: seeded RUNNING instances',
+    'scheduler: cold start to first answer (ms)',
+    'scheduler: server CPU while nothing is due (ms CPU per s)',
+    'scheduler: deadlines met (auto-stop recorded)',
+    'scheduler: lag deadline → STOPPING p50 (ms)',
+    'scheduler: lag deadline → STOPPING p99 (ms)',
+  ]) {
+    assert.ok(figures.has(what), `missing figure "${what}" in:\n${stdout}`);
+    assert.ok(Number.isFinite(figures.get(what)), `"${what}" is not a number`);
+  }
+  // Every deadline was met, however late: the scheduler works at all.
+  assert.equal(figures.get('scheduler: deadlines met (auto-stop recorded)'), 20);
+});
