@@ -7,7 +7,9 @@ import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { registerErrorHandling } from './api/error-handler.js';
+import { recordChanges } from './api/audit-trail.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
+import { auditRoutes } from './api/routes/audit-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
 import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
@@ -77,10 +79,12 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
   // The API in a context of its own, so its JSON parser does not clash with the proxy's.
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
+    recordChanges(api, services);
     await api.register(authRoutes, { services });
     await api.register(adminRoutes, { services });
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
+    await api.register(auditRoutes, { services });
   });
   await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens });
   return app;

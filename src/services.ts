@@ -31,6 +31,8 @@ import { openStore } from './store/open-store.js';
 
 export interface Services {
   config: Config;
+  /** This server process's id, written into history and audit entries. */
+  replica: string;
   clock: Clock;
   store: Store;
   catalog: Catalog;
@@ -146,6 +148,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   );
   return {
     config,
+    replica,
     clock,
     store,
     catalog,

@@ -18,6 +18,8 @@ export interface ApiContext {
     publicUrl: string | null;
     region: string;
   };
+  /** This server process's id, written into audit entries. */
+  replica: string;
   clock: Clock;
   store: Store;
   catalog: Catalog;

@@ -191,8 +191,69 @@ export interface IdentityRepository {
   touchAccessKey(accessKey: string, at: number): Promise<void>;
 }
 
+/**
+ * One API call that asked for a change, kept for the audit trail whether it was granted or not.
+ * Automatic actions are not written here: they are in the instance history, written with the
+ * change itself, and {@link AuditRepository.list} reads both.
+ */
+export interface AuditRecord {
+  /** Assigned by the store. */
+  seq?: number;
+  at: number;
+  /** The project the call was made in (path or token), null when there was none. */
+  projectId: string | null;
+  /** Who: the authenticated user, or null when the call was refused before anyone was known. */
+  userId: string | null;
+  userName: string | null;
+  /** What: method and route pattern, `POST /v1/{project_id}/demanager/instances/{instance_id}/action`. */
+  action: string;
+  /** The instance, user, project or key the call named, if any. */
+  target: string | null;
+  /** Source address of the connection. */
+  source: string;
+  status: number;
+  /** `success`, or the error code the caller got. */
+  outcome: string;
+  replica: string;
+  /** Safe, non-secret particulars (the action asked for, the user name a login tried). */
+  detail: Record<string, string> | null;
+}
+
+/** An audit trail entry as read: an API call, or an automatic action from an instance's history. */
+export interface AuditEntry extends Omit<AuditRecord, 'seq'> {
+  origin: 'api' | 'system';
+  seq: number;
+}
+
+export interface AuditPage {
+  items: AuditEntry[];
+  total: number;
+}
+
+export interface AuditQuery {
+  projectId?: string;
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+  offset: number;
+  /** 0 means no limit. */
+  limit: number;
+}
+
+export interface AuditRepository {
+  record(record: AuditRecord): Promise<void>;
+  /**
+   * The trail of one project (or, without `projectId`, of all, including calls made in none),
+   * newest first: API calls and the automatic actions on instances (auto-stop, idle stop,
+   * admission, reservation expiry, retention, crash marking).
+   */
+  list(query: AuditQuery): Promise<AuditPage>;
+}
+
 export interface Store {
   readonly instances: InstanceRepository;
+  readonly audit: AuditRepository;
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
   /** Brings the schema to the newest version; safe to call on every start and from several processes. */

@@ -92,6 +92,23 @@ export interface InstanceEventsTable {
   detail: string | null;
 }
 
+export interface AuditLogTable {
+  /** Assigned by the database; never written. */
+  seq: ColumnType<number | string | bigint, never, never>;
+  at: BigintColumn;
+  project_id: string | null;
+  user_id: string | null;
+  user_name: string | null;
+  action: string;
+  target: string | null;
+  source: string;
+  status: number;
+  outcome: string;
+  replica: string;
+  /** `Record<string, string>` as JSON. */
+  detail: string | null;
+}
+
 export interface LeasesTable {
   name: string;
   /** null once released. */
@@ -102,6 +119,7 @@ export interface LeasesTable {
 export interface Database {
   instances: InstancesTable;
   instance_events: InstanceEventsTable;
+  audit_log: AuditLogTable;
   leases: LeasesTable;
   users: UsersTable;
   projects: ProjectsTable;

@@ -6,7 +6,7 @@ import { after, describe, it } from 'node:test';
 import { freePort } from '../../src/runtime/local/free-port.js';
 import { LocalDriver } from '../../src/runtime/local/local-driver.js';
 import { readRunFile } from '../../src/runtime/local/run-record.js';
-import { eventually, groupGone, makeDriver, makeWorkload, portFree, runData, tempDir, withRuntime, workloadError } from './local-fixtures.js';
+import { eventually, groupGone, groupSignalable, makeDriver, makeWorkload, portFree, runData, tempDir, withRuntime, workloadError } from './local-fixtures.js';
 
 describe('local driver: failures', () => {
   const dataDir = tempDir('local-failures');
@@ -43,10 +43,10 @@ describe('local driver: failures', () => {
     await eventually(() => existsSync(runFile), 10_000, 'the server to be spawned');
     const record = await readRunFile(runFile);
     assert.ok(record);
-    assert.ok(!groupGone(record.pid));
+    assert.ok(groupSignalable(record.pid));
     controller.abort(new Error('start timed out'));
     await assert.rejects(starting, /start timed out/);
-    assert.ok(groupGone(record.pid), 'the aborted server is gone');
+    assert.ok(await groupGone(record.pid), 'the aborted server is gone');
     assert.ok(await portFree(record.port));
     assert.ok(!existsSync(runFile));
   });

@@ -38,7 +38,7 @@ describe('local driver: prepare, start, poll, stop, remove', () => {
     assert.ok(!JSON.stringify(state).includes(token), 'the token is not in the runtime state');
 
     await driver.stop(withRuntime(workload, state));
-    assert.ok(groupGone(pid), 'the process group is gone');
+    assert.ok(await groupGone(pid), 'the process group is gone');
     assert.ok(await portFree(port), 'the port is released');
     assert.equal((await driver.poll(withRuntime(workload, state))).state, 'exited');
     const log = await readFile(logFile, 'utf8');
@@ -72,7 +72,7 @@ describe('local driver: prepare, start, poll, stop, remove', () => {
     assert.match(readFileSync(`/proc/${kernelPids[0]}/cmdline`, 'utf8'), /^\/usr\/bin\/python3\0/);
 
     await driver.stop(withRuntime(workload, state));
-    assert.ok(groupGone(runData(state).pid));
+    assert.ok(await groupGone(runData(state).pid));
     assert.ok(await processGone(kernelPids[0]!), 'the kernel is gone');
     assert.deepEqual(await markedProcesses({ instanceDir }), []);
 
@@ -125,7 +125,7 @@ describe('local driver: prepare, start, poll, stop, remove', () => {
     const begun = Date.now();
     await impatient.stop(withRuntime(workload, state));
     const took = Date.now() - begun;
-    assert.ok((await processGone(polite)) && (await processGone(stubborn)) && groupGone(runData(state).pid));
+    assert.ok((await processGone(polite)) && (await processGone(stubborn)) && (await groupGone(runData(state).pid)));
     assert.ok(took >= 900 && took < 4_000, `stop took ${took} ms`);
   });
 

@@ -138,6 +138,6 @@ describe('local driver: start-up extras', () => {
     assert.ok(!existsSync(`${logFile}.3`), 'only two generations are kept');
     assert.match(readFileSync(`${logFile}.2`, 'utf8'), /xxxxx$/);
     await rotating.stop(recorded);
-    assert.ok(groupGone(runData(state).pid));
+    assert.ok(await groupGone(runData(state).pid));
   });
 });

@@ -71,13 +71,28 @@ export async function api(workload: Workload, state: RuntimeState, path: string,
   return fetch(`${state.endpoint}/notebook/${id}/${path}`, { ...init, headers });
 }
 
-export function groupGone(pgid: number): boolean {
+/** Whether any process of the group can still be signalled (zombies included). */
+export function groupSignalable(pgid: number): boolean {
   try {
     process.kill(-pgid, 0);
-    return false;
+    return true;
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
+}
+
+/**
+ * Whether the group is gone, zombies included. The notebook is this process's child: once the
+ * driver has seen it die, its exit is collected by our event loop, which on a loaded machine
+ * may take a few turns, so this waits a little for that before answering.
+ */
+export async function groupGone(pgid: number): Promise<boolean> {
+  const deadline = Date.now() + 5_000;
+  while (groupSignalable(pgid)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return true;
 }
 
 /** Gone or a zombie: orphans are reaped by pid 1, which on this host may leave them unreaped. */

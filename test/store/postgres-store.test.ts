@@ -72,6 +72,7 @@ describe('PostgresStore migrations', () => {
       inDatabase.map((t) => `${t.schema}.${t.name}`),
       [
         'access_keys',
+        'audit_log',
         'instance_events',
         'instances',
         'kysely_migration',
@@ -108,6 +109,8 @@ describe('PostgresStore migrations', () => {
     assert.deepEqual(uncollated, [
       'access_keys.description',
       'access_keys.sealed_secret',
+      'audit_log.detail',
+      'audit_log.user_name',
       'instance_events.detail',
       'instances.doc',
       'projects.description',

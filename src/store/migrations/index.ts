@@ -8,6 +8,7 @@ import { initial } from './0001-initial.js';
 import { eventsAndLeases } from './0002-events-and-leases.js';
 import { dueTimes } from './0003-due-times.js';
 import { accessKeys } from './0004-access-keys.js';
+import { auditLog } from './0005-audit-log.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
@@ -16,5 +17,6 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0002-events-and-leases': eventsAndLeases(dialect),
     '0003-due-times': dueTimes,
     '0004-access-keys': accessKeys(dialect),
+    '0005-audit-log': auditLog(dialect),
   };
 }

@@ -5,8 +5,9 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } from 'kysely';
-import type { IdentityRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
+import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
+import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
@@ -56,6 +57,7 @@ function kyselyOver(pool: pg.Pool): Kysely<Database> {
 
 export class PostgresStore implements Store {
   readonly instances: InstanceRepository;
+  readonly audit: AuditRepository;
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
   readonly #pool: pg.Pool;
@@ -76,6 +78,7 @@ export class PostgresStore implements Store {
       await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
     });
     this.identity = new KyselyIdentityRepository(this.#db);
+    this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);
   }
 

@@ -18,8 +18,9 @@ import {
   type Driver,
   type SqliteDialectConfig,
 } from 'kysely';
-import type { IdentityRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
+import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
+import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
@@ -70,6 +71,7 @@ function isInMemory(path: string): boolean {
 
 export class SqliteStore implements Store {
   readonly instances: InstanceRepository;
+  readonly audit: AuditRepository;
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
   readonly #sqlite: BetterSqlite3.Database;
@@ -92,6 +94,7 @@ export class SqliteStore implements Store {
     this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: sqlite }) });
     this.instances = new KyselyInstanceRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
+    this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);
   }
 
