@@ -82,6 +82,6 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
   });
-  await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens });
+  await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens, publicUrl: services.config.publicUrl });
   return app;
 }

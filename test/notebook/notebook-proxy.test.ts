@@ -33,9 +33,9 @@ function alive(pid: number): boolean {
 }
 
 /** Runs `code` in a kernel over the proxied WebSocket and answers what it printed. */
-function execute(url: string, cookie: string, code: string): Promise<string> {
+function execute(url: string, cookie: string, code: string, origin: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { cookie } });
+    const ws = new WebSocket(url, { headers: { cookie }, origin });
     const msgId = randomUUID();
     let output = '';
     const timer = setTimeout(() => reject(new Error(`no reply; got ${output}`)), 30_000);
@@ -118,20 +118,24 @@ describe('a real notebook through the proxy', () => {
   });
 
   it('executes code in a kernel over the WebSocket through the proxy', async () => {
-    const kernel = await fetch(`${t.url}${notebookPath}api/kernels`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    const kernel = await fetch(`${t.url}${notebookPath}api/kernels`, {
+      method: 'POST',
+      headers: { cookie, origin: t.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(kernel.status, 201, await kernel.clone().text());
     const { id: kernelId } = (await kernel.json()) as { id: string };
     const wsUrl = `${t.url.replace('http', 'ws')}${notebookPath}api/kernels/${kernelId}/channels`;
-    assert.equal(await execute(wsUrl, cookie, 'print(6 * 7)'), '42\n');
+    assert.equal(await execute(wsUrl, cookie, 'print(6 * 7)', t.url), '42\n');
     // Without the cookie the upgrade is refused before anything reaches the notebook.
-    await assert.rejects(execute(wsUrl, '', 'print(1)'), /403/);
+    await assert.rejects(execute(wsUrl, '', 'print(1)', t.url), /403/);
   });
 
   it('saves a notebook into the instance storage, where it survives stop and start', async () => {
     const notebook = { type: 'notebook', content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } };
     const put = await fetch(`${t.url}${notebookPath}api/contents/kept.ipynb`, {
       method: 'PUT',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie, origin: t.url, 'content-type': 'application/json' },
       body: JSON.stringify(notebook),
     });
     assert.equal(put.status, 201, await put.clone().text());
