@@ -15,7 +15,7 @@ import type { InstanceTokens } from '../core/instance-tokens.js';
 import type { Store } from '../core/store.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
 import { deniedPage } from './denied-page.js';
-import { isSameOrigin, needsOriginCheck } from './same-origin.js';
+import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
 import { workloadHeaders } from './workload-headers.js';
 
@@ -56,7 +56,8 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     const access = await checkAccess(store, instanceTokens, id, typeof query.token === 'string' ? query.token : undefined, request.headers.cookie);
     if (!access.allowed) return deny(reply, access.status, access.reason);
     if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, publicUrl)) {
-      request.log.info({ origin: request.headers.origin, referer: request.headers.referer }, 'cross-origin notebook request refused');
+      // Only the origin: a referer's path and query are none of the log's business.
+      request.log.info({ from: sourceOf(request)?.origin ?? null }, 'cross-origin notebook request refused');
       return deny(reply, 403, 'The request did not come from a page of this server.');
     }
     if (access.fromQuery && request.method === 'GET' && !request.headers.upgrade) {

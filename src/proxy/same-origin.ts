@@ -27,9 +27,14 @@ function urlOf(value: string | undefined): URL | undefined {
   }
 }
 
+/** Where the request says it came from: its `Origin`, else its `Referer`. */
+export function sourceOf(request: FastifyRequest): URL | undefined {
+  return urlOf(request.headers.origin ?? request.headers.referer);
+}
+
 /** Whether the request names this server as where it came from; see the module comment. */
 export function isSameOrigin(request: FastifyRequest, publicUrl: string | null): boolean {
-  const source = urlOf(request.headers.origin ?? request.headers.referer);
+  const source = sourceOf(request);
   if (!source || !/^https?:$/.test(source.protocol)) return false;
   if (request.headers.host !== undefined && source.host === request.headers.host.toLowerCase()) return true;
   return publicUrl !== null && source.origin === urlOf(publicUrl)?.origin;
