@@ -86,6 +86,6 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
     await api.register(instanceRoutes, { services });
     await api.register(auditRoutes, { services });
   });
-  await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens });
+  await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens, publicUrl: services.config.publicUrl });
   return app;
 }

@@ -22,15 +22,6 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined;
 }
 
-/** The cookie header without ours, so the workload never sees the access token. */
-export function withoutAccessCookie(header: string | undefined): string | undefined {
-  const kept = (header ?? '')
-    .split(';')
-    .filter((part) => part.trim() !== '' && part.split('=')[0]?.trim() !== ACCESS_COOKIE)
-    .join(';');
-  return kept.trim() === '' ? undefined : kept;
-}
-
 export async function checkAccess(
   store: Store,
   tokens: InstanceTokens,

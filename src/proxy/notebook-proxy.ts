@@ -2,7 +2,10 @@
  * @module proxy/notebook-proxy
  * `/notebook/{instance_id}/…` → the instance's notebook server, HTTP and WebSocket, streamed. The
  * path is kept as is (the notebook's base URL is that same path). Access is checked before
- * anything is forwarded; the workload's own token is added here and never leaves the server.
+ * anything is forwarded, and so is the origin of cookie-authenticated writes and upgrades
+ * (proxy/same-origin); the workload's own token is added here and never leaves the server, and
+ * the caller's demanager credentials never reach the workload (proxy/workload-headers). Every
+ * answer carries the headers of proxy/security-headers.
  */
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -10,8 +13,11 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientOptions } from 'ws';
 import type { InstanceTokens } from '../core/instance-tokens.js';
 import type { Store } from '../core/store.js';
-import { ACCESS_COOKIE, checkAccess, withoutAccessCookie } from './notebook-access.js';
+import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
 import { deniedPage } from './denied-page.js';
+import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
+import { setSecurityHeaders } from './security-headers.js';
+import { workloadHeaders } from './workload-headers.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -22,17 +28,12 @@ declare module 'fastify' {
 export interface NotebookProxyOptions {
   store: Store;
   instanceTokens: InstanceTokens;
+  /** The configured public URL, whose origin the CSRF check accepts besides the request's own. */
+  publicUrl: string | null;
 }
 
-const HOP_SECRETS = ['authorization', 'x-auth-token', 'cookie'];
-
 function upstreamHeaders<T extends Record<string, unknown>>(headers: T, request: FastifyRequest): T {
-  const next: Record<string, unknown> = { ...headers };
-  for (const name of HOP_SECRETS) delete next[name];
-  const cookie = withoutAccessCookie(request.headers.cookie);
-  if (cookie) next.cookie = cookie;
-  next.authorization = `token ${request.notebook!.workloadToken}`;
-  return next as T;
+  return workloadHeaders(headers, request.headers.cookie, request.notebook!.workloadToken);
 }
 
 function withoutToken(url: string): string {
@@ -41,15 +42,23 @@ function withoutToken(url: string): string {
   return parsed.pathname + parsed.search;
 }
 
-export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, { store, instanceTokens }) => {
+function deny(reply: FastifyReply, status: number, reason: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(deniedPage(reason));
+}
+
+export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, { store, instanceTokens, publicUrl }) => {
   app.decorateRequest('notebook', null);
+  app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
 
   async function authorize(request: FastifyRequest, reply: FastifyReply) {
     const { instance_id: id } = request.params as { instance_id: string };
     const query = request.query as { token?: string };
     const access = await checkAccess(store, instanceTokens, id, typeof query.token === 'string' ? query.token : undefined, request.headers.cookie);
-    if (!access.allowed) {
-      return reply.code(access.status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(deniedPage(access.reason));
+    if (!access.allowed) return deny(reply, access.status, access.reason);
+    if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, publicUrl)) {
+      // Only the origin: a referer's path and query are none of the log's business.
+      request.log.info({ from: sourceOf(request)?.origin ?? null }, 'cross-origin notebook request refused');
+      return deny(reply, 403, 'The request did not come from a page of this server.');
     }
     if (access.fromQuery && request.method === 'GET' && !request.headers.upgrade) {
       // Trade the token in the link for a cookie scoped to this notebook, and drop it from the URL.

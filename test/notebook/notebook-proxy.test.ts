@@ -1,7 +1,10 @@
 /**
  * A real notebook end to end: the local runtime starts Debian's Jupyter, the proxy admits only the
- * holder of the instance token, a kernel executes code over a WebSocket through the proxy, a saved
- * notebook lands in the instance's storage and survives stop/start, and delete leaves no process.
+ * holder of the instance token, a kernel executes code over a WebSocket through the proxy, the UI
+ * still loads under the proxy's security headers, a cross-origin write or upgrade carrying the
+ * cookie is refused (Jupyter itself would accept it: the proxy token-authenticates every request),
+ * a saved notebook lands in the instance's storage and survives stop/start, and delete leaves no
+ * process.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -9,8 +12,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
+import { workloadCookies } from '../../src/proxy/workload-headers.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
+const EVIL = 'http://evil.example';
 const CPU = { profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u' };
 
 async function waitFor(t: TestApp, id: string, statuses: string[], token = t.adminToken): Promise<any> {
@@ -33,9 +38,9 @@ function alive(pid: number): boolean {
 }
 
 /** Runs `code` in a kernel over the proxied WebSocket and answers what it printed. */
-function execute(url: string, cookie: string, code: string): Promise<string> {
+function execute(url: string, cookie: string, code: string, origin: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { cookie } });
+    const ws = new WebSocket(url, { headers: { cookie }, origin });
     const msgId = randomUUID();
     let output = '';
     const timer = setTimeout(() => reject(new Error(`no reply; got ${output}`)), 30_000);
@@ -71,6 +76,7 @@ describe('a real notebook through the proxy', () => {
   let id = '';
   let cookie = '';
   let notebookPath = '';
+  let kernelUrl = '';
 
   before(async () => {
     t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
@@ -118,20 +124,63 @@ describe('a real notebook through the proxy', () => {
   });
 
   it('executes code in a kernel over the WebSocket through the proxy', async () => {
-    const kernel = await fetch(`${t.url}${notebookPath}api/kernels`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: '{}' });
+    const kernel = await fetch(`${t.url}${notebookPath}api/kernels`, {
+      method: 'POST',
+      headers: { cookie, origin: t.url, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(kernel.status, 201, await kernel.clone().text());
     const { id: kernelId } = (await kernel.json()) as { id: string };
-    const wsUrl = `${t.url.replace('http', 'ws')}${notebookPath}api/kernels/${kernelId}/channels`;
-    assert.equal(await execute(wsUrl, cookie, 'print(6 * 7)'), '42\n');
+    kernelUrl = `${t.url.replace('http', 'ws')}${notebookPath}api/kernels/${kernelId}/channels`;
+    assert.equal(await execute(kernelUrl, cookie, 'print(6 * 7)', t.url), '42\n');
     // Without the cookie the upgrade is refused before anything reaches the notebook.
-    await assert.rejects(execute(wsUrl, '', 'print(1)'), /403/);
+    await assert.rejects(execute(kernelUrl, '', 'print(1)', t.url), /403/);
+  });
+
+  it('serves the UI with the security headers, its assets with types a nosniff browser accepts', async () => {
+    const page = `${t.url}${notebookPath}tree`;
+    const tree = await fetch(page, { headers: { cookie } });
+    assert.equal(tree.status, 200);
+    assert.equal(tree.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(tree.headers.get('referrer-policy'), 'same-origin');
+    assert.equal(tree.headers.get('x-frame-options'), 'SAMEORIGIN');
+    assert.match(tree.headers.get('content-security-policy')!, /^frame-ancestors 'self'; report-uri /, 'Jupyter’s own policy is kept');
+    const html = await tree.text();
+    const assets: [string, RegExp][] = [
+      ...[...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m): [string, RegExp] => [m[1]!, /javascript/]),
+      ...[...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m): [string, RegExp] => [m[1]!, /^text\/css/]),
+    ];
+    assert.ok(assets.length >= 3, html);
+    for (const [href, type] of assets) {
+      const asset = await fetch(new URL(href, page), { headers: { cookie, referer: page } });
+      assert.equal(asset.status, 200, href);
+      assert.match(asset.headers.get('content-type') ?? '', type, href);
+    }
+    // The cookies Jupyter sets for itself are the ones the proxy hands back to it.
+    const issued = tree.headers.getSetCookie().map((c) => c.split(';')[0]!);
+    assert.deepEqual(issued.map((c) => c.split('=')[0]!.replace(/^username-.*/, 'username-…')).sort(), ['_xsrf', 'username-…']);
+    for (const pair of issued) assert.equal(workloadCookies(pair), pair);
+  });
+
+  it('refuses a cross-origin POST and WebSocket upgrade carrying the cookie, which Jupyter alone would let through', async () => {
+    const kernels = async () => ((await (await fetch(`${t.url}${notebookPath}api/kernels`, { headers: { cookie } })).json()) as unknown[]).length;
+    const before = await kernels();
+    const forged = await fetch(`${t.url}${notebookPath}api/kernels`, {
+      method: 'POST',
+      headers: { cookie, origin: EVIL, 'content-type': 'application/json' },
+      body: '{}',
+    });
+    assert.equal(forged.status, 403);
+    assert.equal(await kernels(), before, 'no kernel was started');
+    await assert.rejects(execute(kernelUrl, cookie, 'print(1)', EVIL), /403/);
+    assert.equal(await execute(kernelUrl, cookie, 'print(1 + 1)', t.url), '2\n');
   });
 
   it('saves a notebook into the instance storage, where it survives stop and start', async () => {
     const notebook = { type: 'notebook', content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } };
     const put = await fetch(`${t.url}${notebookPath}api/contents/kept.ipynb`, {
       method: 'PUT',
-      headers: { cookie, 'content-type': 'application/json' },
+      headers: { cookie, origin: t.url, 'content-type': 'application/json' },
       body: JSON.stringify(notebook),
     });
     assert.equal(put.status, 201, await put.clone().text());
