@@ -17,7 +17,8 @@ import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { canonicalRequest, formatSdkDate, signatureOf, stringToSign, UNSIGNED_PAYLOAD } from '../../src/core/request-signing.js';
-import { sealingBoxes } from '../../src/core/secret-box.js';
+import { runIdOf, InstanceTokens } from '../../src/core/instance-tokens.js';
+import { deriveKey, sealingBoxes } from '../../src/core/secret-box.js';
 import type { Store } from '../../src/core/store.js';
 import { connectStore } from '../../src/store/open-store.js';
 import { explain, removeDir, runCli, tempDir } from '../cli/cli-harness.js';
@@ -80,9 +81,13 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
   const logs: string[] = [];
   /** The secrets the tests look for: the fixed ones, and the SK once the key exists. */
   const secrets: string[] = Object.values(SECRETS);
+  /** Bearer tokens an answer may hold (the one asked for them) but the log may not. */
+  const logSecrets: string[] = [];
   let accessKey = { access: '', secret: '' };
   let instanceId = '';
   let oldKey: Buffer;
+  /** The master key of the server running now. */
+  let serverKey: Buffer;
   let child: ChildServer | undefined;
   let git: GitHttpServer;
 
@@ -105,6 +110,16 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     const res = await call('POST', `${base()}/${instanceId}/action`, { action });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     await waitFor(until);
+    if (until === 'RUNNING') await noteWorkloadToken();
+  }
+  /** The private token of the current run, which nothing but the notebook server may keep. */
+  async function noteWorkloadToken(): Promise<void> {
+    const instance = (await withStore((store) => store.instances.getById(instanceId)))!;
+    const tokens = new InstanceTokens(deriveKey(serverKey, 'instance-token'), deriveKey(serverKey, 'workload-token'));
+    const token = tokens.workloadToken(instanceId, runIdOf(instance)!);
+    const direct = await fetch(`${instance.runtime!.endpoint}/notebook/${instanceId}/api/status`, { headers: { authorization: `token ${token}` } });
+    assert.equal(direct.status, 200, 'the notebook server takes this token');
+    logSecrets.push(token);
   }
   async function stopServer(): Promise<void> {
     await child!.stop();
@@ -178,7 +193,9 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     accessKey = { access: key.body.credential.access, secret: key.body.credential.secret };
     secrets.push(accessKey.secret);
 
+    serverKey = oldKey;
     const running = await waitFor('RUNNING');
+    await noteWorkloadToken();
     assert.deepEqual(running.spec.repository.connection_info.credential, { ssh_private_key: '******', access_token: '******' });
     assert.equal(git.authorizations.filter((a) => a !== undefined).length > 0, true, 'the driver cloned with the token');
     assert.ok(existsSync(join(dataDir, 'instances', instanceId, 'work', 'notes', 'README.md')));
@@ -186,11 +203,15 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
       ['GET', `${base()}?de_type=Notebook&show_self=false`],
       ['PUT', `${base()}/${instanceId}`, { description: 'changed' }],
       ['GET', `${base()}/${instanceId}/events`],
-      ['GET', `${base()}/${instanceId}/token`],
     ] as const) {
       const res = await call(method, path, body);
       assert.equal(res.status, 200, `${method} ${path}: ${JSON.stringify(res.body)}`);
     }
+    // The notebook's access token is a secret of the log too: opened through the link that carries it.
+    const { token } = (await child.http<any>('GET', `${base()}/${instanceId}/token`)).body;
+    logSecrets.push(token);
+    const opened = await fetch(`${child.url}/notebook/${instanceId}/?token=${token}`, { redirect: 'manual' });
+    assert.equal(opened.status, 302);
     assert.equal(await signedGet(`${base()}/${instanceId}`), 200);
     await act('stop', 'STOPPED');
     await act('start', 'RUNNING');
@@ -212,8 +233,9 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
   it('leaves no secret in the debug log nor in any file of the data directory', async () => {
     await stopServer();
     assert.match(logs.join(''), /repository checked/);
-    assertNoSecret(logs.join('\n'), secrets, 'the server log');
-    for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), secrets, file);
+    assertNoSecret(logs.join('\n'), [...secrets, ...logSecrets], 'the server log');
+    assert.match(logs.join(''), /"url":"\/notebook\/[^"]*\?token=\[Redacted\]"/, 'the link was logged, without its token');
+    for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), [...secrets, ...logSecrets], file);
     assertNoSecret(databaseBytes(dataDir), secrets, 'the database');
   });
 
@@ -255,6 +277,7 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     // Cloned on the first start only: removing the clone makes the next start open the token again.
     rmSync(join(dataDir, 'instances', instanceId, 'work', 'notes'), { recursive: true, force: true });
     const seen = git.authorizations.length;
+    serverKey = newKey;
     child = await startChildServer(dataDir, { logLevel: 'debug', runtime: LOCAL, ...(TEST_STORE === 'postgres' ? { masterKey: newKey.toString('base64') } : {}) });
     assert.equal(await signedGet(`${base()}/${instanceId}`), 200);
     await act('start', 'RUNNING');
@@ -265,8 +288,8 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     await stopServer();
 
     assertNoSecret(answers.join('\n'), secrets, 'an API answer');
-    assertNoSecret(logs.join('\n'), secrets, 'the server log');
-    for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), secrets, file);
+    assertNoSecret(logs.join('\n'), [...secrets, ...logSecrets], 'the server log');
+    for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), [...secrets, ...logSecrets], file);
     assertNoSecret(databaseBytes(dataDir), secrets, 'the database');
   });
 });
