@@ -11,7 +11,6 @@
  * with the repository token, which only the new key can have opened.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +22,7 @@ import type { Store } from '../../src/core/store.js';
 import { connectStore } from '../../src/store/open-store.js';
 import { explain, removeDir, runCli, tempDir } from '../cli/cli-harness.js';
 import { bareRepository, gitHttpServer, type GitHttpServer } from '../runtime/git-fixtures.js';
+import { notebookPids } from '../runtime/local-fixtures.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { databaseBytes, dropTestDatabase, TEST_MASTER_KEY, TEST_STORE, testDatabaseUrl } from '../support/test-store.js';
 
@@ -59,15 +59,6 @@ function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .map((name) => join(dir, name))
     .filter((path) => lstatSync(path).isFile());
-}
-
-/** Pids of the notebook servers of one instance, found by the base URL on their command line. */
-function notebookPids(id: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', `base_url=/notebook/${id}/`], { encoding: 'utf8' }).trim().split('\n').map(Number);
-  } catch {
-    return [];
-  }
 }
 
 describe('secrets at rest: never in clear, and a master key rotation', () => {
@@ -137,6 +128,13 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     const res = await fetch(child!.url + path, { headers: { ...sent, authorization } });
     answers.push(await res.text());
     return res.status;
+  }
+  /** No secret in the logs so far, nor in any file of the data directory, nor in the database. */
+  function assertNothingAtRest(): void {
+    const all = [...secrets, ...logSecrets];
+    assertNoSecret(logs.join('\n'), all, 'the server log');
+    for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), all, file);
+    assertNoSecret(databaseBytes(dataDir), all, 'the database');
   }
   const rotate = () => runCli(['secrets', 'rotate', '--config', configFile, '--new-key-file', newKeyFile], { configDir: cliDir });
   async function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
@@ -233,10 +231,8 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
   it('leaves no secret in the debug log nor in any file of the data directory', async () => {
     await stopServer();
     assert.match(logs.join(''), /repository checked/);
-    assertNoSecret(logs.join('\n'), [...secrets, ...logSecrets], 'the server log');
     assert.match(logs.join(''), /"url":"\/notebook\/[^"]*\?token=\[Redacted\]"/, 'the link was logged, without its token');
-    for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), [...secrets, ...logSecrets], file);
-    assertNoSecret(databaseBytes(dataDir), secrets, 'the database');
+    assertNothingAtRest();
   });
 
   it('secrets rotate re-seals every secret with the new key; the old key opens none; a second run changes nothing', async () => {
@@ -288,8 +284,6 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     await stopServer();
 
     assertNoSecret(answers.join('\n'), secrets, 'an API answer');
-    assertNoSecret(logs.join('\n'), [...secrets, ...logSecrets], 'the server log');
-    for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), [...secrets, ...logSecrets], file);
-    assertNoSecret(databaseBytes(dataDir), secrets, 'the database');
+    assertNothingAtRest();
   });
 });
