@@ -9,7 +9,8 @@
  */
 import { Command } from '@commander-js/extra-typings';
 import type { Config } from '../config.js';
-import { RotationRefused, type RotationCount } from '../core/secret-rotation.js';
+import { sealingBoxes } from '../core/secret-box.js';
+import { resealSecrets, RotationRefused, type RotationCount } from '../core/secret-rotation.js';
 import type { Store } from '../core/store.js';
 import { existingKey, readKeyFile, replaceKeyFile } from '../key-file.js';
 import { UsageError } from './cli-errors.js';
@@ -48,11 +49,8 @@ function rotateCommand() {
       const newKey = readKeyFile(opts.newKeyFile);
       const oldKey = opts.oldKeyFile ? readKeyFile(opts.oldKeyFile) : existingKey(config.dataDir, config.masterKey);
       if (!oldKey) throw new UsageError(`no master key is configured and ${config.dataDir}/master.key does not exist: give --old-key-file`);
-      const [{ openStore }, { sealingBoxes }, { resealSecrets }] = await Promise.all([
-        import('../store/open-store.js'),
-        import('../core/secret-box.js'),
-        import('../core/secret-rotation.js'),
-      ]);
+      // Loaded here so the client commands do not pay for the store at start-up.
+      const { openStore } = await import('../store/open-store.js');
       const store = await openStore(config.databaseUrl);
       try {
         const result = await holdingController(store, config, () => resealSecrets(store, sealingBoxes(newKey, [oldKey])));
