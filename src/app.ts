@@ -10,7 +10,7 @@ import type { BootstrapResult } from './core/identity-service.js';
 import type { RuntimeDriver } from './core/runtime.js';
 import type { Config } from './config.js';
 import { LocalDriver } from './runtime/local/local-driver.js';
-import { buildServer, REDACTED_PATHS } from './server.js';
+import { buildServer, LOG_OPTIONS } from './server.js';
 import { createServices, type Services } from './services.js';
 
 const TOKEN_PURGE_INTERVAL_MS = 60 * 60_000;
@@ -31,7 +31,7 @@ export interface StartOptions {
 }
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
-  const logger = options.logger ?? pino({ level: config.logLevel, redact: REDACTED_PATHS });
+  const logger = options.logger ?? pino({ level: config.logLevel, ...LOG_OPTIONS });
   const services = await createServices(config, logger, { ...(options.clock ? { clock: options.clock } : {}), ...(options.driver ? { driver: options.driver } : {}) });
   try {
     if (config.runtime.driver === 'local') {

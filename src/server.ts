@@ -5,7 +5,7 @@
  */
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { registerErrorHandling } from './api/error-handler.js';
 import { recordChanges } from './api/audit-trail.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
@@ -17,12 +17,26 @@ import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
 
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers["x-auth-token"]',
   'req.headers["x-subject-token"]',
   'res.headers["x-subject-token"]',
 ];
+
+/** A request URL as logged: a `token` in the query (a notebook link's access token) is left out. */
+export function loggedUrl(url: string): string {
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query) + url.slice(query).replace(/([?&]token=)[^&#]*/gi, '$1[Redacted]');
+}
+
+/** Fastify's request fields, with the URL as {@link loggedUrl} gives it. */
+function serializeRequest(request: FastifyRequest) {
+  return { method: request.method, url: loggedUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+}
+
+/** The pino options of every server log: credentials in headers and URLs never reach it. */
+export const LOG_OPTIONS = { redact: REDACTED_PATHS, serializers: { req: serializeRequest } };
 
 /** Some clients send `Content-Type: application/json` with an empty body (DELETE, action GETs). */
 function acceptEmptyJsonBodies(app: FastifyInstance): void {
@@ -43,7 +57,7 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
   const app = Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }
-      : { logger: { level: services.config.logLevel, redact: REDACTED_PATHS } }),
+      : { logger: { level: services.config.logLevel, ...LOG_OPTIONS } }),
     bodyLimit: 1024 * 1024,
     // ModelArts ids are long; clients also percent-encode names into the path.
     routerOptions: { maxParamLength: 256 },

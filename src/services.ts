@@ -19,7 +19,7 @@ import { LeaseKeeper } from './core/lease-keeper.js';
 import type { Instance } from './core/instance.js';
 import { LifecycleService } from './core/lifecycle-service.js';
 import { Reconciler } from './core/reconciler.js';
-import { deriveKey, SecretBox } from './core/secret-box.js';
+import { deriveKey, sealingBoxes, type SecretBox } from './core/secret-box.js';
 import type { RuntimeDriver } from './core/runtime.js';
 import type { Store } from './core/store.js';
 import { isPostgresUrl, type Config } from './config.js';
@@ -102,11 +102,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const store = await openStore(config.databaseUrl);
   const catalog = new Catalog(config.catalog);
 
-  const secrets = new SecretBox(deriveKey(masterKey, 'secret-box'));
+  const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
   const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
   const driver = overrides.driver ?? createDriver(config, { clock, log, tokens: instanceTokens, secrets });
   const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain);
-  const accessKeys = new AccessKeyService(store, clock, new SecretBox(deriveKey(masterKey, 'access-key')));
+  const accessKeys = new AccessKeyService(store, clock, accessKeyBox);
   const reconciler = new Reconciler(store, driver, catalog, clock, log, {
     replica,
     startTimeoutMs: config.runtime.startTimeoutMs,

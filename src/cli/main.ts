@@ -13,6 +13,7 @@ import { migrateCommand } from './migrate-command.js';
 import { projectsCommand } from './projects-command.js';
 import { rolesCommand } from './roles-command.js';
 import { runCli } from './run-cli.js';
+import { secretsCommand } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
 import { usersCommand } from './users-command.js';
 
@@ -28,6 +29,7 @@ const program = new Command('demanager')
   );
 program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
+program.addCommand(secretsCommand());
 program.addCommand(loginCommand());
 program.addCommand(logoutCommand());
 program.addCommand(whoamiCommand());

@@ -143,3 +143,17 @@ export function newInstanceId(): string {
 export function restingSince(instance: Pick<Instance, 'status' | 'idleSince' | 'updatedAt'>): number | null {
   return IDLE_STATUSES.has(instance.status) ? (instance.idleSince ?? instance.updatedAt) : null;
 }
+
+/**
+ * `spec` with each of its credentials (its own and its repository's) passed through `map`: how they
+ * are sealed on arrival and re-sealed under a new master key.
+ */
+export function mapCredentials(spec: InstanceSpec, map: (credential: Credential | null | undefined) => Credential | null): InstanceSpec {
+  const repository = spec.repository;
+  const info = repository?.connection_info;
+  return {
+    ...spec,
+    credential: map(spec.credential),
+    repository: repository && info?.credential ? { ...repository, connection_info: { ...info, credential: map(info.credential)! } } : repository,
+  };
+}

@@ -11,7 +11,7 @@ import { instanceEvent } from './instance-events.js';
 import type { QueueService } from './queue-service.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { SecretBox } from './secret-box.js';
-import { newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
+import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
 import { holdsSlot, limitError, quotaLimits, slotLimits, type Quotas } from './admission.js';
@@ -76,16 +76,7 @@ export class LifecycleService {
 
   /** Credentials are kept sealed from the moment they arrive; only a runtime driver opens them. */
   #sealSecrets(spec: InstanceSpec): InstanceSpec {
-    const repository = spec.repository;
-    const info = repository?.connection_info;
-    return {
-      ...spec,
-      credential: this.secrets.sealCredential(spec.credential),
-      repository:
-        repository && info?.credential
-          ? { ...repository, connection_info: { ...info, credential: this.secrets.sealCredential(info.credential)! } }
-          : repository,
-    };
+    return mapCredentials(spec, (credential) => this.secrets.sealCredential(credential));
   }
 
   async create(actor: Actor, request: CreateRequest): Promise<Instance> {

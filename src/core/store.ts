@@ -189,6 +189,11 @@ export interface IdentityRepository {
   deleteAccessKey(accessKey: string): Promise<boolean>;
   /** Records a use at `at`; does nothing when the key is gone. */
   touchAccessKey(accessKey: string, at: number): Promise<void>;
+  /**
+   * Replaces the key's sealed secret if it is still `expected` (a master key rotation re-sealing
+   * it); false when the key is gone or its secret is no longer `expected`.
+   */
+  replaceSealedSecret(accessKey: string, expected: string, sealed: string): Promise<boolean>;
 }
 
 /**

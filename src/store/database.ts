@@ -70,7 +70,7 @@ export interface TokensTable {
 export interface AccessKeysTable {
   access_key: string;
   user_id: string;
-  /** The secret key sealed by core/secret-box (`sealed:v1:…`), never the key itself. */
+  /** The secret key sealed by core/secret-box (`sealed:v2:…`), never the key itself. */
   sealed_secret: string;
   description: string;
   created_at: BigintColumn;

@@ -290,4 +290,14 @@ export class KyselyIdentityRepository implements IdentityRepository {
   async touchAccessKey(accessKey: string, at: number): Promise<void> {
     await this.#db.updateTable('access_keys').set({ last_used_at: at }).where('access_key', '=', accessKey).execute();
   }
+
+  async replaceSealedSecret(accessKey: string, expected: string, sealed: string): Promise<boolean> {
+    const result = await this.#db
+      .updateTable('access_keys')
+      .set({ sealed_secret: sealed })
+      .where('access_key', '=', accessKey)
+      .where('sealed_secret', '=', expected)
+      .executeTakeFirst();
+    return result.numUpdatedRows > 0n;
+  }
 }

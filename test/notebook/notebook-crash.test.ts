@@ -5,25 +5,16 @@
  * one notebook process, and leaves nothing stuck or orphaned.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { notebookPids } from '../runtime/local-fixtures.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const CPU = { profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'evs' } } };
 const LOCAL = { driver: 'local' as const, pollIntervalSeconds: 1 };
-
-/** Pids of the notebook servers of one instance, found by the base URL on their command line. */
-function notebookPids(id: string): number[] {
-  try {
-    return execFileSync('pgrep', ['-f', `base_url=/notebook/${id}/`], { encoding: 'utf8' }).trim().split('\n').map(Number);
-  } catch {
-    return [];
-  }
-}
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

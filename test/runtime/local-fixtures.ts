@@ -4,6 +4,7 @@
  * file gets its own temporary data directory and stops what it started in `after`.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHmac, randomUUID } from 'node:crypto';
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -93,6 +94,15 @@ export async function groupGone(pgid: number): Promise<boolean> {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   return true;
+}
+
+/** Pids of the notebook servers of one instance, found by the base URL on their command line. */
+export function notebookPids(id: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `base_url=/notebook/${id}/`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return [];
+  }
 }
 
 /** Gone or a zombie: orphans are reaped by pid 1, which on this host may leave them unreaped. */

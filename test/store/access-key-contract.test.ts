@@ -2,7 +2,7 @@
  * @module test/store/access-key-contract
  * The access-key part of the `Store` contract, on every implementation: keys round-trip with every
  * field, belong to one user (listed oldest first, gone with the user), are unique, record their
- * last use; and a database left at the migration before 0004 gains the table keeping its rows.
+ * last use, have their sealed secret replaced by compare-and-set; and a database left at the migration before 0004 gains the table keeping its rows.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -89,6 +89,17 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(await c.store.identity.getAccessKey(kept.accessKey), { ...kept, lastUsedAt: T0 + 60_000 });
       await c.store.identity.touchAccessKey(gone.accessKey, T0 + 60_000);
       assert.equal(await c.store.identity.getAccessKey(gone.accessKey), undefined);
+    });
+
+    it('replaces a sealed secret only while it is still the expected one', async () => {
+      const user = makeUser();
+      await c.store.identity.insertUser(user);
+      const key = makeAccessKey(user.id);
+      await c.store.identity.insertAccessKey(key);
+      assert.equal(await c.store.identity.replaceSealedSecret(key.accessKey, 'sealed:v1:stale', 'sealed:v2:lost'), false);
+      assert.equal(await c.store.identity.replaceSealedSecret(key.accessKey, key.sealedSecret, 'sealed:v2:new'), true);
+      assert.deepEqual(await c.store.identity.getAccessKey(key.accessKey), { ...key, sealedSecret: 'sealed:v2:new' });
+      assert.equal(await c.store.identity.replaceSealedSecret('AK-MISSING', key.sealedSecret, 'sealed:v2:x'), false);
     });
 
     it("removes a user's keys with the user", async () => {

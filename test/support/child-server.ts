@@ -20,8 +20,12 @@ export interface ChildServer {
   token: string;
   projectId: string;
   http<T = any>(method: string, path: string, body?: unknown): Promise<HttpResult<T>>;
+  /** Everything the server wrote to stdout and stderr so far (its log lines included). */
+  output(): string;
   /** SIGKILL, then wait for the exit. */
   kill(): Promise<void>;
+  /** SIGTERM (a graceful shutdown: leases handed back), then wait for the exit. */
+  stop(): Promise<void>;
 }
 
 export async function startChildServer(dataDir: string, options: ConfigOptions = {}): Promise<ChildServer> {
@@ -34,6 +38,8 @@ export async function startChildServer(dataDir: string, options: ConfigOptions =
     ...options,
     runtime: { driver: 'simulated', ...options.runtime },
     ...storeOptions,
+    // A key the caller gives wins over the test store's.
+    ...(options.masterKey ? { masterKey: options.masterKey } : {}),
     dataDir,
     bootstrap: { adminPassword: ADMIN_PASSWORD, ...options.bootstrap },
   };
@@ -82,8 +88,13 @@ export async function startChildServer(dataDir: string, options: ConfigOptions =
     token,
     projectId: login.body.token.project.id,
     http: (method, path, body) => http(method, path, body, token),
+    output: () => output,
     async kill() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
     },
   };
