@@ -139,6 +139,15 @@ export class AccessKeyService {
     return key;
   }
 
+  /** A secret this server cannot open (sealed under a master key it was not given) verifies nothing. */
+  #secretOf(sealed: string): string {
+    try {
+      return this.box.open(sealed);
+    } catch {
+      throw new SignatureRejected("the key's secret cannot be opened with this server's master key");
+    }
+  }
+
   /** Checks the request's `SDK-HMAC-SHA256` signature; throws {@link SignatureRejected} otherwise. */
   async verify(request: SignedRequest): Promise<VerifiedSignature> {
     const header = parseSignatureHeader(String(request.headers.authorization ?? ''));
@@ -159,7 +168,7 @@ export class AccessKeyService {
       payloadHash: signsPayload(request.headers) ? sha256Hex(request.body ?? new Uint8Array()) : UNSIGNED_PAYLOAD,
     });
     if (canonical === undefined) throw new SignatureRejected('path, query or a signed header cannot be canonicalised');
-    const expected = signatureOf(this.box.open(key.sealedSecret), stringToSign(sdkDate as string, canonical));
+    const expected = signatureOf(this.#secretOf(key.sealedSecret), stringToSign(sdkDate as string, canonical));
     if (!signaturesMatch(expected, header.signature)) throw new SignatureRejected('signature mismatch');
     if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS) await this.store.identity.touchAccessKey(key.accessKey, now);
     return { accessKey: key.accessKey, userId: key.userId, signedAt };

@@ -258,6 +258,14 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     await tamper('X-Sdk-Date not in the basic format', (s) => ({ ...s, headers: { ...s.headers, 'x-sdk-date': new Date(clock.now()).toISOString() } }), list);
   });
 
+  it('a key sealed under a master key this server was not given verifies nothing: 401, not a fault', async () => {
+    const key = await createKey(adminId, undefined, 'sealed elsewhere');
+    const stored = (await t.app.services.store.identity.getAccessKey(key.access))!;
+    const foreign = `sealed:v2:ffffffff:${Buffer.from('not ours').toString('base64url')}`;
+    assert.ok(await t.app.services.store.identity.replaceSealedSecret(key.access, stored.sealedSecret, foreign));
+    await assertRejected(t, () => signed(key, { method: 'GET', path: t.instances() }), 'APIGW.0301', 401, 'unopenable secret');
+  });
+
   it('acts as the key\'s user in the path\'s project, by the same rules as tokens', async () => {
     const alice = await member(t, 'alice', t.projectId);
     const aliceKey = await createKey(alice.userId, alice.token);
