@@ -63,8 +63,12 @@ try {
   const idle = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
     await sleep(1000);
-    const windowMs = Math.min(IDLE_WINDOW_S * 1000, firstDue - Date.now() - 2000);
-    if (windowMs < 1000) throw new Error('the server took too long to start: no idle window left before the first deadline');
+    let windowMs = Math.min(IDLE_WINDOW_S * 1000, firstDue - Date.now() - 2000);
+    if (windowMs < 1000) {
+      // A smoke run only shows that every step works; on a loaded machine it measures what it can.
+      if (!smoke) throw new Error('the server took too long to start: no idle window left before the first deadline');
+      windowMs = 200;
+    }
     const [serverBefore, idleBefore] = [cpuMsOf(server.process.pid!), cpuMsOf(idle.pid!)];
     await sleep(windowMs);
     const serverCpu = cpuMsOf(server.process.pid!) - serverBefore;
