@@ -27,6 +27,11 @@ export interface LocalRuntimeOptions {
   jupyter?: string;
 }
 
+export interface LimitsOptions {
+  /** Largest request body in bytes; larger ones are answered 413 ModelArts.0413. Default 1048576 (1 MiB). */
+  bodyLimitBytes?: number;
+}
+
 export interface ConfigOptions {
   /** Listen address. Default `127.0.0.1`. */
   host?: string;
@@ -81,6 +86,8 @@ export interface ConfigOptions {
   };
   /** Instance quotas; 0 means no limit. A user over quota gets 6302, a project 0113. */
   quotas?: { instancesPerUser?: number; instancesPerProject?: number };
+  /** Bounds on what one request may send. */
+  limits?: LimitsOptions;
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
   /** Default `info`. */
@@ -107,6 +114,7 @@ export interface Config {
   logLevel: string;
   masterKey: string | null;
   quotas: Quotas;
+  limits: Required<LimitsOptions>;
   coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
 }
 
@@ -151,6 +159,9 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     logLevel: options.logLevel ?? 'info',
     masterKey: options.masterKey ?? null,
     quotas: { instancesPerUser: options.quotas?.instancesPerUser ?? 0, instancesPerProject: options.quotas?.instancesPerProject ?? 0 },
+    limits: {
+      bodyLimitBytes: options.limits?.bodyLimitBytes ?? 1024 * 1024,
+    },
     coordination: {
       replicaId: coordination.replicaId ?? null,
       leaseTtlMs: (coordination.leaseTtlSeconds ?? 10) * 1000,

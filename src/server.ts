@@ -37,12 +37,14 @@ export interface ServerOptions {
   loggerInstance?: FastifyBaseLogger;
 }
 
-export async function buildServer(services: ApiContext & { config: { logLevel: string } }, options: ServerOptions = {}): Promise<FastifyInstance> {
+export type ServerContext = ApiContext & { config: { logLevel: string; limits: { bodyLimitBytes: number } } };
+
+export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }
       : { logger: { level: services.config.logLevel, redact: REDACTED_PATHS } }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: services.config.limits.bodyLimitBytes,
     // ModelArts ids are long; clients also percent-encode names into the path.
     routerOptions: { maxParamLength: 256 },
     trustProxy: false,
