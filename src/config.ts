@@ -28,6 +28,10 @@ export interface LocalRuntimeOptions {
 }
 
 export interface LimitsOptions {
+  /** API requests a minute per caller: a token, an access key, or (unauthenticated) an address. Default 6000 (100 a second). */
+  requestsPerMinute?: number;
+  /** API requests a minute from one client address, authenticated or not. Default 12000. */
+  requestsPerMinutePerAddress?: number;
   /** Largest request body in bytes; larger ones are answered 413 ModelArts.0413. Default 1048576 (1 MiB). */
   bodyLimitBytes?: number;
 }
@@ -86,7 +90,7 @@ export interface ConfigOptions {
   };
   /** Instance quotas; 0 means no limit. A user over quota gets 6302, a project 0113. */
   quotas?: { instancesPerUser?: number; instancesPerProject?: number };
-  /** Bounds on what one request may send. */
+  /** Request rates (counted in memory by each replica; 0 turns one off) and body size. */
   limits?: LimitsOptions;
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
@@ -160,6 +164,8 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     masterKey: options.masterKey ?? null,
     quotas: { instancesPerUser: options.quotas?.instancesPerUser ?? 0, instancesPerProject: options.quotas?.instancesPerProject ?? 0 },
     limits: {
+      requestsPerMinute: options.limits?.requestsPerMinute ?? 6000,
+      requestsPerMinutePerAddress: options.limits?.requestsPerMinutePerAddress ?? 12_000,
       bodyLimitBytes: options.limits?.bodyLimitBytes ?? 1024 * 1024,
     },
     coordination: {

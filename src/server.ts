@@ -1,7 +1,7 @@
 /**
  * @module server
  * Builds the Fastify app from the services: validation and serialization from the TypeBox
- * schemas, the error mapping, the OpenAPI document and the routes. Nothing else.
+ * schemas, the error mapping, the request limits, the OpenAPI document and the routes. Nothing else.
  */
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -13,6 +13,8 @@ import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
+import { registerRateLimits, type RateLimits } from './api/rate-limits.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
 
 export const REDACTED_PATHS = [
@@ -35,9 +37,14 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
 export interface ServerOptions {
   /** A logger to share with the rest of the service; by default Fastify makes its own. */
   loggerInstance?: FastifyBaseLogger;
+  /**
+   * The clock of the rate-limit windows. Real time by default, even when the domain clock is a
+   * test's: a request rate is real, and a test clock may stand still for thousands of requests.
+   */
+  limitsClock?: Clock;
 }
 
-export type ServerContext = ApiContext & { config: { logLevel: string; limits: { bodyLimitBytes: number } } };
+export type ServerContext = ApiContext & { config: { logLevel: string; limits: RateLimits & { bodyLimitBytes: number } } };
 
 export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -79,6 +86,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
   // The API in a context of its own, so its JSON parser does not clash with the proxy's.
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
+    await registerRateLimits(api, options.limitsClock ?? systemClock, services.config.limits);
     await api.register(authRoutes, { services });
     await api.register(adminRoutes, { services });
     await api.register(credentialRoutes, { services });
