@@ -32,6 +32,12 @@ export interface LimitsOptions {
   requestsPerMinute?: number;
   /** API requests a minute from one client address, authenticated or not. Default 12000. */
   requestsPerMinutePerAddress?: number;
+  /** Failed password logins for one user name before it is locked. Default 5. */
+  loginFailuresPerUser?: number;
+  /** Failed password logins from one address before it is locked. Default 20. */
+  loginFailuresPerAddress?: number;
+  /** How long a lockout lasts, and how long a failure is remembered. Default 900 (15 minutes). */
+  loginLockoutSeconds?: number;
   /** Largest request body in bytes; larger ones are answered 413 ModelArts.0413. Default 1048576 (1 MiB). */
   bodyLimitBytes?: number;
 }
@@ -90,7 +96,7 @@ export interface ConfigOptions {
   };
   /** Instance quotas; 0 means no limit. A user over quota gets 6302, a project 0113. */
   quotas?: { instancesPerUser?: number; instancesPerProject?: number };
-  /** Request rates (counted in memory by each replica; 0 turns one off) and body size. */
+  /** Request rates and login lockout (counted in memory by each replica; 0 turns one off), body size. */
   limits?: LimitsOptions;
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
@@ -166,6 +172,9 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     limits: {
       requestsPerMinute: options.limits?.requestsPerMinute ?? 6000,
       requestsPerMinutePerAddress: options.limits?.requestsPerMinutePerAddress ?? 12_000,
+      loginFailuresPerUser: options.limits?.loginFailuresPerUser ?? 5,
+      loginFailuresPerAddress: options.limits?.loginFailuresPerAddress ?? 20,
+      loginLockoutSeconds: options.limits?.loginLockoutSeconds ?? 900,
       bodyLimitBytes: options.limits?.bodyLimitBytes ?? 1024 * 1024,
     },
     coordination: {

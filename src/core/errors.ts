@@ -54,6 +54,8 @@ const entries = {
   'IAM.0002': [404, 'The {} does not exist.'],
   'IAM.0003': [409, 'The {} already exists.'],
   'IAM.0004': [400, 'The request is invalid: {}'],
+  /* Huawei IAM answers a locked account 401 "The account is locked." for 15 minutes. */
+  'IAM.0005': [401, 'The account is locked. Try again later.'],
   /* Routing and transport errors, so unknown paths and methods still get a JSON body. */
   'ModelArts.0404': [404, 'The requested resource {} does not exist.'],
   'ModelArts.0405': [405, 'The method {} is not allowed on {}.'],
@@ -77,7 +79,7 @@ export function formatMessage(template: string, args: readonly (string | number)
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
-  /** Seconds until a throttled request may succeed; sent as `Retry-After`. */
+  /** Seconds until a throttled or locked-out request may succeed; sent as `Retry-After`. */
   retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, ...args: (string | number)[]) {

@@ -103,6 +103,8 @@ describe('defaults', () => {
     const { limits } = resolveConfig({});
     assert.ok(limits.requestsPerMinute >= 600, `requestsPerMinute ${limits.requestsPerMinute}`);
     assert.ok(limits.requestsPerMinutePerAddress >= limits.requestsPerMinute, `requestsPerMinutePerAddress ${limits.requestsPerMinutePerAddress}`);
+    assert.ok(limits.loginFailuresPerUser > 0 && limits.loginFailuresPerAddress > limits.loginFailuresPerUser);
+    assert.ok(limits.loginLockoutSeconds > 0);
     assert.equal(limits.bodyLimitBytes, 1024 * 1024);
   });
 });
