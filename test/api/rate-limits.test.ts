@@ -1,14 +1,15 @@
 /**
  * @module test/api/rate-limits
  * Request throttling over real HTTP, with low limits and a manual clock for the rate windows: a
- * caller (token) over its limit gets 429 APIGW.0308 with `Retry-After` while another token of the
- * same address goes on; failed authentications count against the address; unauthenticated
+ * caller (a token, an access key) over its limit gets 429 APIGW.0308 with `Retry-After` while
+ * another caller of the same address goes on; failed authentications count against the address; unauthenticated
  * callers are counted by address; health probes and the notebook proxy are outside the limits; a
  * window passed on the clock lifts the limit. And the defaults are on.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
+import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign } from '../../src/core/request-signing.js';
 import { resolveConfig } from '../../src/config.js';
 import { assertError, listInstances } from '../support/api.js';
 import { ADMIN_PASSWORD, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
@@ -25,6 +26,18 @@ async function statuses(count: number, send: () => Promise<HttpResult>): Promise
   const seen: number[] = [];
   for (let i = 0; i < count; i++) seen.push((await send()).status);
   return seen;
+}
+
+/** A list request signed with `key` (the signer itself is tested in aksk.test.ts). */
+function signedList(t: TestApp, key: { access: string; secret: string }): Promise<HttpResult> {
+  const path = t.instances();
+  const query = 'de_type=Notebook';
+  const date = formatSdkDate(Date.now());
+  const headers = { host: new URL(t.url).host, 'x-sdk-date': date };
+  const canonical = canonicalRequest({ method: 'GET', path, query, headers, signedHeaders: ['host', 'x-sdk-date'], payloadHash: sha256Hex('') })!;
+  const signature = signatureOf(key.secret, stringToSign(date, canonical));
+  const authorization = `SDK-HMAC-SHA256 Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}`;
+  return t.http('GET', `${path}?${query}`, { token: null, headers: { 'X-Sdk-Date': date, Authorization: authorization } });
 }
 
 describe('per-caller limit (5 a minute; the address limit off)', () => {
@@ -55,6 +68,18 @@ describe('per-caller limit (5 a minute; the address limit off)', () => {
     assertThrottled(await listInstances(t), 60, 'first token');
     const other = await t.login('admin', ADMIN_PASSWORD);
     assert.equal((await listInstances(t, '', { token: other.token })).status, 200, 'second token');
+  });
+
+  it('counts the requests signed with an access key on their own', async () => {
+    freshWindow();
+    const adminId = (await t.http('GET', '/v3/auth/tokens')).body.token.user.id;
+    const created = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { body: { credential: { user_id: adminId } } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    const key = created.body.credential;
+    assert.deepEqual(await statuses(5, () => signedList(t, key)), [200, 200, 200, 200, 200]);
+    assertThrottled(await signedList(t, key), 60, 'sixth signed request');
+    assert.equal((await listInstances(t)).status, 200, 'the token of the key\'s user');
+    await t.login('admin', ADMIN_PASSWORD); // unauthenticated requests of the address: not the key's bucket either
   });
 
   it('counts unauthenticated requests by address: the login endpoint too', async () => {
