@@ -26,6 +26,8 @@ export interface RunningApp {
 
 export interface StartOptions {
   clock?: Clock;
+  /** The clock of the rate-limit windows (real time by default, whatever `clock` is). */
+  limitsClock?: Clock;
   driver?: RuntimeDriver;
   logger?: PinoLogger;
 }
@@ -41,7 +43,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       else logger.warn(jupyter.message);
     }
     const bootstrap = await services.identity.bootstrap(config.bootstrap);
-    const server = await buildServer(services, { loggerInstance: logger });
+    const server = await buildServer(services, { loggerInstance: logger, ...(options.limitsClock ? { limitsClock: options.limitsClock } : {}) });
     const address = await server.listen({ host: config.host, port: config.port });
     await services.start();
     const purge = () =>

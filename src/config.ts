@@ -27,6 +27,21 @@ export interface LocalRuntimeOptions {
   jupyter?: string;
 }
 
+export interface LimitsOptions {
+  /** API requests a minute per caller: a token, an access key, or (unauthenticated) an address. Default 6000 (100 a second). */
+  requestsPerMinute?: number;
+  /** API requests a minute from one client address, authenticated or not. Default 12000. */
+  requestsPerMinutePerAddress?: number;
+  /** Failed password logins for one user name before it is locked. Default 5. */
+  loginFailuresPerUser?: number;
+  /** Failed password logins from one address before it is locked. Default 20. */
+  loginFailuresPerAddress?: number;
+  /** How long a lockout lasts, and how long a failure is remembered. Default 900 (15 minutes). */
+  loginLockoutSeconds?: number;
+  /** Largest request body in bytes; larger ones are answered 413 ModelArts.0413. Default 1048576 (1 MiB). */
+  bodyLimitBytes?: number;
+}
+
 export interface ConfigOptions {
   /** Listen address. Default `127.0.0.1`. */
   host?: string;
@@ -81,6 +96,8 @@ export interface ConfigOptions {
   };
   /** Instance quotas; 0 means no limit. A user over quota gets 6302, a project 0113. */
   quotas?: { instancesPerUser?: number; instancesPerProject?: number };
+  /** Request rates and login lockout (counted in memory by each replica; 0 turns one off), body size. */
+  limits?: LimitsOptions;
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
   /** Default `info`. */
@@ -107,6 +124,7 @@ export interface Config {
   logLevel: string;
   masterKey: string | null;
   quotas: Quotas;
+  limits: Required<LimitsOptions>;
   coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
 }
 
@@ -151,6 +169,14 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
     logLevel: options.logLevel ?? 'info',
     masterKey: options.masterKey ?? null,
     quotas: { instancesPerUser: options.quotas?.instancesPerUser ?? 0, instancesPerProject: options.quotas?.instancesPerProject ?? 0 },
+    limits: {
+      requestsPerMinute: options.limits?.requestsPerMinute ?? 6000,
+      requestsPerMinutePerAddress: options.limits?.requestsPerMinutePerAddress ?? 12_000,
+      loginFailuresPerUser: options.limits?.loginFailuresPerUser ?? 5,
+      loginFailuresPerAddress: options.limits?.loginFailuresPerAddress ?? 20,
+      loginLockoutSeconds: options.limits?.loginLockoutSeconds ?? 900,
+      bodyLimitBytes: options.limits?.bodyLimitBytes ?? 1024 * 1024,
+    },
     coordination: {
       replicaId: coordination.replicaId ?? null,
       leaseTtlMs: (coordination.leaseTtlSeconds ?? 10) * 1000,

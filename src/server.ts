@@ -1,7 +1,7 @@
 /**
  * @module server
  * Builds the Fastify app from the services: validation and serialization from the TypeBox
- * schemas, the error mapping, the OpenAPI document and the routes. Nothing else.
+ * schemas, the error mapping, the request limits, the OpenAPI document and the routes. Nothing else.
  */
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -15,6 +15,8 @@ import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
+import { registerRateLimits, type RateLimits } from './api/rate-limits.js';
+import { systemClock, type Clock } from './core/clock.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
 
 const REDACTED_PATHS = [
@@ -51,14 +53,21 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
 export interface ServerOptions {
   /** A logger to share with the rest of the service; by default Fastify makes its own. */
   loggerInstance?: FastifyBaseLogger;
+  /**
+   * The clock of the rate-limit windows. Real time by default, even when the domain clock is a
+   * test's: a request rate is real, and a test clock may stand still for thousands of requests.
+   */
+  limitsClock?: Clock;
 }
 
-export async function buildServer(services: ApiContext & { config: { logLevel: string } }, options: ServerOptions = {}): Promise<FastifyInstance> {
+export type ServerContext = ApiContext & { config: { logLevel: string; limits: RateLimits & { bodyLimitBytes: number } } };
+
+export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.loggerInstance
       ? { loggerInstance: options.loggerInstance }
       : { logger: { level: services.config.logLevel, ...LOG_OPTIONS } }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: services.config.limits.bodyLimitBytes,
     // ModelArts ids are long; clients also percent-encode names into the path.
     routerOptions: { maxParamLength: 256 },
     trustProxy: false,
@@ -94,6 +103,7 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
     recordChanges(api, services);
+    await registerRateLimits(api, options.limitsClock ?? systemClock, services.config.limits);
     await api.register(authRoutes, { services });
     await api.register(adminRoutes, { services });
     await api.register(credentialRoutes, { services });

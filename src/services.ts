@@ -18,6 +18,7 @@ import { InstanceTokens } from './core/instance-tokens.js';
 import { LeaseKeeper } from './core/lease-keeper.js';
 import type { Instance } from './core/instance.js';
 import { LifecycleService } from './core/lifecycle-service.js';
+import { LoginThrottle } from './core/login-throttle.js';
 import { Reconciler } from './core/reconciler.js';
 import { deriveKey, sealingBoxes, type SecretBox } from './core/secret-box.js';
 import type { RuntimeDriver } from './core/runtime.js';
@@ -105,7 +106,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
   const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
   const driver = overrides.driver ?? createDriver(config, { clock, log, tokens: instanceTokens, secrets });
-  const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain);
+  const loginThrottle = new LoginThrottle(clock, {
+    failuresPerUser: config.limits.loginFailuresPerUser,
+    failuresPerAddress: config.limits.loginFailuresPerAddress,
+    lockoutMs: config.limits.loginLockoutSeconds * 1000,
+  });
+  const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain, loginThrottle);
   const accessKeys = new AccessKeyService(store, clock, accessKeyBox);
   const reconciler = new Reconciler(store, driver, catalog, clock, log, {
     replica,

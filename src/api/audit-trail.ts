@@ -49,7 +49,8 @@ export function recordChanges(api: FastifyInstance, services: { store: Store; cl
     return payload;
   });
   api.addHook('onResponse', async (request, reply) => {
-    if (READS.has(request.method)) return;
+    // Refusals past a rate limit are not kept: a flood would otherwise write without bound.
+    if (READS.has(request.method) || reply.statusCode === 429) return;
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const principal = request.principal;
     const record: AuditRecord = {

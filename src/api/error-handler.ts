@@ -10,6 +10,7 @@ import { ApiError } from '../core/errors.js';
 import { validationError } from './validation-errors.js';
 
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
+  if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
   return reply
     .code(error.status)
     .type('application/json; charset=utf-8')

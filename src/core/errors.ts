@@ -47,11 +47,15 @@ const entries = {
   'ModelArts.0210': [403, 'The project ID in the URL does not match the project ID in the token.'],
   'ModelArts.0108': [403, 'You are not authorized to perform this operation.'],
   'APIGW.0301': [401, 'Incorrect IAM authentication information.'],
+  /* Huawei's API gateway answers this when a throttling policy is exceeded. */
+  'APIGW.0308': [429, 'The throttling threshold has been reached.'],
   /* Keystone-style identity errors (decision: same body shape as every other error). */
   'IAM.0001': [401, 'The username or password is incorrect.'],
   'IAM.0002': [404, 'The {} does not exist.'],
   'IAM.0003': [409, 'The {} already exists.'],
   'IAM.0004': [400, 'The request is invalid: {}'],
+  /* Huawei IAM answers a locked account 401 "The account is locked." for 15 minutes. */
+  'IAM.0005': [401, 'The account is locked. Try again later.'],
   /* Routing and transport errors, so unknown paths and methods still get a JSON body. */
   'ModelArts.0404': [404, 'The requested resource {} does not exist.'],
   'ModelArts.0405': [405, 'The method {} is not allowed on {}.'],
@@ -75,6 +79,8 @@ export function formatMessage(template: string, args: readonly (string | number)
 export class ApiError extends Error {
   readonly code: ErrorCode;
   readonly status: number;
+  /** Seconds until a throttled or locked-out request may succeed; sent as `Retry-After`. */
+  retryAfterSeconds: number | undefined;
 
   constructor(code: ErrorCode, ...args: (string | number)[]) {
     const entry = ERROR_CATALOGUE[code];
@@ -82,5 +88,12 @@ export class ApiError extends Error {
     this.name = 'ApiError';
     this.code = code;
     this.status = entry.status;
+    this.retryAfterSeconds = undefined;
+  }
+
+  /** The same error, telling the caller when to retry. */
+  retryAfter(seconds: number): this {
+    this.retryAfterSeconds = Math.max(1, Math.ceil(seconds));
+    return this;
   }
 }

@@ -9,6 +9,7 @@ import { SignatureRejected } from './access-keys.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
 import type { Project, RoleAssignment, RoleName, User } from './identity-types.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, randomHex, randomPassword, sha256Hex, verifyPassword } from './passwords.js';
 import { DuplicateKeyError, type Store } from './store.js';
 
@@ -30,6 +31,8 @@ export interface LoginRequest {
   password: string;
   domain?: string;
   project?: { id?: string; name?: string };
+  /** The client's address, for the per-address login lockout. */
+  address?: string;
 }
 
 export interface IssuedToken {
@@ -54,6 +57,7 @@ export class IdentityService {
     private readonly clock: Clock,
     private readonly tokenTtlMs: number,
     readonly defaultDomain: string,
+    private readonly throttle?: LoginThrottle,
   ) {}
 
   /** Creates the first admin user and project when the store has no users. */
@@ -92,12 +96,23 @@ export class IdentityService {
   }
 
 
+  /**
+   * Password login. While the name or the address is locked out every attempt, the right password
+   * included, is refused with 401 IAM.0005 before any lookup, the same for names that do not exist.
+   */
   async login(request: LoginRequest): Promise<IssuedToken> {
     const domain = request.domain || this.defaultDomain;
+    const attempt = { domain, userName: request.userName, ...(request.address ? { address: request.address } : {}) };
+    const lockedMs = this.throttle?.lockedFor(attempt) ?? 0;
+    if (lockedMs > 0) throw new ApiError('IAM.0005').retryAfter(lockedMs / 1000);
     const user = await this.store.identity.findUserByName(domain, request.userName);
     // Verify against a dummy hash for unknown users so response time does not reveal who exists.
     const ok = await verifyPassword(request.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
-    if (!user || !ok || !user.enabled) throw new ApiError('IAM.0001');
+    if (!user || !ok || !user.enabled) {
+      this.throttle?.failed(attempt);
+      throw new ApiError('IAM.0001');
+    }
+    this.throttle?.succeeded(attempt);
     const project = await this.#scopeProject(user, request.project);
     const roles = await this.store.identity.rolesOf(user.id, project.id);
     const token = `dm1.${randomBytes(32).toString('base64url')}`;

@@ -51,6 +51,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = a
       const issued = await services.identity.login({
         userName: user.name,
         password: user.password,
+        address: request.ip,
         ...(user.domain?.name ? { domain: user.domain.name } : {}),
         ...(scope ? { project: { ...(scope.id ? { id: scope.id } : {}), ...(scope.name ? { name: scope.name } : {}) } } : {}),
       });

@@ -17,3 +17,10 @@ export const ErrorBody = Type.Object(
   },
   { $id: 'ErrorBody' },
 );
+
+/** The most items one page may ask for; a larger `limit` is 6336, as any out-of-range value. */
+export const MAX_PAGE_LIMIT = 1000;
+
+/** Paging parameters: bounded, so no value reaches the database as an out-of-range integer. */
+export const PageOffset = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
+export const PageLimit = (description: string) => Type.Integer({ minimum: 0, maximum: MAX_PAGE_LIMIT, description });

@@ -4,7 +4,7 @@
  * request and every transition, oldest first.
  */
 import { Type } from 'typebox';
-import { Nullable, StringMap } from './common.js';
+import { MAX_PAGE_LIMIT, Nullable, PageLimit, PageOffset, StringMap } from './common.js';
 import { StatusSchema } from './instance-schema.js';
 
 export const EventSchema = Type.Object({
@@ -21,6 +21,6 @@ export const EventSchema = Type.Object({
 export const EventListSchema = Type.Object({ events: Type.Array(EventSchema), total_count: Type.Integer() });
 
 export const EventQuery = Type.Object({
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Default 100.' })),
+  offset: Type.Optional(PageOffset),
+  limit: Type.Optional(PageLimit(`At most ${MAX_PAGE_LIMIT}; default 100.`)),
 });

@@ -6,7 +6,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { INSTANCE_ACTIONS, INSTANCE_STATUSES } from '../../core/statuses.js';
-import { Nullable, StringMap } from './common.js';
+import { MAX_PAGE_LIMIT, Nullable, PageLimit, PageOffset, StringMap } from './common.js';
 
 const Str = (options: { maxLength?: number; minLength?: number; description?: string } = {}) => Type.String(options);
 
@@ -115,8 +115,8 @@ export const ListQuery = Type.Object({
   status: Type.Optional(Type.Enum(INSTANCE_STATUSES)),
   sortby: Type.Optional(Str({ description: '`name` (default) or `creation_timestamp`.' })),
   order: Type.Optional(Type.Enum(['asc', 'desc'])),
-  offset: Type.Optional(Type.Integer({ minimum: 0 })),
-  limit: Type.Optional(Type.Integer({ minimum: 0, description: '0 (default) returns every match.' })),
+  offset: Type.Optional(PageOffset),
+  limit: Type.Optional(PageLimit(`At most ${MAX_PAGE_LIMIT}; 0 (default) returns every match.`)),
   workspace_id: Type.Optional(Str()),
   show_self: Type.Optional(Str({ description: '`true` (default): only the caller\'s instances; case-insensitive.' })),
   ai_project: Type.Optional(Str()),
