@@ -6,7 +6,7 @@
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { registerErrorHandling } from './api/error-handler.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './api/error-handler.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
 import { credentialRoutes } from './api/routes/credential-routes.js';
@@ -46,6 +46,8 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
     // ModelArts ids are long; clients also percent-encode names into the path.
     routerOptions: { maxParamLength: 256 },
     trustProxy: false,
+    clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
