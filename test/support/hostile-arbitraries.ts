@@ -47,7 +47,7 @@ export const pathMangle = fc.oneof(
       (p) => `${p}/%2e%2e/%2e%2e/etc/passwd`,
       (p) => p.replace(/\//g, '//'),
       (p) => `/..${p}`,
-      (p) => p.toUpperCase(),
+      (p) => p.replace(/[a-z]+/g, (s) => s.toUpperCase()),
       (p) => `${p}%00`,
       (p) => `${p};x=1`,
     ),
@@ -94,7 +94,8 @@ const PLAUSIBLE: Record<string, unknown>[] = [
   { credential: { user_id: 'nobody' } },
 ];
 
-const junk = fc.oneof(
+/** A value of any JSON type, for a field that expects another. */
+export const junk = fc.oneof(
   fc.constant(null),
   fc.boolean(),
   fc.integer(),
