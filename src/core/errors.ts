@@ -59,7 +59,7 @@ const entries = {
   'ModelArts.0413': [413, 'The request body is too large.'],
   'ModelArts.0415': [415, 'The content type {} is not supported; send application/json.'],
   'ModelArts.0431': [431, 'The request headers are too large.'],
-  'ModelArts.0400': [400, 'The request body is not valid JSON.'],
+  'ModelArts.0400': [400, 'The request is malformed or its body is not valid JSON.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof entries;
