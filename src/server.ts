@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './api/error-handler.js';
+import { registerNulGuard } from './api/nul-guard.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
 import { credentialRoutes } from './api/routes/credential-routes.js';
@@ -54,6 +55,7 @@ export async function buildServer(services: ApiContext & { config: { logLevel: s
   app.decorateRequest('principal', null);
 
   registerErrorHandling(app);
+  registerNulGuard(app);
 
   await app.register(swagger, {
     openapi: {

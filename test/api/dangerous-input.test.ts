@@ -5,7 +5,7 @@
  * (`spec.storage.location.path`, `mount_path`, `extend_storage`), `custom_script_path` and
  * `log_path`; repository addresses that are local paths, `file://`, remote helpers (`ext::`),
  * option injection for git (`--upload-pack=…`, `-u…`) or ssh (`ssh://-oProxyCommand=…`); and
- * branch or author values git could read as options.
+ * branch or author values git could read as options. And NUL anywhere (PostgreSQL cannot store it).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -109,6 +109,23 @@ describe('hostile paths and repository addresses are refused at the API', () => 
     }
     await rejects(withSpec(name(), repository(url, { user_name: 'a\nb' })), '6336', 'user_name with a newline');
     await rejects(withSpec(name(), repository(url, { user_email: '--x@y' })), '6336', 'user_email like an option');
+  });
+
+  it('6336: NUL in a path parameter, the query or the body, on every store', async () => {
+    const login = (name: string) => ({ auth: { identity: { methods: ['password'], password: { user: { name, password: 'x', domain: { name: 'default' } } } } } });
+    const requests: [string, string, unknown][] = [
+      ['GET', `${t.instances()}/x%00`, undefined],
+      ['GET', `${t.instances()}?de_type=Notebook&pool_id=%00`, undefined],
+      ['GET', '/v3/users/x%00', undefined],
+      ['GET', `/v3/projects/${t.projectId}%00`, undefined],
+      ['GET', '/v3.0/OS-CREDENTIAL/credentials/x%00', undefined],
+      ['POST', '/v3/auth/tokens', login('admin\u0000')],
+      ['POST', t.instances(), createBody(name(), { description: 'a\u0000b' })],
+      ['POST', t.instances(), withSpec(name(), { annotations: { 'k\u0000': 'v' } })],
+    ];
+    for (const [method, path, body] of requests) {
+      await assertRejected(t, () => t.http(method, path, body === undefined ? {} : { body }), '6336', 400, `${method} ${path} ${JSON.stringify(body) ?? ''}`);
+    }
   });
 
   it('accepts the ordinary forms: https, ssh:// and scp-like ssh, with branch and author', async () => {

@@ -97,6 +97,7 @@ const PLAUSIBLE: Record<string, unknown>[] = [
 /** A value of any JSON type, for a field that expects another. */
 export const junk = fc.oneof(
   fc.constant(null),
+  fc.constantFrom('nul\u0000inside', { 'k\u0000': 'v' }),
   fc.boolean(),
   fc.integer(),
   fc.double(),
