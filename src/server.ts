@@ -6,8 +6,9 @@
 import swagger from '@fastify/swagger';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { registerErrorHandling } from './api/error-handler.js';
 import { recordChanges } from './api/audit-trail.js';
+import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './api/error-handler.js';
+import { registerNulGuard } from './api/nul-guard.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { auditRoutes } from './api/routes/audit-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
@@ -71,12 +72,15 @@ export async function buildServer(services: ServerContext, options: ServerOption
     // ModelArts ids are long; clients also percent-encode names into the path.
     routerOptions: { maxParamLength: 256 },
     trustProxy: false,
+    clientErrorHandler,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.decorateRequest('principal', null);
 
   registerErrorHandling(app);
+  registerNulGuard(app);
 
   await app.register(swagger, {
     openapi: {

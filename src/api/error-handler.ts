@@ -5,16 +5,53 @@
  * error_message}` with its status. Unexpected faults are logged with their stack and answered
  * without one.
  */
-import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import { ApiError } from '../core/errors.js';
 import { validationError } from './validation-errors.js';
 
+function errorBody(error: ApiError) {
+  return { error_code: error.code, error_msg: error.message, error_message: error.message };
+}
+
 export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
   if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
-  return reply
-    .code(error.status)
-    .type('application/json; charset=utf-8')
-    .send({ error_code: error.code, error_msg: error.message, error_message: error.message });
+  return reply.code(error.status).type('application/json; charset=utf-8').send(errorBody(error));
+}
+
+/**
+ * Fastify's `frameworkErrors`: a path the router cannot decode (`%zz`) or a parameter longer than
+ * any id names no resource; answered as such rather than with Fastify's own body.
+ */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  request.log.debug({ code: error.code }, 'unroutable path');
+  sendError(reply, new ApiError('ModelArts.0404', request.url.split('?')[0] ?? ''));
+}
+
+/**
+ * Fastify's `clientErrorHandler`: requests Node's HTTP parser refuses (oversized headers, a
+ * malformed request line) never reach the router; they are answered on the socket, in the same body.
+ */
+export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  // An answer to HEAD has no body: a client reading one would take the body for the next answer.
+  const raw: unknown = error.rawPacket;
+  const head = Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
+  const known =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('ModelArts.0431')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new ApiError('ModelArts.0408')
+        : new ApiError('ModelArts.0400');
+  const body = JSON.stringify(errorBody(known));
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${known.status} ${STATUS_CODES[known.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${head ? '' : body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 function toApiError(error: FastifyError): ApiError | undefined {

@@ -59,9 +59,11 @@ const entries = {
   /* Routing and transport errors, so unknown paths and methods still get a JSON body. */
   'ModelArts.0404': [404, 'The requested resource {} does not exist.'],
   'ModelArts.0405': [405, 'The method {} is not allowed on {}.'],
+  'ModelArts.0408': [408, 'The request did not arrive in time.'],
   'ModelArts.0413': [413, 'The request body is too large.'],
   'ModelArts.0415': [415, 'The content type {} is not supported; send application/json.'],
-  'ModelArts.0400': [400, 'The request body is not valid JSON.'],
+  'ModelArts.0431': [431, 'The request headers are too large.'],
+  'ModelArts.0400': [400, 'The request is malformed or its body is not valid JSON.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
 export type ErrorCode = keyof typeof entries;

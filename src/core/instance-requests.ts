@@ -6,6 +6,7 @@
  */
 import type { Catalog, Flavor, Profile } from './catalog.js';
 import { ApiError } from './errors.js';
+import { checkBranch, checkGitIdentity, checkRepositoryUrl } from './repository-url.js';
 import type { AutoStopSettings, Credential, Instance, InstanceSpec, PoolRef, Repository, Storage, StorageType } from './instance.js';
 
 type Maybe<T> = T | null | undefined;
@@ -112,9 +113,12 @@ function checkStorage(request: Maybe<StorageRequest>, flavor: Flavor): Storage {
   return { type, location: { path, ...mount } };
 }
 
+/** A `.` or `..` segment, also percent-encoded (`%2e%2e`): a store that decodes it must not climb. */
+const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
+
 function checkAbsolutePath(path: string, field: string): string {
   const segments = path.split('/');
-  if (!path.startsWith('/') || segments.some((s) => s === '..' || s === '.') || /[\u0000-\u001f\\]/.test(path)) {
+  if (!path.startsWith('/') || segments.some((s) => DOT_SEGMENT.test(s)) || /[\u0000-\u001f\u007f\\]/.test(path)) {
     throw new ApiError('ModelArts.6336', field);
   }
   return path;
@@ -155,14 +159,13 @@ function checkDuration(duration: number): number {
 function checkRepository(request: Maybe<RepositoryRequest>): Repository | null {
   const url = request?.connection_info?.url;
   if (!request || !url) return null;
-  const protocol = request.connection_info?.protocol || (url.startsWith('https://') ? 'https' : 'ssh');
-  if (protocol !== 'https' && protocol !== 'ssh') throw new ApiError('ModelArts.6336', 'repository.connection_info.protocol');
-  if (protocol === 'https' && !/^https:\/\/[^\s]+$/.test(url)) throw new ApiError('ModelArts.6336', 'repository.connection_info.url');
+  const protocol = checkRepositoryUrl(url, request.connection_info?.protocol);
   const repo: Repository = { connection_info: { protocol, url } };
-  for (const key of ['id', 'branch', 'user_name', 'user_email', 'type'] as const) {
-    const value = request[key];
-    if (value) repo[key] = value;
-  }
+  if (request.id) repo.id = request.id;
+  if (request.branch) repo.branch = checkBranch(request.branch);
+  if (request.user_name) repo.user_name = checkGitIdentity(request.user_name, 'user_name');
+  if (request.user_email) repo.user_email = checkGitIdentity(request.user_email, 'user_email');
+  if (request.type) repo.type = request.type;
   const credential = checkCredential(request.connection_info?.credential);
   if (credential) repo.connection_info!.credential = credential;
   return repo;

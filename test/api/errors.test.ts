@@ -28,6 +28,7 @@ import {
   snapshot,
   waitStatus,
 } from '../support/api.js';
+import { junk } from '../support/hostile-arbitraries.js';
 import { assertInstanceContract } from '../support/instance-contract.js';
 import { PHASES, SteppingClock, stopWithClock } from '../support/stepping-clock.js';
 import { createBody, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
@@ -432,16 +433,6 @@ describe('property: random create bodies never produce a 5xx', () => {
 
   const PROFILES = [GPU_PROFILE, CPU_PROFILE, 'Multi-Engine 2.0 (python3)'];
   const FLAVORS = [CPU_FLAVOR, 'modelarts.vm.cpu.8u', 'modelarts.vm.cpu.free', GPU_FLAVOR, GPU_FLAVOR_2];
-  const junk = fc.oneof(
-    fc.constant(null),
-    fc.boolean(),
-    fc.integer(),
-    fc.double(),
-    fc.string({ maxLength: 8 }),
-    fc.string({ unit: 'binary', maxLength: 8 }),
-    fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
-    fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 2 }),
-  );
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: arb }, { weight: 1, arbitrary: junk });
   const text = (values: string[]) => maybe(fc.oneof(fc.constantFrom(...values), fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 })));
   const name = maybe(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.string({ maxLength: 70 }), fc.constantFrom('', 'a!b', 'x'.repeat(65))));
