@@ -3,14 +3,20 @@
  * Which repository addresses an instance may clone from, and which git arguments may accompany
  * them. The address reaches `git clone` on the server, so only the two transports the public API
  * names pass: `https://host/…` and ssh (`ssh://[user@]host[:port]/…` or scp-like
- * `[user@]host:path`). Everything git would otherwise honour is refused: local paths and
+ * `[user@]host:path`), plus `http://` to a loopback address. Everything git would otherwise honour is refused: local paths and
  * `file://` (they read the server's own disk), `<helper>::…` remote helpers such as `ext::` (they
  * run commands), anything git or ssh could take for an option (`--upload-pack=…`, `-u…`,
  * `ssh://-oProxyCommand=…`), and whitespace or control characters.
  */
 import { ApiError } from './errors.js';
 
-export type RepositoryProtocol = 'https' | 'ssh';
+export type RepositoryProtocol = 'https' | 'ssh' | 'http';
+
+/**
+ * Plain `http://` only to this machine (a git server for development or tests): a token sent in
+ * clear never crosses a network.
+ */
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Printable ASCII without space or backslash: all a clone address needs. */
 const PRINTABLE = /^[\x21-\x5b\x5d-\x7e]+$/;
@@ -40,6 +46,7 @@ function transportOf(url: string): RepositoryProtocol | null {
     const userAndHost = (authority[1] ?? '').split('@');
     if (!u || !isSafeHost(u.hostname) || userAndHost.some((part) => part === '' || /^(-|%2d)/i.test(part))) return null;
     if (u.protocol === 'https:') return 'https';
+    if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return 'http';
     if (u.protocol === 'ssh:' && u.pathname.length > 1) return 'ssh';
     return null;
   }
@@ -56,7 +63,7 @@ function transportOf(url: string): RepositoryProtocol | null {
  * A declared protocol must agree with the address: `protocol: https` with an ssh address is refused.
  */
 export function checkRepositoryUrl(url: string, declared: string | null | undefined): RepositoryProtocol {
-  if (declared && declared !== 'https' && declared !== 'ssh') throw new ApiError('ModelArts.6336', 'repository.connection_info.protocol');
+  if (declared && declared !== 'https' && declared !== 'ssh' && declared !== 'http') throw new ApiError('ModelArts.6336', 'repository.connection_info.protocol');
   const transport = transportOf(url);
   if (!transport || (declared && declared !== transport)) throw new ApiError('ModelArts.6336', 'repository.connection_info.url');
   return transport;

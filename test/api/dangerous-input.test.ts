@@ -80,6 +80,8 @@ describe('hostile paths and repository addresses are refused at the API', () => 
       '-oProxyCommand=x:a/b',
       'github.com:-x',
       'http://github.com/a/b.git',
+      'http://localhost.example.com/a/b.git',
+      'http://127.0.0.1.example.com/a/b.git',
       'git://github.com/a/b.git',
       'https://',
       'https:///a/b',
@@ -128,12 +130,14 @@ describe('hostile paths and repository addresses are refused at the API', () => 
     }
   });
 
-  it('accepts the ordinary forms: https, ssh:// and scp-like ssh, with branch and author', async () => {
+  it('accepts the ordinary forms: https, ssh:// and scp-like ssh, with branch and author; plain http only to this machine', async () => {
     const accepted = [
       ['https://github.com/example/repo.git', 'https'],
       ['https://gitlab.example.com:8443/group/sub/repo', 'https'],
       ['git@github.com:example/repo.git', 'ssh'],
       ['ssh://git@example.com:2222/srv/repo.git', 'ssh'],
+      ['http://127.0.0.1:9418/repo.git', 'http'],
+      ['http://localhost/repo.git', 'http'],
     ] as const;
     for (const [url, protocol] of accepted) {
       const body = withSpec(name(), repository(url, { branch: 'feature/x-1.2', user_name: 'Ann O\'Nym', user_email: 'ann@example.com' }));
