@@ -40,6 +40,12 @@ export interface LimitsOptions {
   loginLockoutSeconds?: number;
   /** Largest request body in bytes; larger ones are answered 413 ModelArts.0413. Default 1048576 (1 MiB). */
   bodyLimitBytes?: number;
+  /** The notebook proxy's bound on connecting to a workload (seconds; 504 after it). Default 5. */
+  workloadConnectSeconds?: number;
+  /** The proxy's bound from a request to the workload's answer headers (seconds; 504). Default 120. */
+  workloadAnswerSeconds?: number;
+  /** The proxy's bound on silence within a workload's answer body (seconds). Default 300. */
+  workloadIdleSeconds?: number;
 }
 
 export interface ConfigOptions {
@@ -176,6 +182,9 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       loginFailuresPerAddress: options.limits?.loginFailuresPerAddress ?? 20,
       loginLockoutSeconds: options.limits?.loginLockoutSeconds ?? 900,
       bodyLimitBytes: options.limits?.bodyLimitBytes ?? 1024 * 1024,
+      workloadConnectSeconds: options.limits?.workloadConnectSeconds ?? 5,
+      workloadAnswerSeconds: options.limits?.workloadAnswerSeconds ?? 120,
+      workloadIdleSeconds: options.limits?.workloadIdleSeconds ?? 300,
     },
     coordination: {
       replicaId: coordination.replicaId ?? null,

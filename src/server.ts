@@ -61,7 +61,9 @@ export interface ServerOptions {
   limitsClock?: Clock;
 }
 
-export type ServerContext = ApiContext & { config: { logLevel: string; limits: RateLimits & { bodyLimitBytes: number } } };
+export type ServerContext = ApiContext & {
+  config: { logLevel: string; limits: RateLimits & { bodyLimitBytes: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number } };
+};
 
 export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -114,6 +116,12 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(instanceRoutes, { services });
     await api.register(auditRoutes, { services });
   });
-  await app.register(notebookProxy, { store: services.store, instanceTokens: services.instanceTokens, publicUrl: services.config.publicUrl });
+  const { limits } = services.config;
+  await app.register(notebookProxy, {
+    store: services.store,
+    instanceTokens: services.instanceTokens,
+    publicUrl: services.config.publicUrl,
+    timeouts: { connectMs: limits.workloadConnectSeconds * 1000, answerMs: limits.workloadAnswerSeconds * 1000, idleMs: limits.workloadIdleSeconds * 1000 },
+  });
   return app;
 }

@@ -30,6 +30,24 @@ export interface NotebookProxyOptions {
   instanceTokens: InstanceTokens;
   /** The configured public URL, whose origin the CSRF check accepts besides the request's own. */
   publicUrl: string | null;
+  timeouts: ProxyTimeouts;
+}
+
+/** Bounds on every call the proxy makes to a workload, so a hung notebook cannot hold requests. */
+export interface ProxyTimeouts {
+  /** To open the connection. */
+  connectMs: number;
+  /** From the request to the answer's headers. */
+  answerMs: number;
+  /** Silence in the middle of an answer's body. */
+  idleMs: number;
+}
+
+/** A workload that could not be reached, or did not answer in time: 504 for time, 502 otherwise. */
+function unreachable(reply: FastifyReply, error: { statusCode?: number; code?: string }): void {
+  const timedOut = error.statusCode === 504 || error.code === 'UND_ERR_CONNECT_TIMEOUT';
+  reply.log.warn({ code: error.code }, 'notebook unreachable');
+  deny(reply, timedOut ? 504 : 502, timedOut ? 'The notebook did not answer in time.' : 'The notebook cannot be reached.');
 }
 
 function upstreamHeaders<T extends Record<string, unknown>>(headers: T, request: FastifyRequest): T {
@@ -46,7 +64,7 @@ function deny(reply: FastifyReply, status: number, reason: string): FastifyReply
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(deniedPage(reason));
 }
 
-export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, { store, instanceTokens, publicUrl }) => {
+export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, { store, instanceTokens, publicUrl, timeouts }) => {
   app.decorateRequest('notebook', null);
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
 
@@ -84,9 +102,11 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     rewritePrefix: '/notebook/:instance_id',
     websocket: true,
     preHandler: authorize,
+    undici: { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.answerMs, bodyTimeout: timeouts.idleMs },
     replyOptions: {
       getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint,
       rewriteRequestHeaders: (request, headers) => upstreamHeaders(headers, request as FastifyRequest),
+      onError: (reply, { error }) => unreachable(reply as FastifyReply, error as { statusCode?: number; code?: string }),
     },
     wsClientOptions,
   });

@@ -25,6 +25,14 @@ export interface EchoWorkload {
   close(): Promise<void>;
 }
 
+/** Points a running (simulated) instance's runtime state at `endpoint`, as a real driver's start would. */
+export async function pointAt(t: TestApp, instanceId: string, endpoint: string): Promise<void> {
+  const store = t.app.services.store;
+  const instance = (await store.instances.getById(instanceId))!;
+  const written = await store.instances.update({ ...instance, runtime: { endpoint, data: instance.runtime!.data } });
+  if (!written) throw new Error(`instance ${instanceId} changed while pointing it at ${endpoint}`);
+}
+
 /** Extra response headers the workload sends back (to see what the proxy puts over them). */
 export async function startEchoWorkload(responseHeaders: Record<string, string> = {}): Promise<EchoWorkload> {
   const received: Echo[] = [];
@@ -47,12 +55,7 @@ export async function startEchoWorkload(responseHeaders: Record<string, string> 
   return {
     endpoint,
     received,
-    async serveFor(t, instanceId) {
-      const store = t.app.services.store;
-      const instance = (await store.instances.getById(instanceId))!;
-      const written = await store.instances.update({ ...instance, runtime: { endpoint, data: instance.runtime!.data } });
-      if (!written) throw new Error(`instance ${instanceId} changed while pointing it at the echo workload`);
-    },
+    serveFor: (t, instanceId) => pointAt(t, instanceId, endpoint),
     async close() {
       for (const client of sockets.clients) client.terminate();
       sockets.close();
