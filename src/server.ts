@@ -11,6 +11,7 @@ import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './ap
 import { registerNulGuard } from './api/nul-guard.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { auditRoutes } from './api/routes/audit-routes.js';
+import { metricsRoutes, timeRequests } from './api/routes/metrics-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
 import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
@@ -109,12 +110,14 @@ export async function buildServer(services: ServerContext, options: ServerOption
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
     recordChanges(api, services);
+    timeRequests(api, services.metrics);
     await registerRateLimits(api, options.limitsClock ?? systemClock, services.config.limits);
     await api.register(authRoutes, { services });
     await api.register(adminRoutes, { services });
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
     await api.register(auditRoutes, { services });
+    await api.register(metricsRoutes, { services });
   });
   const { limits } = services.config;
   await app.register(notebookProxy, {

@@ -29,11 +29,13 @@ import { loadOrCreateReplicaId } from './replica-id.js';
 import { LocalDriver } from './runtime/local/local-driver.js';
 import { SimulatedDriver } from './runtime/simulated/simulated-driver.js';
 import { openStore } from './store/open-store.js';
+import { Metrics } from './metrics.js';
 
 export interface Services {
   config: Config;
   /** This server process's id, written into history and audit entries. */
   replica: string;
+  metrics: Metrics;
   clock: Clock;
   store: Store;
   catalog: Catalog;
@@ -127,10 +129,17 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     reservations,
   ], config.coordination.scanIntervalMs);
   const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue);
+  const metrics = new Metrics(store);
+  scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   const armDue = (instance: Instance) => scheduler.noticeInstance(instance);
-  lifecycle.onCommitted = queue.onCommitted = reservations.onCommitted = armDue;
+  lifecycle.onCommitted = reservations.onCommitted = armDue;
+  queue.onCommitted = (instance) => {
+    armDue(instance);
+    if (instance.queuedAt !== null && instance.reservedAt !== null) metrics.admitted(instance.flavor, instance.queuedAt, instance.reservedAt);
+  };
   reconciler.onCommitted = (instance) => {
     armDue(instance);
+    metrics.committed(instance, clock.now());
     // A slot may have freed: the first in line gets it.
     if (!holdsSlot(instance.status)) queue.admitNext(instance.flavor).catch((err: unknown) => log.error({ err }, 'queue admission failed'));
   };
@@ -155,6 +164,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   return {
     config,
     replica,
+    metrics,
     clock,
     store,
     catalog,

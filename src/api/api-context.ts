@@ -12,6 +12,13 @@ import type { LifecycleService } from '../core/lifecycle-service.js';
 import type { QueueService } from '../core/queue-service.js';
 import type { Store } from '../core/store.js';
 
+/** What the edge records and exposes of the service's metrics (src/metrics.ts). */
+export interface ApiMetrics {
+  apiRequest(method: string, route: string, status: number, seconds: number): void;
+  /** The Prometheus text exposition of every metric, and its content type. */
+  readonly registry: { metrics(): Promise<string>; readonly contentType: string };
+}
+
 export interface ApiContext {
   config: {
     /** Public base URL; null derives it from each request's origin. */
@@ -20,6 +27,7 @@ export interface ApiContext {
   };
   /** This server process's id, written into audit entries. */
   replica: string;
+  metrics: ApiMetrics;
   clock: Clock;
   store: Store;
   catalog: Catalog;

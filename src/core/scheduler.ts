@@ -38,6 +38,8 @@ export class Scheduler {
   #running = false;
 
   #refresh: AbortController | null = null;
+  /** Told, each time the timer fires, how late it fired after the due time (ms). */
+  onLag: (ms: number) => void = () => undefined;
   #sweeping: Promise<void> = Promise.resolve();
 
   constructor(
@@ -95,7 +97,10 @@ export class Scheduler {
     this.#timer = timer;
     this.#due = due;
     this.clock.sleep(Math.max(0, due - this.clock.now()), timer.signal).then(
-      () => this.#sweep().catch((err: unknown) => this.log.error({ err }, 'scheduled work failed')),
+      () => {
+        this.onLag(Math.max(0, this.clock.now() - due));
+        return this.#sweep().catch((err: unknown) => this.log.error({ err }, 'scheduled work failed'));
+      },
       () => undefined,
     );
   }

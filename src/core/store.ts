@@ -123,6 +123,8 @@ export interface InstanceRepository {
   listDue(query: DueQuery & { until: number; limit: number }): Promise<Instance[]>;
   /** Number of instances per flavor for one user of one project. */
   countByFlavor(projectId: string, userId: string): Promise<Map<string, number>>;
+  /** Number of instances per status, over every project. */
+  countByStatus(): Promise<Map<InstanceStatus, number>>;
   /** Number of instances per flavor, over every project, whose status is one of `statuses`. */
   countInStatuses(statuses: readonly InstanceStatus[]): Promise<Map<string, number>>;
   /**

@@ -112,6 +112,15 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return appendEvent(this.#db, event);
   }
 
+  async countByStatus(): Promise<Map<InstanceStatus, number>> {
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select((eb) => ['status', eb.fn.countAll<number | string | bigint>().as('n')])
+      .groupBy('status')
+      .execute();
+    return new Map(rows.map((r) => [r.status as InstanceStatus, toNumber(r.n)]));
+  }
+
   async countInStatuses(statuses: readonly InstanceStatus[]): Promise<Map<string, number>> {
     if (statuses.length === 0) return new Map();
     const rows = await this.#db

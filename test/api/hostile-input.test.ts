@@ -236,6 +236,9 @@ describe('property: hostile input at every route', () => {
       } else {
         assert.ok(json !== null && typeof json === 'object', `a JSON object: ${where}`);
       }
+    } else if (request.target.split('?')[0] === '/metrics' && res.status === 200) {
+      // The Prometheus exposition, granted to a system admin: text by its own format.
+      assert.match(type, /^text\/plain; version=0\.0\.4/, `Prometheus text: ${where}`);
     } else {
       // Only the notebook proxy answers otherwise: its access-denied page.
       assert.ok(request.target.startsWith('/notebook/') && res.status >= 400 && /^text\/html/.test(type), `JSON answer expected: ${where}`);

@@ -1,0 +1,78 @@
+/**
+ * `/metrics`: the Prometheus exposition for system admins, with API latency per route pattern,
+ * start and queue-wait histograms up to half an hour, instances per status, queue depth per
+ * flavor, scheduler lag and the process's own figures.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { ManualClock } from '../../src/core/clock.js';
+import { member } from '../support/api.js';
+import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
+
+const ONE = completeFlavor({ name: 'modelarts.vm.cpu.one', type: 'CPU', params: { CPU: 1 }, promo_type: 'Free', capacity: 1, queues: true });
+
+/** The value of one sample line, `name{labels} value`; undefined when absent. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
+describe('metrics', () => {
+  const clock = new ManualClock(Date.UTC(2026, 10, 28, 12));
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ start: { clock }, catalog: { flavors: [...BUILTIN_CATALOG.flavors, ONE] }, runtime: { simulated: { delays: INSTANT_PHASES } } });
+  });
+  after(() => t.stop());
+
+  const scrape = async (token?: string | null) => {
+    const res = await fetch(`${t.url}/metrics`, { headers: token === null ? {} : { authorization: `Bearer ${token ?? t.adminToken}` } });
+    return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
+  };
+
+  it('exposes latency by route pattern, instances by status, starts, queue waits and depth', async () => {
+    const first = (await t.http('POST', t.instances(), { body: cpuBody('metered-1', ONE.name) })).body.id as string;
+    await waitForStatus(t, first, ['RUNNING']);
+    const second = (await t.http('POST', t.instances(), { body: cpuBody('metered-2', ONE.name) })).body.id as string;
+    assert.equal((await t.http('GET', `${t.instances()}/${second}`)).body.status, 'CREATE_QUEUING');
+
+    let text = (await scrape()).text;
+    assert.equal(sample(text, 'demanager_queue_depth', { flavor: ONE.name }), 1);
+    assert.equal(sample(text, 'demanager_instances', { status: 'RUNNING' }), 1);
+    assert.equal(sample(text, 'demanager_instances', { status: 'CREATE_QUEUING' }), 1);
+
+    clock.advance(90_000);
+    await t.http('POST', `${t.instances()}/${first}/action`, { body: { action: 'stop' } });
+    await waitForStatus(t, second, ['RUNNING']);
+
+    const scraped = await scrape();
+    assert.equal(scraped.status, 200);
+    assert.match(scraped.type, /^text\/plain; version=0\.0\.4/);
+    text = scraped.text;
+    // Route patterns, not ids: one series for every instance.
+    assert.ok((sample(text, 'demanager_http_request_duration_seconds_count', { method: 'GET', route: '/v1/{project_id}/demanager/instances/{instance_id}', status: '200' }) ?? 0) >= 2);
+    assert.ok(!text.includes(first), 'no instance id in any label');
+    assert.equal(sample(text, 'demanager_instance_start_duration_seconds_count', { flavor: ONE.name, kind: 'create' }), 2);
+    // The second waited the 90 s the clock moved: in the 120 s bucket, not the 60 s one.
+    assert.equal(sample(text, 'demanager_queue_wait_seconds_count', { flavor: ONE.name }), 1);
+    assert.equal(sample(text, 'demanager_queue_wait_seconds_sum', { flavor: ONE.name }), 90);
+    assert.equal(sample(text, 'demanager_queue_wait_seconds_bucket', { flavor: ONE.name, le: '60' }), 0);
+    assert.equal(sample(text, 'demanager_queue_wait_seconds_bucket', { flavor: ONE.name, le: '1800' }), 1);
+    assert.equal(sample(text, 'demanager_queue_depth', { flavor: ONE.name }), undefined);
+    assert.equal(sample(text, 'demanager_instances', { status: 'STOPPED' }), 1);
+    assert.ok(text.includes('demanager_scheduler_lag_seconds_count'));
+    assert.ok((sample(text, 'demanager_process_resident_memory_bytes') ?? 0) > 0);
+  });
+
+  it('is for system admins only', async () => {
+    assert.equal((await scrape(null)).status, 401);
+    const bob = await member(t, 'bob', t.projectId, 'admin');
+    const refused = await scrape(bob.token);
+    assert.equal(refused.status, 403);
+    assert.equal(JSON.parse(refused.text).error_code, 'ModelArts.0108');
+  });
+});
