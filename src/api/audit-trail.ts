@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditRecord, Store } from '../core/store.js';
 import type { Clock } from '../core/clock.js';
+import { routePatternOf } from './route-pattern.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -25,12 +26,6 @@ function errorCodeOf(payload: unknown): string | null {
   } catch {
     return null;
   }
-}
-
-/** `/v1/:project_id/demanager/instances` → `/v1/{project_id}/demanager/instances`, as the spec writes paths. */
-function routeOf(request: FastifyRequest): string {
-  const pattern = request.routeOptions.url ?? request.url.split('?')[0] ?? '';
-  return pattern.replace(/:([A-Za-z_]+)/g, '{$1}');
 }
 
 /** The few body fields worth keeping: what action was asked for, which name a login tried. */
@@ -58,7 +53,7 @@ export function recordChanges(api: FastifyInstance, services: { store: Store; cl
       projectId: params.project_id ?? principal?.projectId ?? null,
       userId: principal?.userId ?? null,
       userName: principal?.userName ?? null,
-      action: `${request.method} ${routeOf(request)}`,
+      action: `${request.method} ${routePatternOf(request) ?? request.url.split('?')[0] ?? ''}`,
       target: params.instance_id ?? params.user_id ?? params.access_key ?? params.id ?? null,
       source: request.ip,
       status: reply.statusCode,

@@ -39,6 +39,6 @@ export function randomPassword(): string {
   return randomBytes(18).toString('base64url');
 }
 
-export function sha256Hex(value: string): string {
+export function sha256Hex(value: string | Uint8Array): string {
   return createHash('sha256').update(value).digest('hex');
 }

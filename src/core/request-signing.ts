@@ -4,7 +4,8 @@
  * request, string to sign, signature, and the parsing of the `Authorization` and `X-Sdk-Date`
  * headers. Pure functions over strings and bytes; the HTTP edge supplies the request as received.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { sha256Hex } from './passwords.js';
 
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
 /** The body hash a signer sends in `X-Sdk-Content-Sha256` to leave the body out of the signature. */
@@ -35,9 +36,7 @@ export interface SignatureHeader {
   signature: string;
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
+export { sha256Hex };
 
 /** Percent-encodes every byte but `A-Za-z0-9-_.~` (RFC 3986 unreserved), hex in upper case. */
 export function encodeStrict(text: string): string {

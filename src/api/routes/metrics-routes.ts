@@ -7,12 +7,12 @@
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { ApiContext, ApiMetrics } from '../api-context.js';
 import { authenticate } from '../auth.js';
+import { routePatternOf } from '../route-pattern.js';
 
 /** Times every request of `api` (call inside the API's own context). */
 export function timeRequests(api: FastifyInstance, metrics: ApiMetrics): void {
   api.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.apiRequest(request.method, route.replace(/:([A-Za-z_]+)/g, '{$1}'), reply.statusCode, reply.elapsedTime / 1000);
+    metrics.apiRequest(request.method, routePatternOf(request) ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 }
 
