@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['scheduler'];
+const BENCHMARKS = ['api', 'scheduler'];
 
 const args = process.argv.slice(2);
 const named = args.filter((a) => !a.startsWith('--'));

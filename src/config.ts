@@ -106,6 +106,8 @@ export interface ConfigOptions {
   limits?: LimitsOptions;
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
+  /** `/metrics` for system admins and the per-request timing behind it. Default enabled. */
+  metrics?: { enabled?: boolean };
   /** Default `info`. */
   logLevel?: string;
 }
@@ -132,6 +134,7 @@ export interface Config {
   quotas: Quotas;
   limits: Required<LimitsOptions>;
   coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
+  metrics: { enabled: boolean };
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -192,6 +195,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       leaseRenewMs: (coordination.leaseRenewSeconds ?? 3) * 1000,
       scanIntervalMs: coordination.scanIntervalMs ?? (isPostgresUrl(databaseUrl) ? 1000 : 0),
     },
+    metrics: { enabled: options.metrics?.enabled ?? true },
   };
 }
 

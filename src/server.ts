@@ -63,7 +63,7 @@ export interface ServerOptions {
 }
 
 export type ServerContext = ApiContext & {
-  config: { logLevel: string; limits: RateLimits & { bodyLimitBytes: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number } };
+  config: { logLevel: string; metrics: { enabled: boolean }; limits: RateLimits & { bodyLimitBytes: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number } };
 };
 
 export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -110,14 +110,14 @@ export async function buildServer(services: ServerContext, options: ServerOption
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
     recordChanges(api, services);
-    timeRequests(api, services.metrics);
+    if (services.config.metrics.enabled) timeRequests(api, services.metrics);
     await registerRateLimits(api, options.limitsClock ?? systemClock, services.config.limits);
     await api.register(authRoutes, { services });
     await api.register(adminRoutes, { services });
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
     await api.register(auditRoutes, { services });
-    await api.register(metricsRoutes, { services });
+    if (services.config.metrics.enabled) await api.register(metricsRoutes, { services });
   });
   const { limits } = services.config;
   await app.register(notebookProxy, {

@@ -9,6 +9,8 @@ import { AutoStopJob } from './core/auto-stop-job.js';
 import { RetentionJob } from './core/retention-job.js';
 import { ReservationJob } from './core/reservation-job.js';
 import { Scheduler } from './core/scheduler.js';
+import { watchStore } from './core/store-changes.js';
+import { ViewCounts } from './core/view-counts.js';
 import { holdsSlot } from './core/admission.js';
 import { QueueService } from './core/queue-service.js';
 import { Catalog } from './core/catalog.js';
@@ -45,6 +47,7 @@ export interface Services {
   reconciler: Reconciler;
   scheduler: Scheduler;
   queue: QueueService;
+  viewCounts: ViewCounts;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
   /** Holds the controller lease; its holder runs the reconciler and the auto-stopper. */
@@ -102,7 +105,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const clock = overrides.clock ?? systemClock;
   const masterKey = masterKeyOf(config);
   const replica = config.coordination.replicaId ?? loadOrCreateReplicaId(config.dataDir);
-  const store = await openStore(config.databaseUrl);
+  const { store, changes } = watchStore(await openStore(config.databaseUrl));
   const catalog = new Catalog(config.catalog);
 
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
@@ -113,8 +116,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     failuresPerAddress: config.limits.loginFailuresPerAddress,
     lockoutMs: config.limits.loginLockoutSeconds * 1000,
   });
-  const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain, loginThrottle);
-  const accessKeys = new AccessKeyService(store, clock, accessKeyBox);
+  const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain, loginThrottle, changes.identity);
+  const accessKeys = new AccessKeyService(store, clock, accessKeyBox, changes.identity);
   const reconciler = new Reconciler(store, driver, catalog, clock, log, {
     replica,
     startTimeoutMs: config.runtime.startTimeoutMs,
@@ -174,6 +177,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     reconciler,
     scheduler,
     queue,
+    viewCounts: new ViewCounts(store, changes.instances),
     controller,
     driver,
     instanceTokens,

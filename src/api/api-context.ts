@@ -9,6 +9,7 @@ import type { Clock } from '../core/clock.js';
 import type { IdentityService } from '../core/identity-service.js';
 import type { InstanceTokens } from '../core/instance-tokens.js';
 import type { LifecycleService } from '../core/lifecycle-service.js';
+import type { ViewCounts } from '../core/view-counts.js';
 import type { QueueService } from '../core/queue-service.js';
 import type { Store } from '../core/store.js';
 
@@ -35,6 +36,7 @@ export interface ApiContext {
   accessKeys: AccessKeyService;
   lifecycle: LifecycleService;
   queue: QueueService;
+  viewCounts: ViewCounts;
   instanceTokens: InstanceTokens;
   /** Whether this replica holds the controller lease (reported by /readyz). */
   controller: { readonly held: boolean };

@@ -19,9 +19,9 @@ export interface ViewContext {
   publicUrl: string;
   projectId: string;
   /** The caller's instance count per flavor (Table 7 `instance_num`). */
-  instanceCounts: Map<string, number>;
+  instanceCounts: ReadonlyMap<string, number>;
   /** Instances holding a slot, per flavor, over every project (Table 7 `status`). */
-  slotHolders: Map<string, number>;
+  slotHolders: ReadonlyMap<string, number>;
   /** The lines of the queueing flavors in this response (Table 17, Table 7 queue figures). */
   queues: Map<string, QueueSnapshot>;
 }

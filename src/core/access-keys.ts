@@ -22,6 +22,7 @@ import {
   UNSIGNED_PAYLOAD,
   type HeaderValues,
 } from './request-signing.js';
+import { IDENTITY_CACHE_MS, ReadCache, type Generation } from './read-cache.js';
 import type { SecretBox } from './secret-box.js';
 import { DuplicateKeyError, type Store } from './store.js';
 
@@ -87,12 +88,27 @@ export function signsPayload(headers: HeaderValues): boolean {
 }
 
 export class AccessKeyService {
+  readonly #keys: ReadCache<string, StoredAccessKey> | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     /** Seals secret keys; its key is for this purpose only. */
     private readonly box: SecretBox,
-  ) {}
+    /** Identity writes through this process's store; given, key lookups are cached. */
+    changes?: Generation,
+  ) {
+    if (changes) this.#keys = new ReadCache(changes, IDENTITY_CACHE_MS);
+  }
+
+  async #key(accessKey: string): Promise<StoredAccessKey> {
+    const load = async () => {
+      const key = await this.store.identity.getAccessKey(accessKey);
+      if (!key) throw new SignatureRejected('unknown access key');
+      return key;
+    };
+    return this.#keys ? this.#keys.get(accessKey, load) : load();
+  }
 
   async create(manager: KeyManager, input: { userId: string; description?: string }): Promise<CreatedAccessKey> {
     authorize(manager, input.userId);
@@ -157,8 +173,7 @@ export class AccessKeyService {
     if (signedAt === undefined) throw new SignatureRejected('missing or malformed X-Sdk-Date');
     const now = this.clock.now();
     if (Math.abs(now - signedAt) > SIGNATURE_WINDOW_MS) throw new SignatureRejected('X-Sdk-Date outside the accepted window');
-    const key = await this.store.identity.getAccessKey(header.accessKey);
-    if (!key) throw new SignatureRejected('unknown access key');
+    const key = await this.#key(header.accessKey);
     const canonical = canonicalRequest({
       method: request.method,
       path: request.path,

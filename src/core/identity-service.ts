@@ -8,8 +8,9 @@ import { randomBytes } from 'node:crypto';
 import { SignatureRejected } from './access-keys.js';
 import type { Clock } from './clock.js';
 import { ApiError } from './errors.js';
-import type { Project, RoleAssignment, RoleName, User } from './identity-types.js';
+import type { Project, RoleAssignment, RoleName, StoredToken, User } from './identity-types.js';
 import type { LoginThrottle } from './login-throttle.js';
+import { IDENTITY_CACHE_MS, ReadCache, type Generation } from './read-cache.js';
 import { DUMMY_PASSWORD_HASH, hashPassword, randomHex, randomPassword, sha256Hex, verifyPassword } from './passwords.js';
 import { DuplicateKeyError, type Store } from './store.js';
 
@@ -48,17 +49,34 @@ export interface BootstrapResult {
   generatedPassword: string | null;
 }
 
+/** What a token or a signing user resolves to, before the per-request checks (expiry, roles). */
+interface Resolved {
+  user: User | undefined;
+  project: Project;
+  roles: RoleName[];
+}
+
 const MIN_PASSWORD_LENGTH = 8;
 const NAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
 
 export class IdentityService {
+  readonly #tokens: ReadCache<string, Resolved & { token: StoredToken }> | undefined;
+  readonly #signers: ReadCache<string, Resolved> | undefined;
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly tokenTtlMs: number,
     readonly defaultDomain: string,
     private readonly throttle?: LoginThrottle,
-  ) {}
+    /** Identity writes through this process's store; given, token and signer lookups are cached. */
+    changes?: Generation,
+  ) {
+    if (changes) {
+      this.#tokens = new ReadCache(changes, IDENTITY_CACHE_MS);
+      this.#signers = new ReadCache(changes, IDENTITY_CACHE_MS);
+    }
+  }
 
   /** Creates the first admin user and project when the store has no users. */
   async bootstrap(options: { adminUser: string; adminPassword: string | null; project: string }): Promise<BootstrapResult> {
@@ -141,16 +159,25 @@ export class IdentityService {
 
   /** Resolves a token to its principal, or throws 0201 (unknown) / 0202 (expired). */
   async authenticate(token: string): Promise<Principal> {
-    const stored = await this.store.identity.findToken(sha256Hex(token));
-    if (!stored) throw new ApiError('ModelArts.0201');
+    const hash = sha256Hex(token);
+    const load = () => this.#resolveToken(hash);
+    const { token: stored, user, project, roles } = await (this.#tokens ? this.#tokens.get(hash, load) : load());
     if (stored.expiresAt <= this.clock.now()) throw new ApiError('ModelArts.0202');
+    if (!user || !user.enabled || roles.length === 0) throw new ApiError('ModelArts.0203');
+    return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
+  }
+
+  /** Throws (so nothing is cached) for an unknown token or a vanished project. */
+  async #resolveToken(hash: string): Promise<Resolved & { token: StoredToken }> {
+    const stored = await this.store.identity.findToken(hash);
+    if (!stored) throw new ApiError('ModelArts.0201');
     const [user, project, roles] = await Promise.all([
       this.store.identity.getUser(stored.userId),
       this.store.identity.getProject(stored.projectId),
       this.store.identity.rolesOf(stored.userId, stored.projectId),
     ]);
-    if (!user || !project || !user.enabled || roles.length === 0) throw new ApiError('ModelArts.0203');
-    return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
+    if (!project) throw new ApiError('ModelArts.0203');
+    return { token: stored, user, project, roles };
   }
 
   /**
@@ -159,6 +186,12 @@ export class IdentityService {
    * A disabled user, or one with no role there, is refused as a bad signature is.
    */
   async signedPrincipal(userId: string, projectId: string | undefined, window: { issuedAt: number; expiresAt: number }): Promise<Principal> {
+    const load = () => this.#resolveSigner(userId, projectId);
+    const { user, project, roles } = await (this.#signers ? this.#signers.get(`${userId}\n${projectId ?? ''}`, load) : load());
+    return this.#principal(user!, project, roles, window.issuedAt, window.expiresAt);
+  }
+
+  async #resolveSigner(userId: string, projectId: string | undefined): Promise<Resolved> {
     const user = await this.store.identity.getUser(userId);
     if (!user || !user.enabled) throw new SignatureRejected('the key\'s user is disabled');
     let project: Project;
@@ -168,8 +201,7 @@ export class IdentityService {
       if (err instanceof ApiError && err.code === 'IAM.0001') throw new SignatureRejected('the key\'s user has no role in the project');
       throw err;
     }
-    const roles = await this.store.identity.rolesOf(user.id, project.id);
-    return this.#principal(user, project, roles, window.issuedAt, window.expiresAt);
+    return { user, project, roles: await this.store.identity.rolesOf(user.id, project.id) };
   }
 
   /** Removes expired tokens so the table does not grow without bound. */

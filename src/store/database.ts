@@ -35,6 +35,16 @@ export interface InstancesTable {
   doc: string;
 }
 
+/** Instances per key, written with every instance change (migration 0006); rows may hold 0. */
+export interface InstanceCountsTable {
+  project_id: string;
+  user_id: string;
+  workspace_id: string;
+  flavor: string;
+  status: string;
+  n: ColumnType<number | string | bigint, number, number>;
+}
+
 export interface UsersTable {
   id: string;
   name: string;
@@ -118,6 +128,7 @@ export interface LeasesTable {
 
 export interface Database {
   instances: InstancesTable;
+  instance_counts: InstanceCountsTable;
   instance_events: InstanceEventsTable;
   audit_log: AuditLogTable;
   leases: LeasesTable;

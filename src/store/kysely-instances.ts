@@ -4,7 +4,7 @@
  * `doc`; the scalar columns are copies written alongside it on every insert and update. A change
  * that carries an event appends it in the same transaction, and only if the change took effect.
  */
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable, Kysely, SelectQueryBuilder } from 'kysely';
 import { restingSince, type Instance } from '../core/instance.js';
 import type { InstanceStatus } from '../core/statuses.js';
 import {
@@ -19,7 +19,7 @@ import {
   type InstanceQuery,
   type InstanceRepository,
 } from '../core/store.js';
-import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstancesTable } from './database.js';
+import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstanceCountsTable, type InstancesTable } from './database.js';
 import { appendEvent, listEvents } from './kysely-events.js';
 
 function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
@@ -43,9 +43,45 @@ function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
   };
 }
 
+/** What an instance is counted under in `instance_counts`. */
+type CountKey = Pick<InstanceCountsTable, 'project_id' | 'user_id' | 'workspace_id' | 'flavor' | 'status'>;
+const COUNT_KEY = ['project_id', 'user_id', 'workspace_id', 'flavor', 'status'] as const;
+
+function countKeyOf(row: CountKey): CountKey {
+  return { project_id: row.project_id, user_id: row.user_id, workspace_id: row.workspace_id, flavor: row.flavor, status: row.status };
+}
+
+/**
+ * Moves instances between counters in the transaction of the change that moved them. Counters are
+ * written in key order, so two transactions that both move one instance each between the same two
+ * counters (in opposite directions) lock them in the same order and cannot deadlock.
+ */
+async function adjustCounts(trx: Kysely<Database>, moves: ReadonlyArray<readonly [CountKey, number]>): Promise<void> {
+  const net = new Map<string, { key: CountKey; delta: number }>();
+  for (const [key, delta] of moves) {
+    const id = COUNT_KEY.map((c) => key[c]).join('\u0000');
+    const entry = net.get(id) ?? { key, delta: 0 };
+    entry.delta += delta;
+    net.set(id, entry);
+  }
+  const ordered = [...net.entries()].filter(([, e]) => e.delta !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [, { key, delta }] of ordered) {
+    await trx
+      .insertInto('instance_counts')
+      .values({ ...key, n: delta })
+      .onConflict((oc) => oc.columns([...COUNT_KEY]).doUpdateSet((eb) => ({ n: eb('instance_counts.n', '+', eb.ref('excluded.n')) })))
+      .execute();
+  }
+}
+
 function fromRow(row: { doc: string; version: number }): Instance {
   // The column is authoritative for the version: it is what compare-and-set checks.
   return { ...(JSON.parse(row.doc) as Instance), version: toNumber(row.version) };
+}
+
+/** Counter sums as a map, leaving out keys whose instances are all gone (their rows stay at 0). */
+function positive<K>(sums: ReadonlyArray<readonly [K, number | string | bigint]>): Map<K, number> {
+  return new Map(sums.map(([k, n]): [K, number] => [k, toNumber(n)]).filter(([, n]) => n > 0));
 }
 
 /** The page and count queries of {@link InstanceRepository.list}; exported so tests can inspect their plans. */
@@ -67,8 +103,23 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
   if (query.limit > 0 || query.offset > 0) page = page.limit(query.limit > 0 ? query.limit : NO_LIMIT);
   if (query.offset > 0) page = page.offset(query.offset);
 
-  const count = matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('total'));
-  return { page, count };
+  return { page, count: countQuery(db, query, matching) };
+}
+
+/**
+ * The list's total. Filters that the counters are kept by are summed from them (a few rows
+ * however many instances match); the others are counted over the matching instances.
+ */
+function countQuery(db: Kysely<Database>, query: InstanceQuery, matching: SelectQueryBuilder<Database, 'instances', {}>) {
+  if (query.aiProjectId !== undefined || query.poolId !== undefined) {
+    return matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('total'));
+  }
+  let counters = db.selectFrom('instance_counts').where('project_id', '=', query.projectId);
+  if (query.userId !== undefined) counters = counters.where('user_id', '=', query.userId);
+  if (query.status !== undefined) counters = counters.where('status', '=', query.status);
+  if (query.workspaceId !== undefined) counters = counters.where('workspace_id', '=', query.workspaceId);
+  // coalesce: a sum over no rows is null.
+  return counters.select((eb) => eb.fn.coalesce(eb.fn.sum<number | string | bigint>('n'), eb.lit(0)).as('total'));
 }
 
 /** Takes a lock that serialises limit checks on one key until the transaction ends. */
@@ -108,42 +159,41 @@ export class KyselyInstanceRepository implements InstanceRepository {
     }
   }
 
+  /** The counter the instance is in at `version`; undefined when it is at another version or gone. */
+  #countedAs(db: Kysely<Database>, id: string, version: number): Promise<CountKey | undefined> {
+    return db.selectFrom('instances').select([...COUNT_KEY]).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+  }
+
   appendEvent(event: InstanceEvent): Promise<void> {
     return appendEvent(this.#db, event);
   }
 
   async countByStatus(): Promise<Map<InstanceStatus, number>> {
     const rows = await this.#db
-      .selectFrom('instances')
-      .select((eb) => ['status', eb.fn.countAll<number | string | bigint>().as('n')])
+      .selectFrom('instance_counts')
+      .select((eb) => ['status', eb.fn.sum<number | string | bigint>('n').as('n')])
       .groupBy('status')
       .execute();
-    return new Map(rows.map((r) => [r.status as InstanceStatus, toNumber(r.n)]));
+    return positive(rows.map((r) => [r.status as InstanceStatus, r.n]));
   }
 
   async countInStatuses(statuses: readonly InstanceStatus[]): Promise<Map<string, number>> {
     if (statuses.length === 0) return new Map();
     const rows = await this.#db
-      .selectFrom('instances')
-      .select((eb) => ['flavor', eb.fn.countAll<number | string | bigint>().as('n')])
+      .selectFrom('instance_counts')
+      .select((eb) => ['flavor', eb.fn.sum<number | string | bigint>('n').as('n')])
       .where('status', 'in', [...statuses])
       .groupBy('flavor')
       .execute();
-    return new Map(rows.map((r) => [r.flavor, toNumber(r.n)]));
+    return positive(rows.map((r) => [r.flavor, r.n]));
   }
 
   /**
-   * Runs `change`, alone when there is no event, or else in a transaction that appends `event`
-   * after it if `took` says the change took effect. The event goes in after the change so that on
-   * PostgreSQL it is written under the changed row's lock, which orders one instance's events.
+   * Runs `change` (which keeps the counters) in a transaction that appends `event` after it if
+   * `took` says the change took effect. The event goes in after the change so that on PostgreSQL
+   * it is written under the changed row's lock, which orders one instance's events.
    */
-  async #changing<T>(
-    event: InstanceEvent | undefined,
-    change: (db: Kysely<Database>) => Promise<T>,
-    took: (result: T) => boolean,
-    needsTransaction = false,
-  ): Promise<T> {
-    if (event === undefined && !needsTransaction) return change(this.#db);
+  async #changing<T>(event: InstanceEvent | undefined, change: (db: Kysely<Database>) => Promise<T>, took: (result: T) => boolean): Promise<T> {
     // Said, not left to the server's default: under a stricter level PostgreSQL would fail the
     // losers of a compare-and-set with 40001 instead of letting them see that the version moved.
     // SQLite has one level and ignores this.
@@ -162,10 +212,10 @@ export class KyselyInstanceRepository implements InstanceRepository {
         event,
         async (db) => {
           await this.#checkLimits(db, instance.id, limits);
-          return db.insertInto('instances').values(row).execute();
+          await db.insertInto('instances').values(row).execute();
+          await adjustCounts(db, [[countKeyOf(row), 1]]);
         },
         () => true,
-        limits.length > 0,
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(instance.name);
@@ -231,13 +281,13 @@ export class KyselyInstanceRepository implements InstanceRepository {
 
   async countByFlavor(projectId: string, userId: string): Promise<Map<string, number>> {
     const rows = await this.#db
-      .selectFrom('instances')
-      .select((eb) => ['flavor', eb.fn.countAll<number | string | bigint>().as('n')])
+      .selectFrom('instance_counts')
+      .select((eb) => ['flavor', eb.fn.sum<number | string | bigint>('n').as('n')])
       .where('project_id', '=', projectId)
       .where('user_id', '=', userId)
       .groupBy('flavor')
       .execute();
-    return new Map(rows.map((r) => [r.flavor, toNumber(r.n)]));
+    return positive(rows.map((r) => [r.flavor, r.n]));
   }
 
   async update(next: Instance, event?: InstanceEvent, limits: readonly SlotLimit[] = []): Promise<Instance | undefined> {
@@ -249,16 +299,15 @@ export class KyselyInstanceRepository implements InstanceRepository {
         event,
         async (db) => {
           await this.#checkLimits(db, next.id, limits);
-          const result = await db
-            .updateTable('instances')
-            .set(toRow(stored, doc))
-            .where('id', '=', next.id)
-            .where('version', '=', next.version)
-            .executeTakeFirst();
+          // The version is compared again by the update: if it still matches, this is the row replaced.
+          const before = await this.#countedAs(db, next.id, next.version);
+          if (!before) return 0n;
+          const row = toRow(stored, doc);
+          const result = await db.updateTable('instances').set(row).where('id', '=', next.id).where('version', '=', next.version).executeTakeFirst();
+          if (result.numUpdatedRows > 0n) await adjustCounts(db, [[before, -1], [countKeyOf(row), 1]]);
           return result.numUpdatedRows;
         },
         (n) => n > 0n,
-        limits.length > 0,
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new DuplicateNameError(next.name);
@@ -271,7 +320,10 @@ export class KyselyInstanceRepository implements InstanceRepository {
     const deleted = await this.#changing(
       event,
       async (db) => {
+        const before = await this.#countedAs(db, id, version);
+        if (!before) return 0n;
         const result = await db.deleteFrom('instances').where('id', '=', id).where('version', '=', version).executeTakeFirst();
+        if (result.numDeletedRows > 0n) await adjustCounts(db, [[before, -1]]);
         return result.numDeletedRows;
       },
       (n) => n > 0n,

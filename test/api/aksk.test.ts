@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
 import { assertError, assertRejected, createProject, member } from '../support/api.js';
 import { stopWithClock } from '../support/stepping-clock.js';
-import { createBody, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
+import { createBody, INSTANT_PHASES, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
 import { databaseBytes } from '../support/test-store.js';
 
 /* ---- a signer from the spec, sharing nothing with src/ ---- */
@@ -117,7 +117,9 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
   }
 
   before(async () => {
-    t = await startTestApp({ start: { clock } });
+    // Instant phases: no start waits on the manual clock, so advancing it past the signature
+    // window moves no instance while a rejected request's "nothing changed" is being checked.
+    t = await startTestApp({ start: { clock }, runtime: { simulated: { delays: INSTANT_PHASES } } });
     host = new URL(t.url).host;
     adminId = (await t.http('GET', '/v3/auth/tokens')).body.token.user.id;
   });

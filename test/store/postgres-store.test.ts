@@ -73,6 +73,7 @@ describe('PostgresStore migrations', () => {
       [
         'access_keys',
         'audit_log',
+        'instance_counts',
         'instance_events',
         'instances',
         'kysely_migration',

@@ -28,7 +28,15 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
-export async function startChildServer(dataDir: string, options: ConfigOptions = {}): Promise<ChildServer> {
+export interface ChildServerOptions {
+  /**
+   * Keep everything the server writes for {@link ChildServer.output} (default). A benchmark turns
+   * it off: the request log of a load run would grow without bound in this process.
+   */
+  keepOutput?: boolean;
+}
+
+export async function startChildServer(dataDir: string, options: ConfigOptions = {}, harness: ChildServerOptions = {}): Promise<ChildServer> {
   const configFile = join(dataDir, 'child-config.json');
   const storeOptions = options.databaseUrl ? {} : await testStoreOptions(dataDir);
   const config: ConfigOptions = {
@@ -51,10 +59,13 @@ export async function startChildServer(dataDir: string, options: ConfigOptions =
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the child server did not start:\n${output}`)), 30_000);
+    let listening = false;
     const onData = (chunk: Buffer) => {
+      if (listening && harness.keepOutput === false) return;
       output += chunk.toString();
-      const match = /listening at (http:\/\/[^\s"]+)/i.exec(output);
+      const match = listening ? null : /listening at (http:\/\/[^\s"]+)/i.exec(output);
       if (match) {
+        listening = true;
         clearTimeout(timer);
         resolve(match[1]!);
       }

@@ -5,7 +5,6 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { SLOT_STATUSES } from '../../core/admission.js';
 import { ApiError } from '../../core/errors.js';
 import type { Instance } from '../../core/instance.js';
 import type { SortKey } from '../../core/store.js';
@@ -52,10 +51,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
   async function view(request: FastifyRequest, instances: Instance[]) {
     const actor = actorOf(request);
     // Independent reads: issued together rather than one after the other.
-    const [instanceCounts, slotHolders] = await Promise.all([
-      store.instances.countByFlavor(actor.projectId, actor.userId),
-      store.instances.countInStatuses(SLOT_STATUSES),
-    ]);
+    const [instanceCounts, slotHolders] = await Promise.all([services.viewCounts.ofCaller(actor.projectId, actor.userId), services.viewCounts.slotHolders()]);
     const ctx: ViewContext = {
       catalog,
       now: clock.now(),

@@ -9,6 +9,7 @@ import { eventsAndLeases } from './0002-events-and-leases.js';
 import { dueTimes } from './0003-due-times.js';
 import { accessKeys } from './0004-access-keys.js';
 import { auditLog } from './0005-audit-log.js';
+import { instanceCounts } from './0006-instance-counts.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
@@ -18,5 +19,6 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0003-due-times': dueTimes,
     '0004-access-keys': accessKeys(dialect),
     '0005-audit-log': auditLog(dialect),
+    '0006-instance-counts': instanceCounts(dialect),
   };
 }

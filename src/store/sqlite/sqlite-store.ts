@@ -26,6 +26,7 @@ import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { SQLITE_SCHEMA } from '../migrations/schema-dialect.js';
+import { cachingStatements } from './statement-cache.js';
 
 /**
  * Kysely assumes SQLite cannot roll back DDL, but it can; saying so makes the Migrator run each
@@ -91,7 +92,7 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.#sqlite = sqlite;
-    this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: sqlite }) });
+    this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: cachingStatements(sqlite) }) });
     this.instances = new KyselyInstanceRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);

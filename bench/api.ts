@@ -1,0 +1,247 @@
+/**
+ * @module bench/api
+ * The API under load, on a store of N instances (100,000 by default) in one project, served by a
+ * real `demanager serve` process with the simulated runtime. Each throughput figure is printed
+ * beside a bare Fastify server answering the same bytes from memory, measured in the same run and
+ * alternating with the server (so drift on a shared machine hits both); the load generator runs in
+ * a process of its own.
+ *
+ *   npm run bench -- api [--instances N] [--seconds S] [--smoke]
+ *
+ * Figures: cold start and RSS at N; GET detail with a token (32 connections), signed with an
+ * access key, and with the metrics hook off; GET list of 100, filtered by status and sorted by
+ * creation time, at N and at N/100 (index-bound, not scan-bound); create → start → stop → delete
+ * throughput.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { ConfigOptions } from '../src/config.js';
+import type { Instance } from '../src/core/instance.js';
+import type { InstanceStatus } from '../src/core/statuses.js';
+import { openStore } from '../src/store/open-store.js';
+import { startChildServer, type ChildServer } from '../test/support/child-server.js';
+import { makeSparseInstance } from '../test/store/fixtures.js';
+import type { LifecycleResult, LifecycleSpec } from './support/lifecycle-load.js';
+import type { LoadResult, LoadSpec } from './support/load.js';
+import { figure, rssMbOf } from './support/measure.js';
+
+const { values } = parseArgs({
+  options: { instances: { type: 'string' }, seconds: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+  strict: false,
+});
+const smoke = values.smoke === true;
+const total = Number(values.instances ?? (smoke ? 2_000 : 100_000));
+const small = Math.max(100, Math.round(total / 100));
+const seconds = Number(values.seconds ?? (smoke ? 1 : 10));
+/** Baseline and server take turns this many times; each figure is the mean of its turns. */
+const ROUNDS = smoke ? 1 : 2;
+const CONNECTIONS = 32;
+const WARM_UP_SECONDS = smoke ? 1 : 3;
+const LIFECYCLE_WORKERS = 8;
+const PROFILE = 'Multi-Engine 1.0 (python3)-cpu';
+const FLAVOR = 'modelarts.vm.cpu.2u';
+const LOAD = fileURLToPath(new URL('./support/load.ts', import.meta.url));
+const LIFECYCLE = fileURLToPath(new URL('./support/lifecycle-load.ts', import.meta.url));
+const BASELINE = fileURLToPath(new URL('./support/baseline-server.ts', import.meta.url));
+/** Most of a large project rests; a third runs. The list benchmark filters on RUNNING. */
+const STATUS_MIX: readonly InstanceStatus[] = ['RUNNING', 'STOPPED', 'STOPPED'];
+
+const SERVER_OPTIONS: ConfigOptions = {
+  // What an operator gets by default, request log included: its cost is part of every request's.
+  logLevel: 'info',
+  // The benchmark is one caller sending as fast as it can: the per-caller limits would answer 429.
+  limits: { requestsPerMinute: 0, requestsPerMinutePerAddress: 0 },
+  runtime: { driver: 'simulated', simulated: { delays: { prepare: 0, start: 0, stop: 0, remove: 0 } } },
+};
+
+function runJson<T>(script: string, spec: unknown): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${script} exited ${code}`))));
+  });
+}
+
+async function load(spec: LoadSpec): Promise<LoadResult> {
+  const result = await runJson<LoadResult>(LOAD, spec);
+  if (result.failures > 0) throw new Error(`${result.failures} of ${result.requests} requests to ${spec.url} failed`);
+  return result;
+}
+
+interface Baseline {
+  url: string;
+  process: ChildProcess;
+}
+
+/** The bare Fastify server, answering `body` to every GET. */
+async function startBaseline(dir: string, body: string): Promise<Baseline> {
+  const file = join(dir, `baseline-${Date.now()}.json`);
+  await writeFile(file, body);
+  const child = spawn(process.execPath, ['--import', 'tsx', BASELINE, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening at (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the baseline server exited ${code}`)));
+  });
+  return { url, process: child };
+}
+
+function mean(results: LoadResult[], field: keyof LoadResult): number {
+  return results.reduce((sum, r) => sum + r[field], 0) / results.length;
+}
+
+/**
+ * Server and baseline take turns under the same load; prints throughput and latency of both and
+ * their ratios.
+ */
+async function compare(what: string, server: LoadSpec, baseline: LoadSpec): Promise<{ server: LoadResult[]; baseline: LoadResult[] }> {
+  const ours: LoadResult[] = [];
+  const bare: LoadResult[] = [];
+  // Unmeasured first turns: the JIT compiles the hot path of both.
+  await load({ ...baseline, durationSeconds: WARM_UP_SECONDS });
+  await load({ ...server, durationSeconds: WARM_UP_SECONDS });
+  for (let round = 0; round < ROUNDS; round++) {
+    bare.push(await load(baseline));
+    ours.push(await load(server));
+  }
+  const [rps, bareRps] = [mean(ours, 'requestsPerSecond'), mean(bare, 'requestsPerSecond')];
+  const [p99, bareP99] = [mean(ours, 'p99Ms'), mean(bare, 'p99Ms')];
+  figure('api', `${what} (req/s)`, Math.round(rps), `baseline ${Math.round(bareRps)} · ratio ${(rps / bareRps).toFixed(2)}`);
+  figure('api', `${what} p50 (ms)`, mean(ours, 'p50Ms'), `baseline ${mean(bare, 'p50Ms').toFixed(2)}`);
+  figure('api', `${what} p99 (ms)`, p99, `baseline ${bareP99.toFixed(2)} · ×${(p99 / bareP99).toFixed(2)}`);
+  return { server: ours, baseline: bare };
+}
+
+function seeded(projectId: string, user: { id: string; name: string }, n: number): Instance {
+  const status = STATUS_MIX[n % STATUS_MIX.length]!;
+  const createdAt = Date.UTC(2026, 0, 1) + n * 1000;
+  // What a create with evs storage and an auto-stop leaves: the sparse fixture with those two set.
+  const sparse = makeSparseInstance();
+  return {
+    ...sparse,
+    id: `DE-bench-${String(n).padStart(8, '0')}`,
+    name: `bench-${n}`,
+    projectId,
+    user,
+    profileId: PROFILE,
+    flavor: FLAVOR,
+    status,
+    createdAt,
+    updatedAt: createdAt,
+    description: '',
+    spec: { ...sparse.spec, storage: { type: 'evs', location: { volume_size: 5 } }, auto_stop: { enable: true, duration: 3600, prompt: true } },
+    stopAt: status === 'RUNNING' ? Date.now() + 24 * 3_600_000 : null,
+    runtime: status === 'RUNNING' ? { endpoint: null, data: { simulated: true, runId: `run-${n}`, startedAt: createdAt } } : null,
+    intent: { kind: status === 'RUNNING' ? 'start' : 'stop', at: createdAt, by: 'bench' },
+  };
+}
+
+/** A data directory whose bootstrap admin owns `count` instances in the default project. */
+async function seededDataDir(count: number): Promise<{ dir: string; databaseUrl: string; target: string; adminId: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'demanager-bench-api-'));
+  const databaseUrl = `sqlite:${join(dir, 'demanager.db')}`;
+  const first = await startChildServer(dir, { ...SERVER_OPTIONS, databaseUrl });
+  await first.stop();
+  const store = await openStore(databaseUrl);
+  const admin = (await store.identity.findUserByName('default', 'admin'))!;
+  const project = (await store.identity.findProjectByName('default', 'default'))!;
+  const started = Date.now();
+  for (let n = 0; n < count; n++) await store.instances.insert(seeded(project.id, { id: admin.id, name: admin.name }, n));
+  await store.close();
+  figure('api', 'seeded instances in one project', count, `in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // The newest RUNNING one: what a user looks at.
+  const target = `DE-bench-${String(count - 1 - ((count - 1) % STATUS_MIX.length)).padStart(8, '0')}`;
+  return { dir, databaseUrl, target, adminId: admin.id };
+}
+
+async function startServer(dataDir: string, databaseUrl: string, extra: ConfigOptions = {}): Promise<{ server: ChildServer; coldStartMs: number }> {
+  const launched = Date.now();
+  const server = await startChildServer(dataDir, { ...SERVER_OPTIONS, ...extra, databaseUrl }, { keepOutput: false });
+  return { server, coldStartMs: Date.now() - launched };
+}
+
+async function bodyOf(server: ChildServer, path: string): Promise<string> {
+  const res = await fetch(server.url + path, { headers: { 'x-auth-token': server.token } });
+  if (res.status !== 200) throw new Error(`GET ${path}: ${res.status} ${await res.text()}`);
+  return res.text();
+}
+
+/** p50/p99 of the list query on one connection: the latency of the query itself, not of a queue. */
+async function listLatency(server: ChildServer, label: string): Promise<LoadResult> {
+  const path = `/v1/${server.projectId}/demanager/instances?de_type=Notebook&status=RUNNING&sortby=creation_timestamp&order=desc&limit=100&offset=0`;
+  const result = await load({ url: server.url + path, connections: 1, durationSeconds: seconds, headers: { 'x-auth-token': server.token } });
+  figure('api', `GET list 100 of RUNNING at ${label} p50 (ms)`, result.p50Ms, `${Math.round(result.requestsPerSecond)} req/s on one connection`);
+  figure('api', `GET list 100 of RUNNING at ${label} p99 (ms)`, result.p99Ms);
+  return result;
+}
+
+const cleanup: Array<() => Promise<void>> = [];
+try {
+  const large = await seededDataDir(total);
+  cleanup.push(() => rm(large.dir, { recursive: true, force: true }));
+  const { server, coldStartMs } = await startServer(large.dir, large.databaseUrl);
+  cleanup.push(() => server.stop());
+  figure('api', `cold start to first answer at ${total} (ms)`, coldStartMs);
+
+  const detailPath = `/v1/${server.projectId}/demanager/instances/${large.target}`;
+  const detailBody = await bodyOf(server, detailPath);
+  const baseline = await startBaseline(large.dir, detailBody);
+  cleanup.push(async () => void baseline.process.kill('SIGKILL'));
+  const tokenHeaders = { 'x-auth-token': server.token };
+  const detail = (url: string, extra: Partial<LoadSpec> = {}): LoadSpec => ({ url, connections: CONNECTIONS, durationSeconds: seconds, headers: tokenHeaders, ...extra });
+  figure('api', 'GET detail answer size (bytes)', Buffer.byteLength(detailBody));
+
+  const withMetrics = await compare('GET detail, token, 32 connections', detail(server.url + detailPath), detail(baseline.url + detailPath));
+
+  const key = await server.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: large.adminId, description: 'bench' } });
+  if (key.status !== 201) throw new Error(`access key: ${key.status} ${JSON.stringify(key.body)}`);
+  const accessKey = { id: key.body.credential.access as string, secret: key.body.credential.secret as string };
+  await compare('GET detail, AK/SK-signed, 32 connections', detail(server.url + detailPath, { headers: {}, accessKey }), detail(baseline.url + detailPath, { headers: {}, accessKey }));
+
+  const large100 = await listLatency(server, `${total}`);
+
+  const lifecycleBaseline = await load({ url: baseline.url + detailPath, connections: LIFECYCLE_WORKERS, durationSeconds: seconds, headers: tokenHeaders });
+  const lifecycle = await runJson<LifecycleResult>(LIFECYCLE, {
+    instancesUrl: `${server.url}/v1/${server.projectId}/demanager/instances`,
+    token: server.token,
+    workers: LIFECYCLE_WORKERS,
+    durationSeconds: seconds,
+    body: { profile_id: PROFILE, flavor: FLAVOR, spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: 3600 } } },
+  } satisfies LifecycleSpec);
+  const perLifecycle = lifecycle.requests / Math.max(1, lifecycle.lifecycles);
+  const ceiling = lifecycleBaseline.requestsPerSecond / perLifecycle;
+  const lifecycles = lifecycle.lifecycles / lifecycle.seconds;
+  figure('api', 'create+stop+start+stop+delete lifecycles/s, 8 clients', lifecycles, `baseline ${ceiling.toFixed(2)} · ratio ${(lifecycles / ceiling).toFixed(2)}`);
+  figure('api', 'state-changing API operations/s', lifecycle.operations / lifecycle.seconds, `${perLifecycle.toFixed(1)} requests per lifecycle with polls`);
+
+  const rss = rssMbOf(server.process.pid!);
+  figure('api', `server RSS at ${total} instances after the runs (MB)`, rss, `baseline bare Fastify ${rssMbOf(baseline.process.pid!).toFixed(1)} MB`);
+  await server.stop();
+
+  // The timing hook of /metrics: the same detail run on a server without it.
+  const { server: plain } = await startServer(large.dir, large.databaseUrl, { metrics: { enabled: false } });
+  cleanup.push(() => plain.stop());
+  const withoutMetrics = await compare('GET detail, token, metrics off', detail(plain.url + detailPath, { headers: { 'x-auth-token': plain.token } }), detail(baseline.url + detailPath));
+  const ratio = (r: { server: LoadResult[]; baseline: LoadResult[] }) => mean(r.server, 'requestsPerSecond') / mean(r.baseline, 'requestsPerSecond');
+  figure('api', 'GET detail throughput with metrics ÷ without', ratio(withMetrics) / ratio(withoutMetrics), 'each against its own baseline');
+  await plain.stop();
+
+  const few = await seededDataDir(small);
+  cleanup.push(() => rm(few.dir, { recursive: true, force: true }));
+  const { server: smallServer } = await startServer(few.dir, few.databaseUrl);
+  cleanup.push(() => smallServer.stop());
+  const small100 = await listLatency(smallServer, `${small}`);
+  figure('api', `GET list p99 at ${total} ÷ at ${small}`, large100.p99Ms / small100.p99Ms, 'index-bound if near 1, scan-bound if near 100');
+} finally {
+  for (const step of cleanup.reverse()) await step().catch(() => undefined);
+}
+

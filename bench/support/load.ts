@@ -1,0 +1,69 @@
+/**
+ * @module bench/support/load
+ * The load generator, run as a process of its own so that it never shares an event loop with the
+ * server it measures: autocannon against one URL, optionally signing every request with an access
+ * key (SDK-HMAC-SHA256, fresh `X-Sdk-Date` each time, as an SDK does). Reads a {@link LoadSpec} as
+ * JSON from argv and prints a {@link LoadResult} as JSON on stdout.
+ */
+import autocannon from 'autocannon';
+import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, SIGNING_ALGORITHM, stringToSign } from '../../src/core/request-signing.js';
+
+export interface LoadSpec {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  headers?: Record<string, string>;
+  /** Sign every request with this access key instead of sending a token. */
+  accessKey?: { id: string; secret: string };
+}
+
+export interface LoadResult {
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  requests: number;
+  /** Answers other than 2xx, and connection errors or timeouts: a valid run has none. */
+  failures: number;
+}
+
+const SIGNED_HEADERS = ['host', 'x-sdk-date'];
+
+function signedHeaders(spec: LoadSpec, path: string): Record<string, string> {
+  const { id, secret } = spec.accessKey!;
+  const url = new URL(path, spec.url);
+  const headers = { host: url.host, 'x-sdk-date': formatSdkDate(Date.now()) };
+  const canonical = canonicalRequest({
+    method: 'GET',
+    path: url.pathname,
+    query: url.search.slice(1),
+    headers,
+    signedHeaders: SIGNED_HEADERS,
+    payloadHash: sha256Hex(''),
+  })!;
+  const signature = signatureOf(secret, stringToSign(headers['x-sdk-date'], canonical));
+  return { ...headers, authorization: `${SIGNING_ALGORITHM} Access=${id}, SignedHeaders=${SIGNED_HEADERS.join(';')}, Signature=${signature}` };
+}
+
+async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  const { pathname, search } = new URL(spec.url);
+  const path = pathname + search;
+  const result = await autocannon({
+    url: spec.url,
+    connections: spec.connections,
+    duration: spec.durationSeconds,
+    headers: spec.headers ?? {},
+    ...(spec.accessKey
+      ? { requests: [{ method: 'GET', path, setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...signedHeaders(spec, path) } }) }] }
+      : {}),
+  });
+  return {
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    requests: result.requests.total,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+// Imported only for its types (erased); run as a script, it measures.
+process.stdout.write(JSON.stringify(await runLoad(JSON.parse(process.argv[2]!) as LoadSpec)) + '\n');
