@@ -100,25 +100,25 @@ function mean(results: LoadResult[], field: keyof LoadResult): number {
 }
 
 /**
- * Server and baseline take turns under the same load; prints throughput and latency of both and
- * their ratios.
+ * Runs each load in turn, ROUNDS times over, after an unmeasured turn each (the JIT compiles the
+ * hot path); drift on the shared machine then touches every one of them alike.
  */
-async function compare(what: string, server: LoadSpec, baseline: LoadSpec): Promise<{ server: LoadResult[]; baseline: LoadResult[] }> {
-  const ours: LoadResult[] = [];
-  const bare: LoadResult[] = [];
-  // Unmeasured first turns: the JIT compiles the hot path of both.
-  await load({ ...baseline, durationSeconds: WARM_UP_SECONDS });
-  await load({ ...server, durationSeconds: WARM_UP_SECONDS });
+async function turns(specs: LoadSpec[]): Promise<LoadResult[][]> {
+  for (const spec of specs) await load({ ...spec, durationSeconds: WARM_UP_SECONDS });
+  const results = specs.map((): LoadResult[] => []);
   for (let round = 0; round < ROUNDS; round++) {
-    bare.push(await load(baseline));
-    ours.push(await load(server));
+    for (const [i, spec] of specs.entries()) results[i]!.push(await load(spec));
   }
+  return results;
+}
+
+/** Throughput and latency of a server's turns beside the baseline's, and their ratios. */
+function report(what: string, ours: LoadResult[], bare: LoadResult[]): void {
   const [rps, bareRps] = [mean(ours, 'requestsPerSecond'), mean(bare, 'requestsPerSecond')];
   const [p99, bareP99] = [mean(ours, 'p99Ms'), mean(bare, 'p99Ms')];
   figure('api', `${what} (req/s)`, Math.round(rps), `baseline ${Math.round(bareRps)} · ratio ${(rps / bareRps).toFixed(2)}`);
   figure('api', `${what} p50 (ms)`, mean(ours, 'p50Ms'), `baseline ${mean(bare, 'p50Ms').toFixed(2)}`);
   figure('api', `${what} p99 (ms)`, p99, `baseline ${bareP99.toFixed(2)} · ×${(p99 / bareP99).toFixed(2)}`);
-  return { server: ours, baseline: bare };
 }
 
 function seeded(projectId: string, user: { id: string; name: string }, n: number): Instance {
@@ -175,41 +175,65 @@ async function bodyOf(server: ChildServer, path: string): Promise<string> {
   return res.text();
 }
 
-/** p50/p99 of the list query on one connection: the latency of the query itself, not of a queue. */
-async function listLatency(server: ChildServer, label: string): Promise<LoadResult> {
-  const path = `/v1/${server.projectId}/demanager/instances?de_type=Notebook&status=RUNNING&sortby=creation_timestamp&order=desc&limit=100&offset=0`;
-  const result = await load({ url: server.url + path, connections: 1, durationSeconds: seconds, headers: { 'x-auth-token': server.token } });
-  figure('api', `GET list 100 of RUNNING at ${label} p50 (ms)`, result.p50Ms, `${Math.round(result.requestsPerSecond)} req/s on one connection`);
-  figure('api', `GET list 100 of RUNNING at ${label} p99 (ms)`, result.p99Ms);
-  return result;
+const LIST_QUERY = '?de_type=Notebook&status=RUNNING&sortby=creation_timestamp&order=desc&limit=100&offset=0';
+
+/** The list query on one connection: the latency of the query itself, not of a queue. */
+function listLoad(server: ChildServer): LoadSpec {
+  const url = `${server.url}/v1/${server.projectId}/demanager/instances${LIST_QUERY}`;
+  return { url, connections: 1, durationSeconds: seconds, headers: { 'x-auth-token': server.token } };
+}
+
+function reportList(label: string, results: LoadResult[]): void {
+  figure('api', `GET list 100 of RUNNING at ${label} p50 (ms)`, mean(results, 'p50Ms'), `${Math.round(mean(results, 'requestsPerSecond'))} req/s on one connection`);
+  figure('api', `GET list 100 of RUNNING at ${label} p99 (ms)`, mean(results, 'p99Ms'));
 }
 
 const cleanup: Array<() => Promise<void>> = [];
 try {
   const large = await seededDataDir(total);
   cleanup.push(() => rm(large.dir, { recursive: true, force: true }));
+  const few = await seededDataDir(small);
+  cleanup.push(() => rm(few.dir, { recursive: true, force: true }));
   const { server, coldStartMs } = await startServer(large.dir, large.databaseUrl);
   cleanup.push(() => server.stop());
   figure('api', `cold start to first answer at ${total} (ms)`, coldStartMs);
+  // The same store served without the metrics hook, to price it; and the small store, for the list.
+  const { server: plain } = await startServer(large.dir, large.databaseUrl, { metrics: { enabled: false } });
+  cleanup.push(() => plain.stop());
+  const { server: smallServer } = await startServer(few.dir, few.databaseUrl);
+  cleanup.push(() => smallServer.stop());
 
   const detailPath = `/v1/${server.projectId}/demanager/instances/${large.target}`;
   const detailBody = await bodyOf(server, detailPath);
   const baseline = await startBaseline(large.dir, detailBody);
   cleanup.push(async () => void baseline.process.kill('SIGKILL'));
-  const tokenHeaders = { 'x-auth-token': server.token };
-  const detail = (url: string, extra: Partial<LoadSpec> = {}): LoadSpec => ({ url, connections: CONNECTIONS, durationSeconds: seconds, headers: tokenHeaders, ...extra });
+  const detail = (target: { url: string; token?: string }, extra: Partial<LoadSpec> = {}): LoadSpec => ({
+    url: target.url + detailPath,
+    connections: CONNECTIONS,
+    durationSeconds: seconds,
+    headers: { 'x-auth-token': target.token ?? server.token },
+    ...extra,
+  });
   figure('api', 'GET detail answer size (bytes)', Buffer.byteLength(detailBody));
 
-  const withMetrics = await compare('GET detail, token, 32 connections', detail(server.url + detailPath), detail(baseline.url + detailPath));
+  const [bare, ours, unmetered] = await turns([detail(baseline), detail(server), detail(plain)]);
+  report('GET detail, token, 32 connections', ours!, bare!);
+  report('GET detail, token, metrics off', unmetered!, bare!);
+  figure('api', 'GET detail req/s with the metrics hook ÷ without', mean(ours!, 'requestsPerSecond') / mean(unmetered!, 'requestsPerSecond'));
 
   const key = await server.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: large.adminId, description: 'bench' } });
   if (key.status !== 201) throw new Error(`access key: ${key.status} ${JSON.stringify(key.body)}`);
   const accessKey = { id: key.body.credential.access as string, secret: key.body.credential.secret as string };
-  await compare('GET detail, AK/SK-signed, 32 connections', detail(server.url + detailPath, { headers: {}, accessKey }), detail(baseline.url + detailPath, { headers: {}, accessKey }));
+  // The baseline gets the same signed requests: the load generator's signing cost hits both.
+  const [bareSigned, signed] = await turns([detail(baseline, { headers: {}, accessKey }), detail(server, { headers: {}, accessKey })]);
+  report('GET detail, AK/SK-signed, 32 connections', signed!, bareSigned!);
 
-  const large100 = await listLatency(server, `${total}`);
+  const [largeList, smallList] = await turns([listLoad(server), listLoad(smallServer)]);
+  reportList(`${total}`, largeList!);
+  reportList(`${small}`, smallList!);
+  figure('api', `GET list p99 at ${total} ÷ at ${small}`, mean(largeList!, 'p99Ms') / mean(smallList!, 'p99Ms'), 'index-bound if near 1, scan-bound if near 100');
 
-  const lifecycleBaseline = await load({ url: baseline.url + detailPath, connections: LIFECYCLE_WORKERS, durationSeconds: seconds, headers: tokenHeaders });
+  const lifecycleBaseline = await load(detail(baseline, { connections: LIFECYCLE_WORKERS }));
   const lifecycle = await runJson<LifecycleResult>(LIFECYCLE, {
     instancesUrl: `${server.url}/v1/${server.projectId}/demanager/instances`,
     token: server.token,
@@ -217,31 +241,14 @@ try {
     durationSeconds: seconds,
     body: { profile_id: PROFILE, flavor: FLAVOR, spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: 3600 } } },
   } satisfies LifecycleSpec);
+  // The baseline: the same number of round trips per lifecycle, each answered from memory.
   const perLifecycle = lifecycle.requests / Math.max(1, lifecycle.lifecycles);
   const ceiling = lifecycleBaseline.requestsPerSecond / perLifecycle;
   const lifecycles = lifecycle.lifecycles / lifecycle.seconds;
   figure('api', 'create+stop+start+stop+delete lifecycles/s, 8 clients', lifecycles, `baseline ${ceiling.toFixed(2)} · ratio ${(lifecycles / ceiling).toFixed(2)}`);
   figure('api', 'state-changing API operations/s', lifecycle.operations / lifecycle.seconds, `${perLifecycle.toFixed(1)} requests per lifecycle with polls`);
 
-  const rss = rssMbOf(server.process.pid!);
-  figure('api', `server RSS at ${total} instances after the runs (MB)`, rss, `baseline bare Fastify ${rssMbOf(baseline.process.pid!).toFixed(1)} MB`);
-  await server.stop();
-
-  // The timing hook of /metrics: the same detail run on a server without it.
-  const { server: plain } = await startServer(large.dir, large.databaseUrl, { metrics: { enabled: false } });
-  cleanup.push(() => plain.stop());
-  const withoutMetrics = await compare('GET detail, token, metrics off', detail(plain.url + detailPath, { headers: { 'x-auth-token': plain.token } }), detail(baseline.url + detailPath));
-  const ratio = (r: { server: LoadResult[]; baseline: LoadResult[] }) => mean(r.server, 'requestsPerSecond') / mean(r.baseline, 'requestsPerSecond');
-  figure('api', 'GET detail throughput with metrics ÷ without', ratio(withMetrics) / ratio(withoutMetrics), 'each against its own baseline');
-  await plain.stop();
-
-  const few = await seededDataDir(small);
-  cleanup.push(() => rm(few.dir, { recursive: true, force: true }));
-  const { server: smallServer } = await startServer(few.dir, few.databaseUrl);
-  cleanup.push(() => smallServer.stop());
-  const small100 = await listLatency(smallServer, `${small}`);
-  figure('api', `GET list p99 at ${total} ÷ at ${small}`, large100.p99Ms / small100.p99Ms, 'index-bound if near 1, scan-bound if near 100');
+  figure('api', `server RSS at ${total} instances after the runs (MB)`, rssMbOf(server.process.pid!), `baseline bare Fastify ${rssMbOf(baseline.process.pid!).toFixed(1)} MB`);
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
 }
-

@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import { recordChanges } from './api/audit-trail.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './api/error-handler.js';
 import { registerNulGuard } from './api/nul-guard.js';
+import { requestLog } from './api/request-log.js';
 import { adminRoutes } from './api/routes/admin-routes.js';
 import { auditRoutes } from './api/routes/audit-routes.js';
 import { metricsRoutes, timeRequests } from './api/routes/metrics-routes.js';
@@ -77,6 +78,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
     trustProxy: false,
     clientErrorHandler,
     frameworkErrors,
+    logController: requestLog(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.setValidatorCompiler(TypeBoxValidatorCompiler);

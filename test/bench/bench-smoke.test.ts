@@ -23,6 +23,19 @@ it('npm run bench -- --smoke prints every figure of every benchmark', () => {
       }),
   );
   for (const what of [
+    'api: cold start to first answer at 2000 (ms)',
+    'api: GET detail, token, 32 connections (req/s)',
+    'api: GET detail, token, 32 connections p99 (ms)',
+    'api: GET detail, token, metrics off (req/s)',
+    'api: GET detail req/s with the metrics hook ÷ without',
+    'api: GET detail, AK/SK-signed, 32 connections (req/s)',
+    'api: GET detail, AK/SK-signed, 32 connections p99 (ms)',
+    'api: GET list 100 of RUNNING at 2000 p99 (ms)',
+    'api: GET list 100 of RUNNING at 100 p99 (ms)',
+    'api: GET list p99 at 2000 ÷ at 100',
+    'api: create+stop+start+stop+delete lifecycles/s, 8 clients',
+    'api: state-changing API operations/s',
+    'api: server RSS at 2000 instances after the runs (MB)',
     'scheduler: seeded RUNNING instances',
     'scheduler: cold start to first answer (ms)',
     'scheduler: server CPU while nothing is due (ms CPU per s)',
@@ -33,6 +46,8 @@ it('npm run bench -- --smoke prints every figure of every benchmark', () => {
     assert.ok(figures.has(what), `missing figure "${what}" in:\n${stdout}`);
     assert.ok(Number.isFinite(figures.get(what)), `"${what}" is not a number`);
   }
+  // Instances went through whole lifecycles: the control plane works at all under load.
+  assert.ok(figures.get('api: create+stop+start+stop+delete lifecycles/s, 8 clients')! > 0, stdout);
   // Every deadline was met, however late: the scheduler works at all.
   assert.equal(figures.get('scheduler: deadlines met (auto-stop recorded)'), 20);
 });
