@@ -1,7 +1,8 @@
 /**
  * @module bench/run
- * `npm run bench [-- <name>…] [-- --smoke]`: runs each benchmark (or the named ones) in a process
- * of its own, one after another so they do not compete for the machine, passing the flags on.
+ * `npm run bench [-- <name>…] [-- --smoke]`: builds dist/, then runs each benchmark (or the named
+ * ones) in a process of its own, one after another so they do not compete for the machine,
+ * passing the flags on.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,13 @@ const unknown = named.filter((n) => !BENCHMARKS.includes(n));
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; there are: ${BENCHMARKS.join(', ')}`);
   process.exit(2);
+}
+// Servers start from bin/demanager.js, which runs dist/ when it is current: build it, so the
+// figures are those of what `npm start` runs.
+const build = spawnSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('npm run build failed');
+  process.exit(1);
 }
 let failed = false;
 for (const name of named.length > 0 ? named : BENCHMARKS) {
