@@ -13,6 +13,7 @@ import { adminRoutes } from './api/routes/admin-routes.js';
 import { auditRoutes } from './api/routes/audit-routes.js';
 import { metricsRoutes, timeRequests } from './api/routes/metrics-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
+import { catalogRoutes } from './api/routes/catalog-routes.js';
 import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
@@ -116,6 +117,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(adminRoutes, { services });
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
+    await api.register(catalogRoutes, { services });
     await api.register(auditRoutes, { services });
     await api.register(metricsRoutes, { services });
   });

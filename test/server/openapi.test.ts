@@ -20,6 +20,8 @@ describe('OpenAPI document', () => {
       [`${base}/{instance_id}`]: ['delete', 'get', 'put'],
       [`${base}/{instance_id}/action`]: ['post'],
       [`${base}/{instance_id}/token`]: ['get'],
+      '/v1/{project_id}/demanager/profiles': ['get'],
+      '/v1/{project_id}/demanager/flavors': ['get'],
       '/v3/auth/tokens': ['get', 'post'],
       '/v3/users': ['get', 'post'],
       '/v3/projects': ['get', 'post'],
