@@ -16,6 +16,7 @@ import { authRoutes } from './api/routes/auth-routes.js';
 import { catalogRoutes } from './api/routes/catalog-routes.js';
 import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
+import { instanceChangeRoutes } from './api/routes/instance-change-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
 import { registerRateLimits, type RateLimits } from './api/rate-limits.js';
@@ -64,7 +65,7 @@ export interface ServerOptions {
 }
 
 export type ServerContext = ApiContext & {
-  config: { logLevel: string; limits: RateLimits & { bodyLimitBytes: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number } };
+  config: { logLevel: string; limits: RateLimits & { bodyLimitBytes: number; eventStreamsPerUser: number; eventKeepAliveSeconds: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number } };
 };
 
 export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -118,6 +119,10 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
     await api.register(catalogRoutes, { services });
+    await api.register(instanceChangeRoutes, {
+      services,
+      limits: { perUser: services.config.limits.eventStreamsPerUser, keepAliveMs: services.config.limits.eventKeepAliveSeconds * 1000 },
+    });
     await api.register(auditRoutes, { services });
     await api.register(metricsRoutes, { services });
   });

@@ -22,6 +22,7 @@ describe('OpenAPI document', () => {
       [`${base}/{instance_id}/token`]: ['get'],
       '/v1/{project_id}/demanager/profiles': ['get'],
       '/v1/{project_id}/demanager/flavors': ['get'],
+      '/v1/{project_id}/demanager/instance-changes': ['get'],
       '/v3/auth/tokens': ['get', 'post'],
       '/v3/users': ['get', 'post'],
       '/v3/projects': ['get', 'post'],
