@@ -22,6 +22,7 @@ import type { ApiContext } from './api/api-context.js';
 import { registerRateLimits, type RateLimits } from './api/rate-limits.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
+import { consoleRoutes } from './web/console-routes.js';
 
 const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -108,6 +109,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { services });
+  await app.register(consoleRoutes);
   // The API in a context of its own, so its JSON parser does not clash with the proxy's.
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
