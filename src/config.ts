@@ -46,6 +46,10 @@ export interface LimitsOptions {
   workloadAnswerSeconds?: number;
   /** The proxy's bound on silence within a workload's answer body (seconds). Default 300. */
   workloadIdleSeconds?: number;
+  /** Instance change streams (`…/instance-changes`) one user may hold open at once; more get 429. Default 8. */
+  eventStreamsPerUser?: number;
+  /** Longest silence on an instance change stream before a keep-alive comment (seconds). Default 15. */
+  eventKeepAliveSeconds?: number;
 }
 
 export interface ConfigOptions {
@@ -188,6 +192,8 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       workloadConnectSeconds: options.limits?.workloadConnectSeconds ?? 5,
       workloadAnswerSeconds: options.limits?.workloadAnswerSeconds ?? 120,
       workloadIdleSeconds: options.limits?.workloadIdleSeconds ?? 300,
+      eventStreamsPerUser: options.limits?.eventStreamsPerUser ?? 8,
+      eventKeepAliveSeconds: options.limits?.eventKeepAliveSeconds ?? 15,
     },
     coordination: {
       replicaId: coordination.replicaId ?? null,

@@ -14,13 +14,16 @@ import { adminRoutes } from './api/routes/admin-routes.js';
 import { auditRoutes } from './api/routes/audit-routes.js';
 import { metricsRoutes, timeRequests } from './api/routes/metrics-routes.js';
 import { authRoutes } from './api/routes/auth-routes.js';
+import { catalogRoutes } from './api/routes/catalog-routes.js';
 import { credentialRoutes } from './api/routes/credential-routes.js';
 import { healthRoutes } from './api/routes/health-routes.js';
+import { instanceChangeRoutes } from './api/routes/instance-change-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
 import { registerRateLimits, type RateLimits } from './api/rate-limits.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
+import { consoleRoutes } from './web/console-routes.js';
 
 const REDACTED_PATHS = [
   'req.headers.authorization',
@@ -64,7 +67,11 @@ export interface ServerOptions {
 }
 
 export type ServerContext = ApiContext & {
-  config: { logLevel: string; metrics: { enabled: boolean }; limits: RateLimits & { bodyLimitBytes: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number } };
+  config: {
+    logLevel: string;
+    metrics: { enabled: boolean };
+    limits: RateLimits & { bodyLimitBytes: number; eventStreamsPerUser: number; eventKeepAliveSeconds: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number };
+  };
 };
 
 export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -108,6 +115,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(healthRoutes, { services });
+  await app.register(consoleRoutes);
   // The API in a context of its own, so its JSON parser does not clash with the proxy's.
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
@@ -118,6 +126,11 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(adminRoutes, { services });
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
+    await api.register(catalogRoutes, { services });
+    await api.register(instanceChangeRoutes, {
+      services,
+      limits: { perUser: services.config.limits.eventStreamsPerUser, keepAliveMs: services.config.limits.eventKeepAliveSeconds * 1000 },
+    });
     await api.register(auditRoutes, { services });
     if (services.config.metrics.enabled) await api.register(metricsRoutes, { services });
   });

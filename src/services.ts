@@ -16,7 +16,9 @@ import { QueueService } from './core/queue-service.js';
 import { Catalog } from './core/catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
+import { InstanceFeed } from './core/instance-feed.js';
 import { InstanceTokens } from './core/instance-tokens.js';
+import { observeInstanceChanges } from './core/observed-store.js';
 import { LeaseKeeper } from './core/lease-keeper.js';
 import type { Instance } from './core/instance.js';
 import { LifecycleService } from './core/lifecycle-service.js';
@@ -50,6 +52,8 @@ export interface Services {
   viewCounts: ViewCounts;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
+  /** Each committed change of an instance, for whoever watches its project (the event stream). */
+  instanceFeed: InstanceFeed;
   /** Holds the controller lease; its holder runs the reconciler and the auto-stopper. */
   controller: LeaseKeeper;
   /** Starts competing for the controller lease (a lone server wins it before this resolves). */
@@ -105,7 +109,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const clock = overrides.clock ?? systemClock;
   const masterKey = masterKeyOf(config);
   const replica = config.coordination.replicaId ?? loadOrCreateReplicaId(config.dataDir);
-  const { store, changes } = watchStore(await openStore(config.databaseUrl));
+  const stored = await openStore(config.databaseUrl);
+  // Other replicas' changes are found by the same scan interval the controller uses for their requests.
+  const instanceFeed = new InstanceFeed(stored.instances, log, config.coordination.scanIntervalMs);
+  const { store: watched, changes } = watchStore(stored);
+  const store = observeInstanceChanges(watched, (change) => instanceFeed.publish(change));
   const catalog = new Catalog(config.catalog);
 
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
@@ -181,8 +189,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     controller,
     driver,
     instanceTokens,
+    instanceFeed,
     start: () => controller.start(),
     async close() {
+      instanceFeed.close();
       await controller.close();
       scheduler.close();
       await reconciler.close();

@@ -7,6 +7,7 @@ import type { AccessKeyService } from '../core/access-keys.js';
 import type { Catalog } from '../core/catalog.js';
 import type { Clock } from '../core/clock.js';
 import type { IdentityService } from '../core/identity-service.js';
+import type { InstanceFeed } from '../core/instance-feed.js';
 import type { InstanceTokens } from '../core/instance-tokens.js';
 import type { LifecycleService } from '../core/lifecycle-service.js';
 import type { ViewCounts } from '../core/view-counts.js';
@@ -38,6 +39,7 @@ export interface ApiContext {
   queue: QueueService;
   viewCounts: ViewCounts;
   instanceTokens: InstanceTokens;
+  instanceFeed: Pick<InstanceFeed, 'watch'>;
   /** Whether this replica holds the controller lease (reported by /readyz). */
   controller: { readonly held: boolean };
 }

@@ -3,6 +3,7 @@
  * How results reach stdout: the raw API JSON for scripts, or aligned text tables and key/value
  * blocks for people. Messages and progress go to stderr so stdout stays parseable.
  */
+import { durationParts } from '../client/duration.js';
 
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
@@ -36,13 +37,10 @@ export function note(message: string): void {
 
 /** `1h02m`, `59m58s`, `45s`. */
 export function formatDuration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const rest = s % 60;
+  const { h, m, s } = durationParts(seconds);
   if (h > 0) return `${h}h${String(m).padStart(2, '0')}m`;
-  if (m > 0) return `${m}m${String(rest).padStart(2, '0')}s`;
-  return `${rest}s`;
+  if (m > 0) return `${m}m${String(s).padStart(2, '0')}s`;
+  return `${s}s`;
 }
 
 /** Epoch milliseconds (number or the API's numeric string) as local `YYYY-MM-DD HH:MM:SS`. */

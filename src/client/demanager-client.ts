@@ -3,6 +3,7 @@
  * The client most callers want: logs in (or adopts a token), then offers the instance operations
  * and the administration endpoints with the session's token and API base filled in.
  */
+import { CatalogClient } from './catalog-client.js';
 import { DemanagerError } from './errors.js';
 import { HttpClient, type HttpOptions } from './http.js';
 import { IdentityClient } from './identity-client.js';
@@ -17,11 +18,17 @@ import type {
   CreateProjectRequest,
   CreateUserRequest,
   DeleteResult,
+  FlavorList,
+  FlavorListQuery,
   Instance,
   InstanceAction,
+  InstanceEventList,
+  InstanceEventQuery,
   InstanceList,
   InstanceTokenResult,
   ListInstancesQuery,
+  ProfileList,
+  ProfileListQuery,
   Project,
   RoleAssignment,
   RoleName,
@@ -40,6 +47,7 @@ export interface DemanagerClientOptions extends HttpOptions {
 export class DemanagerClient {
   readonly #identity: IdentityClient;
   readonly #instances: InstancesClient;
+  readonly #catalog: CatalogClient;
   #url: string | undefined;
   #session: Session | undefined;
 
@@ -49,6 +57,7 @@ export class DemanagerClient {
     this.#url = (options.url ?? options.session?.url)?.replace(/\/+$/, '');
     this.#identity = new IdentityClient(http, () => this.#requireUrl(), () => this.#session?.token);
     this.#instances = new InstancesClient(http, () => this.#requireSession().apiBase, () => this.#session?.token);
+    this.#catalog = new CatalogClient(http, () => this.#requireSession().apiBase, () => this.#session?.token);
   }
 
   get session(): Session | undefined {
@@ -106,6 +115,20 @@ export class DemanagerClient {
 
   token(id: string): Promise<InstanceTokenResult> {
     return this.#instances.token(id);
+  }
+
+  /** The instance's history, oldest first. */
+  events(id: string, page: InstanceEventQuery = {}): Promise<InstanceEventList> {
+    return this.#instances.events(id, page);
+  }
+
+  profiles(query: ProfileListQuery = {}): Promise<ProfileList> {
+    return this.#catalog.profiles(query);
+  }
+
+  /** The flavors with the caller's view of them: sold out or on sale, permitted or not, the queue. */
+  flavors(query: FlavorListQuery = {}): Promise<FlavorList> {
+    return this.#catalog.flavors(query);
   }
 
   listUsers(): Promise<User[]> {

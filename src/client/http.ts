@@ -51,7 +51,8 @@ function networkReason(error: unknown): string {
   let reason = error instanceof Error ? error.message : String(error);
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as NodeJS.ErrnoException).code;
+    // Node names the failure in `code`; browsers give none, and the message is all there is.
+    const code = (current as Error & { code?: string }).code;
     // Happy-eyeballs connects fail with an AggregateError whose own message is empty.
     const message = current.message || (current instanceof AggregateError ? current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ') : '');
     if (message && message !== 'fetch failed') reason = code && !message.includes(code) ? `${code} ${message}` : message;
@@ -76,7 +77,8 @@ export class HttpClient {
   readonly #userAgent: string;
 
   constructor(options: HttpOptions = {}) {
-    this.#fetch = options.fetch ?? globalThis.fetch;
+    // Called as a method of this object, a browser's fetch throws "Illegal invocation": keep it bound.
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#userAgent = options.userAgent ?? 'demanager-client/0.1.0';
   }

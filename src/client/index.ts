@@ -2,6 +2,7 @@
  * @module client
  * Typed HTTP client of the demanager API (ModelArts DevEnviron v1 + IAM v3 login).
  */
+export { CatalogClient } from './catalog-client.js';
 export { DemanagerClient, type DemanagerClientOptions } from './demanager-client.js';
 export { DemanagerApiError, DemanagerError, DemanagerNetworkError, DemanagerResponseError, isNotFound, isUnauthorized } from './errors.js';
 export { HttpClient, type HttpOptions } from './http.js';

@@ -1,6 +1,6 @@
 /**
  * @module client/instances-client
- * The seven DevEnviron operations under `{apiBase}/demanager/instances`.
+ * The seven DevEnviron operations under `{apiBase}/demanager/instances`, and the history extension.
  */
 import type { HttpClient } from './http.js';
 import type {
@@ -9,6 +9,8 @@ import type {
   DeleteResult,
   Instance,
   InstanceAction,
+  InstanceEventList,
+  InstanceEventQuery,
   InstanceList,
   InstanceTokenResult,
   ListInstancesQuery,
@@ -64,5 +66,10 @@ export class InstancesClient {
 
   async token(id: string): Promise<InstanceTokenResult> {
     return (await this.http.request<InstanceTokenResult>('GET', this.#item(id, '/token'), { token: this.authToken(), query: { de_type: DE_TYPE } })).body;
+  }
+
+  /** The instance's history, oldest first (a demanager extension). */
+  async events(id: string, page: InstanceEventQuery = {}): Promise<InstanceEventList> {
+    return (await this.http.request<InstanceEventList>('GET', this.#item(id, '/events'), { token: this.authToken(), query: page })).body;
   }
 }

@@ -25,6 +25,8 @@ import type {
   TokenResultSchema,
 } from '../api/schemas/instance-schema.js';
 import type { ActionBody, CreateInstanceBody, ListQuery, ModifyInstanceBody } from '../api/schemas/request-schemas.js';
+import type { CatalogFlavorSchema, CatalogProfileSchema, FlavorListSchema, FlavorQuery, ProfileListSchema, ProfileQuery } from '../api/schemas/catalog-schemas.js';
+import type { EventListSchema, EventQuery, EventSchema } from '../api/schemas/event-schema.js';
 
 export type Instance = Static<typeof InstanceSchema>;
 export type InstanceStatus = Static<typeof StatusSchema>;
@@ -37,6 +39,18 @@ export type DeleteResult = Static<typeof DeleteResultSchema>;
 export type InstanceTokenResult = Static<typeof TokenResultSchema>;
 /** The list query; `de_type` defaults to `Notebook`, the only value the API accepts. */
 export type ListInstancesQuery = Omit<Static<typeof ListQuery>, 'de_type'> & { de_type?: 'Notebook' };
+/** An entry of an instance's history (`GET …/instances/{id}/events`). */
+export type InstanceEvent = Static<typeof EventSchema>;
+export type InstanceEventList = Static<typeof EventListSchema>;
+export type InstanceEventQuery = Static<typeof EventQuery>;
+
+export type CatalogProfile = Static<typeof CatalogProfileSchema>;
+export type ProfileList = Static<typeof ProfileListSchema>;
+export type ProfileListQuery = Static<typeof ProfileQuery>;
+/** A flavor as the caller may pick it: Table 7 (sold out, permitted, queue) plus capacity and queueing. */
+export type CatalogFlavor = Static<typeof CatalogFlavorSchema>;
+export type FlavorList = Static<typeof FlavorListSchema>;
+export type FlavorListQuery = Static<typeof FlavorQuery>;
 
 export type TokenDocument = Static<typeof TokenBody>;
 export type User = Static<typeof UserSchema>;

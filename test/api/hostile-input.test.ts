@@ -236,6 +236,14 @@ describe('property: hostile input at every route', () => {
       } else {
         assert.ok(json !== null && typeof json === 'object', `a JSON object: ${where}`);
       }
+    } else if (/^text\/event-stream/.test(type) && res.status === 200) {
+      // The instance change stream, granted to a caller of the project: it opens with `ready`.
+      assert.match(request.target, /^\/v1\/[^/?]+\/demanager\/instance-changes/, `an event stream from its route only: ${where}`);
+      assert.match(res.text, /^retry: \d+\n\nevent: ready\ndata: \{"project_id":"[^"]+"\}\n\n$/, `the stream's opening: ${where}`);
+    } else if (request.target.startsWith('/console') && res.status < 400) {
+      // The web console's built files: the page and its hashed assets, or a 304 for a known tag.
+      assert.ok(res.status === 304 || /^(text\/(html|javascript|css)|image\/svg\+xml)/.test(type), `a console file: ${where}`);
+      assert.ok(res.headers['content-security-policy'], `the console's policy: ${where}`);
     } else if (request.target.split('?')[0] === '/metrics' && res.status === 200) {
       // The Prometheus exposition, granted to a system admin: text by its own format.
       assert.match(type, /^text\/plain; version=0\.0\.4/, `Prometheus text: ${where}`);

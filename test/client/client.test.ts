@@ -134,6 +134,14 @@ describe('DemanagerClient', () => {
       assert.equal(again.errorCode, 'ModelArts.6307');
     });
 
+    it("events answers the instance's history, oldest first, a page at a time", async () => {
+      const history = await client.events(id);
+      assert.deepEqual(history.events.slice(0, 2).map((e) => [e.kind, e.to_status]), [['create', 'CREATING'], ['transition', 'STARTING']]);
+      const page = await client.events(id, { offset: 1, limit: 1 });
+      assert.equal(page.total_count, history.total_count);
+      assert.deepEqual(page.events, history.events.slice(1, 2));
+    });
+
     it('remove answers the id; get then fails with 400 ModelArts.6309 (isNotFound)', async () => {
       assert.deepEqual(await client.remove(id), { instance_id: id });
       await waitForStatus(t, id, ['GONE']);
@@ -147,6 +155,18 @@ describe('DemanagerClient', () => {
     it('validation errors carry the ModelArts code of the rule', async () => {
       const error = await apiError(() => client.create({ ...CPU_BODY('bad-storage'), spec: { storage: { type: 'obs', location: { path: '/bucket/no-slash' } } } }));
       assert.equal(error.errorCode, 'ModelArts.6318');
+    });
+  });
+
+  describe('catalog', () => {
+    it('profiles and flavors list what a create may name, filtered as asked', async () => {
+      const cpu = await client.profiles({ flavor_type: 'CPU' });
+      assert.ok(cpu.profiles.length > 0 && cpu.profiles.every((p) => p.flavor_types.includes('CPU')));
+      assert.equal(cpu.total_count, cpu.profiles.length);
+      const flavors = await client.flavors({ profile_id: 'Multi-Engine 1.0 (python3)-gpu' });
+      assert.ok(flavors.flavors.length > 0 && flavors.flavors.every((f) => f.type === 'GPU' && f.status === 'onSale' && f.is_permitted));
+      const error = await apiError(() => client.flavors({ profile_id: 'none-such' }));
+      assert.deepEqual([error.status, error.errorCode], [400, 'ModelArts.6336']);
     });
   });
 

@@ -2,7 +2,8 @@
  * @module test/support/raw-http
  * Requests exactly as a hostile client writes them, which `fetch` will not send: the path as raw
  * bytes (`..` kept, not resolved; percent-escapes and Latin-1 bytes left alone), any method token,
- * any header value Node lets through, and a body of arbitrary bytes. Plus the routes of a running
+ * any header value Node lets through, and a body of arbitrary bytes. An event stream is read up to
+ * its first event. Plus the routes of a running
  * Fastify app, read from its own route table.
  */
 import type { FastifyInstance } from 'fastify';
@@ -33,8 +34,17 @@ export function rawClient(baseUrl: string) {
         { host: base.hostname, port: base.port, method: req.method, path: req.target, headers, agent, timeout: 15_000 },
         (res) => {
           const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+          const answer = () => ({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+          // An event stream does not end: it is read up to its first event, then hung up on.
+          const stream = /^text\/event-stream/.test(String(res.headers['content-type'] ?? ''));
+          res.on('data', (chunk: Buffer) => {
+            chunks.push(chunk);
+            if (stream && /(^|\n)data:.*\n\n/.test(Buffer.concat(chunks).toString('utf8'))) {
+              resolve(answer());
+              res.destroy();
+            }
+          });
+          res.on('end', () => resolve(answer()));
           res.on('error', reject);
         },
       );

@@ -10,8 +10,8 @@ import type { Instance } from '../../core/instance.js';
 import type { SortKey } from '../../core/store.js';
 import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate } from '../auth.js';
-import { instanceView, type ViewContext } from '../instance-view.js';
-import { publicUrlOf } from '../public-url.js';
+import { instanceView } from '../instance-view.js';
+import { viewContext } from '../view-context.js';
 import { ErrorBody } from '../schemas/common.js';
 import { EventListSchema, EventQuery } from '../schemas/event-schema.js';
 import {
@@ -44,27 +44,12 @@ function parseBoolean(value: string | undefined, field: string, fallback: boolea
 }
 
 export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
-  const { lifecycle, store, clock, catalog } = services;
+  const { lifecycle } = services;
   const base = '/v1/:project_id/demanager/instances';
   app.addHook('preParsing', authenticate(services, { scoped: true }));
 
   async function view(request: FastifyRequest, instances: Instance[]) {
-    const actor = actorOf(request);
-    // Independent reads: issued together rather than one after the other.
-    const [instanceCounts, slotHolders] = await Promise.all([services.viewCounts.ofCaller(actor.projectId, actor.userId), services.viewCounts.slotHolders()]);
-    const ctx: ViewContext = {
-      catalog,
-      now: clock.now(),
-      publicUrl: publicUrlOf(services, request),
-      projectId: actor.projectId,
-      instanceCounts,
-      slotHolders,
-      queues: new Map(),
-    };
-    // Queue figures only for the queueing flavors this response shows: they cost two reads each.
-    for (const name of new Set(instances.map((i) => i.flavor))) {
-      if (catalog.flavor(name)?.queues) ctx.queues.set(name, await services.queue.snapshot(name));
-    }
+    const ctx = await viewContext(services, request, instances.map((i) => i.flavor));
     return instances.map((i) => instanceView(i, ctx));
   }
 

@@ -1,0 +1,93 @@
+/**
+ * The console: sign-in, then the pages of the signed-in project under one header, all following
+ * the project's change stream.
+ */
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { isUnauthorized } from './api-errors.js';
+import type { LiveState } from './live.js';
+import { liveEvents } from './live-events.js';
+import { CreateInstancePage } from './pages/create-instance.js';
+import { InstanceDetailPage } from './pages/instance-detail.js';
+import { InstanceListPage } from './pages/instance-list.js';
+import { SignInPage } from './pages/sign-in.js';
+import { hrefOf, useRoute } from './router.js';
+import type { ConsoleSession } from './session.js';
+
+const LIVE_LABEL: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', polling: 'Refreshing every few seconds' };
+
+function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reason?: string): void }) {
+  const route = useRoute();
+  const [liveState, setLiveState] = useState<LiveState>('connecting');
+  const live = useMemo(() => liveEvents(session.session, setLiveState), [session]);
+  const [queueing, setQueueing] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => () => live.close(), [live]);
+  useEffect(() => {
+    session.client.flavors().then((answer) => setQueueing(new Set(answer.flavors.filter((f) => f.queues).map((f) => f.name))), () => undefined);
+  }, [session]);
+
+  const onFailure = (error: unknown) => {
+    if (isUnauthorized(error)) signOut('Your session has ended; sign in again.');
+  };
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        Skip to content
+      </a>
+      <header class="top">
+        <a class="brand" href={hrefOf.list()}>
+          demanager
+        </a>
+        <nav aria-label="Main">
+          <a href={hrefOf.list()} aria-current={route.page === 'list' ? 'page' : undefined}>
+            Instances
+          </a>
+          <a href={hrefOf.create()} aria-current={route.page === 'create' ? 'page' : undefined}>
+            New instance
+          </a>
+        </nav>
+        <span class={`live live-${liveState}`} role="status" data-live={liveState}>
+          {LIVE_LABEL[liveState]}
+        </span>
+        <span class="who">
+          {session.session.user.name} · {session.session.projectName}
+        </span>
+        <button type="button" onClick={() => signOut()}>
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        {route.page === 'list' && <InstanceListPage console={session} live={live} onFailure={onFailure} />}
+        {route.page === 'create' && <CreateInstancePage console={session} onFailure={onFailure} />}
+        {route.page === 'detail' && (
+          <InstanceDetailPage console={session} live={live} id={route.id} flavorQueues={(name) => queueing.has(name)} onFailure={onFailure} />
+        )}
+      </main>
+    </>
+  );
+}
+
+export function App() {
+  const [session, setSession] = useState<ConsoleSession | null>(null);
+  const [reason, setReason] = useState('');
+  if (!session) {
+    return (
+      <SignInPage
+        reason={reason}
+        onSignedIn={(s) => {
+          setReason('');
+          setSession(s);
+        }}
+      />
+    );
+  }
+  return (
+    <SignedIn
+      session={session}
+      signOut={(why = '') => {
+        setReason(why);
+        setSession(null);
+      }}
+    />
+  );
+}

@@ -1,0 +1,29 @@
+/**
+ * @module console/format
+ * Times and durations as people read them.
+ */
+import { durationParts } from '../../src/client/duration.js';
+
+/** `2 h 05 min`, `4 min 09 s`, `12 s`. */
+export function formatDuration(totalSeconds: number): string {
+  const { h, m, s } = durationParts(totalSeconds);
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min`;
+  if (m > 0) return `${m} min ${String(s).padStart(2, '0')} s`;
+  return `${s} s`;
+}
+
+/** An epoch-milliseconds time (number or the API's string) in the reader's locale. */
+export function formatTime(epochMs: number | string | null | undefined): string {
+  if (epochMs === null || epochMs === undefined || epochMs === '') return '—';
+  const date = new Date(Number(epochMs));
+  return Number.isNaN(date.getTime()) ? '—' : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+/** A flavor's resources in a few words: `8 CPU · 1 GPU (v100) · 64GiB`. */
+export function formatParams(params: Record<string, string | number>): string {
+  const parts: string[] = [];
+  if (params.CPU !== undefined) parts.push(`${params.CPU} CPU`);
+  if (params.GPU !== undefined) parts.push(`${params.GPU} GPU${params.gpu_type ? ` (${params.gpu_type})` : ''}`);
+  if (params.memory !== undefined) parts.push(String(params.memory));
+  return parts.join(' · ');
+}

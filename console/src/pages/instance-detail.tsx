@@ -1,0 +1,320 @@
+/**
+ * One instance: every field, failures in plain words, its history, the actions its status allows
+ * (destructive ones confirmed), "Open" for a running notebook, and a renew offer before auto-stop.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { isNotFound, type Instance, type InstanceEvent } from '../../../src/client/index.js';
+import { messageOf } from '../api-errors.js';
+import { ColumnHeads } from '../components/column-heads.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
+import { StatusBadge } from '../components/status-badge.js';
+import { secondsLeft, stamp, useNow } from '../countdown.js';
+import { formatDuration, formatParams, formatTime } from '../format.js';
+import type { LiveEvents } from '../live-events.js';
+import { hrefOf } from '../router.js';
+import type { ConsoleSession } from '../session.js';
+import { ACTION_LABEL, actionsFor, DESTRUCTIVE, statusLook, type ConsoleAction } from '../statuses.js';
+
+const WARN_BEFORE_S = 15 * 60;
+const DAY_MS = 24 * 3600_000;
+
+interface Props {
+  console: ConsoleSession;
+  live: LiveEvents;
+  id: string;
+  flavorQueues(name: string): boolean;
+  onFailure(error: unknown): void;
+}
+
+/** Opens the notebook in a new tab that cannot reach back into this page (window.opener). */
+async function openNotebook(c: ConsoleSession, instance: Instance): Promise<void> {
+  // Opened before the await, while the click still counts as the user's, or it is blocked.
+  const tab = window.open('about:blank', '_blank');
+  if (tab) tab.opener = null;
+  try {
+    const { token } = await c.client.token(instance.id);
+    const url = `${instance.spec.annotations.url}?token=${encodeURIComponent(token)}`;
+    if (tab) tab.location.href = url;
+    else window.open(url, '_blank', 'noopener');
+  } catch (error) {
+    tab?.close();
+    throw error;
+  }
+}
+
+export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailure }: Props) {
+  const [instance, setInstance] = useState<Instance | null>(null);
+  const [events, setEvents] = useState<InstanceEvent[]>([]);
+  const [gone, setGone] = useState(false);
+  const [problem, setProblem] = useState('');
+  const [notice, setNotice] = useState('');
+  const [asking, setAsking] = useState<ConsoleAction | null>(null);
+  const [busy, setBusy] = useState(false);
+  const now = useNow();
+  const opener = useRef<HTMLElement | null>(null);
+
+  const load = useCallback(async () => {
+    try {
+      const [current, history] = await Promise.all([c.client.get(id), c.client.events(id, { limit: 1000 })]);
+      setInstance(stamp(current));
+      setEvents(history.events);
+    } catch (error) {
+      if (isNotFound(error)) setGone(true);
+      else {
+        setProblem(messageOf(error));
+        onFailure(error);
+      }
+    }
+  }, [c, id]);
+
+  useEffect(() => {
+    void load();
+    return live.subscribe({
+      changed(changed) {
+        if (changed.id !== id) return;
+        setInstance(stamp(changed));
+        c.client.events(id, { limit: 1000 }).then((h) => setEvents(h.events), () => undefined);
+      },
+      deleted(deleted) {
+        if (deleted === id) setGone(true);
+      },
+      resync: () => void load(),
+    });
+  }, [id, load, live]);
+
+  async function act(action: ConsoleAction) {
+    setAsking(null);
+    setBusy(true);
+    setProblem('');
+    try {
+      if (action === 'delete') await c.client.remove(id);
+      else await c.client.action(id, action);
+      setNotice(`${ACTION_LABEL[action]}: requested.`);
+    } catch (error) {
+      setProblem(messageOf(error));
+      onFailure(error);
+    } finally {
+      setBusy(false);
+      opener.current?.focus();
+    }
+  }
+
+  function ask(action: ConsoleAction, button: HTMLElement) {
+    opener.current = button;
+    if (DESTRUCTIVE.has(action)) setAsking(action);
+    else void act(action);
+  }
+
+  async function renew(current: Instance) {
+    const stopAt = current.spec.auto_stop.stop_timestamp ?? Date.now();
+    const later = Math.min(stopAt + current.spec.auto_stop.duration * 1000, Date.now() + DAY_MS - 60_000);
+    try {
+      setInstance(stamp(await c.client.update(id, { spec: { auto_stop: { stop_timestamp: later } } })));
+      setNotice(`Auto-stop moved to ${formatTime(later)}.`);
+    } catch (error) {
+      setProblem(messageOf(error));
+      onFailure(error);
+    }
+  }
+
+  async function open() {
+    if (!instance) return;
+    setProblem('');
+    try {
+      await openNotebook(c, instance);
+    } catch (error) {
+      setProblem(messageOf(error));
+      onFailure(error);
+    }
+  }
+
+  if (gone) {
+    return (
+      <section aria-labelledby="gone-title">
+        <h1 id="gone-title">Instance deleted</h1>
+        <p>This instance does not exist (any more).</p>
+        <p>
+          <a href={hrefOf.list()}>Back to all instances</a>
+        </p>
+      </section>
+    );
+  }
+  if (!instance) return <p aria-busy="true">{problem || 'Loading…'}</p>;
+
+  const left = secondsLeft(instance, instance.spec.auto_stop.remain_time, now);
+  const failed = instance.spec.failed_reasons;
+  const stopReason = instance.spec.annotations['demanager/stop_reason'];
+  const d = instance.flavor_details;
+
+  return (
+    <section aria-labelledby="detail-title">
+      <p>
+        <a href={hrefOf.list()}>← All instances</a>
+      </p>
+      <div class="page-head">
+        <h1 id="detail-title">
+          {instance.name} <StatusBadge status={instance.status} />
+        </h1>
+        <div class="buttons" role="group" aria-label="Actions">
+          {instance.status === 'RUNNING' && (
+            <button type="button" class="primary" onClick={() => void open()}>
+              Open
+            </button>
+          )}
+          {actionsFor(instance, flavorQueues(instance.flavor)).map((action) => (
+            <button type="button" class={action === 'delete' ? 'danger' : undefined} disabled={busy} onClick={(e) => ask(action, e.currentTarget)}>
+              {ACTION_LABEL[action]}
+            </button>
+          ))}
+        </div>
+      </div>
+      <p class="visually-hidden" aria-live="polite">
+        Status: {statusLook(instance.status).label}
+      </p>
+      {left !== null && left < WARN_BEFORE_S && (
+        <div class="banner warning" role="status">
+          <span>This notebook stops automatically in {formatDuration(left)}.</span>
+          <button type="button" onClick={() => void renew(instance)}>
+            Keep it running longer
+          </button>
+        </div>
+      )}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {problem && (
+        <p class="error" role="alert">
+          {problem}
+        </p>
+      )}
+      {failed && (
+        <div class="banner failure" role="alert">
+          <strong>Why it failed:</strong> {failed.message} <span class="muted">({failed.code})</span>
+          {failed.detail && (
+            <ul>
+              {Object.entries(failed.detail).map(([k, v]) => (
+                <li>
+                  {k}: {v}
+                </li>
+              ))}
+            </ul>
+          )}
+        </div>
+      )}
+      <dl class="fields">
+        <dt>ID</dt>
+        <dd>
+          <code>{instance.id}</code>
+        </dd>
+        <dt>Description</dt>
+        <dd>{instance.description || <span class="muted">—</span>}</dd>
+        <dt>Image</dt>
+        <dd>
+          {instance.profile.name} <span class="muted">({instance.profile.provision.spec.params.image_name}:{instance.profile.provision.spec.params.image_tag})</span>
+        </dd>
+        <dt>Flavor</dt>
+        <dd>
+          {instance.flavor} <span class="muted">{formatParams(d.params)}</span>
+          {d.status === 'soldOut' && <span class="tag">sold out</span>}
+        </dd>
+        <dt>Storage</dt>
+        <dd>
+          {instance.spec.storage.type} {instance.spec.storage.location.path ?? (instance.spec.storage.location.volume_size ? `${instance.spec.storage.location.volume_size} GB` : '')}
+        </dd>
+        <dt>Auto-stop</dt>
+        <dd>
+          {instance.spec.auto_stop.enable ? `after ${formatDuration(instance.spec.auto_stop.duration)}` : 'off'}
+          {left !== null && (
+            <>
+              {' '}
+              · stops in <AutoStopLeft instance={instance} now={now} /> ({formatTime(instance.spec.auto_stop.stop_timestamp)})
+            </>
+          )}
+        </dd>
+        {stopReason && (
+          <>
+            <dt>Last stopped</dt>
+            <dd>{stopReason}</dd>
+          </>
+        )}
+        {instance.queuing_info && (
+          <>
+            <dt>Queue</dt>
+            <dd>
+              <QueueWait instance={instance} now={now} /> (since {formatTime(instance.queuing_info.begin_timestamp)})
+            </dd>
+          </>
+        )}
+        {instance.spec.resource_reserved_timestamp !== null && instance.status === 'READY_TO_START' && (
+          <>
+            <dt>Slot reserved</dt>
+            <dd>since {formatTime(instance.spec.resource_reserved_timestamp)} — start it to use it</dd>
+          </>
+        )}
+        <dt>Repository</dt>
+        <dd>
+          {instance.spec.repository?.connection_info?.url ?? <span class="muted">—</span>}
+          {instance.spec.repository?.branch ? ` (${instance.spec.repository.branch})` : ''}
+        </dd>
+        <dt>Owner</dt>
+        <dd>{instance.user.name}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(instance.creation_timestamp)}</dd>
+        <dt>Updated</dt>
+        <dd>{formatTime(instance.latest_update_timestamp)}</dd>
+        <dt>Workspace</dt>
+        <dd>{instance.workspace.id}</dd>
+        {instance.pool && (
+          <>
+            <dt>Pool</dt>
+            <dd>{instance.pool.name}</dd>
+          </>
+        )}
+        {instance.error_code && (
+          <>
+            <dt>Error code</dt>
+            <dd>{instance.error_code}</dd>
+          </>
+        )}
+      </dl>
+      <h2>History</h2>
+      <table class="history">
+        <ColumnHeads names={['When', 'What', 'Status', 'By']} />
+        <tbody>
+          {[...events].reverse().map((e) => (
+            <tr key={e.seq}>
+              <td data-label="When">{formatTime(e.timestamp)}</td>
+              <td data-label="What">
+                {e.kind}
+                {e.detail && Object.values(e.detail).length > 0 && <span class="muted"> — {Object.values(e.detail).join('; ')}</span>}
+              </td>
+              <td data-label="Status">
+                {e.from_status ? statusLook(e.from_status).label : '—'} → {e.to_status ? statusLook(e.to_status).label : 'gone'}
+              </td>
+              <td data-label="By">{e.by === 'system' ? 'the service' : e.by === c.session.user.id ? 'you' : e.by}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {asking && (
+        <ConfirmDialog
+          title={`${ACTION_LABEL[asking]} ${instance.name}?`}
+          message={
+            asking === 'delete'
+              ? 'The instance and its own storage are removed for good.'
+              : 'Running kernels stop and unsaved work in the notebook is lost.'
+          }
+          confirmLabel={ACTION_LABEL[asking]}
+          onConfirm={() => void act(asking)}
+          onCancel={() => {
+            setAsking(null);
+            opener.current?.focus();
+          }}
+        />
+      )}
+    </section>
+  );
+}

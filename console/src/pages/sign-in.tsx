@@ -1,0 +1,62 @@
+/**
+ * Sign-in with the IAM password flow (`POST /v3/auth/tokens`); the token stays in memory.
+ */
+import { useState } from 'preact/hooks';
+import { messageOf } from '../api-errors.js';
+import { signIn, type ConsoleSession } from '../session.js';
+
+export function SignInPage({ onSignedIn, reason }: { onSignedIn(session: ConsoleSession): void; reason: string }) {
+  const [user, setUser] = useState('');
+  const [password, setPassword] = useState('');
+  const [project, setProject] = useState('');
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    setBusy(true);
+    setProblem('');
+    try {
+      onSignedIn(await signIn(user.trim(), password, project));
+    } catch (error) {
+      setProblem(messageOf(error));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main class="sign-in">
+      <form onSubmit={submit} aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title">Sign in to demanager</h1>
+        {reason && (
+          <p class="notice" role="status">
+            {reason}
+          </p>
+        )}
+        <div class="field">
+          <label for="user">User name</label>
+          <input id="user" value={user} onInput={(e) => setUser(e.currentTarget.value)} autocomplete="username" required autofocus />
+        </div>
+        <div class="field">
+          <label for="password">Password</label>
+          <input id="password" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autocomplete="current-password" required />
+        </div>
+        <div class="field">
+          <label for="project">Project (optional)</label>
+          <input id="project" value={project} onInput={(e) => setProject(e.currentTarget.value)} aria-describedby="project-hint" />
+          <p class="hint" id="project-hint">
+            Your first project when left empty.
+          </p>
+        </div>
+        {problem && (
+          <p class="error" role="alert">
+            {problem}
+          </p>
+        )}
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Signing in…' : 'Sign in'}
+        </button>
+      </form>
+    </main>
+  );
+}

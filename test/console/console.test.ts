@@ -1,0 +1,127 @@
+/**
+ * The web console in Debian's Chromium against a real server (simulated runtime): sign in with
+ * the keyboard, create an instance and watch it reach RUNNING without a reload, see the API's
+ * message next to a bad field, queue on a sold-out flavor and see the rank, stop and delete with
+ * confirmation — with no console error on the way (CSP violations included). Writes the
+ * screenshots under docs/ that the README shows.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { create, waitStatus } from '../support/api.js';
+import { DOCS_DIR, launchBrowser, problemsOf, type PageProblems } from '../support/browser.js';
+import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+
+const SCARCE = completeFlavor({ name: 'modelarts.vm.cpu.scarce', type: 'CPU', params: { CPU: 1, memory: '4GiB' }, promo_type: 'Free', capacity: 1, queues: true });
+const WAIT = { timeout: 15_000 };
+
+describe('web console in Chromium', { timeout: 180_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let problems: PageProblems;
+
+  before(async () => {
+    t = await startTestApp({
+      catalog: { flavors: [...BUILTIN_CATALOG.flavors, SCARCE] },
+      runtime: { simulated: { delays: { prepare: 300, start: 700, stop: 400, remove: 200 } } },
+    });
+    browser = await launchBrowser();
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+    problems = problemsOf(page);
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  const shot = (name: string) => page.screenshot({ path: join(DOCS_DIR, `console-${name}.png`), fullPage: true });
+  const badge = (status: string) => page.locator(`h1 .badge[data-status="${status}"]`);
+
+  it('signs in with the keyboard alone', async () => {
+    await page.goto(`${t.url}/console/`);
+    await page.getByLabel('User name').waitFor(WAIT);
+    await shot('sign-in');
+    // The user field has the focus; Tab moves on, Enter submits.
+    await page.keyboard.type('admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(ADMIN_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Notebook instances' }).waitFor(WAIT);
+    await page.locator('[data-live="live"]').waitFor(WAIT);
+  });
+
+  it('shows the API\'s message next to the field it is about', async () => {
+    await page.getByRole('link', { name: 'New instance' }).first().click();
+    await page.getByRole('button', { name: 'Create', exact: true }).and(page.locator(':enabled')).waitFor(WAIT);
+    await page.getByLabel('Name').fill('bad/name');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    const message = page.locator('#name-error');
+    await message.waitFor(WAIT);
+    assert.equal(await message.innerText(), 'Invalid value for name or description. The character / is not allowed. (ModelArts.6334)');
+    assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
+  });
+
+  it('creates an instance and shows it reach RUNNING without a reload', async () => {
+    await page.getByLabel('Name').fill('notebook-one');
+    await page.getByLabel('Description (optional)').fill('first notebook from the console');
+    await page.getByLabel('Image (profile)').selectOption('Multi-Engine 1.0 (python3)-cpu');
+    await page.getByLabel('Size (flavor)').selectOption('modelarts.vm.cpu.2u');
+    await shot('create');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('heading', { name: /notebook-one/ }).waitFor(WAIT);
+    const loads = await page.evaluate(() => performance.getEntriesByType('navigation').length);
+    await badge('RUNNING').waitFor(WAIT);
+    assert.equal(await page.evaluate(() => performance.getEntriesByType('navigation').length), loads, 'no reload');
+    await page.getByRole('button', { name: 'Open' }).waitFor(WAIT);
+    await page.getByRole('cell', { name: 'Running' }).first().waitFor(WAIT);
+    await shot('detail');
+  });
+
+  it('queues on a sold-out flavor and shows the rank', async () => {
+    const holder = await create(t, cpuBody('free-holder', SCARCE.name));
+    await waitStatus(t, holder.id, 'RUNNING');
+    await page.getByRole('link', { name: 'New instance' }).first().click();
+    await page.getByLabel('Name').fill('notebook-waits');
+    await page.getByLabel('Image (profile)').selectOption('Multi-Engine 1.0 (python3)-cpu');
+    const option = page.locator(`#flavor option[value="${SCARCE.name}"]`);
+    await option.waitFor({ state: 'attached', ...WAIT });
+    assert.match(await option.innerText(), /sold out — you will queue/);
+    await page.getByLabel('Size (flavor)').selectOption(SCARCE.name);
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await badge('CREATE_QUEUING').waitFor(WAIT);
+    await page.getByText('#1 in line').waitFor(WAIT);
+    await page.getByRole('link', { name: '← All instances' }).click();
+    const row = page.locator('tr[data-instance="notebook-waits"]');
+    await row.locator('[data-rank="1"]').waitFor(WAIT);
+    await page.locator('tr[data-instance="notebook-one"] [data-status="RUNNING"]').waitFor(WAIT);
+    await shot('list');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await shot('list-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('stops and deletes an instance after asking, and sees each change arrive', async () => {
+    await page.getByRole('link', { name: 'notebook-one' }).click();
+    await badge('RUNNING').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Stop' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.waitFor(WAIT);
+    await dialog.getByRole('button', { name: 'Stop' }).click();
+    await badge('STOPPED').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    await page.getByRole('heading', { name: 'Instance deleted' }).waitFor(WAIT);
+    const list = await t.http('GET', `${t.instances()}?de_type=Notebook`);
+    assert.ok(!list.body.instances.some((i: { name: string }) => i.name === 'notebook-one'));
+  });
+
+  it('logged no console error and no uncaught exception; the one refusal was the one provoked', () => {
+    assert.deepEqual(problems.errors, []);
+    assert.deepEqual(problems.failedRequests, [`POST /v1/${t.projectId}/demanager/instances 400`]);
+  });
+});

@@ -1,0 +1,55 @@
+/**
+ * Two servers on one PostgreSQL database: a change made through one replica reaches a change
+ * stream opened on the other, found by its light poll of the watched project.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { create, waitStatus } from '../support/api.js';
+import { openEventStream } from '../support/event-stream-client.js';
+import { cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { TEST_MASTER_KEY } from '../support/test-store.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
+
+describe('instance change stream across replicas', () => {
+  let db: ThrowawayDatabase;
+  const replicas: TestApp[] = [];
+  before(async () => {
+    db = await createThrowawayDatabase();
+    for (const name of ['replica-a', 'replica-b']) {
+      replicas.push(
+        await startTestApp({
+          databaseUrl: db.url,
+          masterKey: TEST_MASTER_KEY,
+          dataDir: mkdtempSync(join(tmpdir(), `demanager-${name}-`)),
+          coordination: { replicaId: name, scanIntervalMs: 50 },
+        }),
+      );
+    }
+  });
+  after(async () => {
+    for (const r of replicas) await r.stop(false);
+    await db?.drop();
+  });
+
+  it('shows on one replica a change made through the other', async () => {
+    const [a, b] = replicas as [TestApp, TestApp];
+    const made = await create(b, cpuBody('across', 'modelarts.vm.cpu.2u'));
+    await waitStatus(b, made.id, 'RUNNING');
+    await b.http('POST', `${b.instances()}/${made.id}/action`, { body: { action: 'stop' } });
+    await waitStatus(b, made.id, 'STOPPED');
+
+    const stream = await openEventStream(`${a.url}/v1/${a.projectId}/demanager/instance-changes`, { 'X-Auth-Token': a.adminToken });
+    try {
+      await stream.next((e) => e.event === 'ready');
+      const changed = await b.http('PUT', `${b.instances()}/${made.id}`, { body: { description: 'changed elsewhere' } });
+      assert.equal(changed.status, 200, JSON.stringify(changed.body));
+      const seen = JSON.parse((await stream.next((e) => e.event === 'instance' && JSON.parse(e.data).id === made.id)).data);
+      assert.deepEqual([seen.description, seen.status], ['changed elsewhere', 'STOPPED']);
+    } finally {
+      stream.close();
+    }
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * @module test/support/event-stream-client
+ * Reads a server-sent events stream over real HTTP, as a script would: events (and comments) are
+ * parsed as they arrive, and a test waits for the next one that matches.
+ */
+export interface StreamEvent {
+  /** The event name, or `comment` for a `:` line. */
+  event: string;
+  data: string;
+}
+
+export interface EventStreamClient {
+  status: number;
+  headers: Headers;
+  /** Every event received so far, in order. */
+  received: StreamEvent[];
+  /** The first event after those already consumed that matches; fails after `timeoutMs`. */
+  next(predicate?: (e: StreamEvent) => boolean, timeoutMs?: number): Promise<StreamEvent>;
+  /** Resolves when the server ends the stream. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+function parse(block: string): StreamEvent | undefined {
+  let event = 'message';
+  const data: string[] = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) return { event: 'comment', data: line.slice(1).trim() };
+    const colon = line.indexOf(':');
+    const field = colon < 0 ? line : line.slice(0, colon);
+    const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'event') event = value;
+    if (field === 'data') data.push(value);
+  }
+  return data.length > 0 ? { event, data: data.join('\n') } : undefined;
+}
+
+export async function openEventStream(url: string, headers: Record<string, string>): Promise<EventStreamClient> {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers, signal: controller.signal });
+  const received: StreamEvent[] = [];
+  let consumed = 0;
+  const waiters = new Set<() => void>();
+  const notify = () => waiters.forEach((w) => w());
+  const ended = (async () => {
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const parsed = parse(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+          if (parsed) received.push(parsed);
+        }
+        notify();
+      }
+    } catch {
+      /* aborted by close() */
+    }
+    notify();
+  })();
+  let done = false;
+  void ended.then(() => (done = true));
+
+  async function next(predicate: (e: StreamEvent) => boolean = () => true, timeoutMs = 10_000): Promise<StreamEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (consumed < received.length) {
+        const candidate = received[consumed++]!;
+        if (predicate(candidate)) return candidate;
+      }
+      if (done) throw new Error(`the stream ended; received ${JSON.stringify(received).slice(-600)}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no matching event; received ${JSON.stringify(received).slice(-600)}`);
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          waiters.delete(wake);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(wake, left);
+        waiters.add(wake);
+      });
+    }
+  }
+
+  return { status: response.status, headers: response.headers, received, next, ended, close: () => controller.abort() };
+}
