@@ -27,7 +27,7 @@ import { startChildServer, type ChildServer } from '../test/support/child-server
 import { makeSparseInstance } from '../test/store/fixtures.js';
 import type { LifecycleResult, LifecycleSpec } from './support/lifecycle-load.js';
 import type { LoadResult, LoadSpec } from './support/load.js';
-import { figure, rssMbOf } from './support/measure.js';
+import { cpuMsOf, figure, rssMbOf } from './support/measure.js';
 
 const { values } = parseArgs({
   options: { instances: { type: 'string' }, seconds: { type: 'string' }, smoke: { type: 'boolean', default: false } },
@@ -67,10 +67,27 @@ function runJson<T>(script: string, spec: unknown): Promise<T> {
   });
 }
 
+/** A load run, and the CPU time the server process `pid` spent serving it. */
+interface Measured extends LoadResult {
+  cpuMs: number;
+}
+
+/** A load against the server process `pid` (whose CPU time is read around it). */
+interface Turn {
+  spec: LoadSpec;
+  pid: number;
+}
+
 async function load(spec: LoadSpec): Promise<LoadResult> {
   const result = await runJson<LoadResult>(LOAD, spec);
   if (result.failures > 0) throw new Error(`${result.failures} of ${result.requests} requests to ${spec.url} failed`);
   return result;
+}
+
+async function measured({ spec, pid }: Turn): Promise<Measured> {
+  const before = cpuMsOf(pid);
+  const result = await load(spec);
+  return { ...result, cpuMs: cpuMsOf(pid) - before };
 }
 
 interface Baseline {
@@ -103,22 +120,29 @@ function mean(results: LoadResult[], field: keyof LoadResult): number {
  * Runs each load in turn, ROUNDS times over, after an unmeasured turn each (the JIT compiles the
  * hot path); drift on the shared machine then touches every one of them alike.
  */
-async function turns(specs: LoadSpec[]): Promise<LoadResult[][]> {
-  for (const spec of specs) await load({ ...spec, durationSeconds: WARM_UP_SECONDS });
-  const results = specs.map((): LoadResult[] => []);
+async function turns(list: Turn[]): Promise<Measured[][]> {
+  for (const { spec } of list) await load({ ...spec, durationSeconds: WARM_UP_SECONDS });
+  const results = list.map((): Measured[] => []);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, spec] of specs.entries()) results[i]!.push(await load(spec));
+    for (const [i, turn] of list.entries()) results[i]!.push(await measured(turn));
   }
   return results;
 }
 
-/** Throughput and latency of a server's turns beside the baseline's, and their ratios. */
-function report(what: string, ours: LoadResult[], bare: LoadResult[]): void {
+/** Server CPU per request, µs: unlike throughput, barely moved by what else the machine runs. */
+function cpuPerRequest(results: Measured[]): number {
+  return (results.reduce((sum, r) => sum + r.cpuMs, 0) * 1000) / results.reduce((sum, r) => sum + r.requests, 0);
+}
+
+/** Throughput, latency and CPU per request of a server's turns beside the baseline's, and their ratios. */
+function report(what: string, ours: Measured[], bare: Measured[]): void {
   const [rps, bareRps] = [mean(ours, 'requestsPerSecond'), mean(bare, 'requestsPerSecond')];
   const [p99, bareP99] = [mean(ours, 'p99Ms'), mean(bare, 'p99Ms')];
+  const [cpu, bareCpu] = [cpuPerRequest(ours), cpuPerRequest(bare)];
   figure('api', `${what} (req/s)`, Math.round(rps), `baseline ${Math.round(bareRps)} · ratio ${(rps / bareRps).toFixed(2)}`);
   figure('api', `${what} p50 (ms)`, mean(ours, 'p50Ms'), `baseline ${mean(bare, 'p50Ms').toFixed(2)}`);
   figure('api', `${what} p99 (ms)`, p99, `baseline ${bareP99.toFixed(2)} · ×${(p99 / bareP99).toFixed(2)}`);
+  figure('api', `${what} server CPU per request (µs)`, Math.round(cpu), `baseline ${Math.round(bareCpu)} · ×${(cpu / bareCpu).toFixed(2)}`);
 }
 
 function seeded(projectId: string, user: { id: string; name: string }, n: number): Instance {
@@ -183,9 +207,10 @@ function listLoad(server: ChildServer): LoadSpec {
   return { url, connections: 1, durationSeconds: seconds, headers: { 'x-auth-token': server.token } };
 }
 
-function reportList(label: string, results: LoadResult[]): void {
+function reportList(label: string, results: Measured[]): void {
   figure('api', `GET list 100 of RUNNING at ${label} p50 (ms)`, mean(results, 'p50Ms'), `${Math.round(mean(results, 'requestsPerSecond'))} req/s on one connection`);
   figure('api', `GET list 100 of RUNNING at ${label} p99 (ms)`, mean(results, 'p99Ms'));
+  figure('api', `GET list 100 of RUNNING at ${label} server CPU per request (µs)`, Math.round(cpuPerRequest(results)));
 }
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -216,19 +241,30 @@ try {
   });
   figure('api', 'GET detail answer size (bytes)', Buffer.byteLength(detailBody));
 
-  const [bare, ours, unmetered] = await turns([detail(baseline), detail(server), detail(plain)]);
+  const [bare, ours, unmetered] = await turns([
+    { spec: detail(baseline), pid: baseline.process.pid! },
+    { spec: detail(server), pid: server.process.pid! },
+    { spec: detail(plain, { headers: { 'x-auth-token': plain.token } }), pid: plain.process.pid! },
+  ]);
   report('GET detail, token, 32 connections', ours!, bare!);
   report('GET detail, token, metrics off', unmetered!, bare!);
   figure('api', 'GET detail req/s with the metrics hook ÷ without', mean(ours!, 'requestsPerSecond') / mean(unmetered!, 'requestsPerSecond'));
+  figure('api', 'GET detail CPU per request with the metrics hook ÷ without', cpuPerRequest(ours!) / cpuPerRequest(unmetered!));
 
   const key = await server.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: large.adminId, description: 'bench' } });
   if (key.status !== 201) throw new Error(`access key: ${key.status} ${JSON.stringify(key.body)}`);
   const accessKey = { id: key.body.credential.access as string, secret: key.body.credential.secret as string };
   // The baseline gets the same signed requests: the load generator's signing cost hits both.
-  const [bareSigned, signed] = await turns([detail(baseline, { headers: {}, accessKey }), detail(server, { headers: {}, accessKey })]);
+  const [bareSigned, signed] = await turns([
+    { spec: detail(baseline, { headers: {}, accessKey }), pid: baseline.process.pid! },
+    { spec: detail(server, { headers: {}, accessKey }), pid: server.process.pid! },
+  ]);
   report('GET detail, AK/SK-signed, 32 connections', signed!, bareSigned!);
 
-  const [largeList, smallList] = await turns([listLoad(server), listLoad(smallServer)]);
+  const [largeList, smallList] = await turns([
+    { spec: listLoad(server), pid: server.process.pid! },
+    { spec: listLoad(smallServer), pid: smallServer.process.pid! },
+  ]);
   reportList(`${total}`, largeList!);
   reportList(`${small}`, smallList!);
   figure('api', `GET list p99 at ${total} ÷ at ${small}`, mean(largeList!, 'p99Ms') / mean(smallList!, 'p99Ms'), 'index-bound if near 1, scan-bound if near 100');

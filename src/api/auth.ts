@@ -39,6 +39,11 @@ export function tokenOf(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+/** A request without Content-Length or Transfer-Encoding has no body (RFC 9112 §6.3): nothing to read. */
+function hasBody(request: FastifyRequest): boolean {
+  return request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined;
+}
+
 function isSigned(request: FastifyRequest): boolean {
   return request.headers.authorization?.startsWith(SIGNING_ALGORITHM) ?? false;
 }
@@ -65,7 +70,7 @@ export function authenticate(auth: Authenticators, options: AuthOptions): prePar
   return async (request, _reply, payload) => {
     let replay: Buffer | undefined;
     if (isSigned(request)) {
-      replay = signsPayload(request.headers) ? await readBody(payload, request.routeOptions.bodyLimit, request.headers['content-length']) : undefined;
+      replay = signsPayload(request.headers) && hasBody(request) ? await readBody(payload, request.routeOptions.bodyLimit, request.headers['content-length']) : undefined;
       try {
         request.principal = await signedPrincipal(auth, request, replay, options.scoped);
       } catch (err) {

@@ -88,7 +88,8 @@ export function signsPayload(headers: HeaderValues): boolean {
 }
 
 export class AccessKeyService {
-  readonly #keys: ReadCache<string, StoredAccessKey> | undefined;
+  /** Keys with their secret opened: a signature is checked on every signed request. */
+  readonly #keys: ReadCache<string, { key: StoredAccessKey; secret: string }> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -101,11 +102,11 @@ export class AccessKeyService {
     if (changes) this.#keys = new ReadCache(changes, IDENTITY_CACHE_MS);
   }
 
-  async #key(accessKey: string): Promise<StoredAccessKey> {
+  async #key(accessKey: string): Promise<{ key: StoredAccessKey; secret: string }> {
     const load = async () => {
       const key = await this.store.identity.getAccessKey(accessKey);
       if (!key) throw new SignatureRejected('unknown access key');
-      return key;
+      return { key, secret: this.#secretOf(key.sealedSecret) };
     };
     return this.#keys ? this.#keys.get(accessKey, load) : load();
   }
@@ -173,7 +174,7 @@ export class AccessKeyService {
     if (signedAt === undefined) throw new SignatureRejected('missing or malformed X-Sdk-Date');
     const now = this.clock.now();
     if (Math.abs(now - signedAt) > SIGNATURE_WINDOW_MS) throw new SignatureRejected('X-Sdk-Date outside the accepted window');
-    const key = await this.#key(header.accessKey);
+    const { key, secret } = await this.#key(header.accessKey);
     const canonical = canonicalRequest({
       method: request.method,
       path: request.path,
@@ -183,7 +184,7 @@ export class AccessKeyService {
       payloadHash: signsPayload(request.headers) ? sha256Hex(request.body ?? new Uint8Array()) : UNSIGNED_PAYLOAD,
     });
     if (canonical === undefined) throw new SignatureRejected('path, query or a signed header cannot be canonicalised');
-    const expected = signatureOf(this.#secretOf(key.sealedSecret), stringToSign(sdkDate as string, canonical));
+    const expected = signatureOf(secret, stringToSign(sdkDate as string, canonical));
     if (!signaturesMatch(expected, header.signature)) throw new SignatureRejected('signature mismatch');
     if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS) await this.store.identity.touchAccessKey(key.accessKey, now);
     return { accessKey: key.accessKey, userId: key.userId, signedAt };

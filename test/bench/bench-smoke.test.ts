@@ -26,6 +26,8 @@ it('npm run bench -- --smoke prints every figure of every benchmark', () => {
     'api: cold start to first answer at 2000 (ms)',
     'api: GET detail, token, 32 connections (req/s)',
     'api: GET detail, token, 32 connections p99 (ms)',
+    'api: GET detail, token, 32 connections server CPU per request (µs)',
+    'api: GET detail CPU per request with the metrics hook ÷ without',
     'api: GET detail, token, metrics off (req/s)',
     'api: GET detail req/s with the metrics hook ÷ without',
     'api: GET detail, AK/SK-signed, 32 connections (req/s)',
