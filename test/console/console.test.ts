@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
 import { create, waitStatus } from '../support/api.js';
-import { DOCS_DIR, launchBrowser, problemsOf, type PageProblems } from '../support/browser.js';
+import { DOCS_DIR, openBrowserPage, type PageProblems, signInWithKeyboard } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 
 const SCARCE = completeFlavor({ name: 'modelarts.vm.cpu.scarce', type: 'CPU', params: { CPU: 1, memory: '4GiB' }, promo_type: 'Free', capacity: 1, queues: true });
@@ -20,7 +20,6 @@ const WAIT = { timeout: 15_000 };
 describe('web console in Chromium', { timeout: 180_000 }, () => {
   let t: TestApp;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: PageProblems;
 
@@ -29,10 +28,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
       catalog: { flavors: [...BUILTIN_CATALOG.flavors, SCARCE] },
       runtime: { simulated: { delays: { prepare: 300, start: 700, stop: 400, remove: 200 } } },
     });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    problems = problemsOf(page);
+    ({ browser, page, problems } = await openBrowserPage());
   });
   after(async () => {
     await browser?.close();
@@ -43,15 +39,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
   const badge = (status: string) => page.locator(`h1 .badge[data-status="${status}"]`);
 
   it('signs in with the keyboard alone', async () => {
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel('User name').waitFor(WAIT);
-    await shot('sign-in');
-    // The user field has the focus; Tab moves on, Enter submits.
-    await page.keyboard.type('admin');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(ADMIN_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Notebook instances' }).waitFor(WAIT);
+    await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD, () => shot('sign-in'));
     await page.locator('[data-live="live"]').waitFor(WAIT);
   });
 

@@ -107,8 +107,11 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   }
 
   async function renew(current: Instance) {
-    const stopAt = current.spec.auto_stop.stop_timestamp ?? Date.now();
-    const later = Math.min(stopAt + current.spec.auto_stop.duration * 1000, Date.now() + DAY_MS - 60_000);
+    const { stop_timestamp: stopAt, remain_time: remain, duration } = current.spec.auto_stop;
+    if (stopAt === null || remain === null) return;
+    // The server's clock, not this browser's, bounds the new deadline (at most 24 h ahead).
+    const serverNow = stopAt - (secondsLeft(current, remain, Date.now()) ?? 0) * 1000;
+    const later = Math.round(Math.min(stopAt + duration * 1000, serverNow + DAY_MS - 60_000));
     try {
       setInstance(stamp(await c.client.update(id, { spec: { auto_stop: { stop_timestamp: later } } })));
       setNotice(`Auto-stop moved to ${formatTime(later)}.`);
