@@ -74,3 +74,16 @@ export async function openBrowserPage(): Promise<BrowserPage> {
   const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   return { browser, page, problems: problemsOf(page) };
 }
+
+/** The page's form controls and buttons that have no accessible name (no label, no text). */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')]
+      .filter((el) => {
+        const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+        if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return !named && el.labels?.length === 0;
+        return !named && !(el.textContent ?? '').trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}

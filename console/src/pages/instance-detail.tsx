@@ -4,9 +4,10 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isNotFound, type Instance, type InstanceEvent } from '../../../src/client/index.js';
-import { messageOf } from '../api-errors.js';
+import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { Messages } from '../components/messages.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { secondsLeft, stamp, useNow } from '../countdown.js';
@@ -53,6 +54,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   const [busy, setBusy] = useState(false);
   const now = useNow();
   const opener = useRef<HTMLElement | null>(null);
+  const report = reporter(setProblem, onFailure);
 
   const load = useCallback(async () => {
     try {
@@ -61,10 +63,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       setEvents(history.events);
     } catch (error) {
       if (isNotFound(error)) setGone(true);
-      else {
-        setProblem(messageOf(error));
-        onFailure(error);
-      }
+      else report(error);
     }
   }, [c, id]);
 
@@ -92,8 +91,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       else await c.client.action(id, action);
       setNotice(`${ACTION_LABEL[action]}: requested.`);
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      report(error);
     } finally {
       setBusy(false);
       opener.current?.focus();
@@ -116,8 +114,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       setInstance(stamp(await c.client.update(id, { spec: { auto_stop: { stop_timestamp: later } } })));
       setNotice(`Auto-stop moved to ${formatTime(later)}.`);
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      report(error);
     }
   }
 
@@ -127,8 +124,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
     try {
       await openNotebook(c, instance);
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      report(error);
     }
   }
 
@@ -183,16 +179,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           </button>
         </div>
       )}
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Messages notice={notice} problem={problem} />
       {failed && (
         <div class="banner failure" role="alert">
           <strong>Why it failed:</strong> {failed.message} <span class="muted">({failed.code})</span>

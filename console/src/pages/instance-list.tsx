@@ -3,8 +3,9 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Instance, InstanceList, InstanceStatus, ListInstancesQuery } from '../../../src/client/index.js';
-import { messageOf } from '../api-errors.js';
+import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
+import { Messages } from '../components/messages.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { stamp, useNow } from '../countdown.js';
@@ -44,8 +45,7 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
       setPage(answer);
       setProblem('');
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      reporter(setProblem, onFailure)(error);
     }
   }, [c]);
 
@@ -116,11 +116,7 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
           Only mine
         </label>
       </form>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Messages problem={problem} />
       {page && page.instances.length === 0 && <p class="empty">No instances here yet. Create one to start a notebook.</p>}
       {page && page.instances.length > 0 && (
         <table class="instances">
