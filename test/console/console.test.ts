@@ -97,6 +97,34 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('leaves the queue and joins it again', async () => {
+    await page.getByRole('link', { name: 'notebook-waits' }).click();
+    await badge('CREATE_QUEUING').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Leave the queue' }).click();
+    await badge('STOPPED').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Join the queue' }).click();
+    await badge('START_QUEUING').waitFor(WAIT);
+    await page.getByText('#1 in line').waitFor(WAIT);
+    await page.getByRole('link', { name: '← All instances' }).click();
+  });
+
+  it('restarts after asking; Escape cancels the question and gives the focus back', async () => {
+    await page.getByRole('link', { name: 'notebook-one' }).click();
+    await badge('RUNNING').waitFor(WAIT);
+    const restart = page.getByRole('button', { name: 'Restart' });
+    await restart.click();
+    await page.getByRole('dialog').waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', ...WAIT });
+    assert.equal(await restart.evaluate((el) => el === document.activeElement), true, 'focus back on Restart');
+    assert.equal((await t.http('GET', `${t.instances()}?de_type=Notebook&status=RESTARTING`)).body.total_count, 0, 'nothing was asked of the API');
+    await restart.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Restart' }).click();
+    await badge('RESTARTING').waitFor(WAIT);
+    await badge('RUNNING').waitFor(WAIT);
+    await page.getByRole('link', { name: '← All instances' }).click();
+  });
+
   it('stops and deletes an instance after asking, and sees each change arrive', async () => {
     await page.getByRole('link', { name: 'notebook-one' }).click();
     await badge('RUNNING').waitFor(WAIT);

@@ -82,6 +82,12 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
     });
   }, [id, load, live]);
 
+  // Once the question is gone and the action done, the focus goes back to the button that asked
+  // (not before: a modal dialog, or a disabled button, would not take it).
+  useEffect(() => {
+    if (asking === null && !busy) opener.current?.focus();
+  }, [asking, busy]);
+
   async function act(action: ConsoleAction) {
     setAsking(null);
     setBusy(true);
@@ -94,7 +100,6 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       report(error);
     } finally {
       setBusy(false);
-      opener.current?.focus();
     }
   }
 
@@ -299,10 +304,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           }
           confirmLabel={ACTION_LABEL[asking]}
           onConfirm={() => void act(asking)}
-          onCancel={() => {
-            setAsking(null);
-            opener.current?.focus();
-          }}
+          onCancel={() => setAsking(null)}
         />
       )}
     </section>
