@@ -133,6 +133,15 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await dialog.waitFor(WAIT);
     await dialog.getByRole('button', { name: 'Stop' }).click();
     await badge('STOPPED').waitFor(WAIT);
+    // A stopped instance may change its flavor: it resizes, and rests STOPPED again.
+    await page.getByText('Change description, auto-stop or flavor').click();
+    await page.getByLabel('Description', { exact: true }).fill('resized from the console');
+    await page.getByLabel('Flavor', { exact: true }).selectOption('modelarts.vm.cpu.8u');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('cell', { name: 'Stopped → Resizing' }).waitFor(WAIT);
+    await badge('STOPPED').waitFor(WAIT);
+    await page.locator('dd', { hasText: 'modelarts.vm.cpu.8u' }).waitFor(WAIT);
+    await page.locator('dd', { hasText: 'resized from the console' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('heading', { name: 'Instance deleted' }).waitFor(WAIT);

@@ -7,6 +7,7 @@ import { isNotFound, type Instance, type InstanceEvent } from '../../../src/clie
 import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { EditInstance } from '../components/edit-instance.js';
 import { Messages } from '../components/messages.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -275,6 +276,11 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           </>
         )}
       </dl>
+      <EditInstance key={`${instance.id}:${instance.status}`} console={c} instance={instance} onSaved={(updated) => setInstance(stamp(updated))} />
+      <details class="raw">
+        <summary>Every field, as the API answers it</summary>
+        <pre>{JSON.stringify(instance, null, 2)}</pre>
+      </details>
       <h2>History</h2>
       <table class="history">
         <ColumnHeads names={['When', 'What', 'Status', 'By']} />
