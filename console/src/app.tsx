@@ -81,7 +81,7 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
             </p>
           ))}
         {route.page === 'detail' && (
-          <InstanceDetailPage console={session} live={live} id={route.id} flavorQueues={(name) => queueing.has(name)} onFailure={onFailure} />
+          <InstanceDetailPage key={route.id} console={session} live={live} id={route.id} flavorQueues={(name) => queueing.has(name)} onFailure={onFailure} />
         )}
       </main>
     </>

@@ -11,8 +11,9 @@ import { EditInstance } from '../components/edit-instance.js';
 import { Messages } from '../components/messages.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { secondsLeft, stamp, useNow } from '../countdown.js';
+import { secondsLeft, useNow } from '../countdown.js';
 import { formatDuration, formatParams, formatTime } from '../format.js';
+import { newest } from '../freshness.js';
 import type { LiveEvents } from '../live-events.js';
 import { hrefOf } from '../router.js';
 import type { ConsoleSession } from '../session.js';
@@ -46,7 +47,8 @@ async function openNotebook(c: ConsoleSession, instance: Instance): Promise<void
 }
 
 export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailure }: Props) {
-  const [instance, setInstance] = useState<Instance | null>(null);
+  const [instance, setShown] = useState<Instance | null>(null);
+  const show = (incoming: Instance) => setShown((current) => newest(current, incoming));
   const [events, setEvents] = useState<InstanceEvent[]>([]);
   const [gone, setGone] = useState(false);
   const [problem, setProblem] = useState('');
@@ -60,7 +62,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   const load = useCallback(async () => {
     try {
       const [current, history] = await Promise.all([c.client.get(id), c.client.events(id, { limit: 1000 })]);
-      setInstance(stamp(current));
+      show(current);
       setEvents(history.events);
     } catch (error) {
       if (isNotFound(error)) setGone(true);
@@ -73,7 +75,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
     return live.subscribe({
       changed(changed) {
         if (changed.id !== id) return;
-        setInstance(stamp(changed));
+        show(changed);
         c.client.events(id, { limit: 1000 }).then((h) => setEvents(h.events), () => undefined);
       },
       deleted(deleted) {
@@ -117,7 +119,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
     const serverNow = stopAt - (secondsLeft(current, remain, Date.now()) ?? 0) * 1000;
     const later = Math.round(Math.min(stopAt + duration * 1000, serverNow + DAY_MS - 60_000));
     try {
-      setInstance(stamp(await c.client.update(id, { spec: { auto_stop: { stop_timestamp: later } } })));
+      show(await c.client.update(id, { spec: { auto_stop: { stop_timestamp: later } } }));
       setNotice(`Auto-stop moved to ${formatTime(later)}.`);
     } catch (error) {
       report(error);
@@ -276,7 +278,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           </>
         )}
       </dl>
-      <EditInstance key={`${instance.id}:${instance.status}`} console={c} instance={instance} onSaved={(updated) => setInstance(stamp(updated))} />
+      <EditInstance key={`${instance.id}:${instance.status}`} console={c} instance={instance} onSaved={show} />
       <details class="raw">
         <summary>Every field, as the API answers it</summary>
         <pre>{JSON.stringify(instance, null, 2)}</pre>
