@@ -6,11 +6,12 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { isUnauthorized } from './api-errors.js';
 import type { LiveState } from './live.js';
 import { liveEvents } from './live-events.js';
+import { AdministrationPage } from './pages/administration.js';
 import { CreateInstancePage } from './pages/create-instance.js';
 import { InstanceDetailPage } from './pages/instance-detail.js';
 import { InstanceListPage } from './pages/instance-list.js';
 import { SignInPage } from './pages/sign-in.js';
-import { hrefOf, useRoute } from './router.js';
+import { hrefOf, navigate, useRoute } from './router.js';
 import type { ConsoleSession } from './session.js';
 
 const LIVE_LABEL: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', polling: 'Refreshing every few seconds' };
@@ -45,6 +46,11 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
           <a href={hrefOf.create()} aria-current={route.page === 'create' ? 'page' : undefined}>
             New instance
           </a>
+          {session.session.isSystemAdmin && (
+            <a href={hrefOf.admin()} aria-current={route.page === 'admin' ? 'page' : undefined}>
+              Administration
+            </a>
+          )}
         </nav>
         <span class={`live live-${liveState}`} role="status" data-live={liveState}>
           {LIVE_LABEL[liveState]}
@@ -52,15 +58,30 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
         <span class="who">
           {session.session.user.name} · {session.session.projectName}
         </span>
-        <button type="button" onClick={() => signOut()}>
+        <button
+          type="button"
+          onClick={() => {
+            // The next person to sign in starts from the list, not from this one's page.
+            navigate(hrefOf.list());
+            signOut();
+          }}
+        >
           Sign out
         </button>
       </header>
       <main id="main" tabIndex={-1}>
         {route.page === 'list' && <InstanceListPage console={session} live={live} onFailure={onFailure} />}
         {route.page === 'create' && <CreateInstancePage console={session} onFailure={onFailure} />}
+        {route.page === 'admin' &&
+          (session.session.isSystemAdmin ? (
+            <AdministrationPage console={session} onFailure={onFailure} />
+          ) : (
+            <p>
+              Only system admins manage users, projects and roles. <a href={hrefOf.list()}>Back to the instances</a>
+            </p>
+          ))}
         {route.page === 'detail' && (
-          <InstanceDetailPage console={session} live={live} id={route.id} flavorQueues={(name) => queueing.has(name)} onFailure={onFailure} />
+          <InstanceDetailPage key={route.id} console={session} live={live} id={route.id} flavorQueues={(name) => queueing.has(name)} onFailure={onFailure} />
         )}
       </main>
     </>

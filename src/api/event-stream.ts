@@ -25,6 +25,9 @@ export function openEventStream(reply: FastifyReply, keepAliveMs: number): Event
     'cache-control': 'no-cache, no-store, no-transform',
     'x-accel-buffering': 'no',
     'x-content-type-options': 'nosniff',
+    // The connection serves this stream only: once it ends, nothing may keep the socket (and so
+    // a closing server) waiting for the keep-alive timeout.
+    connection: 'close',
   });
   raw.flushHeaders();
   const callbacks: (() => void)[] = [];

@@ -32,6 +32,8 @@ export interface Session {
   expiresAt: string;
   user: { id: string; name: string; domain: string };
   roles: string[];
+  /** Whether the user may use the administration API (users, projects, roles); not kept by the CLI. */
+  isSystemAdmin?: boolean;
 }
 
 /** The API base of the catalog's `modelartsv1` service, preferring the public endpoint. */
@@ -63,5 +65,6 @@ export function sessionOf(url: string, token: string, document: TokenDocument): 
     expiresAt: isoOf(t.expires_at),
     user: { id: t.user.id, name: t.user.name, domain: t.user.domain?.name ?? '' },
     roles: t.roles.map((r) => r.name),
+    isSystemAdmin: t.user.is_system_admin === true,
   };
 }

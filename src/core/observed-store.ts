@@ -7,13 +7,22 @@
 import type { InstanceChange } from './instance-feed.js';
 import type { InstanceRepository, Store } from './store.js';
 
-/** Forwards every property to `target`, methods bound to it, except those in `overrides`. */
+/**
+ * Forwards every property to `target`, methods bound to it, except those in `overrides`. Each
+ * method is bound once: the store is on every request's path.
+ */
 function delegate<T extends object>(target: T, overrides: Partial<T>): T {
+  const bound = new Map<PropertyKey, { method: Function; bound: unknown }>();
   return new Proxy(target, {
     get(inner, key) {
       if (Object.hasOwn(overrides, key)) return overrides[key as keyof T];
       const value: unknown = Reflect.get(inner, key, inner);
-      return typeof value === 'function' ? value.bind(inner) : value;
+      if (typeof value !== 'function') return value;
+      const known = bound.get(key);
+      if (known?.method === value) return known.bound;
+      const fresh = value.bind(inner);
+      bound.set(key, { method: value, bound: fresh });
+      return fresh;
     },
   });
 }

@@ -63,6 +63,7 @@ describe('DemanagerClient', () => {
       assert.equal(session.apiBase, `${t.url}/v1/${t.projectId}`);
       assert.equal(session.user.name, 'admin');
       assert.deepEqual(session.roles, ['admin']);
+      assert.equal(session.isSystemAdmin, true);
       const ttl = Date.parse(session.expiresAt) - Date.now();
       assert.ok(ttl > 23.9 * 3600_000 && ttl <= 24 * 3600_000, session.expiresAt);
     });
@@ -190,6 +191,7 @@ describe('DemanagerClient', () => {
       const carol = new DemanagerClient();
       const session = await carol.login({ url: t.url, user: 'carol', password: 'carol-password-1', project: 'default' });
       assert.equal(session.projectId, t.projectId);
+      assert.equal(session.isSystemAdmin, false);
       await carol.create(CPU_BODY('carols'));
       assert.deepEqual((await carol.list()).instances.map((i) => i.name), ['carols']);
       assert.ok((await client.list({ show_self: 'false' })).instances.some((i) => i.name === 'carols'), 'the project admin sees it');

@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
 import { create, waitStatus } from '../support/api.js';
-import { DOCS_DIR, launchBrowser, problemsOf, type PageProblems } from '../support/browser.js';
+import { DOCS_DIR, openBrowserPage, type PageProblems, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 
 const SCARCE = completeFlavor({ name: 'modelarts.vm.cpu.scarce', type: 'CPU', params: { CPU: 1, memory: '4GiB' }, promo_type: 'Free', capacity: 1, queues: true });
@@ -20,7 +20,6 @@ const WAIT = { timeout: 15_000 };
 describe('web console in Chromium', { timeout: 180_000 }, () => {
   let t: TestApp;
   let browser: Browser;
-  let context: BrowserContext;
   let page: Page;
   let problems: PageProblems;
 
@@ -29,29 +28,22 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
       catalog: { flavors: [...BUILTIN_CATALOG.flavors, SCARCE] },
       runtime: { simulated: { delays: { prepare: 300, start: 700, stop: 400, remove: 200 } } },
     });
-    browser = await launchBrowser();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    page = await context.newPage();
-    problems = problemsOf(page);
+    ({ browser, page, problems } = await openBrowserPage());
   });
   after(async () => {
     await browser?.close();
     await t?.stop();
   });
 
-  const shot = (name: string) => page.screenshot({ path: join(DOCS_DIR, `console-${name}.png`), fullPage: true });
+  /** Saves the page for the README, and checks on the way that every control on it is labelled. */
+  async function shot(name: string) {
+    assert.deepEqual(await unlabelledControls(page), [], `unlabelled controls on ${name}`);
+    await page.screenshot({ path: join(DOCS_DIR, `console-${name}.png`), fullPage: true });
+  }
   const badge = (status: string) => page.locator(`h1 .badge[data-status="${status}"]`);
 
   it('signs in with the keyboard alone', async () => {
-    await page.goto(`${t.url}/console/`);
-    await page.getByLabel('User name').waitFor(WAIT);
-    await shot('sign-in');
-    // The user field has the focus; Tab moves on, Enter submits.
-    await page.keyboard.type('admin');
-    await page.keyboard.press('Tab');
-    await page.keyboard.type(ADMIN_PASSWORD);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: 'Notebook instances' }).waitFor(WAIT);
+    await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD, () => shot('sign-in'));
     await page.locator('[data-live="live"]').waitFor(WAIT);
   });
 
@@ -105,6 +97,34 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it('leaves the queue and joins it again', async () => {
+    await page.getByRole('link', { name: 'notebook-waits' }).click();
+    await badge('CREATE_QUEUING').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Leave the queue' }).click();
+    await badge('STOPPED').waitFor(WAIT);
+    await page.getByRole('button', { name: 'Join the queue' }).click();
+    await badge('START_QUEUING').waitFor(WAIT);
+    await page.getByText('#1 in line').waitFor(WAIT);
+    await page.getByRole('link', { name: '← All instances' }).click();
+  });
+
+  it('restarts after asking; Escape cancels the question and gives the focus back', async () => {
+    await page.getByRole('link', { name: 'notebook-one' }).click();
+    await badge('RUNNING').waitFor(WAIT);
+    const restart = page.getByRole('button', { name: 'Restart' });
+    await restart.click();
+    await page.getByRole('dialog').waitFor(WAIT);
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached', ...WAIT });
+    assert.equal(await restart.evaluate((el) => el === document.activeElement), true, 'focus back on Restart');
+    assert.equal((await t.http('GET', `${t.instances()}?de_type=Notebook&status=RESTARTING`)).body.total_count, 0, 'nothing was asked of the API');
+    await restart.click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Restart' }).click();
+    await badge('RESTARTING').waitFor(WAIT);
+    await badge('RUNNING').waitFor(WAIT);
+    await page.getByRole('link', { name: '← All instances' }).click();
+  });
+
   it('stops and deletes an instance after asking, and sees each change arrive', async () => {
     await page.getByRole('link', { name: 'notebook-one' }).click();
     await badge('RUNNING').waitFor(WAIT);
@@ -113,6 +133,15 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await dialog.waitFor(WAIT);
     await dialog.getByRole('button', { name: 'Stop' }).click();
     await badge('STOPPED').waitFor(WAIT);
+    // A stopped instance may change its flavor: it resizes, and rests STOPPED again.
+    await page.getByText('Change description, auto-stop or flavor').click();
+    await page.getByLabel('Description', { exact: true }).fill('resized from the console');
+    await page.getByLabel('Flavor', { exact: true }).selectOption('modelarts.vm.cpu.8u');
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByRole('cell', { name: 'Stopped → Resizing' }).waitFor(WAIT);
+    await badge('STOPPED').waitFor(WAIT);
+    await page.locator('dd', { hasText: 'modelarts.vm.cpu.8u' }).waitFor(WAIT);
+    await page.locator('dd', { hasText: 'resized from the console' }).waitFor(WAIT);
     await page.getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('heading', { name: 'Instance deleted' }).waitFor(WAIT);

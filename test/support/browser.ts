@@ -8,6 +8,8 @@
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
+const WAIT = { timeout: 15_000 };
+
 export const CHROMIUM = process.env.DEMANAGER_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Where the tests write the screenshots the README shows. */
@@ -45,4 +47,43 @@ export function problemsOf(page: Page): PageProblems {
     if (response.status() >= 400) problems.failedRequests.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
   });
   return problems;
+}
+
+/** Signs in to the console at `baseUrl` with the keyboard alone, and waits for the instance list. */
+export async function signInWithKeyboard(page: Page, baseUrl: string, user: string, password: string, beforeSubmit?: () => Promise<unknown>): Promise<void> {
+  await page.goto(`${baseUrl}/console/`);
+  await page.getByLabel('User name').waitFor(WAIT);
+  await beforeSubmit?.();
+  // The user field has the focus; Tab moves on, Enter submits.
+  await page.keyboard.type(user);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(password);
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { name: 'Notebook instances' }).waitFor(WAIT);
+}
+
+export interface BrowserPage {
+  browser: Browser;
+  page: Page;
+  problems: PageProblems;
+}
+
+/** A fresh browser with one page at the console's reference size, 1280×800, its problems recorded. */
+export async function openBrowserPage(): Promise<BrowserPage> {
+  const browser = await launchBrowser();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  return { browser, page, problems: problemsOf(page) };
+}
+
+/** The page's form controls and buttons that have no accessible name (no label, no text). */
+export function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')]
+      .filter((el) => {
+        const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+        if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return !named && el.labels?.length === 0;
+        return !named && !(el.textContent ?? '').trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
 }

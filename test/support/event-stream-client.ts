@@ -1,8 +1,10 @@
 /**
  * @module test/support/event-stream-client
- * Reads a server-sent events stream over real HTTP, as a script would: events (and comments) are
- * parsed as they arrive, and a test waits for the next one that matches.
+ * Reads a server-sent events stream over real HTTP, as a script would (`curl -N`):
+ * events (and comments) are parsed as they arrive, and a test waits for the next one that matches.
  */
+import { request } from 'node:http';
+
 export interface StreamEvent {
   /** The event name, or `comment` for a `:` line. */
   event: string;
@@ -35,20 +37,33 @@ function parse(block: string): StreamEvent | undefined {
   return data.length > 0 ? { event, data: data.join('\n') } : undefined;
 }
 
+/** The answer's status and headers, and its body as it arrives; `destroy` hangs up. */
+function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Headers; body: AsyncIterable<Buffer>; destroy(): void }> {
+  return new Promise((resolve, reject) => {
+    // node:http rather than fetch: hanging up must close this connection and open no other one,
+    // which a pooled client may do, leaving the server's close waiting on an idle socket.
+    const req = request(url, { headers, agent: false }, (res) => {
+      const answerHeaders = new Headers();
+      for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') answerHeaders.set(name, value);
+      resolve({ status: res.statusCode ?? 0, headers: answerHeaders, body: res, destroy: () => req.destroy() });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 export async function openEventStream(url: string, headers: Record<string, string>): Promise<EventStreamClient> {
-  const controller = new AbortController();
-  const response = await fetch(url, { headers, signal: controller.signal });
+  const response = await get(url, headers);
   const received: StreamEvent[] = [];
   let consumed = 0;
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
   const ended = (async () => {
-    if (!response.body) return;
     const decoder = new TextDecoder();
     let buffer = '';
     try {
       for await (const chunk of response.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        buffer += decoder.decode(chunk, { stream: true });
         let end: number;
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const parsed = parse(buffer.slice(0, end));
@@ -58,7 +73,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
         notify();
       }
     } catch {
-      /* aborted by close() */
+      /* hung up by close() */
     }
     notify();
   })();
@@ -87,5 +102,5 @@ export async function openEventStream(url: string, headers: Record<string, strin
     }
   }
 
-  return { status: response.status, headers: response.headers, received, next, ended, close: () => controller.abort() };
+  return { status: response.status, headers: response.headers, received, next, ended, close: () => response.destroy() };
 }

@@ -5,12 +5,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DemanagerApiError, type CatalogFlavor, type CatalogProfile, type CreateInstanceRequest } from '../../../src/client/index.js';
 import { fieldOf, messageOf, type FormField } from '../api-errors.js';
+import { AutoStopFields } from '../components/auto-stop-fields.js';
 import { describedBy, Field } from '../components/field.js';
 import { formatDuration, formatParams } from '../format.js';
 import { hrefOf, navigate } from '../router.js';
 import type { ConsoleSession } from '../session.js';
-
-const AUTO_STOP_HOURS = [1, 2, 4, 8, 12, 24];
 
 function flavorLabel(f: CatalogFlavor): string {
   const parts = [f.name, formatParams(f.params)];
@@ -153,16 +152,7 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
         </fieldset>
         <fieldset>
           <legend>Auto-stop</legend>
-          <label class="check">
-            <input type="checkbox" checked={autoStop} onChange={(e) => setAutoStop(e.currentTarget.checked)} /> Stop automatically
-          </label>
-          <Field id="auto-stop" label="After" error={errors.auto_stop}>
-            <select {...describedBy('auto-stop', errors.auto_stop)} value={String(hours)} disabled={!autoStop} onChange={(e) => setHours(Number(e.currentTarget.value))}>
-              {AUTO_STOP_HOURS.map((h) => (
-                <option value={String(h)}>{h === 1 ? '1 hour' : `${h} hours`}</option>
-              ))}
-            </select>
-          </Field>
+          <AutoStopFields id="auto-stop" label="After" enabled={autoStop} hours={hours} error={errors.auto_stop} onEnabled={setAutoStop} onHours={setHours} />
         </fieldset>
         <fieldset>
           <legend>Repository (optional)</legend>

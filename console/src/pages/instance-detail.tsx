@@ -4,13 +4,16 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isNotFound, type Instance, type InstanceEvent } from '../../../src/client/index.js';
-import { messageOf } from '../api-errors.js';
+import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { EditInstance } from '../components/edit-instance.js';
+import { Messages } from '../components/messages.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { secondsLeft, stamp, useNow } from '../countdown.js';
+import { secondsLeft, useNow } from '../countdown.js';
 import { formatDuration, formatParams, formatTime } from '../format.js';
+import { newest } from '../freshness.js';
 import type { LiveEvents } from '../live-events.js';
 import { hrefOf } from '../router.js';
 import type { ConsoleSession } from '../session.js';
@@ -44,7 +47,8 @@ async function openNotebook(c: ConsoleSession, instance: Instance): Promise<void
 }
 
 export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailure }: Props) {
-  const [instance, setInstance] = useState<Instance | null>(null);
+  const [instance, setShown] = useState<Instance | null>(null);
+  const show = (incoming: Instance) => setShown((current) => newest(current, incoming));
   const [events, setEvents] = useState<InstanceEvent[]>([]);
   const [gone, setGone] = useState(false);
   const [problem, setProblem] = useState('');
@@ -53,18 +57,16 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   const [busy, setBusy] = useState(false);
   const now = useNow();
   const opener = useRef<HTMLElement | null>(null);
+  const report = reporter(setProblem, onFailure);
 
   const load = useCallback(async () => {
     try {
       const [current, history] = await Promise.all([c.client.get(id), c.client.events(id, { limit: 1000 })]);
-      setInstance(stamp(current));
+      show(current);
       setEvents(history.events);
     } catch (error) {
       if (isNotFound(error)) setGone(true);
-      else {
-        setProblem(messageOf(error));
-        onFailure(error);
-      }
+      else report(error);
     }
   }, [c, id]);
 
@@ -73,7 +75,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
     return live.subscribe({
       changed(changed) {
         if (changed.id !== id) return;
-        setInstance(stamp(changed));
+        show(changed);
         c.client.events(id, { limit: 1000 }).then((h) => setEvents(h.events), () => undefined);
       },
       deleted(deleted) {
@@ -82,6 +84,12 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       resync: () => void load(),
     });
   }, [id, load, live]);
+
+  // Once the question is gone and the action done, the focus goes back to the button that asked
+  // (not before: a modal dialog, or a disabled button, would not take it).
+  useEffect(() => {
+    if (asking === null && !busy) opener.current?.focus();
+  }, [asking, busy]);
 
   async function act(action: ConsoleAction) {
     setAsking(null);
@@ -92,11 +100,9 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       else await c.client.action(id, action);
       setNotice(`${ACTION_LABEL[action]}: requested.`);
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      report(error);
     } finally {
       setBusy(false);
-      opener.current?.focus();
     }
   }
 
@@ -107,14 +113,16 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   }
 
   async function renew(current: Instance) {
-    const stopAt = current.spec.auto_stop.stop_timestamp ?? Date.now();
-    const later = Math.min(stopAt + current.spec.auto_stop.duration * 1000, Date.now() + DAY_MS - 60_000);
+    const { stop_timestamp: stopAt, remain_time: remain, duration } = current.spec.auto_stop;
+    if (stopAt === null || remain === null) return;
+    // The server's clock, not this browser's, bounds the new deadline (at most 24 h ahead).
+    const serverNow = stopAt - (secondsLeft(current, remain, Date.now()) ?? 0) * 1000;
+    const later = Math.round(Math.min(stopAt + duration * 1000, serverNow + DAY_MS - 60_000));
     try {
-      setInstance(stamp(await c.client.update(id, { spec: { auto_stop: { stop_timestamp: later } } })));
+      show(await c.client.update(id, { spec: { auto_stop: { stop_timestamp: later } } }));
       setNotice(`Auto-stop moved to ${formatTime(later)}.`);
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      report(error);
     }
   }
 
@@ -124,8 +132,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
     try {
       await openNotebook(c, instance);
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      report(error);
     }
   }
 
@@ -180,16 +187,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           </button>
         </div>
       )}
-      {notice && (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      )}
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Messages notice={notice} problem={problem} />
       {failed && (
         <div class="banner failure" role="alert">
           <strong>Why it failed:</strong> {failed.message} <span class="muted">({failed.code})</span>
@@ -280,6 +278,11 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           </>
         )}
       </dl>
+      <EditInstance key={`${instance.id}:${instance.status}`} console={c} instance={instance} onSaved={show} />
+      <details class="raw">
+        <summary>Every field, as the API answers it</summary>
+        <pre>{JSON.stringify(instance, null, 2)}</pre>
+      </details>
       <h2>History</h2>
       <table class="history">
         <ColumnHeads names={['When', 'What', 'Status', 'By']} />
@@ -309,10 +312,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           }
           confirmLabel={ACTION_LABEL[asking]}
           onConfirm={() => void act(asking)}
-          onCancel={() => {
-            setAsking(null);
-            opener.current?.focus();
-          }}
+          onCancel={() => setAsking(null)}
         />
       )}
     </section>

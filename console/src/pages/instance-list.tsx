@@ -3,12 +3,14 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { Instance, InstanceList, InstanceStatus, ListInstancesQuery } from '../../../src/client/index.js';
-import { messageOf } from '../api-errors.js';
+import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
+import { Messages } from '../components/messages.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
-import { stamp, useNow } from '../countdown.js';
+import { useNow } from '../countdown.js';
 import { formatTime } from '../format.js';
+import { newest } from '../freshness.js';
 import type { LiveEvents } from '../live-events.js';
 import { hrefOf } from '../router.js';
 import type { ConsoleSession } from '../session.js';
@@ -31,6 +33,8 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
   const now = useNow();
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
+  const pageRef = useRef(page);
+  pageRef.current = page;
   const shown = useRef<ReadonlySet<string>>(new Set());
   shown.current = new Set(page?.instances.map((i) => i.id) ?? []);
 
@@ -40,12 +44,11 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
     if (f.status) query.status = f.status;
     try {
       const answer = await c.client.list(query);
-      answer.instances.forEach(stamp);
-      setPage(answer);
+      const shown = new Map(pageRef.current?.instances.map((i) => [i.id, i]));
+      setPage({ ...answer, instances: answer.instances.map((i) => newest(shown.get(i.id), i)) });
       setProblem('');
     } catch (error) {
-      setProblem(messageOf(error));
-      onFailure(error);
+      reporter(setProblem, onFailure)(error);
     }
   }, [c]);
 
@@ -61,9 +64,8 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
     };
     const stop = live.subscribe({
       changed(instance: Instance) {
-        stamp(instance);
         const known = shown.current.has(instance.id);
-        if (known) setPage((current) => current && { ...current, instances: current.instances.map((i) => (i.id === instance.id ? instance : i)) });
+        if (known) setPage((current) => current && { ...current, instances: current.instances.map((i) => (i.id === instance.id ? newest(i, instance) : i)) });
         // A new instance, or one that may have left the filtered view: the list decides.
         if (!known || filtersRef.current.status) soon();
       },
@@ -116,11 +118,7 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
           Only mine
         </label>
       </form>
-      {problem && (
-        <p class="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <Messages problem={problem} />
       {page && page.instances.length === 0 && <p class="empty">No instances here yet. Create one to start a notebook.</p>}
       {page && page.instances.length > 0 && (
         <table class="instances">

@@ -23,7 +23,8 @@ export function tokenBody(principal: Principal, baseUrl: string, region: string)
       expires_at: keystoneTime(principal.expiresAt),
       issued_at: keystoneTime(principal.issuedAt),
       methods: ['password'],
-      user: { id: principal.userId, name: principal.userName, domain },
+      // Beyond Keystone's fields: whether the caller may use the administration API (the console asks).
+      user: { id: principal.userId, name: principal.userName, domain, is_system_admin: principal.isSystemAdmin },
       project: { id: principal.projectId, name: principal.projectName, domain },
       roles: principal.roles.map((r) => ({ id: r, name: r })),
       catalog: [

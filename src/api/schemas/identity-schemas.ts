@@ -30,7 +30,7 @@ export const TokenBody = Type.Object({
     expires_at: Type.String(),
     issued_at: Type.String(),
     methods: Type.Array(Type.String()),
-    user: Type.Object({ id: Type.String(), name: Type.String(), domain: Domain }),
+    user: Type.Object({ id: Type.String(), name: Type.String(), domain: Domain, is_system_admin: Type.Optional(Type.Boolean({ description: 'demanager: whether the user may use the administration API.' })) }),
     project: Type.Object({ id: Type.String(), name: Type.String(), domain: Domain }),
     roles: Type.Array(Ref),
     catalog: Type.Array(

@@ -1,0 +1,46 @@
+/**
+ * "Open" from the console with the local runtime: Debian's Jupyter starts, the console fetches the
+ * instance token and opens the notebook in a new tab, which shows Jupyter's own page through the
+ * proxy — with the token gone from the address, and no way back to the console's window.
+ */
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { create, waitStatus } from '../support/api.js';
+import { DOCS_DIR, openBrowserPage, type PageProblems, signInWithKeyboard } from '../support/browser.js';
+import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('web console: open a real notebook', { timeout: 180_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let page: Page;
+  let problems: PageProblems;
+
+  before(async () => {
+    t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
+    ({ browser, page, problems } = await openBrowserPage());
+  });
+  after(async () => {
+    await browser?.close();
+    await t?.stop();
+  });
+
+  it("opens Jupyter's page through the proxy in a new tab", async () => {
+    const made = await create(t, cpuBody('notebook-open', 'modelarts.vm.cpu.2u'));
+    await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'notebook-open' }).click();
+    await waitStatus(t, made.id, 'RUNNING', { timeoutMs: 90_000 });
+    const open = page.getByRole('button', { name: 'Open' });
+    await open.waitFor({ timeout: 30_000 });
+    const [tab] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
+    await tab.waitForURL(new RegExp(`/notebook/${made.id}/tree`), { timeout: 30_000 });
+    await tab.locator('#notebook_list').waitFor({ timeout: 30_000 });
+    assert.match(await tab.title(), /Jupyter|Home/);
+    assert.doesNotMatch(tab.url(), /token=/, 'the token left the address bar');
+    assert.equal(await tab.evaluate(() => window.opener), null, 'the notebook cannot reach the console window');
+    await tab.screenshot({ path: join(DOCS_DIR, 'console-notebook.png') });
+    assert.deepEqual(problems.errors, []);
+    assert.deepEqual(problems.failedRequests, []);
+  });
+});
