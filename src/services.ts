@@ -18,7 +18,6 @@ import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
 import { InstanceFeed } from './core/instance-feed.js';
 import { InstanceTokens } from './core/instance-tokens.js';
-import { observeInstanceChanges } from './core/observed-store.js';
 import { LeaseKeeper } from './core/lease-keeper.js';
 import type { Instance } from './core/instance.js';
 import { LifecycleService } from './core/lifecycle-service.js';
@@ -112,8 +111,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const stored = await openStore(config.databaseUrl);
   // Other replicas' changes are found by the same scan interval the controller uses for their requests.
   const instanceFeed = new InstanceFeed(stored.instances, log, config.coordination.scanIntervalMs);
-  const { store: watched, changes } = watchStore(stored);
-  const store = observeInstanceChanges(watched, (change) => instanceFeed.publish(change));
+  const { store, changes } = watchStore(stored, (change) => instanceFeed.publish(change));
   const catalog = new Catalog(config.catalog);
 
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);

@@ -1,7 +1,7 @@
 /**
  * @module core/instance-feed
  * Tells whoever watches a project about each change of its instances, as it is committed. Every
- * write of this process reaches it through {@link observeInstanceChanges}; with several replicas,
+ * write of this process reaches it through {@link watchStore}; with several replicas,
  * writes made by the others reach it through a light poll of each watched project (one list read
  * per project and interval, only while someone watches), compared by the instances' versions.
  */

@@ -1,9 +1,13 @@
 /**
  * @module core/store-changes
- * Wraps a store so that each write to its identity or instance tables bumps a generation when it
- * returns: what {@link ReadCache}s check to never serve a value read before the write. Reads are
- * named, so a method added later counts as a write, which can only make a cache miss.
+ * The store as the services see it: the one place every write passes, whoever makes it (the API,
+ * the reconciler, the queue, a scheduled job), so no writer can forget to tell. Each write to the
+ * identity or instance tables bumps a generation when it returns (what {@link ReadCache}s check,
+ * so they never serve a value read before the write), and each committed instance change is
+ * published (what the change stream sends). Reads are named, so a method added later counts as a
+ * write, which can only make a cache miss.
  */
+import type { InstanceChange } from './instance-feed.js';
 import { Generation } from './read-cache.js';
 import type { IdentityRepository, InstanceRepository, Store } from './store.js';
 
@@ -12,7 +16,7 @@ export interface StoreChanges {
   instances: Generation;
 }
 
-const IDENTITY_READS: ReadonlySet<keyof IdentityRepository> = new Set<keyof IdentityRepository>([
+const IDENTITY_READS: ReadonlySet<PropertyKey> = new Set<keyof IdentityRepository>([
   'getUser',
   'findUserByName',
   'listUsers',
@@ -26,7 +30,8 @@ const IDENTITY_READS: ReadonlySet<keyof IdentityRepository> = new Set<keyof Iden
   'listAccessKeys',
 ]);
 
-const INSTANCE_READS: ReadonlySet<keyof InstanceRepository> = new Set<keyof InstanceRepository>([
+/** `appendEvent` is here too: a progress entry changes no instance and no count. */
+const INSTANCE_READS: ReadonlySet<PropertyKey> = new Set<keyof InstanceRepository>([
   'get',
   'getById',
   'list',
@@ -37,43 +42,67 @@ const INSTANCE_READS: ReadonlySet<keyof InstanceRepository> = new Set<keyof Inst
   'earliest',
   'listDue',
   'listEvents',
+  'appendEvent',
 ]);
 
-function watched<T extends object>(repository: T, reads: ReadonlySet<keyof T>, generation: Generation): T {
-  return new Proxy(repository, {
-    get(target, property, receiver) {
-      const value: unknown = Reflect.get(target, property, receiver);
-      if (typeof value !== 'function' || reads.has(property as keyof T)) return typeof value === 'function' ? value.bind(target) : value;
-      return async (...args: unknown[]) => {
-        try {
-          return await (value as (...a: unknown[]) => Promise<unknown>).apply(target, args);
-        } finally {
-          // Also after a failure: a write may have happened before it failed.
-          generation.bump();
-        }
-      };
+/**
+ * `target`, its methods bound to it, those in `overrides` replaced, and those `wrap` is given
+ * wrapped by it; each method made once (the store is on every request's path).
+ */
+function delegate<T extends object>(target: T, overrides: Partial<T>, wrap?: (key: PropertyKey, method: (...args: unknown[]) => unknown) => unknown): T {
+  const made = new Map<PropertyKey, unknown>();
+  return new Proxy(target, {
+    get(inner, key) {
+      if (Object.hasOwn(overrides, key)) return overrides[key as keyof T];
+      const value: unknown = Reflect.get(inner, key, inner);
+      if (typeof value !== 'function') return value;
+      let method = made.get(key);
+      if (method === undefined) {
+        const bound = (value as (...args: unknown[]) => unknown).bind(inner);
+        method = wrap ? wrap(key, bound) : bound;
+        made.set(key, method);
+      }
+      return method;
     },
   });
 }
 
-/** `store` with its identity and instance writes counted in the returned generations. */
-export function watchStore(store: Store): { store: Store; changes: StoreChanges } {
+/** Every method not in `reads` bumps `generation` once it settles (also on failure: it may have written first). */
+function counted<T extends object>(target: T, reads: ReadonlySet<PropertyKey>, generation: Generation): T {
+  return delegate(target, {}, (key, method) =>
+    reads.has(key)
+      ? method
+      : async (...args: unknown[]) => {
+          try {
+            return await method(...args);
+          } finally {
+            generation.bump();
+          }
+        },
+  );
+}
+
+/** `store` with its writes counted in the returned generations and its instance changes published. */
+export function watchStore(store: Store, publish: (change: InstanceChange) => void = () => {}): { store: Store; changes: StoreChanges } {
   const changes: StoreChanges = { identity: new Generation(), instances: new Generation() };
-  const identity = watched(store.identity, IDENTITY_READS, changes.identity);
-  const instances = watched(store.instances, INSTANCE_READS, changes.instances);
-  const wrapped: Store = {
-    identity,
-    instances,
-    get audit() {
-      return store.audit;
+  const inner = counted(store.instances, INSTANCE_READS, changes.instances);
+  const instances = delegate<InstanceRepository>(inner, {
+    async insert(instance, event, limits) {
+      await inner.insert(instance, event, limits);
+      publish({ kind: 'changed', instance });
     },
-    get leases() {
-      return store.leases;
+    async update(next, event, limits) {
+      const written = await inner.update(next, event, limits);
+      if (written) publish({ kind: 'changed', instance: written });
+      return written;
     },
-    migrate: () => store.migrate(),
-    pendingMigrations: () => store.pendingMigrations(),
-    ping: () => store.ping(),
-    close: () => store.close(),
-  };
-  return { store: wrapped, changes };
+    async delete(id, version, event) {
+      const deleted = await inner.delete(id, version, event);
+      // Every writer that deletes records why; the event names the project to tell.
+      if (deleted && event) publish({ kind: 'deleted', id, projectId: event.projectId });
+      return deleted;
+    },
+  });
+  const identity = counted(store.identity, IDENTITY_READS, changes.identity);
+  return { store: delegate<Store>(store, { identity, instances }), changes };
 }

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
 import { assertError, assertRejected, createProject, member } from '../support/api.js';
 import { stopWithClock } from '../support/stepping-clock.js';
-import { createBody, INSTANT_PHASES, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
+import { createBody, INSTANT_PHASES, startTestApp, waitForStatus, type HttpResult, type TestApp } from '../support/test-app.js';
 import { databaseBytes } from '../support/test-store.js';
 
 /* ---- a signer from the spec, sharing nothing with src/ ---- */
@@ -216,6 +216,11 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     const list: Unsigned = { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook'], ['limit', '1']] };
     const create: Unsigned = { method: 'POST', path: t.instances(), body: JSON.stringify(createBody('tamper-me')) };
     const reject = (what: string, request: () => Promise<HttpResult>) => assertRejected(t, request, 'APIGW.0301', 401, what);
+
+    // The instances the cases above created settle first: a start still under way would change
+    // the project between a rejected request's before and after.
+    const settled = await t.http('GET', `${t.instances()}?de_type=Notebook&show_self=false`);
+    for (const instance of settled.body.instances) await waitForStatus(t, instance.id, ['RUNNING']);
 
     // Replay: a request signed now, sent 16 minutes later; and one dated 16 minutes ahead.
     const stale = signAs(adminKey, create);
