@@ -16,6 +16,7 @@ describe('web console: open a real notebook', { timeout: 180_000 }, () => {
   let browser: Browser;
   let page: Page;
   let problems: PageProblems;
+  let made: { id: string } | undefined;
 
   before(async () => {
     t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
@@ -23,18 +24,23 @@ describe('web console: open a real notebook', { timeout: 180_000 }, () => {
   });
   after(async () => {
     await browser?.close();
+    // A local notebook outlives the service by design: stop it, or it outlives the test run.
+    if (made) {
+      await t.http('POST', `${t.instances()}/${made.id}/action`, { body: { action: 'stop' } });
+      await waitStatus(t, made.id, 'STOPPED', { timeoutMs: 60_000 });
+    }
     await t?.stop();
   });
 
   it("opens Jupyter's page through the proxy in a new tab", async () => {
-    const made = await create(t, cpuBody('notebook-open', 'modelarts.vm.cpu.2u'));
+    made = await create(t, cpuBody('notebook-open', 'modelarts.vm.cpu.2u'));
     await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'notebook-open' }).click();
-    await waitStatus(t, made.id, 'RUNNING', { timeoutMs: 90_000 });
+    await waitStatus(t, made!.id, 'RUNNING', { timeoutMs: 90_000 });
     const open = page.getByRole('button', { name: 'Open' });
     await open.waitFor({ timeout: 30_000 });
     const [tab] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
-    await tab.waitForURL(new RegExp(`/notebook/${made.id}/tree`), { timeout: 30_000 });
+    await tab.waitForURL(new RegExp(`/notebook/${made!.id}/tree`), { timeout: 30_000 });
     await tab.locator('#notebook_list').waitFor({ timeout: 30_000 });
     assert.match(await tab.title(), /Jupyter|Home/);
     assert.doesNotMatch(tab.url(), /token=/, 'the token left the address bar');
