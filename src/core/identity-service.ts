@@ -142,7 +142,8 @@ export class IdentityService {
 
   async #scopeProject(user: User, scope: LoginRequest['project']): Promise<Project> {
     let project: Project | undefined;
-    if (scope?.id) project = await this.store.identity.getProject(scope.id);
+    // An empty id names no project: it must not fall through to the first one (`/v1//…` signed).
+    if (scope?.id !== undefined) project = await this.store.identity.getProject(scope.id);
     else if (scope?.name) project = await this.store.identity.findProjectByName(user.domain, scope.name);
     else {
       // Keystone would issue an unscoped token; every API here needs a project, so take the first one.

@@ -252,6 +252,9 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     await reject('wrong SK', () => signed({ access: adminKey.access, secret: `${adminKey.secret.slice(0, -1)}${wrongLast}` }, create));
     await reject('unknown AK', () => signed({ access: 'AAAAAAAAAAAAAAAAAAAA', secret: adminKey.secret }, create));
     await reject('X-Project-Id of another project', () => signed(adminKey, { ...list, headers: { 'X-Project-Id': '0'.repeat(32) } }));
+    // An empty project in the path names no project, not the key user's first one.
+    await reject('an empty project in the path', () => signed(adminKey, { ...list, path: '/v1//demanager/instances' }));
+    await reject('an empty project in the path of a create', () => signed(adminKey, { ...create, path: '/v1//demanager/instances' }));
     for (const authorization of [
       'SDK-HMAC-SHA256',
       'SDK-HMAC-SHA256 Access=, SignedHeaders=host, Signature=00',
