@@ -58,6 +58,13 @@ export interface RuntimeDriver {
    * idle stop, for their activity. Without it every RUNNING workload is polled.
    */
   watchExits?(listener: ExitListener): void;
+  /**
+   * For drivers whose workloads and resources can be listed apart from the store (Pods, claims and
+   * Secrets by label): removes everything that belongs to no stored instance, and resolves with how
+   * many instances' leftovers it removed. `known` answers which of the given ids the store holds;
+   * the reconciler calls this on taking the lead and then now and again.
+   */
+  collectOrphans?(known: (instanceIds: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number>;
   /** Last user activity (epoch ms), where the workload can tell. */
   activity?(workload: Workload): Promise<number | undefined>;
   close?(): Promise<void>;

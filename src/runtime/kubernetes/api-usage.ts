@@ -1,0 +1,20 @@
+/**
+ * @module runtime/kubernetes/api-usage
+ * Every Kubernetes API call the driver makes, by resource and verb. The deployment's RBAC Role is
+ * checked against this list (it must grant exactly these), and the tests on the fake cluster check
+ * that the driver calls nothing outside it. Change it with the driver, never apart from it.
+ */
+export interface ApiUsage {
+  /** The API group: '' for the core group. */
+  group: string;
+  resource: string;
+  verbs: readonly string[];
+}
+
+export const KUBERNETES_API_USAGE: readonly ApiUsage[] = [
+  { group: '', resource: 'pods', verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+  { group: '', resource: 'services', verbs: ['create', 'delete', 'get', 'list'] },
+  { group: '', resource: 'secrets', verbs: ['create', 'delete', 'get', 'list'] },
+  { group: '', resource: 'persistentvolumeclaims', verbs: ['create', 'delete', 'get', 'list'] },
+  { group: '', resource: 'events', verbs: ['list', 'watch'] },
+];
