@@ -112,6 +112,13 @@ export interface ConfigOptions {
   catalog?: CatalogOptions;
   /** `/metrics` for system admins and the per-request timing behind it. Default enabled. */
   metrics?: { enabled?: boolean };
+  /**
+   * Which reverse proxies' `X-Forwarded-For`/`-Proto`/`-Host` to believe, as Fastify takes it:
+   * `true` (any), a hop count, or addresses/CIDRs. Default `false`: behind an ingress, every
+   * client would otherwise share the ingress's address (rate limits, audit) and a TLS-terminated
+   * request would look like plain HTTP (the notebook cookie's `Secure`).
+   */
+  trustProxy?: boolean | number | string | string[];
   /** Default `info`. */
   logLevel?: string;
 }
@@ -139,6 +146,7 @@ export interface Config {
   limits: Required<LimitsOptions>;
   coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
   metrics: { enabled: boolean };
+  trustProxy: boolean | number | string | string[];
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -202,7 +210,19 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       scanIntervalMs: coordination.scanIntervalMs ?? (isPostgresUrl(databaseUrl) ? 1000 : 0),
     },
     metrics: { enabled: options.metrics?.enabled ?? true },
+    trustProxy: checkTrustProxy(options.trustProxy ?? false),
   };
+}
+
+/** Refuses what Fastify would take for something else (a bare `"true"`, a negative hop count). */
+function checkTrustProxy(value: unknown): Config['trustProxy'] {
+  const ok =
+    typeof value === 'boolean' ||
+    (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
+    (typeof value === 'string' && value !== '' && !/^(true|false)$/i.test(value)) ||
+    (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== ''));
+  if (!ok) throw new Error(`trustProxy must be true/false, a hop count or proxy addresses, got ${JSON.stringify(value)}`);
+  return value as Config['trustProxy'];
 }
 
 const ENV_KEYS = {

@@ -70,9 +70,15 @@ export type ServerContext = ApiContext & {
   config: {
     logLevel: string;
     metrics: { enabled: boolean };
+    trustProxy: boolean | number | string | string[];
     limits: RateLimits & { bodyLimitBytes: number; eventStreamsPerUser: number; eventKeepAliveSeconds: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number };
   };
 };
+
+/** A hop count as the function Fastify takes for it (its types know no number). */
+function proxyTrust(trust: boolean | number | string | string[]): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
 
 export async function buildServer(services: ServerContext, options: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -82,7 +88,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
     bodyLimit: services.config.limits.bodyLimitBytes,
     // ModelArts ids are long; clients also percent-encode names into the path.
     routerOptions: { maxParamLength: 256 },
-    trustProxy: false,
+    trustProxy: proxyTrust(services.config.trustProxy),
     clientErrorHandler,
     frameworkErrors,
     logController: requestLog(),
