@@ -108,9 +108,9 @@ export class LocalDriver implements RuntimeDriver {
   }
 
   /**
-   * Stops and deletes what is left of instances the store no longer holds (deleted while the
-   * service was down, or between the two steps of a delete): each directory in
-   * `<dataDir>/instances/` and each process marked with one. Only names of the instance id shape
+   * Stops and deletes what is left of instances the store no longer holds (their rows deleted
+   * while the service was down, say): each directory in `<dataDir>/instances/` and each process
+   * marked with one. Only names of the instance id shape
    * count, and only real directories: nothing else there, and no process of another data
    * directory, is touched. Shared obs storage stays, as with `remove`.
    */
