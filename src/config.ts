@@ -86,6 +86,12 @@ export interface ConfigOptions {
     pollIntervalSeconds?: number;
     /** A start that takes longer fails. Default 300. */
     startTimeoutSeconds?: number;
+    /**
+     * Seconds between two collections of orphans: notebooks and instance storage whose instance
+     * the store no longer holds (deleted while the service was down). The lease holder also
+     * collects them when it takes the lead. 0 turns collection off. Default 600.
+     */
+    orphanIntervalSeconds?: number;
   };
   /**
    * The master key (base64 of 32 bytes) that seals stored secrets and signs instance tokens.
@@ -138,6 +144,7 @@ export interface Config {
     simulated: { delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>; failOn: Partial<Record<'prepare' | 'start', string>> };
     pollIntervalSeconds: number;
     startTimeoutMs: number;
+    orphanIntervalMs: number;
   };
   catalog: CatalogData;
   logLevel: string;
@@ -185,6 +192,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       },
       pollIntervalSeconds: options.runtime?.pollIntervalSeconds ?? 5,
       startTimeoutMs: (options.runtime?.startTimeoutSeconds ?? 300) * 1000,
+      orphanIntervalMs: (options.runtime?.orphanIntervalSeconds ?? 600) * 1000,
     },
     catalog: resolveCatalog(options.catalog),
     logLevel: options.logLevel ?? 'info',

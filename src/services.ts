@@ -129,6 +129,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     startTimeoutMs: config.runtime.startTimeoutMs,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
     scanIntervalMs: config.coordination.scanIntervalMs,
+    orphanIntervalMs: config.runtime.orphanIntervalMs,
   });
   const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
   const reservations = new ReservationJob(store, catalog, clock, queue, log, replica);

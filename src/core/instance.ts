@@ -136,6 +136,13 @@ export function newInstanceId(): string {
   return `DE-${crypto.randomUUID()}`;
 }
 
+const INSTANCE_ID = /^DE-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Whether `value` has the shape {@link newInstanceId} gives: how drivers tell their own leftovers. */
+export function isInstanceId(value: string): boolean {
+  return INSTANCE_ID.test(value);
+}
+
 /**
  * Since when the instance has rested without running (retention counts from here), or null while
  * it is not resting. Records from before `idleSince` existed fall back to their last change.

@@ -6,6 +6,8 @@
  * half-done. One task per instance at a time; a wake during a task makes it run once more.
  * It runs only while started: with several replicas, on the one holding the controller lease,
  * which finds work recorded by the others with a periodic scan of the transitional statuses.
+ * The same holder has the driver collect orphans, what it runs or keeps for instances the store no
+ * longer holds, on taking the lead and then now and again.
  */
 import type { Logger } from './logger.js';
 import type { Catalog } from './catalog.js';
@@ -25,7 +27,15 @@ export interface ReconcilerOptions {
   startTimeoutMs: number;
   /** How often RUNNING workloads are polled for liveness; 0 disables polling. */
   pollIntervalMs: number;
+  /**
+   * How often the driver's orphans are collected (drivers with `collectOrphans`), the first time on
+   * `start`, so on taking the lead. 0 or absent: never.
+   */
+  orphanIntervalMs?: number;
 }
+
+/** Ids asked of the store at once: well within every engine's limit on query parameters. */
+const KNOWN_BATCH = 500;
 
 type Outcome = { status: InstanceStatus; patch?: Partial<Instance> } | { deleted: true };
 
@@ -64,7 +74,36 @@ export class Reconciler {
       this.#every(this.clock, this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
       // Finding other replicas' work is plumbing, not domain time: it runs on the real clock.
       this.#every(systemClock, this.options.scanIntervalMs, () => this.#resume(), 'scan for pending transitions failed'),
+      this.#collecting(),
     ];
+  }
+
+  /**
+   * Has the driver remove what it holds for instances the store no longer has (deleted while the
+   * service was down, say), and logs how many there were. Resolves with that number.
+   */
+  async collectOrphans(): Promise<number> {
+    if (!this.driver.collectOrphans) return 0;
+    const removed = await this.driver.collectOrphans((ids) => this.#known(ids));
+    if (removed > 0) this.log.info({ removed }, 'removed the workloads and storage of instances the store no longer holds');
+    return removed;
+  }
+
+  async #known(ids: readonly string[]): Promise<Set<string>> {
+    const held = new Set<string>();
+    for (let i = 0; i < ids.length; i += KNOWN_BATCH) {
+      for (const id of await this.store.instances.existing(ids.slice(i, i + KNOWN_BATCH))) held.add(id);
+    }
+    return held;
+  }
+
+  async #collecting(): Promise<void> {
+    const intervalMs = this.options.orphanIntervalMs ?? 0;
+    if (!this.driver.collectOrphans || !(intervalMs > 0)) return;
+    await this.collectOrphans().catch((err: unknown) => {
+      if (!this.#signal.aborted) this.log.error({ err }, 'orphan collection failed');
+    });
+    await this.#every(this.clock, intervalMs, () => this.collectOrphans().then(() => undefined), 'orphan collection failed');
   }
 
   /** Stops taking work and waits for the tasks in flight to end (they stop at their next step). */

@@ -34,6 +34,7 @@ const IDENTITY_READS: ReadonlySet<PropertyKey> = new Set<keyof IdentityRepositor
 const INSTANCE_READS: ReadonlySet<PropertyKey> = new Set<keyof InstanceRepository>([
   'get',
   'getById',
+  'existing',
   'list',
   'listByStatus',
   'countByStatus',

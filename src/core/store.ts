@@ -115,6 +115,11 @@ export interface InstanceRepository {
   get(projectId: string, id: string): Promise<Instance | undefined>;
   getById(id: string): Promise<Instance | undefined>;
   list(query: InstanceQuery): Promise<InstancePage>;
+  /**
+   * Which of `ids` the store holds, in one query: how a driver tells its leftovers from live
+   * instances. Callers keep a batch to a thousand ids or so (a query's parameter limit).
+   */
+  existing(ids: readonly string[]): Promise<Set<string>>;
   /** Every instance (of every project, or of one flavor) whose status is one of `statuses`. */
   listByStatus(statuses: readonly InstanceStatus[], flavor?: string): Promise<Instance[]>;
   /** The smallest value of `field` among the matching instances, or null when none has one. */

@@ -245,6 +245,12 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return { items: rows.map(fromRow), total: toNumber(total) };
   }
 
+  async existing(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.#db.selectFrom('instances').select('id').where('id', 'in', [...ids]).execute();
+    return new Set(rows.map((row) => row.id));
+  }
+
   async listByStatus(statuses: readonly InstanceStatus[], flavor?: string): Promise<Instance[]> {
     if (statuses.length === 0) return [];
     let query = this.#db.selectFrom('instances').select(['doc', 'version']).where('status', 'in', [...statuses]);

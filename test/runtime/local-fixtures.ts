@@ -5,17 +5,17 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUILTIN_CATALOG } from '../../src/core/builtin-catalog.js';
-import type { InstanceSpec, RuntimeState } from '../../src/core/instance.js';
+import type { RuntimeState } from '../../src/core/instance.js';
 import { WorkloadError, type Workload } from '../../src/core/runtime.js';
 import { LocalDriver, type LocalDriverOptions } from '../../src/runtime/local/local-driver.js';
 import { isAlive } from '../../src/runtime/local/process-control.js';
-import { makeSparseInstance } from '../store/fixtures.js';
+
+export { eventually, makeWorkload, withRuntime } from './workloads.js';
 
 export const silent = { info() {}, warn() {}, error() {} };
 
@@ -30,32 +30,6 @@ export function secretFor(instanceId: string, runId: string): string {
 
 export function makeDriver(dataDir: string, extra: Partial<LocalDriverOptions> = {}): LocalDriver {
   return new LocalDriver({ dataDir, secretFor, log: silent, stopTimeoutMs: 5_000, readyTimeoutMs: 60_000, ...extra });
-}
-
-export function makeWorkload(spec: Partial<InstanceSpec> = {}, runtime: RuntimeState | null = null): Workload {
-  const profile = BUILTIN_CATALOG.profiles[0]!;
-  const flavor = BUILTIN_CATALOG.flavors[0]!;
-  const now = Date.now();
-  const base = makeSparseInstance({
-    id: `DE-${randomUUID()}`,
-    status: 'STARTING',
-    profileId: profile.id,
-    flavor: flavor.name,
-    runtime,
-    intent: { kind: 'create', at: now, by: 'u1' },
-    createdAt: now,
-    updatedAt: now,
-  });
-  const instance = {
-    ...base,
-    spec: { ...base.spec, storage: { type: 'evs' as const, location: { volume_size: 5 } }, auto_stop: { enable: false, duration: 3600, prompt: false }, ...spec },
-  };
-  return { profile, flavor, instance };
-}
-
-/** The same workload as the reconciler would pass it after recording `runtime`. */
-export function withRuntime(workload: Workload, runtime: RuntimeState | null): Workload {
-  return { ...workload, instance: { ...workload.instance, runtime } };
 }
 
 export function runData(state: RuntimeState): { pid: number; port: number; runId: string; logFile: string } {
@@ -117,14 +91,6 @@ export function portFree(port: number): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
-}
-
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Asserts the promise rejects with a WorkloadError and returns it. */

@@ -6,8 +6,10 @@
  * boundary: notebooks run as the service's user.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
-import type { RuntimeState } from '../../core/instance.js';
+import type { Dirent } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isInstanceId, type RuntimeState } from '../../core/instance.js';
 import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
 import { basePath, childEnv, workloadPath } from './child-env.js';
 import { runCustomScript } from './custom-script.js';
@@ -20,7 +22,7 @@ import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from '.
 import { note, rotateIfLarge, tail } from './log-file.js';
 import { launchNotebook } from './notebook-launch.js';
 import { isAlive, terminate } from './process-control.js';
-import { carriesMarker, markerEnv } from './process-marker.js';
+import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.js';
 import { redactUrl } from './redact.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
 import { customScript, logFile, storageDir } from './workload-storage.js';
@@ -74,11 +76,7 @@ export class LocalDriver implements RuntimeDriver {
 
   async stop(workload: Workload): Promise<void> {
     const layout = this.#layoutOrNull(workload);
-    if (!layout) return;
-    await this.#starting.get(workload.instance.id)?.catch(() => undefined);
-    const records = [parseRunRecord(workload.instance.runtime?.data), await readRunFile(layout.runFile)];
-    await this.#terminate(layout, records);
-    await removeRunFile(layout.runFile);
+    if (layout) await this.#stopIn(layout, workload.instance.id, parseRunRecord(workload.instance.runtime?.data));
   }
 
   async poll(workload: Workload): Promise<Health> {
@@ -106,14 +104,58 @@ export class LocalDriver implements RuntimeDriver {
   /** Stops the workload and deletes its private directory; obs/efs/obsfs storage stays. */
   async remove(workload: Workload): Promise<void> {
     const layout = this.#layoutOrNull(workload);
-    if (!layout) return;
-    await this.stop(workload);
-    await rm(layout.dir, { recursive: true, force: true });
+    if (layout) await this.#removeIn(layout, workload.instance.id, parseRunRecord(workload.instance.runtime?.data));
+  }
+
+  /**
+   * Stops and deletes what is left of instances the store no longer holds (their rows deleted
+   * while the service was down, say): each directory in `<dataDir>/instances/` and each process
+   * marked with one. Only names of the instance id shape
+   * count, and only real directories: nothing else there, and no process of another data
+   * directory, is touched. Shared obs storage stays, as with `remove`.
+   */
+  async collectOrphans(known: (instanceIds: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number> {
+    const root = join(this.#options.dataDir, 'instances');
+    const ids = new Set<string>();
+    for (const entry of await readdir(root, { withFileTypes: true }).catch(emptyIfMissing)) {
+      if (entry.isDirectory() && isInstanceId(entry.name)) ids.add(entry.name);
+    }
+    const running = new Set<string>();
+    for (const dir of await markedInstanceDirs(root)) {
+      if (dirname(dir) === root && isInstanceId(basename(dir))) running.add(basename(dir));
+    }
+    for (const id of running) ids.add(id);
+    if (ids.size === 0) return 0;
+    const held = await known([...ids]);
+    let removed = 0;
+    for (const id of ids) {
+      if (held.has(id)) continue;
+      this.#options.log.info({ instance: id }, 'removing the notebook processes and files of an instance the store no longer holds');
+      const layout = instanceLayout(this.#options.dataDir, id);
+      // The stop sequence reads every process's environment: worth it only where something may run.
+      const mayRun = running.has(id) || this.#starting.has(id) || (await readRunFile(layout.runFile)) !== null;
+      if (mayRun) await this.#removeIn(layout, id, null);
+      else await rm(layout.dir, { recursive: true, force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Notebooks keep running (a restarted service re-adopts them); only in-flight starts are awaited. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.#starting.values()]);
+  }
+
+  /** Waits for a start in flight (an aborted one cleans up first), then ends every run it can find. */
+  async #stopIn(layout: InstanceLayout, id: string, recorded: RunRecord | null): Promise<void> {
+    await this.#starting.get(id)?.catch(() => undefined);
+    await this.#terminate(layout, [recorded, await readRunFile(layout.runFile)]);
+    await removeRunFile(layout.runFile);
+  }
+
+  async #removeIn(layout: InstanceLayout, id: string, recorded: RunRecord | null): Promise<void> {
+    await this.#stopIn(layout, id, recorded);
+    await rm(layout.dir, { recursive: true, force: true });
   }
 
   async #start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
@@ -253,4 +295,9 @@ export class LocalDriver implements RuntimeDriver {
       return null;
     }
   }
+}
+
+function emptyIfMissing(err: unknown): Dirent[] {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+  throw err;
 }

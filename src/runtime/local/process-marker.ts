@@ -8,6 +8,7 @@
  * Where /proc is missing the answers are "cannot tell" and the driver falls back to pids.
  */
 import { readdir, readFile } from 'node:fs/promises';
+import { sep } from 'node:path';
 
 export const INSTANCE_VAR = 'DEMANAGER_INSTANCE_DIR';
 export const RUN_VAR = 'DEMANAGER_RUN_ID';
@@ -87,25 +88,40 @@ export async function carriesMarker(pid: number, marker: Marker): Promise<boolea
   return entries(marker).every((entry) => env.includes(entry));
 }
 
-/** Live (non-zombie) processes carrying the marker; [] where /proc is missing. */
-export async function markedProcesses(marker: Marker): Promise<number[]> {
+/** Live (non-zombie) processes other than this one whose environment passes `test`; [] where /proc is missing. */
+async function processesWhose(test: (env: string[]) => boolean): Promise<{ pid: number; env: string[] }[]> {
   let names: string[];
   try {
     names = await readdir('/proc');
   } catch {
     return [];
   }
-  const wanted = entries(marker);
-  const found: number[] = [];
+  const found: { pid: number; env: string[] }[] = [];
   await Promise.all(
     names.map(async (name) => {
       const pid = Number(name);
       if (!Number.isInteger(pid) || pid <= 1 || pid === process.pid) return;
       const env = await environ(pid);
-      if (env && wanted.every((entry) => env.includes(entry)) && !(await isZombie(pid))) found.push(pid);
+      if (env && test(env) && !(await isZombie(pid))) found.push({ pid, env });
     }),
   );
   return found;
+}
+
+/** Live (non-zombie) processes carrying the marker; [] where /proc is missing. */
+export async function markedProcesses(marker: Marker): Promise<number[]> {
+  const wanted = entries(marker);
+  return (await processesWhose((env) => wanted.every((entry) => env.includes(entry)))).map((p) => p.pid);
+}
+
+/**
+ * The instance directories inside `root` that live processes are marked with: how the driver finds
+ * a notebook whose directory is already gone. Empty where /proc is missing.
+ */
+export async function markedInstanceDirs(root: string): Promise<Set<string>> {
+  const prefix = `${INSTANCE_VAR}=${root}${sep}`;
+  const marked = await processesWhose((env) => env.some((entry) => entry.startsWith(prefix)));
+  return new Set(marked.map(({ env }) => env.find((entry) => entry.startsWith(prefix))!.slice(INSTANCE_VAR.length + 1)));
 }
 
 let procAvailable: Promise<boolean> | undefined;

@@ -3,7 +3,9 @@
  * A driver that runs nothing: each phase takes a configured delay of the injected clock, and
  * failures are injected by instance-name pattern (config) or per instance (tests). It serves API
  * emulation and control-plane tests. A simulated workload lives in its stored runtime state, so a
- * restarted service re-adopts it, as the real drivers re-adopt processes and Pods.
+ * restarted service re-adopts it, as the real drivers re-adopt processes and Pods. What this
+ * driver itself started, stopped or saw crash it remembers, so that a stale state, one of a run
+ * since stopped or replaced, polls as gone, as it would on the real drivers.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/clock.js';
@@ -11,6 +13,10 @@ import type { RuntimeState } from '../../core/instance.js';
 import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
 
 const CRASHED = 'the simulated workload crashed';
+const STOPPED = 'the simulated workload was stopped';
+
+/** A run this driver started, or why the instance's last run ended. */
+type Run = { state: RuntimeState } | { ended: string };
 
 export type SimulatedPhase = 'prepare' | 'start' | 'stop' | 'remove';
 
@@ -22,7 +28,8 @@ export interface SimulatedDriverOptions {
 
 export class SimulatedDriver implements RuntimeDriver {
   readonly name = 'simulated';
-  readonly #crashed = new Set<string>();
+  /** Per instance; none for an instance this driver has not touched (re-adopted from its state). */
+  readonly #runs = new Map<string, Run>();
   readonly #injected = new Map<string, Map<'prepare' | 'start', WorkloadError>>();
   readonly #failOn: Partial<Record<'prepare' | 'start', RegExp>>;
   #onExit: ExitListener | undefined;
@@ -43,7 +50,7 @@ export class SimulatedDriver implements RuntimeDriver {
 
   /** Makes a running workload exit, as if its process had crashed, and reports it. */
   crash(instanceId: string): void {
-    this.#crashed.add(instanceId);
+    this.#runs.set(instanceId, { ended: CRASHED });
     this.#onExit?.(instanceId, { code: null, reason: CRASHED });
   }
 
@@ -59,19 +66,28 @@ export class SimulatedDriver implements RuntimeDriver {
   async start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
     await this.clock.sleep(this.options.delays.start, signal);
     this.#maybeFail(workload, 'start');
-    this.#crashed.delete(workload.instance.id);
-    return { endpoint: null, data: { simulated: true, runId: randomBytes(8).toString('hex'), startedAt: this.clock.now() } };
+    // A repeated start (its result never recorded) gets the run already going, not a second one.
+    const run = this.#runs.get(workload.instance.id);
+    if (run && 'state' in run) return run.state;
+    const state = { endpoint: null, data: { simulated: true, runId: randomBytes(8).toString('hex'), startedAt: this.clock.now() } };
+    this.#runs.set(workload.instance.id, { state });
+    return state;
   }
 
   async stop(workload: Workload): Promise<void> {
-    if (!workload.instance.runtime) return;
+    const run = this.#runs.get(workload.instance.id);
+    if (!workload.instance.runtime && !(run && 'state' in run)) return;
     await this.clock.sleep(this.options.delays.stop);
-    this.#crashed.delete(workload.instance.id);
+    this.#runs.set(workload.instance.id, { ended: STOPPED });
   }
 
   async poll(workload: Workload): Promise<Health> {
-    const alive = workload.instance.runtime?.data.simulated === true && !this.#crashed.has(workload.instance.id);
-    return alive ? { state: 'running' } : { state: 'exited', code: null, reason: CRASHED };
+    const data = workload.instance.runtime?.data;
+    if (data?.simulated !== true) return { state: 'exited', code: null, reason: 'no simulated workload is recorded for this instance' };
+    const run = this.#runs.get(workload.instance.id);
+    if (run === undefined) return { state: 'running' };
+    if ('ended' in run) return { state: 'exited', code: null, reason: run.ended };
+    return run.state.data.runId === data.runId ? { state: 'running' } : { state: 'exited', code: null, reason: 'a later run replaced this one' };
   }
 
   /** Nobody uses a simulated notebook: its last activity is when it started. */
@@ -82,7 +98,8 @@ export class SimulatedDriver implements RuntimeDriver {
 
   async remove(workload: Workload): Promise<void> {
     await this.clock.sleep(this.options.delays.remove);
-    this.#crashed.delete(workload.instance.id);
+    // Forgotten, not marked: nobody polls a removed instance, and memory stays bounded by the live ones.
+    this.#runs.delete(workload.instance.id);
     this.#injected.delete(workload.instance.id);
   }
 
