@@ -68,18 +68,21 @@ export interface ServiceOverrides {
 
 interface DriverNeeds {
   clock: Clock;
+  /** What the driver stamps its resources outside the store with (see Store.installationId). */
+  installationId: string;
   log: Logger;
   tokens: InstanceTokens;
   secrets: SecretBox;
 }
 
-function createDriver(config: Config, { clock, log, tokens, secrets }: DriverNeeds): RuntimeDriver {
+function createDriver(config: Config, { clock, installationId, log, tokens, secrets }: DriverNeeds): RuntimeDriver {
   switch (config.runtime.driver) {
     case 'simulated':
       return new SimulatedDriver(clock, config.runtime.simulated);
     case 'local':
       return new LocalDriver({
         dataDir: config.dataDir,
+        installationId,
         objectRoot: config.runtime.local.objectRoot,
         clock,
         log,
@@ -116,7 +119,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
 
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
   const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
-  const driver = overrides.driver ?? createDriver(config, { clock, log, tokens: instanceTokens, secrets });
+  const driver = overrides.driver ?? createDriver(config, { clock, installationId: await stored.installationId(), log, tokens: instanceTokens, secrets });
   const loginThrottle = new LoginThrottle(clock, {
     failuresPerUser: config.limits.loginFailuresPerUser,
     failuresPerAddress: config.limits.loginFailuresPerAddress,

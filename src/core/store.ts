@@ -272,6 +272,12 @@ export interface Store {
   migrate(): Promise<void>;
   /** Names of migrations this code knows that the database has not run (empty when current). */
   pendingMigrations(): Promise<string[]>;
+  /**
+   * The database's name for good (one per database, the same on every replica): resources the
+   * service keeps outside it are stamped with it, so that they are never taken for another
+   * database's orphans.
+   */
+  installationId(): Promise<string>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;

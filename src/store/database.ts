@@ -126,7 +126,12 @@ export interface LeasesTable {
   expires_at: BigintColumn;
 }
 
+export interface InstallationTable {
+  id: string;
+}
+
 export interface Database {
+  installation: InstallationTable;
   instances: InstancesTable;
   instance_counts: InstanceCountsTable;
   instance_events: InstanceEventsTable;

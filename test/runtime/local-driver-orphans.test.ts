@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { newInstanceId } from '../../src/core/instance.js';
 import { INSTANCE_VAR } from '../../src/runtime/local/process-marker.js';
-import { eventually, makeDriver, processGone, tempDir } from './local-fixtures.js';
+import { eventually, makeDriver, makeWorkload, processGone, tempDir } from './local-fixtures.js';
 
 describe('local driver: orphan collection', () => {
   const dataDir = tempDir('local-orphans');
@@ -81,5 +81,30 @@ describe('local driver: orphan collection', () => {
     );
     assert.ok(existsSync(prepared));
     assert.equal(await processGone(pid), false);
+  });
+
+  it('collects only for the database that first used the data directory', async () => {
+    const shared = tempDir('local-orphans-owner');
+    const ours = makeDriver(shared, { installationId: 'database-a' });
+    const workload = makeWorkload();
+    await ours.prepare(workload, new AbortController().signal);
+    const dir = join(shared, 'instances', workload.instance.id);
+    assert.ok(existsSync(dir));
+    // Another (or an empty) database holds none of these instances: its service must not delete them.
+    const theirs = makeDriver(shared, { installationId: 'database-b' });
+    assert.equal(await theirs.collectOrphans(nobodyKnown), 0);
+    assert.ok(existsSync(dir), 'the other database\'s service deleted the instance\'s files');
+    assert.equal(await ours.collectOrphans(nobodyKnown), 1);
+    assert.ok(!existsSync(dir));
+    rmSync(shared, { recursive: true, force: true });
+  });
+
+  it('stamps a directory used before stamps existed on its first collection', async () => {
+    const shared = tempDir('local-orphans-unstamped');
+    mkdirSync(join(shared, 'instances', newInstanceId()), { recursive: true });
+    assert.equal(await makeDriver(shared, { installationId: 'database-a' }).collectOrphans(nobodyKnown), 1);
+    mkdirSync(join(shared, 'instances', newInstanceId()), { recursive: true });
+    assert.equal(await makeDriver(shared, { installationId: 'database-b' }).collectOrphans(nobodyKnown), 0);
+    rmSync(shared, { recursive: true, force: true });
   });
 });

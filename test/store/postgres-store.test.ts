@@ -73,6 +73,7 @@ describe('PostgresStore migrations', () => {
       [
         'access_keys',
         'audit_log',
+        'installation',
         'instance_counts',
         'instance_events',
         'instances',
@@ -89,6 +90,10 @@ describe('PostgresStore migrations', () => {
     );
     const applied = await raw(a, sql<{ name: string }>`select name from kysely_migration order by name`);
     assert.deepEqual(applied.map((m) => m.name), ALL_MIGRATIONS);
+    // One name for the database, whichever store drew it.
+    const names = await raw(a, sql<{ id: string }>`select id from installation`);
+    assert.equal(names.length, 1);
+    assert.deepEqual([await a.installationId(), await b.installationId()], [names[0]!.id, names[0]!.id]);
 
     const instance = makeInstance();
     await a.instances.insert(instance);

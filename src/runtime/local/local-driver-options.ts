@@ -39,11 +39,16 @@ export interface LocalDriverOptions {
   env?: Record<string, string>;
   /** Exact public origin to allow for WebSockets, only for a proxy that rewrites `Host`. Default none. */
   publicOrigin?: string;
+  /**
+   * The store's installation id: the instance directories are stamped with it, and orphans are
+   * collected only from directories stamped with it. Default none (no stamp, no check).
+   */
+  installationId?: string;
   /** Chooses the server port. Default: a free loopback port from the kernel. Tests inject collisions. */
   pickPort?: () => Promise<number>;
 }
 
-export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin'>> & Pick<LocalDriverOptions, 'publicOrigin'>;
+export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin' | 'installationId'>> & Pick<LocalDriverOptions, 'publicOrigin' | 'installationId'>;
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 

@@ -16,6 +16,7 @@ import { runCustomScript } from './custom-script.js';
 import { freePort } from './free-port.js';
 import { cloneRepository } from './git-clone.js';
 import { instanceLayout, type InstanceLayout } from './instance-layout.js';
+import { claimInstances } from './instances-owner.js';
 import { detectJupyter, INSTALL_HINT, type JupyterInstall } from './jupyter-detection.js';
 import { fetchStatus } from './jupyter-status.js';
 import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from './local-driver-options.js';
@@ -59,6 +60,7 @@ export class LocalDriver implements RuntimeDriver {
     signal.throwIfAborted();
     const layout = this.#layout(workload);
     workload.progress?.('preparing the instance storage');
+    if (this.#options.installationId !== undefined) await claimInstances(dirname(layout.dir), this.#options.installationId);
     await mkdir(layout.dir, { recursive: true, mode: 0o700 });
     await storageDir(workload, layout, this.#options.objectRoot);
   }
@@ -126,6 +128,11 @@ export class LocalDriver implements RuntimeDriver {
     }
     for (const id of running) ids.add(id);
     if (ids.size === 0) return 0;
+    const owner = this.#options.installationId;
+    if (owner !== undefined && !(await claimInstances(root, owner))) {
+      this.#options.log.error({ dir: root }, 'not collecting orphans: the instance directories belong to another database (see .installation)');
+      return 0;
+    }
     const held = await known([...ids]);
     let removed = 0;
     for (const id of ids) {

@@ -10,6 +10,7 @@ import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
+import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { POSTGRES_SCHEMA } from '../migrations/schema-dialect.js';
@@ -101,6 +102,10 @@ export class PostgresStore implements Store {
   }
 
   /** Takes a pooled connection, opening one if none is idle, so an unreachable server rejects. */
+  installationId(): Promise<string> {
+    return installationIdOf(this.#db);
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.#db);
   }

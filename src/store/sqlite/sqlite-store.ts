@@ -23,6 +23,7 @@ import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
+import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { SQLITE_SCHEMA } from '../migrations/schema-dialect.js';
@@ -105,6 +106,10 @@ export class SqliteStore implements Store {
 
   async pendingMigrations(): Promise<string[]> {
     return pendingMigrations(this.#db, SQLITE_SCHEMA);
+  }
+
+  installationId(): Promise<string> {
+    return installationIdOf(this.#db);
   }
 
   async ping(): Promise<void> {
