@@ -42,6 +42,7 @@ const INSTANCE_READS: ReadonlySet<PropertyKey> = new Set<keyof InstanceRepositor
   'earliest',
   'listDue',
   'listEvents',
+  'changesSince',
   'appendEvent',
 ]);
 
