@@ -4,30 +4,18 @@
  * or a project asks first; a refusal of the API (a project still holding instances) is shown.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { docsScreenshot, openBrowserPage, type PageProblems, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
+import { describe, it } from 'node:test';
+import { consoleFixture, docsScreenshot, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
 import { create } from '../support/api.js';
-import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
 
 const WAIT = { timeout: 15_000 };
 
 describe('web console: administration', { timeout: 120_000 }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let page: Page;
-  let problems: PageProblems;
-
-  before(async () => {
-    t = await startTestApp();
-    ({ browser, page, problems } = await openBrowserPage());
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  const f = consoleFixture();
 
   it('creates a project and a user, gives the role, and shows the page to system admins only', async () => {
+    const { t, page, problems } = f;
     await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Administration' }).click();
     await page.getByRole('heading', { name: 'Administration' }).waitFor(WAIT);
@@ -67,6 +55,7 @@ describe('web console: administration', { timeout: 120_000 }, () => {
   });
 
   it('deletes a user and a project after asking, and shows why a project with instances is refused', async () => {
+    const { t, page, problems } = f;
     const erin = await t.http('POST', '/v3/users', { body: { user: { name: 'erin', password: 'erin-password-1' } } });
     const busy = await t.http('POST', '/v3/projects', { body: { project: { name: 'team-busy' } } });
     await t.http('PUT', `/v3/projects/${busy.body.project.id}/users/${erin.body.user.id}/roles/admin`);

@@ -5,11 +5,11 @@
  * with the keyboard alone. No console error on the way.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { create, waitStatus } from '../support/api.js';
-import { openBrowserPage, type PageProblems, signInWithKeyboard } from '../support/browser.js';
-import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { consoleFixture, signInWithKeyboard } from '../support/browser.js';
+import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
 
 const WAIT = { timeout: 15_000 };
 const SIZES = [
@@ -56,15 +56,11 @@ async function tabTo(page: Page, name: RegExp, max = 40): Promise<void> {
 }
 
 describe('web console: every page at phone width and at 1280×800, and by keyboard', { timeout: 180_000 }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let page: Page;
-  let problems: PageProblems;
+  const f = consoleFixture({ runtime: { simulated: { delays: { prepare: 100, start: 200, stop: 100, remove: 50 } } } });
   let queued = '';
 
   before(async () => {
-    t = await startTestApp({ runtime: { simulated: { delays: { prepare: 100, start: 200, stop: 100, remove: 50 } } } });
-    ({ browser, page, problems } = await openBrowserPage());
+    const { t } = f;
     // A long name and a long description, as people write them, on the detail and list pages.
     const made = await create(
       t,
@@ -74,88 +70,85 @@ describe('web console: every page at phone width and at 1280×800, and by keyboa
     await waitStatus(t, made.id, 'RUNNING');
     queued = made.id;
   });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
 
   const pages: [string, () => Promise<void>][] = [
     ['sign-in', async () => {
-      await page.goto(`${t.url}/console/`);
-      await page.getByLabel('User name').waitFor(WAIT);
+      await f.page.goto(`${f.t.url}/console/`);
+      await f.page.getByLabel('User name').waitFor(WAIT);
     }],
     ['list', async () => {
-      await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
-      await page.locator('tr[data-instance] [data-status="RUNNING"]').waitFor(WAIT);
+      await signInWithKeyboard(f.page, f.t.url, 'admin', ADMIN_PASSWORD);
+      await f.page.locator('tr[data-instance] [data-status="RUNNING"]').waitFor(WAIT);
     }],
     ['create', async () => {
-      await page.getByRole('link', { name: 'New instance' }).first().click();
-      await page.getByLabel('Size (flavor)').waitFor(WAIT);
+      await f.page.getByRole('link', { name: 'New instance' }).first().click();
+      await f.page.getByLabel('Size (flavor)').waitFor(WAIT);
     }],
     ['detail', async () => {
-      await page.evaluate((id) => (location.hash = `#/instances/${encodeURIComponent(id)}`), queued);
-      await page.getByRole('button', { name: 'Stop' }).waitFor(WAIT);
+      await f.page.evaluate((id) => (location.hash = `#/instances/${encodeURIComponent(id)}`), queued);
+      await f.page.getByRole('button', { name: 'Stop' }).waitFor(WAIT);
     }],
     ['administration', async () => {
-      await page.getByRole('link', { name: 'Administration' }).click();
-      await page.getByRole('heading', { name: 'Administration' }).waitFor(WAIT);
+      await f.page.getByRole('link', { name: 'Administration' }).click();
+      await f.page.getByRole('heading', { name: 'Administration' }).waitFor(WAIT);
     }],
   ];
 
   for (const size of SIZES) {
     it(`shows every page within ${size.width}×${size.height} with nothing sideways`, async () => {
-      await page.setViewportSize(size);
+      await f.page.setViewportSize(size);
       for (const [name, show] of pages) {
         await show();
-        assert.deepEqual(await sidewaysProblems(page), [], `${name} at ${size.width}×${size.height}`);
+        assert.deepEqual(await sidewaysProblems(f.page), [], `${name} at ${size.width}×${size.height}`);
       }
     });
   }
 
   it('creates an instance with the keyboard alone, at phone width', async () => {
-    await page.setViewportSize(SIZES[1]!);
-    await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
-    await tabTo(page, /^New instance$/);
-    await page.keyboard.press('Enter');
-    await page.getByLabel('Size (flavor)').waitFor(WAIT);
+    await f.page.setViewportSize(SIZES[1]!);
+    await signInWithKeyboard(f.page, f.t.url, 'admin', ADMIN_PASSWORD);
+    await tabTo(f.page, /^New instance$/);
+    await f.page.keyboard.press('Enter');
+    await f.page.getByLabel('Size (flavor)').waitFor(WAIT);
     // The name field is the first of the form.
-    await tabTo(page, /^Name/);
-    await page.keyboard.type('typed-notebook');
-    await tabTo(page, /^Image \(profile\)/);
+    await tabTo(f.page, /^Name/);
+    await f.page.keyboard.type('typed-notebook');
+    await tabTo(f.page, /^Image \(profile\)/);
     // A closed <select> picks the option whose text starts with what is typed.
-    await page.keyboard.type('Multi-Engine 1.0 (python3)-cpu');
-    await tabTo(page, /^Size \(flavor\)/);
-    await page.keyboard.type('modelarts.vm.cpu.2u');
+    await f.page.keyboard.type('Multi-Engine 1.0 (python3)-cpu');
+    await tabTo(f.page, /^Size \(flavor\)/);
+    await f.page.keyboard.type('modelarts.vm.cpu.2u');
     assert.deepEqual(
-      [await page.getByLabel('Image (profile)').inputValue(), await page.getByLabel('Size (flavor)').inputValue()],
+      [await f.page.getByLabel('Image (profile)').inputValue(), await f.page.getByLabel('Size (flavor)').inputValue()],
       ['Multi-Engine 1.0 (python3)-cpu', 'modelarts.vm.cpu.2u'],
     );
-    await tabTo(page, /^Create$/);
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /typed-notebook/ }).waitFor(WAIT);
-    await page.locator('h1 .badge[data-status="RUNNING"]').waitFor(WAIT);
+    await tabTo(f.page, /^Create$/);
+    await f.page.keyboard.press('Enter');
+    await f.page.getByRole('heading', { name: /typed-notebook/ }).waitFor(WAIT);
+    await f.page.locator('h1 .badge[data-status="RUNNING"]').waitFor(WAIT);
   });
 
   it('stops it from the detail page with the keyboard alone: the question takes the focus, and gives it back', async () => {
-    await tabTo(page, /^Stop$/);
-    await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog');
+    await tabTo(f.page, /^Stop$/);
+    await f.page.keyboard.press('Enter');
+    const dialog = f.page.getByRole('dialog');
     await dialog.waitFor(WAIT);
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Cancel', 'the safe answer has the focus');
-    await page.keyboard.press('Escape');
+    assert.equal(await f.page.evaluate(() => document.activeElement?.textContent?.trim()), 'Cancel', 'the safe answer has the focus');
+    await f.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', ...WAIT });
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Stop', 'focus back on Stop');
-    await page.keyboard.press('Enter');
+    // The focus goes back once the page has drawn the dialog's removal, a frame later.
+    await f.page.waitForFunction(() => document.activeElement?.textContent?.trim() === 'Stop', undefined, WAIT);
+    await f.page.keyboard.press('Enter');
     await dialog.waitFor(WAIT);
-    await page.keyboard.press('Tab');
-    assert.equal(await page.evaluate(() => document.activeElement?.textContent?.trim()), 'Stop');
-    await page.keyboard.press('Enter');
-    await page.locator('h1 .badge[data-status="STOPPED"]').waitFor(WAIT);
-    assert.deepEqual(await sidewaysProblems(page), [], 'the stopped detail page at phone width');
+    await f.page.keyboard.press('Tab');
+    assert.equal(await f.page.evaluate(() => document.activeElement?.textContent?.trim()), 'Stop');
+    await f.page.keyboard.press('Enter');
+    await f.page.locator('h1 .badge[data-status="STOPPED"]').waitFor(WAIT);
+    assert.deepEqual(await sidewaysProblems(f.page), [], 'the stopped detail page at phone width');
   });
 
   it('logged no console error and no refused request', () => {
-    assert.deepEqual(problems.errors, []);
-    assert.deepEqual(problems.failedRequests, []);
+    assert.deepEqual(f.problems.errors, []);
+    assert.deepEqual(f.problems.failedRequests, []);
   });
 });

@@ -5,30 +5,18 @@
  * changed meanwhile.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
 import { create, waitStatus } from '../support/api.js';
 import { openEventStream } from '../support/event-stream-client.js';
-import { openBrowserPage, type PageProblems, signInWithKeyboard } from '../support/browser.js';
-import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { consoleFixture, signInWithKeyboard } from '../support/browser.js';
+import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
 
 describe('web console: polling while the change stream is down', { timeout: 120_000 }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let page: Page;
-  let problems: PageProblems;
-
-  before(async () => {
-    t = await startTestApp({ runtime: { simulated: { delays: { prepare: 200, start: 400, stop: 200, remove: 100 } } } });
-    ({ browser, page, problems } = await openBrowserPage());
-    await page.route('**/demanager/instance-changes', (route) => route.abort('connectionrefused'));
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  const f = consoleFixture({ runtime: { simulated: { delays: { prepare: 200, start: 400, stop: 200, remove: 100 } } } });
+  before(() => f.page.route('**/demanager/instance-changes', (route) => route.abort('connectionrefused')));
 
   it('falls back to polling and keeps the list current', async () => {
+    const { t, page, problems } = f;
     await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
     await page.locator('[data-live="polling"]').waitFor({ timeout: 15_000 });
     const loads = await page.evaluate(() => performance.getEntriesByType('navigation').length);
@@ -44,21 +32,10 @@ describe('web console: polling while the change stream is down', { timeout: 120_
 });
 
 describe('web console: resuming the change stream', { timeout: 120_000 }, () => {
-  let t: TestApp;
-  let browser: Browser;
-  let page: Page;
-  let problems: PageProblems;
-
-  before(async () => {
-    t = await startTestApp();
-    ({ browser, page, problems } = await openBrowserPage());
-  });
-  after(async () => {
-    await browser?.close();
-    await t?.stop();
-  });
+  const f = consoleFixture();
 
   it('sends its last event id when the stream comes back, and shows the change made meanwhile from the stream alone', async () => {
+    const { t, page, problems } = f;
     const made = await create(t, cpuBody('resumed', 'modelarts.vm.cpu.2u'));
     await waitStatus(t, made.id, 'RUNNING');
     // An id the server gave now: the console's first stream will end right after saying it.

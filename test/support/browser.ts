@@ -7,7 +7,9 @@
  */
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './test-app.js';
 
 const WAIT = { timeout: 15_000 };
 
@@ -131,6 +133,28 @@ export async function docsScreenshot(target: Page, name: string, options: { full
     });
     await target.clock.resume();
   }
+}
+
+export interface ConsoleFixture extends BrowserPage {
+  t: TestApp;
+}
+
+/**
+ * For a suite: a server (started with `options`) and a browser page, ready in `before` and closed
+ * in `after` (the browser first, so no page keeps a stream of the server open). The fields are
+ * filled in when the suite starts.
+ */
+export function consoleFixture(options?: Parameters<typeof startTestApp>[0]): ConsoleFixture {
+  const fixture = {} as ConsoleFixture;
+  before(async () => {
+    fixture.t = await startTestApp(options);
+    Object.assign(fixture, await openBrowserPage());
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.t?.stop();
+  });
+  return fixture;
 }
 
 /** The page's form controls and buttons that have no accessible name (no label, no text). */
