@@ -77,7 +77,8 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
       // The id each event carries: the time by which everything before it was told (replayed
       // events keep the resume point, so a stream cut during the replay resumes it again).
       let cursor = resume.cursor;
-      const advance = () => (cursor = Math.max(cursor, services.clock.now()));
+      let replaying = resume.kind === 'resume';
+      const advance = () => (replaying ? cursor : (cursor = Math.max(cursor, services.clock.now())));
       const stream = openEventStream(reply, limits.keepAliveMs, () => formatCursor(advance()));
       perUser.set(actor.userId, held + 1);
       open.add(stream);
@@ -121,9 +122,9 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
           reset('the changes since the last event id could not be read');
         }
       }
+      replaying = false;
       openGate();
       return reply;
     },
   );
-
 };
