@@ -50,6 +50,11 @@ export interface LimitsOptions {
   eventStreamsPerUser?: number;
   /** Longest silence on an instance change stream before a keep-alive comment (seconds). Default 15. */
   eventKeepAliveSeconds?: number;
+  /**
+   * How old an event id a reconnecting change stream may resume from (seconds); an older one gets
+   * a `reset`. Default 86400 (a day).
+   */
+  eventReplaySeconds?: number;
 }
 
 export interface ConfigOptions {
@@ -210,6 +215,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
       workloadIdleSeconds: options.limits?.workloadIdleSeconds ?? 300,
       eventStreamsPerUser: options.limits?.eventStreamsPerUser ?? 8,
       eventKeepAliveSeconds: options.limits?.eventKeepAliveSeconds ?? 15,
+      eventReplaySeconds: options.limits?.eventReplaySeconds ?? 86_400,
     },
     coordination: {
       replicaId: coordination.replicaId ?? null,

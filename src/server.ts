@@ -21,6 +21,7 @@ import { instanceChangeRoutes } from './api/routes/instance-change-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
 import { registerRateLimits, type RateLimits } from './api/rate-limits.js';
+import { RESUME_SLACK_MS } from './core/change-cursor.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
 import { consoleRoutes } from './web/console-routes.js';
@@ -71,7 +72,8 @@ export type ServerContext = ApiContext & {
     logLevel: string;
     metrics: { enabled: boolean };
     trustProxy: boolean | number | string | string[];
-    limits: RateLimits & { bodyLimitBytes: number; eventStreamsPerUser: number; eventKeepAliveSeconds: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number };
+    coordination: { scanIntervalMs: number };
+    limits: RateLimits & { bodyLimitBytes: number; eventStreamsPerUser: number; eventKeepAliveSeconds: number; eventReplaySeconds: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number };
   };
 };
 
@@ -135,7 +137,13 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(catalogRoutes, { services });
     await api.register(instanceChangeRoutes, {
       services,
-      limits: { perUser: services.config.limits.eventStreamsPerUser, keepAliveMs: services.config.limits.eventKeepAliveSeconds * 1000 },
+      limits: {
+        perUser: services.config.limits.eventStreamsPerUser,
+        keepAliveMs: services.config.limits.eventKeepAliveSeconds * 1000,
+        // Beyond the in-flight and clock margins, what another replica wrote may reach this one a scan later.
+        slackMs: RESUME_SLACK_MS + services.config.coordination.scanIntervalMs,
+        horizonMs: services.config.limits.eventReplaySeconds * 1000,
+      },
     });
     await api.register(auditRoutes, { services });
     if (services.config.metrics.enabled) await api.register(metricsRoutes, { services });

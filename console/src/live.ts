@@ -2,7 +2,9 @@
  * @module console/live
  * Follows the project's instance changes: the server-sent events stream read with `fetch` (an
  * EventSource cannot send the token header, and the token is never put in a URL), and, while the
- * stream is down, polling until it comes back.
+ * stream is down, polling until it comes back. Like an EventSource, it sends the last event id
+ * back when it reconnects, so the server tells it what changed meanwhile rather than it reading
+ * the whole list again; it reads the list only on a fresh start or when the server says `reset`.
  */
 import type { Instance, Session } from '../../src/client/index.js';
 
@@ -19,17 +21,23 @@ export interface LiveHandlers {
 const POLL_MS = 5_000;
 const RETRY_MS = [1_000, 3_000, 10_000, 30_000];
 
-/** Hands each complete `event:`/`data:` block of `text` to `onEvent`; answers what is left over. */
-export function splitEvents(text: string, onEvent: (event: string, data: string) => void): string {
+/**
+ * Hands each complete block of `text` to `onEvent` (blocks with data) and its `id:` to `onId`
+ * (an id with no data, as a keep-alive carries, still counts); answers what is left over.
+ */
+export function splitEvents(text: string, onEvent: (event: string, data: string) => void, onId: (id: string) => void = () => {}): string {
   const blocks = text.split(/\r?\n\r?\n/);
   const rest = blocks.pop() ?? '';
   for (const block of blocks) {
     let event = 'message';
+    let id: string | undefined;
     const data: string[] = [];
     for (const line of block.split(/\r?\n/)) {
       if (line.startsWith('event:')) event = line.slice(6).trim();
       else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+      else if (line.startsWith('id:')) id = line.slice(3).trim();
     }
+    if (id !== undefined) onId(id);
     if (data.length > 0) onEvent(event, data.join('\n'));
   }
   return rest;
@@ -39,6 +47,7 @@ export function followInstances(session: Session, handlers: LiveHandlers): () =>
   const abort = new AbortController();
   let poll: number | undefined;
   let failures = 0;
+  let lastEventId = '';
 
   function startPolling(): void {
     handlers.state('polling');
@@ -52,7 +61,7 @@ export function followInstances(session: Session, handlers: LiveHandlers): () =>
 
   async function stream(): Promise<void> {
     const response = await fetch(`${session.apiBase}/demanager/instance-changes`, {
-      headers: { 'X-Auth-Token': session.token, Accept: 'text/event-stream' },
+      headers: { 'X-Auth-Token': session.token, Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
       signal: abort.signal,
       cache: 'no-store',
     });
@@ -62,15 +71,21 @@ export function followInstances(session: Session, handlers: LiveHandlers): () =>
     for (;;) {
       const { value, done } = await reader.read();
       if (done) return;
-      buffer = splitEvents(buffer + value, (event, data) => {
-        if (event === 'ready') {
-          failures = 0;
-          stopPolling();
-          handlers.state('live');
-          handlers.resync();
-        } else if (event === 'instance') handlers.changed(JSON.parse(data) as Instance);
-        else if (event === 'instance-deleted') handlers.deleted((JSON.parse(data) as { id: string }).id);
-      });
+      buffer = splitEvents(
+        buffer + value,
+        (event, data) => {
+          if (event === 'ready') {
+            failures = 0;
+            stopPolling();
+            handlers.state('live');
+            // Resumed: what changed meanwhile follows. Otherwise nothing will, so read it all.
+            if (!(JSON.parse(data) as { resumed?: boolean }).resumed) handlers.resync();
+          } else if (event === 'reset') handlers.resync();
+          else if (event === 'instance') handlers.changed(JSON.parse(data) as Instance);
+          else if (event === 'instance-deleted') handlers.deleted((JSON.parse(data) as { id: string }).id);
+        },
+        (id) => (lastEventId = id),
+      );
     }
   }
 

@@ -1,8 +1,8 @@
 /**
  * @module api/event-stream
- * A server-sent events answer (`text/event-stream`) written straight to the socket: named events,
- * comments, a keep-alive comment after each quiet interval (so proxies and clients see the line is
- * alive), and one close however it comes — the client leaving, the server shutting down, the
+ * A server-sent events answer (`text/event-stream`) written straight to the socket: named events
+ * with their ids, a keep-alive comment after each quiet interval (so proxies and clients see the
+ * line is alive; it carries the current id, so a quiet client's id stays recent), and one close however it comes — the client leaving, the server shutting down, the
  * caller's credentials expiring.
  */
 import type { FastifyReply } from 'fastify';
@@ -10,13 +10,17 @@ import type { FastifyReply } from 'fastify';
 export interface EventStream {
   readonly closed: boolean;
   /** One event; `data` is sent as one `data:` line per line of it. */
-  send(event: string, data: string): void;
+  send(event: string, data: string, id?: string): void;
   close(): void;
   /** Runs once, when the stream closes for any reason. */
   onClose(callback: () => void): void;
 }
 
-export function openEventStream(reply: FastifyReply, keepAliveMs: number): EventStream {
+/**
+ * @param keepAliveId The id a keep-alive carries: an id with no data updates an EventSource's
+ * `lastEventId` and dispatches nothing.
+ */
+export function openEventStream(reply: FastifyReply, keepAliveMs: number, keepAliveId?: () => string): EventStream {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, {
@@ -38,7 +42,7 @@ export function openEventStream(reply: FastifyReply, keepAliveMs: number): Event
     if (closed) return;
     raw.write(text);
     clearTimeout(quiet);
-    quiet = setTimeout(() => write(': keep-alive\n\n'), keepAliveMs);
+    quiet = setTimeout(() => write(`: keep-alive\n${keepAliveId ? idLine(keepAliveId()) : ''}\n`), keepAliveMs);
   }
 
   function finish(): void {
@@ -55,8 +59,8 @@ export function openEventStream(reply: FastifyReply, keepAliveMs: number): Event
     get closed() {
       return closed;
     },
-    send(event, data) {
-      write(`event: ${event}\n${data.split(/\r?\n|\r/).map((line) => `data: ${line}\n`).join('')}\n`);
+    send(event, data, id) {
+      write(`event: ${event}\n${id === undefined ? '' : idLine(id)}${data.split(/\r?\n|\r/).map((line) => `data: ${line}\n`).join('')}\n`);
     },
     close() {
       if (closed) return;
@@ -68,4 +72,9 @@ export function openEventStream(reply: FastifyReply, keepAliveMs: number): Event
       else callbacks.push(callback);
     },
   };
+}
+
+/** Ids are the server's own (digits); a line break in one would end the field early. */
+function idLine(id: string): string {
+  return `id: ${id.replace(/[\r\n\0]/g, '')}\n`;
 }

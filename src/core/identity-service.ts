@@ -249,6 +249,7 @@ export class IdentityService {
     }
     if (changes.enabled !== undefined) next.enabled = changes.enabled;
     if (changes.isSystemAdmin !== undefined) next.isSystemAdmin = changes.isSystemAdmin;
+    await this.#keepAnAdmin(user, next);
     await this.store.identity.updateUser(next);
     // A changed password or a disabled account ends every session of the user.
     if (changes.password !== undefined || changes.enabled === false) await this.store.identity.deleteTokensOfUser(id);
@@ -265,8 +266,24 @@ export class IdentityService {
     return this.store.identity.listUsers();
   }
 
-  async deleteUser(id: string): Promise<void> {
+  /**
+   * Deletes the user, and with it (the store cascades) their role assignments, sessions and access
+   * keys. `by`, the caller, cannot delete their own account, and the last enabled system admin
+   * stays, or no one could manage users again.
+   */
+  async deleteUser(id: string, by: string): Promise<void> {
+    if (id === by) throw new ApiError('IAM.0004', 'you cannot delete your own account');
+    const user = await this.getUser(id);
+    await this.#keepAnAdmin(user, undefined);
     if (!(await this.store.identity.deleteUser(id))) throw new ApiError('IAM.0002', 'user');
+  }
+
+  /** Refuses a change that would leave no enabled system admin (`after` undefined: deleted). */
+  async #keepAnAdmin(before: User, after: User | undefined): Promise<void> {
+    const manages = (u: User | undefined) => u !== undefined && u.isSystemAdmin && u.enabled;
+    if (!manages(before) || manages(after)) return;
+    const others = (await this.store.identity.listUsers()).filter((u) => u.id !== before.id && manages(u));
+    if (others.length === 0) throw new ApiError('IAM.0004', 'this is the last enabled system admin; make another one first');
   }
 
   async createProject(input: { name: string; description?: string; domain?: string }): Promise<Project> {
@@ -292,8 +309,14 @@ export class IdentityService {
     return this.store.identity.listProjects();
   }
 
-  async deleteProject(id: string): Promise<void> {
+  /**
+   * Deletes an empty project (its role assignments and sessions go with it). A project that still
+   * holds instances is refused, so no notebook is left running with no project to manage it; so
+   * is `sessionProject`, the caller's own session's project, which would end that session.
+   */
+  async deleteProject(id: string, sessionProject: string): Promise<void> {
     await this.getProject(id);
+    if (id === sessionProject) throw new ApiError('IAM.0004', 'you cannot delete the project your session is in; sign in to another one first');
     const { total } = await this.store.instances.list({ projectId: id, sortBy: 'name', order: 'asc', offset: 0, limit: 1 });
     if (total > 0) throw new ApiError('IAM.0004', `the project still has ${total} instance(s); delete them first`);
     await this.store.identity.deleteProject(id);

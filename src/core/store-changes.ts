@@ -43,6 +43,7 @@ const INSTANCE_READS: ReadonlySet<PropertyKey> = new Set<keyof InstanceRepositor
   'earliest',
   'listDue',
   'listEvents',
+  'changesSince',
   'appendEvent',
 ]);
 

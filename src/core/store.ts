@@ -146,6 +146,16 @@ export interface InstanceRepository {
   appendEvent(event: InstanceEvent): Promise<void>;
   /** An instance's history in write order; kept after the instance is deleted. */
   listEvents(instanceId: string, page: { offset: number; limit: number }): Promise<EventPage>;
+  /**
+   * What changed in a project at or after `since` (writers' clock, ms): the instances written
+   * since (by `updatedAt`, oldest first) and the ids of those deleted since (from their history).
+   */
+  changesSince(projectId: string, since: number): Promise<ProjectChanges>;
+}
+
+export interface ProjectChanges {
+  changed: Instance[];
+  deleted: string[];
 }
 
 /**

@@ -66,3 +66,17 @@ export async function listEvents(
   const { total } = await count.executeTakeFirstOrThrow();
   return { items: rows.map(fromRow), total: toNumber(total) };
 }
+
+/** Ids of the project's instances deleted at or after `since`: a deletion is the entry whose `to_status` is null. */
+export async function deletedSince(db: Kysely<Database>, projectId: string, since: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('instance_events')
+    .select('instance_id')
+    .where('project_id', '=', projectId)
+    .where('at', '>=', since)
+    .where('to_status', 'is', null)
+    .orderBy('at', 'asc')
+    .orderBy('seq', 'asc')
+    .execute();
+  return rows.map((r) => r.instance_id);
+}

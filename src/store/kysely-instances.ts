@@ -18,9 +18,10 @@ import {
   type InstancePage,
   type InstanceQuery,
   type InstanceRepository,
+  type ProjectChanges,
 } from '../core/store.js';
 import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstanceCountsTable, type InstancesTable } from './database.js';
-import { appendEvent, listEvents } from './kysely-events.js';
+import { appendEvent, deletedSince, listEvents } from './kysely-events.js';
 
 function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
   return {
@@ -339,5 +340,17 @@ export class KyselyInstanceRepository implements InstanceRepository {
 
   async listEvents(instanceId: string, page: { offset: number; limit: number }): Promise<EventPage> {
     return listEvents(this.#db, instanceId, page);
+  }
+
+  async changesSince(projectId: string, since: number): Promise<ProjectChanges> {
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select(['doc', 'version'])
+      .where('project_id', '=', projectId)
+      .where('updated_at', '>=', since)
+      .orderBy('updated_at', 'asc')
+      .orderBy('id', 'asc')
+      .execute();
+    return { changed: rows.map(fromRow), deleted: await deletedSince(this.#db, projectId, since) };
   }
 }

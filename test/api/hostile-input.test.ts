@@ -237,9 +237,14 @@ describe('property: hostile input at every route', () => {
         assert.ok(json !== null && typeof json === 'object', `a JSON object: ${where}`);
       }
     } else if (/^text\/event-stream/.test(type) && res.status === 200) {
-      // The instance change stream, granted to a caller of the project: it opens with `ready`.
+      // The instance change stream, granted to a caller of the project: it opens with `ready` (a
+      // `last_event_id` in the query may add a reset, or what changed since).
       assert.match(request.target, /^\/v1\/[^/?]+\/demanager\/instance-changes/, `an event stream from its route only: ${where}`);
-      assert.match(res.text, /^retry: \d+\n\nevent: ready\ndata: \{"project_id":"[^"]+"\}\n\n$/, `the stream's opening: ${where}`);
+      assert.match(
+        res.text,
+        /^retry: \d+\n\nevent: ready\nid: \d+\ndata: \{"project_id":"[^"]+","resumed":(true|false)\}\n\n(event: (reset|instance|instance-deleted)\nid: \d+\ndata: [^\n]+\n\n)*$/,
+        `the stream's opening: ${where}`,
+      );
     } else if (request.target.startsWith('/console') && res.status < 400) {
       // The web console's built files: the page and its hashed assets, or a 304 for a known tag.
       assert.ok(res.status === 304 || /^(text\/(html|javascript|css)|image\/svg\+xml)/.test(type), `a console file: ${where}`);

@@ -4,11 +4,10 @@
  * proxy — with the token gone from the address, and no way back to the console's window.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { create, waitStatus } from '../support/api.js';
-import { DOCS_DIR, openBrowserPage, type PageProblems, signInWithKeyboard } from '../support/browser.js';
+import { docsScreenshot, openBrowserPage, type PageProblems, signInWithKeyboard } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('web console: open a real notebook', { timeout: 180_000 }, () => {
@@ -45,7 +44,7 @@ describe('web console: open a real notebook', { timeout: 180_000 }, () => {
     assert.match(await tab.title(), /Jupyter|Home/);
     assert.doesNotMatch(tab.url(), /token=/, 'the token left the address bar');
     assert.equal(await tab.evaluate(() => window.opener), null, 'the notebook cannot reach the console window');
-    await tab.screenshot({ path: join(DOCS_DIR, 'console-notebook.png') });
+    await docsScreenshot(tab, 'console-notebook', { fullPage: false });
     assert.deepEqual(problems.errors, []);
     assert.deepEqual(problems.failedRequests, []);
   });

@@ -6,12 +6,11 @@
  * screenshots under docs/ that the README shows.
  */
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
 import { create, waitStatus } from '../support/api.js';
-import { DOCS_DIR, openBrowserPage, type PageProblems, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
+import { docsScreenshot, openBrowserPage, type PageProblems, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 
 const SCARCE = completeFlavor({ name: 'modelarts.vm.cpu.scarce', type: 'CPU', params: { CPU: 1, memory: '4GiB' }, promo_type: 'Free', capacity: 1, queues: true });
@@ -38,7 +37,7 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
   /** Saves the page for the README, and checks on the way that every control on it is labelled. */
   async function shot(name: string) {
     assert.deepEqual(await unlabelledControls(page), [], `unlabelled controls on ${name}`);
-    await page.screenshot({ path: join(DOCS_DIR, `console-${name}.png`), fullPage: true });
+    await docsScreenshot(page, `console-${name}`);
   }
   const badge = (status: string) => page.locator(`h1 .badge[data-status="${status}"]`);
 

@@ -2,7 +2,8 @@
  * @module test/store/event-contract
  * The instance-history part of the `Store` contract, on every implementation: events are written
  * in the same transaction as the change they describe and only when it wins, kept after the
- * instance is gone, and read back in write order a page at a time.
+ * instance is gone, and read back in write order a page at a time; and what changed in a project
+ * since a time (instances written since, and those deleted since) is read from them.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -211,6 +212,28 @@ for (const factory of STORE_FACTORIES) {
       const reopened = c.track(await c.database.open());
       const { items } = await reopened.instances.listEvents(instance.id, ALL);
       assert.deepEqual(items, withSeqs([event], items));
+    });
+
+    it('tells what changed in a project since a time: instances written at or after it, oldest first, and those deleted since', async () => {
+      const project = `project-since-${factory.name}`;
+      const at = (ms: number) => T0 + 1_000_000 + ms;
+      const old = makeInstance({ projectId: project, updatedAt: at(0) });
+      const later = makeInstance({ projectId: project, updatedAt: at(300) });
+      const edge = makeInstance({ projectId: project, updatedAt: at(100) });
+      const elsewhere = makeInstance({ projectId: 'project-other-since', updatedAt: at(500) });
+      const goneBefore = makeInstance({ projectId: project, updatedAt: at(0) });
+      const goneAfter = makeInstance({ projectId: project, updatedAt: at(0) });
+      for (const instance of [old, later, edge, elsewhere, goneBefore, goneAfter]) await c.store.instances.insert(instance);
+      await c.store.instances.delete(goneBefore.id, 1, makeEvent(goneBefore, { at: at(50), from: 'STOPPED', to: null }));
+      await c.store.instances.delete(goneAfter.id, 1, makeEvent(goneAfter, { at: at(200), from: 'STOPPED', to: null }));
+      // A history entry that is not a deletion does not count as one.
+      await c.store.instances.appendEvent(makeEvent(old, { kind: 'progress', at: at(400), to: 'RUNNING' }));
+
+      const since = await c.store.instances.changesSince(project, at(100));
+      assert.deepEqual(since.changed.map((i) => i.id), [edge.id, later.id]);
+      assert.deepEqual(since.changed[1], { ...later, version: 1 });
+      assert.deepEqual(since.deleted, [goneAfter.id]);
+      assert.deepEqual(await c.store.instances.changesSince(project, at(1000)), { changed: [], deleted: [] });
     });
   });
 }

@@ -3,10 +3,13 @@
  * Debian's Chromium driven by playwright-core, as the machine notes prescribe: headless, no
  * sandbox (tests run as root), none of the background traffic a closed network refuses, and a
  * fresh profile per launch. A page's console errors, uncaught exceptions and refused requests are
- * recorded as they come.
+ * recorded as they come. Screenshots for docs/ are taken so that they change only when the pages do.
  */
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApp, type TestApp } from './test-app.js';
 
 const WAIT = { timeout: 15_000 };
 
@@ -68,11 +71,90 @@ export interface BrowserPage {
   problems: PageProblems;
 }
 
-/** A fresh browser with one page at the console's reference size, 1280×800, its problems recorded. */
+/**
+ * A fresh browser with one page at the console's reference size, 1280×800, its problems recorded.
+ * One locale and time zone whatever the machine's, and a page clock that {@link docsScreenshot}
+ * can hold still (it runs as the real one until then).
+ */
 export async function openBrowserPage(): Promise<BrowserPage> {
   const browser = await launchBrowser();
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' })).newPage();
+  await page.clock.install();
   return { browser, page, problems: problemsOf(page) };
+}
+
+/**
+ * What differs between two runs of the same test, each with the one sample shown in the screenshots
+ * instead: where (a selector; every text when null), what (a pattern) and the sample. Times (in the
+ * en-GB form the page uses here), instance ids, the test server's port, and the countdowns (auto-stop,
+ * queue wait), which show a different form as they cross an hour, so all of a countdown's forms
+ * become one sample while fixed durations elsewhere ("after 1 h 00 min") stay as they are.
+ */
+const DURATION = /\b\d+ h \d{2} min\b|\b\d+ min \d{2} s\b|\b\d+ s\b/g;
+const VARYING_TEXT: ReadonlyArray<readonly [string | null, RegExp, string]> = [
+  [null, /\b\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b/g, '28 Nov 2026, 09:00'],
+  [null, /DE-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'DE-6f1c2a9e-3b7d-4e58-9a0c-1d2e3f4a5b6c'],
+  [null, /\b(127\.0\.0\.1|localhost):\d+/g, '$1:8080'],
+  ['[data-testid="auto-stop-left"], .queue', DURATION, '59 min 30 s'],
+];
+
+/**
+ * Writes docs/<name>.png so that it changes only when the page does, not at every run (a new
+ * image each run would churn git for nothing): the page's clock is paused, so no countdown ticks
+ * while the shot is taken; each text that differs from run to run ({@link VARYING_TEXT}) is
+ * rewritten to a fixed sample of the same form; after the shot the texts are put back and time
+ * flows again, so the test goes on with the page as it was.
+ */
+export async function docsScreenshot(target: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
+  // A second ahead: the clock must not pass that time before it gets there (a tick more is rewritten anyway).
+  await target.clock.pauseAt(await target.evaluate(() => Date.now() + 1000));
+  const rules = VARYING_TEXT.map(([where, pattern, sample]) => [where, pattern.source, sample] as const);
+  // No hover state left over from the last click.
+  await target.mouse.move(0, 0);
+  await target.evaluate((list) => {
+    const rewritten: [Text, string][] = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+      const text = list.reduce(
+        (t, [where, source, sample]) => (where === null || node!.parentElement?.closest(where) ? t.replace(new RegExp(source, 'g'), sample) : t),
+        node.data,
+      );
+      if (text === node.data) continue;
+      rewritten.push([node, node.data]);
+      node.data = text;
+    }
+    (window as unknown as { __rewritten: [Text, string][] }).__rewritten = rewritten;
+  }, rules);
+  try {
+    await target.screenshot({ path: join(DOCS_DIR, `${name}.png`), fullPage: options.fullPage ?? true, animations: 'disabled', caret: 'hide' });
+  } finally {
+    await target.evaluate(() => {
+      for (const [node, data] of (window as unknown as { __rewritten: [Text, string][] }).__rewritten) node.data = data;
+    });
+    await target.clock.resume();
+  }
+}
+
+export interface ConsoleFixture extends BrowserPage {
+  t: TestApp;
+}
+
+/**
+ * For a suite: a server (started with `options`) and a browser page, ready in `before` and closed
+ * in `after` (the browser first, so no page keeps a stream of the server open). The fields are
+ * filled in when the suite starts.
+ */
+export function consoleFixture(options?: Parameters<typeof startTestApp>[0]): ConsoleFixture {
+  const fixture = {} as ConsoleFixture;
+  before(async () => {
+    fixture.t = await startTestApp(options);
+    Object.assign(fixture, await openBrowserPage());
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.t?.stop();
+  });
+  return fixture;
 }
 
 /** The page's form controls and buttons that have no accessible name (no label, no text). */

@@ -9,6 +9,8 @@ export interface StreamEvent {
   /** The event name, or `comment` for a `:` line. */
   event: string;
   data: string;
+  /** The block's `id:` field, when it has one. */
+  id?: string;
 }
 
 export interface EventStreamClient {
@@ -16,6 +18,8 @@ export interface EventStreamClient {
   headers: Headers;
   /** Every event received so far, in order. */
   received: StreamEvent[];
+  /** The last id the stream gave, in an event or in a keep-alive, as an EventSource keeps it. */
+  readonly lastEventId: string;
   /** The first event after those already consumed that matches; fails after `timeoutMs`. */
   next(predicate?: (e: StreamEvent) => boolean, timeoutMs?: number): Promise<StreamEvent>;
   /** Resolves when the server ends the stream. */
@@ -25,16 +29,24 @@ export interface EventStreamClient {
 
 function parse(block: string): StreamEvent | undefined {
   let event = 'message';
+  let comment: string | undefined;
+  let id: string | undefined;
   const data: string[] = [];
   for (const line of block.split('\n')) {
-    if (line.startsWith(':')) return { event: 'comment', data: line.slice(1).trim() };
+    if (line.startsWith(':')) {
+      comment ??= line.slice(1).trim();
+      continue;
+    }
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
     const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
     if (field === 'event') event = value;
     if (field === 'data') data.push(value);
+    if (field === 'id') id = value;
   }
-  return data.length > 0 ? { event, data: data.join('\n') } : undefined;
+  const withId = id === undefined ? {} : { id };
+  if (data.length > 0) return { event, data: data.join('\n'), ...withId };
+  return comment === undefined ? undefined : { event: 'comment', data: comment, ...withId };
 }
 
 /** The answer's status and headers, and its body as it arrives; `destroy` hangs up. */
@@ -56,6 +68,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const response = await get(url, headers);
   const received: StreamEvent[] = [];
   let consumed = 0;
+  let lastEventId = '';
   const waiters = new Set<() => void>();
   const notify = () => waiters.forEach((w) => w());
   const ended = (async () => {
@@ -69,6 +82,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
           const parsed = parse(buffer.slice(0, end));
           buffer = buffer.slice(end + 2);
           if (parsed) received.push(parsed);
+          if (parsed?.id !== undefined) lastEventId = parsed.id;
         }
         notify();
       }
@@ -102,5 +116,15 @@ export async function openEventStream(url: string, headers: Record<string, strin
     }
   }
 
-  return { status: response.status, headers: response.headers, received, next, ended, close: () => response.destroy() };
+  return {
+    status: response.status,
+    headers: response.headers,
+    received,
+    get lastEventId() {
+      return lastEventId;
+    },
+    next,
+    ended,
+    close: () => response.destroy(),
+  };
 }

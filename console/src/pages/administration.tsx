@@ -1,15 +1,29 @@
 /**
  * Users, projects and role assignments, for system admins (the administration API answers 403
- * to anyone else, and the console shows this page only to them).
+ * to anyone else, and the console shows this page only to them). Deleting asks first; the API
+ * says why it refuses (a project with instances, the last system admin), and the page shows it.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Project, RoleAssignment, RoleName, User } from '../../../src/client/index.js';
 import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
+import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { InlineForm } from '../components/inline-form.js';
 import { Messages } from '../components/messages.js';
 import { PickList } from '../components/pick-list.js';
 import type { ConsoleSession } from '../session.js';
+
+/** What a delete button asked about, until it is confirmed or cancelled. */
+interface Doomed {
+  kind: 'user' | 'project';
+  id: string;
+  name: string;
+}
+
+const DELETE_WARNING: Record<Doomed['kind'], string> = {
+  user: 'Their sessions and access keys stop working at once. Their instances stay in their projects.',
+  project: 'Its role assignments go with it. A project that still holds instances cannot be deleted.',
+};
 
 interface Directory {
   users: User[];
@@ -28,6 +42,7 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
   const [assignUser, setAssignUser] = useState('');
   const [assignProject, setAssignProject] = useState('');
   const [assignRole, setAssignRole] = useState<RoleName>('member');
+  const [asking, setAsking] = useState<Doomed | null>(null);
   const report = reporter(setProblem, onFailure);
 
   const load = useCallback(async () => {
@@ -58,6 +73,11 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
     }
   }
 
+  function remove({ kind, id, name }: Doomed): void {
+    setAsking(null);
+    void change(`${kind === 'user' ? 'User' : 'Project'} ${name} deleted.`, () => (kind === 'user' ? c.client.deleteUser(id) : c.client.deleteProject(id)));
+  }
+
   if (!directory) return <p aria-busy="true">{problem || 'Loading…'}</p>;
   const userNamed = (id: string) => directory.users.find((u) => u.id === id)?.name ?? id;
   const projectNamed = (id: string) => directory.projects.find((p) => p.id === id)?.name ?? id;
@@ -79,11 +99,16 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
                     {u.is_system_admin && <span class="muted"> · system admin</span>}
                   </td>
                   <td data-label="State">{u.enabled ? 'enabled' : 'disabled'}</td>
-                  <td>
+                  <td class="row-actions">
                     {u.id !== c.session.user.id && (
-                      <button type="button" onClick={() => void change(`${u.name} ${u.enabled ? 'disabled' : 'enabled'}.`, () => c.client.updateUser(u.id, { enabled: !u.enabled }))}>
-                        {u.enabled ? 'Disable' : 'Enable'}
-                      </button>
+                      <>
+                        <button type="button" onClick={() => void change(`${u.name} ${u.enabled ? 'disabled' : 'enabled'}.`, () => c.client.updateUser(u.id, { enabled: !u.enabled }))}>
+                          {u.enabled ? 'Disable' : 'Enable'}
+                        </button>
+                        <button type="button" class="danger" aria-label={`Delete user ${u.name}`} onClick={() => setAsking({ kind: 'user', id: u.id, name: u.name })}>
+                          Delete
+                        </button>
+                      </>
                     )}
                   </td>
                 </tr>
@@ -113,12 +138,20 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
         <section aria-labelledby="projects-title">
           <h2 id="projects-title">Projects</h2>
           <table class="compact">
-            <ColumnHeads names={['Name', 'Description']} />
+            <ColumnHeads names={['Name', 'Description', '']} />
             <tbody>
               {directory.projects.map((p) => (
                 <tr key={p.id} data-project={p.name}>
                   <td data-label="Name">{p.name}</td>
                   <td data-label="Description">{p.description || <span class="muted">—</span>}</td>
+                  <td class="row-actions">
+                    {/* Deleting the project this session is in would end the session. */}
+                    {p.id !== c.session.projectId && (
+                      <button type="button" class="danger" aria-label={`Delete project ${p.name}`} onClick={() => setAsking({ kind: 'project', id: p.id, name: p.name })}>
+                        Delete
+                      </button>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -192,6 +225,15 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
           <button type="submit">Give role</button>
         </InlineForm>
       </section>
+      {asking && (
+        <ConfirmDialog
+          title={`Delete ${asking.kind} ${asking.name}?`}
+          message={DELETE_WARNING[asking.kind]}
+          confirmLabel="Delete"
+          onConfirm={() => remove(asking)}
+          onCancel={() => setAsking(null)}
+        />
+      )}
     </section>
   );
 }

@@ -7,7 +7,7 @@ import { Type } from 'typebox';
 import type { Project, User } from '../../core/identity-types.js';
 import { ROLE_NAMES } from '../../core/identity-types.js';
 import type { ApiContext } from '../api-context.js';
-import { authenticate } from '../auth.js';
+import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';
 import {
   AssignmentQuery,
@@ -72,7 +72,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = 
   );
 
   app.delete('/v3/users/:id', { schema: { tags, params: IdParams, response: { 204: Empty, ...errors } } }, async (request, reply) => {
-    await identity.deleteUser(request.params.id);
+    await identity.deleteUser(request.params.id, principalOf(request).userId);
     return reply.code(204).send(null);
   });
 
@@ -96,7 +96,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = 
   }));
 
   app.delete('/v3/projects/:id', { schema: { tags, params: IdParams, response: { 204: Empty, ...errors } } }, async (request, reply) => {
-    await identity.deleteProject(request.params.id);
+    await identity.deleteProject(request.params.id, principalOf(request).projectId);
     return reply.code(204).send(null);
   });
 

@@ -4,12 +4,15 @@
  * stream of every change of the project's instances — `instance` with the instance as GET detail
  * shows it (the same allow-list serializer), `instance-deleted` with its id — whoever made it:
  * an API call on any replica, the reconciler, the queue, auto-stop, retention. It opens with a
- * `ready` event; a client that (re)connects should read the list once after it, since the stream
- * does not replay what happened while it was away. It ends when the server shuts down or the
+ * `ready` event. Every event has an id (see core/change-cursor); a client that reconnects with the
+ * last one (`Last-Event-ID`, or `last_event_id` in the query for clients that cannot set headers)
+ * is first sent what changed while it was away, or a `reset` when that cannot be told; a client
+ * without one reads the list once after `ready`. It ends when the server shuts down or the
  * caller's token expires.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { formatCursor, resumeFrom, type ResumeRules } from '../../core/change-cursor.js';
 import { ApiError } from '../../core/errors.js';
 import type { InstanceChange } from '../../core/instance-feed.js';
 import type { ApiContext } from '../api-context.js';
@@ -21,18 +24,23 @@ import { InstanceSchema } from '../schemas/instance-schema.js';
 import { ProjectParams } from '../schemas/request-schemas.js';
 import { viewContext } from '../view-context.js';
 
-export interface StreamLimits {
+export interface StreamLimits extends ResumeRules {
   /** Streams one user may hold open at once (429 beyond). */
   perUser: number;
   keepAliveMs: number;
 }
 
+/** Query parameters: the resume point, for clients (EventSource polyfills, scripts) that cannot send `Last-Event-ID`. */
+const StreamQuery = Type.Object({ last_event_id: Type.Optional(Type.String({ maxLength: 64 })) });
+
 /** setTimeout's longest delay; a token living longer is checked again then. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const STREAM_DESCRIPTION =
-  'A `text/event-stream`: `ready` once connected; `instance` (data: the instance, as GET detail answers it) for each change; ' +
-  '`instance-deleted` (data: `{"id", "status": "DELETED"}`) when one is gone; a `: keep-alive` comment after each quiet interval.';
+  'A `text/event-stream`: `ready` (data: `{"project_id", "resumed"}`) once connected; `instance` (data: the instance, as GET detail answers it) for each change; ' +
+  '`instance-deleted` (data: `{"id", "status": "DELETED"}`) when one is gone; a `: keep-alive` comment after each quiet interval. ' +
+  'Every event and keep-alive carries an `id`; sent back as `Last-Event-ID` (or `?last_event_id=`), the stream first sends every instance changed ' +
+  'and deleted since, or `reset` (data: `{"reason"}`) when it cannot, after which the client reads the list again.';
 
 export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext; limits: StreamLimits }> = async (app, { services, limits }) => {
   const open = new Set<EventStream>();
@@ -52,6 +60,8 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
         tags: ['instances'],
         summary: "Live changes of the project's instances, as server-sent events (demanager extension)",
         params: ProjectParams,
+        querystring: StreamQuery,
+        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ description: 'The id of the last event received, to resume from.' })) }),
         response: {
           200: { description: STREAM_DESCRIPTION, content: { 'text/event-stream': { schema: Type.String() } } },
           '4xx': ErrorBody,
@@ -63,32 +73,57 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
       const held = perUser.get(actor.userId) ?? 0;
       if (held >= limits.perUser) throw new ApiError('APIGW.0308').retryAfter(limits.keepAliveMs / 1000);
       const serialize = reply.compileSerializationSchema(InstanceSchema as unknown as Record<string, unknown>);
-      const stream = openEventStream(reply, limits.keepAliveMs);
+      const resume = resumeFrom(request.headers['last-event-id'] ?? request.query.last_event_id, services.clock.now(), limits);
+      // The id each event carries: the time by which everything before it was told (replayed
+      // events keep the resume point, so a stream cut during the replay resumes it again).
+      let cursor = resume.cursor;
+      let replaying = resume.kind === 'resume';
+      const advance = () => (replaying ? cursor : (cursor = Math.max(cursor, services.clock.now())));
+      const stream = openEventStream(reply, limits.keepAliveMs, () => formatCursor(advance()));
       perUser.set(actor.userId, held + 1);
       open.add(stream);
 
-      async function deliver(change: InstanceChange): Promise<void> {
+      async function deliver(change: InstanceChange, id: string): Promise<void> {
         if (stream.closed) return;
-        if (change.kind === 'deleted') return stream.send('instance-deleted', JSON.stringify({ id: change.id, status: 'DELETED' }));
+        if (change.kind === 'deleted') return stream.send('instance-deleted', JSON.stringify({ id: change.id, status: 'DELETED' }), id);
         const ctx = await viewContext(services, request, [change.instance.flavor]);
-        stream.send('instance', serialize(instanceView(change.instance, ctx)));
+        stream.send('instance', serialize(instanceView(change.instance, ctx)), id);
       }
-      // One change at a time, in the order committed, though each view is read asynchronously.
-      let delivered = Promise.resolve();
+      // One change at a time, in the order committed, though each view is read asynchronously;
+      // live changes wait behind the replay, which is read after the watch begins so none falls between.
+      let openGate = () => {};
+      let delivered = new Promise<void>((resolve) => (openGate = resolve));
       const unwatch = await services.instanceFeed.watch(actor.projectId, (change) => {
-        delivered = delivered.then(() => deliver(change)).catch((err: unknown) => request.log.error({ err }, 'an instance change was not sent'));
+        delivered = delivered
+          .then(() => deliver(change, formatCursor(advance())))
+          .catch((err: unknown) => request.log.error({ err }, 'an instance change was not sent'));
       });
       const expiresIn = principalOf(request).expiresAt - services.clock.now();
       const expiry = setTimeout(() => stream.close(), Math.max(0, Math.min(expiresIn, MAX_TIMER_MS)));
       stream.onClose(() => {
         unwatch();
         clearTimeout(expiry);
+        openGate();
         open.delete(stream);
         const left = (perUser.get(actor.userId) ?? 1) - 1;
         if (left > 0) perUser.set(actor.userId, left);
         else perUser.delete(actor.userId);
       });
-      stream.send('ready', JSON.stringify({ project_id: actor.projectId }));
+      stream.send('ready', JSON.stringify({ project_id: actor.projectId, resumed: resume.kind === 'resume' }), formatCursor(cursor));
+      const reset = (reason: string) => stream.send('reset', JSON.stringify({ reason }), formatCursor(cursor));
+      if (resume.kind === 'reset') reset(resume.reason);
+      if (resume.kind === 'resume') {
+        try {
+          const { changed, deleted } = await services.store.instances.changesSince(actor.projectId, resume.since);
+          for (const instance of changed) await deliver({ kind: 'changed', instance }, formatCursor(cursor));
+          for (const id of deleted) await deliver({ kind: 'deleted', id, projectId: actor.projectId }, formatCursor(cursor));
+        } catch (err) {
+          request.log.error({ err }, 'the changes since the last event id could not be read');
+          reset('the changes since the last event id could not be read');
+        }
+      }
+      replaying = false;
+      openGate();
       return reply;
     },
   );

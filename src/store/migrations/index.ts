@@ -10,6 +10,7 @@ import { dueTimes } from './0003-due-times.js';
 import { accessKeys } from './0004-access-keys.js';
 import { auditLog } from './0005-audit-log.js';
 import { instanceCounts } from './0006-instance-counts.js';
+import { changesSince } from './0007-changes-since.js';
 import { installation } from './0008-installation.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
@@ -21,6 +22,7 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0004-access-keys': accessKeys(dialect),
     '0005-audit-log': auditLog(dialect),
     '0006-instance-counts': instanceCounts(dialect),
+    '0007-changes-since': changesSince,
     '0008-installation': installation(dialect),
   };
 }
