@@ -88,6 +88,9 @@ function createDriver(config: Config, { clock, log, tokens, secrets }: DriverNee
         stopTimeoutMs: config.runtime.local.stopTimeoutMs,
         command: config.runtime.local.jupyter,
       });
+    case 'kubernetes':
+      // The driver lands in the next change; the config shape is settled first.
+      throw new Error('runtime.driver "kubernetes" is not available in this build');
   }
 }
 
