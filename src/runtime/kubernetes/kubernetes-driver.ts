@@ -11,9 +11,9 @@ import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { RuntimeState } from '../../core/instance.js';
 import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
 import { endpointOf, secretManifest, serviceManifest } from './access-manifests.js';
-import { clusterError, created, deleted } from './api-errors.js';
+import { clusterError, created, deleted, statusOf } from './api-errors.js';
 import { StartsInFlight } from '../starts-in-flight.js';
-import { ClusterWatch } from './cluster-watch.js';
+import { ClusterWatch, type ClusterChange } from './cluster-watch.js';
 import { concernsPod, occurrenceOf, progressMessage } from './event-progress.js';
 import type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
 import { podManifest } from './pod-manifest.js';
@@ -42,12 +42,14 @@ export class KubernetesDriver implements RuntimeDriver {
   readonly #deleting = new Set<string>();
   /** Pods whose exit was reported, so a failure and the deletion after it count once. */
   readonly #reported = new Set<string>();
+  #onExit: ExitListener | undefined;
   #closed = false;
 
   constructor(options: KubernetesDriverOptions) {
     this.#options = options;
     this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
     this.#watch = new ClusterWatch(options.kubeConfig, options.namespace, options.log, options.watchRetryMs ?? 1000);
+    this.#watch.subscribe((change) => this.#noticed(change));
   }
 
   get #namespace(): string {
@@ -74,7 +76,7 @@ export class KubernetesDriver implements RuntimeDriver {
     await this.#starting.settled(workload.instance.id);
     await this.#watch.ready();
     const names = resourceNames(workload.instance.id);
-    await this.#deletePod(names.pod);
+    await this.#deletePod(names.pod, true);
     await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }));
   }
 
@@ -95,21 +97,27 @@ export class KubernetesDriver implements RuntimeDriver {
   }
 
   watchExits(listener: ExitListener): void {
-    this.#watch.subscribe((change) => {
-      if (change.kind !== 'pod') return;
-      const pod = change.object;
-      const uid = pod.metadata?.uid ?? '';
-      const instanceId = instanceOf(pod.metadata);
-      const gone = change.verb === 'delete';
-      const health = gone ? podHealth(undefined) : podHealth(pod);
-      if (instanceId && health.state === 'exited' && !this.#deleting.has(uid) && !this.#reported.has(uid)) {
-        this.#reported.add(uid);
-        listener(instanceId, { code: health.code, reason: health.reason });
-      }
-      if (gone) this.#reported.delete(uid);
-    });
+    this.#onExit = listener;
     // Exits are learnt from the watch, which must run even while nothing asks the driver anything.
     void this.#keepWatching();
+  }
+
+  /** Reports each Pod that stops serving without this driver deleting it, once. */
+  #noticed(change: ClusterChange): void {
+    if (change.kind !== 'pod') return;
+    const pod = change.object;
+    const uid = pod.metadata?.uid ?? '';
+    const instanceId = instanceOf(pod.metadata);
+    const gone = change.verb === 'delete';
+    const health = podHealth(gone ? undefined : pod);
+    if (this.#onExit && instanceId && health.state === 'exited' && !this.#deleting.has(uid) && !this.#reported.has(uid)) {
+      this.#reported.add(uid);
+      this.#onExit(instanceId, { code: health.code, reason: health.reason });
+    }
+    if (gone) {
+      this.#reported.delete(uid);
+      this.#deleting.delete(uid);
+    }
   }
 
   async collectOrphans(known: (instanceIds: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number> {
@@ -149,10 +157,10 @@ export class KubernetesDriver implements RuntimeDriver {
     await this.#watch.ready();
     signal.throwIfAborted();
     const names = resourceNames(instance.id);
-    let pod = this.#watch.pod(names.pod);
+    const pod = this.#watch.pod(names.pod);
     // A start whose result was never recorded left a Pod behind: adopt it rather than start another.
     const adopted = pod && adoptable(pod) ? { uid: pod.metadata!.uid!, runId: pod.metadata!.labels![RUN_LABEL]! } : null;
-    if (pod && !adopted) await this.#deletePod(names.pod);
+    if (pod && !adopted) await this.#deletePod(names.pod, true);
     let ref: { uid: string; runId: string };
     if (adopted) {
       ref = adopted;
@@ -163,14 +171,29 @@ export class KubernetesDriver implements RuntimeDriver {
       const body = podManifest(workload, names, runId, this.#options);
       await this.#replaceSecret(workload, names, runId);
       await created('the Service', () => this.#api.createNamespacedService({ namespace: this.#namespace, body: serviceManifest(instance, names, this.#options) }));
-      pod = await this.#api.createNamespacedPod({ namespace: this.#namespace, body }).catch((err: unknown) => {
-        throw clusterError('creating the Pod', err);
-      });
-      ref = { uid: pod.metadata!.uid!, runId };
+      ref = { uid: await this.#createPod(names.pod, body, signal), runId };
     }
     await this.#awaitReady(workload, { name: names.pod, uid: ref.uid }, signal);
     this.#options.log.info({ instance: instance.id, pod: names.pod }, 'notebook Pod ready');
     return { endpoint: endpointOf(names, this.#options), data: { pod: names.pod, uid: ref.uid, runId: ref.runId, namespace: this.#namespace } };
+  }
+
+  /**
+   * Creates the run's Pod. A Pod of the same name the watch had not shown yet (409) may have read an
+   * older token from the Secret just replaced: it is deleted, once the watch shows it, and the create
+   * repeated.
+   */
+  async #createPod(name: string, body: V1Pod, signal: AbortSignal): Promise<string> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const pod = await this.#api.createNamespacedPod({ namespace: this.#namespace, body });
+        return pod.metadata!.uid!;
+      } catch (err) {
+        if (statusOf(err) !== 409 || attempt === 3) throw clusterError('creating the Pod', err);
+      }
+      while (!this.#watch.pod(name)) await this.#watch.nextChange(signal);
+      await this.#deletePod(name, true);
+    }
   }
 
   /** The Secret holds the token of one run: an older run's is deleted first (no update verb needed). */
@@ -187,13 +210,11 @@ export class KubernetesDriver implements RuntimeDriver {
   /** Follows the Pod through the watch until it is ready or fails, telling the owner how it goes. */
   async #awaitReady(workload: Workload, pod: PodRef, signal: AbortSignal): Promise<void> {
     const told = new Set<string>();
-    let lastMessage = '';
+    let lastState = '';
     let seen = false;
     let unschedulableSince: number | null = null;
     const say = (message: string | null) => {
-      if (!message || message === lastMessage) return;
-      lastMessage = message;
-      workload.progress?.(message);
+      if (message) workload.progress?.(message);
     };
     for (;;) {
       signal.throwIfAborted();
@@ -215,7 +236,8 @@ export class KubernetesDriver implements RuntimeDriver {
         const state = mine ? startState(mine) : ({ kind: 'starting', message: 'waiting for the notebook Pod to appear' } as const);
         if (state.kind === 'ready') return;
         if (state.kind === 'failed') throw state.error;
-        say(state.message);
+        // Events interleave with these: a state is told once, however often the Pod changes within it.
+        if (state.message !== lastState) say((lastState = state.message));
         if (state.kind === 'unschedulable') {
           unschedulableSince ??= this.#options.clock.now();
           const left = this.#options.unschedulableMs - (this.#options.clock.now() - unschedulableSince);
@@ -233,17 +255,15 @@ export class KubernetesDriver implements RuntimeDriver {
     }
   }
 
-  /** Deletes the instance's Pod and resolves when the watch no longer shows it. */
-  async #deletePod(name: string): Promise<void> {
-    const existing = this.#watch.pod(name);
-    const uid = existing?.metadata?.uid;
+  /**
+   * Deletes the instance's Pod; with `wait`, resolves only when the watch no longer shows it. The
+   * Pod stays marked as this driver's deletion until the watch sees it go.
+   */
+  async #deletePod(name: string, wait: boolean): Promise<void> {
+    const uid = this.#watch.pod(name)?.metadata?.uid;
     if (uid) this.#deleting.add(uid);
-    try {
-      await deleted('the Pod', () => this.#api.deleteNamespacedPod({ name, namespace: this.#namespace }));
-      await this.#gone(name);
-    } finally {
-      if (uid) this.#deleting.delete(uid);
-    }
+    await deleted('the Pod', () => this.#api.deleteNamespacedPod({ name, namespace: this.#namespace }));
+    if (wait) await this.#gone(name);
   }
 
   async #gone(name: string): Promise<void> {
@@ -262,9 +282,10 @@ export class KubernetesDriver implements RuntimeDriver {
     }
   }
 
+  /** Deletes everything at once: a claim still used by a terminating Pod goes when the Pod has gone (pvc-protection). */
   async #removeAll(names: ResourceNames): Promise<void> {
     const namespace = this.#namespace;
-    await this.#deletePod(names.pod);
+    await this.#deletePod(names.pod, false);
     await deleted('the Service', () => this.#api.deleteNamespacedService({ name: names.service, namespace }));
     await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace }));
     await deleted('the volume claim', () => this.#api.deleteNamespacedPersistentVolumeClaim({ name: names.claim, namespace }));

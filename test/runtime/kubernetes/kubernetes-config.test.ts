@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { resolveConfig, type ConfigHost, type KubernetesRuntimeOptions } from '../../../src/config.js';
+import { loadKubeConfig } from '../../../src/runtime/kubernetes/kube-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'demanager-k8s-config-'));
 const namespaceFile = join(dir, 'namespace');
@@ -13,9 +14,9 @@ const inside: ConfigHost = { env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, names
 
 const kubernetes = (options: KubernetesRuntimeOptions, host = outside) => resolveConfig({ runtime: { driver: 'kubernetes', kubernetes: options } }, host).runtime.kubernetes;
 
-describe('runtime.kubernetes config', () => {
-  after(() => rmSync(dir, { recursive: true, force: true }));
+after(() => rmSync(dir, { recursive: true, force: true }));
 
+describe('runtime.kubernetes config', () => {
   it('defaults outside a cluster: namespace default, the default kubeconfig, port 8888, cluster.local', () => {
     assert.deepEqual(kubernetes({}), {
       namespace: 'default',
@@ -80,5 +81,26 @@ describe('runtime.kubernetes config', () => {
       [{ unschedulableSeconds: -1 }, /runtime\.kubernetes\.unschedulableSeconds/],
     ];
     for (const [options, message] of cases) assert.throws(() => kubernetes(options), message, JSON.stringify(options));
+  });
+});
+
+describe('loadKubeConfig', () => {
+  it('reads a kubeconfig file, and refuses one that names no current cluster', () => {
+    const file = join(dir, 'kubeconfig.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters: [{name: c, cluster: {server: "https://10.0.0.1:6443", insecure-skip-tls-verify: true}}]',
+        'users: [{name: u, user: {token: t}}]',
+        'contexts: [{name: x, context: {cluster: c, user: u, namespace: team-a}}]',
+        'current-context: x',
+      ].join('\n'),
+    );
+    assert.equal(loadKubeConfig({ from: 'file', path: file }).getCurrentCluster()?.server, 'https://10.0.0.1:6443');
+    const empty = join(dir, 'empty.yaml');
+    writeFileSync(empty, 'apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts: []\n');
+    assert.throws(() => loadKubeConfig({ from: 'file', path: empty }), /names no current cluster/);
   });
 });
