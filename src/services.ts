@@ -104,6 +104,9 @@ function createDriver(config: Config, { clock, log, tokens, secrets }: DriverNee
   }
 }
 
+/** How often the controller has the driver remove leftovers of instances that no longer exist. */
+const ORPHAN_INTERVAL_MS = 10 * 60_000;
+
 /** The lease whose holder runs the reconciler and the auto-stopper. */
 export const CONTROLLER_LEASE = 'controller';
 
@@ -142,6 +145,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     startTimeoutMs: config.runtime.startTimeoutMs,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
     scanIntervalMs: config.coordination.scanIntervalMs,
+    orphanIntervalMs: ORPHAN_INTERVAL_MS,
   });
   const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
   const reservations = new ReservationJob(store, catalog, clock, queue, log, replica);

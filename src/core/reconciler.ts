@@ -25,6 +25,11 @@ export interface ReconcilerOptions {
   startTimeoutMs: number;
   /** How often RUNNING workloads are polled for liveness; 0 disables polling. */
   pollIntervalMs: number;
+  /**
+   * How often a driver that can list its resources is asked to remove those of instances the store
+   * no longer has (besides once on start); 0 only on start. Default 0.
+   */
+  orphanIntervalMs?: number;
 }
 
 /** `event` names the history entry when it is not a plain transition (nor a fault's intent). */
@@ -66,8 +71,10 @@ export class Reconciler {
     // Exits while nobody watched (this service was down) were reported to no one: every workload
     // believed running is looked at once, even with a driver that reports exits from then on.
     await this.#pollEach(await this.store.instances.listByStatus(['RUNNING']));
+    await this.collectOrphans().catch((err: unknown) => this.log.error({ err }, 'orphan collection failed'));
     this.#loops = [
       this.#every(this.clock, this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
+      this.#every(systemClock, this.options.orphanIntervalMs ?? 0, () => this.collectOrphans().then(() => undefined), 'orphan collection failed'),
       // Finding other replicas' work is plumbing, not domain time: it runs on the real clock.
       this.#every(systemClock, this.options.scanIntervalMs, () => this.#resume(), 'scan for pending transitions failed'),
     ];
@@ -117,6 +124,20 @@ export class Reconciler {
   async pollRunning(): Promise<void> {
     await Promise.allSettled(this.#exits);
     await this.#pollEach(await this.#polled());
+  }
+
+  /**
+   * Has the driver remove what it runs or keeps for instances the store no longer has (a delete
+   * whose cleanup was lost, a store restored from an older backup); answers how many it removed.
+   */
+  async collectOrphans(): Promise<number> {
+    if (!this.driver.collectOrphans) return 0;
+    const removed = await this.driver.collectOrphans(async (ids) => {
+      const found = await Promise.all(ids.map(async (id) => ((await this.store.instances.getById(id)) ? id : null)));
+      return new Set(found.filter((id): id is string => id !== null));
+    });
+    if (removed > 0) this.log.warn({ removed }, 'removed the runtime resources of instances that no longer exist');
+    return removed;
   }
 
   async #pollEach(instances: readonly Instance[]): Promise<void> {
