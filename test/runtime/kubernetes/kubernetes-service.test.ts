@@ -100,4 +100,34 @@ describe('service on the kubernetes runtime (fake cluster)', () => {
     const running = await waitForStatus(t, queued, ['RUNNING']);
     assert.equal(running.spec.failed_reasons, null, 'the reason goes once it runs');
   });
+
+  it('takes 50 instances through create, stop, start and delete with failed pulls and a kubelet restart, and leaves nothing behind', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) ids.push((await t.http('POST', t.instances(), { body: cpuBody(`soak-${i}`, 'modelarts.vm.cpu.2u') })).body.id as string);
+    const failing = ids.filter((_, i) => i % 10 === 3);
+    for (const id of failing) cluster.kubelet.inject(resourceNames(id).pod, 'image-pull');
+    const all = (statuses: string[]) => Promise.all(ids.map((id) => waitForStatus(t, id, statuses)));
+    const settled = await all(['RUNNING', 'CREATE_FAILED']);
+    // An injection may come after its Pod already ran; every one that came in time failed the start.
+    for (const [i, instance] of settled.entries()) if (!failing.includes(ids[i]!)) assert.equal(instance.status, 'RUNNING', ids[i]);
+    assert.ok(settled.some((instance) => instance.status === 'CREATE_FAILED' && /cannot be pulled/.test(instance.spec.failed_reasons.message)));
+
+    cluster.kubelet.stop();
+    for (const [i, instance] of settled.entries()) if (instance.status === 'RUNNING') await act(ids[i]!, 'stop');
+    await new Promise((r) => setTimeout(r, 50));
+    cluster.kubelet.start(); // a restarted node agent finishes the stops it missed
+    await all(['STOPPED', 'CREATE_FAILED']);
+
+    cluster.kubelet.clearInjections();
+    for (const id of ids) await act(id, 'start');
+    await all(['RUNNING']);
+    for (const id of ids) await act(id, 'stop');
+    await all(['STOPPED']);
+    for (const id of ids) await t.http('DELETE', `${t.instances()}/${id}`);
+    await all(['GONE']);
+    const ours = (kind: 'pods' | 'services' | 'secrets' | 'persistentvolumeclaims') =>
+      cluster.objects(kind, NAMESPACE).filter((o) => ids.includes(o.metadata.annotations?.['demanager.io/instance-id']));
+    for (let i = 0; i < 500 && ours('persistentvolumeclaims').length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (const kind of ['pods', 'services', 'secrets', 'persistentvolumeclaims'] as const) assert.deepEqual(ours(kind), [], kind);
+  });
 });
