@@ -17,6 +17,10 @@ export class StartsInFlight {
     }
   }
 
+  has(instanceId: string): boolean {
+    return this.#starts.has(instanceId);
+  }
+
   /** Resolves when the instance's start (if any) has ended, however it ended. */
   async settled(instanceId: string): Promise<void> {
     await this.#starts.get(instanceId)?.catch(() => undefined);

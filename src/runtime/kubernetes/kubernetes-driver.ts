@@ -23,6 +23,8 @@ import { claimManifest, workVolume } from './work-volume.js';
 
 export type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
 
+const TERMINAL = new Set(['Succeeded', 'Failed']);
+
 /** A Pod that outlasts this after its delete (a lost node) no longer holds up a stop. */
 const STOP_WAIT_MS = 90_000;
 
@@ -113,6 +115,12 @@ export class KubernetesDriver implements RuntimeDriver {
     if (this.#onExit && instanceId && health.state === 'exited' && !this.#deleting.has(uid) && !this.#reported.has(uid)) {
       this.#reported.add(uid);
       this.#onExit(instanceId, { code: health.code, reason: health.reason });
+      // A crash-looping Pod keeps its node's resources while it backs off: the instance is down, so is
+      // its Pod. A start in flight sees the failure itself, and the reconciler stops what it began.
+      const name = pod.metadata?.name;
+      if (!gone && name && !TERMINAL.has(pod.status?.phase ?? '') && !this.#starting.has(instanceId)) {
+        this.#deletePod(name, false).catch((err: unknown) => this.#options.log.warn({ err, pod: name }, 'deleting a failed notebook Pod failed'));
+      }
     }
     if (gone) {
       this.#reported.delete(uid);

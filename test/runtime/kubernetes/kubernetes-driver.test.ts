@@ -235,7 +235,11 @@ describe('Kubernetes driver on the fake cluster', () => {
   it('reports a running notebook that crashes and one killed for memory', async () => {
     const k8s = driver();
     const exits = new Map<string, string>();
-    k8s.watchExits((id, exit) => exits.set(id, exit.reason));
+    let reports = 0;
+    k8s.watchExits((id, exit) => {
+      reports += 1;
+      exits.set(id, exit.reason);
+    });
     const crashing = instance();
     const hungry = instance();
     for (const subject of [crashing, hungry]) {
@@ -247,6 +251,9 @@ describe('Kubernetes driver on the fake cluster', () => {
     await eventually(() => exits.size === 2, 'both exits');
     assert.match(exits.get(crashing.id)!, /^the notebook server keeps crashing/);
     assert.match(exits.get(hungry.id)!, /^the notebook server ran out of memory/);
+    // A Pod backing off between crashes would hold its node's resources for an instance that is down.
+    await eventually(() => objectsOf(cluster, crashing.id).pods.length === 0 && objectsOf(cluster, hungry.id).pods.length === 0, 'the failed Pods deleted');
+    assert.equal(reports, 2, 'their deletion is no further exit');
     for (const subject of [crashing, hungry]) await k8s.remove(workloadOf(subject));
   });
 
