@@ -275,21 +275,33 @@ describe('Kubernetes driver on the fake cluster', () => {
     await second.remove(workloadOf(subject, state));
   });
 
-  it('keeps following the cluster after its watches are cut and their history is compacted (410 Gone → relist)', async () => {
+  it('keeps following the cluster when its watches end, break, or must relist (410 Gone)', async () => {
     const k8s = driver();
     const exits: string[] = [];
     k8s.watchExits((id) => exits.push(id));
-    const subject = instance();
-    await k8s.prepare(workloadOf(subject), new AbortController().signal);
-    const state = await k8s.start(workloadOf(subject), new AbortController().signal);
-    const watchesBefore = cluster.calls().filter((c) => c.verb === 'watch').length;
-    cluster.compact();
-    cluster.dropWatches();
-    cluster.kubelet.deleteFromOutside(resourceNames(subject.id).pod, NAMESPACE);
-    await eventually(() => exits.includes(subject.id), 'the exit seen after the relist');
-    assert.ok(cluster.calls().filter((c) => c.verb === 'watch').length > watchesBefore, 'the watches were restarted');
-    assert.equal((await k8s.poll(workloadOf(subject, state))).state, 'exited');
-    await k8s.remove(workloadOf(subject));
+    const subjects = [instance(), instance()];
+    const states: RuntimeState[] = [];
+    for (const subject of subjects) {
+      await k8s.prepare(workloadOf(subject), new AbortController().signal);
+      states.push(await k8s.start(workloadOf(subject), new AbortController().signal));
+    }
+    const [ended, broken] = subjects as [Instance, Instance];
+    const count = (verb: string) => cluster.calls().filter((c) => c.verb === verb && c.resource === 'pods').length;
+
+    const watchesBefore = count('watch');
+    cluster.dropWatches(); // a clean end, as on the server's watch timeout: resumed where it was
+    cluster.kubelet.deleteFromOutside(resourceNames(ended.id).pod, NAMESPACE);
+    await eventually(() => exits.includes(ended.id), 'the exit seen after the watch ended');
+    assert.ok(count('watch') > watchesBefore, 'the watch was resumed');
+
+    const listsBefore = count('list');
+    cluster.dropWatches({ abrupt: true }); // a broken connection: restarted after a pause...
+    cluster.kubelet.deleteFromOutside(resourceNames(broken.id).pod, NAMESPACE);
+    cluster.compact(); // ...from a resourceVersion the server no longer keeps: 410 Gone, so it lists again
+    await eventually(() => exits.includes(broken.id), 'the exit seen after the relist');
+    assert.ok(count('list') > listsBefore, 'the cache was listed again');
+    assert.equal((await k8s.poll(workloadOf(broken, states[1]!))).state, 'exited');
+    for (const subject of subjects) await k8s.remove(workloadOf(subject));
   });
 
   it('collectOrphans removes the Pod, Service, Secret and claim of instances the store no longer has, and only those', async () => {
