@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import type { RuntimeState } from '../../core/instance.js';
+import type { Instance, RuntimeState } from '../../core/instance.js';
 import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
 import { endpointOf, secretManifest, serviceManifest } from './access-manifests.js';
 import { clusterError, created, deleted, statusOf } from './api-errors.js';
@@ -175,6 +175,7 @@ export class KubernetesDriver implements RuntimeDriver {
     } else {
       signal.throwIfAborted();
       const runId = randomBytes(8).toString('hex');
+      for (const note of unappliedSettings(instance)) workload.progress?.(note);
       workload.progress?.('creating the notebook Pod');
       const body = podManifest(workload, names, runId, this.#options);
       await this.#replaceSecret(workload, names, runId);
@@ -315,6 +316,15 @@ export class KubernetesDriver implements RuntimeDriver {
 /** A Pod of an earlier start of this instance that may still become (or already is) ready. */
 function adoptable(pod: V1Pod): boolean {
   return !pod.metadata?.deletionTimestamp && Boolean(pod.metadata?.uid && pod.metadata.labels?.[RUN_LABEL]) && startState(pod).kind !== 'failed';
+}
+
+/** What the local runtime does with the spec that this one does not (yet): said, never silently dropped. */
+export function unappliedSettings(instance: Instance): string[] {
+  const notes: string[] = [];
+  if (instance.spec.repository?.connection_info?.url) notes.push('note: the kubernetes runtime does not clone repositories yet; the repository was not cloned');
+  if (instance.spec.custom_script_path) notes.push('note: the kubernetes runtime does not run custom scripts yet; custom_script_path was not run');
+  if (instance.spec.log_path) notes.push("note: the notebook's output goes to its Pod's log (kubectl logs), not to log_path");
+  return notes;
 }
 
 function podRefOf(workload: Workload): PodRef | null {

@@ -6,6 +6,7 @@ import type { ClusterSettings } from '../../../src/runtime/kubernetes/kubernetes
 import { flavorResources, memoryQuantity, podManifest } from '../../../src/runtime/kubernetes/pod-manifest.js';
 import { instanceOf, labelValue, resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
 import { claimManifest } from '../../../src/runtime/kubernetes/work-volume.js';
+import { unappliedSettings } from '../../../src/runtime/kubernetes/kubernetes-driver.js';
 import { testInstance, testWorkload } from './k8s-fixtures.js';
 
 const settings: ClusterSettings = {
@@ -123,5 +124,17 @@ describe('Service, Secret and claim', () => {
     const claim = valid(PersistentVolumeClaim, claimManifest(sized, names, 'notebooks', 'csi-disk'));
     assert.deepEqual(claim.spec, { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'csi-disk' });
     assert.equal(claimManifest(sized, names, 'notebooks', null).spec!.storageClassName, undefined);
+  });
+});
+
+describe('settings the kubernetes runtime does not apply yet', () => {
+  it('are told, one note each, and none for a plain instance', () => {
+    assert.deepEqual(unappliedSettings(instance), []);
+    const full = testInstance({
+      spec: { ...instance.spec, repository: { connection_info: { url: 'https://git.example.com/r.git' } }, custom_script_path: '/init.sh', log_path: '/logs/' },
+    });
+    const notes = unappliedSettings(full);
+    assert.equal(notes.length, 3);
+    assert.match(notes.join('\n'), /repository was not cloned[\s\S]*custom_script_path was not run[\s\S]*not to log_path/);
   });
 });
