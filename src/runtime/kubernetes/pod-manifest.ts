@@ -63,6 +63,8 @@ export function notebookArgs(instanceId: string, port: number, notebookDir: stri
     `--NotebookApp.notebook_dir=${notebookDir}`,
     // The proxy keeps the browser's Host; Jupyter's DNS-rebinding guard would refuse it.
     '--NotebookApp.allow_remote_access=True',
+    // Whether the server runs as root is the image's choice (its USER); without this Jupyter refuses root.
+    '--allow-root',
   ];
 }
 
