@@ -6,17 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api } from '@kubernetes/client-node';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
+import { podBody } from '../../support/kubernetes/test-objects.js';
 
 const NS = 'notebooks';
-
-export function podBody(name: string, labels: Record<string, string> = {}, extra: Partial<V1Pod['spec']> = {}): V1Pod {
-  return {
-    metadata: { name, labels },
-    spec: { containers: [{ name: 'notebook', image: 'registry.example/ai/notebook:1.0' }], ...extra },
-  };
-}
 
 /** The failure a call ends with: client-node's ApiException and the Status it carries. */
 async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: any }> {
