@@ -53,6 +53,15 @@ describe('fake cluster: watches over client-node', () => {
     return Object.assign(inf, { log, errors });
   }
 
+  /** A started informer on label inf=<label> whose first list held pod `name`. */
+  async function informerHolding(label: string, name: string) {
+    const inf = informer(`inf=${label}`);
+    await api.createNamespacedPod({ namespace: NS, body: podBody(name, { inf: label }) });
+    await inf.start();
+    await eventually(() => inf.get(name, NS), 'the first list');
+    return inf;
+  }
+
   const lists = () => cluster.calls().filter((c) => c.verb === 'list' && c.resource === 'pods').length;
 
   it('replays the changes after a resourceVersion, then streams live ones', async () => {
@@ -133,10 +142,7 @@ describe('fake cluster: watches over client-node', () => {
   });
 
   it('makes an informer whose watch was cut after a compaction relist (410) and converge', async () => {
-    const inf = informer('inf=relist');
-    await api.createNamespacedPod({ namespace: NS, body: podBody('i-stays', { inf: 'relist' }) });
-    await inf.start();
-    await eventually(() => inf.get('i-stays', NS), 'the first list');
+    const inf = await informerHolding('relist', 'i-stays');
     const listsBefore = lists();
     // Another kind moves the resourceVersion on; the informer's quiet watch never hears of it.
     await api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'i-unrelated' } } });
@@ -149,10 +155,7 @@ describe('fake cluster: watches over client-node', () => {
   });
 
   it('makes a restarted informer relist and report what it missed while away', async () => {
-    const inf = informer('inf=away');
-    await api.createNamespacedPod({ namespace: NS, body: podBody('i-leaves', { inf: 'away' }) });
-    await inf.start();
-    await eventually(() => inf.get('i-leaves', NS), 'the first list');
+    const inf = await informerHolding('away', 'i-leaves');
     await inf.stop();
     await api.deleteNamespacedPod({ namespace: NS, name: 'i-leaves' });
     await api.createNamespacedPod({ namespace: NS, body: podBody('i-arrives', { inf: 'away' }) });

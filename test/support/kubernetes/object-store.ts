@@ -110,7 +110,8 @@ export class ObjectStore {
       creationTimestamp: current.metadata.creationTimestamp,
       resourceVersion: String(++this.#resourceVersion),
     };
-    if (stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length) {
+    // A graceful deletion (Pods) waits for its grace period to be ended by the kubelet, not for finalizers.
+    if (stored.metadata.deletionTimestamp && !stored.metadata.deletionGracePeriodSeconds && !stored.metadata.finalizers?.length) {
       objects.delete(keyOf(namespace, name));
       this.#record({ type: 'DELETED', resource, object: stored, resourceVersion: this.#resourceVersion });
     } else {
