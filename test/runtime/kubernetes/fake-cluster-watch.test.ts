@@ -128,6 +128,21 @@ describe('fake cluster: watches over client-node', () => {
     assert.match(seen[0]!.object.message, /^too old resource version: \d+ \(\d+\)$/);
   });
 
+  it('ends a watch cleanly after its timeoutSeconds', async () => {
+    const { ended } = await watch({ timeoutSeconds: '1' });
+    await eventually(() => ended.length === 1, 'the server to end the watch');
+    assert.equal(ended[0]!.err, null);
+  });
+
+  it('watches one pod\'s Events with an involvedObject field selector', async () => {
+    const pod = await api.createNamespacedPod({ namespace: NS, body: podBody('w-events') });
+    await api.createNamespacedPod({ namespace: NS, body: podBody('w-other') });
+    const { seen } = await watch({ fieldSelector: `involvedObject.uid=${pod.metadata!.uid}` }, `/api/v1/namespaces/${NS}/events`);
+    await cluster.kubelet.settle();
+    await eventually(() => seen.some((e) => e.object.reason === 'Started'), 'the Started event');
+    assert.ok(seen.every((e) => e.object.involvedObject.name === 'w-events' && e.object.kind === 'Event'));
+  });
+
   it('feeds an informer ADD, UPDATE and DELETE', async () => {
     const inf = informer('inf=basic');
     await inf.start();

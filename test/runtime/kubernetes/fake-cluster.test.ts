@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiException, CoreV1Api } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
 import { podBody } from '../../support/kubernetes/test-objects.js';
 
@@ -147,6 +147,16 @@ describe('fake cluster: objects over client-node', () => {
     });
     assert.equal(res.status, 200);
     assert.deepEqual((await res.json()).metadata.labels, { w: '3' });
+  });
+
+  it('lists across namespaces and serves the discovery documents', async () => {
+    await cluster.kubeConfig('elsewhere').makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: 'elsewhere', body: { metadata: { name: 'far' } } });
+    const all = await api.listSecretForAllNamespaces();
+    assert.deepEqual([...new Set(all.items.map((s) => s.metadata?.namespace))].sort(), ['elsewhere', NS]);
+    const version = await cluster.kubeConfig().makeApiClient(VersionApi).getCode();
+    assert.equal(version.major, '1');
+    const resources = await api.getAPIResources();
+    assert.ok(resources.resources.some((r) => r.name === 'pods' && r.namespaced && r.verbs.includes('watch')));
   });
 
   it('records every call by RBAC verb, resource and namespace', () => {

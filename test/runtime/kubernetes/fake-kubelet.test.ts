@@ -263,4 +263,19 @@ describe('fake kubelet (timed steps)', () => {
       await informer.stop();
     }
   });
+
+  it('runs fifty pods with claims at once and, deleted, leaves nothing behind', async () => {
+    const api = cluster.kubeConfig('many').makeApiClient(CoreV1Api);
+    await api.createNamespacedSecret({ namespace: 'many', body: { metadata: { name: 'tok' } } });
+    const names = Array.from({ length: 50 }, (_, i) => `m-${i}`);
+    await Promise.all(names.map((n) => api.createNamespacedPersistentVolumeClaim({ namespace: 'many', body: claimBody(n) })));
+    await Promise.all(names.map((n) => api.createNamespacedPod({ namespace: 'many', body: podWithStorage(n, n, 'tok') })));
+    await cluster.kubelet.settle();
+    assert.ok(cluster.objects('pods', 'many').every((p) => p.status.phase === 'Running'));
+    await Promise.all(names.map((n) => api.deleteNamespacedPersistentVolumeClaim({ namespace: 'many', name: n })));
+    await Promise.all(names.map((n) => api.deleteNamespacedPod({ namespace: 'many', name: n })));
+    await cluster.kubelet.settle();
+    assert.deepEqual(cluster.objects('pods', 'many'), []);
+    assert.deepEqual(cluster.objects('persistentvolumeclaims', 'many'), []);
+  });
 });
