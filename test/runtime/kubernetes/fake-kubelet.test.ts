@@ -168,6 +168,37 @@ describe('fake kubelet (manual steps)', () => {
     assert.equal(backOff[0].type, 'Warning');
   });
 
+  it('pulls again once the image exists (the injection is lifted)', async () => {
+    const lift = cluster.kubelet.inject('k-repull', 'image-pull');
+    await create(podBody('k-repull'));
+    await cluster.kubelet.settle();
+    assert.equal(container('k-repull').state.waiting.reason, 'ImagePullBackOff');
+    lift();
+    await cluster.kubelet.settle();
+    assert.equal(pod('k-repull').status.phase, 'Running');
+  });
+
+  it('fails a restartPolicy Never pod for good when its container crashes, and deletes it at once', async () => {
+    cluster.kubelet.inject('k-once', 'crash-loop');
+    await create(podBody('k-once', {}, { restartPolicy: 'Never' }));
+    await cluster.kubelet.settle();
+    assert.equal(pod('k-once').status.phase, 'Failed');
+    assert.equal(container('k-once').state.terminated.exitCode, 1);
+    await api.deleteNamespacedPod({ namespace: NS, name: 'k-once' });
+    assert.equal(pod('k-once'), undefined);
+  });
+
+  it('does not schedule a pod whose claim does not exist, and says so', async () => {
+    await create(podWithStorage('k-noclaim', 'absent', 'tok'));
+    await cluster.kubelet.settle();
+    const [failed] = events('k-noclaim');
+    assert.equal(failed.reason, 'FailedScheduling');
+    assert.match(failed.message, /persistentvolumeclaim "absent" not found/);
+    await api.createNamespacedPersistentVolumeClaim({ namespace: NS, body: claimBody('absent') });
+    await cluster.kubelet.settle();
+    assert.equal(pod('k-noclaim').status.phase, 'Running');
+  });
+
   it('OOM-kills a running container: terminated OOMKilled with exit code 137', async () => {
     await create(podBody('k-oom'));
     await cluster.kubelet.settle();
