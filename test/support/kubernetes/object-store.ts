@@ -68,10 +68,12 @@ export class ObjectStore {
     return found && structuredClone(found);
   }
 
+  /** In key (namespace/name) order, as etcd returns them. */
   list(resource: ResourceName, namespace?: string): any[] {
-    return [...this.#kind(resource).values()]
-      .filter((o) => namespace === undefined || o.metadata.namespace === namespace)
-      .map((o) => structuredClone(o));
+    return [...this.#kind(resource).entries()]
+      .filter(([, o]) => namespace === undefined || o.metadata.namespace === namespace)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => structuredClone(o));
   }
 
   /** Stores a new object (already defaulted and validated), filling what the server assigns. */
