@@ -72,6 +72,22 @@ describe('fake cluster: objects over client-node', () => {
     assert.equal(noImage.body.message, 'Pod "x" is invalid: spec.containers[0].image: Required value');
   });
 
+  it('rejects what a cluster rejects: bad label values, a Service name starting with a digit, requests above limits, bad quantities', async () => {
+    const badLabel = await apiError(api.createNamespacedPod({ namespace: NS, body: podBody('v-label', { instance: 'a:b' }) }));
+    assert.equal(badLabel.code, 422);
+    assert.equal(badLabel.body.details.causes[0].field, 'metadata.labels');
+    const digit = await apiError(api.createNamespacedService({ namespace: NS, body: { metadata: { name: '1abc' }, spec: { ports: [{ port: 80 }] } } }));
+    assert.equal(digit.body.details.causes[0].field, 'metadata.name');
+    const resources = (requests: Record<string, string>, limits: Record<string, string>) =>
+      podBody('v-res', {}, { containers: [{ name: 'notebook', image: 'i:1', resources: { requests, limits } }] });
+    const above = await apiError(api.createNamespacedPod({ namespace: NS, body: resources({ cpu: '2' }, { cpu: '1500m' }) }));
+    assert.match(above.body.message, /spec\.containers\[0\]\.resources\.requests: Invalid value: "2": must be less than or equal to cpu limit of 1500m/);
+    const garbled = await apiError(api.createNamespacedPod({ namespace: NS, body: resources({}, { memory: '2 GB' }) }));
+    assert.equal(garbled.body.details.causes[0].field, 'spec.containers[0].resources.limits[memory]');
+    const guaranteed = await api.createNamespacedPod({ namespace: NS, body: resources({ cpu: '1000m', memory: '1024Mi' }, { cpu: '1', memory: '1Gi' }) });
+    assert.equal(guaranteed.status?.qosClass, 'Guaranteed');
+  });
+
   it('answers 404 for a resource it does not serve and 401 without a token', async () => {
     const res = await fetch(`${cluster.server}/api/v1/namespaces/${NS}/configmaps`, { headers: { authorization: 'Bearer x' } });
     assert.equal(res.status, 404);

@@ -6,6 +6,7 @@
  */
 import type { StatusCause } from './api-status.js';
 import { METADATA_FIELDS, type SelectableFields } from './field-selector.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, metadataCauses, parseQuantity, required, requiredItems, resourcesCauses } from './validation.js';
 
 export type ResourceName = 'pods' | 'services' | 'secrets' | 'persistentvolumeclaims' | 'events';
 
@@ -26,35 +27,11 @@ export interface ResourceKind {
   gracefulDelete: boolean;
 }
 
-const required = (field: string, detail = ''): StatusCause => ({
-  reason: 'FieldValueRequired',
-  message: `Required value${detail ? `: ${detail}` : ''}`,
-  field,
-});
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
-function validateName(obj: any, pattern: RegExp, max: number): StatusCause[] {
-  const name: unknown = obj.metadata?.name;
-  if (!name && !obj.metadata?.generateName) return [required('metadata.name', 'name or generateName is required')];
-  if (typeof name === 'string' && (!pattern.test(name) || name.length > max)) {
-    return [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": must be a lowercase RFC 1123 name`, field: 'metadata.name' }];
-  }
-  return [];
-}
-
-/** A list that must not be empty, each item with the given fields set. */
-function requiredItems(items: any[] | undefined, field: string, itemFields: string[]): StatusCause[] {
-  if (!items?.length) return [required(field)];
-  return items.flatMap((item, i) => itemFields.filter((f) => !item?.[f]).map((f) => required(`${field}[${i}].${f}`)));
-}
-
 function qosClass(containers: any[]): string {
   const resources = containers.map((c) => c.resources ?? {});
   if (resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
   const guaranteed = resources.every((r) =>
-    ['cpu', 'memory'].every((res) => r.limits?.[res] !== undefined && (r.requests?.[res] ?? r.limits[res]) === r.limits[res]),
+    ['cpu', 'memory'].every((res) => r.limits?.[res] !== undefined && parseQuantity(r.requests?.[res] ?? r.limits[res]) === parseQuantity(r.limits[res])),
   );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
@@ -104,7 +81,12 @@ const pods: ResourceKind = {
     pod.status = { phase: 'Pending', qosClass: qosClass(spec.containers) };
   },
   validate(pod) {
-    return [...validateName(pod, DNS_SUBDOMAIN, 253), ...requiredItems(pod.spec?.containers, 'spec.containers', ['name', 'image'])];
+    const containers: any[] = pod.spec?.containers ?? [];
+    return [
+      ...metadataCauses(pod, DNS_SUBDOMAIN, 253),
+      ...requiredItems(containers, 'spec.containers', ['name', 'image']),
+      ...containers.flatMap((c, i) => resourcesCauses(c?.resources, `spec.containers[${i}].resources`)),
+    ];
   },
   returnsDeletedObject: true,
   gracefulDelete: true,
@@ -130,7 +112,7 @@ const services: ResourceKind = {
     svc.status = { loadBalancer: {} };
   },
   validate(svc) {
-    return [...validateName(svc, DNS_LABEL, 63), ...requiredItems(svc.spec?.ports, 'spec.ports', ['port'])];
+    return [...metadataCauses(svc, DNS_LABEL, 63), ...requiredItems(svc.spec?.ports, 'spec.ports', ['port'])];
   },
   returnsDeletedObject: true,
   gracefulDelete: false,
@@ -148,7 +130,7 @@ const secrets: ResourceKind = {
     Object.assign(secret, { ...rest, type: rest.type ?? 'Opaque', data });
     delete secret.stringData;
   },
-  validate: (secret) => validateName(secret, DNS_SUBDOMAIN, 253),
+  validate: (secret) => metadataCauses(secret, DNS_SUBDOMAIN, 253),
   returnsDeletedObject: false,
   gracefulDelete: false,
 };
@@ -163,9 +145,10 @@ const persistentvolumeclaims: ResourceKind = {
     pvc.status = { phase: 'Pending' };
   },
   validate(pvc) {
-    const causes = validateName(pvc, DNS_SUBDOMAIN, 253);
+    const causes = metadataCauses(pvc, DNS_SUBDOMAIN, 253);
     if (!pvc.spec?.accessModes?.length) causes.push(required('spec.accessModes'));
     if (!pvc.spec?.resources?.requests?.storage) causes.push(required('spec.resources[storage]'));
+    else causes.push(...resourcesCauses(pvc.spec.resources, 'spec.resources'));
     return causes;
   },
   returnsDeletedObject: false,
@@ -190,7 +173,7 @@ const events: ResourceKind = {
   },
   defaults() {},
   validate(event) {
-    const causes = validateName(event, DNS_SUBDOMAIN, 253);
+    const causes = metadataCauses(event, DNS_SUBDOMAIN, 253);
     if (!event.involvedObject?.name && !event.involvedObject?.kind) causes.push(required('involvedObject'));
     return causes;
   },
