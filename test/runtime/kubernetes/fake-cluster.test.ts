@@ -191,6 +191,16 @@ describe('fake cluster: objects over client-node', () => {
     assert.ok(resources.resources.some((r) => r.name === 'pods' && r.namespaced && r.verbs.includes('watch')));
   });
 
+  it('refuses Pod updates beyond the image, as a cluster does', async () => {
+    const pod = await api.createNamespacedPod({ namespace: NS, body: podBody('u-pod') });
+    const container = pod.spec!.containers[0]!;
+    const image = await api.replaceNamespacedPod({ namespace: NS, name: 'u-pod', body: { ...pod, spec: { ...pod.spec!, containers: [{ ...container, image: 'i:2' }] } } });
+    assert.equal(image.spec?.containers[0]?.image, 'i:2');
+    const forbidden = await apiError(api.replaceNamespacedPod({ namespace: NS, name: 'u-pod', body: { ...image, spec: { ...image.spec!, restartPolicy: 'Never' } } }));
+    assert.equal(forbidden.code, 422);
+    assert.match(forbidden.body.message, /^Pod "u-pod" is invalid: spec: Forbidden: pod updates may not change fields other than/);
+  });
+
   it('records every call by RBAC verb, resource and namespace', () => {
     const calls = cluster.calls();
     for (const verb of ['create', 'get', 'list', 'delete', 'update', 'patch']) {

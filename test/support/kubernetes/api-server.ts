@@ -216,7 +216,7 @@ export class ApiServer {
     }
     if (!current) throw notFound(target.resource, target.name!);
     const kind = RESOURCE_KINDS[target.resource];
-    const causes = kind.validate(obj);
+    const causes = [...kind.validate(obj), ...(kind.updateCauses?.(current, obj) ?? [])];
     if (causes.length) throw invalid(kind.kind, target.name!, causes);
     // Status is a subresource for Pods and claims: a write to the object itself never changes it.
     if (target.resource === 'pods' || target.resource === 'persistentvolumeclaims') obj.status = current.status;

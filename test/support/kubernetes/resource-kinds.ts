@@ -21,10 +21,21 @@ export interface ResourceKind {
   /** Fills what the server defaults on create (spec defaults, initial status, finalizers). */
   defaults(obj: any, ctx: CreateContext): void;
   validate(obj: any): StatusCause[];
+  /** What an update may not change (Pod specs, a Service's clusterIP). */
+  updateCauses?(current: any, next: any): StatusCause[];
   /** A DELETE answers the deleted object (else a Success Status, as for Secrets). */
   returnsDeletedObject: boolean;
   /** Pods end through the kubelet once they are on a node, not at once. */
   gracefulDelete: boolean;
+}
+
+/** Equal as JSON, whatever the order of keys (clients serialize in their own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([k1], [k2]) => (k1 < k2 ? -1 : 1)).map(([k, x]) => [k, canonical(x)]))
+    : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 function qosClass(containers: any[]): string {
@@ -88,6 +99,18 @@ const pods: ResourceKind = {
       ...containers.flatMap((c, i) => resourcesCauses(c?.resources, `spec.containers[${i}].resources`)),
     ];
   },
+  updateCauses(current, next) {
+    // Only images, the deadline, the grace period and added tolerations may change in a Pod's spec.
+    const mutable = (spec: any) => ({
+      ...spec,
+      containers: spec?.containers?.map((c: any) => ({ ...c, image: undefined })),
+      activeDeadlineSeconds: undefined,
+      terminationGracePeriodSeconds: undefined,
+      tolerations: undefined,
+    });
+    if (sameJson(mutable(current.spec), mutable(next.spec))) return [];
+    return [{ reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' }];
+  },
   returnsDeletedObject: true,
   gracefulDelete: true,
 };
@@ -113,6 +136,11 @@ const services: ResourceKind = {
   },
   validate(svc) {
     return [...metadataCauses(svc, DNS_LABEL, 63), ...requiredItems(svc.spec?.ports, 'spec.ports', ['port'])];
+  },
+  updateCauses(current, next) {
+    const ip = next.spec?.clusterIP;
+    if (ip === undefined || ip === current.spec.clusterIP) return [];
+    return [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: []string{"${ip}"}: may not change once set` }];
   },
   returnsDeletedObject: true,
   gracefulDelete: false,
