@@ -6,17 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiException, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
+import { podBody } from '../../support/kubernetes/test-objects.js';
 
 const NS = 'notebooks';
-
-export function podBody(name: string, labels: Record<string, string> = {}, extra: Partial<V1Pod['spec']> = {}): V1Pod {
-  return {
-    metadata: { name, labels },
-    spec: { containers: [{ name: 'notebook', image: 'registry.example/ai/notebook:1.0' }], ...extra },
-  };
-}
 
 /** The failure a call ends with: client-node's ApiException and the Status it carries. */
 async function apiError(promise: Promise<unknown>): Promise<{ code: number; body: any }> {
@@ -78,6 +72,22 @@ describe('fake cluster: objects over client-node', () => {
     assert.equal(noImage.body.message, 'Pod "x" is invalid: spec.containers[0].image: Required value');
   });
 
+  it('rejects what a cluster rejects: bad label values, a Service name starting with a digit, requests above limits, bad quantities', async () => {
+    const badLabel = await apiError(api.createNamespacedPod({ namespace: NS, body: podBody('v-label', { instance: 'a:b' }) }));
+    assert.equal(badLabel.code, 422);
+    assert.equal(badLabel.body.details.causes[0].field, 'metadata.labels');
+    const digit = await apiError(api.createNamespacedService({ namespace: NS, body: { metadata: { name: '1abc' }, spec: { ports: [{ port: 80 }] } } }));
+    assert.equal(digit.body.details.causes[0].field, 'metadata.name');
+    const resources = (requests: Record<string, string>, limits: Record<string, string>) =>
+      podBody('v-res', {}, { containers: [{ name: 'notebook', image: 'i:1', resources: { requests, limits } }] });
+    const above = await apiError(api.createNamespacedPod({ namespace: NS, body: resources({ cpu: '2' }, { cpu: '1500m' }) }));
+    assert.match(above.body.message, /spec\.containers\[0\]\.resources\.requests: Invalid value: "2": must be less than or equal to cpu limit of 1500m/);
+    const garbled = await apiError(api.createNamespacedPod({ namespace: NS, body: resources({}, { memory: '2 GB' }) }));
+    assert.equal(garbled.body.details.causes[0].field, 'spec.containers[0].resources.limits[memory]');
+    const guaranteed = await api.createNamespacedPod({ namespace: NS, body: resources({ cpu: '1000m', memory: '1024Mi' }, { cpu: '1', memory: '1Gi' }) });
+    assert.equal(guaranteed.status?.qosClass, 'Guaranteed');
+  });
+
   it('answers 404 for a resource it does not serve and 401 without a token', async () => {
     const res = await fetch(`${cluster.server}/api/v1/namespaces/${NS}/configmaps`, { headers: { authorization: 'Bearer x' } });
     assert.equal(res.status, 404);
@@ -118,6 +128,21 @@ describe('fake cluster: objects over client-node', () => {
     assert.ok(list.items.every((p: any) => p.kind === undefined && p.apiVersion === undefined));
   });
 
+  it('pages a list with limit and continue, in namespace/name order', async () => {
+    const ns = 'paged';
+    const paged = cluster.kubeConfig(ns).makeApiClient(CoreV1Api);
+    for (const name of ['s-c', 's-a', 's-e', 's-b', 's-d']) await paged.createNamespacedSecret({ namespace: ns, body: { metadata: { name } } });
+    const first = await paged.listNamespacedSecret({ namespace: ns, limit: 2 });
+    assert.deepEqual(first.items.map((s) => s.metadata?.name), ['s-a', 's-b']);
+    assert.equal(first.metadata?.remainingItemCount, 3);
+    const second = await paged.listNamespacedSecret({ namespace: ns, limit: 2, _continue: first.metadata?._continue });
+    assert.deepEqual(second.items.map((s) => s.metadata?.name), ['s-c', 's-d']);
+    const last = await paged.listNamespacedSecret({ namespace: ns, limit: 2, _continue: second.metadata?._continue });
+    assert.deepEqual(last.items.map((s) => s.metadata?.name), ['s-e']);
+    assert.equal(last.metadata?._continue, undefined);
+    assert.equal(last.metadata?.resourceVersion, first.metadata?.resourceVersion);
+  });
+
   it('deletes a Secret with a Success Status and a Service with the object; a second delete is 404', async () => {
     await api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'gone' }, data: { a: 'YQ==' } } });
     const status = await api.deleteNamespacedSecret({ namespace: NS, name: 'gone' });
@@ -153,6 +178,27 @@ describe('fake cluster: objects over client-node', () => {
     });
     assert.equal(res.status, 200);
     assert.deepEqual((await res.json()).metadata.labels, { w: '3' });
+  });
+
+  it('lists across namespaces and serves the discovery documents', async () => {
+    await cluster.kubeConfig('elsewhere').makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: 'elsewhere', body: { metadata: { name: 'far' } } });
+    const all = await api.listSecretForAllNamespaces();
+    const namespaces = new Set(all.items.map((s) => s.metadata?.namespace));
+    assert.ok(namespaces.has('elsewhere') && namespaces.has(NS));
+    const version = await cluster.kubeConfig().makeApiClient(VersionApi).getCode();
+    assert.equal(version.major, '1');
+    const resources = await api.getAPIResources();
+    assert.ok(resources.resources.some((r) => r.name === 'pods' && r.namespaced && r.verbs.includes('watch')));
+  });
+
+  it('refuses Pod updates beyond the image, as a cluster does', async () => {
+    const pod = await api.createNamespacedPod({ namespace: NS, body: podBody('u-pod') });
+    const container = pod.spec!.containers[0]!;
+    const image = await api.replaceNamespacedPod({ namespace: NS, name: 'u-pod', body: { ...pod, spec: { ...pod.spec!, containers: [{ ...container, image: 'i:2' }] } } });
+    assert.equal(image.spec?.containers[0]?.image, 'i:2');
+    const forbidden = await apiError(api.replaceNamespacedPod({ namespace: NS, name: 'u-pod', body: { ...image, spec: { ...image.spec!, restartPolicy: 'Never' } } }));
+    assert.equal(forbidden.code, 422);
+    assert.match(forbidden.body.message, /^Pod "u-pod" is invalid: spec: Forbidden: pod updates may not change fields other than/);
   });
 
   it('records every call by RBAC verb, resource and namespace', () => {

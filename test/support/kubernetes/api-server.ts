@@ -11,6 +11,7 @@ import { deleteObject } from './deletion.js';
 import { discovery } from './discovery.js';
 import { fieldSelector } from './field-selector.js';
 import { labelSelector } from './label-selector.js';
+import { listPage } from './list-pages.js';
 import type { ObjectStore } from './object-store.js';
 import { applyPatch } from './patches.js';
 import { isResourceName, RESOURCE_KINDS, type ResourceName } from './resource-kinds.js';
@@ -118,8 +119,9 @@ export class ApiServer {
           return this.#watch(target, query, matches, res);
         }
         record('list');
-        const items = this.#store.list(resource, namespace).filter(matches).map(listItem);
-        return send(res, 200, { kind: kind.listKind, apiVersion: 'v1', metadata: { resourceVersion: this.#store.resourceVersion }, items });
+        const all = this.#store.list(resource, namespace).filter(matches).map(listItem);
+        const { items, metadata } = listPage(all, query.get('limit'), query.get('continue'), this.#store.resourceVersion);
+        return send(res, 200, { kind: kind.listKind, apiVersion: 'v1', metadata, items });
       }
       case 'GET object': {
         record('get');
@@ -214,7 +216,7 @@ export class ApiServer {
     }
     if (!current) throw notFound(target.resource, target.name!);
     const kind = RESOURCE_KINDS[target.resource];
-    const causes = kind.validate(obj);
+    const causes = [...kind.validate(obj), ...(kind.updateCauses?.(current, obj) ?? [])];
     if (causes.length) throw invalid(kind.kind, target.name!, causes);
     // Status is a subresource for Pods and claims: a write to the object itself never changes it.
     if (target.resource === 'pods' || target.resource === 'persistentvolumeclaims') obj.status = current.status;

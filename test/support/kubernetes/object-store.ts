@@ -68,10 +68,12 @@ export class ObjectStore {
     return found && structuredClone(found);
   }
 
+  /** In key (namespace/name) order, as etcd returns them. */
   list(resource: ResourceName, namespace?: string): any[] {
-    return [...this.#kind(resource).values()]
-      .filter((o) => namespace === undefined || o.metadata.namespace === namespace)
-      .map((o) => structuredClone(o));
+    return [...this.#kind(resource).entries()]
+      .filter(([, o]) => namespace === undefined || o.metadata.namespace === namespace)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, o]) => structuredClone(o));
   }
 
   /** Stores a new object (already defaulted and validated), filling what the server assigns. */
@@ -110,7 +112,8 @@ export class ObjectStore {
       creationTimestamp: current.metadata.creationTimestamp,
       resourceVersion: String(++this.#resourceVersion),
     };
-    if (stored.metadata.deletionTimestamp && !stored.metadata.finalizers?.length) {
+    // A graceful deletion (Pods) waits for its grace period to be ended by the kubelet, not for finalizers.
+    if (stored.metadata.deletionTimestamp && !stored.metadata.deletionGracePeriodSeconds && !stored.metadata.finalizers?.length) {
       objects.delete(keyOf(namespace, name));
       this.#record({ type: 'DELETED', resource, object: stored, resourceVersion: this.#resourceVersion });
     } else {

@@ -6,6 +6,7 @@
  */
 import type { StatusCause } from './api-status.js';
 import { METADATA_FIELDS, type SelectableFields } from './field-selector.js';
+import { DNS_LABEL, DNS_SUBDOMAIN, metadataCauses, parseQuantity, required, requiredItems, resourcesCauses } from './validation.js';
 
 export type ResourceName = 'pods' | 'services' | 'secrets' | 'persistentvolumeclaims' | 'events';
 
@@ -20,41 +21,28 @@ export interface ResourceKind {
   /** Fills what the server defaults on create (spec defaults, initial status, finalizers). */
   defaults(obj: any, ctx: CreateContext): void;
   validate(obj: any): StatusCause[];
+  /** What an update may not change (Pod specs, a Service's clusterIP). */
+  updateCauses?(current: any, next: any): StatusCause[];
   /** A DELETE answers the deleted object (else a Success Status, as for Secrets). */
   returnsDeletedObject: boolean;
   /** Pods end through the kubelet once they are on a node, not at once. */
   gracefulDelete: boolean;
 }
 
-const required = (field: string, detail = ''): StatusCause => ({
-  reason: 'FieldValueRequired',
-  message: `Required value${detail ? `: ${detail}` : ''}`,
-  field,
-});
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
-function validateName(obj: any, pattern: RegExp, max: number): StatusCause[] {
-  const name: unknown = obj.metadata?.name;
-  if (!name && !obj.metadata?.generateName) return [required('metadata.name', 'name or generateName is required')];
-  if (typeof name === 'string' && (!pattern.test(name) || name.length > max)) {
-    return [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": must be a lowercase RFC 1123 name`, field: 'metadata.name' }];
-  }
-  return [];
-}
-
-/** A list that must not be empty, each item with the given fields set. */
-function requiredItems(items: any[] | undefined, field: string, itemFields: string[]): StatusCause[] {
-  if (!items?.length) return [required(field)];
-  return items.flatMap((item, i) => itemFields.filter((f) => !item?.[f]).map((f) => required(`${field}[${i}].${f}`)));
+/** Equal as JSON, whatever the order of keys (clients serialize in their own order). */
+function sameJson(a: unknown, b: unknown): boolean {
+  const canonical = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(canonical)
+    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([k1], [k2]) => (k1 < k2 ? -1 : 1)).map(([k, x]) => [k, canonical(x)]))
+    : v;
+  return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 function qosClass(containers: any[]): string {
   const resources = containers.map((c) => c.resources ?? {});
   if (resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
   const guaranteed = resources.every((r) =>
-    ['cpu', 'memory'].every((res) => r.limits?.[res] !== undefined && (r.requests?.[res] ?? r.limits[res]) === r.limits[res]),
+    ['cpu', 'memory'].every((res) => r.limits?.[res] !== undefined && parseQuantity(r.requests?.[res] ?? r.limits[res]) === parseQuantity(r.limits[res])),
   );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
@@ -104,7 +92,24 @@ const pods: ResourceKind = {
     pod.status = { phase: 'Pending', qosClass: qosClass(spec.containers) };
   },
   validate(pod) {
-    return [...validateName(pod, DNS_SUBDOMAIN, 253), ...requiredItems(pod.spec?.containers, 'spec.containers', ['name', 'image'])];
+    const containers: any[] = pod.spec?.containers ?? [];
+    return [
+      ...metadataCauses(pod, DNS_SUBDOMAIN, 253),
+      ...requiredItems(containers, 'spec.containers', ['name', 'image']),
+      ...containers.flatMap((c, i) => resourcesCauses(c?.resources, `spec.containers[${i}].resources`)),
+    ];
+  },
+  updateCauses(current, next) {
+    // Only images, the deadline, the grace period and added tolerations may change in a Pod's spec.
+    const mutable = (spec: any) => ({
+      ...spec,
+      containers: spec?.containers?.map((c: any) => ({ ...c, image: undefined })),
+      activeDeadlineSeconds: undefined,
+      terminationGracePeriodSeconds: undefined,
+      tolerations: undefined,
+    });
+    if (sameJson(mutable(current.spec), mutable(next.spec))) return [];
+    return [{ reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' }];
   },
   returnsDeletedObject: true,
   gracefulDelete: true,
@@ -130,7 +135,12 @@ const services: ResourceKind = {
     svc.status = { loadBalancer: {} };
   },
   validate(svc) {
-    return [...validateName(svc, DNS_LABEL, 63), ...requiredItems(svc.spec?.ports, 'spec.ports', ['port'])];
+    return [...metadataCauses(svc, DNS_LABEL, 63), ...requiredItems(svc.spec?.ports, 'spec.ports', ['port'])];
+  },
+  updateCauses(current, next) {
+    const ip = next.spec?.clusterIP;
+    if (ip === undefined || ip === current.spec.clusterIP) return [];
+    return [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: []string{"${ip}"}: may not change once set` }];
   },
   returnsDeletedObject: true,
   gracefulDelete: false,
@@ -148,7 +158,7 @@ const secrets: ResourceKind = {
     Object.assign(secret, { ...rest, type: rest.type ?? 'Opaque', data });
     delete secret.stringData;
   },
-  validate: (secret) => validateName(secret, DNS_SUBDOMAIN, 253),
+  validate: (secret) => metadataCauses(secret, DNS_SUBDOMAIN, 253),
   returnsDeletedObject: false,
   gracefulDelete: false,
 };
@@ -163,9 +173,10 @@ const persistentvolumeclaims: ResourceKind = {
     pvc.status = { phase: 'Pending' };
   },
   validate(pvc) {
-    const causes = validateName(pvc, DNS_SUBDOMAIN, 253);
+    const causes = metadataCauses(pvc, DNS_SUBDOMAIN, 253);
     if (!pvc.spec?.accessModes?.length) causes.push(required('spec.accessModes'));
     if (!pvc.spec?.resources?.requests?.storage) causes.push(required('spec.resources[storage]'));
+    else causes.push(...resourcesCauses(pvc.spec.resources, 'spec.resources'));
     return causes;
   },
   returnsDeletedObject: false,
@@ -190,7 +201,7 @@ const events: ResourceKind = {
   },
   defaults() {},
   validate(event) {
-    const causes = validateName(event, DNS_SUBDOMAIN, 253);
+    const causes = metadataCauses(event, DNS_SUBDOMAIN, 253);
     if (!event.involvedObject?.name && !event.involvedObject?.kind) causes.push(required('involvedObject'));
     return causes;
   },

@@ -57,7 +57,7 @@ export function serveWatch(store: ObjectStore, request: WatchRequest, res: Serve
   };
   res.on('close', cleanup);
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private' });
-  // The real API server sends the headers at once; a client waits for them before it reads events.
+  // A quiet watch must still answer at once: the client waits for the headers before it streams.
   res.flushHeaders();
 
   // Replay and subscribe in one synchronous step, so no change can fall between them.
