@@ -11,6 +11,7 @@ import { WorkloadError, type Workload } from '../../../src/core/runtime.js';
 import { KUBERNETES_API_USAGE } from '../../../src/runtime/kubernetes/api-usage.js';
 import { KubernetesDriver, type KubernetesDriverOptions } from '../../../src/runtime/kubernetes/kubernetes-driver.js';
 import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
+import { eventually } from '../../support/kubernetes/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
 import { testInstance, testWorkload } from './k8s-fixtures.js';
 
@@ -44,15 +45,6 @@ function objectsOf(cluster: FakeCluster, instanceId: string): Record<(typeof KIN
 /** Claims go a moment after their delete, once the volume controller drops their protection finalizer. */
 async function allGone(cluster: FakeCluster, instanceId: string): Promise<void> {
   await eventually(() => Object.values(objectsOf(cluster, instanceId)).every((names) => names.length === 0), `every object of ${instanceId} gone`);
-}
-
-/** Waits (in real time, bounded) until `check` holds: the fake cluster moves on its own timers. */
-async function eventually(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  assert.fail(`timed out waiting for ${what}`);
 }
 
 describe('Kubernetes driver on the fake cluster', () => {

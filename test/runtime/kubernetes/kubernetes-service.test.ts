@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../../src/core/builtin-catalog.js';
 import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
+import { eventually } from '../../support/kubernetes/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
 import { cpuBody, startTestApp, waitForStatus, type TestApp } from '../../support/test-app.js';
 
@@ -67,7 +68,7 @@ describe('service on the kubernetes runtime (fake cluster)', () => {
     await t.http('DELETE', `${t.instances()}/${id}`);
     assert.equal((await waitForStatus(t, id, ['GONE'])).error.error_code, 'ModelArts.6309');
     // A claim goes a moment after its delete, once its protection finalizer is dropped.
-    for (let i = 0; i < 500 && cluster.objects('persistentvolumeclaims', NAMESPACE).some((c) => c.metadata.name === names.claim); i++) await new Promise((r) => setTimeout(r, 5));
+    await eventually(() => !cluster.objects('persistentvolumeclaims', NAMESPACE).some((c) => c.metadata.name === names.claim), 'the claim gone');
     for (const kind of ['pods', 'services', 'secrets', 'persistentvolumeclaims'] as const) {
       assert.deepEqual(cluster.objects(kind, NAMESPACE).filter((o) => Object.values(names).includes(o.metadata.name)), [], kind);
     }
@@ -89,12 +90,10 @@ describe('service on the kubernetes runtime (fake cluster)', () => {
     assert.match(failed.spec.failed_reasons.message, /^No node has enough free CPU for this flavor/);
 
     const queued = (await t.http('POST', t.instances(), { body: cpuBody('waits-for-room', LINE.name) })).body.id as string;
-    for (let i = 0; i < 500; i++) {
-      const history = (await t.http('GET', `${t.instances()}/${queued}/events?limit=500`)).body.events as { kind: string; to_status: string }[];
-      if (history.some((e) => e.kind === 'requeue' && e.to_status === 'CREATE_QUEUING')) break;
-      await new Promise((r) => setTimeout(r, 5));
+    let history: { kind: string; to_status: string }[] = [];
+    for (let i = 0; i < 500 && !history.some((e) => e.kind === 'requeue' && e.to_status === 'CREATE_QUEUING'); i++) {
+      history = (await t.http('GET', `${t.instances()}/${queued}/events?limit=500`)).body.events;
     }
-    const history = (await t.http('GET', `${t.instances()}/${queued}/events?limit=500`)).body.events as { kind: string; to_status: string }[];
     assert.ok(history.some((e) => e.kind === 'requeue' && e.to_status === 'CREATE_QUEUING'), 'back in its line');
     lift();
     const running = await waitForStatus(t, queued, ['RUNNING']);
@@ -127,7 +126,7 @@ describe('service on the kubernetes runtime (fake cluster)', () => {
     await all(['GONE']);
     const ours = (kind: 'pods' | 'services' | 'secrets' | 'persistentvolumeclaims') =>
       cluster.objects(kind, NAMESPACE).filter((o) => ids.includes(o.metadata.annotations?.['demanager.io/instance-id']));
-    for (let i = 0; i < 500 && ours('persistentvolumeclaims').length > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    await eventually(() => ours('persistentvolumeclaims').length === 0, 'the claims gone');
     for (const kind of ['pods', 'services', 'secrets', 'persistentvolumeclaims'] as const) assert.deepEqual(ours(kind), [], kind);
   });
 });
