@@ -3,7 +3,7 @@
  * User-facing options (a JSON file and `DEMANAGER_*` environment variables, every field optional)
  * resolved once into a complete, typed {@link Config}. Nothing else reads the environment.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Quotas } from './core/admission.js';
 import type { CatalogData } from './core/catalog.js';
@@ -16,7 +16,7 @@ export interface SimulatedRuntimeOptions {
   failOn?: Partial<Record<'prepare' | 'start', string>>;
 }
 
-export type RuntimeDriverName = 'local' | 'simulated';
+export type RuntimeDriverName = 'local' | 'simulated' | 'kubernetes';
 
 export interface LocalRuntimeOptions {
   /** Where `obs` (and `efs`/`obsfs`) storage paths live: `/bucket/dir/` → `<objectRoot>/bucket/dir/`. Default `<dataDir>/obs`. */
@@ -25,6 +25,27 @@ export interface LocalRuntimeOptions {
   stopTimeoutSeconds?: number;
   /** The Jupyter launcher, a name on PATH or a path. Default `jupyter`. */
   jupyter?: string;
+}
+
+export interface KubernetesRuntimeOptions {
+  /** Where instances' Pods, Services, Secrets and claims live. Default: the service account's namespace in a cluster, else `default`. */
+  namespace?: string;
+  /** A kubeconfig file. Default: the in-cluster service account when `KUBERNETES_SERVICE_HOST` is set, else `$KUBECONFIG` or `~/.kube/config`. */
+  kubeconfig?: string;
+  /** Prefix of every image: `<registry>/<namespace>/<image_name>:<image_tag>`. Default none (the cluster's default registry). */
+  registry?: string;
+  /** Storage class of `evs` claims. Default: the cluster's default class. */
+  storageClass?: string;
+  /** A Kubernetes volume source (`{"persistentVolumeClaim": {"claimName": "obs"}}`, `{"csi": …}`) holding `obs` storage. Default none: `obs` instances fail to start. */
+  obsVolume?: Record<string, unknown>;
+  /** Default `cluster.local`. */
+  clusterDomain?: string;
+  /** The port the notebook server listens on inside its Pod. Default 8888. */
+  notebookPort?: number;
+  /** Secrets (names, in `namespace`) for pulling images. Default none. */
+  imagePullSecrets?: string[];
+  /** How long a Pod may wait for a node with room before the start fails with 6360 (or the instance is queued again). Default 60. */
+  unschedulableSeconds?: number;
 }
 
 export interface LimitsOptions {
@@ -83,9 +104,10 @@ export interface ConfigOptions {
     domain?: string;
   };
   runtime?: {
-    /** `local` (default): each instance is a Jupyter server process here; `simulated`: nothing runs. */
+    /** `local` (default): each instance is a Jupyter server process here; `kubernetes`: a Pod on a cluster; `simulated`: nothing runs. */
     driver?: RuntimeDriverName;
     local?: LocalRuntimeOptions;
+    kubernetes?: KubernetesRuntimeOptions;
     simulated?: SimulatedRuntimeOptions;
     /** Seconds between liveness polls of running workloads. Default 5. */
     pollIntervalSeconds?: number;
@@ -134,6 +156,31 @@ export interface ConfigOptions {
   logLevel?: string;
 }
 
+/** Where the Kubernetes client finds its cluster and credentials. */
+export type KubeConfigSource = { from: 'in-cluster' } | { from: 'file'; path: string } | { from: 'default' };
+
+export interface KubernetesRuntimeConfig {
+  namespace: string;
+  kubeconfig: KubeConfigSource;
+  /** Without a trailing slash; empty for none. */
+  registry: string;
+  storageClass: string | null;
+  obsVolume: Record<string, unknown> | null;
+  clusterDomain: string;
+  notebookPort: number;
+  imagePullSecrets: string[];
+  unschedulableMs: number;
+}
+
+/** What the config reads of the machine it runs on, apart from the options (tests replace it). */
+export interface ConfigHost {
+  env: NodeJS.ProcessEnv;
+  /** The service account's namespace file of a Pod. */
+  namespaceFile: string;
+}
+
+const PROCESS_HOST: ConfigHost = { env: process.env, namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace' };
+
 export interface Config {
   host: string;
   port: number;
@@ -146,6 +193,7 @@ export interface Config {
   runtime: {
     driver: RuntimeDriverName;
     local: { objectRoot: string; stopTimeoutMs: number; jupyter: string };
+    kubernetes: KubernetesRuntimeConfig;
     simulated: { delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>; failOn: Partial<Record<'prepare' | 'start', string>> };
     pollIntervalSeconds: number;
     startTimeoutMs: number;
@@ -166,7 +214,7 @@ export function isPostgresUrl(url: string): boolean {
 }
 
 /** Fills every field of `options` with its default. */
-export function resolveConfig(options: ConfigOptions = {}): Config {
+export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PROCESS_HOST): Config {
   const dataDir = resolve(options.dataDir ?? './data');
   const databaseUrl = options.databaseUrl ?? `sqlite:${resolve(dataDir, 'demanager.db')}`;
   const coordination = options.coordination ?? {};
@@ -191,6 +239,7 @@ export function resolveConfig(options: ConfigOptions = {}): Config {
         stopTimeoutMs: (options.runtime?.local?.stopTimeoutSeconds ?? 10) * 1000,
         jupyter: options.runtime?.local?.jupyter ?? 'jupyter',
       },
+      kubernetes: resolveKubernetes(options.runtime?.kubernetes ?? {}, host),
       simulated: {
         delays: { prepare: 2000, start: 3000, stop: 1500, remove: 500, ...options.runtime?.simulated?.delays },
         failOn: { ...options.runtime?.simulated?.failOn },
@@ -237,6 +286,42 @@ function checkTrustProxy(value: unknown): Config['trustProxy'] {
     (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== ''));
   if (!ok) throw new Error(`trustProxy must be true/false, a hop count or proxy addresses, got ${JSON.stringify(value)}`);
   return value as Config['trustProxy'];
+}
+
+/** A DNS-1123 label: what Kubernetes accepts as a namespace or Secret name. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function resolveKubernetes(options: KubernetesRuntimeOptions, host: ConfigHost): KubernetesRuntimeConfig {
+  const where = 'runtime.kubernetes';
+  const inCluster = Boolean(host.env.KUBERNETES_SERVICE_HOST);
+  const namespace = options.namespace ?? (inCluster && existsSync(host.namespaceFile) ? readFileSync(host.namespaceFile, 'utf8').trim() : 'default');
+  if (!DNS_LABEL.test(namespace)) throw new Error(`${where}.namespace must be a Kubernetes namespace name, got ${JSON.stringify(namespace)}`);
+  const port = options.notebookPort ?? 8888;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${where}.notebookPort must be a port number, got ${port}`);
+  const unschedulable = options.unschedulableSeconds ?? 60;
+  if (!(unschedulable >= 0)) throw new Error(`${where}.unschedulableSeconds must be a number of seconds, got ${unschedulable}`);
+  const domain = options.clusterDomain ?? 'cluster.local';
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(domain)) throw new Error(`${where}.clusterDomain must be a domain name, got ${JSON.stringify(domain)}`);
+  const pullSecrets = options.imagePullSecrets ?? [];
+  if (!Array.isArray(pullSecrets) || !pullSecrets.every((name) => typeof name === 'string' && DNS_LABEL.test(name))) {
+    throw new Error(`${where}.imagePullSecrets must be a list of Secret names, got ${JSON.stringify(pullSecrets)}`);
+  }
+  const obsVolume = options.obsVolume ?? null;
+  // One source, no name: the driver names the volume itself.
+  if (obsVolume !== null && (typeof obsVolume !== 'object' || Array.isArray(obsVolume) || 'name' in obsVolume || Object.keys(obsVolume).length !== 1)) {
+    throw new Error(`${where}.obsVolume must be one Kubernetes volume source such as {"persistentVolumeClaim": {"claimName": "obs"}}, got ${JSON.stringify(obsVolume)}`);
+  }
+  return {
+    namespace,
+    kubeconfig: options.kubeconfig ? { from: 'file', path: resolve(options.kubeconfig) } : inCluster ? { from: 'in-cluster' } : { from: 'default' },
+    registry: (options.registry ?? '').replace(/\/+$/, ''),
+    storageClass: options.storageClass ?? null,
+    obsVolume,
+    clusterDomain: domain,
+    notebookPort: port,
+    imagePullSecrets: pullSecrets,
+    unschedulableMs: unschedulable * 1000,
+  };
 }
 
 const ENV_KEYS = {

@@ -37,7 +37,11 @@ export interface ReconcilerOptions {
 /** Ids asked of the store at once: well within every engine's limit on query parameters. */
 const KNOWN_BATCH = 500;
 
-type Outcome = { status: InstanceStatus; patch?: Partial<Instance> } | { deleted: true };
+/** `event` names the history entry when it is not a plain transition (nor a fault's intent). */
+type Outcome = { status: InstanceStatus; patch?: Partial<Instance>; event?: string } | { deleted: true };
+
+/** The failure of a start that found no room on the runtime (a cluster with no node free for the flavor). */
+const INSUFFICIENT_RESOURCES = 'ModelArts.6360';
 
 export class Reconciler {
   readonly #tasks = new Map<string, Promise<void>>();
@@ -69,7 +73,9 @@ export class Reconciler {
     if (this.#abort) return;
     this.#abort = new AbortController();
     await this.#resume();
-    await this.pollRunning();
+    // Exits while nobody watched (this service was down) were reported to no one: every workload
+    // believed running is looked at once, even with a driver that reports exits from then on.
+    await this.#pollEach(await this.store.instances.listByStatus(['RUNNING']));
     this.#loops = [
       this.#every(this.clock, this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
       // Finding other replicas' work is plumbing, not domain time: it runs on the real clock.
@@ -149,7 +155,11 @@ export class Reconciler {
    */
   async pollRunning(): Promise<void> {
     await Promise.allSettled(this.#exits);
-    await Promise.all((await this.#polled()).map((instance) => this.#pollOne(instance)));
+    await this.#pollEach(await this.#polled());
+  }
+
+  async #pollEach(instances: readonly Instance[]): Promise<void> {
+    await Promise.all(instances.map((instance) => this.#pollOne(instance)));
   }
 
   async #polled(): Promise<Instance[]> {
@@ -280,6 +290,12 @@ export class Reconciler {
         // Stopping cannot be refused: the workload is gone or unreachable either way.
         return instance.status === 'DELETING' ? { deleted: true } : { status: 'STOPPED', patch: { runtime: null, stopAt: null } };
       }
+      if (err instanceof WorkloadError && err.code === INSUFFICIENT_RESOURCES && workload.flavor.queues && instance.status !== 'CREATING') {
+        // A flavor that queues waits for room rather than failing: back to the end of its line, the reason kept.
+        const status: InstanceStatus = instance.intent.kind === 'create' ? 'CREATE_QUEUING' : 'START_QUEUING';
+        const now = this.clock.now();
+        return { status, event: 'requeue', patch: { runtime: null, stopAt: null, queuedAt: now, reservedAt: null, ...reasons } };
+      }
       return { status: failedStatus, patch: { runtime: null, stopAt: null, ...reasons } };
     }
   }
@@ -353,7 +369,7 @@ export class Reconciler {
           next.idleSince = now;
         }
         // A fault carries its own intent; every other commit is the reconciler finishing a step.
-        const kind = outcome.patch?.intent?.kind ?? 'transition';
+        const kind = outcome.event ?? outcome.patch?.intent?.kind ?? 'transition';
         const written = await this.store.instances.update(next, this.#event(current, kind, next, now));
         if (written) {
           this.onCommitted(written);

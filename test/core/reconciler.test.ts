@@ -9,6 +9,7 @@ import { Catalog } from '../../src/core/catalog.js';
 import { ManualClock } from '../../src/core/clock.js';
 import type { RuntimeState } from '../../src/core/instance.js';
 import { LifecycleService, type Actor } from '../../src/core/lifecycle-service.js';
+import { QueueService } from '../../src/core/queue-service.js';
 import { Reconciler } from '../../src/core/reconciler.js';
 import { SecretBox } from '../../src/core/secret-box.js';
 import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../src/core/runtime.js';
@@ -180,6 +181,94 @@ describe('reconciler', () => {
     assert.equal(current.status, 'START_FAILED');
     assert.equal(current.errorCode, 'ModelArts.6360');
     await reconciler.close();
+    await store.close();
+  });
+
+  it('a start that finds no room (6360) on a flavor that queues goes back to the end of its line with the reason, and is admitted again', async () => {
+    store = await openStore(join(dir, 'f.db'));
+    const clock = new ManualClock();
+    const driver = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
+    const { reconciler, lifecycle } = await started(driver, clock);
+    const queue = new QueueService(store, catalog, clock, reconciler, silent, 'test');
+    const free = { ...body('roomless'), flavor: 'modelarts.vm.cpu.free' };
+    const created = await lifecycle.create(actor, free);
+    driver.inject(created.id, 'start', new WorkloadError('No node has enough free CPU for this flavor.', 'ModelArts.6360', { reason: 'Unschedulable' }));
+    await settle();
+    await reconciler.idle();
+    let current = (await store.instances.getById(created.id))!;
+    assert.equal(current.status, 'CREATE_QUEUING', 'the first start of a new instance waits in the create line');
+    assert.deepEqual(current.failedReasons, { code: 'ModelArts.6360', message: 'No node has enough free CPU for this flavor.', detail: { reason: 'Unschedulable' } });
+    assert.equal(current.queuedAt, clock.now());
+    assert.equal(current.runtime, null);
+    const history = await store.instances.listEvents(created.id, { offset: 0, limit: 50 });
+    const requeue = history.items.find((event) => event.kind === 'requeue');
+    assert.deepEqual([requeue?.from, requeue?.to, requeue?.detail], ['STARTING', 'CREATE_QUEUING', { code: 'ModelArts.6360', message: 'No node has enough free CPU for this flavor.' }]);
+    assert.deepEqual((await queue.line('modelarts.vm.cpu.free')).map((i) => i.id), [created.id]);
+
+    await queue.admitNext('modelarts.vm.cpu.free');
+    await settle();
+    await reconciler.idle();
+    current = (await store.instances.getById(created.id))!;
+    assert.equal(current.status, 'RUNNING');
+    assert.equal(current.failedReasons, null);
+
+    await lifecycle.act(actor, created.id, 'stop');
+    await settle();
+    await reconciler.idle();
+    clock.advance(1000);
+    driver.inject(created.id, 'start', new WorkloadError('No node has enough free CPU for this flavor.', 'ModelArts.6360'));
+    await lifecycle.act(actor, created.id, 'start');
+    await settle();
+    await reconciler.idle();
+    current = (await store.instances.getById(created.id))!;
+    assert.equal(current.status, 'START_QUEUING', 'a later start waits in the start line');
+    assert.equal(current.queuedAt, clock.now());
+    assert.equal(current.errorCode, 'ModelArts.6360');
+    await reconciler.close();
+    await store.close();
+  });
+
+  it('on start, finds the workloads that exited while no one watched, even with a driver that reports exits', async () => {
+    store = await openStore(join(dir, 'g.db'));
+    const clock = new ManualClock();
+    const driver = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
+    const first = await started(driver, clock);
+    const created = await first.lifecycle.create(actor, body('died-while-down'));
+    await settle();
+    await first.reconciler.idle();
+    await first.reconciler.close();
+    driver.crash(created.id); // reported to a reconciler that no longer runs
+    assert.equal((await store.instances.getById(created.id))!.status, 'RUNNING');
+    const second = await started(driver, clock);
+    assert.equal((await store.instances.getById(created.id))!.status, 'UNAVAILABLE');
+    await second.reconciler.close();
+    await store.close();
+  });
+
+  it('on start, has a driver that can list its resources remove those of instances the store no longer has', async () => {
+    store = await openStore(join(dir, 'h.db'));
+    const clock = new ManualClock();
+    const answers: string[][] = [];
+    class ListingDriver extends SimulatedDriver {
+      /** What the cluster holds: one stored instance's leftovers and one of an instance long gone. */
+      held: string[] = [];
+      async collectOrphans(known: (ids: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number> {
+        const present = await known(this.held);
+        answers.push([...present]);
+        return this.held.filter((id) => !present.has(id)).length;
+      }
+    }
+    const driver = new ListingDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
+    const first = await started(driver, clock);
+    const created = await first.lifecycle.create(actor, body('has-a-pod'));
+    await settle();
+    await first.reconciler.idle();
+    await first.reconciler.close();
+    driver.held = [created.id, 'DE-00000000-0000-4000-8000-00000000dead'];
+    const second = await started(driver, clock);
+    assert.deepEqual(answers.at(-1), [created.id]);
+    assert.equal(await second.reconciler.collectOrphans(), 1);
+    await second.reconciler.close();
     await store.close();
   });
 });

@@ -12,9 +12,10 @@ export interface ApiUsage {
 }
 
 export const KUBERNETES_API_USAGE: readonly ApiUsage[] = [
-  { group: '', resource: 'pods', verbs: ['create', 'delete', 'get', 'list', 'watch'] },
-  { group: '', resource: 'services', verbs: ['create', 'delete', 'get', 'list'] },
-  { group: '', resource: 'secrets', verbs: ['create', 'delete', 'get', 'list'] },
-  { group: '', resource: 'persistentvolumeclaims', verbs: ['create', 'delete', 'get', 'list'] },
+  // Pods are read from the watch cache, and the others are only created, listed (orphans) and deleted: no `get`.
+  { group: '', resource: 'pods', verbs: ['create', 'delete', 'list', 'watch'] },
+  { group: '', resource: 'services', verbs: ['create', 'delete', 'list'] },
+  { group: '', resource: 'secrets', verbs: ['create', 'delete', 'list'] },
+  { group: '', resource: 'persistentvolumeclaims', verbs: ['create', 'delete', 'list'] },
   { group: '', resource: 'events', verbs: ['list', 'watch'] },
 ];

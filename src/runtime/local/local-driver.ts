@@ -27,6 +27,7 @@ import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.j
 import { redactUrl } from './redact.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
 import { customScript, logFile, storageDir } from './workload-storage.js';
+import { StartsInFlight } from '../starts-in-flight.js';
 
 export type { LocalDriverOptions } from './local-driver-options.js';
 
@@ -35,8 +36,8 @@ export type Diagnosis = { ok: true; install: JupyterInstall; message: string } |
 export class LocalDriver implements RuntimeDriver {
   readonly name = 'local';
   readonly #options: ResolvedOptions;
-  /** Starts in flight, so a stop waits for an aborted start to clean up before it looks. */
-  readonly #starting = new Map<string, Promise<unknown>>();
+  /** A stop waits for an aborted start to clean up before it looks. */
+  readonly #starting = new StartsInFlight();
   /** Exit codes of servers this driver spawned and saw end. */
   readonly #exits = new Map<number, number | null>();
 
@@ -65,15 +66,8 @@ export class LocalDriver implements RuntimeDriver {
     await storageDir(workload, layout, this.#options.objectRoot);
   }
 
-  async start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
-    const id = workload.instance.id;
-    const started = this.#start(workload, signal);
-    this.#starting.set(id, started);
-    try {
-      return await started;
-    } finally {
-      if (this.#starting.get(id) === started) this.#starting.delete(id);
-    }
+  start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
+    return this.#starting.track(workload.instance.id, this.#start(workload, signal));
   }
 
   async stop(workload: Workload): Promise<void> {
@@ -150,12 +144,12 @@ export class LocalDriver implements RuntimeDriver {
 
   /** Notebooks keep running (a restarted service re-adopts them); only in-flight starts are awaited. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#starting.values()]);
+    await this.#starting.all();
   }
 
   /** Waits for a start in flight (an aborted one cleans up first), then ends every run it can find. */
   async #stopIn(layout: InstanceLayout, id: string, recorded: RunRecord | null): Promise<void> {
-    await this.#starting.get(id)?.catch(() => undefined);
+    await this.#starting.settled(id);
     await this.#terminate(layout, [recorded, await readRunFile(layout.runFile)]);
     await removeRunFile(layout.runFile);
   }
