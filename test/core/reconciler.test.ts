@@ -244,31 +244,4 @@ describe('reconciler', () => {
     await second.reconciler.close();
     await store.close();
   });
-
-  it('on start, has a driver that can list its resources remove those of instances the store no longer has', async () => {
-    store = await openStore(join(dir, 'h.db'));
-    const clock = new ManualClock();
-    const answers: string[][] = [];
-    class ListingDriver extends SimulatedDriver {
-      /** What the cluster holds: one stored instance's leftovers and one of an instance long gone. */
-      held: string[] = [];
-      async collectOrphans(known: (ids: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number> {
-        const present = await known(this.held);
-        answers.push([...present]);
-        return this.held.filter((id) => !present.has(id)).length;
-      }
-    }
-    const driver = new ListingDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
-    const first = await started(driver, clock);
-    const created = await first.lifecycle.create(actor, body('has-a-pod'));
-    await settle();
-    await first.reconciler.idle();
-    await first.reconciler.close();
-    driver.held = [created.id, 'DE-00000000-0000-4000-8000-00000000dead'];
-    const second = await started(driver, clock);
-    assert.deepEqual(answers.at(-1), [created.id]);
-    assert.equal(await second.reconciler.collectOrphans(), 1);
-    await second.reconciler.close();
-    await store.close();
-  });
 });
