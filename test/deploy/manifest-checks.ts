@@ -4,6 +4,7 @@
  * returns the problems it finds (empty when all holds), so a test can show both that the shipped
  * manifests pass and that a manifest broken in that one way fails.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { isDeepStrictEqual } from 'node:util';
 import type {
   KubernetesObject,
@@ -118,6 +119,32 @@ export function envProblems(objects: readonly KubernetesObject[], view: PodView)
     const without = { ...view.env };
     delete without[name];
     return isDeepStrictEqual(loadConfigOptions(without), full) ? [`demanager does not read ${name}`] : [];
+  });
+}
+
+/** Each leaf of a JSON value with its path, and a copy with that leaf changed. */
+function perturbedLeaves(value: unknown, path: string[] = []): { path: string; changed: unknown }[] {
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, inner]) =>
+      perturbedLeaves(inner, [...path, key]).map(({ path: leaf, changed }) => ({ path: leaf, changed: Array.isArray(value) ? Object.assign([...value], { [key]: changed }) : { ...value, [key]: changed } })),
+    );
+  }
+  const changed = typeof value === 'number' ? value + 1 : typeof value === 'boolean' ? !value : `${String(value)}x`;
+  return [{ path: path.join('.'), changed }];
+}
+
+/** Every setting of the config file changes what demanager resolves: none is a typo, a leftover or overridden. */
+export function configFileProblems(view: PodView, scratchFile: string): string[] {
+  const file = view.env.DEMANAGER_CONFIG;
+  if (!file) return ['DEMANAGER_CONFIG is not set'];
+  const baseline = JSON.stringify(view.config);
+  return perturbedLeaves(JSON.parse(readFileSync(file, 'utf8'))).flatMap(({ path, changed }) => {
+    writeFileSync(scratchFile, JSON.stringify(changed));
+    try {
+      return JSON.stringify(view.load({ ...view.env, DEMANAGER_CONFIG: scratchFile })) === baseline ? [`demanager ignores ${path} of its config file`] : [];
+    } catch {
+      return []; // refused: the loader read it
+    }
   });
 }
 

@@ -9,6 +9,7 @@ import { startTestApp } from '../support/test-app.js';
 import { parseDocuments, renderKustomization } from './kustomization-render.js';
 import { validateAgainstSchema } from './kubernetes-schemas.js';
 import {
+  configFileProblems,
   configProblems,
   envProblems,
   HEALTH_PATHS,
@@ -125,6 +126,12 @@ describe('deploy/kubernetes manifests', () => {
     passesAndCatches(configProblems, (o) => (container(o).env = container(o).env!.filter((e) => e.name !== 'DEMANAGER_DATABASE_URL')), /several replicas need PostgreSQL/);
     passesAndCatches(configProblems, (o) => (container(o).env = container(o).env!.filter((e) => e.name !== 'DEMANAGER_MASTER_KEY')), /no master key/);
     assert.throws(() => podView(broken((o) => configJson(o, (c) => (c.runtime.kubernetes.notebookPort = 'eight')))), /notebookPort must be a port number/);
+  });
+
+  it('set only settings demanager reads in its config file', () => {
+    const check: Check = (_objects, view) => configFileProblems(view, join(scratch, `config-${++pods}.json`));
+    passesAndCatches(check, (o) => configJson(o, (c) => (c.runtime.kubernetes.notebokPort = 8888)), /demanager ignores runtime\.kubernetes\.notebokPort of its config file/);
+    passesAndCatches(check, (o) => configJson(o, (c) => (c.databaseUrl = 'postgres://db/demanager')), /demanager ignores databaseUrl/);
   });
 
   it('set only environment variables demanager reads', () => {

@@ -41,6 +41,8 @@ export interface PodView {
   env: Record<string, string>;
   options: ConfigOptions;
   config: Config;
+  /** Loads the config as `demanager serve` would in this Pod, from another environment. */
+  load(env: Record<string, string>): Config;
 }
 
 /** Lays the Pod out under `dir` and loads demanager's config from it. */
@@ -70,8 +72,7 @@ export function loadPodConfig(objects: readonly KubernetesObject[], dir: string)
     else if (secret) env[variable.name] = SECRET_SAMPLES[secret.key] ?? `sample-${secret.key}`;
     else throw new Error(`env ${variable.name}: only values and Secret keys are laid out here`);
   }
-  const options = loadConfigOptions(env);
   // The kubelet tells every container where the API server is.
-  const config = resolveConfig(options, { env: { ...env, KUBERNETES_SERVICE_HOST: '10.0.0.1' }, namespaceFile });
-  return { env, options, config };
+  const load = (from: Record<string, string>) => resolveConfig(loadConfigOptions(from), { env: { ...from, KUBERNETES_SERVICE_HOST: '10.0.0.1' }, namespaceFile });
+  return { env, options: loadConfigOptions(env), config: load(env), load };
 }
