@@ -30,6 +30,8 @@ import { isPostgresUrl, type Config } from './config.js';
 import { loadOrCreateKey } from './key-file.js';
 import { loadOrCreateReplicaId } from './replica-id.js';
 import { LocalDriver } from './runtime/local/local-driver.js';
+import { KubernetesDriver } from './runtime/kubernetes/kubernetes-driver.js';
+import { loadKubeConfig } from './runtime/kubernetes/kube-config.js';
 import { SimulatedDriver } from './runtime/simulated/simulated-driver.js';
 import { openStore } from './store/open-store.js';
 import { Metrics } from './metrics.js';
@@ -88,9 +90,17 @@ function createDriver(config: Config, { clock, log, tokens, secrets }: DriverNee
         stopTimeoutMs: config.runtime.local.stopTimeoutMs,
         command: config.runtime.local.jupyter,
       });
-    case 'kubernetes':
-      // The driver lands in the next change; the config shape is settled first.
-      throw new Error('runtime.driver "kubernetes" is not available in this build');
+    case 'kubernetes': {
+      const { kubeconfig, unschedulableMs, ...cluster } = config.runtime.kubernetes;
+      return new KubernetesDriver({
+        ...cluster,
+        kubeConfig: loadKubeConfig(kubeconfig),
+        unschedulableMs,
+        clock,
+        log,
+        secretFor: (instanceId, runId) => tokens.workloadToken(instanceId, runId),
+      });
+    }
   }
 }
 

@@ -24,6 +24,7 @@ import { carriesMarker, markerEnv } from './process-marker.js';
 import { redactUrl } from './redact.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
 import { customScript, logFile, storageDir } from './workload-storage.js';
+import { StartsInFlight } from '../starts-in-flight.js';
 
 export type { LocalDriverOptions } from './local-driver-options.js';
 
@@ -32,8 +33,8 @@ export type Diagnosis = { ok: true; install: JupyterInstall; message: string } |
 export class LocalDriver implements RuntimeDriver {
   readonly name = 'local';
   readonly #options: ResolvedOptions;
-  /** Starts in flight, so a stop waits for an aborted start to clean up before it looks. */
-  readonly #starting = new Map<string, Promise<unknown>>();
+  /** A stop waits for an aborted start to clean up before it looks. */
+  readonly #starting = new StartsInFlight();
   /** Exit codes of servers this driver spawned and saw end. */
   readonly #exits = new Map<number, number | null>();
 
@@ -61,21 +62,14 @@ export class LocalDriver implements RuntimeDriver {
     await storageDir(workload, layout, this.#options.objectRoot);
   }
 
-  async start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
-    const id = workload.instance.id;
-    const started = this.#start(workload, signal);
-    this.#starting.set(id, started);
-    try {
-      return await started;
-    } finally {
-      if (this.#starting.get(id) === started) this.#starting.delete(id);
-    }
+  start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
+    return this.#starting.track(workload.instance.id, this.#start(workload, signal));
   }
 
   async stop(workload: Workload): Promise<void> {
     const layout = this.#layoutOrNull(workload);
     if (!layout) return;
-    await this.#starting.get(workload.instance.id)?.catch(() => undefined);
+    await this.#starting.settled(workload.instance.id);
     const records = [parseRunRecord(workload.instance.runtime?.data), await readRunFile(layout.runFile)];
     await this.#terminate(layout, records);
     await removeRunFile(layout.runFile);
@@ -113,7 +107,7 @@ export class LocalDriver implements RuntimeDriver {
 
   /** Notebooks keep running (a restarted service re-adopts them); only in-flight starts are awaited. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.#starting.values()]);
+    await this.#starting.all();
   }
 
   async #start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {

@@ -1,0 +1,33 @@
+/**
+ * @module runtime/kubernetes/kubernetes-driver-options
+ * The Kubernetes driver's settings: the cluster side (namespace, registry, storage, network) is
+ * the resolved `runtime.kubernetes` config; the rest is what the service lends every driver.
+ */
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Clock } from '../../core/clock.js';
+import type { Logger } from '../../core/logger.js';
+
+/** What the manifests are built from. */
+export interface ClusterSettings {
+  namespace: string;
+  /** Without a trailing slash; empty for none. */
+  registry: string;
+  storageClass: string | null;
+  /** A Volume source (one key, no name) that holds `obs` storage; null when none is configured. */
+  obsVolume: Record<string, unknown> | null;
+  clusterDomain: string;
+  notebookPort: number;
+  imagePullSecrets: readonly string[];
+}
+
+export interface KubernetesDriverOptions extends ClusterSettings {
+  kubeConfig: KubeConfig;
+  /** The workload's private Jupyter token for a run (the driver keeps only the run id). */
+  secretFor: (instanceId: string, runId: string) => string;
+  /** How long a Pod may wait for a node with room before the start fails with ModelArts.6360. */
+  unschedulableMs: number;
+  clock: Clock;
+  log: Logger;
+  /** How long to wait before restarting a watch that failed. Default 1000 ms. */
+  watchRetryMs?: number;
+}

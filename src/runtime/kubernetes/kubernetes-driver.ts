@@ -1,0 +1,294 @@
+/**
+ * @module runtime/kubernetes/kubernetes-driver
+ * Runs each instance as a Pod on a Kubernetes cluster, with a Service the proxy reaches it by, a
+ * Secret holding its private token and, for `evs` storage, a claim that outlives stops. Every
+ * object is named after the instance id and labelled with it, so a restarted service (or a new
+ * controller replica) finds its workloads again; what runs is read from one shared watch of the
+ * namespace, never by polling each Pod.
+ */
+import { randomBytes } from 'node:crypto';
+import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { RuntimeState } from '../../core/instance.js';
+import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
+import { endpointOf, secretManifest, serviceManifest } from './access-manifests.js';
+import { clusterError, created, deleted } from './api-errors.js';
+import { StartsInFlight } from '../starts-in-flight.js';
+import { ClusterWatch } from './cluster-watch.js';
+import { concernsPod, occurrenceOf, progressMessage } from './event-progress.js';
+import type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
+import { podManifest } from './pod-manifest.js';
+import { podHealth, startState } from './pod-status.js';
+import { instanceOf, MANAGED_SELECTOR, resourceNames, RUN_LABEL, type ResourceNames } from './resource-names.js';
+import { claimManifest, workVolume } from './work-volume.js';
+
+export type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
+
+/** A Pod that outlasts this after its delete (a lost node) no longer holds up a stop. */
+const STOP_WAIT_MS = 90_000;
+
+interface PodRef {
+  name: string;
+  uid: string;
+}
+
+export class KubernetesDriver implements RuntimeDriver {
+  readonly name = 'kubernetes';
+  readonly #options: KubernetesDriverOptions;
+  readonly #api: CoreV1Api;
+  readonly #watch: ClusterWatch;
+  /** A stop waits for an aborted start to finish creating before it deletes. */
+  readonly #starting = new StartsInFlight();
+  /** Pods this driver deletes: their end is no exit to report. */
+  readonly #deleting = new Set<string>();
+  /** Pods whose exit was reported, so a failure and the deletion after it count once. */
+  readonly #reported = new Set<string>();
+  #closed = false;
+
+  constructor(options: KubernetesDriverOptions) {
+    this.#options = options;
+    this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#watch = new ClusterWatch(options.kubeConfig, options.namespace, options.log, options.watchRetryMs ?? 1000);
+  }
+
+  get #namespace(): string {
+    return this.#options.namespace;
+  }
+
+  async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
+    signal.throwIfAborted();
+    const { instance } = workload;
+    const names = resourceNames(instance.id);
+    // A storage this cluster cannot provide fails now rather than at every start.
+    workVolume(instance.spec.storage, names, this.#options.obsVolume);
+    if (instance.spec.storage.type !== 'evs') return;
+    workload.progress?.(`creating the instance volume (${instance.spec.storage.location.volume_size ?? 5} GiB)`);
+    const body = claimManifest(instance, names, this.#namespace, this.#options.storageClass);
+    await created('the volume claim', () => this.#api.createNamespacedPersistentVolumeClaim({ namespace: this.#namespace, body }));
+  }
+
+  start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
+    return this.#starting.track(workload.instance.id, this.#start(workload, signal));
+  }
+
+  async stop(workload: Workload): Promise<void> {
+    await this.#starting.settled(workload.instance.id);
+    await this.#watch.ready();
+    const names = resourceNames(workload.instance.id);
+    await this.#deletePod(names.pod);
+    await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }));
+  }
+
+  async poll(workload: Workload): Promise<Health> {
+    const recorded = podRefOf(workload);
+    if (!recorded) return { state: 'exited', code: null, reason: 'no notebook Pod is recorded for this instance' };
+    await this.#watch.ready();
+    const pod = this.#watch.pod(recorded.name);
+    if (pod && pod.metadata?.uid !== recorded.uid) return { state: 'exited', code: null, reason: 'the notebook Pod was replaced outside demanager' };
+    return podHealth(pod);
+  }
+
+  /** Deletes the Pod, Service, Secret and claim; obs storage is the operator's and stays. */
+  async remove(workload: Workload): Promise<void> {
+    await this.#starting.settled(workload.instance.id);
+    await this.#watch.ready();
+    await this.#removeAll(resourceNames(workload.instance.id));
+  }
+
+  watchExits(listener: ExitListener): void {
+    this.#watch.subscribe((change) => {
+      if (change.kind !== 'pod') return;
+      const pod = change.object;
+      const uid = pod.metadata?.uid ?? '';
+      const instanceId = instanceOf(pod.metadata);
+      const gone = change.verb === 'delete';
+      const health = gone ? podHealth(undefined) : podHealth(pod);
+      if (instanceId && health.state === 'exited' && !this.#deleting.has(uid) && !this.#reported.has(uid)) {
+        this.#reported.add(uid);
+        listener(instanceId, { code: health.code, reason: health.reason });
+      }
+      if (gone) this.#reported.delete(uid);
+    });
+    // Exits are learnt from the watch, which must run even while nothing asks the driver anything.
+    void this.#keepWatching();
+  }
+
+  async collectOrphans(known: (instanceIds: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number> {
+    await this.#watch.ready();
+    const listed = { namespace: this.#namespace, labelSelector: MANAGED_SELECTOR };
+    const [services, secrets, claims] = await Promise.all([
+      this.#api.listNamespacedService(listed),
+      this.#api.listNamespacedSecret(listed),
+      this.#api.listNamespacedPersistentVolumeClaim(listed),
+    ]).catch((err: unknown) => {
+      throw clusterError('listing the managed objects', err);
+    });
+    const ids = new Set<string>();
+    for (const object of [...this.#watch.pods(), ...services.items, ...secrets.items, ...claims.items]) {
+      const id = instanceOf(object.metadata);
+      if (id) ids.add(id);
+    }
+    if (ids.size === 0) return 0;
+    const present = await known([...ids]);
+    const orphans = [...ids].filter((id) => !present.has(id));
+    for (const id of orphans) {
+      this.#options.log.warn({ instance: id }, 'removing the Kubernetes objects of an instance that no longer exists');
+      await this.#removeAll(resourceNames(id));
+    }
+    return orphans.length;
+  }
+
+  /** Notebooks keep running (a restarted service re-adopts them); the watch stops. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#starting.all();
+    await this.#watch.close();
+  }
+
+  async #start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
+    const { instance } = workload;
+    await this.#watch.ready();
+    signal.throwIfAborted();
+    const names = resourceNames(instance.id);
+    let pod = this.#watch.pod(names.pod);
+    // A start whose result was never recorded left a Pod behind: adopt it rather than start another.
+    const adopted = pod && adoptable(pod) ? { uid: pod.metadata!.uid!, runId: pod.metadata!.labels![RUN_LABEL]! } : null;
+    if (pod && !adopted) await this.#deletePod(names.pod);
+    let ref: { uid: string; runId: string };
+    if (adopted) {
+      ref = adopted;
+    } else {
+      signal.throwIfAborted();
+      const runId = randomBytes(8).toString('hex');
+      workload.progress?.('creating the notebook Pod');
+      const body = podManifest(workload, names, runId, this.#options);
+      await this.#replaceSecret(workload, names, runId);
+      await created('the Service', () => this.#api.createNamespacedService({ namespace: this.#namespace, body: serviceManifest(instance, names, this.#options) }));
+      pod = await this.#api.createNamespacedPod({ namespace: this.#namespace, body }).catch((err: unknown) => {
+        throw clusterError('creating the Pod', err);
+      });
+      ref = { uid: pod.metadata!.uid!, runId };
+    }
+    await this.#awaitReady(workload, { name: names.pod, uid: ref.uid }, signal);
+    this.#options.log.info({ instance: instance.id, pod: names.pod }, 'notebook Pod ready');
+    return { endpoint: endpointOf(names, this.#options), data: { pod: names.pod, uid: ref.uid, runId: ref.runId, namespace: this.#namespace } };
+  }
+
+  /** The Secret holds the token of one run: an older run's is deleted first (no update verb needed). */
+  async #replaceSecret(workload: Workload, names: ResourceNames, runId: string): Promise<void> {
+    const { instance } = workload;
+    const body = secretManifest(instance, names, this.#namespace, runId, this.#options.secretFor(instance.id, runId));
+    for (let attempt = 0; attempt < 2; attempt++) {
+      if (await created('the token Secret', () => this.#api.createNamespacedSecret({ namespace: this.#namespace, body }))) return;
+      await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }));
+    }
+    throw new WorkloadError('The token Secret of the notebook could not be replaced.', 'ModelArts.6361', { phase: 'start' });
+  }
+
+  /** Follows the Pod through the watch until it is ready or fails, telling the owner how it goes. */
+  async #awaitReady(workload: Workload, pod: PodRef, signal: AbortSignal): Promise<void> {
+    const told = new Set<string>();
+    let lastMessage = '';
+    let seen = false;
+    let unschedulableSince: number | null = null;
+    const say = (message: string | null) => {
+      if (!message || message === lastMessage) return;
+      lastMessage = message;
+      workload.progress?.(message);
+    };
+    for (;;) {
+      signal.throwIfAborted();
+      const step = new AbortController();
+      const onAbort = () => step.abort(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      // Listen before reading, so a change between the read and the wait is not missed.
+      const changed = this.#watch.nextChange(step.signal);
+      try {
+        for (const event of this.#watch.events()) {
+          if (!concernsPod(event, pod) || told.has(occurrenceOf(event))) continue;
+          told.add(occurrenceOf(event));
+          say(progressMessage(event));
+        }
+        const current = this.#watch.pod(pod.name);
+        const mine = current?.metadata?.uid === pod.uid ? current : undefined;
+        if (!mine && seen) throw new WorkloadError('The notebook Pod was deleted outside demanager while it started.', 'ModelArts.6361', { phase: 'start', reason: 'Deleted' });
+        seen ||= Boolean(mine);
+        const state = mine ? startState(mine) : ({ kind: 'starting', message: 'waiting for the notebook Pod to appear' } as const);
+        if (state.kind === 'ready') return;
+        if (state.kind === 'failed') throw state.error;
+        say(state.message);
+        if (state.kind === 'unschedulable') {
+          unschedulableSince ??= this.#options.clock.now();
+          const left = this.#options.unschedulableMs - (this.#options.clock.now() - unschedulableSince);
+          if (left <= 0) throw new WorkloadError(state.message, 'ModelArts.6360', { phase: 'start', reason: 'Unschedulable' });
+          await Promise.race([changed, this.#options.clock.sleep(left, step.signal)]);
+        } else {
+          unschedulableSince = null;
+          await changed;
+        }
+      } finally {
+        step.abort(new Error('step finished'));
+        signal.removeEventListener('abort', onAbort);
+        await changed.catch(() => undefined);
+      }
+    }
+  }
+
+  /** Deletes the instance's Pod and resolves when the watch no longer shows it. */
+  async #deletePod(name: string): Promise<void> {
+    const existing = this.#watch.pod(name);
+    const uid = existing?.metadata?.uid;
+    if (uid) this.#deleting.add(uid);
+    try {
+      await deleted('the Pod', () => this.#api.deleteNamespacedPod({ name, namespace: this.#namespace }));
+      await this.#gone(name);
+    } finally {
+      if (uid) this.#deleting.delete(uid);
+    }
+  }
+
+  async #gone(name: string): Promise<void> {
+    const limit = new AbortController();
+    const deadline = this.#options.clock.sleep(STOP_WAIT_MS, limit.signal).then(
+      () => limit.abort(new Error('gave up waiting')),
+      () => undefined,
+    );
+    try {
+      while (this.#watch.pod(name)) await this.#watch.nextChange(limit.signal);
+    } catch {
+      this.#options.log.warn({ pod: name }, 'the notebook Pod is still terminating; going on without it');
+    } finally {
+      limit.abort(new Error('done'));
+      await deadline;
+    }
+  }
+
+  async #removeAll(names: ResourceNames): Promise<void> {
+    const namespace = this.#namespace;
+    await this.#deletePod(names.pod);
+    await deleted('the Service', () => this.#api.deleteNamespacedService({ name: names.service, namespace }));
+    await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace }));
+    await deleted('the volume claim', () => this.#api.deleteNamespacedPersistentVolumeClaim({ name: names.claim, namespace }));
+  }
+
+  async #keepWatching(): Promise<void> {
+    while (!this.#closed) {
+      try {
+        await this.#watch.ready();
+        return;
+      } catch (err) {
+        this.#options.log.warn({ err }, 'cannot watch the Kubernetes namespace yet; retrying');
+        await new Promise((resolve) => setTimeout(resolve, this.#options.watchRetryMs ?? 1000));
+      }
+    }
+  }
+}
+
+/** A Pod of an earlier start of this instance that may still become (or already is) ready. */
+function adoptable(pod: V1Pod): boolean {
+  return !pod.metadata?.deletionTimestamp && Boolean(pod.metadata?.uid && pod.metadata.labels?.[RUN_LABEL]) && startState(pod).kind !== 'failed';
+}
+
+function podRefOf(workload: Workload): PodRef | null {
+  const { pod, uid } = workload.instance.runtime?.data ?? {};
+  return typeof pod === 'string' && typeof uid === 'string' ? { name: pod, uid } : null;
+}

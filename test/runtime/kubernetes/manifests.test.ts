@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { PersistentVolumeClaim, Pod, Secret, Service } from 'kubernetes-models/v1';
+import { endpointOf, secretManifest, serviceManifest } from '../../../src/runtime/kubernetes/access-manifests.js';
+import type { ClusterSettings } from '../../../src/runtime/kubernetes/kubernetes-driver-options.js';
+import { flavorResources, memoryQuantity, podManifest } from '../../../src/runtime/kubernetes/pod-manifest.js';
+import { instanceOf, labelValue, resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
+import { claimManifest } from '../../../src/runtime/kubernetes/work-volume.js';
+import { testInstance, testWorkload } from './k8s-fixtures.js';
+
+const settings: ClusterSettings = {
+  namespace: 'notebooks',
+  registry: 'swr.example.com',
+  storageClass: 'csi-disk',
+  obsVolume: { persistentVolumeClaim: { claimName: 'obs-bucket' } },
+  clusterDomain: 'cluster.local',
+  notebookPort: 8888,
+  imagePullSecrets: ['swr-pull'],
+};
+const instance = testInstance();
+const names = resourceNames(instance.id);
+
+/** Validates against the Kubernetes OpenAPI schema; throws with the offending path otherwise. */
+function valid<T>(Model: new (data: any) => { validate(): void }, object: T): T {
+  new Model(object).validate();
+  return object;
+}
+
+describe('names and labels', () => {
+  it('derives every name from the instance id, within 63 characters, and finds the id again', () => {
+    assert.deepEqual(names, {
+      pod: 'nb-de-0c3f9a52-8e1d-4b7a-a1c4-5f2e9d7b6a38',
+      service: 'nb-de-0c3f9a52-8e1d-4b7a-a1c4-5f2e9d7b6a38',
+      secret: 'nb-de-0c3f9a52-8e1d-4b7a-a1c4-5f2e9d7b6a38-token',
+      claim: 'nb-de-0c3f9a52-8e1d-4b7a-a1c4-5f2e9d7b6a38-work',
+    });
+    const pod = podManifest(testWorkload(), names, 'run1', settings);
+    assert.equal(instanceOf(pod.metadata), instance.id);
+    assert.equal(instanceOf({ labels: { 'demanager.io/instance': instance.id } }), undefined, 'objects without managed-by are not ours');
+  });
+
+  it('cuts label values to what Kubernetes accepts', () => {
+    assert.equal(labelValue('DE-abc'), 'DE-abc');
+    assert.equal(labelValue('pool/with spaces!'), 'pool_with_spaces');
+    assert.equal(labelValue('x'.repeat(80)).length, 63);
+  });
+});
+
+describe('Pod manifest', () => {
+  it('is a valid Pod running the profile image with the notebook command, the token from the Secret and the flavor resources', () => {
+    const pod = valid(Pod, podManifest(testWorkload(), names, '9b1e4c7a2d5f8e03', settings));
+    assert.deepEqual(pod.metadata!.labels, {
+      'app.kubernetes.io/managed-by': 'demanager',
+      'demanager.io/instance': instance.id,
+      'demanager.io/project': instance.projectId,
+      'demanager.io/run': '9b1e4c7a2d5f8e03',
+    });
+    const [container] = pod.spec!.containers;
+    assert.equal(container!.image, 'swr.example.com/atelier/mul-kernel-cpu-cp36:2.0.5-B003');
+    assert.deepEqual(container!.command, ['jupyter']);
+    assert.ok(container!.args!.includes(`--NotebookApp.base_url=/notebook/${instance.id}/`));
+    assert.ok(container!.args!.includes('--NotebookApp.port=8888'));
+    assert.ok(!JSON.stringify(pod).includes('token='), 'no token on the command line');
+    assert.deepEqual(container!.env, [{ name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: names.secret, key: 'token' } } }]);
+    assert.deepEqual(container!.resources, { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '2', memory: '8Gi' } });
+    assert.deepEqual(pod.spec!.volumes, [{ name: 'work', persistentVolumeClaim: { claimName: names.claim } }]);
+    assert.deepEqual(container!.volumeMounts, [{ name: 'work', mountPath: '/home/ma-user/work' }]);
+    assert.equal(pod.spec!.automountServiceAccountToken, false);
+    assert.deepEqual(pod.spec!.imagePullSecrets, [{ name: 'swr-pull' }]);
+    assert.equal(pod.spec!.nodeSelector, undefined);
+  });
+
+  it('asks for nvidia.com/gpu on GPU flavors, and schedules onto the dedicated pool with its toleration', () => {
+    const gpu = testInstance({ profileId: 'Multi-Engine 1.0 (python3)-gpu', flavor: 'modelarts.vm.gpu.v100', pool: { id: 'pool-a1', name: 'a1', type: 'USER_DEFINED', owner: null } });
+    const pod = valid(Pod, podManifest(testWorkload(gpu), names, 'run1', settings));
+    assert.deepEqual(pod.spec!.containers[0]!.resources!.limits, { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': '1' });
+    assert.deepEqual(pod.spec!.nodeSelector, { 'demanager.io/pool': 'pool-a1' });
+    assert.deepEqual(pod.spec!.tolerations, [{ key: 'demanager.io/pool', operator: 'Equal', value: 'pool-a1', effect: 'NoSchedule' }]);
+  });
+
+  it('mounts obs storage from the configured volume at the instance path, under mount_path when given', () => {
+    const obs = testInstance({ spec: { ...instance.spec, storage: { type: 'obs', location: { path: '/bucket/work/', mount_path: '/data' } } } });
+    const pod = valid(Pod, podManifest(testWorkload(obs), names, 'run1', settings));
+    assert.deepEqual(pod.spec!.volumes, [{ name: 'work', persistentVolumeClaim: { claimName: 'obs-bucket' } }]);
+    assert.deepEqual(pod.spec!.containers[0]!.volumeMounts, [{ name: 'work', mountPath: '/data', subPath: 'bucket/work' }]);
+    assert.ok(pod.spec!.containers[0]!.args!.includes('--NotebookApp.notebook_dir=/data'));
+  });
+
+  it('refuses obs storage without a configured volume, and paths that leave it', () => {
+    const obs = (path: string) => testWorkload(testInstance({ spec: { ...instance.spec, storage: { type: 'obs', location: { path } } } }));
+    assert.throws(() => podManifest(obs('/bucket/work/'), names, 'run1', { ...settings, obsVolume: null }), { code: 'ModelArts.6361', message: /runtime\.kubernetes\.obsVolume/ });
+    assert.throws(() => podManifest(obs('/bucket/../etc/'), names, 'run1', settings), { code: 'ModelArts.6361' });
+    assert.throws(() => podManifest(obs('/'), names, 'run1', settings), { code: 'ModelArts.6361', message: /names no bucket/ });
+  });
+
+  it('writes flavor sizes as Kubernetes quantities', () => {
+    assert.equal(memoryQuantity('8GiB'), '8Gi');
+    assert.equal(memoryQuantity('512MB'), '512M');
+    assert.equal(memoryQuantity('1.5GiB'), '1.5Gi');
+    assert.equal(memoryQuantity('100KB'), '100k');
+    assert.equal(memoryQuantity(1024), '1024');
+    assert.throws(() => memoryQuantity('lots'), { code: 'ModelArts.6361' });
+    assert.deepEqual(flavorResources({ CPU: 8, GPU: 2, memory: '64GiB' }, false).limits, { cpu: '8', memory: '64Gi' }, 'no GPU on a CPU flavor');
+  });
+});
+
+describe('Service, Secret and claim', () => {
+  it('the Service selects the instance Pod on the notebook port; the endpoint is its cluster name', () => {
+    const service = valid(Service, serviceManifest(instance, names, settings));
+    assert.deepEqual(service.spec!.selector, { 'app.kubernetes.io/managed-by': 'demanager', 'demanager.io/instance': instance.id });
+    assert.deepEqual(service.spec!.ports, [{ name: 'notebook', port: 8888, targetPort: 8888, protocol: 'TCP' }]);
+    assert.equal(endpointOf(names, settings), `http://${names.service}.notebooks.svc.cluster.local:8888`);
+  });
+
+  it('the Secret holds the token of the run, base64 as the API stores it', () => {
+    const secret = valid(Secret, secretManifest(instance, names, 'notebooks', 'run1', 'a'.repeat(32)));
+    assert.equal(Buffer.from(secret.data!.token!, 'base64').toString(), 'a'.repeat(32));
+    assert.equal(secret.metadata!.labels!['demanager.io/run'], 'run1');
+  });
+
+  it('the claim asks for volume_size GiB of the configured class, or the default class without one', () => {
+    const sized = testInstance({ spec: { ...instance.spec, storage: { type: 'evs', location: { volume_size: 50 } } } });
+    const claim = valid(PersistentVolumeClaim, claimManifest(sized, names, 'notebooks', 'csi-disk'));
+    assert.deepEqual(claim.spec, { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'csi-disk' });
+    assert.equal(claimManifest(sized, names, 'notebooks', null).spec!.storageClassName, undefined);
+  });
+});
