@@ -14,6 +14,7 @@ import type {
   V1Ingress,
   V1LabelSelector,
   V1NetworkPolicy,
+  V1Pod,
   V1PodDisruptionBudget,
   V1Probe,
   V1Role,
@@ -23,13 +24,13 @@ import type {
 } from '@kubernetes/client-node';
 import { isPostgresUrl, loadConfigOptions } from '../../src/config.js';
 import type { ApiUsage } from '../../src/runtime/kubernetes/api-usage.js';
+import { podManifest } from '../../src/runtime/kubernetes/pod-manifest.js';
+import { MANAGED_BY, MANAGER, resourceNames } from '../../src/runtime/kubernetes/resource-names.js';
+import { testInstance, testWorkload } from '../runtime/kubernetes/k8s-fixtures.js';
 import { objectsOfKind, onlyOfKind, serverContainer, type PodView } from './pod-environment.js';
 
 /** The paths demanager answers for the kubelet (test/deploy checks the server answers them). */
 export const HEALTH_PATHS = { liveness: '/healthz', readiness: '/readyz' } as const;
-
-/** The label the runtime driver puts on every notebook Pod, Service, Secret and claim. */
-export const NOTEBOOK_LABELS: Record<string, string> = { 'app.kubernetes.io/managed-by': 'demanager' };
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
@@ -264,24 +265,31 @@ export function ingressProblems(objects: readonly KubernetesObject[], view: PodV
   return problems;
 }
 
-/** Notebook Pods take connections only from demanager's Pods, on the notebook port. */
-export function networkPolicyProblems(objects: readonly KubernetesObject[], view: PodView): string[] {
+/** The notebook Pod the runtime driver builds with the resolved config, as the cluster would get it. */
+export function driverNotebookPod(view: PodView): V1Pod {
+  const { kubeconfig, unschedulableMs, ...cluster } = view.config.runtime.kubernetes;
+  return podManifest(testWorkload(), resourceNames(testInstance().id), 'run1', cluster);
+}
+
+/** Notebook Pods, as the driver builds them, take connections only from demanager's Pods, on their notebook port. */
+export function networkPolicyProblems(objects: readonly KubernetesObject[], notebook: V1Pod): string[] {
   const { podLabels } = deploymentOf(objects);
-  const kubernetes = view.config.runtime.kubernetes;
-  const policies = objectsOfKind<V1NetworkPolicy>(objects, 'NetworkPolicy').filter((p) => selects(p.spec?.podSelector, NOTEBOOK_LABELS));
-  if (policies.length !== 1) return [`${policies.length} NetworkPolicies select the notebook Pods, not one`];
+  const labels = notebook.metadata?.labels ?? {};
+  const policies = objectsOfKind<V1NetworkPolicy>(objects, 'NetworkPolicy').filter((p) => p.metadata?.namespace === notebook.metadata?.namespace && selects(p.spec?.podSelector, labels));
+  if (policies.length !== 1) return [`${policies.length} NetworkPolicies select the notebook Pods in ${notebook.metadata?.namespace}, not one`];
   const policy = policies[0]!;
   const problems: string[] = [];
-  if (!isDeepStrictEqual({ ...policy.spec?.podSelector?.matchLabels }, NOTEBOOK_LABELS)) problems.push('the policy selects by more than the notebook label');
-  if (policy.metadata?.namespace !== kubernetes.namespace) problems.push(`the policy is in ${policy.metadata?.namespace}, the notebooks in ${kubernetes.namespace}`);
+  // Only the label every object of every instance carries: the others name one instance or run.
+  if (!isDeepStrictEqual({ ...policy.spec?.podSelector?.matchLabels }, { [MANAGED_BY]: MANAGER })) problems.push('the policy selects by more than the label of every notebook Pod');
   if (!policy.spec?.policyTypes?.includes('Ingress')) problems.push('the policy does not restrict ingress');
   const rules = policy.spec?.ingress ?? [];
   if (rules.length === 0) problems.push('no rule lets demanager in');
+  const notebookPorts = (notebook.spec?.containers ?? []).flatMap((c) => c.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.containerPort}`);
   for (const rule of rules) {
     const peers = rule._from ?? [];
     if (peers.length === 0 || peers.some((peer) => peer.namespaceSelector || peer.ipBlock || !selects(peer.podSelector, podLabels))) problems.push('a rule admits more than demanager\'s Pods');
     const ports = (rule.ports ?? []).map((p) => `${p.protocol ?? 'TCP'}/${p.port}`);
-    if (!isDeepStrictEqual(ports, [`TCP/${kubernetes.notebookPort}`])) problems.push(`a rule opens ${ports.join(', ') || 'every port'}, not the notebook port ${kubernetes.notebookPort}`);
+    if (!isDeepStrictEqual(ports, notebookPorts)) problems.push(`a rule opens ${ports.join(', ') || 'every port'}, not the notebook Pod's ${notebookPorts.join(', ')}`);
   }
   return problems;
 }

@@ -11,6 +11,7 @@ import { validateAgainstSchema } from './kubernetes-schemas.js';
 import {
   configFileProblems,
   configProblems,
+  driverNotebookPod,
   envProblems,
   HEALTH_PATHS,
   ingressProblems,
@@ -181,12 +182,14 @@ describe('deploy/kubernetes manifests', () => {
     passesAndCatches(ingressProblems, (o) => configJson(o, (c) => (c.publicUrl = 'http://demanager.example.com')), /publicUrl is not https/);
   });
 
-  it('let only demanager\'s Pods reach notebook Pods, on the notebook port', () => {
+  it('let only demanager\'s Pods reach the notebook Pods the driver builds, on their notebook port', () => {
+    const check: Check = (objects, view) => networkPolicyProblems(objects, driverNotebookPod(view));
     const policy = (o: KubernetesObject[]) => of<V1NetworkPolicy>(o, 'NetworkPolicy').spec!;
-    passesAndCatches(networkPolicyProblems, (o) => configJson(o, (c) => (c.runtime.kubernetes.notebookPort = 8889)), /not the notebook port 8889/);
-    passesAndCatches(networkPolicyProblems, (o) => policy(o).ingress![0]!._from!.push({ namespaceSelector: {} }), /admits more than demanager's Pods/);
-    passesAndCatches(networkPolicyProblems, (o) => delete policy(o).ingress![0]!.ports, /opens every port/);
-    passesAndCatches(networkPolicyProblems, (o) => (policy(o).policyTypes = ['Egress']), /does not restrict ingress/);
-    passesAndCatches(networkPolicyProblems, (o) => (policy(o).podSelector = { matchLabels: { 'app.kubernetes.io/managed-by': 'helm' } }), /0 NetworkPolicies select the notebook Pods/);
+    passesAndCatches(check, (o) => configJson(o, (c) => (c.runtime.kubernetes.notebookPort = 8889)), /a rule opens TCP\/8888, not the notebook Pod's TCP\/8889/);
+    passesAndCatches(check, (o) => policy(o).ingress![0]!._from!.push({ namespaceSelector: {} }), /admits more than demanager's Pods/);
+    passesAndCatches(check, (o) => delete policy(o).ingress![0]!.ports, /opens every port/);
+    passesAndCatches(check, (o) => (policy(o).policyTypes = ['Egress']), /does not restrict ingress/);
+    passesAndCatches(check, (o) => (policy(o).podSelector = { matchLabels: { 'app.kubernetes.io/managed-by': 'helm' } }), /0 NetworkPolicies select the notebook Pods in demanager/);
+    passesAndCatches(check, (o) => (policy(o).podSelector!.matchLabels!['demanager.io/run'] = 'run1'), /selects by more than the label of every notebook Pod/);
   });
 });
