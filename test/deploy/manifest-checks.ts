@@ -260,8 +260,9 @@ export function ingressProblems(objects: readonly KubernetesObject[], view: PodV
     for (const name of ['proxy-read-timeout', 'proxy-send-timeout']) if (!(seconds(annotations, name) >= quiet)) problems.push(`${name} cuts connections quiet for ${quiet} s`);
     if (annotations?.['nginx.ingress.kubernetes.io/proxy-buffering'] !== 'off') problems.push('response buffering holds back the change stream');
   }
-  // Behind the Ingress every request comes from the ingress controller's address.
-  if (config.limits.requestsPerMinutePerAddress !== 0 || config.limits.loginFailuresPerAddress !== 0) problems.push('per-address limits would count every client as one');
+  // Behind the Ingress every request comes from the ingress controller's address unless its
+  // forwarded client address is believed: exactly the one hop in front, not a chain a client wrote.
+  if (config.trustProxy !== 1) problems.push(`trustProxy is ${JSON.stringify(config.trustProxy)}, not the one ingress hop: per-address limits and the audit would see the controller, or a client's own X-Forwarded-For`);
   return problems;
 }
 

@@ -176,7 +176,8 @@ describe('deploy/kubernetes manifests', () => {
   it('serve publicUrl through an Ingress that keeps notebook WebSockets and change streams open', () => {
     passesAndCatches(ingressProblems, (o) => (of<V1Ingress>(o, 'Ingress').metadata!.annotations!['nginx.ingress.kubernetes.io/proxy-read-timeout'] = '60'), /proxy-read-timeout cuts connections quiet for 300 s/);
     passesAndCatches(ingressProblems, (o) => configJson(o, (c) => (c.publicUrl = 'https://notebooks.example.com')), /is not the Ingress's host/);
-    passesAndCatches(ingressProblems, (o) => configJson(o, (c) => delete c.limits.loginFailuresPerAddress), /per-address limits/);
+    passesAndCatches(ingressProblems, (o) => configJson(o, (c) => delete c.trustProxy), /trustProxy is false/);
+    passesAndCatches(ingressProblems, (o) => configJson(o, (c) => (c.trustProxy = true)), /trustProxy is true/);
     passesAndCatches(ingressProblems, (o) => delete of<V1Ingress>(o, 'Ingress').metadata!.annotations!['nginx.ingress.kubernetes.io/proxy-buffering'], /buffering/);
     passesAndCatches(ingressProblems, (o) => (of<V1Ingress>(o, 'Ingress').spec!.ingressClassName = 'traefik'), /written for ingress-nginx, not traefik/);
     passesAndCatches(ingressProblems, (o) => configJson(o, (c) => (c.publicUrl = 'http://demanager.example.com')), /publicUrl is not https/);
