@@ -140,6 +140,8 @@ export class KubernetesDriver implements RuntimeDriver {
     });
     const ids = new Set<string>();
     for (const object of [...this.#watch.pods(), ...services.items, ...secrets.items, ...claims.items]) {
+      // Already going (a claim waits for its Pod to end): collected before, not an orphan to count again.
+      if (object.metadata?.deletionTimestamp) continue;
       const id = instanceOf(object.metadata);
       if (id) ids.add(id);
     }
