@@ -28,6 +28,7 @@ import { driverContract } from './driver-contract.js';
 import { makeWorkload } from './workloads.js';
 
 const NAMESPACE = 'contract';
+const INSTALLATION = randomUUID();
 const silent = { info() {}, warn() {}, error() {} };
 
 // Rounds slow enough that a start is seen under way (a Pod not ready yet) before it ends.
@@ -44,6 +45,7 @@ driverContract('kubernetes (fake cluster)', {
   driver() {
     const driver = new KubernetesDriver({
       namespace: NAMESPACE,
+      installationId: INSTALLATION,
       registry: 'swr.example.com',
       storageClass: 'csi-disk',
       obsVolume: null,

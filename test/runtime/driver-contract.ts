@@ -194,7 +194,8 @@ export function driverContract(name: string, fixture: DriverFixture): void {
       await assertGone(running);
     });
 
-    it('a start aborted through its signal leaves nothing running', async () => {
+    const adopts = fixture.adoptsAbortedStart === true;
+    it(`a start aborted through its signal leaves ${adopts ? 'its workload for the next start to adopt' : 'nothing running'}`, async () => {
       const workload = await prepared();
       const controller = new AbortController();
       const started = driver.start(workload, controller.signal);
@@ -208,8 +209,7 @@ export function driverContract(name: string, fixture: DriverFixture): void {
       assert.equal(settled, false, 'the start had not finished when it was aborted');
       controller.abort(new Error('aborted by the test'));
       await assert.rejects(started);
-      const kept = fixture.adoptsAbortedStart === true;
-      if (fixture.runs) assert.equal(await fixture.runs(workload), kept, kept ? 'the workload is kept for the next start' : 'nothing of the instance runs');
+      if (fixture.runs) assert.equal(await fixture.runs(workload), adopts, adopts ? 'the workload is kept for the next start' : 'nothing of the instance runs');
       assert.equal((await driver.poll(workload)).state, 'exited');
       // The instance is not spoiled: a later start works (adopting what was kept), and one stop ends all.
       const running = await start(workload);
