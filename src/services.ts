@@ -97,6 +97,7 @@ function createDriver(config: Config, { clock, installationId, log, tokens, secr
       const { kubeconfig, unschedulableMs, ...cluster } = config.runtime.kubernetes;
       return new KubernetesDriver({
         ...cluster,
+        installationId,
         kubeConfig: loadKubeConfig(kubeconfig),
         unschedulableMs,
         clock,

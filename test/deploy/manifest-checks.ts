@@ -26,7 +26,7 @@ import { isPostgresUrl, loadConfigOptions } from '../../src/config.js';
 import type { ApiUsage } from '../../src/runtime/kubernetes/api-usage.js';
 import { podManifest } from '../../src/runtime/kubernetes/pod-manifest.js';
 import { MANAGED_BY, MANAGER, resourceNames } from '../../src/runtime/kubernetes/resource-names.js';
-import { testInstance, testWorkload } from '../runtime/kubernetes/k8s-fixtures.js';
+import { TEST_INSTALLATION, testInstance, testWorkload } from '../runtime/kubernetes/k8s-fixtures.js';
 import { objectsOfKind, onlyOfKind, serverContainer, type PodView } from './pod-environment.js';
 
 /** The paths demanager answers for the kubelet (test/deploy checks the server answers them). */
@@ -269,7 +269,7 @@ export function ingressProblems(objects: readonly KubernetesObject[], view: PodV
 /** The notebook Pod the runtime driver builds with the resolved config, as the cluster would get it. */
 export function driverNotebookPod(view: PodView): V1Pod {
   const { kubeconfig, unschedulableMs, ...cluster } = view.config.runtime.kubernetes;
-  return podManifest(testWorkload(), resourceNames(testInstance().id), 'run1', cluster);
+  return podManifest(testWorkload(), resourceNames(testInstance().id), 'run1', { ...cluster, installationId: TEST_INSTALLATION });
 }
 
 /** Notebook Pods, as the driver builds them, take connections only from demanager's Pods, on their notebook port. */

@@ -3,8 +3,9 @@
  * What every runtime driver promises the lifecycle (core/runtime), as one suite each driver runs
  * through a fixture: idempotent steps, since the reconciler repeats any step after a crash; a stop
  * that resolves only once the workload is gone; storage kept across stop and start and freed by
- * remove; an aborted start that leaves nothing behind; exits seen; workloads re-adopted by a
- * restarted service; and, for drivers that can list their own resources, orphans collected.
+ * remove; an aborted start that leaves nothing behind (or, where workloads outlive the service,
+ * one the next start adopts); exits seen; workloads re-adopted by a restarted service; and, for
+ * drivers that can list their own resources, orphans collected.
  *
  * A driver joins with a fixture file of a few lines:
  *
@@ -40,14 +41,27 @@ export interface DriverFixture {
   runs?(workload: Workload): Promise<boolean>;
   /** Whether the workload answers HTTP on the endpoint of `state` (drivers whose workloads have one). */
   answers?(workload: Workload, state: RuntimeState): Promise<boolean>;
+  /**
+   * The workload of a start aborted through its signal is kept, and the next start adopts it rather
+   * than starting another: drivers whose workloads outlive the service that started them (Pods), so
+   * that a replica taking over a start goes on with it. Without this, an aborted start leaves
+   * nothing running.
+   */
+  adoptsAbortedStart?: boolean;
   /** Probes of the instance storage `prepare` allocates (drivers that keep some). */
   storage?: {
     /** Whether what `prepare` allocated for the instance exists. */
     exists(workload: Workload): Promise<boolean>;
+    /**
+     * What tells this allocation apart from a new one of the same instance (a claim's uid): the same
+     * value after a stop and a start means the storage was kept, not allocated afresh. For backings
+     * whose files the suite cannot reach through the workload.
+     */
+    identity?(workload: Workload): Promise<string | undefined>;
     /** Writes `value` into the storage of the running workload, where its files are kept. */
-    write(workload: Workload, state: RuntimeState, value: string): Promise<void>;
+    write?(workload: Workload, state: RuntimeState, value: string): Promise<void>;
     /** What {@link write} wrote, read back through the running workload `state` (undefined if absent). */
-    read(workload: Workload, state: RuntimeState): Promise<string | undefined>;
+    read?(workload: Workload, state: RuntimeState): Promise<string | undefined>;
   };
   /** Called after the suite, once it has stopped and removed every workload it made: frees the backing. */
   cleanup(): Promise<void>;
@@ -110,6 +124,21 @@ export function driverContract(name: string, fixture: DriverFixture): void {
       if (fixture.answers && stopped.instance.runtime) assert.equal(await fixture.answers(stopped, stopped.instance.runtime), false, 'nothing answers');
     }
 
+    /**
+     * Marks the running workload's storage with `value` (its files, and what tells the allocation
+     * apart); the function returned checks that a later run of the instance finds both unchanged.
+     */
+    async function storageMark(running: Workload, value: string): Promise<(later: Workload) => Promise<void>> {
+      const storage = fixture.storage;
+      const identity = await storage?.identity?.(running);
+      if (storage?.identity) assert.ok(identity, 'the storage has an identity');
+      await storage?.write?.(running, running.instance.runtime!, value);
+      return async (later) => {
+        if (storage?.identity) assert.equal(await storage.identity(later), identity, 'the same storage, not a new one');
+        if (storage?.read) assert.equal(await storage.read(later, later.instance.runtime!), value);
+      };
+    }
+
     it('prepares idempotently', async () => {
       const workload = await prepared();
       await driver.prepare(workload, live());
@@ -145,12 +174,12 @@ export function driverContract(name: string, fixture: DriverFixture): void {
     it('starts again after a stop, with the storage kept', async () => {
       const workload = await prepared();
       const first = await start(workload);
-      await fixture.storage?.write(first, first.instance.runtime!, `kept-${workload.instance.id}`);
+      const kept = await storageMark(first, `kept-${workload.instance.id}`);
       await driver.stop(first);
       await assertGone(first);
       const again = await start(withRuntime(first, null));
       await assertRunning(again);
-      if (fixture.storage) assert.equal(await fixture.storage.read(again, again.instance.runtime!), `kept-${workload.instance.id}`);
+      await kept(again);
       await driver.stop(again);
     });
 
@@ -165,7 +194,8 @@ export function driverContract(name: string, fixture: DriverFixture): void {
       await assertGone(running);
     });
 
-    it('a start aborted through its signal leaves nothing running', async () => {
+    const adopts = fixture.adoptsAbortedStart === true;
+    it(`a start aborted through its signal leaves ${adopts ? 'its workload for the next start to adopt' : 'nothing running'}`, async () => {
       const workload = await prepared();
       const controller = new AbortController();
       const started = driver.start(workload, controller.signal);
@@ -179,12 +209,13 @@ export function driverContract(name: string, fixture: DriverFixture): void {
       assert.equal(settled, false, 'the start had not finished when it was aborted');
       controller.abort(new Error('aborted by the test'));
       await assert.rejects(started);
-      if (fixture.runs) assert.equal(await fixture.runs(workload), false, 'nothing of the instance runs');
+      if (fixture.runs) assert.equal(await fixture.runs(workload), adopts, adopts ? 'the workload is kept for the next start' : 'nothing of the instance runs');
       assert.equal((await driver.poll(workload)).state, 'exited');
-      // The instance is not spoiled: a later start works.
+      // The instance is not spoiled: a later start works (adopting what was kept), and one stop ends all.
       const running = await start(workload);
       await assertRunning(running);
       await driver.stop(running);
+      await assertGone(running);
     });
 
     const watches = typeof capabilities.watchExits === 'function';
@@ -219,7 +250,7 @@ export function driverContract(name: string, fixture: DriverFixture): void {
     if (typeof capabilities.collectOrphans === 'function') {
       it('collectOrphans removes the workloads and storage of instances the store does not hold, and leaves the others alone', async () => {
         const kept = await start(await prepared());
-        await fixture.storage?.write(kept, kept.instance.runtime!, 'still here');
+        const stillHere = await storageMark(kept, 'still here');
         const orphanRunning = await start(await prepared());
         const orphanStopped = await prepared();
         const orphans = new Set([orphanRunning.instance.id, orphanStopped.instance.id]);
@@ -237,7 +268,7 @@ export function driverContract(name: string, fixture: DriverFixture): void {
           if (fixture.storage) assert.equal(await fixture.storage.exists(orphan), false, 'the orphan storage is gone');
         }
         await assertRunning(kept);
-        if (fixture.storage) assert.equal(await fixture.storage.read(kept, kept.instance.runtime!), 'still here');
+        await stillHere(kept);
 
         assert.equal(await driver.collectOrphans!(known), 0, 'nothing is left to collect');
         await driver.stop(kept);

@@ -1,14 +1,14 @@
 /**
  * @module runtime/kubernetes/cluster-watch
- * One shared cache of the namespace's managed Pods and of its Events, each kept by a single
- * list-and-watch (the client's informer), from which every start, stop and poll reads: the API
- * server sees two watches however many notebooks run. The informer relists by itself when its
+ * One shared cache of the namespace's Pods of this installation and of its Events, each kept by a
+ * single list-and-watch (the client's informer), from which every start, stop and poll reads: the
+ * API server sees two watches however many notebooks run. The informer relists by itself when its
  * resourceVersion is too old (410 Gone); a watch that fails otherwise is restarted after a pause.
  */
 import { CoreV1Api, ListWatch, Watch, type CoreV1Event, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { Logger } from '../../core/logger.js';
 import { clusterError } from './api-errors.js';
-import { MANAGED_SELECTOR } from './resource-names.js';
+import { managedSelector } from './resource-names.js';
 
 export type ClusterChange = { kind: 'pod'; verb: 'add' | 'update' | 'delete'; object: V1Pod } | { kind: 'event'; verb: 'add' | 'update' | 'delete'; object: CoreV1Event };
 
@@ -31,14 +31,16 @@ export class ClusterWatch {
   constructor(
     kubeConfig: KubeConfig,
     private readonly namespace: string,
+    installationId: string,
     private readonly log: Logger,
     private readonly retryMs: number,
   ) {
     const api = kubeConfig.makeApiClient(CoreV1Api);
     const watch = new Watch(kubeConfig);
+    const labelSelector = managedSelector(installationId);
     this.#pods = this.#keep(
       'pods',
-      new ListWatch<V1Pod>(`/api/v1/namespaces/${namespace}/pods`, watch, () => api.listNamespacedPod({ namespace, labelSelector: MANAGED_SELECTOR }), false, MANAGED_SELECTOR),
+      new ListWatch<V1Pod>(`/api/v1/namespaces/${namespace}/pods`, watch, () => api.listNamespacedPod({ namespace, labelSelector }), false, labelSelector),
     );
     // Events carry no labels of their Pod: the namespace's are kept, and readers pick theirs.
     this.#events = this.#keep('events', new ListWatch<CoreV1Event>(`/api/v1/namespaces/${namespace}/events`, watch, () => api.listNamespacedEvent({ namespace }), false));

@@ -22,6 +22,11 @@ export interface ClusterSettings {
 
 export interface KubernetesDriverOptions extends ClusterSettings {
   kubeConfig: KubeConfig;
+  /**
+   * The database's name (Store.installationId), stamped on every object as a label: the driver
+   * adopts, reports and collects only objects carrying its own, whoever else shares the namespace.
+   */
+  installationId: string;
   /** The workload's private Jupyter token for a run (the driver keeps only the run id). */
   secretFor: (instanceId: string, runId: string) => string;
   /** How long a Pod may wait for a node with room before the start fails with ModelArts.6360. */

@@ -2,8 +2,9 @@
  * @module runtime/kubernetes/kubernetes-driver
  * Runs each instance as a Pod on a Kubernetes cluster, with a Service the proxy reaches it by, a
  * Secret holding its private token and, for `evs` storage, a claim that outlives stops. Every
- * object is named after the instance id and labelled with it, so a restarted service (or a new
- * controller replica) finds its workloads again; what runs is read from one shared watch of the
+ * object is named after the instance id and labelled with it and with the installation (the
+ * database), so a restarted service (or a new controller replica) finds its workloads again and
+ * never takes another installation's for its own; what runs is read from one shared watch of the
  * namespace, never by polling each Pod.
  */
 import { randomBytes } from 'node:crypto';
@@ -18,7 +19,7 @@ import { concernsPod, occurrenceOf, progressMessage } from './event-progress.js'
 import type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
 import { podManifest } from './pod-manifest.js';
 import { podHealth, startState } from './pod-status.js';
-import { instanceOf, MANAGED_SELECTOR, resourceNames, RUN_LABEL, type ResourceNames } from './resource-names.js';
+import { instanceOf, managedSelector, resourceNames, RUN_LABEL, type ResourceNames } from './resource-names.js';
 import { claimManifest, workVolume } from './work-volume.js';
 
 export type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
@@ -50,7 +51,7 @@ export class KubernetesDriver implements RuntimeDriver {
   constructor(options: KubernetesDriverOptions) {
     this.#options = options;
     this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
-    this.#watch = new ClusterWatch(options.kubeConfig, options.namespace, options.log, options.watchRetryMs ?? 1000);
+    this.#watch = new ClusterWatch(options.kubeConfig, options.namespace, options.installationId, options.log, options.watchRetryMs ?? 1000);
     this.#watch.subscribe((change) => this.#noticed(change));
   }
 
@@ -66,7 +67,7 @@ export class KubernetesDriver implements RuntimeDriver {
     workVolume(instance.spec.storage, names, this.#options.obsVolume);
     if (instance.spec.storage.type !== 'evs') return;
     workload.progress?.(`creating the instance volume (${instance.spec.storage.location.volume_size ?? 5} GiB)`);
-    const body = claimManifest(instance, names, this.#namespace, this.#options.storageClass);
+    const body = claimManifest(instance, names, this.#options, this.#options.storageClass);
     await created('the volume claim', () => this.#api.createNamespacedPersistentVolumeClaim({ namespace: this.#namespace, body }));
   }
 
@@ -109,7 +110,7 @@ export class KubernetesDriver implements RuntimeDriver {
     if (change.kind !== 'pod') return;
     const pod = change.object;
     const uid = pod.metadata?.uid ?? '';
-    const instanceId = instanceOf(pod.metadata);
+    const instanceId = instanceOf(pod.metadata, this.#options.installationId);
     const gone = change.verb === 'delete';
     const health = podHealth(gone ? undefined : pod);
     if (this.#onExit && instanceId && health.state === 'exited' && !this.#deleting.has(uid) && !this.#reported.has(uid)) {
@@ -130,7 +131,7 @@ export class KubernetesDriver implements RuntimeDriver {
 
   async collectOrphans(known: (instanceIds: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number> {
     await this.#watch.ready();
-    const listed = { namespace: this.#namespace, labelSelector: MANAGED_SELECTOR };
+    const listed = { namespace: this.#namespace, labelSelector: managedSelector(this.#options.installationId) };
     const [services, secrets, claims] = await Promise.all([
       this.#api.listNamespacedService(listed),
       this.#api.listNamespacedSecret(listed),
@@ -140,7 +141,9 @@ export class KubernetesDriver implements RuntimeDriver {
     });
     const ids = new Set<string>();
     for (const object of [...this.#watch.pods(), ...services.items, ...secrets.items, ...claims.items]) {
-      const id = instanceOf(object.metadata);
+      // Already going (a claim waits for its Pod to end): collected before, not an orphan to count again.
+      if (object.metadata?.deletionTimestamp) continue;
+      const id = instanceOf(object.metadata, this.#options.installationId);
       if (id) ids.add(id);
     }
     if (ids.size === 0) return 0;
@@ -208,7 +211,7 @@ export class KubernetesDriver implements RuntimeDriver {
   /** The Secret holds the token of one run: an older run's is deleted first (no update verb needed). */
   async #replaceSecret(workload: Workload, names: ResourceNames, runId: string): Promise<void> {
     const { instance } = workload;
-    const body = secretManifest(instance, names, this.#namespace, runId, this.#options.secretFor(instance.id, runId));
+    const body = secretManifest(instance, names, this.#options, runId, this.#options.secretFor(instance.id, runId));
     for (let attempt = 0; attempt < 2; attempt++) {
       if (await created('the token Secret', () => this.#api.createNamespacedSecret({ namespace: this.#namespace, body }))) return;
       await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }));

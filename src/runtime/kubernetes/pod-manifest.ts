@@ -14,7 +14,7 @@
 import type { V1Container, V1Pod, V1ResourceRequirements, V1Toleration, V1Volume } from '@kubernetes/client-node';
 import { WorkloadError, type Workload } from '../../core/runtime.js';
 import type { ClusterSettings } from './kubernetes-driver-options.js';
-import { instanceMetadata, labelValue, POOL_KEY, RUN_LABEL, type ResourceNames } from './resource-names.js';
+import { instanceMetadata, labelValue, POOL_KEY, RUN_LABEL, type ObjectScope, type ResourceNames } from './resource-names.js';
 import { workVolume } from './work-volume.js';
 
 export const TOKEN_KEY = 'token';
@@ -68,11 +68,11 @@ export function notebookArgs(instanceId: string, port: number, notebookDir: stri
   ];
 }
 
-export function podManifest(workload: Workload, names: ResourceNames, runId: string, settings: ClusterSettings): V1Pod {
+export function podManifest(workload: Workload, names: ResourceNames, runId: string, settings: ClusterSettings & ObjectScope): V1Pod {
   const { instance, flavor } = workload;
   const mountPath = instance.spec.storage.location.mount_path ?? DEFAULT_MOUNT;
   const work = workVolume(instance.spec.storage, names, settings.obsVolume);
-  const metadata = instanceMetadata(instance, names.pod, settings.namespace);
+  const metadata = instanceMetadata(instance, names.pod, settings);
   metadata.labels[RUN_LABEL] = runId;
   const container: V1Container = {
     name: NOTEBOOK_CONTAINER,

@@ -9,7 +9,7 @@ import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
 import type { Instance, Storage } from '../../core/instance.js';
 import { WorkloadError } from '../../core/runtime.js';
 import { pathSegments } from '../local/safe-paths.js';
-import { instanceMetadata, type ResourceNames } from './resource-names.js';
+import { instanceMetadata, type ObjectScope, type ResourceNames } from './resource-names.js';
 
 export const WORK_VOLUME = 'work';
 
@@ -40,12 +40,12 @@ export function objectSubPath(storage: Storage): string {
 }
 
 /** The `evs` claim: `volume_size` GiB of the configured class (the cluster's default without one). */
-export function claimManifest(instance: Instance, names: ResourceNames, namespace: string, storageClass: string | null): V1PersistentVolumeClaim {
+export function claimManifest(instance: Instance, names: ResourceNames, scope: ObjectScope, storageClass: string | null): V1PersistentVolumeClaim {
   const size = instance.spec.storage.location.volume_size ?? 5;
   return {
     apiVersion: 'v1',
     kind: 'PersistentVolumeClaim',
-    metadata: instanceMetadata(instance, names.claim, namespace),
+    metadata: instanceMetadata(instance, names.claim, scope),
     spec: {
       accessModes: ['ReadWriteOnce'],
       resources: { requests: { storage: `${size}Gi` } },

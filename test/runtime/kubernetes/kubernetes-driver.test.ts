@@ -13,7 +13,7 @@ import { KubernetesDriver, type KubernetesDriverOptions } from '../../../src/run
 import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
 import { eventually } from '../../support/kubernetes/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
-import { testInstance, testWorkload } from './k8s-fixtures.js';
+import { TEST_INSTALLATION, testInstance, testWorkload } from './k8s-fixtures.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 const KINDS = ['pods', 'services', 'secrets', 'persistentvolumeclaims'] as const;
@@ -54,6 +54,7 @@ describe('Kubernetes driver on the fake cluster', () => {
   function driver(options: Partial<KubernetesDriverOptions> & { clock?: Clock } = {}): KubernetesDriver {
     const made = new KubernetesDriver({
       namespace: NAMESPACE,
+      installationId: TEST_INSTALLATION,
       registry: 'swr.example.com',
       storageClass: 'csi-disk',
       obsVolume: { persistentVolumeClaim: { claimName: 'obs-bucket' } },
@@ -318,6 +319,54 @@ describe('Kubernetes driver on the fake cluster', () => {
     assert.deepEqual(objectsOf(cluster, kept.id), { pods: [names.pod], services: [names.service], secrets: [names.secret], persistentvolumeclaims: [names.claim] });
     assert.equal(await k8s.collectOrphans(async (ids) => new Set(ids)), 0);
     await k8s.remove(workloadOf(kept));
+  });
+
+  it("two installations in one namespace: each sees, reports and collects only its own objects, and the other's claim survives", async () => {
+    const ours = driver();
+    const theirs = driver({ installationId: '9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d' });
+    const exits = { ours: [] as string[], theirs: [] as string[] };
+    ours.watchExits((id) => exits.ours.push(id));
+    theirs.watchExits((id) => exits.theirs.push(id));
+    const [ourKept, ourOrphan, theirKept, theirOrphan] = [instance(), instance(), instance({ status: 'STOPPED' }), instance({ status: 'STOPPED' })] as const;
+    const states = new Map<string, RuntimeState>();
+    for (const [k8s, subject] of [[ours, ourKept], [ours, ourOrphan], [theirs, theirKept]] as const) {
+      await k8s.prepare(workloadOf(subject), new AbortController().signal);
+      states.set(subject.id, await k8s.start(workloadOf(subject), new AbortController().signal));
+    }
+    await theirs.prepare(workloadOf(theirOrphan), new AbortController().signal); // a claim alone: a stopped notebook's files
+
+    // Each store holds only its kept instance: the other installation's objects are not even asked about.
+    const collect = async (k8s: KubernetesDriver, kept: Instance) => {
+      const asked: string[] = [];
+      const removed = await k8s.collectOrphans(async (ids) => {
+        asked.push(...ids);
+        return new Set(ids.filter((id) => id === kept.id));
+      });
+      return { removed, asked: asked.sort() };
+    };
+    assert.deepEqual(await collect(ours, ourKept), { removed: 1, asked: [ourKept.id, ourOrphan.id].sort() });
+    await allGone(cluster, ourOrphan.id);
+    const theirNames = resourceNames(theirKept.id);
+    assert.deepEqual(objectsOf(cluster, theirKept.id), { pods: [theirNames.pod], services: [theirNames.service], secrets: [theirNames.secret], persistentvolumeclaims: [theirNames.claim] });
+    assert.deepEqual(objectsOf(cluster, theirOrphan.id).persistentvolumeclaims, [resourceNames(theirOrphan.id).claim], "the other installation's claim survives");
+
+    assert.deepEqual(await collect(theirs, theirKept), { removed: 1, asked: [theirKept.id, theirOrphan.id].sort() });
+    await allGone(cluster, theirOrphan.id);
+    assert.equal(objectsOf(cluster, ourKept.id).persistentvolumeclaims.length, 1);
+
+    // Neither adopts the other's Pod: to each, a run of the other installation is no run of its own.
+    assert.deepEqual(await ours.poll(workloadOf(ourKept, states.get(ourKept.id)!)), { state: 'running' });
+    assert.equal((await ours.poll(workloadOf(theirKept, states.get(theirKept.id)!))).state, 'exited');
+    assert.equal((await theirs.poll(workloadOf(ourKept, states.get(ourKept.id)!))).state, 'exited');
+
+    // Each reports the exits of its own Pods only (and none of the other's collection).
+    cluster.kubelet.deleteFromOutside(resourceNames(ourKept.id).pod, NAMESPACE);
+    cluster.kubelet.deleteFromOutside(theirNames.pod, NAMESPACE);
+    await eventually(() => exits.ours.length > 0 && exits.theirs.length > 0, 'both exits');
+    await cluster.kubelet.settle();
+    assert.deepEqual(exits, { ours: [ourKept.id], theirs: [theirKept.id] });
+    await ours.remove(workloadOf(ourKept));
+    await theirs.remove(workloadOf(theirKept));
   });
 
   it('makes exactly the API calls api-usage.ts lists: none outside it, and none it lists goes unused', () => {

@@ -4,13 +4,14 @@ import { PersistentVolumeClaim, Pod, Secret, Service } from 'kubernetes-models/v
 import { endpointOf, secretManifest, serviceManifest } from '../../../src/runtime/kubernetes/access-manifests.js';
 import type { ClusterSettings } from '../../../src/runtime/kubernetes/kubernetes-driver-options.js';
 import { flavorResources, memoryQuantity, podManifest } from '../../../src/runtime/kubernetes/pod-manifest.js';
-import { instanceOf, labelValue, resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
+import { instanceOf, labelValue, managedSelector, resourceNames, type ObjectScope } from '../../../src/runtime/kubernetes/resource-names.js';
 import { claimManifest } from '../../../src/runtime/kubernetes/work-volume.js';
 import { unappliedSettings } from '../../../src/runtime/kubernetes/kubernetes-driver.js';
-import { testInstance, testWorkload } from './k8s-fixtures.js';
+import { TEST_INSTALLATION, testInstance, testWorkload } from './k8s-fixtures.js';
 
-const settings: ClusterSettings = {
+const settings: ClusterSettings & ObjectScope = {
   namespace: 'notebooks',
+  installationId: TEST_INSTALLATION,
   registry: 'swr.example.com',
   storageClass: 'csi-disk',
   obsVolume: { persistentVolumeClaim: { claimName: 'obs-bucket' } },
@@ -36,8 +37,16 @@ describe('names and labels', () => {
       claim: 'nb-de-0c3f9a52-8e1d-4b7a-a1c4-5f2e9d7b6a38-work',
     });
     const pod = podManifest(testWorkload(), names, 'run1', settings);
-    assert.equal(instanceOf(pod.metadata), instance.id);
-    assert.equal(instanceOf({ labels: { 'demanager.io/instance': instance.id } }), undefined, 'objects without managed-by are not ours');
+    assert.equal(instanceOf(pod.metadata, TEST_INSTALLATION), instance.id);
+    assert.equal(instanceOf({ labels: { 'demanager.io/instance': instance.id } }, TEST_INSTALLATION), undefined, 'objects without managed-by are not ours');
+  });
+
+  it("knows only its own installation's objects: another database's, or one without the label, are not its own", () => {
+    const pod = podManifest(testWorkload(), names, 'run1', settings);
+    assert.equal(instanceOf(pod.metadata, '9a8b7c6d-0000-4000-8000-000000000000'), undefined);
+    const { 'demanager.io/installation': _, ...unscoped } = pod.metadata!.labels!;
+    assert.equal(instanceOf({ ...pod.metadata, labels: unscoped }, TEST_INSTALLATION), undefined);
+    assert.equal(managedSelector(TEST_INSTALLATION), `app.kubernetes.io/managed-by=demanager,demanager.io/installation=${TEST_INSTALLATION}`);
   });
 
   it('cuts label values to what Kubernetes accepts', () => {
@@ -52,6 +61,7 @@ describe('Pod manifest', () => {
     const pod = valid(Pod, podManifest(testWorkload(), names, '9b1e4c7a2d5f8e03', settings));
     assert.deepEqual(pod.metadata!.labels, {
       'app.kubernetes.io/managed-by': 'demanager',
+      'demanager.io/installation': TEST_INSTALLATION,
       'demanager.io/instance': instance.id,
       'demanager.io/project': instance.projectId,
       'demanager.io/run': '9b1e4c7a2d5f8e03',
@@ -108,22 +118,24 @@ describe('Pod manifest', () => {
 describe('Service, Secret and claim', () => {
   it('the Service selects the instance Pod on the notebook port; the endpoint is its cluster name', () => {
     const service = valid(Service, serviceManifest(instance, names, settings));
-    assert.deepEqual(service.spec!.selector, { 'app.kubernetes.io/managed-by': 'demanager', 'demanager.io/instance': instance.id });
+    assert.deepEqual(service.spec!.selector, { 'app.kubernetes.io/managed-by': 'demanager', 'demanager.io/installation': TEST_INSTALLATION, 'demanager.io/instance': instance.id });
+    const { 'demanager.io/run': _, ...podLabels } = podManifest(testWorkload(), names, 'run1', settings).metadata!.labels!;
+    assert.deepEqual(service.metadata!.labels, podLabels, "the Pod's labels but its run");
     assert.deepEqual(service.spec!.ports, [{ name: 'notebook', port: 8888, targetPort: 8888, protocol: 'TCP' }]);
     assert.equal(endpointOf(names, settings), `http://${names.service}.notebooks.svc.cluster.local:8888`);
   });
 
   it('the Secret holds the token of the run, base64 as the API stores it', () => {
-    const secret = valid(Secret, secretManifest(instance, names, 'notebooks', 'run1', 'a'.repeat(32)));
+    const secret = valid(Secret, secretManifest(instance, names, settings, 'run1', 'a'.repeat(32)));
     assert.equal(Buffer.from(secret.data!.token!, 'base64').toString(), 'a'.repeat(32));
     assert.equal(secret.metadata!.labels!['demanager.io/run'], 'run1');
   });
 
   it('the claim asks for volume_size GiB of the configured class, or the default class without one', () => {
     const sized = testInstance({ spec: { ...instance.spec, storage: { type: 'evs', location: { volume_size: 50 } } } });
-    const claim = valid(PersistentVolumeClaim, claimManifest(sized, names, 'notebooks', 'csi-disk'));
+    const claim = valid(PersistentVolumeClaim, claimManifest(sized, names, settings, 'csi-disk'));
     assert.deepEqual(claim.spec, { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'csi-disk' });
-    assert.equal(claimManifest(sized, names, 'notebooks', null).spec!.storageClassName, undefined);
+    assert.equal(claimManifest(sized, names, settings, null).spec!.storageClassName, undefined);
   });
 });
 
