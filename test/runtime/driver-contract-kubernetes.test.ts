@@ -17,64 +17,108 @@
  * removed claim frees its volume (reclaim policy of the storage class), that the Pod's notebook
  * answers on the Service endpoint (Pod IPs lead nowhere here), and the timing of a real scheduler,
  * image pulls and kubelet (the fake takes one step per round).
+ *
+ * The same fixture runs on a real cluster when DEMANAGER_TEST_KUBECONFIG names a kubeconfig and
+ * DEMANAGER_TEST_NAMESPACE a namespace the suite may fill and empty (DEMANAGER_TEST_REGISTRY: where
+ * the built-in profiles' notebook images are; DEMANAGER_TEST_STORAGE_CLASS: the claims' class). It
+ * is opt-in, not KUBECONFIG, so that `npm test` never creates Pods on a developer's usual cluster.
+ * Every probe goes through the API, so both runs check the same things.
  */
 import { randomUUID } from 'node:crypto';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { systemClock } from '../../src/core/clock.js';
 import type { Workload } from '../../src/core/runtime.js';
 import { KubernetesDriver } from '../../src/runtime/kubernetes/kubernetes-driver.js';
 import { INSTANCE_ANNOTATION, resourceNames } from '../../src/runtime/kubernetes/resource-names.js';
 import { startFakeCluster } from '../support/kubernetes/fake-cluster.js';
-import { driverContract } from './driver-contract.js';
+import { driverContract, type DriverFixture } from './driver-contract.js';
 import { makeWorkload } from './workloads.js';
 
-const NAMESPACE = 'contract';
-const INSTALLATION = randomUUID();
 const silent = { info() {}, warn() {}, error() {} };
 
-// Rounds slow enough that a start is seen under way (a Pod not ready yet) before it ends.
-const cluster = await startFakeCluster({ kubelet: { stepDelayMs: 100 } });
-const drivers: KubernetesDriver[] = [];
-
-/** A claim being deleted is gone for its instance: no new Pod may use it, and it goes once none does. */
-function claimOf(workload: Workload): any {
-  const name = resourceNames(workload.instance.id).claim;
-  return cluster.objects('persistentvolumeclaims', NAMESPACE).find((c) => c.metadata.name === name && !c.metadata.deletionTimestamp);
+/** Where the suite runs: a cluster's credentials and a namespace of its own there. */
+interface Backing {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  registry: string;
+  storageClass: string | null;
+  /** How long a Pod may wait for a node: none on the fake, the scheduler's time on a cluster. */
+  unschedulableMs: number;
+  close(): Promise<void>;
 }
 
-driverContract('kubernetes (fake cluster)', {
-  driver() {
-    const driver = new KubernetesDriver({
-      namespace: NAMESPACE,
-      installationId: INSTALLATION,
-      registry: 'swr.example.com',
-      storageClass: 'csi-disk',
-      obsVolume: null,
-      clusterDomain: 'cluster.local',
-      notebookPort: 8888,
-      imagePullSecrets: [],
-      kubeConfig: cluster.kubeConfig(NAMESPACE),
-      secretFor: () => randomUUID(),
-      unschedulableMs: 0,
-      clock: systemClock,
-      log: silent,
-      watchRetryMs: 10,
-    });
-    drivers.push(driver);
-    return driver;
-  },
-  workload: () => makeWorkload(),
-  async exitFromOutside(workload) {
-    cluster.kubelet.deleteFromOutside(resourceNames(workload.instance.id).pod, NAMESPACE);
-  },
-  runs: async (workload) =>
-    cluster.objects('pods', NAMESPACE).some((p) => p.metadata.annotations?.[INSTANCE_ANNOTATION] === workload.instance.id && !p.metadata.deletionTimestamp),
-  adoptsAbortedStart: true,
-  storage: {
-    exists: async (workload) => claimOf(workload) !== undefined,
-    identity: async (workload) => claimOf(workload)?.metadata.uid,
-  },
-  async cleanup() {
-    await Promise.all(drivers.map((driver) => driver.close()));
-    await cluster.close();
-  },
-});
+function clusterFixture(backing: Backing): DriverFixture {
+  const { namespace } = backing;
+  const api = backing.kubeConfig.makeApiClient(CoreV1Api);
+  const drivers: KubernetesDriver[] = [];
+  const installationId = randomUUID();
+  const ofInstance = (workload: Workload) => (object: { metadata?: { annotations?: Record<string, string>; deletionTimestamp?: unknown } }) =>
+    object.metadata?.annotations?.[INSTANCE_ANNOTATION] === workload.instance.id && !object.metadata.deletionTimestamp;
+  /** A claim being deleted is gone for its instance: no new Pod may use it, and it goes once none does. */
+  const claimOf = async (workload: Workload) => (await api.listNamespacedPersistentVolumeClaim({ namespace })).items.find(ofInstance(workload));
+  return {
+    driver() {
+      const driver = new KubernetesDriver({
+        namespace,
+        installationId,
+        registry: backing.registry,
+        storageClass: backing.storageClass,
+        obsVolume: null,
+        clusterDomain: 'cluster.local',
+        notebookPort: 8888,
+        imagePullSecrets: [],
+        kubeConfig: backing.kubeConfig,
+        secretFor: () => randomUUID(),
+        unschedulableMs: backing.unschedulableMs,
+        clock: systemClock,
+        log: silent,
+        watchRetryMs: 10,
+      });
+      drivers.push(driver);
+      return driver;
+    },
+    workload: () => makeWorkload(),
+    // As `kubectl delete pod` does: gracefully, and not through the driver.
+    async exitFromOutside(workload) {
+      await api.deleteNamespacedPod({ namespace, name: resourceNames(workload.instance.id).pod });
+    },
+    runs: async (workload) => (await api.listNamespacedPod({ namespace })).items.some(ofInstance(workload)),
+    adoptsAbortedStart: true,
+    storage: {
+      exists: async (workload) => (await claimOf(workload)) !== undefined,
+      identity: async (workload) => (await claimOf(workload))?.metadata?.uid,
+    },
+    async cleanup() {
+      await Promise.all(drivers.map((driver) => driver.close()));
+      await backing.close();
+    },
+  };
+}
+
+// Rounds slow enough that a start is seen under way (a Pod not ready yet) before it ends.
+const fake = await startFakeCluster({ kubelet: { stepDelayMs: 100 } });
+const FAKE_NAMESPACE = 'contract';
+driverContract(
+  'kubernetes (fake cluster)',
+  clusterFixture({ kubeConfig: fake.kubeConfig(FAKE_NAMESPACE), namespace: FAKE_NAMESPACE, registry: 'swr.example.com', storageClass: 'csi-disk', unschedulableMs: 0, close: () => fake.close() }),
+);
+
+const realConfig = process.env.DEMANAGER_TEST_KUBECONFIG;
+const realNamespace = process.env.DEMANAGER_TEST_NAMESPACE;
+if (realConfig && realNamespace) {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(realConfig);
+  driverContract(
+    `kubernetes (real cluster ${kubeConfig.getCurrentCluster()?.server}, namespace ${realNamespace})`,
+    clusterFixture({
+      kubeConfig,
+      namespace: realNamespace,
+      registry: process.env.DEMANAGER_TEST_REGISTRY ?? '',
+      storageClass: process.env.DEMANAGER_TEST_STORAGE_CLASS ?? null,
+      unschedulableMs: 120_000,
+      close: async () => undefined,
+    }),
+  );
+} else {
+  console.log('kubernetes driver contract on a real cluster: not run here (set DEMANAGER_TEST_KUBECONFIG and DEMANAGER_TEST_NAMESPACE to run it)');
+}
