@@ -100,7 +100,7 @@ describe('service on the kubernetes runtime (fake cluster)', () => {
     assert.equal(running.spec.failed_reasons, null, 'the reason goes once it runs');
   });
 
-  it('takes 50 instances through create, stop, start and delete with failed pulls and a kubelet restart, and leaves nothing behind', async () => {
+  it('takes 50 instances through create, stop, start and delete with failed pulls, Pods deleted from outside and a kubelet restart, and leaves nothing behind', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 50; i++) ids.push((await t.http('POST', t.instances(), { body: cpuBody(`soak-${i}`, 'modelarts.vm.cpu.2u') })).body.id as string);
     const failing = ids.filter((_, i) => i % 10 === 3);
@@ -111,11 +111,17 @@ describe('service on the kubernetes runtime (fake cluster)', () => {
     for (const [i, instance] of settled.entries()) if (!failing.includes(ids[i]!)) assert.equal(instance.status, 'RUNNING', ids[i]);
     assert.ok(settled.some((instance) => instance.status === 'CREATE_FAILED' && /cannot be pulled/.test(instance.spec.failed_reasons.message)));
 
+    // Pods of running instances deleted from outside (a drained node): those instances become UNAVAILABLE.
+    const running = ids.filter((_, i) => settled[i]!.status === 'RUNNING');
+    const drained = running.filter((_, i) => i % 9 === 0);
+    for (const id of drained) cluster.kubelet.deleteFromOutside(resourceNames(id).pod, NAMESPACE);
+    await Promise.all(drained.map((id) => waitForStatus(t, id, ['UNAVAILABLE'])));
+
     cluster.kubelet.stop();
-    for (const [i, instance] of settled.entries()) if (instance.status === 'RUNNING') await act(ids[i]!, 'stop');
+    for (const id of running) if (!drained.includes(id)) await act(id, 'stop');
     await new Promise((r) => setTimeout(r, 50));
     cluster.kubelet.start(); // a restarted node agent finishes the stops it missed
-    await all(['STOPPED', 'CREATE_FAILED']);
+    await all(['STOPPED', 'CREATE_FAILED', 'UNAVAILABLE']);
 
     cluster.kubelet.clearInjections();
     for (const id of ids) await act(id, 'start');
