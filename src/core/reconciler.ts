@@ -16,6 +16,7 @@ import { STOP_REASON_ANNOTATION, type FailedReasons, type Instance, type Runtime
 import { WorkloadError, type RuntimeDriver, type Workload } from './runtime.js';
 import { IDLE_STATUSES, TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
 import { failureDetail, instanceEvent } from './instance-events.js';
+import { collectOrphans } from './orphan-collection.js';
 import type { InstanceEvent, Store } from './store.js';
 
 export interface ReconcilerOptions {
@@ -33,9 +34,6 @@ export interface ReconcilerOptions {
    */
   orphanIntervalMs?: number;
 }
-
-/** Ids asked of the store at once: well within every engine's limit on query parameters. */
-const KNOWN_BATCH = 500;
 
 /** `event` names the history entry when it is not a plain transition (nor a fault's intent). */
 type Outcome = { status: InstanceStatus; patch?: Partial<Instance>; event?: string } | { deleted: true };
@@ -84,23 +82,9 @@ export class Reconciler {
     ];
   }
 
-  /**
-   * Has the driver remove what it holds for instances the store no longer has (deleted while the
-   * service was down, say), and logs how many there were. Resolves with that number.
-   */
-  async collectOrphans(): Promise<number> {
-    if (!this.driver.collectOrphans) return 0;
-    const removed = await this.driver.collectOrphans((ids) => this.#known(ids));
-    if (removed > 0) this.log.info({ removed }, 'removed the workloads and storage of instances the store no longer holds');
-    return removed;
-  }
-
-  async #known(ids: readonly string[]): Promise<Set<string>> {
-    const held = new Set<string>();
-    for (let i = 0; i < ids.length; i += KNOWN_BATCH) {
-      for (const id of await this.store.instances.existing(ids.slice(i, i + KNOWN_BATCH))) held.add(id);
-    }
-    return held;
+  /** One round of orphan collection (see core/orphan-collection). */
+  collectOrphans(): Promise<number> {
+    return collectOrphans(this.driver, this.store, this.log);
   }
 
   async #collecting(): Promise<void> {

@@ -7,6 +7,8 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import { BUILTIN_CATALOG } from '../../../src/core/builtin-catalog.js';
 import type { Instance } from '../../../src/core/instance.js';
 import type { Workload } from '../../../src/core/runtime.js';
+import type { ClusterSettings } from '../../../src/runtime/kubernetes/kubernetes-driver-options.js';
+import type { ObjectScope } from '../../../src/runtime/kubernetes/resource-names.js';
 import { makeSparseInstance } from '../../store/fixtures.js';
 
 export function recordedPod(name: string): V1Pod {
@@ -19,6 +21,21 @@ export function recordedEvents(): CoreV1Event[] {
 
 /** The installation (Store.installationId) the drivers and manifests of these tests belong to. */
 export const TEST_INSTALLATION = '3f6b1e2a-9c4d-4e8f-a7b2-1d5c9e0f4a6b';
+
+/** The cluster side of a driver's options, as the manifest and driver tests build on it. */
+export function testClusterSettings(overrides: Partial<ClusterSettings & ObjectScope> = {}): ClusterSettings & ObjectScope {
+  return {
+    namespace: 'notebooks',
+    installationId: TEST_INSTALLATION,
+    registry: 'swr.example.com',
+    storageClass: 'csi-disk',
+    obsVolume: { persistentVolumeClaim: { claimName: 'obs-bucket' } },
+    clusterDomain: 'cluster.local',
+    notebookPort: 8888,
+    imagePullSecrets: ['swr-pull'],
+    ...overrides,
+  };
+}
 
 /** A started-to-be instance of the built-in catalog with 5 GiB of evs storage. */
 export function testInstance(overrides: Partial<Instance> = {}): Instance {

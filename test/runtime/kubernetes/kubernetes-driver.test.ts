@@ -13,7 +13,7 @@ import { KubernetesDriver, type KubernetesDriverOptions } from '../../../src/run
 import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
 import { eventually } from '../../support/kubernetes/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
-import { TEST_INSTALLATION, testInstance, testWorkload } from './k8s-fixtures.js';
+import { testClusterSettings, testInstance, testWorkload } from './k8s-fixtures.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 const KINDS = ['pods', 'services', 'secrets', 'persistentvolumeclaims'] as const;
@@ -53,14 +53,7 @@ describe('Kubernetes driver on the fake cluster', () => {
 
   function driver(options: Partial<KubernetesDriverOptions> & { clock?: Clock } = {}): KubernetesDriver {
     const made = new KubernetesDriver({
-      namespace: NAMESPACE,
-      installationId: TEST_INSTALLATION,
-      registry: 'swr.example.com',
-      storageClass: 'csi-disk',
-      obsVolume: { persistentVolumeClaim: { claimName: 'obs-bucket' } },
-      clusterDomain: 'cluster.local',
-      notebookPort: 8888,
-      imagePullSecrets: [],
+      ...testClusterSettings({ namespace: NAMESPACE, imagePullSecrets: [] }),
       kubeConfig: cluster.kubeConfig(NAMESPACE),
       secretFor: (instanceId, runId) => `token-of-${instanceId}-${runId}`.slice(-32),
       unschedulableMs: 0,

@@ -2,23 +2,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { PersistentVolumeClaim, Pod, Secret, Service } from 'kubernetes-models/v1';
 import { endpointOf, secretManifest, serviceManifest } from '../../../src/runtime/kubernetes/access-manifests.js';
-import type { ClusterSettings } from '../../../src/runtime/kubernetes/kubernetes-driver-options.js';
 import { flavorResources, memoryQuantity, podManifest } from '../../../src/runtime/kubernetes/pod-manifest.js';
-import { instanceOf, labelValue, managedSelector, resourceNames, type ObjectScope } from '../../../src/runtime/kubernetes/resource-names.js';
+import { instanceOf, labelValue, managedSelector, resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
 import { claimManifest } from '../../../src/runtime/kubernetes/work-volume.js';
 import { unappliedSettings } from '../../../src/runtime/kubernetes/kubernetes-driver.js';
-import { TEST_INSTALLATION, testInstance, testWorkload } from './k8s-fixtures.js';
+import { TEST_INSTALLATION, testClusterSettings, testInstance, testWorkload } from './k8s-fixtures.js';
 
-const settings: ClusterSettings & ObjectScope = {
-  namespace: 'notebooks',
-  installationId: TEST_INSTALLATION,
-  registry: 'swr.example.com',
-  storageClass: 'csi-disk',
-  obsVolume: { persistentVolumeClaim: { claimName: 'obs-bucket' } },
-  clusterDomain: 'cluster.local',
-  notebookPort: 8888,
-  imagePullSecrets: ['swr-pull'],
-};
+const settings = testClusterSettings();
 const instance = testInstance();
 const names = resourceNames(instance.id);
 
