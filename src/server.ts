@@ -4,7 +4,7 @@
  * schemas, the error mapping, the request limits, the OpenAPI document and the routes. Nothing else.
  */
 import swagger from '@fastify/swagger';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { recordChanges } from './api/audit-trail.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from './api/error-handler.js';
@@ -21,17 +21,13 @@ import { instanceChangeRoutes } from './api/routes/instance-change-routes.js';
 import { instanceRoutes } from './api/routes/instance-routes.js';
 import type { ApiContext } from './api/api-context.js';
 import { registerRateLimits, type RateLimits } from './api/rate-limits.js';
+import { serializerCompiler } from './api/response-serializer.js';
+import { validatorCompiler } from './api/schema-validator.js';
 import { RESUME_SLACK_MS } from './core/change-cursor.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
 import { consoleRoutes } from './web/console-routes.js';
 
-const REDACTED_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-auth-token"]',
-  'req.headers["x-subject-token"]',
-  'res.headers["x-subject-token"]',
-];
 
 /** A request URL as logged: a `token` in the query (a notebook link's access token) is left out. */
 export function loggedUrl(url: string): string {
@@ -39,13 +35,17 @@ export function loggedUrl(url: string): string {
   return query < 0 ? url : url.slice(0, query) + url.slice(query).replace(/([?&]token=)[^&#]*/gi, '$1[Redacted]');
 }
 
-/** Fastify's request fields, with the URL as {@link loggedUrl} gives it. */
+/**
+ * Fastify's request fields, with the URL as {@link loggedUrl} gives it. No header is logged (a
+ * token, a signature, a cookie), so no path needs redacting: pino's redaction was 4% of a
+ * request's CPU and could never match.
+ */
 function serializeRequest(request: FastifyRequest) {
   return { method: request.method, url: loggedUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
 }
 
 /** The pino options of every server log: credentials in headers and URLs never reach it. */
-export const LOG_OPTIONS = { redact: REDACTED_PATHS, serializers: { req: serializeRequest } };
+export const LOG_OPTIONS = { serializers: { req: serializeRequest } };
 
 /** Some clients send `Content-Type: application/json` with an empty body (DELETE, action GETs). */
 function acceptEmptyJsonBodies(app: FastifyInstance): void {
@@ -96,7 +96,8 @@ export async function buildServer(services: ServerContext, options: ServerOption
     logController: requestLog(),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
 
   registerErrorHandling(app);

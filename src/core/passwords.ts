@@ -3,7 +3,7 @@
  * scrypt password hashes and random secrets. The hash string carries its own parameters so they
  * can be raised later without invalidating stored hashes.
  */
-import { createHash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { hash, randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 
 const PARAMS = { N: 16384, r: 8, p: 1 } as const;
 const KEY_LENGTH = 32;
@@ -40,5 +40,6 @@ export function randomPassword(): string {
 }
 
 export function sha256Hex(value: string | Uint8Array): string {
-  return createHash('sha256').update(value).digest('hex');
+  // The one-shot form: every authenticated request hashes its token, and a Hash object costs more.
+  return hash('sha256', value, 'hex');
 }

@@ -22,6 +22,7 @@ import {
 } from '../core/store.js';
 import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstanceCountsTable, type InstancesTable } from './database.js';
 import { appendEvent, deletedSince, listEvents } from './kysely-events.js';
+import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 
 function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
   return {
@@ -75,7 +76,12 @@ async function adjustCounts(trx: Kysely<Database>, moves: ReadonlyArray<readonly
   }
 }
 
-function fromRow(row: { doc: string; version: number }): Instance {
+interface StoredDoc {
+  doc: string;
+  version: number;
+}
+
+function fromRow(row: StoredDoc): Instance {
   // The column is authoritative for the version: it is what compare-and-set checks.
   return { ...(JSON.parse(row.doc) as Instance), version: toNumber(row.version) };
 }
@@ -137,6 +143,9 @@ const LIMIT_COLUMN = { flavor: 'flavor', pool: 'pool_id', user: 'user_id', proje
 export class KyselyInstanceRepository implements InstanceRepository {
   readonly #db: Kysely<Database>;
   readonly #lock: KeyLock;
+  /** The reads of one instance, made on every request about it. */
+  readonly #byProjectAndId: PreparedQuery<[string, string], StoredDoc>;
+  readonly #byId: PreparedQuery<[string], StoredDoc>;
 
   /**
    * `lock` is what makes limits hold across processes: PostgreSQL takes a transaction-scoped
@@ -145,6 +154,9 @@ export class KyselyInstanceRepository implements InstanceRepository {
   constructor(db: Kysely<Database>, lock: KeyLock = async () => undefined) {
     this.#db = db;
     this.#lock = lock;
+    const doc = () => db.selectFrom('instances').select(['doc', 'version']);
+    this.#byProjectAndId = prepareQuery(db, 2, (projectId: string, id: string) => doc().where('id', '=', id).where('project_id', '=', projectId));
+    this.#byId = prepareQuery(db, 1, (id: string) => doc().where('id', '=', id));
   }
 
   /** Throws {@link LimitReachedError} for the first limit the write would exceed. */
@@ -225,17 +237,12 @@ export class KyselyInstanceRepository implements InstanceRepository {
   }
 
   async get(projectId: string, id: string): Promise<Instance | undefined> {
-    const row = await this.#db
-      .selectFrom('instances')
-      .select(['doc', 'version'])
-      .where('id', '=', id)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
+    const [row] = await this.#byProjectAndId(projectId, id);
     return row === undefined ? undefined : fromRow(row);
   }
 
   async getById(id: string): Promise<Instance | undefined> {
-    const row = await this.#db.selectFrom('instances').select(['doc', 'version']).where('id', '=', id).executeTakeFirst();
+    const [row] = await this.#byId(id);
     return row === undefined ? undefined : fromRow(row);
   }
 

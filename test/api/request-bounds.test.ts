@@ -50,6 +50,21 @@ describe('request bounds', () => {
     assertError(await t.http('GET', `${events}?offset=99999999999999999999`), 'ModelArts.6336', 400, 'events offset');
   });
 
+  it('reads a number from the query strictly: an empty value is none, anything but a number is 6332', async () => {
+    for (const query of ['limit=', 'offset=', 'limit=&offset=']) {
+      const page = await listInstances(t, query);
+      assert.equal(page.status, 200, query);
+      assert.equal(page.body.instances.length, 3, query);
+    }
+    const paged = await listInstances(t, 'limit=1&offset=2');
+    assert.deepEqual([paged.status, paged.body.instances.length], [200, 1]);
+    // Each of these was read as some number before (1.5 as 1, true as 1, 0x10 as 16): a typo listed the wrong page.
+    for (const query of ['limit=1.5', 'limit=true', 'limit=0x10', 'limit=%201', 'limit=two', 'offset=1&offset=2']) {
+      assertError(await listInstances(t, query), 'ModelArts.6332', 400, query);
+    }
+    assertError(await listInstances(t, 'limit=-1'), 'ModelArts.6336', 400, 'limit=-1');
+  });
+
   it('accepts a body of exactly the limit', async () => {
     const body = padded(createBody('bounds-fits'), BODY_LIMIT);
     assert.equal((await t.http('POST', t.instances(), { body })).status, 200);
