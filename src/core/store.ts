@@ -120,6 +120,13 @@ export interface InstanceRepository {
    * instances. Callers keep a batch to a thousand ids or so (a query's parameter limit).
    */
   existing(ids: readonly string[]): Promise<Set<string>>;
+  /**
+   * The ids of every instance (of every project) in `status`: a caller with much to do for each
+   * reads them by {@link getMany} a batch at a time, never all at once.
+   */
+  idsInStatus(status: InstanceStatus): Promise<string[]>;
+  /** The instances of `ids` the store holds, in one query (a batch of a thousand ids or so). */
+  getMany(ids: readonly string[]): Promise<Instance[]>;
   /** Every instance (of every project, or of one flavor) whose status is one of `statuses`. */
   listByStatus(statuses: readonly InstanceStatus[], flavor?: string): Promise<Instance[]>;
   /** The smallest value of `field` among the matching instances, or null when none has one. */

@@ -259,6 +259,17 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return new Set(rows.map((row) => row.id));
   }
 
+  async idsInStatus(status: InstanceStatus): Promise<string[]> {
+    const rows = await this.#db.selectFrom('instances').select('id').where('status', '=', status).orderBy('id').execute();
+    return rows.map((row) => row.id);
+  }
+
+  async getMany(ids: readonly string[]): Promise<Instance[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db.selectFrom('instances').select(['doc', 'version']).where('id', 'in', [...ids]).orderBy('id').execute();
+    return rows.map(fromRow);
+  }
+
   async listByStatus(statuses: readonly InstanceStatus[], flavor?: string): Promise<Instance[]> {
     if (statuses.length === 0) return [];
     let query = this.#db.selectFrom('instances').select(['doc', 'version']).where('status', 'in', [...statuses]);

@@ -16,6 +16,7 @@ import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '.
 import type { Store } from '../../src/core/store.js';
 import { SimulatedDriver } from '../../src/runtime/simulated/simulated-driver.js';
 import { openStore } from '../../src/store/open-store.js';
+import { makeInstance } from '../store/fixtures.js';
 
 const silent = { info() {}, warn() {}, error() {} };
 const actor: Actor = { userId: 'u1', userName: 'alice', projectId: 'p1', isProjectAdmin: false };
@@ -242,6 +243,24 @@ describe('reconciler', () => {
     const second = await started(driver, clock);
     assert.equal((await store.instances.getById(created.id))!.status, 'UNAVAILABLE');
     await second.reconciler.close();
+    await store.close();
+  });
+
+  it('on start, looks at every running instance a batch at a time, letting the event loop turn between batches', async () => {
+    store = await openStore(join(dir, 'h.db'));
+    const clock = new ManualClock();
+    // Their workloads are not the driver's (a restart lost them): every one has exited.
+    const lost = Array.from({ length: 1_201 }, (_, n) => makeInstance({ name: `lost-${n}`, profileId: body('x').profile_id, status: 'RUNNING', runtime: { endpoint: null, data: { lost: true } } }));
+    for (const instance of lost) await store.instances.insert(instance);
+    let turns = 0;
+    const counting = setInterval(() => (turns += 1), 0);
+    const { reconciler } = await started(new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} }), clock);
+    clearInterval(counting);
+    assert.deepEqual(await store.instances.idsInStatus('RUNNING'), []);
+    assert.equal((await store.instances.idsInStatus('UNAVAILABLE')).length, lost.length);
+    // The SQLite store answers without waiting: only the reconciler's own yields let a timer run.
+    assert.ok(turns >= 2, `the event loop turned ${turns} times during start`);
+    await reconciler.close();
     await store.close();
   });
 });

@@ -1,7 +1,8 @@
 /**
  * @module test/store/existing-contract
  * The `existing` part of the `Store` contract, on every implementation: which of a batch of ids
- * the store holds, as a driver asks when it looks for leftovers of deleted instances.
+ * the store holds, as a driver asks when it looks for leftovers of deleted instances; and the ids
+ * in one status with the instances of a batch of ids, as the reconciler reads every running one.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -37,6 +38,19 @@ for (const factory of STORE_FACTORIES) {
       await c.store.instances.insert(held);
       const batch = [...Array.from({ length: 998 }, newInstanceId), `' or '1'='1`, held.id];
       assert.deepEqual(await c.store.instances.existing(batch), new Set([held.id]));
+    });
+
+    it('answers the ids in one status, every project\'s, and the instances of a batch of ids', async () => {
+      const running = [makeInstance({ name: 'r1', projectId: 'pa', status: 'RUNNING' }), makeInstance({ name: 'r2', projectId: 'pb', status: 'RUNNING' })];
+      const stopped = makeInstance({ name: 's1', projectId: 'pa', status: 'STOPPED' });
+      for (const instance of [...running, stopped]) await c.store.instances.insert(instance);
+      const ids = running.map((i) => i.id).sort();
+      assert.deepEqual(await c.store.instances.idsInStatus('RUNNING'), ids);
+      assert.deepEqual(await c.store.instances.idsInStatus('STARTING'), []);
+      const many = await c.store.instances.getMany([stopped.id, newInstanceId(), ...ids]);
+      assert.deepEqual(many.map((i) => [i.id, i.status, i.version]).sort(), [...running.map((i) => [i.id, 'RUNNING', 1]), [stopped.id, 'STOPPED', 1]].sort());
+      assert.deepEqual(await c.store.instances.getMany([]), []);
+      assert.deepEqual(await c.store.instances.getById(stopped.id), many.find((i) => i.id === stopped.id));
     });
   });
 }
