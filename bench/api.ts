@@ -28,6 +28,7 @@ import { makeSparseInstance } from '../test/store/fixtures.js';
 import type { LifecycleResult, LifecycleSpec } from './support/lifecycle-load.js';
 import type { LoadResult, LoadSpec } from './support/load.js';
 import { cpuMsOf, figure, rssMbOf } from './support/measure.js';
+import { START_UP_PASS_LINE, startUpPass } from './support/start-up-pass.js';
 
 const { values } = parseArgs({
   options: { instances: { type: 'string' }, seconds: { type: 'string' }, smoke: { type: 'boolean', default: false } },
@@ -187,9 +188,13 @@ async function seededDataDir(count: number): Promise<{ dir: string; databaseUrl:
   return { dir, databaseUrl, target, adminId: admin.id };
 }
 
-async function startServer(dataDir: string, databaseUrl: string, extra: ConfigOptions = {}): Promise<{ server: ChildServer; coldStartMs: number }> {
+/**
+ * A server on the store; its output is kept until it logs the end of its start-up pass (which only
+ * the lease holder, the first server on a store, makes), or not at all when `leads` is false.
+ */
+async function startServer(dataDir: string, databaseUrl: string, extra: ConfigOptions = {}, leads = true): Promise<{ server: ChildServer; coldStartMs: number }> {
   const launched = Date.now();
-  const server = await startChildServer(dataDir, { ...SERVER_OPTIONS, ...extra, databaseUrl }, { keepOutput: false });
+  const server = await startChildServer(dataDir, { ...SERVER_OPTIONS, ...extra, databaseUrl }, { keepOutput: leads ? START_UP_PASS_LINE : false });
   return { server, coldStartMs: Date.now() - launched };
 }
 
@@ -223,10 +228,14 @@ try {
   cleanup.push(() => server.stop());
   figure('api', `cold start to first answer at ${total} (ms)`, coldStartMs);
   // The same store served without the metrics hook, to price it; and the small store, for the list.
-  const { server: plain } = await startServer(large.dir, large.databaseUrl, { metrics: { enabled: false } });
+  const { server: plain } = await startServer(large.dir, large.databaseUrl, { metrics: { enabled: false } }, false);
   cleanup.push(() => plain.stop());
   const { server: smallServer } = await startServer(few.dir, few.databaseUrl);
   cleanup.push(() => smallServer.stop());
+  // The lease holders of the two stores look at their running workloads once after starting.
+  const pass = await startUpPass(server, Date.now() + 120_000);
+  figure('api', `start-up look at every running workload at ${total} (ms)`, pass.ms, `${pass.running} running, answering requests meanwhile`);
+  await startUpPass(smallServer, Date.now() + 120_000);
 
   const detailPath = `/v1/${server.projectId}/demanager/instances/${large.target}`;
   const detailBody = await bodyOf(server, detailPath);

@@ -52,8 +52,12 @@ function decode(text: string): string | undefined {
   }
 }
 
+const UNRESERVED_PATH = /^[A-Za-z0-9\-_.~/]*$/;
+
 /** Each segment decoded then strictly encoded, joined by `/`, always ending in `/`. */
 export function canonicalUri(path: string): string | undefined {
+  // Most paths hold nothing to decode or encode (ids, names): they are their own canonical form.
+  if (UNRESERVED_PATH.test(path)) return path.endsWith('/') ? path : `${path}/`;
   const segments = path.split('/').map(decode);
   if (segments.some((s) => s === undefined)) return undefined;
   const uri = (segments as string[]).map(encodeStrict).join('/');
@@ -147,7 +151,10 @@ export function parseSdkDate(text: string): number | undefined {
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
-  return formatSdkDate(ms) === text ? ms : undefined;
+  // Date.UTC rolls 31 February over into March: a real time is one that reads back the same.
+  const at = new Date(ms);
+  const same = at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day;
+  return same && at.getUTCHours() === hour && at.getUTCMinutes() === minute && at.getUTCSeconds() === second ? ms : undefined;
 }
 
 export function formatSdkDate(ms: number): string {

@@ -82,8 +82,11 @@ interface StoredDoc {
 }
 
 function fromRow(row: StoredDoc): Instance {
-  // The column is authoritative for the version: it is what compare-and-set checks.
-  return { ...(JSON.parse(row.doc) as Instance), version: toNumber(row.version) };
+  // The column is authoritative for the version: it is what compare-and-set checks. Set on the
+  // freshly parsed object rather than spread into a copy: every read of an instance passes here.
+  const instance = JSON.parse(row.doc) as Instance;
+  instance.version = toNumber(row.version);
+  return instance;
 }
 
 /** Counter sums as a map, leaving out keys whose instances are all gone (their rows stay at 0). */

@@ -24,6 +24,7 @@ it('npm run bench -- --smoke prints every figure of every benchmark', () => {
   );
   for (const what of [
     'api: cold start to first answer at 2000 (ms)',
+    'api: start-up look at every running workload at 2000 (ms)',
     'api: GET detail, token, 32 connections (req/s)',
     'api: GET detail, token, 32 connections p99 (ms)',
     'api: GET detail, token, 32 connections server CPU per request (µs)',
@@ -40,6 +41,7 @@ it('npm run bench -- --smoke prints every figure of every benchmark', () => {
     'api: server RSS at 2000 instances after the runs (MB)',
     'scheduler: seeded RUNNING instances',
     'scheduler: cold start to first answer (ms)',
+    'scheduler: start-up look at every running workload (ms)',
     'scheduler: server CPU while nothing is due (ms CPU per s)',
     'scheduler: deadlines met (auto-stop recorded)',
     'scheduler: lag deadline → STOPPING p50 (ms)',

@@ -79,6 +79,8 @@ describe('request signing: canonical parts', () => {
     assert.equal(canonicalUri('/a%20b/%44E-1/c~d_e.f/x%2Fy/(!*)'), '/a%20b/DE-1/c~d_e.f/x%2Fy/%28%21%2A%29/');
     assert.equal(canonicalUri('/caf%C3%A9/café'), '/caf%C3%A9/caf%C3%A9/');
     assert.equal(canonicalUri('/bad%zz'), undefined);
+    assert.equal(canonicalUri(''), '/');
+    assert.equal(canonicalUri('/v1/p/DE-1_a.b~c'), '/v1/p/DE-1_a.b~c/');
   });
 
   it('sorts query pairs by key then value, encodes both, reads + as a space', () => {
@@ -131,7 +133,7 @@ describe('request signing: headers', () => {
   it('parses X-Sdk-Date strictly', () => {
     assert.equal(parseSdkDate('20191115T033655Z'), Date.UTC(2019, 10, 15, 3, 36, 55));
     assert.equal(formatSdkDate(Date.UTC(2019, 10, 15, 3, 36, 55, 999)), '20191115T033655Z');
-    for (const bad of ['20191115T033655', '2019-11-15T03:36:55Z', '20191332T000000Z', '20190230T000000Z', '20191115T246000Z', ' 20191115T033655Z']) {
+    for (const bad of ['20191115T033655', '2019-11-15T03:36:55Z', '20191332T000000Z', '20190230T000000Z', '20191115T246000Z', '20191115T033660Z', '00990101T000000Z', ' 20191115T033655Z']) {
       assert.equal(parseSdkDate(bad), undefined, bad);
     }
   });

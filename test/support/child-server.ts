@@ -31,9 +31,10 @@ export interface ChildServer {
 export interface ChildServerOptions {
   /**
    * Keep everything the server writes for {@link ChildServer.output} (default). A benchmark turns
-   * it off: the request log of a load run would grow without bound in this process.
+   * it off once the server listens, or once a pattern has appeared (a log line it waits for): the
+   * request log of a load run would grow without bound in this process.
    */
-  keepOutput?: boolean;
+  keepOutput?: boolean | RegExp;
 }
 
 export async function startChildServer(dataDir: string, options: ConfigOptions = {}, harness: ChildServerOptions = {}): Promise<ChildServer> {
@@ -60,8 +61,9 @@ export async function startChildServer(dataDir: string, options: ConfigOptions =
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the child server did not start:\n${output}`)), 30_000);
     let listening = false;
+    const keep = harness.keepOutput ?? true;
     const onData = (chunk: Buffer) => {
-      if (listening && harness.keepOutput === false) return;
+      if (listening && (keep === false || (keep instanceof RegExp && keep.test(output)))) return;
       output += chunk.toString();
       const match = listening ? null : /listening at (http:\/\/[^\s"]+)/i.exec(output);
       if (match) {
