@@ -39,13 +39,14 @@ function detailOf(request: FastifyRequest): Record<string, string> | null {
 
 export function recordChanges(api: FastifyInstance, services: { store: Store; clock: Clock; replica: string }): void {
   api.decorateRequest('auditOutcome', null);
-  api.addHook('onSend', async (request, reply, payload) => {
+  // Callback style where nothing is awaited: reads pass through these hooks on every request.
+  api.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode >= 400 && !READS.has(request.method)) request.auditOutcome = errorCodeOf(payload) ?? `HTTP ${reply.statusCode}`;
-    return payload;
+    done(null, payload);
   });
-  api.addHook('onResponse', async (request, reply) => {
+  api.addHook('onResponse', (request, reply, done) => {
     // Refusals past a rate limit are not kept: a flood would otherwise write without bound.
-    if (READS.has(request.method) || reply.statusCode === 429) return;
+    if (READS.has(request.method) || reply.statusCode === 429) return done();
     const params = (request.params ?? {}) as Record<string, string | undefined>;
     const principal = request.principal;
     const record: AuditRecord = {
@@ -62,6 +63,9 @@ export function recordChanges(api: FastifyInstance, services: { store: Store; cl
       detail: detailOf(request),
     };
     // The answer is gone already; a trail that cannot be written is an operator's problem, loudly.
-    await services.store.audit.record(record).catch((err: unknown) => request.log.error({ err }, 'audit record not written'));
+    services.store.audit
+      .record(record)
+      .catch((err: unknown) => request.log.error({ err }, 'audit record not written'))
+      .finally(() => done());
   });
 }

@@ -12,6 +12,7 @@ import { auditLog } from './0005-audit-log.js';
 import { instanceCounts } from './0006-instance-counts.js';
 import { changesSince } from './0007-changes-since.js';
 import { installation } from './0008-installation.js';
+import { noStatusIndex } from './0009-no-status-index.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
@@ -24,5 +25,6 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0006-instance-counts': instanceCounts(dialect),
     '0007-changes-since': changesSince,
     '0008-installation': installation(dialect),
+    '0009-no-status-index': noStatusIndex,
   };
 }
