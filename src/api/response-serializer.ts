@@ -10,8 +10,8 @@
  * - `anyOf: [X, {type: 'null'}]` becomes `X` with `nullable: true`;
  * - `anyOf` of bare types (`string` or `number`) becomes `type: [...]`.
  */
-import type { FastifySerializerCompiler } from 'fastify/types/schema.js';
 import fastJsonStringify, { type Schema } from 'fast-json-stringify';
+import type { FastifySerializerCompiler } from 'fastify';
 
 type Node = Record<string, unknown>;
 
