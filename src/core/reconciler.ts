@@ -17,6 +17,7 @@ import { WorkloadError, type RuntimeDriver, type Workload } from './runtime.js';
 import { IDLE_STATUSES, TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
 import { failureDetail, instanceEvent } from './instance-events.js';
 import { collectOrphans } from './orphan-collection.js';
+import { forEachRunningBatch } from './running-batches.js';
 import type { InstanceEvent, Store } from './store.js';
 
 export interface ReconcilerOptions {
@@ -37,9 +38,6 @@ export interface ReconcilerOptions {
 
 /** `event` names the history entry when it is not a plain transition (nor a fault's intent). */
 type Outcome = { status: InstanceStatus; patch?: Partial<Instance>; event?: string } | { deleted: true };
-
-/** Instances read and polled at a time when every running one is looked at. */
-const POLL_BATCH = 500;
 
 /** The failure of a start that found no room on the runtime (a cluster with no node free for the flavor). */
 const INSUFFICIENT_RESOURCES = 'ModelArts.6360';
@@ -145,20 +143,13 @@ export class Reconciler {
 
   /**
    * Exits while nobody watched (this service was down) were reported to no one: every workload
-   * believed running is looked at once, even with a driver that reports exits from then on. A
-   * batch at a time, letting requests in between: read at once, 30,000 running instances held
-   * the event loop (and the first request after a restart) for most of a second.
+   * believed running is looked at once, even with a driver that reports exits from then on.
    */
   async #pollEveryRunning(): Promise<void> {
     const began = performance.now();
-    const ids = await this.store.instances.idsInStatus('RUNNING');
-    for (let at = 0; at < ids.length && !this.#signal.aborted; at += POLL_BATCH) {
-      const batch = await this.store.instances.getMany(ids.slice(at, at + POLL_BATCH));
-      await this.#pollEach(batch.filter((instance) => instance.status === 'RUNNING'));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    const running = await forEachRunningBatch(this.store, this.#signal, (batch) => this.#pollEach(batch));
     // At 100,000 running instances this takes a second or two: an operator sees when it is over.
-    this.log.info({ running: ids.length, ms: Math.round(performance.now() - began) }, 'looked at every running workload');
+    this.log.info({ running, ms: Math.round(performance.now() - began) }, 'looked at every running workload');
   }
 
   async #pollEach(instances: readonly Instance[]): Promise<void> {
