@@ -25,6 +25,21 @@ export interface LocalRuntimeOptions {
   stopTimeoutSeconds?: number;
   /** The Jupyter launcher, a name on PATH or a path. Default `jupyter`. */
   jupyter?: string;
+  /**
+   * `users` (the default when the service runs as root): each user's notebooks run as an OS
+   * account of their own (`dm-<id>`), with their project's group, unable to read the service's
+   * files or other users'. `none` (the default otherwise): notebooks run with the service's own
+   * rights — for one person on their own machine only.
+   */
+  isolation?: 'users' | 'none';
+  /**
+   * `enforced` (the default as root): a notebook runs in a control group with its flavor's CPU and
+   * memory, and a flavor with limits is refused where control groups cannot be used.
+   * `best-effort` (the default otherwise): such a flavor starts unlimited, and says so.
+   */
+  limits?: 'enforced' | 'best-effort';
+  /** Processes and threads one notebook may run at once. Default 4096. */
+  maxProcesses?: number;
 }
 
 export interface KubernetesRuntimeOptions {
@@ -192,7 +207,15 @@ export interface Config {
   bootstrap: { adminUser: string; adminPassword: string | null; project: string; domain: string };
   runtime: {
     driver: RuntimeDriverName;
-    local: { objectRoot: string; stopTimeoutMs: number; jupyter: string };
+    local: {
+      objectRoot: string;
+      stopTimeoutMs: number;
+      jupyter: string;
+      /** Unset: the driver's default for how the service runs (root or not). */
+      isolation: 'users' | 'none' | undefined;
+      limits: 'enforced' | 'best-effort' | undefined;
+      maxProcesses: number;
+    };
     kubernetes: KubernetesRuntimeConfig;
     simulated: { delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>; failOn: Partial<Record<'prepare' | 'start', string>> };
     pollIntervalSeconds: number;
@@ -207,6 +230,23 @@ export interface Config {
   coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
   metrics: { enabled: boolean };
   trustProxy: boolean | number | string | string[];
+}
+
+function resolveLocal(local: LocalRuntimeOptions, dataDir: string): Config['runtime']['local'] {
+  const oneOf = <T extends string>(key: string, value: T | undefined, allowed: readonly T[]): T | undefined => {
+    if (value !== undefined && !allowed.includes(value)) throw new Error(`runtime.local.${key} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  const maxProcesses = local.maxProcesses ?? 4096;
+  if (!Number.isInteger(maxProcesses) || maxProcesses < 16) throw new Error(`runtime.local.maxProcesses must be a whole number of at least 16, got ${JSON.stringify(maxProcesses)}`);
+  return {
+    objectRoot: resolve(local.objectRoot ?? resolve(dataDir, 'obs')),
+    stopTimeoutMs: (local.stopTimeoutSeconds ?? 10) * 1000,
+    jupyter: local.jupyter ?? 'jupyter',
+    isolation: oneOf('isolation', local.isolation, ['users', 'none']),
+    limits: oneOf('limits', local.limits, ['enforced', 'best-effort']),
+    maxProcesses,
+  };
 }
 
 export function isPostgresUrl(url: string): boolean {
@@ -234,11 +274,7 @@ export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PR
     },
     runtime: {
       driver: options.runtime?.driver ?? 'local',
-      local: {
-        objectRoot: resolve(options.runtime?.local?.objectRoot ?? resolve(dataDir, 'obs')),
-        stopTimeoutMs: (options.runtime?.local?.stopTimeoutSeconds ?? 10) * 1000,
-        jupyter: options.runtime?.local?.jupyter ?? 'jupyter',
-      },
+      local: resolveLocal(options.runtime?.local ?? {}, dataDir),
       kubernetes: resolveKubernetes(options.runtime?.kubernetes ?? {}, host),
       simulated: {
         delays: { prepare: 2000, start: 3000, stop: 1500, remove: 500, ...options.runtime?.simulated?.delays },

@@ -169,7 +169,10 @@ export class Reconciler {
     const workload = this.#workload(instance);
     if (!workload) return;
     const health = await this.driver.poll(workload).catch((err: unknown) => ({ state: 'unknown' as const, reason: String(err) }));
-    if (health.state === 'running') return this.#stopIfIdle(workload);
+    if (health.state === 'running') {
+      for (const notice of health.notices ?? []) this.#note(instance, notice.kind, notice.message);
+      return this.#stopIfIdle(workload);
+    }
     if (health.state === 'exited') await this.#exited(instance, health);
   }
 
@@ -321,13 +324,13 @@ export class Reconciler {
   #workload(instance: Instance): Workload | undefined {
     const profile = this.catalog.profile(instance.profileId);
     const flavor = this.catalog.flavor(instance.flavor);
-    return profile && flavor ? { instance, profile, flavor, progress: (message) => this.#progress(instance, message) } : undefined;
+    return profile && flavor ? { instance, profile, flavor, progress: (message) => this.#note(instance, 'progress', message) } : undefined;
   }
 
-  /** Progress goes to the instance's history; losing a message must never fail the step. */
-  #progress(instance: Instance, message: string): void {
+  /** Progress and notices go to the instance's history; losing one must never fail the step. */
+  #note(instance: Instance, kind: string, message: string): void {
     const event = instanceEvent(instance, {
-      kind: 'progress',
+      kind,
       from: instance.status,
       to: instance.status,
       by: 'system',
@@ -335,7 +338,7 @@ export class Reconciler {
       replica: this.options.replica,
       detail: { message },
     });
-    this.store.instances.appendEvent(event).catch((err: unknown) => this.log.warn({ err, instance: instance.id }, 'progress not recorded'));
+    this.store.instances.appendEvent(event).catch((err: unknown) => this.log.warn({ err, instance: instance.id, kind }, 'history entry not recorded'));
   }
 
   /**

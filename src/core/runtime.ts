@@ -16,8 +16,15 @@ export interface Workload {
   progress?: (message: string) => void;
 }
 
+/** Something the owner should hear about a workload that still runs ("a kernel ran out of memory"). */
+export interface WorkloadNotice {
+  /** The history entry's kind (`out-of-memory`). */
+  kind: string;
+  message: string;
+}
+
 export type Health =
-  | { state: 'running' }
+  | { state: 'running'; notices?: WorkloadNotice[] }
   | { state: 'exited'; code: number | null; reason: string }
   | { state: 'unknown'; reason: string };
 

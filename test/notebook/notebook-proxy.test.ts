@@ -7,12 +7,11 @@
  * process.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
 import { workloadCookies } from '../../src/proxy/workload-headers.js';
+import { execute } from '../support/kernel-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const EVIL = 'http://evil.example';
@@ -35,40 +34,6 @@ function alive(pid: number): boolean {
   } catch {
     return false;
   }
-}
-
-/** Runs `code` in a kernel over the proxied WebSocket and answers what it printed. */
-function execute(url: string, cookie: string, code: string, origin: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { headers: { cookie }, origin });
-    const msgId = randomUUID();
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`no reply; got ${output}`)), 30_000);
-    ws.on('error', reject);
-    ws.on('open', () => {
-      ws.send(
-        JSON.stringify({
-          header: { msg_id: msgId, username: 'test', session: randomUUID(), msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
-          parent_header: {},
-          metadata: {},
-          content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true },
-          channel: 'shell',
-          buffers: [],
-        }),
-      );
-    });
-    ws.on('message', (data) => {
-      const msg = JSON.parse(String(data));
-      if (msg.parent_header?.msg_id !== msgId) return;
-      if (msg.msg_type === 'stream') output += msg.content.text;
-      if (msg.msg_type === 'error') output += msg.content.evalue;
-      if (msg.msg_type === 'status' && msg.content.execution_state === 'idle') {
-        clearTimeout(timer);
-        ws.close();
-        resolve(output);
-      }
-    });
-  });
 }
 
 describe('a real notebook through the proxy', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Workload } from '../../src/core/runtime.js';
@@ -14,8 +14,12 @@ const openSecret = (sealed: string) => {
 
 describe('local driver: start-up extras', () => {
   const dataDir = tempDir('local-startup');
-  const repos = join(dataDir, 'repos');
-  const driver = makeDriver(dataDir, { openSecret, cloneTimeoutMs: 30_000 });
+  // Outside the data directory (closed to notebook accounts) and readable by them, as a git server's
+  // would be; a local repository of another owner is one git refuses unless it is a safe.directory.
+  const repos = tempDir('local-startup-repos');
+  chmodSync(repos, 0o755);
+  writeFileSync(join(repos, 'gitconfig'), '[safe]\n\tdirectory = *\n');
+  const driver = makeDriver(dataDir, { openSecret, cloneTimeoutMs: 30_000, env: { GIT_CONFIG_GLOBAL: join(repos, 'gitconfig') } });
   const started: Workload[] = [];
   let http: GitHttpServer;
   before(async () => {
@@ -25,6 +29,7 @@ describe('local driver: start-up extras', () => {
     for (const workload of started) await driver.stop(workload);
     await http.close();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(repos, { recursive: true, force: true });
   });
 
   async function prepared(workload: Workload): Promise<string> {
@@ -33,14 +38,16 @@ describe('local driver: start-up extras', () => {
     return join(dataDir, 'instances', workload.instance.id, 'work');
   }
 
-  it('runs the custom script in the storage before the server, logging to log_path', async () => {
+  it('runs the custom script in the storage before the server, its log linked from log_path', async () => {
     const workload = makeWorkload({ custom_script_path: '/scripts/init.sh', log_path: '/logs/' });
     const work = await prepared(workload);
     mkdirSync(join(work, 'scripts'));
     writeFileSync(join(work, 'scripts', 'init.sh'), 'echo "init ran in $(pwd) as HOME=$HOME"\necho made > made-by-script.txt\n');
     const state = await driver.start(workload, new AbortController().signal);
+    // The log stays in the instance's own logs/, where no notebook can plant a link for the service to follow.
     const logFile = join(work, 'logs', 'notebook.log');
-    assert.equal(runData(state).logFile, logFile);
+    assert.equal(runData(state).logFile, join(dataDir, 'instances', workload.instance.id, 'logs', 'notebook.log'));
+    assert.equal(readlinkSync(logFile), runData(state).logFile);
     const log = readFileSync(logFile, 'utf8');
     assert.match(log, new RegExp(`init ran in ${work} as HOME=${dataDir}/instances/${workload.instance.id}/home`));
     assert.ok(log.indexOf('init ran') < log.indexOf('starting jupyter'), 'the script runs before the server');

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { chmodSync, mkdtempSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,8 +19,11 @@ export { eventually, makeWorkload, withRuntime } from './workloads.js';
 
 export const silent = { info() {}, warn() {}, error() {} };
 
+/** A fresh directory others may pass through, as a data directory's parent is (mkdtemp makes 0700). */
 export function tempDir(prefix: string): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), `demanager-${prefix}-`)));
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), `demanager-${prefix}-`)));
+  chmodSync(dir, 0o711);
+  return dir;
 }
 
 /** The lead derives tokens with an HMAC too; any deterministic function of (id, runId) works here. */

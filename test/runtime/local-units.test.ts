@@ -9,7 +9,7 @@ import { parseRunRecord } from '../../src/runtime/local/run-record.js';
 import { pathSegments } from '../../src/runtime/local/safe-paths.js';
 
 describe('local driver units', () => {
-  const settings = { port: 40000, instanceId: 'DE-1', notebookDir: '/data/work' };
+  const settings = { port: 40000, instanceId: 'DE-1', notebookDir: '/data/work', asRoot: false };
 
   it('builds notebook 6 options under NotebookApp, never with the token or a wildcard origin', () => {
     const args = jupyterArgs({ executable: '/usr/bin/jupyter', subcommand: 'notebook', version: '6.4.12', app: 'NotebookApp' }, settings);
@@ -17,7 +17,9 @@ describe('local driver units', () => {
     for (const expected of ['--NotebookApp.ip=127.0.0.1', '--NotebookApp.port=40000', '--NotebookApp.port_retries=0', '--NotebookApp.base_url=/notebook/DE-1/', '--NotebookApp.notebook_dir=/data/work', '--no-browser']) {
       assert.ok(args.includes(expected), expected);
     }
-    assert.ok(!args.some((a) => /token|allow_origin/.test(a)));
+    assert.ok(!args.some((a) => /token|allow_origin|allow-root/.test(a)));
+    // Jupyter refuses root without it; a notebook account never gets it.
+    assert.ok(jupyterArgs({ executable: '/usr/bin/jupyter', subcommand: 'notebook', version: '6.4.12', app: 'NotebookApp' }, { ...settings, asRoot: true }).includes('--allow-root'));
   });
 
   it('builds lab/server options under ServerApp, with an exact public origin when asked', () => {

@@ -31,9 +31,11 @@ export interface ChildEnvOptions {
   /** Operator additions (`env` option); they win over everything but the isolation variables. */
   extra: Record<string, string>;
   marker: Record<string, string>;
+  /** The notebook's OS account, when it has one: who the notebook says it is, and a shell it can run. */
+  account?: string;
 }
 
-export function childEnv({ layout, path, extra, marker }: ChildEnvOptions): Record<string, string> {
+export function childEnv({ layout, path, extra, marker, account }: ChildEnvOptions): Record<string, string> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => INHERITED.test(e[0]) && e[1] !== undefined));
   return {
     LANG: 'C.UTF-8',
@@ -41,6 +43,8 @@ export function childEnv({ layout, path, extra, marker }: ChildEnvOptions): Reco
     PYDEVD_DISABLE_FILE_VALIDATION: '1',
     ...inherited,
     ...extra,
+    // The account's login shell is nologin; Jupyter's terminals start $SHELL.
+    ...(account ? { USER: account, LOGNAME: account, SHELL: '/bin/bash' } : {}),
     PATH: path,
     HOME: layout.home,
     JUPYTER_CONFIG_DIR: layout.jupyterConfig,

@@ -4,6 +4,7 @@
  * its output appended to the instance log. A non-zero exit fails the start with the log's tail.
  */
 import { WorkloadError } from '../../core/runtime.js';
+import type { Containment } from './isolation/contained-spawn.js';
 import { openForChild, tail } from './log-file.js';
 import { runToExit } from './run-to-exit.js';
 
@@ -16,6 +17,8 @@ export interface ScriptRequest {
   logFile: string;
   timeoutMs: number;
   signal: AbortSignal;
+  /** The notebook's account and control group: the script is the owner's code. */
+  containment?: Containment;
 }
 
 export async function runCustomScript(request: ScriptRequest): Promise<void> {
@@ -28,6 +31,7 @@ export async function runCustomScript(request: ScriptRequest): Promise<void> {
       output: log.fd,
       timeoutMs: request.timeoutMs,
       signal: request.signal,
+      ...(request.containment ? { containment: request.containment } : {}),
     });
   } finally {
     await log.close();

@@ -4,12 +4,14 @@
  * reaches a command line, a URL or the log: git asks for credentials through GIT_ASKPASS, a
  * script with no secret in it that echoes variables only git's own environment holds. The clone
  * goes to a temporary directory renamed into place on success, so an interrupted clone is not
- * mistaken for a finished one on the next start.
+ * mistaken for a finished one on the next start. git, the rename and the clean-up run contained
+ * like the notebook (its account, its control group): the storage is the notebook's to write.
  */
 import { randomBytes } from 'node:crypto';
-import { appendFile, chmod, lstat, rename, rm, writeFile } from 'node:fs/promises';
+import { appendFile, chmod, chown, lstat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { WorkloadError } from '../../core/runtime.js';
+import type { Containment } from './isolation/contained-spawn.js';
 import { redact, redactUrl } from './redact.js';
 import { runToExit } from './run-to-exit.js';
 
@@ -28,6 +30,8 @@ export interface CloneRequest {
   signal: AbortSignal;
   /** Called just before git runs (not when the clone is skipped), e.g. to note it in the log. */
   onStart?: () => Promise<void>;
+  /** The notebook's account and control group; default: the service's, none. */
+  containment?: Containment;
 }
 
 const ASKPASS = `#!/bin/sh
@@ -63,6 +67,8 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
   if (token) {
     await writeFile(request.askpassPath, ASKPASS, { mode: 0o700 });
     await chmod(request.askpassPath, 0o700);
+    const identity = request.containment?.identity;
+    if (identity) await chown(request.askpassPath, identity.uid, identity.gid);
     // Forges accept a token as the password with any user name (GitLab wants `oauth2`).
     Object.assign(env, { GIT_ASKPASS: request.askpassPath, DEMANAGER_GIT_USERNAME: 'oauth2', DEMANAGER_GIT_PASSWORD: token });
   }
@@ -73,8 +79,9 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
   args.push('--', request.url, staging);
   const shownUrl = redactUrl(request.url);
   const secrets = [token, safePassword(request.url)];
+  const contained = { cwd: request.storageDir, output: 'capture' as const, timeoutMs: request.timeoutMs, signal: request.signal, ...(request.containment ? { containment: request.containment } : {}) };
   try {
-    const result = await runToExit('git', args, { cwd: request.storageDir, env, output: 'capture', timeoutMs: request.timeoutMs, signal: request.signal });
+    const result = await runToExit('git', args, { ...contained, env });
     const output = redact(result.output, secrets);
     await appendFile(request.logFile, output);
     if (result.timedOut || result.code !== 0) {
@@ -82,7 +89,8 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
       const why = result.timedOut ? `timed out after ${Math.round(request.timeoutMs / 1000)} s` : `failed (exit ${result.code ?? result.signal})`;
       throw new WorkloadError(`Cloning the repository ${shownUrl} ${why}: ${tailLines}`, 'ModelArts.6361', { phase: 'repository', output: tailLines });
     }
-    await rename(staging, target);
+    const moved = await runToExit('mv', ['-T', '--', staging, target], { ...contained, env: request.env });
+    if (moved.code !== 0) throw new WorkloadError(`Cloning the repository ${shownUrl} failed: ${moved.output.trim()}`, 'ModelArts.6361', { phase: 'repository' });
     return 'cloned';
   } catch (err) {
     if (!(err instanceof WorkloadError) && !request.signal.aborted) {
@@ -93,7 +101,7 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
     }
     throw err;
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await runToExit('rm', ['-rf', '--', staging], { ...contained, signal: new AbortController().signal, env: request.env });
   }
 }
 

@@ -3,7 +3,9 @@
  * Where an instance's private files live: `<dataDir>/instances/<id>/` holds the evs storage
  * (`work/`), the default log directory (`logs/`), a private HOME with every Jupyter and IPython
  * state directory inside it (so instances never share runtime files, kernels or config), the
- * run file and the git askpass helper. Everything here goes when the instance is removed.
+ * run file and the git askpass helper. Everything here goes when the instance is removed. When
+ * notebooks run as their own accounts, `work/` and `home/` are the account's, `logs/` holds files
+ * the account owns in a directory it cannot change, and the rest stays the service's.
  */
 import { join } from 'node:path';
 
@@ -19,6 +21,8 @@ export interface InstanceLayout {
   /** The current run, written at spawn so a stop finds a process whose start was never recorded. */
   runFile: string;
   askpass: string;
+  /** How many out-of-memory kills of the current run its owner has been told of. */
+  oomFile: string;
 }
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -39,5 +43,6 @@ export function instanceLayout(dataDir: string, instanceId: string): InstanceLay
     ipython: join(home, '.ipython'),
     runFile: join(dir, 'run.json'),
     askpass: join(dir, 'git-askpass.sh'),
+    oomFile: join(dir, 'oom-kills'),
   };
 }

@@ -23,6 +23,8 @@ export interface LaunchSettings {
   port: number;
   instanceId: string;
   notebookDir: string;
+  /** Whether the server runs as root, which Jupyter refuses without `--allow-root`. */
+  asRoot: boolean;
   /** Exact origin (`https://host[:port]`) to allow when the proxy rewrites `Host`. */
   publicOrigin?: string;
 }
@@ -44,7 +46,7 @@ export function jupyterArgs(install: JupyterInstall, settings: LaunchSettings): 
     `--${app}.${rootDir}=${settings.notebookDir}`,
     `--${app}.allow_remote_access=True`,
   ];
-  if (process.getuid?.() === 0) args.push('--allow-root');
+  if (settings.asRoot) args.push('--allow-root');
   if (settings.publicOrigin) args.push(`--${app}.allow_origin=${settings.publicOrigin}`);
   return args;
 }

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { isRoot, type IsolationSettings } from './isolation/workload-isolation.js';
 
 export interface LocalDriverOptions {
   /** Instance private directories go to `<dataDir>/instances/<id>/`. Required. */
@@ -46,9 +47,18 @@ export interface LocalDriverOptions {
   installationId?: string;
   /** Chooses the server port. Default: a free loopback port from the kernel. Tests inject collisions. */
   pickPort?: () => Promise<number>;
+  /**
+   * How notebooks are kept apart. `mode`: `users` (default when the service runs as root) runs
+   * each user's notebooks as their own OS account; `none` (the default otherwise) as the service.
+   * `limits`: `enforced` (default as root) refuses a flavor with limits where control groups
+   * cannot be used; `best-effort` (the default otherwise) starts it unlimited. `maxTasks`:
+   * processes and threads per notebook, default 4096.
+   */
+  isolation?: Partial<IsolationSettings>;
 }
 
-export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin' | 'installationId'>> & Pick<LocalDriverOptions, 'publicOrigin' | 'installationId'>;
+export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'isolation'>> &
+  Pick<LocalDriverOptions, 'publicOrigin' | 'installationId'> & { isolation: IsolationSettings };
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 
@@ -57,6 +67,14 @@ export function resolveOptions(options: LocalDriverOptions, pickPort: () => Prom
   if (options.publicOrigin !== undefined && new URL(options.publicOrigin).origin !== options.publicOrigin) {
     throw new Error(`publicOrigin must be an exact origin such as https://host:port, not ${options.publicOrigin}`);
   }
+  const root = isRoot();
+  const isolation: IsolationSettings = {
+    mode: options.isolation?.mode ?? (root ? 'users' : 'none'),
+    limits: options.isolation?.limits ?? (root ? 'enforced' : 'best-effort'),
+    maxTasks: options.isolation?.maxTasks ?? 4096,
+  };
+  if (isolation.mode === 'users' && !root) throw new Error('runtime.local.isolation "users" needs the service to run as root (it makes accounts and starts notebooks as them)');
+  if (!Number.isInteger(isolation.maxTasks) || isolation.maxTasks < 16) throw new Error(`runtime.local.maxProcesses must be an integer of at least 16, not ${isolation.maxTasks}`);
   return {
     objectRoot: join(options.dataDir, 'obs'),
     clock: systemClock,
@@ -75,6 +93,7 @@ export function resolveOptions(options: LocalDriverOptions, pickPort: () => Prom
     env: {},
     pickPort,
     ...stripUndefined(options),
+    isolation,
   };
 }
 

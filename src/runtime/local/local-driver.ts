@@ -2,21 +2,26 @@
  * @module runtime/local/local-driver
  * Runs each instance as a Jupyter server process on this host, bound to loopback behind the
  * service's proxy. Processes outlive the service: everything needed to find, check and stop one
- * is in its run record, so a restarted service re-adopts running notebooks. Not an isolation
- * boundary: notebooks run as the service's user.
+ * is in its run record, so a restarted service re-adopts running notebooks. With isolation (the
+ * default as root) each notebook runs as its owner's OS account, with its project's group, in a
+ * control group sized by its flavor (see isolation/); without it, as the service itself.
  */
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { appendFile, chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isInstanceId, type RuntimeState } from '../../core/instance.js';
-import { WorkloadError, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
+import { WorkloadError, type Health, type RuntimeDriver, type Workload, type WorkloadNotice } from '../../core/runtime.js';
 import { basePath, childEnv, workloadPath } from './child-env.js';
 import { runCustomScript } from './custom-script.js';
 import { freePort } from './free-port.js';
 import { cloneRepository } from './git-clone.js';
 import { instanceLayout, type InstanceLayout } from './instance-layout.js';
 import { claimInstances } from './instances-owner.js';
+import type { Containment } from './isolation/contained-spawn.js';
+import { handOver, lockDataDir, passThrough, unreachableAncestor } from './isolation/file-ownership.js';
+import { newOomKills, startCounting } from './isolation/oom-kills.js';
+import { WorkloadIsolation, type WorkloadIdentity } from './isolation/workload-isolation.js';
 import { detectJupyter, INSTALL_HINT, type JupyterInstall } from './jupyter-detection.js';
 import { fetchStatus } from './jupyter-status.js';
 import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from './local-driver-options.js';
@@ -26,7 +31,8 @@ import { isAlive, terminate } from './process-control.js';
 import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.js';
 import { redactUrl } from './redact.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
-import { customScript, logFile, storageDir } from './workload-storage.js';
+import { runToExit } from './run-to-exit.js';
+import { customScript, logFile, storageDir, type AccountAccess, type RunAsWorkload } from './workload-storage.js';
 import { StartsInFlight } from '../starts-in-flight.js';
 
 export type { LocalDriverOptions } from './local-driver-options.js';
@@ -40,6 +46,9 @@ export class LocalDriver implements RuntimeDriver {
   readonly #starting = new StartsInFlight();
   /** Exit codes of servers this driver spawned and saw end. */
   readonly #exits = new Map<number, number | null>();
+  readonly #isolation: WorkloadIsolation;
+  /** The data directory closed to notebook accounts, once (users mode). */
+  #secured: Promise<void> | undefined;
 
   /** Which Jupyter the driver would use, or null; cached per command and PATH. */
   static detect(options: Pick<LocalDriverOptions, 'command' | 'env'> = {}): Promise<JupyterInstall | null> {
@@ -55,15 +64,21 @@ export class LocalDriver implements RuntimeDriver {
 
   constructor(options: LocalDriverOptions) {
     this.#options = resolveOptions(options, freePort);
+    this.#isolation = new WorkloadIsolation(this.#options.isolation, this.#options.log);
+  }
+
+  /** How notebooks are kept apart here, as resolved from the options and the host. */
+  get isolation(): LocalDriverOptions['isolation'] {
+    return { ...this.#options.isolation };
   }
 
   async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const layout = this.#layout(workload);
     workload.progress?.('preparing the instance storage');
-    if (this.#options.installationId !== undefined) await claimInstances(dirname(layout.dir), this.#options.installationId);
-    await mkdir(layout.dir, { recursive: true, mode: 0o700 });
-    await storageDir(workload, layout, this.#options.objectRoot);
+    await this.#instanceDir(layout);
+    const identity = await this.#isolation.identity(workload);
+    await storageDir(workload, layout, this.#options.objectRoot, identity && this.#access(identity, signal));
   }
 
   start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
@@ -83,7 +98,10 @@ export class LocalDriver implements RuntimeDriver {
     if (ours === false) return this.#exited(workload, record);
     await rotateIfLarge(record.logFile, this.#policy).catch((err: unknown) => this.#options.log.warn({ err, instance: workload.instance.id }, 'log rotation failed'));
     const answer = await fetchStatus(this.#target(workload, record), this.#options.pollRequestTimeoutMs);
-    if (answer.kind === 'ok') return { state: 'running' };
+    if (answer.kind === 'ok') {
+      const notices = await this.#oomNotices(workload, layout, 'a kernel or another process of the notebook was stopped');
+      return notices.length ? { state: 'running', notices } : { state: 'running' };
+    }
     // Without /proc a reused pid looks alive; a server refusing our token on our port settles it.
     if (answer.kind === 'refused' && ours === undefined) return this.#exited(workload, record);
     const reason = answer.kind === 'refused' ? `api/status answered ${answer.status}` : `api/status: ${answer.reason}`;
@@ -152,6 +170,8 @@ export class LocalDriver implements RuntimeDriver {
     await this.#starting.settled(id);
     await this.#terminate(layout, [recorded, await readRunFile(layout.runFile)]);
     await removeRunFile(layout.runFile);
+    const group = await this.#isolation.group(id);
+    if (group && !(await group.remove())) this.#options.log.warn({ instance: id, dirs: group.dirs }, 'the control group still holds processes; left in place');
   }
 
   async #removeIn(layout: InstanceLayout, id: string, recorded: RunRecord | null): Promise<void> {
@@ -171,15 +191,23 @@ export class LocalDriver implements RuntimeDriver {
 
     const install = await LocalDriver.detect(options);
     if (!install) throw new WorkloadError(INSTALL_HINT, 'ModelArts.6361', { phase: 'start' });
-    for (const dir of [layout.dir, layout.home, layout.jupyterConfig, layout.jupyterRuntime, layout.ipython]) await mkdir(dir, { recursive: true, mode: 0o700 });
-    const storage = await storageDir(workload, layout, options.objectRoot);
-    const log = await logFile(workload, layout, storage);
+    await this.#instanceDir(layout);
+    const containment = await this.#isolation.contain(workload);
+    if (containment.warning) workload.progress?.(containment.warning);
+    const { identity, group } = containment;
+    if (group) await startCounting(group, layout.oomFile);
+    const run = this.#runner(identity, signal);
+    await this.#home(layout, identity, run);
+    const storage = await storageDir(workload, layout, options.objectRoot, identity && this.#access(identity, signal));
+    const log = await logFile(workload, layout, storage, run);
+    await this.#logFileFor(log, layout, identity);
     await rotateIfLarge(log, this.#policy);
     const env = childEnv({
       layout,
       path: workloadPath(basePath(options.env), install.executable),
       extra: options.env,
       marker: markerEnv({ instanceDir: layout.dir }),
+      ...(identity ? { account: identity.account } : {}),
     });
 
     const repository = workload.instance.spec.repository;
@@ -198,6 +226,7 @@ export class LocalDriver implements RuntimeDriver {
         logFile: log,
         timeoutMs: options.cloneTimeoutMs,
         signal,
+        containment,
         onStart: () => {
           const message = `cloning ${redactUrl(url)}${repository.branch ? ` (branch ${repository.branch})` : ''}`;
           workload.progress?.(message);
@@ -212,7 +241,7 @@ export class LocalDriver implements RuntimeDriver {
       const shownAs = workload.instance.spec.custom_script_path ?? script;
       workload.progress?.(`running the custom script ${shownAs}`);
       await note(log, options.clock, `running custom script ${shownAs}`);
-      await runCustomScript({ script, shownAs, cwd: storage, env, logFile: log, timeoutMs: options.scriptTimeoutMs, signal });
+      await runCustomScript({ script, shownAs, cwd: storage, env, logFile: log, timeoutMs: options.scriptTimeoutMs, signal, containment });
     }
 
     workload.progress?.(`starting jupyter ${install.subcommand} and waiting for it to answer`);
@@ -230,11 +259,87 @@ export class LocalDriver implements RuntimeDriver {
         startedAt: options.clock.now(),
         signal,
         onExit: (pid, code) => this.#exits.set(pid, code),
+        containment,
       },
       options,
     );
-    options.log.info({ instance: id, pid: record.pid, port: record.port }, 'notebook server started');
+    options.log.info({ instance: id, pid: record.pid, port: record.port, account: identity?.account }, 'notebook server started');
     return runtimeState(record);
+  }
+
+  /**
+   * `<dataDir>/instances/<id>/`: the service's. In users mode it and its parents let accounts pass
+   * (0711) but not list, and the rest of the data directory is closed to them first.
+   */
+  async #instanceDir(layout: InstanceLayout): Promise<void> {
+    const root = dirname(layout.dir);
+    if (this.#options.installationId !== undefined) await claimInstances(root, this.#options.installationId);
+    if (!this.#isolation.isolatesUsers) {
+      await mkdir(layout.dir, { recursive: true, mode: 0o700 });
+      return;
+    }
+    await (this.#secured ??= this.#secureDataDir(root).catch((err: unknown) => {
+      this.#secured = undefined;
+      throw err;
+    }));
+    await passThrough(layout.dir);
+    await passThrough(layout.logs);
+  }
+
+  async #secureDataDir(instancesRoot: string): Promise<void> {
+    const { dataDir, objectRoot } = this.#options;
+    await lockDataDir(dataDir, [instancesRoot, objectRoot]);
+    for (const dir of [dataDir, objectRoot]) {
+      const blocked = await unreachableAncestor(dir);
+      if (blocked) {
+        // The owner sees no server path; the operator reads what to fix in the log.
+        this.#options.log.error({ dir, blocked }, `notebook accounts cannot reach ${dir}: ${blocked} lets no other user through; give it o+x (chmod o+x) or move the data directory`);
+        throw new WorkloadError("Notebook accounts cannot reach the service's storage directories (see the service log).", 'ModelArts.6361', { phase: 'storage' });
+      }
+    }
+  }
+
+  /** HOME and Jupyter's state directories; the account's in users mode, made as the account. */
+  async #home(layout: InstanceLayout, identity: WorkloadIdentity | undefined, run: RunAsWorkload): Promise<void> {
+    const dirs = [layout.jupyterConfig, layout.jupyterRuntime, layout.ipython];
+    if (!identity) {
+      for (const dir of [layout.home, ...dirs]) await mkdir(dir, { recursive: true, mode: 0o700 });
+      return;
+    }
+    await handOver(layout.home, identity.uid, identity.gid);
+    const made = await run('mkdir', ['-p', '-m', '0700', '--', ...dirs], layout.home);
+    if (made.code !== 0) throw new WorkloadError(`The notebook's home cannot be prepared: ${made.output.trim()}`, 'ModelArts.6361', { phase: 'storage' });
+  }
+
+  /** The log file exists before anything writes it, and in users mode belongs to the account (in a directory it cannot change). */
+  async #logFileFor(log: string, layout: InstanceLayout, identity: WorkloadIdentity | undefined): Promise<void> {
+    await mkdir(layout.logs, { recursive: true, mode: identity ? 0o711 : 0o700 });
+    await appendFile(log, '', { mode: 0o600 });
+    if (identity) {
+      await chown(log, identity.uid, identity.gid);
+      await chmod(log, 0o600);
+    }
+  }
+
+  /** Runs short helpers as the workload would: as its account (users mode) or as the service. */
+  #runner(identity: WorkloadIdentity | undefined, signal: AbortSignal): RunAsWorkload {
+    const containment: Containment = { identity };
+    return (file, args, cwd) => runToExit(file, args, { cwd, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' }, output: 'capture', timeoutMs: 60_000, signal, containment });
+  }
+
+  #access(identity: WorkloadIdentity, signal: AbortSignal): AccountAccess {
+    return { identity, run: this.#runner(identity, signal), isProjectGroup: (gid) => this.#isolation.accounts.isProjectGroup(gid) };
+  }
+
+  /** What the owner should hear of out-of-memory kills in the notebook's control group since last told. */
+  async #oomNotices(workload: Workload, layout: InstanceLayout, what: string): Promise<WorkloadNotice[]> {
+    const group = await this.#isolation.group(workload.instance.id);
+    if (!group || !(await group.exists())) return [];
+    const kills = await newOomKills(group, layout.oomFile).catch(() => 0);
+    if (kills === 0) return [];
+    const limit = this.#isolation.memoryLimitOf(workload);
+    const times = kills > 1 ? ` (${kills} times)` : '';
+    return [{ kind: 'out-of-memory', message: `${what}${times}: out of memory${limit ? `, limit ${limit}` : ''}` }];
   }
 
   get #policy() {
@@ -260,7 +365,9 @@ export class LocalDriver implements RuntimeDriver {
       // A pid recorded long ago may belong to someone else by now: signal only a marked one.
       if ((await carriesMarker(record.pid, { instanceDir: layout.dir, runId: record.runId })) !== false) groups.push(record.pid);
     }
-    await terminate({ groups, marker: { instanceDir: layout.dir }, graceMs: this.#options.stopTimeoutMs, log: this.#options.log });
+    const group = await this.#isolation.group(basename(layout.dir));
+    const members = group ? () => group.members() : undefined;
+    await terminate({ groups, marker: { instanceDir: layout.dir }, graceMs: this.#options.stopTimeoutMs, log: this.#options.log, ...(members ? { members } : {}) });
     for (const record of records) if (record) this.#exits.delete(record.pid);
   }
 
@@ -268,8 +375,10 @@ export class LocalDriver implements RuntimeDriver {
     const code = this.#exits.get(record.pid) ?? null;
     const token = this.#options.secretFor(workload.instance.id, record.runId);
     const lines = record.logFile ? await tail(record.logFile, 5, [token]) : [];
+    const layout = this.#layoutOrNull(workload);
+    const [oom] = layout ? await this.#oomNotices(workload, layout, 'the notebook server was stopped') : [];
     const how = code === null ? 'is gone' : `exited with code ${code}`;
-    const reason = `the notebook process ${record.pid} ${how}${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`;
+    const reason = `${oom ? `${oom.message}; ` : ''}the notebook process ${record.pid} ${how}${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`;
     return { state: 'exited', code, reason: reason.slice(0, 1_000) };
   }
 

@@ -6,9 +6,10 @@
  * or is aborted kills what it spawned before it returns. A port another process grabbed between
  * the driver's probe and Jupyter's bind is retried with a fresh port, up to three times.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { WorkloadError } from '../../core/runtime.js';
 import type { InstanceLayout } from './instance-layout.js';
+import { spawnContained, type Containment } from './isolation/contained-spawn.js';
 import { jupyterArgs } from './jupyter-command.js';
 import type { JupyterInstall } from './jupyter-detection.js';
 import { waitReady } from './jupyter-status.js';
@@ -35,6 +36,8 @@ export interface LaunchRequest {
   signal: AbortSignal;
   /** Told how a spawned server ended, so `poll` can report its exit code. */
   onExit: (pid: number, code: number | null) => void;
+  /** The account and control group the server runs in. */
+  containment: Containment;
 }
 
 export async function launchNotebook(request: LaunchRequest, options: ResolvedOptions): Promise<RunRecord> {
@@ -89,26 +92,26 @@ function portTaken(lines: readonly string[], port: number): boolean {
 async function spawnServer(request: LaunchRequest, port: number, publicOrigin: string | undefined): Promise<{ child: ChildProcess; exited: AbortController }> {
   const log = await openForChild(request.logFile);
   const exited = new AbortController();
+  const identity = request.containment.identity;
+  const settings = { port, instanceId: request.instanceId, notebookDir: request.storage, asRoot: (identity?.uid ?? process.getuid?.()) === 0, ...(publicOrigin ? { publicOrigin } : {}) };
   let child: ChildProcess;
   try {
-    child = spawn(request.install.executable, jupyterArgs(request.install, { port, instanceId: request.instanceId, notebookDir: request.storage, ...(publicOrigin ? { publicOrigin } : {}) }), {
+    child = await spawnContained(request.install.executable, jupyterArgs(request.install, settings), {
       cwd: request.storage,
       env: { ...request.env, ...markerEnv({ instanceDir: request.layout.dir, runId: request.runId }), JUPYTER_TOKEN: request.token },
-      detached: true,
-      stdio: ['ignore', log.fd, log.fd],
+      output: log.fd,
+      containment: request.containment,
     });
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new WorkloadError(`The notebook server could not be spawned (${why}).`, 'ModelArts.6361', { phase: 'start' });
   } finally {
     await log.close();
   }
-  const failed = new Promise<Error>((resolve) => child.once('error', resolve));
   child.once('exit', (code) => {
     exited.abort(new Error('the notebook server exited'));
     if (child.pid) request.onExit(child.pid, code);
   });
   child.unref();
-  if (child.pid === undefined) {
-    const err = await failed;
-    throw new WorkloadError(`The notebook server could not be spawned (${(err as NodeJS.ErrnoException).code ?? err.message}).`, 'ModelArts.6361', { phase: 'start' });
-  }
   return { child, exited };
 }

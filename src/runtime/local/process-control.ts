@@ -57,6 +57,11 @@ export interface TerminateOptions {
   marker: Marker;
   graceMs: number;
   log: Logger;
+  /**
+   * The processes of the instance's control group: what a notebook account started with its
+   * marker variables cleared, or in a session of its own, still ends with the instance.
+   */
+  members?: () => Promise<number[]>;
 }
 
 /**
@@ -64,17 +69,22 @@ export interface TerminateOptions {
  * then shuts its kernels down); what is still marked once they are gone — kernels of a killed
  * notebook, users' background jobs — gets SIGTERM next; SIGKILL ends whatever outlasts the grace.
  */
-export async function terminate({ groups, marker, graceMs, log }: TerminateOptions): Promise<void> {
+export async function terminate({ groups, marker, graceMs, log, members }: TerminateOptions): Promise<void> {
   const deadline = Date.now() + graceMs;
   let live = await liveGroups(groups);
   for (const pgid of live) signalGroup(pgid, 'SIGTERM');
   await waitUntil(async () => (live = await liveGroups(live)).length === 0, graceMs, 50);
-  let marked = await markedProcesses(marker);
+  const stragglers = async () => {
+    const found = new Set([...(await markedProcesses(marker)), ...((await members?.()) ?? [])]);
+    for (const pid of found) if (await isZombie(pid)) found.delete(pid);
+    return [...found];
+  };
+  let marked = await stragglers();
   if (live.length === 0 && marked.length === 0) return;
   for (const pid of marked) signalProcess(pid, 'SIGTERM');
   const gone = async () => {
     live = await liveGroups(live);
-    marked = await markedProcesses(marker);
+    marked = await stragglers();
     return live.length === 0 && marked.length === 0;
   };
   if (await waitUntil(gone, Math.max(0, deadline - Date.now()), 50)) return;

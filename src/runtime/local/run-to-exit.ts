@@ -1,9 +1,11 @@
 /**
  * @module runtime/local/run-to-exit
- * Runs a short-lived helper (git, the custom script) in a process group of its own, so a timeout
- * or an abort kills it with everything it started.
+ * Runs a short-lived helper (git, the custom script, a `mkdir` as the notebook's account) in a
+ * process group of its own, contained like the notebook it prepares, so a timeout or an abort
+ * kills it with everything it started.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { spawnContained, type Containment } from './isolation/contained-spawn.js';
 import { signalGroup } from './process-control.js';
 
 export interface RunOptions {
@@ -13,6 +15,8 @@ export interface RunOptions {
   output: number | 'capture';
   timeoutMs: number;
   signal: AbortSignal;
+  /** Whose account and which control group it runs in; default: the service's, none. */
+  containment?: Containment;
 }
 
 export interface RunResult {
@@ -24,17 +28,25 @@ export interface RunResult {
 
 const CAPTURE_LIMIT = 256 * 1024;
 
-export function runToExit(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+export async function runToExit(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   options.signal.throwIfAborted();
+  const child = await spawnContained(file, args, {
+    cwd: options.cwd,
+    env: options.env,
+    output: options.output === 'capture' ? 'pipe' : options.output,
+    containment: options.containment ?? {},
+  });
+  return collect(child, options);
+}
+
+function collect(child: ChildProcess, options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const out = options.output === 'capture' ? 'pipe' : options.output;
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', out, out] });
     let output = '';
-    const collect = (chunk: Buffer) => {
+    const append = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-CAPTURE_LIMIT);
     };
-    child.stdout?.on('data', collect);
-    child.stderr?.on('data', collect);
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
     let timedOut = false;
     const kill = () => {
       if (child.pid) signalGroup(child.pid, 'SIGKILL');

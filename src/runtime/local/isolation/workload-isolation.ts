@@ -1,0 +1,118 @@
+/**
+ * @module runtime/local/isolation/workload-isolation
+ * What separates one notebook from the service and from the others on this host, decided per
+ * workload: which account and group it runs as (`isolation: "users"`: its owner's account and its
+ * project's group; `"none"`: the service's own), and which control group holds it with the
+ * flavor's limits (`limits: "enforced"` refuses a flavor with limits on a host without usable
+ * control groups; `"best-effort"` starts it unlimited and says so in its progress).
+ */
+import { WorkloadError, type Workload } from '../../../core/runtime.js';
+import type { Logger } from '../../../core/logger.js';
+import { ControlGroup, findHierarchy, type Hierarchy } from './control-groups.js';
+import { formatBytes, hasLimits, limitsOf } from './flavor-limits.js';
+import { AccountError, OsAccounts } from './os-accounts.js';
+
+export type IsolationMode = 'users' | 'none';
+export type LimitsMode = 'enforced' | 'best-effort';
+
+export interface IsolationSettings {
+  mode: IsolationMode;
+  limits: LimitsMode;
+  /** Tasks (processes and threads) one notebook may have at once. */
+  maxTasks: number;
+}
+
+/** The account a workload runs as: the owner's user, with the project's group as its primary group. */
+export interface WorkloadIdentity {
+  account: string;
+  uid: number;
+  /** The project's group: what the notebook's processes run with and its shared storage belongs to. */
+  gid: number;
+}
+
+/** How a workload is contained: the identity (users mode) and the control group (where available). */
+export interface WorkloadContainment {
+  identity: WorkloadIdentity | undefined;
+  group: ControlGroup | undefined;
+  /** Said to the owner when the flavor's limits cannot be applied here (best-effort). */
+  warning?: string;
+}
+
+export class WorkloadIsolation {
+  readonly #hierarchy: Promise<Hierarchy | null>;
+
+  constructor(
+    readonly settings: IsolationSettings,
+    readonly log: Logger,
+    readonly accounts = new OsAccounts(),
+    hierarchy?: Promise<Hierarchy | null>,
+  ) {
+    // Without root the control-group files cannot be written, so there is nothing to find.
+    this.#hierarchy = hierarchy ?? (isRoot() ? findHierarchy() : Promise.resolve(null));
+  }
+
+  get isolatesUsers(): boolean {
+    return this.settings.mode === 'users';
+  }
+
+  /** The workload's account and group in users mode; undefined otherwise. */
+  async identity(workload: Workload): Promise<WorkloadIdentity | undefined> {
+    if (!this.isolatesUsers) return undefined;
+    try {
+      const account = await this.accounts.account(workload.instance.user.id);
+      const gid = await this.accounts.projectGroup(workload.instance.projectId);
+      return { account: account.name, uid: account.uid, gid };
+    } catch (err) {
+      if (!(err instanceof AccountError)) throw err;
+      this.log.error({ err, instance: workload.instance.id }, 'cannot make the notebook account');
+      throw new WorkloadError(`The notebook's OS account cannot be made: ${err.message}.`, 'ModelArts.6361', { phase: 'account' });
+    }
+  }
+
+  /** Creates (or updates) the workload's control group with its flavor's limits. */
+  async contain(workload: Workload): Promise<WorkloadContainment> {
+    const identity = await this.identity(workload);
+    const limits = limitsOf(workload.flavor, this.settings.maxTasks);
+    const hierarchy = await this.#hierarchy;
+    if (!hierarchy) {
+      if (!hasLimits(limits)) return { identity, group: undefined };
+      const wanted = [limits.cpus !== null ? `${limits.cpus} CPU` : '', limits.memoryBytes !== null ? formatBytes(limits.memoryBytes) : ''].filter(Boolean).join(', ');
+      if (this.settings.limits === 'enforced') {
+        throw new WorkloadError(
+          `The flavor ${workload.flavor.name} asks for limits (${wanted}) that this host cannot enforce: no usable control groups (cgroup v2 with cpu, memory and pids, or v1 cpu, cpuacct, memory and pids, writable by the service). Set runtime.local.limits to "best-effort" to start it unlimited.`,
+          'ModelArts.6361',
+          { phase: 'limits' },
+        );
+      }
+      return { identity, group: undefined, warning: `the flavor's limits (${wanted}) are not enforced on this host: no usable control groups` };
+    }
+    const group = new ControlGroup(hierarchy, workload.instance.id);
+    try {
+      await group.apply(limits);
+    } catch (err) {
+      this.log.error({ err, instance: workload.instance.id }, 'cannot set up the control group');
+      throw new WorkloadError(`The notebook's control group cannot be set up (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'ModelArts.6361', { phase: 'limits' });
+    }
+    return { identity, group };
+  }
+
+  /** The instance's control group as it is, for stop, poll and clean-up; undefined where there are none. */
+  async group(instanceId: string): Promise<ControlGroup | undefined> {
+    const hierarchy = await this.#hierarchy;
+    return hierarchy ? new ControlGroup(hierarchy, instanceId) : undefined;
+  }
+
+  /** The memory limit the workload ran under, for messages. */
+  memoryLimitOf(workload: Workload): string | null {
+    try {
+      const bytes = limitsOf(workload.flavor, this.settings.maxTasks).memoryBytes;
+      return bytes === null ? null : formatBytes(bytes);
+    } catch {
+      return null;
+    }
+  }
+}
+
+export function isRoot(): boolean {
+  return process.getuid?.() === 0;
+}
