@@ -8,7 +8,7 @@ import pino, { type Logger as PinoLogger } from 'pino';
 import type { Clock } from './core/clock.js';
 import type { BootstrapResult } from './core/identity-service.js';
 import type { RuntimeDriver } from './core/runtime.js';
-import type { Config } from './config.js';
+import { isPostgresUrl, type Config } from './config.js';
 import { LocalDriver } from './runtime/local/local-driver.js';
 import { buildServer, LOG_OPTIONS } from './server.js';
 import { createServices, type Services } from './services.js';
@@ -22,6 +22,15 @@ export interface RunningApp {
   /** `http://host:port` the server listens on. */
   url: string;
   close(): Promise<void>;
+}
+
+/** The password a PostgreSQL URL or the environment gives the client, if any. */
+function passwordOf(databaseUrl: string): string {
+  try {
+    return decodeURIComponent(new URL(databaseUrl).password) || process.env.PGPASSWORD || '';
+  } catch {
+    return process.env.PGPASSWORD ?? '';
+  }
 }
 
 export interface StartOptions {
@@ -41,6 +50,14 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       const jupyter = await LocalDriver.diagnose({ command: config.runtime.local.jupyter });
       if (jupyter.ok) logger.info(jupyter.message);
       else logger.warn(jupyter.message);
+      if (services.driver instanceof LocalDriver) for (const warning of await services.driver.isolationWarnings()) logger.warn(warning);
+      if (isPostgresUrl(config.databaseUrl) && !passwordOf(config.databaseUrl)) {
+        // Notebooks share this host's network: a database that lets this service in without a
+        // password lets every kernel in too, and with it every instance and every account.
+        logger.warn(
+          'the PostgreSQL database was reached without a password: if it trusts local connections, every notebook on this host can connect to it as well. Give the database user a password (scram-sha-256 in pg_hba.conf) and put it in databaseUrl or PGPASSWORD.',
+        );
+      }
     }
     const bootstrap = await services.identity.bootstrap(config.bootstrap);
     const server = await buildServer(services, { loggerInstance: logger, ...(options.limitsClock ? { limitsClock: options.limitsClock } : {}) });

@@ -27,7 +27,7 @@ export async function startKernel(baseUrl: string, instanceId: string, cookie: s
   return `${baseUrl.replace('http', 'ws')}/notebook/${instanceId}/api/kernels/${id}/channels`;
 }
 
-/** Runs `code` in a kernel over the proxied WebSocket and answers what it printed (and any error's value). */
+/** Runs `code` in a kernel over the proxied WebSocket and answers what it printed (and any error's value); rejects if the kernel dies. */
 export function execute(url: string, cookie: string, code: string, origin: string, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers: { cookie }, origin });
@@ -52,6 +52,13 @@ export function execute(url: string, cookie: string, code: string, origin: strin
     });
     ws.on('message', (data) => {
       const msg = JSON.parse(String(data));
+      // A kernel that died (killed, out of memory) is restarted by Jupyter, which says so unprompted.
+      if (msg.msg_type === 'status' && ['restarting', 'dead'].includes(msg.content.execution_state)) {
+        clearTimeout(timer);
+        ws.close();
+        reject(new Error(`the kernel died (${msg.content.execution_state}); got ${output}`));
+        return;
+      }
       if (msg.parent_header?.msg_id !== msgId) return;
       if (msg.msg_type === 'stream') output += msg.content.text;
       if (msg.msg_type === 'error') output += msg.content.evalue;

@@ -72,6 +72,11 @@ export class LocalDriver implements RuntimeDriver {
     return { ...this.#options.isolation };
   }
 
+  /** What an operator must hear at start-up about isolation and limits (nothing when both hold). */
+  isolationWarnings(): Promise<string[]> {
+    return this.#isolation.warnings();
+  }
+
   async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const layout = this.#layout(workload);

@@ -102,6 +102,27 @@ export class WorkloadIsolation {
     return hierarchy ? new ControlGroup(hierarchy, instanceId) : undefined;
   }
 
+  /**
+   * What an operator must hear once at start-up: notebooks with the service's rights, or limits
+   * that will not hold. Empty when notebooks are isolated and limited.
+   */
+  async warnings(): Promise<string[]> {
+    const said: string[] = [];
+    if (!this.isolatesUsers) {
+      said.push(
+        `runtime.local.isolation is "none": notebooks run as this service's own OS account (${isRoot() ? 'root' : 'uid ' + process.getuid?.()}) and can read its data directory, master key and database, and every other notebook's files. Use it only where every user may administer the service.`,
+      );
+    }
+    if (!(await this.#hierarchy)) {
+      said.push(
+        this.settings.limits === 'enforced'
+          ? 'no usable control groups: notebooks of flavors with CPU or memory limits will not start (runtime.local.limits "best-effort" starts them unlimited)'
+          : 'no usable control groups: flavors\' CPU, memory and process limits are not enforced (runtime.local.limits is "best-effort")',
+      );
+    }
+    return said;
+  }
+
   /** The memory limit the workload ran under, for messages. */
   memoryLimitOf(workload: Workload): string | null {
     try {

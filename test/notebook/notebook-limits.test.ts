@@ -1,0 +1,114 @@
+/**
+ * A flavor's limits hold for real, measured by the kernel's own control-group counters: a kernel
+ * that allocates past the flavor's memory is killed and the instance's history says so (the
+ * notebook keeps running), a busy kernel on a 1-CPU flavor gets one CPU however many processes it
+ * runs, and a kernel cannot start more processes than the notebook's cap. Runs as root (CI does):
+ * control groups need it.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { ControlGroup, findHierarchy } from '../../src/runtime/local/isolation/control-groups.js';
+import { eventually } from '../runtime/workloads.js';
+import { action, waitStatus } from '../support/api.js';
+import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+const SMALL = completeFlavor({ name: 'test.cpu.small', type: 'CPU', params: { CPU: 1, memory: '400MiB' } });
+const MAX_PROCESSES = 160;
+const root = process.getuid?.() === 0;
+
+describe('flavor limits on a real notebook', { skip: root ? false : 'needs root (CI runs as root)' }, () => {
+  let t: TestApp;
+  let id = '';
+  let cookie = '';
+  let kernel = '';
+  let group: ControlGroup;
+
+  before(async () => {
+    t = await startTestApp({
+      catalog: { flavors: [...BUILTIN_CATALOG.flavors, SMALL] },
+      runtime: { driver: 'local', pollIntervalSeconds: 1, local: { maxProcesses: MAX_PROCESSES } },
+    });
+    const created = await t.http('POST', t.instances(), {
+      body: { name: 'limited', profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: SMALL.name, spec: { storage: { type: 'evs' } } },
+    });
+    assert.equal(created.status, 200, JSON.stringify(created.body));
+    id = created.body.id;
+    await waitStatus(t, id, 'RUNNING', { timeoutMs: 60_000 });
+    const token = (await t.http('GET', `${t.instances()}/${id}/token`)).body.token as string;
+    cookie = await openNotebook(t.url, id, token);
+    kernel = await startKernel(t.url, id, cookie);
+    const hierarchy = await findHierarchy();
+    assert.ok(hierarchy, 'this host has control groups');
+    group = new ControlGroup(hierarchy, id);
+  });
+  after(async () => {
+    await action(t, id, 'stop');
+    await waitStatus(t, id, 'STOPPED', { timeoutMs: 30_000 });
+    assert.equal(await group.exists(), false, 'the control group goes with the notebook');
+    await t.stop(true);
+  });
+
+  it('holds the notebook server and its kernel in the instance’s control group', async () => {
+    const members = await group.members();
+    const pid = Number((await t.app.services.store.instances.getById(id))!.runtime!.data.pid);
+    assert.ok(members.includes(pid), `the server ${pid} is in ${members.join(',')}`);
+    const kernelPid = Number((await execute(kernel, cookie, 'import os; print(os.getpid())', t.url)).trim());
+    assert.ok((await group.members()).includes(kernelPid), 'so is the kernel');
+  });
+
+  it('gives a busy kernel one CPU on a 1-CPU flavor, however many processes it runs', async () => {
+    const before = await group.usage();
+    const began = performance.now();
+    // Two busy processes on this two-core host would use both cores without the quota.
+    const busy = `
+import subprocess, sys, time
+spin = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) for _ in range(2)]
+time.sleep(3)
+for p in spin: p.kill()
+for p in spin: p.wait()
+print('done')`;
+    assert.equal((await execute(kernel, cookie, busy, t.url)).trim(), 'done');
+    const seconds = (performance.now() - began) / 1000;
+    const after = await group.usage();
+    const cpus = (after.cpuUsageUs - before.cpuUsageUs) / 1e6 / seconds;
+    assert.ok(cpus <= 1.2, `used ${cpus.toFixed(2)} CPUs on a 1-CPU flavor`);
+    assert.ok(after.throttledPeriods > before.throttledPeriods, 'the quota ran out and the group was throttled');
+  });
+
+  it('refuses a kernel more processes than the notebook’s cap', async () => {
+    const fork = `
+import subprocess
+started, refused = [], ''
+for _ in range(${MAX_PROCESSES + 40}):
+    try:
+        started.append(subprocess.Popen(['sleep', '60']))
+    except OSError as err:
+        refused = type(err).__name__
+        break
+for p in started: p.kill()
+for p in started: p.wait()
+print(len(started), refused)`;
+    const [count, refused] = (await execute(kernel, cookie, fork, t.url)).trim().split(' ');
+    assert.ok(Number(count) < MAX_PROCESSES, `started ${count}`);
+    assert.equal(refused, 'BlockingIOError', 'fork failed with EAGAIN at the cap');
+    assert.equal((await t.http('GET', `${t.instances()}/${id}`)).body.status, 'RUNNING');
+  });
+
+  it('kills a kernel that allocates past the flavor’s memory, tells the owner, and keeps the notebook running', async () => {
+    const before = (await group.usage()).oomKills;
+    // 600 MiB written (not merely reserved) in a 400 MiB group: the kernel is the largest process in it.
+    await assert.rejects(execute(kernel, cookie, "x = b'\\x01' * (600 << 20)\nprint('survived')", t.url), /the kernel died/);
+    assert.ok((await group.usage()).oomKills > before, 'the kernel OOM killer acted in this group');
+    let event: any;
+    await eventually(
+      async () => (event = ((await t.http('GET', `${t.instances()}/${id}/events`)).body.events as any[]).find((e) => e.kind === 'out-of-memory')) !== undefined,
+      15_000,
+      'an out-of-memory entry in the history',
+    );
+    assert.match(event.detail.message, /^a kernel or another process of the notebook was stopped: out of memory, limit 400 MiB$/);
+    assert.equal(event.to_status, 'RUNNING');
+    assert.equal((await t.http('GET', `${t.instances()}/${id}`)).body.status, 'RUNNING');
+  });
+});
