@@ -50,7 +50,10 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       const jupyter = await LocalDriver.diagnose({ command: config.runtime.local.jupyter });
       if (jupyter.ok) logger.info(jupyter.message);
       else logger.warn(jupyter.message);
-      if (services.driver instanceof LocalDriver) for (const warning of await services.driver.isolationWarnings()) logger.warn(warning);
+      if (services.driver instanceof LocalDriver) {
+        for (const warning of await services.driver.isolationWarnings()) logger.warn(warning);
+        logger.info(await services.driver.describeGpus());
+      }
       if (isPostgresUrl(config.databaseUrl) && !passwordOf(config.databaseUrl)) {
         // Notebooks share this host's network: a database that lets this service in without a
         // password lets every kernel in too, and with it every instance and every account.

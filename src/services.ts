@@ -135,11 +135,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   // Other replicas' changes are found by the same scan interval the controller uses for their requests.
   const instanceFeed = new InstanceFeed(stored.instances, log, config.coordination.scanIntervalMs);
   const { store, changes } = watchStore(stored, (change) => instanceFeed.publish(change));
-  const catalog = new Catalog(config.catalog);
 
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
   const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
   const driver = overrides.driver ?? (await createDriver(config, { clock, installationId: await stored.installationId(), log, tokens: instanceTokens, secrets }));
+  const catalog = new Catalog(config.catalog, (await driver.hostGpus?.()) ?? null);
   const loginThrottle = new LoginThrottle(clock, {
     failuresPerUser: config.limits.loginFailuresPerUser,
     failuresPerAddress: config.limits.loginFailuresPerAddress,
@@ -174,7 +174,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     armDue(instance);
     metrics.committed(instance, clock.now());
     // A slot may have freed: the first in line gets it.
-    if (!holdsSlot(instance.status)) queue.admitNext(instance.flavor).catch((err: unknown) => log.error({ err }, 'queue admission failed'));
+    if (!holdsSlot(instance.status)) queue.admitFreed(instance.flavor).catch((err: unknown) => log.error({ err }, 'queue admission failed'));
   };
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(

@@ -64,7 +64,7 @@ function seconds(until: number, now: number): number {
 }
 
 export function flavorDetailsView(flavor: Flavor, ctx: ViewContext): FlavorDetailsBody {
-  const full = soldOut(flavor, ctx.slotHolders.get(flavor.name) ?? 0);
+  const full = soldOut(ctx.catalog, flavor, ctx.slotHolders);
   // Table 7: the queue figures accompany a sold-out Free (here: any queueing) flavor.
   const line = full && (flavor.queues || flavor.promo_type === 'Free') ? ctx.queues.get(flavor.name) : undefined;
   return {

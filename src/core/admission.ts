@@ -5,7 +5,7 @@
  * instance). The store checks them in the transaction of the write, so concurrent requests, on one
  * replica or several, never admit more than a limit allows.
  */
-import type { Catalog, Flavor } from './catalog.js';
+import { gpusOf, type Catalog, type Flavor } from './catalog.js';
 import { ApiError } from './errors.js';
 import type { Instance } from './instance.js';
 import type { InstanceStatus } from './statuses.js';
@@ -33,6 +33,10 @@ export function slotLimits(catalog: Catalog, instance: Pick<Instance, 'flavor' |
   if (flavor && flavor.capacity > 0) limits.push({ scope: 'flavor', key: flavor.name, max: flavor.capacity, statuses: SLOT_STATUSES });
   const pool = instance.pool ? catalog.pool(instance.pool.id) : undefined;
   if (pool && pool.capacity > 0) limits.push({ scope: 'pool', key: pool.id, max: pool.capacity, statuses: SLOT_STATUSES });
+  const gpus = flavor ? gpusOf(flavor) : 0;
+  if (catalog.hostGpus !== null && gpus > 0) {
+    limits.push({ scope: 'gpus', key: 'host', max: catalog.hostGpus, statuses: SLOT_STATUSES, weighted: { weights: catalog.gpuWeights(), need: gpus } });
+  }
   return limits;
 }
 
@@ -44,11 +48,17 @@ export function quotaLimits(quotas: Quotas, instance: Pick<Instance, 'projectId'
   return limits;
 }
 
+/** Whether a limit is one of capacity (a slot, a GPU), which a flavor that queues waits for, unlike a quota. */
+export function isCapacity(limit: SlotLimit): boolean {
+  return limit.scope === 'flavor' || limit.scope === 'pool' || limit.scope === 'gpus';
+}
+
 /** The answer the public API gives when a limit is reached. */
 export function limitError(limit: SlotLimit): ApiError {
   switch (limit.scope) {
     case 'flavor':
     case 'pool':
+    case 'gpus':
       return new ApiError('ModelArts.6329');
     case 'user':
       return new ApiError('ModelArts.6302');
@@ -57,7 +67,23 @@ export function limitError(limit: SlotLimit): ApiError {
   }
 }
 
-/** Whether no slot of the flavor is free, given how many instances hold one. */
-export function soldOut(flavor: Flavor, holders: number): boolean {
-  return flavor.capacity > 0 && holders >= flavor.capacity;
+/**
+ * Whether no slot of the flavor is free, given how many instances hold one per flavor: its own
+ * capacity is taken, or (GPU flavors, where the runtime shares out the host's GPUs) too few GPUs
+ * are left for one more of its instances.
+ */
+export function soldOut(catalog: Catalog, flavor: Flavor, holders: ReadonlyMap<string, number>): boolean {
+  if (flavor.capacity > 0 && (holders.get(flavor.name) ?? 0) >= flavor.capacity) return true;
+  const gpus = gpusOf(flavor);
+  if (catalog.hostGpus === null || gpus === 0) return false;
+  let used = 0;
+  for (const [name, weight] of Object.entries(catalog.gpuWeights())) used += (holders.get(name) ?? 0) * weight;
+  return used + gpus > catalog.hostGpus;
+}
+
+/** The queueing flavors whose line may move when an instance of `flavor` gives up its slot. */
+export function flavorsFreedBy(catalog: Catalog, flavor: Flavor): Flavor[] {
+  const sharesGpus = catalog.hostGpus !== null && gpusOf(flavor) > 0;
+  const others = sharesGpus ? catalog.data.flavors.filter((f) => f.name !== flavor.name && f.queues && gpusOf(f) > 0) : [];
+  return [flavor, ...others];
 }

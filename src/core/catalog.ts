@@ -74,13 +74,26 @@ export interface CatalogData {
   workspaces: string[];
 }
 
+/** GPUs one instance of the flavor holds: `params.GPU` of a GPU flavor, 0 for any other. */
+export function gpusOf(flavor: Flavor): number {
+  const gpus = Number(flavor.type === 'GPU' ? (flavor.params.GPU ?? 0) : 0);
+  return Number.isInteger(gpus) && gpus > 0 ? gpus : 0;
+}
+
 export class Catalog {
   readonly #profiles: Map<string, Profile>;
   readonly #flavors: Map<string, Flavor>;
   readonly #pools: Map<string, PoolDefinition>;
   readonly #workspaces: Set<string>;
 
-  constructor(readonly data: CatalogData) {
+  constructor(
+    readonly data: CatalogData,
+    /**
+     * GPUs the runtime shares out among every GPU flavor's instances (the local runtime's host
+     * GPUs); null where something else schedules them (a cluster) or none are known.
+     */
+    readonly hostGpus: number | null = null,
+  ) {
     this.#profiles = new Map(data.profiles.map((p) => [p.id, p]));
     this.#flavors = new Map(data.flavors.map((f) => [f.name, f]));
     this.#pools = new Map(data.pools.map((p) => [p.id, p]));
@@ -101,6 +114,12 @@ export class Catalog {
 
   hasWorkspace(id: string): boolean {
     return this.#workspaces.has(id);
+  }
+
+  /** What each GPU flavor's instance holds of the host's GPUs; empty when they are not shared out here. */
+  gpuWeights(): Record<string, number> {
+    if (this.hostGpus === null) return {};
+    return Object.fromEntries(this.data.flavors.filter((f) => gpusOf(f) > 0).map((f) => [f.name, gpusOf(f)]));
   }
 
   isPermitted(flavor: Flavor, projectId: string): boolean {

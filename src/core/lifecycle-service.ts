@@ -14,7 +14,7 @@ import type { SecretBox } from './secret-box.js';
 import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
-import { holdsSlot, limitError, quotaLimits, slotLimits, type Quotas } from './admission.js';
+import { holdsSlot, isCapacity, limitError, quotaLimits, slotLimits, type Quotas } from './admission.js';
 import { DuplicateNameError, LimitReachedError, type SlotLimit, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
 
 /**
@@ -65,7 +65,7 @@ export class LifecycleService {
   }
 
   #queues(instance: Pick<Instance, 'flavor'>, err: LimitReachedError): boolean {
-    return this.queue !== null && (err.limit.scope === 'flavor' || err.limit.scope === 'pool') && this.catalog.flavor(instance.flavor)?.queues === true;
+    return this.queue !== null && isCapacity(err.limit) && this.catalog.flavor(instance.flavor)?.queues === true;
   }
 
   #refusal(err: unknown): unknown {

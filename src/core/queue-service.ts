@@ -9,7 +9,7 @@
  * flavor's default running time); each instance in line takes the earliest slot to free, and then
  * holds it for its own running time. The estimate is exact when everyone runs to their deadline.
  */
-import { SLOT_STATUSES, slotLimits } from './admission.js';
+import { flavorsFreedBy, SLOT_STATUSES, slotLimits } from './admission.js';
 import type { Catalog, Flavor } from './catalog.js';
 import type { Clock } from './clock.js';
 import type { Instance } from './instance.js';
@@ -86,6 +86,16 @@ export class QueueService {
         throw err;
       }
     }
+  }
+
+  /**
+   * An instance of `flavorName` gave up its slot: its flavor's line may move, and so may every
+   * other GPU flavor's where the host's GPUs are shared out among them.
+   */
+  async admitFreed(flavorName: string): Promise<void> {
+    const flavor = this.catalog.flavor(flavorName);
+    if (!flavor) return;
+    for (const freed of flavorsFreedBy(this.catalog, flavor)) await this.admitNext(freed.name);
   }
 
   /** Admits what can be admitted in every queueing flavor (on gaining the controller lease). */

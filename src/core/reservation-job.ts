@@ -41,7 +41,7 @@ export class ReservationJob implements ScheduledJob {
     for (const [flavor, window] of this.#confirming()) {
       const due = await this.store.instances.listDue({ field: 'reservedAt', status: 'READY_TO_START', flavor: flavor.name, until: now - window, limit: DUE_BATCH });
       for (const instance of due) await this.#expire(instance, flavor, now);
-      if (due.length > 0) await this.queue.admitNext(flavor.name);
+      if (due.length > 0) await this.queue.admitFreed(flavor.name);
     }
   }
 

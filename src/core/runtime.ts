@@ -72,6 +72,12 @@ export interface RuntimeDriver {
    * the reconciler calls this on taking the lead and then now and again.
    */
   collectOrphans?(known: (instanceIds: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number>;
+  /**
+   * For drivers that share out one host's GPUs themselves (the local driver): how many there are.
+   * A GPU flavor's instance is then admitted only while enough of them are free. Absent or null:
+   * GPUs are not counted here (a cluster schedules them, or the driver knows of none).
+   */
+  hostGpus?(): Promise<number | null>;
   /** Last user activity (epoch ms), where the workload can tell. */
   activity?(workload: Workload): Promise<number | undefined>;
   close?(): Promise<void>;

@@ -168,11 +168,25 @@ export class KyselyInstanceRepository implements InstanceRepository {
     const ordered = [...limits].sort((a, b) => `${a.scope}:${a.key}`.localeCompare(`${b.scope}:${b.key}`));
     for (const limit of ordered) await this.#lock(trx, `demanager:${limit.scope}:${limit.key}`);
     for (const limit of ordered) {
-      let counted = trx.selectFrom('instances').where(LIMIT_COLUMN[limit.scope], '=', limit.key).where('id', '!=', instanceId);
+      if (limit.weighted) {
+        if ((await this.#weightedCount(trx, instanceId, limit, limit.weighted.weights)) + limit.weighted.need > limit.max) throw new LimitReachedError(limit);
+        continue;
+      }
+      let counted = trx.selectFrom('instances').where(LIMIT_COLUMN[limit.scope as keyof typeof LIMIT_COLUMN], '=', limit.key).where('id', '!=', instanceId);
       if (limit.statuses) counted = counted.where('status', 'in', [...limit.statuses]);
       const { n } = await counted.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
       if (toNumber(n) >= limit.max) throw new LimitReachedError(limit);
     }
+  }
+
+  /** Σ over the weighted flavors of (instances in the limit's statuses) × weight, the writer excluded. */
+  async #weightedCount(trx: Kysely<Database>, instanceId: string, limit: SlotLimit, weights: Readonly<Record<string, number>>): Promise<number> {
+    const flavors = Object.keys(weights);
+    if (flavors.length === 0) return 0;
+    let counted = trx.selectFrom('instances').where('flavor', 'in', flavors).where('id', '!=', instanceId);
+    if (limit.statuses) counted = counted.where('status', 'in', [...limit.statuses]);
+    const rows = await counted.select((eb) => ['flavor', eb.fn.countAll<number | string | bigint>().as('n')]).groupBy('flavor').execute();
+    return rows.reduce((sum, row) => sum + toNumber(row.n) * (weights[row.flavor] ?? 0), 0);
   }
 
   /** The counter the instance is in at `version`; undefined when it is at another version or gone. */

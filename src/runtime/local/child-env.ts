@@ -33,9 +33,11 @@ export interface ChildEnvOptions {
   marker: Record<string, string>;
   /** The notebook's OS account, when it has one: who the notebook says it is, and a shell it can run. */
   account?: string;
+  /** Which GPUs it sees (see gpus/gpu-share); nothing the operator's `env` can widen. */
+  gpus?: Record<string, string>;
 }
 
-export function childEnv({ layout, path, extra, marker, account }: ChildEnvOptions): Record<string, string> {
+export function childEnv({ layout, path, extra, marker, account, gpus }: ChildEnvOptions): Record<string, string> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => INHERITED.test(e[0]) && e[1] !== undefined));
   return {
     LANG: 'C.UTF-8',
@@ -52,6 +54,7 @@ export function childEnv({ layout, path, extra, marker, account }: ChildEnvOptio
     JUPYTER_RUNTIME_DIR: layout.jupyterRuntime,
     IPYTHONDIR: layout.ipython,
     PYTHONUNBUFFERED: '1',
+    ...gpus,
     ...marker,
   };
 }

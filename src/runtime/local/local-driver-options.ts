@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import type { ConfiguredGpu } from './gpus/gpu-inventory.js';
 import { isRoot, type IsolationSettings } from './isolation/workload-isolation.js';
 
 export interface LocalDriverOptions {
@@ -55,10 +56,12 @@ export interface LocalDriverOptions {
    * processes and threads per notebook, default 4096.
    */
   isolation?: Partial<IsolationSettings>;
+  /** The host's GPUs to share out. Default: what `nvidia-smi` reports (none known without it). */
+  gpus?: readonly ConfiguredGpu[];
 }
 
-export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'isolation'>> &
-  Pick<LocalDriverOptions, 'publicOrigin' | 'installationId'> & { isolation: IsolationSettings };
+export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'isolation' | 'gpus'>> &
+  Pick<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'gpus'> & { isolation: IsolationSettings };
 
 const silent: Logger = { info() {}, warn() {}, error() {} };
 

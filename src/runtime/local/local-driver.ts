@@ -10,18 +10,20 @@ import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { appendFile, chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { gpusOf } from '../../core/catalog.js';
 import { isInstanceId, type RuntimeState } from '../../core/instance.js';
 import { WorkloadError, type Health, type RuntimeDriver, type Workload, type WorkloadNotice } from '../../core/runtime.js';
 import { basePath, childEnv, workloadPath } from './child-env.js';
 import { runCustomScript } from './custom-script.js';
 import { freePort } from './free-port.js';
 import { cloneRepository } from './git-clone.js';
+import { GpuShare } from './gpus/gpu-share.js';
 import { instanceLayout, type InstanceLayout } from './instance-layout.js';
 import { claimInstances } from './instances-owner.js';
 import type { Containment } from './isolation/contained-spawn.js';
 import { handOver, lockDataDir, passThrough, unreachableAncestor } from './isolation/file-ownership.js';
 import { newOomKills, startCounting } from './isolation/oom-kills.js';
-import { WorkloadIsolation, type WorkloadIdentity } from './isolation/workload-isolation.js';
+import { WorkloadIsolation, type WorkloadContainment, type WorkloadIdentity } from './isolation/workload-isolation.js';
 import { detectJupyter, INSTALL_HINT, type JupyterInstall } from './jupyter-detection.js';
 import { fetchStatus } from './jupyter-status.js';
 import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from './local-driver-options.js';
@@ -47,6 +49,7 @@ export class LocalDriver implements RuntimeDriver {
   /** Exit codes of servers this driver spawned and saw end. */
   readonly #exits = new Map<number, number | null>();
   readonly #isolation: WorkloadIsolation;
+  readonly #gpus: GpuShare;
   /** The data directory closed to notebook accounts, once (users mode). */
   #secured: Promise<void> | undefined;
 
@@ -65,6 +68,16 @@ export class LocalDriver implements RuntimeDriver {
   constructor(options: LocalDriverOptions) {
     this.#options = resolveOptions(options, freePort);
     this.#isolation = new WorkloadIsolation(this.#options.isolation, this.#options.log);
+    this.#gpus = new GpuShare(this.#options.dataDir, this.#options.gpus, () => basePath(this.#options.env));
+  }
+
+  hostGpus(): Promise<number | null> {
+    return this.#gpus.count();
+  }
+
+  /** One line for the start-up log: the GPUs this driver shares out, or why none. */
+  describeGpus(): Promise<string> {
+    return this.#gpus.describe();
   }
 
   /** How notebooks are kept apart here, as resolved from the options and the host. */
@@ -144,6 +157,7 @@ export class LocalDriver implements RuntimeDriver {
       if (dirname(dir) === root && isInstanceId(basename(dir))) running.add(basename(dir));
     }
     for (const id of running) ids.add(id);
+    for (const owner of (await this.#gpus.claims.all()).values()) if (isInstanceId(owner)) ids.add(owner);
     if (ids.size === 0) return 0;
     const owner = this.#options.installationId;
     if (owner !== undefined && !(await claimInstances(root, owner))) {
@@ -160,6 +174,7 @@ export class LocalDriver implements RuntimeDriver {
       const mayRun = running.has(id) || this.#starting.has(id) || (await readRunFile(layout.runFile)) !== null;
       if (mayRun) await this.#removeIn(layout, id, null);
       else await rm(layout.dir, { recursive: true, force: true });
+      await this.#gpus.release(id);
       removed++;
     }
     return removed;
@@ -175,6 +190,7 @@ export class LocalDriver implements RuntimeDriver {
     await this.#starting.settled(id);
     await this.#terminate(layout, [recorded, await readRunFile(layout.runFile)]);
     await removeRunFile(layout.runFile);
+    await this.#gpus.release(id);
     const group = await this.#isolation.group(id);
     if (group && !(await group.remove())) this.#options.log.warn({ instance: id, dirs: group.dirs }, 'the control group still holds processes; left in place');
   }
@@ -201,6 +217,22 @@ export class LocalDriver implements RuntimeDriver {
     if (containment.warning) workload.progress?.(containment.warning);
     const { identity, group } = containment;
     if (group) await startCounting(group, layout.oomFile);
+    const gpus = await this.#gpus.assign(id, gpusOf(workload.flavor));
+    if (gpus.message) workload.progress?.(gpus.message);
+    try {
+      return await this.#startContained({ workload, signal, layout, install, containment, gpuEnv: gpus.env });
+    } catch (err) {
+      await this.#gpus.release(id);
+      throw err;
+    }
+  }
+
+  /** The start once the notebook's account, control group and GPUs are settled. */
+  async #startContained(start: ContainedStart): Promise<RuntimeState> {
+    const { workload, signal, layout, install, containment, gpuEnv } = start;
+    const options = this.#options;
+    const id = workload.instance.id;
+    const { identity } = containment;
     const run = this.#runner(identity, signal);
     await this.#home(layout, identity, run);
     const storage = await storageDir(workload, layout, options.objectRoot, identity && this.#access(identity, signal));
@@ -212,6 +244,7 @@ export class LocalDriver implements RuntimeDriver {
       path: workloadPath(basePath(options.env), install.executable),
       extra: options.env,
       marker: markerEnv({ instanceDir: layout.dir }),
+      gpus: gpuEnv,
       ...(identity ? { account: identity.account } : {}),
     });
 
@@ -382,6 +415,9 @@ export class LocalDriver implements RuntimeDriver {
     const lines = record.logFile ? await tail(record.logFile, 5, [token]) : [];
     const layout = this.#layoutOrNull(workload);
     const [oom] = layout ? await this.#oomNotices(workload, layout, 'the notebook server was stopped') : [];
+    // The instance no longer runs: what its server left (kernels, jobs) goes, and its GPUs are free.
+    if (layout) await this.#terminate(layout, []);
+    await this.#gpus.release(workload.instance.id);
     const how = code === null ? 'is gone' : `exited with code ${code}`;
     const reason = `${oom ? `${oom.message}; ` : ''}the notebook process ${record.pid} ${how}${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`;
     return { state: 'exited', code, reason: reason.slice(0, 1_000) };
@@ -410,6 +446,15 @@ export class LocalDriver implements RuntimeDriver {
       return null;
     }
   }
+}
+
+interface ContainedStart {
+  workload: Workload;
+  signal: AbortSignal;
+  layout: InstanceLayout;
+  install: JupyterInstall;
+  containment: WorkloadContainment;
+  gpuEnv: Record<string, string>;
 }
 
 function emptyIfMissing(err: unknown): Dirent[] {
