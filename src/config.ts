@@ -40,6 +40,11 @@ export interface LocalRuntimeOptions {
   limits?: 'enforced' | 'best-effort';
   /** Processes and threads one notebook may run at once. Default 4096. */
   maxProcesses?: number;
+  /**
+   * The host's GPUs to share out among GPU flavors' notebooks, each `{ "uuid": "GPU-…", "name"?: … }`;
+   * `[]`: none. Default: what `nvidia-smi` reports; without it GPU flavors start without a GPU.
+   */
+  gpus?: { uuid: string; name?: string }[];
 }
 
 export interface KubernetesRuntimeOptions {
@@ -215,6 +220,8 @@ export interface Config {
       isolation: 'users' | 'none' | undefined;
       limits: 'enforced' | 'best-effort' | undefined;
       maxProcesses: number;
+      /** Unset: ask nvidia-smi. */
+      gpus: { uuid: string; name?: string }[] | undefined;
     };
     kubernetes: KubernetesRuntimeConfig;
     simulated: { delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>; failOn: Partial<Record<'prepare' | 'start', string>> };
@@ -246,7 +253,20 @@ function resolveLocal(local: LocalRuntimeOptions, dataDir: string): Config['runt
     isolation: oneOf('isolation', local.isolation, ['users', 'none']),
     limits: oneOf('limits', local.limits, ['enforced', 'best-effort']),
     maxProcesses,
+    gpus: resolveGpus(local.gpus),
   };
+}
+
+function resolveGpus(gpus: unknown): { uuid: string; name?: string }[] | undefined {
+  if (gpus === undefined) return undefined;
+  const valid = (gpu: unknown): gpu is { uuid: string; name?: string } => {
+    const { uuid, name } = (gpu ?? {}) as Record<string, unknown>;
+    return typeof uuid === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(uuid) && (name === undefined || typeof name === 'string');
+  };
+  if (!Array.isArray(gpus) || !gpus.every(valid) || new Set(gpus.map((g) => g.uuid)).size !== gpus.length) {
+    throw new Error(`runtime.local.gpus must be a list of distinct GPUs such as [{"uuid": "GPU-…", "name": "…"}], got ${JSON.stringify(gpus)}`);
+  }
+  return gpus.map(({ uuid, name }) => (name === undefined ? { uuid } : { uuid, name }));
 }
 
 export function isPostgresUrl(url: string): boolean {

@@ -91,6 +91,7 @@ async function createDriver(config: Config, { clock, installationId, log, tokens
         stopTimeoutMs: config.runtime.local.stopTimeoutMs,
         command: config.runtime.local.jupyter,
         isolation: { mode: config.runtime.local.isolation, limits: config.runtime.local.limits, maxTasks: config.runtime.local.maxProcesses },
+        ...(config.runtime.local.gpus ? { gpus: config.runtime.local.gpus } : {}),
       });
     case 'kubernetes': {
       // Loaded only when chosen: the Kubernetes client and what it pulls in were a fifth of every

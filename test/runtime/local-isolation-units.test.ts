@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { resolveConfig } from '../../src/config.js';
 import { WorkloadError } from '../../src/core/runtime.js';
 import { ControlGroup, findHierarchy } from '../../src/runtime/local/isolation/control-groups.js';
 import { formatBytes, limitsOf, memoryBytes } from '../../src/runtime/local/isolation/flavor-limits.js';
 import { accountName, projectGroupName } from '../../src/runtime/local/isolation/os-accounts.js';
 import { WorkloadIsolation } from '../../src/runtime/local/isolation/workload-isolation.js';
-import { silent, tempDir } from './local-fixtures.js';
+import { makeDriver, silent, tempDir } from './local-fixtures.js';
 import { makeWorkload } from './workloads.js';
 
 const V1_SPLIT = [
@@ -105,6 +106,28 @@ describe('local isolation units', () => {
     assert.match(accountName('u1'), /^dm-[0-9a-f]{12}$/);
     assert.equal(accountName('u1'), accountName('u1'));
     assert.notEqual(accountName('u1'), accountName('u2'));
+  });
+
+  it('reads the isolation settings, refusing what they cannot mean', async () => {
+    const local = (settings: object) => resolveConfig({ dataDir: dir, runtime: { local: settings } }).runtime.local;
+    assert.deepEqual(
+      { ...local({ isolation: 'none', limits: 'best-effort', maxProcesses: 64, gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }] }), objectRoot: '', stopTimeoutMs: 0, jupyter: '' },
+      { objectRoot: '', stopTimeoutMs: 0, jupyter: '', isolation: 'none', limits: 'best-effort', maxProcesses: 64, gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }] },
+    );
+    const defaults = local({});
+    assert.equal(defaults.isolation, undefined, 'decided by the driver: users as root, none otherwise');
+    assert.equal(defaults.maxProcesses, 4096);
+    assert.equal(defaults.gpus, undefined, 'ask nvidia-smi');
+    assert.throws(() => local({ isolation: 'everyone' }), /runtime.local.isolation must be "users" or "none"/);
+    assert.throws(() => local({ limits: 'strict' }), /runtime.local.limits must be "enforced" or "best-effort"/);
+    assert.throws(() => local({ maxProcesses: 2 }), /maxProcesses must be a whole number of at least 16/);
+    assert.throws(() => local({ gpus: [{ uuid: 'GPU-1' }, { uuid: 'GPU-1' }] }), /runtime.local.gpus must be a list of distinct GPUs/);
+    assert.throws(() => local({ gpus: [{ uuid: '../x' }] }), /runtime.local.gpus/);
+    // A configured list is the inventory, nvidia-smi or not; [] is a host without GPUs.
+    assert.equal(await makeDriver(dir, { gpus: [] }).hostGpus(), 0);
+    assert.equal(await makeDriver(dir, { gpus: [{ uuid: 'GPU-1' }, { uuid: 'GPU-2' }] }).hostGpus(), 2);
+    assert.match(await makeDriver(dir, { gpus: [{ uuid: 'GPU-1', name: 'Test GPU' }] }).describeGpus(), /1 GPU\(s\) to share out, from runtime.local.gpus: 0 GPU-1 \(Test GPU\)/);
+    if (process.getuid?.() !== 0) assert.throws(() => makeDriver(dir, { isolation: { mode: 'users' } }), /needs the service to run as root/);
   });
 
   it('refuses a flavor with limits where no control group can hold it, unless told best-effort', async () => {

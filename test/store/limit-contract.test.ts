@@ -12,6 +12,8 @@ import { STORE_FACTORIES } from './store-factories.js';
 
 const HOLDERS = ['CREATING', 'RUNNING'] as const;
 const flavorLimit = (max: number): SlotLimit => ({ scope: 'flavor', key: 'tiny', max, statuses: HOLDERS });
+/** Four GPUs shared by a 1-GPU and a 2-GPU flavor; the writer needs its flavor's weight. */
+const gpuLimit = (need: number): SlotLimit => ({ scope: 'gpus', key: 'host', max: 4, statuses: HOLDERS, weighted: { weights: { 'gpu-1': 1, 'gpu-2': 2 }, need } });
 
 for (const factory of STORE_FACTORIES) {
   describe(`limits (${factory.name})`, () => {
@@ -45,6 +47,35 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(await c.store.instances.getById(b.id), current);
       const quota: SlotLimit = { scope: 'project', key: 'pq', max: 2 };
       await assert.rejects(c.store.instances.insert(makeInstance({ name: 'c', status: 'STOPPED', projectId: 'pq' }), undefined, [quota]), LimitReachedError);
+    });
+
+    it('a weighted limit sums each flavor’s holders times its weight, across flavors, and counts others nothing', async () => {
+      await c.store.instances.insert(makeInstance({ name: 'two', flavor: 'gpu-2', status: 'RUNNING' }), undefined, [gpuLimit(2)]);
+      await c.store.instances.insert(makeInstance({ name: 'cpu', flavor: 'tiny', status: 'RUNNING' }));
+      await c.store.instances.insert(makeInstance({ name: 'idle', flavor: 'gpu-2', status: 'STOPPED' }));
+      await c.store.instances.insert(makeInstance({ name: 'one', flavor: 'gpu-1', status: 'CREATING' }), undefined, [gpuLimit(1)]);
+      // 2 + 1 held of 4: another 2-GPU instance does not fit, a 1-GPU one does.
+      await assert.rejects(c.store.instances.insert(makeInstance({ name: 'big', flavor: 'gpu-2', status: 'CREATING' }), undefined, [gpuLimit(2)]), LimitReachedError);
+      const last = makeInstance({ name: 'last', flavor: 'gpu-1', status: 'CREATING' });
+      await c.store.instances.insert(last, undefined, [gpuLimit(1)]);
+      // Re-checking its own holding does not count itself; one more does not fit.
+      assert.ok(await c.store.instances.update({ ...(await c.store.instances.getById(last.id))!, status: 'RUNNING' }, undefined, [gpuLimit(1)]));
+      await assert.rejects(c.store.instances.insert(makeInstance({ name: 'over', flavor: 'gpu-1', status: 'CREATING' }), undefined, [gpuLimit(1)]), LimitReachedError);
+    });
+
+    it('concurrent weighted admissions never exceed the limit', async () => {
+      const attempts = Array.from({ length: 12 }, (_, i) =>
+        c.store.instances.insert(makeInstance({ name: `gpu-race-${i}`, flavor: i % 2 ? 'gpu-1' : 'gpu-2', status: 'CREATING' }), undefined, [gpuLimit(i % 2 ? 1 : 2)]).then(
+          () => true,
+          (err: unknown) => {
+            if (err instanceof LimitReachedError) return false;
+            throw err;
+          },
+        ),
+      );
+      await Promise.all(attempts);
+      const held = await c.store.instances.countInStatuses(HOLDERS);
+      assert.ok((held.get('gpu-1') ?? 0) + 2 * (held.get('gpu-2') ?? 0) <= 4, JSON.stringify([...held]));
     });
 
     // On PostgreSQL the store's pool runs these on separate connections at once; SQLite's store
