@@ -3,7 +3,7 @@
  * The catalog a fresh install serves when its configuration names none: the profiles and
  * flavors of the public ModelArts DevEnviron documentation.
  */
-import type { CatalogData, Flavor, FlavorType, PoolDefinition, Profile } from './catalog.js';
+import type { CatalogData, Flavor, FlavorType, LocalEnvironment, PoolDefinition, Profile } from './catalog.js';
 
 /** A flavor as a config file may give it: a name and a type, every other field defaulted. */
 export type FlavorOptions = Pick<Flavor, 'name' | 'type'> & Partial<Flavor>;
@@ -16,6 +16,8 @@ export interface ProfileOptions {
   description?: string;
   labels?: Record<string, string> | null;
   image?: { namespace?: string; image_name?: string; image_tag?: string };
+  /** What it runs on the local runtime (a virtualenv or conda prefix, its Jupyter, variables). */
+  local?: LocalEnvironment;
 }
 
 export interface CatalogOptions {
@@ -30,7 +32,19 @@ export function completeProfile(options: ProfileOptions): Profile {
   base.name = options.name ?? options.id;
   base.labels = options.labels ?? null;
   base.provision.spec.params.namespace = options.image?.namespace ?? base.provision.spec.params.namespace;
+  if (options.local) base.local = checkedEnvironment(options.id, options.local);
   return base;
+}
+
+function checkedEnvironment(id: string, local: LocalEnvironment): LocalEnvironment {
+  const where = `catalog profile ${JSON.stringify(id)}: local`;
+  if (local.prefix !== undefined && (typeof local.prefix !== 'string' || !local.prefix.startsWith('/'))) throw new Error(`${where}.prefix must be an absolute path, got ${JSON.stringify(local.prefix)}`);
+  if (local.jupyter !== undefined && (typeof local.jupyter !== 'string' || local.jupyter === '')) throw new Error(`${where}.jupyter must be a command name or path, got ${JSON.stringify(local.jupyter)}`);
+  const env = local.env ?? {};
+  if (typeof env !== 'object' || Array.isArray(env) || !Object.entries(env).every(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === 'string')) {
+    throw new Error(`${where}.env must map variable names to strings, got ${JSON.stringify(local.env)}`);
+  }
+  return { ...(local.prefix ? { prefix: local.prefix } : {}), ...(local.jupyter ? { jupyter: local.jupyter } : {}), ...(local.env ? { env: { ...env } } : {}) };
 }
 
 export function completeFlavor(options: FlavorOptions): Flavor {

@@ -7,6 +7,19 @@ import type { StorageType } from './instance.js';
 
 export type FlavorType = 'CPU' | 'GPU';
 
+/**
+ * What a profile runs on the local runtime: a Python environment of the host and its Jupyter.
+ * Without one, the host's own Jupyter (the service's PATH) runs every profile.
+ */
+export interface LocalEnvironment {
+  /** A virtualenv or conda prefix: its `bin/` comes first on PATH, its `python3` runs the kernels. */
+  prefix?: string;
+  /** The Jupyter launcher, a name on PATH or a path. Default `<prefix>/bin/jupyter`, else the service's. */
+  jupyter?: string;
+  /** Variables every process of the notebook gets. */
+  env?: Record<string, string>;
+}
+
 /** Table 3 (+ the sample's provision annotations), plus how the local runtime starts it. */
 export interface Profile {
   id: string;
@@ -29,6 +42,8 @@ export interface Profile {
       };
     };
   };
+  /** The local runtime's environment for it; never shown by the API. */
+  local?: LocalEnvironment;
 }
 
 /** The static half of Table 7; status, instance_num and queue figures are computed per read. */

@@ -26,6 +26,7 @@ import { newOomKills, startCounting } from './isolation/oom-kills.js';
 import { WorkloadIsolation, type WorkloadContainment, type WorkloadIdentity } from './isolation/workload-isolation.js';
 import { detectJupyter, INSTALL_HINT, type JupyterInstall } from './jupyter-detection.js';
 import { fetchStatus } from './jupyter-status.js';
+import { kernelSpec, missingKernel, noJupyterIn, profileEnvironment, type ResolvedEnvironment } from './profile-environment.js';
 import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from './local-driver-options.js';
 import { note, rotateIfLarge, tail } from './log-file.js';
 import { launchNotebook } from './notebook-launch.js';
@@ -210,8 +211,9 @@ export class LocalDriver implements RuntimeDriver {
     await this.#terminate(layout, previous);
     signal.throwIfAborted();
 
-    const install = await LocalDriver.detect(options);
-    if (!install) throw new WorkloadError(INSTALL_HINT, 'ModelArts.6361', { phase: 'start' });
+    const environment = await profileEnvironment(workload.profile, { command: options.command, path: basePath(options.env) });
+    const install = await detectJupyter(environment.command, environment.path);
+    if (!install) throw workload.profile.local ? noJupyterIn(workload.profile, environment.command) : new WorkloadError(INSTALL_HINT, 'ModelArts.6361', { phase: 'start' });
     await this.#instanceDir(layout);
     const containment = await this.#isolation.contain(workload);
     if (containment.warning) workload.progress?.(containment.warning);
@@ -220,7 +222,7 @@ export class LocalDriver implements RuntimeDriver {
     const gpus = await this.#gpus.assign(id, gpusOf(workload.flavor));
     if (gpus.message) workload.progress?.(gpus.message);
     try {
-      return await this.#startContained({ workload, signal, layout, install, containment, gpuEnv: gpus.env });
+      return await this.#startContained({ workload, signal, layout, install, environment, containment, gpuEnv: gpus.env });
     } catch (err) {
       await this.#gpus.release(id);
       throw err;
@@ -229,20 +231,21 @@ export class LocalDriver implements RuntimeDriver {
 
   /** The start once the notebook's account, control group and GPUs are settled. */
   async #startContained(start: ContainedStart): Promise<RuntimeState> {
-    const { workload, signal, layout, install, containment, gpuEnv } = start;
+    const { workload, signal, layout, install, environment, containment, gpuEnv } = start;
     const options = this.#options;
     const id = workload.instance.id;
     const { identity } = containment;
     const run = this.#runner(identity, signal);
     await this.#home(layout, identity, run);
+    if (environment.python) await this.#profileKernel(layout, environment.python, workload, run);
     const storage = await storageDir(workload, layout, options.objectRoot, identity && this.#access(identity, signal));
     const log = await logFile(workload, layout, storage, run);
     await this.#logFileFor(log, layout, identity);
     await rotateIfLarge(log, this.#policy);
     const env = childEnv({
       layout,
-      path: workloadPath(basePath(options.env), install.executable),
-      extra: options.env,
+      path: workloadPath(environment.path, install.executable),
+      extra: { ...options.env, ...environment.env },
       marker: markerEnv({ instanceDir: layout.dir }),
       gpus: gpuEnv,
       ...(identity ? { account: identity.account } : {}),
@@ -349,6 +352,20 @@ export class LocalDriver implements RuntimeDriver {
     if (made.code !== 0) throw new WorkloadError(`The notebook's home cannot be prepared: ${made.output.trim()}`, 'ModelArts.6361', { phase: 'storage' });
   }
 
+  /**
+   * The profile's Python runs the `python3` kernel: a kernel spec in the notebook's own Jupyter data
+   * directory, which Jupyter reads before the host's (whose python3 is the system's). Written as
+   * the notebook's account, into its home. The environment must have ipykernel, or every kernel
+   * would die at start: checked here, as the account, so the reason names the profile.
+   */
+  async #profileKernel(layout: InstanceLayout, python: string, workload: Workload, run: RunAsWorkload): Promise<void> {
+    const probe = await run(python, ['-c', 'import ipykernel'], layout.home);
+    if (probe.code !== 0) throw missingKernel(workload.profile, python, probe.output);
+    const dir = join(layout.jupyterData, 'kernels', 'python3');
+    const write = await run('/bin/sh', ['-c', 'mkdir -p -- "$1" && printf %s "$2" > "$1/kernel.json"', 'sh', dir, kernelSpec(python, workload.profile)], layout.home);
+    if (write.code !== 0) throw new WorkloadError(`The profile's kernel cannot be set up: ${write.output.trim()}`, 'ModelArts.6361', { phase: 'environment' });
+  }
+
   /** The log file exists before anything writes it, and in users mode belongs to the account (in a directory it cannot change). */
   async #logFileFor(log: string, layout: InstanceLayout, identity: WorkloadIdentity | undefined): Promise<void> {
     await mkdir(layout.logs, { recursive: true, mode: identity ? 0o711 : 0o700 });
@@ -453,6 +470,7 @@ interface ContainedStart {
   signal: AbortSignal;
   layout: InstanceLayout;
   install: JupyterInstall;
+  environment: ResolvedEnvironment;
   containment: WorkloadContainment;
   gpuEnv: Record<string, string>;
 }
