@@ -51,6 +51,8 @@ export class LocalDriver implements RuntimeDriver {
   readonly #exits = new Map<number, number | null>();
   readonly #isolation: WorkloadIsolation;
   readonly #gpus: GpuShare;
+  /** Servers (by pid) already told to run with the service's rights, so the history says it once. */
+  readonly #toldUnisolated = new Set<number>();
   /** The data directory closed to notebook accounts, once (users mode). */
   #secured: Promise<void> | undefined;
 
@@ -119,6 +121,11 @@ export class LocalDriver implements RuntimeDriver {
     const answer = await fetchStatus(this.#target(workload, record), this.#options.pollRequestTimeoutMs);
     if (answer.kind === 'ok') {
       const notices = await this.#oomNotices(workload, layout, 'a kernel or another process of the notebook was stopped');
+      if (!this.#toldUnisolated.has(record.pid) && (await this.#isolation.runsAsService(record.pid))) {
+        this.#toldUnisolated.add(record.pid);
+        this.#options.log.warn({ instance: workload.instance.id, pid: record.pid }, 'a notebook started before isolation still runs with the service’s rights; restart it');
+        notices.push({ kind: 'isolation', message: 'this notebook was started before notebooks ran as their own accounts and still runs with the service’s rights: stop and start it' });
+      }
       return notices.length ? { state: 'running', notices } : { state: 'running' };
     }
     // Without /proc a reused pid looks alive; a server refusing our token on our port settles it.

@@ -6,6 +6,7 @@
  * flavor's limits (`limits: "enforced"` refuses a flavor with limits on a host without usable
  * control groups; `"best-effort"` starts it unlimited and says so in its progress).
  */
+import { readFile } from 'node:fs/promises';
 import { WorkloadError, type Workload } from '../../../core/runtime.js';
 import type { Logger } from '../../../core/logger.js';
 import { ControlGroup, findHierarchy, type Hierarchy } from './control-groups.js';
@@ -121,6 +122,17 @@ export class WorkloadIsolation {
       );
     }
     return said;
+  }
+
+  /**
+   * Whether a notebook server runs as the service's own account although users are isolated: one
+   * started by a release before isolation (or with isolation "none"), re-adopted as it is.
+   */
+  async runsAsService(pid: number): Promise<boolean> {
+    if (!this.isolatesUsers) return false;
+    const status = await readFile(`/proc/${pid}/status`, 'latin1').catch(() => '');
+    const uid = /^Uid:\s+(\d+)/m.exec(status)?.[1];
+    return uid !== undefined && Number(uid) === process.getuid?.();
   }
 
   /** The memory limit the workload ran under, for messages. */
