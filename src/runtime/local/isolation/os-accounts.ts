@@ -85,6 +85,21 @@ async function withLockRetry(command: string, args: string[]): Promise<void> {
   }
 }
 
+/** The entry of `name`, made by `add` (a command line) when there is none. */
+async function ensured(database: 'passwd' | 'group', name: string, add: [string, ...string[]]): Promise<string[]> {
+  const found = await getent(database, name);
+  if (found) return found;
+  try {
+    await withLockRetry(add[0], add.slice(1));
+  } catch (err) {
+    // Another replica may have made it between our look and ours (exit 9: the name is in use).
+    if ((err as { code?: unknown }).code !== 9) throw new AccountError(`${add[0]} ${name} failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
+  }
+  const made = await getent(database, name);
+  if (!made) throw new AccountError(`${name} was made but cannot be looked up`);
+  return made;
+}
+
 /** Makes accounts and groups on demand; one at a time within this process. */
 export class OsAccounts {
   #queue: Promise<unknown> = Promise.resolve();
@@ -93,17 +108,8 @@ export class OsAccounts {
   account(userId: string): Promise<OsAccount> {
     return this.#serial(async () => {
       const name = accountName(userId);
-      let entry = await getent('passwd', name);
-      if (!entry) {
-        try {
-          await withLockRetry('useradd', ['--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', '--comment', comment(userId), name]);
-        } catch (err) {
-          // Another replica may have made it between our look and our useradd (exit 9: in use).
-          if ((err as { code?: unknown }).code !== 9) throw new AccountError(`useradd ${name} failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
-        }
-        entry = await getent('passwd', name);
-        if (!entry) throw new AccountError(`the account ${name} was made but cannot be looked up`);
-      }
+      const add: [string, ...string[]] = ['useradd', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', '--comment', comment(userId), name];
+      const entry = await ensured('passwd', name, add);
       if (entry[4] !== comment(userId)) {
         throw new AccountError(`the OS account ${name} exists but is not demanager's account of user ${userId} (its comment is ${JSON.stringify(entry[4])})`);
       }
@@ -115,17 +121,7 @@ export class OsAccounts {
   projectGroup(projectId: string): Promise<number> {
     return this.#serial(async () => {
       const name = projectGroupName(projectId);
-      let entry = await getent('group', name);
-      if (!entry) {
-        try {
-          await withLockRetry('groupadd', [name]);
-        } catch (err) {
-          if ((err as { code?: unknown }).code !== 9) throw new AccountError(`groupadd ${name} failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
-        }
-        entry = await getent('group', name);
-        if (!entry) throw new AccountError(`the group ${name} was made but cannot be looked up`);
-      }
-      return Number(entry[2]);
+      return Number((await ensured('group', name, ['groupadd', name]))[2]);
     });
   }
 
