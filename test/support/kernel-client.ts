@@ -38,6 +38,11 @@ export function execute(url: string, cookie: string, code: string, origin: strin
       reject(new Error(`no reply; got ${output}`));
     }, timeoutMs);
     ws.on('error', reject);
+    // Settles nothing once it has resolved; before that, a closed socket is a server that went away.
+    ws.on('close', () => {
+      clearTimeout(timer);
+      reject(new Error(`the connection closed; got ${output}`));
+    });
     ws.on('open', () => {
       ws.send(
         JSON.stringify({

@@ -198,6 +198,11 @@ export class LocalDriver implements RuntimeDriver {
     await this.#starting.settled(id);
     await this.#terminate(layout, [recorded, await readRunFile(layout.runFile)]);
     await removeRunFile(layout.runFile);
+    await this.#freeRun(id);
+  }
+
+  /** Once nothing of a run is left: its GPUs go back, its control group goes. */
+  async #freeRun(id: string): Promise<void> {
     await this.#gpus.release(id);
     const group = await this.#isolation.group(id);
     if (group && !(await group.remove())) this.#options.log.warn({ instance: id, dirs: group.dirs }, 'the control group still holds processes; left in place');
@@ -441,7 +446,7 @@ export class LocalDriver implements RuntimeDriver {
     const [oom] = layout ? await this.#oomNotices(workload, layout, 'the notebook server was stopped') : [];
     // The instance no longer runs: what its server left (kernels, jobs) goes, and its GPUs are free.
     if (layout) await this.#terminate(layout, []);
-    await this.#gpus.release(workload.instance.id);
+    await this.#freeRun(workload.instance.id);
     const how = code === null ? 'is gone' : `exited with code ${code}`;
     const reason = `${oom ? `${oom.message}; ` : ''}the notebook process ${record.pid} ${how}${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`;
     return { state: 'exited', code, reason: reason.slice(0, 1_000) };
