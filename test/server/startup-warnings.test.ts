@@ -4,6 +4,9 @@
  * PostgreSQL database let it in without a password, which on a shared host lets every kernel in.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import pino from 'pino';
@@ -36,6 +39,16 @@ describe('start-up warnings about what notebooks can reach', () => {
     assert.equal(isolated.filter((w) => SERVICE_RIGHTS.test(w)).length, expected, isolated.join('\n'));
     const simulated = await warningsOf({});
     assert.ok(!simulated.some((w) => SERVICE_RIGHTS.test(w)), 'nothing to say when no notebook runs here');
+  });
+
+  it('says, as root, when notebook accounts could not reach the data directory', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'demanager-closed-'));
+    try {
+      const warnings = await warningsOf({ dataDir: join(parent, 'data'), runtime: { driver: 'local' } });
+      assert.ok(warnings.some((w) => w.startsWith(`notebook accounts cannot reach ${join(parent, 'data')}: ${parent} (mode 0700) lets no other user through`)), warnings.join('\n'));
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
   });
 
   it('warns when PostgreSQL let the service in without a password, and not when it had one', async () => {

@@ -89,8 +89,14 @@ export class LocalDriver implements RuntimeDriver {
   }
 
   /** What an operator must hear at start-up about isolation and limits (nothing when both hold). */
-  isolationWarnings(): Promise<string[]> {
-    return this.#isolation.warnings();
+  async isolationWarnings(): Promise<string[]> {
+    const warnings = await this.#isolation.warnings();
+    if (!this.#isolation.isolatesUsers) return warnings;
+    for (const dir of [this.#options.dataDir, this.#options.objectRoot]) {
+      const blocked = await unreachableAncestor(dir).catch(() => null);
+      if (blocked) warnings.push(unreachableMessage(dir, blocked));
+    }
+    return warnings;
   }
 
   async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
@@ -346,7 +352,7 @@ export class LocalDriver implements RuntimeDriver {
       const blocked = await unreachableAncestor(dir);
       if (blocked) {
         // The owner sees no server path; the operator reads what to fix in the log.
-        this.#options.log.error({ dir, blocked }, `notebook accounts cannot reach ${dir}: ${blocked} lets no other user through; give it o+x (chmod o+x) or move the data directory`);
+        this.#options.log.error({ dir, blocked }, unreachableMessage(dir, blocked));
         throw new WorkloadError("Notebook accounts cannot reach the service's storage directories (see the service log).", 'ModelArts.6361', { phase: 'storage' });
       }
     }
@@ -475,6 +481,10 @@ export class LocalDriver implements RuntimeDriver {
       return null;
     }
   }
+}
+
+function unreachableMessage(dir: string, blocked: string): string {
+  return `notebook accounts cannot reach ${dir}: ${blocked} lets no other user through, and no notebook will start. Give it o+x (chmod o+x), or choose a dataDir (and runtime.local.objectRoot) under a directory others may pass, such as /var/lib/demanager`;
 }
 
 interface ContainedStart {
