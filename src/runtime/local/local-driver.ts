@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { appendFile, chmod, chown, mkdir, readdir, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { gpusOf } from '../../core/catalog.js';
 import { isInstanceId, type RuntimeState } from '../../core/instance.js';
@@ -20,13 +20,11 @@ import { cloneRepository } from './git-clone.js';
 import { GpuShare } from './gpus/gpu-share.js';
 import { instanceLayout, type InstanceLayout } from './instance-layout.js';
 import { claimInstances } from './instances-owner.js';
-import type { Containment } from './isolation/contained-spawn.js';
-import { handOver, lockDataDir, passThrough, unreachableAncestor } from './isolation/file-ownership.js';
-import { newOomKills, startCounting } from './isolation/oom-kills.js';
-import { WorkloadIsolation, type WorkloadContainment, type WorkloadIdentity } from './isolation/workload-isolation.js';
+import { oomNotice, startCounting } from './isolation/oom-kills.js';
+import { WorkloadIsolation, type WorkloadContainment } from './isolation/workload-isolation.js';
 import { detectJupyter, INSTALL_HINT, type JupyterInstall } from './jupyter-detection.js';
 import { fetchStatus } from './jupyter-status.js';
-import { kernelSpec, missingKernel, noJupyterIn, profileEnvironment, type ResolvedEnvironment } from './profile-environment.js';
+import { noJupyterIn, profileEnvironment, type ResolvedEnvironment } from './profile-environment.js';
 import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from './local-driver-options.js';
 import { note, rotateIfLarge, tail } from './log-file.js';
 import { launchNotebook } from './notebook-launch.js';
@@ -34,8 +32,8 @@ import { isAlive, terminate } from './process-control.js';
 import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.js';
 import { redactUrl } from './redact.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
-import { runToExit } from './run-to-exit.js';
-import { customScript, logFile, storageDir, type AccountAccess, type RunAsWorkload } from './workload-storage.js';
+import { WorkloadFiles } from './workload-files.js';
+import { customScript, logFile, storageDir } from './workload-storage.js';
 import { StartsInFlight } from '../starts-in-flight.js';
 
 export type { LocalDriverOptions } from './local-driver-options.js';
@@ -51,10 +49,9 @@ export class LocalDriver implements RuntimeDriver {
   readonly #exits = new Map<number, number | null>();
   readonly #isolation: WorkloadIsolation;
   readonly #gpus: GpuShare;
+  readonly #files: WorkloadFiles;
   /** Servers (by pid) already told to run with the service's rights, so the history says it once. */
   readonly #toldUnisolated = new Set<number>();
-  /** The data directory closed to notebook accounts, once (users mode). */
-  #secured: Promise<void> | undefined;
 
   /** Which Jupyter the driver would use, or null; cached per command and PATH. */
   static detect(options: Pick<LocalDriverOptions, 'command' | 'env'> = {}): Promise<JupyterInstall | null> {
@@ -71,6 +68,8 @@ export class LocalDriver implements RuntimeDriver {
   constructor(options: LocalDriverOptions) {
     this.#options = resolveOptions(options, freePort);
     this.#isolation = new WorkloadIsolation(this.#options.isolation, this.#options.log);
+    const { dataDir, objectRoot, installationId, log } = this.#options;
+    this.#files = new WorkloadFiles({ dataDir, objectRoot, installationId, log }, this.#isolation);
     this.#gpus = new GpuShare(this.#options.dataDir, this.#options.gpus, () => basePath(this.#options.env));
   }
 
@@ -90,22 +89,16 @@ export class LocalDriver implements RuntimeDriver {
 
   /** What an operator must hear at start-up about isolation and limits (nothing when both hold). */
   async isolationWarnings(): Promise<string[]> {
-    const warnings = await this.#isolation.warnings();
-    if (!this.#isolation.isolatesUsers) return warnings;
-    for (const dir of [this.#options.dataDir, this.#options.objectRoot]) {
-      const blocked = await unreachableAncestor(dir).catch(() => null);
-      if (blocked) warnings.push(unreachableMessage(dir, blocked));
-    }
-    return warnings;
+    return [...(await this.#isolation.warnings()), ...(await this.#files.unreachable())];
   }
 
   async prepare(workload: Workload, signal: AbortSignal): Promise<void> {
     signal.throwIfAborted();
     const layout = this.#layout(workload);
     workload.progress?.('preparing the instance storage');
-    await this.#instanceDir(layout);
+    await this.#files.instanceDir(layout);
     const identity = await this.#isolation.identity(workload);
-    await storageDir(workload, layout, this.#options.objectRoot, identity && this.#access(identity, signal));
+    await storageDir(workload, layout, this.#options.objectRoot, identity && this.#files.access(identity, signal));
   }
 
   start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
@@ -232,10 +225,10 @@ export class LocalDriver implements RuntimeDriver {
     const environment = await profileEnvironment(workload.profile, { command: options.command, path: basePath(options.env) });
     const install = await detectJupyter(environment.command, environment.path);
     if (!install) throw workload.profile.local ? noJupyterIn(workload.profile, environment.command) : new WorkloadError(INSTALL_HINT, 'ModelArts.6361', { phase: 'start' });
-    await this.#instanceDir(layout);
+    await this.#files.instanceDir(layout);
     const containment = await this.#isolation.contain(workload);
     if (containment.warning) workload.progress?.(containment.warning);
-    const { identity, group } = containment;
+    const { group } = containment;
     if (group) await startCounting(group, layout.oomFile);
     const gpus = await this.#gpus.assign(id, gpusOf(workload.flavor));
     if (gpus.message) workload.progress?.(gpus.message);
@@ -253,12 +246,12 @@ export class LocalDriver implements RuntimeDriver {
     const options = this.#options;
     const id = workload.instance.id;
     const { identity } = containment;
-    const run = this.#runner(identity, signal);
-    await this.#home(layout, identity, run);
-    if (environment.python) await this.#profileKernel(layout, environment.python, workload, run);
-    const storage = await storageDir(workload, layout, options.objectRoot, identity && this.#access(identity, signal));
+    const run = this.#files.runner(identity, signal);
+    await this.#files.home(layout, identity, run);
+    if (environment.python) await this.#files.profileKernel(layout, environment.python, workload, run);
+    const storage = await storageDir(workload, layout, options.objectRoot, identity && this.#files.access(identity, signal));
     const log = await logFile(workload, layout, storage, run);
-    await this.#logFileFor(log, layout, identity);
+    await this.#files.logFile(log, layout, identity);
     await rotateIfLarge(log, this.#policy);
     const env = childEnv({
       layout,
@@ -326,93 +319,12 @@ export class LocalDriver implements RuntimeDriver {
     return runtimeState(record);
   }
 
-  /**
-   * `<dataDir>/instances/<id>/`: the service's. In users mode it and its parents let accounts pass
-   * (0711) but not list, and the rest of the data directory is closed to them first.
-   */
-  async #instanceDir(layout: InstanceLayout): Promise<void> {
-    const root = dirname(layout.dir);
-    if (this.#options.installationId !== undefined) await claimInstances(root, this.#options.installationId);
-    if (!this.#isolation.isolatesUsers) {
-      await mkdir(layout.dir, { recursive: true, mode: 0o700 });
-      return;
-    }
-    await (this.#secured ??= this.#secureDataDir(root).catch((err: unknown) => {
-      this.#secured = undefined;
-      throw err;
-    }));
-    await passThrough(layout.dir);
-    await passThrough(layout.logs);
-  }
-
-  async #secureDataDir(instancesRoot: string): Promise<void> {
-    const { dataDir, objectRoot } = this.#options;
-    await lockDataDir(dataDir, [instancesRoot, objectRoot]);
-    for (const dir of [dataDir, objectRoot]) {
-      const blocked = await unreachableAncestor(dir);
-      if (blocked) {
-        // The owner sees no server path; the operator reads what to fix in the log.
-        this.#options.log.error({ dir, blocked }, unreachableMessage(dir, blocked));
-        throw new WorkloadError("Notebook accounts cannot reach the service's storage directories (see the service log).", 'ModelArts.6361', { phase: 'storage' });
-      }
-    }
-  }
-
-  /** HOME and Jupyter's state directories; the account's in users mode, made as the account. */
-  async #home(layout: InstanceLayout, identity: WorkloadIdentity | undefined, run: RunAsWorkload): Promise<void> {
-    const dirs = [layout.jupyterConfig, layout.jupyterRuntime, layout.ipython];
-    if (!identity) {
-      for (const dir of [layout.home, ...dirs]) await mkdir(dir, { recursive: true, mode: 0o700 });
-      return;
-    }
-    await handOver(layout.home, identity.uid, identity.gid);
-    const made = await run('mkdir', ['-p', '-m', '0700', '--', ...dirs], layout.home);
-    if (made.code !== 0) throw new WorkloadError(`The notebook's home cannot be prepared: ${made.output.trim()}`, 'ModelArts.6361', { phase: 'storage' });
-  }
-
-  /**
-   * The profile's Python runs the `python3` kernel: a kernel spec in the notebook's own Jupyter data
-   * directory, which Jupyter reads before the host's (whose python3 is the system's). Written as
-   * the notebook's account, into its home. The environment must have ipykernel, or every kernel
-   * would die at start: checked here, as the account, so the reason names the profile.
-   */
-  async #profileKernel(layout: InstanceLayout, python: string, workload: Workload, run: RunAsWorkload): Promise<void> {
-    const probe = await run(python, ['-c', 'import ipykernel'], layout.home);
-    if (probe.code !== 0) throw missingKernel(workload.profile, python, probe.output);
-    const dir = join(layout.jupyterData, 'kernels', 'python3');
-    const write = await run('/bin/sh', ['-c', 'mkdir -p -- "$1" && printf %s "$2" > "$1/kernel.json"', 'sh', dir, kernelSpec(python, workload.profile)], layout.home);
-    if (write.code !== 0) throw new WorkloadError(`The profile's kernel cannot be set up: ${write.output.trim()}`, 'ModelArts.6361', { phase: 'environment' });
-  }
-
-  /** The log file exists before anything writes it, and in users mode belongs to the account (in a directory it cannot change). */
-  async #logFileFor(log: string, layout: InstanceLayout, identity: WorkloadIdentity | undefined): Promise<void> {
-    await mkdir(layout.logs, { recursive: true, mode: identity ? 0o711 : 0o700 });
-    await appendFile(log, '', { mode: 0o600 });
-    if (identity) {
-      await chown(log, identity.uid, identity.gid);
-      await chmod(log, 0o600);
-    }
-  }
-
-  /** Runs short helpers as the workload would: as its account (users mode) or as the service. */
-  #runner(identity: WorkloadIdentity | undefined, signal: AbortSignal): RunAsWorkload {
-    const containment: Containment = { identity };
-    return (file, args, cwd) => runToExit(file, args, { cwd, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' }, output: 'capture', timeoutMs: 60_000, signal, containment });
-  }
-
-  #access(identity: WorkloadIdentity, signal: AbortSignal): AccountAccess {
-    return { identity, run: this.#runner(identity, signal), isProjectGroup: (gid) => this.#isolation.accounts.isProjectGroup(gid) };
-  }
-
   /** What the owner should hear of out-of-memory kills in the notebook's control group since last told. */
   async #oomNotices(workload: Workload, layout: InstanceLayout, what: string): Promise<WorkloadNotice[]> {
     const group = await this.#isolation.group(workload.instance.id);
     if (!group || !(await group.exists())) return [];
-    const kills = await newOomKills(group, layout.oomFile).catch(() => 0);
-    if (kills === 0) return [];
-    const limit = this.#isolation.memoryLimitOf(workload);
-    const times = kills > 1 ? ` (${kills} times)` : '';
-    return [{ kind: 'out-of-memory', message: `${what}${times}: out of memory${limit ? `, limit ${limit}` : ''}` }];
+    const notice = await oomNotice(group, layout.oomFile, this.#isolation.memoryLimitOf(workload), what).catch(() => undefined);
+    return notice ? [notice] : [];
   }
 
   get #policy() {
@@ -481,10 +393,6 @@ export class LocalDriver implements RuntimeDriver {
       return null;
     }
   }
-}
-
-function unreachableMessage(dir: string, blocked: string): string {
-  return `notebook accounts cannot reach ${dir}: ${blocked} lets no other user through, and no notebook will start. Give it o+x (chmod o+x), or choose a dataDir (and runtime.local.objectRoot) under a directory others may pass, such as /var/lib/demanager`;
 }
 
 interface ContainedStart {

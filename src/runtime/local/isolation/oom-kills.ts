@@ -5,6 +5,7 @@
  * service's, not the notebook's), so a restarted service neither repeats nor loses one.
  */
 import { readFile, writeFile } from 'node:fs/promises';
+import type { WorkloadNotice } from '../../../core/runtime.js';
 import type { ControlGroup } from './control-groups.js';
 
 async function told(file: string): Promise<number> {
@@ -24,4 +25,12 @@ export async function newOomKills(group: ControlGroup, file: string): Promise<nu
 /** A new run starts counting from the group's counter as it is now. */
 export async function startCounting(group: ControlGroup, file: string): Promise<void> {
   await writeFile(file, String((await group.usage()).oomKills), { mode: 0o600 });
+}
+
+/** The history entry for kills since last told ("<what>: out of memory, limit 8 GiB"), or none. */
+export async function oomNotice(group: ControlGroup, file: string, limit: string | null, what: string): Promise<WorkloadNotice | undefined> {
+  const kills = await newOomKills(group, file);
+  if (kills === 0) return undefined;
+  const times = kills > 1 ? ` (${kills} times)` : '';
+  return { kind: 'out-of-memory', message: `${what}${times}: out of memory${limit ? `, limit ${limit}` : ''}` };
 }
