@@ -50,8 +50,8 @@ export class LocalDriver implements RuntimeDriver {
   readonly #isolation: WorkloadIsolation;
   readonly #gpus: GpuShare;
   readonly #files: WorkloadFiles;
-  /** Servers (by pid) already told to run with the service's rights, so the history says it once. */
-  readonly #toldUnisolated = new Set<number>();
+  /** Servers (by pid) whose account was looked at: one still running as the service is told of once. */
+  readonly #uidChecked = new Set<number>();
 
   /** Which Jupyter the driver would use, or null; cached per command and PATH. */
   static detect(options: Pick<LocalDriverOptions, 'command' | 'env'> = {}): Promise<JupyterInstall | null> {
@@ -80,11 +80,6 @@ export class LocalDriver implements RuntimeDriver {
   /** One line for the start-up log: the GPUs this driver shares out, or why none. */
   describeGpus(): Promise<string> {
     return this.#gpus.describe();
-  }
-
-  /** How notebooks are kept apart here, as resolved from the options and the host. */
-  get isolation(): LocalDriverOptions['isolation'] {
-    return { ...this.#options.isolation };
   }
 
   /** What an operator must hear at start-up about isolation and limits (nothing when both hold). */
@@ -120,8 +115,7 @@ export class LocalDriver implements RuntimeDriver {
     const answer = await fetchStatus(this.#target(workload, record), this.#options.pollRequestTimeoutMs);
     if (answer.kind === 'ok') {
       const notices = await this.#oomNotices(workload, layout, 'a kernel or another process of the notebook was stopped');
-      if (!this.#toldUnisolated.has(record.pid) && (await this.#isolation.runsAsService(record.pid))) {
-        this.#toldUnisolated.add(record.pid);
+      if (!this.#uidChecked.has(record.pid) && this.#uidChecked.add(record.pid) && (await this.#isolation.runsAsService(record.pid))) {
         this.#options.log.warn({ instance: workload.instance.id, pid: record.pid }, 'a notebook started before isolation still runs with the service’s rights; restart it');
         notices.push({ kind: 'isolation', message: 'this notebook was started before notebooks ran as their own accounts and still runs with the service’s rights: stop and start it' });
       }
@@ -235,7 +229,8 @@ export class LocalDriver implements RuntimeDriver {
     try {
       return await this.#startContained({ workload, signal, layout, install, environment, containment, gpuEnv: gpus.env });
     } catch (err) {
-      await this.#gpus.release(id);
+      // A failed start has ended what it spawned: nothing of this run is left to hold its GPUs or group.
+      await this.#freeRun(id);
       throw err;
     }
   }
