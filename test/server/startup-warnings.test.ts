@@ -4,7 +4,7 @@
  * PostgreSQL database let it in without a password, which on a shared host lets every kernel in.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -43,6 +43,7 @@ describe('start-up warnings about what notebooks can reach', () => {
 
   it('says, as root, when notebook accounts could not reach the data directory', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
     const parent = mkdtempSync(join(tmpdir(), 'demanager-closed-'));
+    mkdirSync(join(parent, 'data'));
     try {
       const warnings = await warningsOf({ dataDir: join(parent, 'data'), runtime: { driver: 'local' } });
       assert.ok(warnings.some((w) => w.startsWith(`notebook accounts cannot reach ${join(parent, 'data')}: ${parent} (mode 0700) lets no other user through`)), warnings.join('\n'));
