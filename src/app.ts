@@ -51,6 +51,7 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       if (jupyter.ok) logger.info(jupyter.message);
       else logger.warn(jupyter.message);
       if (services.driver instanceof LocalDriver) {
+        await services.driver.lockDataDir();
         for (const warning of await services.driver.isolationWarnings()) logger.warn(warning);
         logger.info(await services.driver.describeGpus());
       }

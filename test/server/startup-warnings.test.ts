@@ -4,7 +4,7 @@
  * PostgreSQL database let it in without a password, which on a shared host lets every kernel in.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -49,6 +49,22 @@ describe('start-up warnings about what notebooks can reach', () => {
       assert.ok(warnings.some((w) => w.startsWith(`notebook accounts cannot reach ${join(parent, 'data')}: ${parent} (mode 0700) lets no other user through`)), warnings.join('\n'));
     } finally {
       rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('closes the data directory to notebook accounts at start-up, before any notebook runs', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+    const t = await startTestApp({ runtime: { driver: 'local' } });
+    try {
+      assert.equal(statSync(t.dataDir).mode & 0o777, 0o711);
+      for (const name of readdirSync(t.dataDir)) {
+        // What notebooks are given a way into: passable, not listable.
+        const mode = statSync(join(t.dataDir, name)).mode;
+        if (name === 'instances' || name === 'obs') assert.equal(mode & 0o777, 0o711, name);
+        else assert.equal(mode & 0o077, 0, `${name} is closed to others`);
+      }
+      assert.ok(readdirSync(t.dataDir).includes('demanager.db') || process.env.DEMANAGER_TEST_STORE === 'postgres');
+    } finally {
+      await t.stop(true);
     }
   });
 

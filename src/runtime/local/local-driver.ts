@@ -82,6 +82,11 @@ export class LocalDriver implements RuntimeDriver {
     return this.#gpus.describe();
   }
 
+  /** Closes the data directory to notebook accounts (users mode); `serve` calls it at start-up. */
+  lockDataDir(): Promise<void> {
+    return this.#files.lock(join(this.#options.dataDir, 'instances'));
+  }
+
   /** What an operator must hear at start-up about isolation and limits (nothing when both hold). */
   async isolationWarnings(): Promise<string[]> {
     return [...(await this.#isolation.warnings()), ...(await this.#files.unreachable())];

@@ -53,6 +53,14 @@ export class WorkloadFiles {
     await passThrough(layout.logs);
   }
 
+  /**
+   * Closes the data directory to notebook accounts now (users mode), rather than at the first
+   * notebook's start: files made before (a database of 0644) are closed from the start.
+   */
+  async lock(instancesRoot: string): Promise<void> {
+    if (this.isolation.isolatesUsers) await lockDataDir(this.options.dataDir, [instancesRoot, this.options.objectRoot]);
+  }
+
   /** What to tell an operator at start-up: the directories notebook accounts could not reach. */
   async unreachable(): Promise<string[]> {
     const said: string[] = [];
@@ -113,7 +121,7 @@ export class WorkloadFiles {
 
   async #secureDataDir(instancesRoot: string): Promise<void> {
     const { dataDir, objectRoot } = this.options;
-    await lockDataDir(dataDir, [instancesRoot, objectRoot]);
+    await this.lock(instancesRoot);
     for (const dir of [dataDir, objectRoot]) {
       const blocked = await unreachableAncestor(dir);
       if (blocked) {
