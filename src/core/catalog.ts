@@ -100,6 +100,8 @@ export class Catalog {
   readonly #flavors: Map<string, Flavor>;
   readonly #pools: Map<string, PoolDefinition>;
   readonly #workspaces: Set<string>;
+  /** Read on every view of a GPU flavor: made once. */
+  readonly #gpuWeights: Readonly<Record<string, number>>;
 
   constructor(
     readonly data: CatalogData,
@@ -112,6 +114,7 @@ export class Catalog {
     this.#profiles = new Map(data.profiles.map((p) => [p.id, p]));
     this.#flavors = new Map(data.flavors.map((f) => [f.name, f]));
     this.#pools = new Map(data.pools.map((p) => [p.id, p]));
+    this.#gpuWeights = Object.freeze(hostGpus === null ? {} : Object.fromEntries(data.flavors.filter((f) => gpusOf(f) > 0).map((f) => [f.name, gpusOf(f)])));
     this.#workspaces = new Set(['0', ...data.workspaces]);
   }
 
@@ -132,9 +135,8 @@ export class Catalog {
   }
 
   /** What each GPU flavor's instance holds of the host's GPUs; empty when they are not shared out here. */
-  gpuWeights(): Record<string, number> {
-    if (this.hostGpus === null) return {};
-    return Object.fromEntries(this.data.flavors.filter((f) => gpusOf(f) > 0).map((f) => [f.name, gpusOf(f)]));
+  gpuWeights(): Readonly<Record<string, number>> {
+    return this.#gpuWeights;
   }
 
   isPermitted(flavor: Flavor, projectId: string): boolean {

@@ -12,7 +12,8 @@
  * - readiness is the notebook port accepting connections; the proxy finds it through the Service.
  */
 import type { V1Container, V1Pod, V1ResourceRequirements, V1Toleration, V1Volume } from '@kubernetes/client-node';
-import { WorkloadError, type Workload } from '../../core/runtime.js';
+import type { Workload } from '../../core/runtime.js';
+import { memorySize } from '../flavor-memory.js';
 import type { ClusterSettings } from './kubernetes-driver-options.js';
 import { instanceMetadata, labelValue, POOL_KEY, RUN_LABEL, type ObjectScope, type ResourceNames } from './resource-names.js';
 import { workVolume } from './work-volume.js';
@@ -33,13 +34,9 @@ export function imageOf(workload: Workload, registry: string): string {
 
 /** `8GiB` → `8Gi`, `512MB` → `512M`; a bare number is bytes. */
 export function memoryQuantity(value: string | number): string {
-  if (typeof value === 'number') return String(value);
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGTP]i?)?B?\s*$/i.exec(value);
-  if (!match) throw new WorkloadError(`The flavor's memory ${JSON.stringify(value)} is not a size such as 8GiB.`, 'ModelArts.6361', { phase: 'start' });
-  const prefix = match[2]?.[0]?.toUpperCase() ?? '';
-  const binary = match[2]?.[1] !== undefined;
+  const { amount, prefix, binary } = memorySize(value);
   // Kubernetes writes the decimal kilo in lower case (k), every other prefix in upper case.
-  return `${match[1]}${binary ? `${prefix}i` : prefix === 'K' ? 'k' : prefix}`;
+  return `${amount}${binary ? `${prefix}i` : prefix === 'K' ? 'k' : prefix}`;
 }
 
 /** Requests and limits from the flavor's params (`CPU`, `memory`, and `GPU` on GPU flavors). */

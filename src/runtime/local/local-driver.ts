@@ -322,7 +322,7 @@ export class LocalDriver implements RuntimeDriver {
   /** What the owner should hear of out-of-memory kills in the notebook's control group since last told. */
   async #oomNotices(workload: Workload, layout: InstanceLayout, what: string): Promise<WorkloadNotice[]> {
     const group = await this.#isolation.group(workload.instance.id);
-    if (!group || !(await group.exists())) return [];
+    if (!group) return [];
     const notice = await oomNotice(group, layout.oomFile, this.#isolation.memoryLimitOf(workload), what).catch(() => undefined);
     return notice ? [notice] : [];
   }

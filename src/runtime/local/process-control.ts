@@ -75,9 +75,10 @@ export async function terminate({ groups, marker, graceMs, log, members }: Termi
   for (const pgid of live) signalGroup(pgid, 'SIGTERM');
   await waitUntil(async () => (live = await liveGroups(live)).length === 0, graceMs, 50);
   const stragglers = async () => {
-    const found = new Set([...(await markedProcesses(marker)), ...((await members?.()) ?? [])]);
-    for (const pid of found) if (await isZombie(pid)) found.delete(pid);
-    return [...found];
+    // markedProcesses leaves zombies out already; a control group lists them until they are reaped.
+    const inGroup = (await members?.()) ?? [];
+    const live = await Promise.all(inGroup.map(async (pid) => ((await isZombie(pid)) ? [] : [pid])));
+    return [...new Set([...(await markedProcesses(marker)), ...live.flat()])];
   };
   let marked = await stragglers();
   if (live.length === 0 && marked.length === 0) return;

@@ -16,7 +16,7 @@ import { handOver, lockDataDir, passThrough, unreachableAncestor } from './isola
 import type { WorkloadIdentity, WorkloadIsolation } from './isolation/workload-isolation.js';
 import { kernelSpec, missingKernel } from './profile-environment.js';
 import { runToExit } from './run-to-exit.js';
-import type { AccountAccess, RunAsWorkload } from './workload-storage.js';
+import { asWorkload, type AccountAccess, type RunAsWorkload } from './workload-storage.js';
 
 export interface WorkloadFilesOptions {
   dataDir: string;
@@ -80,8 +80,7 @@ export class WorkloadFiles {
       return;
     }
     await handOver(layout.home, identity.uid, identity.gid);
-    const made = await run('mkdir', ['-p', '-m', '0700', '--', ...dirs], layout.home);
-    if (made.code !== 0) throw new WorkloadError(`The notebook's home cannot be prepared: ${made.output.trim()}`, 'ModelArts.6361', { phase: 'storage' });
+    await asWorkload(run, 'mkdir', ['-p', '-m', '0700', '--', ...dirs], layout.home, "the notebook's home");
   }
 
   /**
@@ -94,8 +93,8 @@ export class WorkloadFiles {
     const probe = await run(python, ['-c', 'import ipykernel'], layout.home);
     if (probe.code !== 0) throw missingKernel(workload.profile, python, probe.output);
     const dir = join(layout.jupyterData, 'kernels', 'python3');
-    const write = await run('/bin/sh', ['-c', 'mkdir -p -- "$1" && printf %s "$2" > "$1/kernel.json"', 'sh', dir, kernelSpec(python, workload.profile)], layout.home);
-    if (write.code !== 0) throw new WorkloadError(`The profile's kernel cannot be set up: ${write.output.trim()}`, 'ModelArts.6361', { phase: 'environment' });
+    const write = ['-c', 'mkdir -p -- "$1" && printf %s "$2" > "$1/kernel.json"', 'sh', dir, kernelSpec(python, workload.profile)];
+    await asWorkload(run, '/bin/sh', write, layout.home, "the profile's kernel", 'environment');
   }
 
   /** The log file exists before anything writes it, and in users mode belongs to the account (in a directory it cannot change). */

@@ -90,11 +90,12 @@ export async function customScript(workload: Workload, storage: string): Promise
   });
 }
 
-async function asWorkload(run: RunAsWorkload, file: string, args: readonly string[], cwd: string, what: string): Promise<void> {
+/** Runs a preparing step as the workload; its failure fails the start, saying what it prepared. */
+export async function asWorkload(run: RunAsWorkload, file: string, args: readonly string[], cwd: string, what: string, phase = 'storage'): Promise<void> {
   const result = await run(file, args, cwd);
   if (result.code === 0) return;
   const said = result.output.trim().split('\n').slice(-3).join(' ');
-  throw new WorkloadError(`Failed to prepare ${what}: ${said || `exit ${result.code ?? result.signal}`}`, 'ModelArts.6361', { phase: 'storage' });
+  throw new WorkloadError(`Failed to prepare ${what}: ${said || `exit ${result.code ?? result.signal}`}`, 'ModelArts.6361', { phase });
 }
 
 async function refusingEscapes<T>(field: string, work: () => Promise<T>): Promise<T> {

@@ -139,15 +139,18 @@ export class ControlGroup {
 
   async usage(): Promise<GroupUsage> {
     if (this.hierarchy.version === 2) {
-      const dir = this.#dir('cpu');
-      const cpu = keyed(await readFile(join(dir, 'cpu.stat'), 'utf8').catch(() => ''));
-      const memory = keyed(await readFile(join(dir, 'memory.events'), 'utf8').catch(() => ''));
-      return { cpuUsageUs: cpu.usage_usec ?? 0, throttledPeriods: cpu.nr_throttled ?? 0, oomKills: memory.oom_kill ?? 0 };
+      const cpu = keyed(await readFile(join(this.#dir('cpu'), 'cpu.stat'), 'utf8').catch(() => ''));
+      return { cpuUsageUs: cpu.usage_usec ?? 0, throttledPeriods: cpu.nr_throttled ?? 0, oomKills: await this.oomKills() };
     }
     const usageNs = Number((await readFile(join(this.#dir('cpuacct'), 'cpuacct.usage'), 'utf8').catch(() => '0')).trim());
     const cpu = keyed(await readFile(join(this.#dir('cpu'), 'cpu.stat'), 'utf8').catch(() => ''));
-    const oom = keyed(await readFile(join(this.#dir('memory'), 'memory.oom_control'), 'utf8').catch(() => ''));
-    return { cpuUsageUs: Math.round(usageNs / 1000), throttledPeriods: cpu.nr_throttled ?? 0, oomKills: oom.oom_kill ?? 0 };
+    return { cpuUsageUs: Math.round(usageNs / 1000), throttledPeriods: cpu.nr_throttled ?? 0, oomKills: await this.oomKills() };
+  }
+
+  /** Processes the OOM killer ended in the group (one file: read at every liveness poll); 0 for a group that is gone. */
+  async oomKills(): Promise<number> {
+    const file = this.hierarchy.version === 2 ? 'memory.events' : 'memory.oom_control';
+    return keyed(await readFile(join(this.#dir('memory'), file), 'utf8').catch(() => '')).oom_kill ?? 0;
   }
 
   /** Removes the group once it is empty; false when a process is still in it. */

@@ -5,28 +5,8 @@
  */
 import type { Flavor } from '../../../core/catalog.js';
 import { WorkloadError } from '../../../core/runtime.js';
+import { memoryBytes } from '../../flavor-memory.js';
 import type { Limits } from './control-groups.js';
-
-const UNITS: Record<string, number> = {
-  '': 1,
-  K: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  KI: 2 ** 10,
-  MI: 2 ** 20,
-  GI: 2 ** 30,
-  TI: 2 ** 40,
-};
-
-/** `8GiB`, `512Mi`, `2GB`, `1.5G`; a bare number is bytes. */
-export function memoryBytes(value: string | number): number {
-  if (typeof value === 'number') return value;
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGT]i?)?B?\s*$/i.exec(value);
-  const factor = match ? UNITS[(match[2] ?? '').toUpperCase()] : undefined;
-  if (!match || factor === undefined) throw new WorkloadError(`The flavor's memory ${JSON.stringify(value)} is not a size such as 8GiB.`, 'ModelArts.6361', { phase: 'start' });
-  return Math.round(Number(match[1]) * factor);
-}
 
 export function limitsOf(flavor: Flavor, maxTasks: number): Limits {
   const { CPU, memory } = flavor.params;

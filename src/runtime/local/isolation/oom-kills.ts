@@ -15,7 +15,7 @@ async function told(file: string): Promise<number> {
 
 /** New kills since the last call (or since {@link startCounting}), now counted as told. */
 export async function newOomKills(group: ControlGroup, file: string): Promise<number> {
-  const { oomKills } = await group.usage();
+  const oomKills = await group.oomKills();
   const before = await told(file);
   if (oomKills <= before) return 0;
   await writeFile(file, String(oomKills), { mode: 0o600 });
@@ -24,7 +24,7 @@ export async function newOomKills(group: ControlGroup, file: string): Promise<nu
 
 /** A new run starts counting from the group's counter as it is now. */
 export async function startCounting(group: ControlGroup, file: string): Promise<void> {
-  await writeFile(file, String((await group.usage()).oomKills), { mode: 0o600 });
+  await writeFile(file, String(await group.oomKills()), { mode: 0o600 });
 }
 
 /** The history entry for kills since last told ("<what>: out of memory, limit 8 GiB"), or none. */
