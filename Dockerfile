@@ -2,7 +2,7 @@
 # Runs `node bin/demanager.js serve` on the compiled dist/ as user 1000; the config comes from
 # DEMANAGER_CONFIG and DEMANAGER_* variables.
 
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 # better-sqlite3 compiles from source when no prebuilt binary fits.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -16,7 +16,7 @@ COPY src src
 COPY console console
 RUN npm run build:console && npm run build && npm prune --omit=dev --no-audit --no-fund
 
-FROM node:22-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production \
     NODE_OPTIONS=--enable-source-maps
 WORKDIR /app
