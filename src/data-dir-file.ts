@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function readOrCreate(dataDir: string, name: string, make: () => string, mode = 0o644): string {
+export function readOrCreate(dataDir: string, name: string, make: () => string, mode = 0o600): string {
   const file = join(dataDir, name);
   try {
     const value = readFileSync(file, 'utf8').trim();
@@ -14,7 +14,8 @@ export function readOrCreate(dataDir: string, name: string, make: () => string, 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  mkdirSync(dataDir, { recursive: true });
+  // The data directory holds the database and the master key: private from its creation on.
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const value = make();
   try {
     // The mode applies at creation, before any byte is written.

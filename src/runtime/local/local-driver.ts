@@ -82,7 +82,7 @@ export class LocalDriver implements RuntimeDriver {
     return this.#gpus.describe();
   }
 
-  /** Closes the data directory to notebook accounts (users mode); `serve` calls it at start-up. */
+  /** Closes the data directory to other accounts (see isolation/file-ownership); `serve` calls it at start-up. */
   lockDataDir(): Promise<void> {
     return this.#files.lock(join(this.#options.dataDir, 'instances'));
   }

@@ -35,7 +35,8 @@ export function isInside(root: string, candidate: string): boolean {
 
 /** Creates `root` if needed and returns its real path. */
 export async function realRoot(root: string): Promise<string> {
-  await mkdir(root, { recursive: true });
+  // Made private; in users mode the roots notebook accounts pass through are opened to 0711 (isolation/).
+  await mkdir(root, { recursive: true, mode: 0o700 });
   return realpath(root);
 }
 

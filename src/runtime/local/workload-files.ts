@@ -54,11 +54,13 @@ export class WorkloadFiles {
   }
 
   /**
-   * Closes the data directory to notebook accounts now (users mode), rather than at the first
-   * notebook's start: files made before (a database of 0644) are closed from the start.
+   * Closes the data directory to other accounts now, rather than at the first notebook's start:
+   * files an older release made (a database of 0644, a data directory of 0755) are closed from
+   * the start. In users mode notebook accounts may still pass through to their roots.
    */
   async lock(instancesRoot: string): Promise<void> {
-    if (this.isolation.isolatesUsers) await lockDataDir(this.options.dataDir, [instancesRoot, this.options.objectRoot]);
+    const open = this.isolation.isolatesUsers ? [instancesRoot, this.options.objectRoot] : null;
+    await lockDataDir(this.options.dataDir, open);
   }
 
   /** What to tell an operator at start-up: the directories notebook accounts could not reach. */

@@ -3,8 +3,6 @@
  * The SQLite store: one better-sqlite3 connection in WAL mode behind Kysely's SqliteDialect,
  * serving the dialect-neutral repositories and migrations.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -27,6 +25,7 @@ import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { SQLITE_SCHEMA } from '../migrations/schema-dialect.js';
+import { privateDatabaseFile } from './private-files.js';
 import { cachingStatements } from './statement-cache.js';
 
 /**
@@ -81,7 +80,7 @@ export class SqliteStore implements Store {
 
   /** Opens (creating if needed) the database file; call {@link migrate} before use. */
   constructor(path: string) {
-    if (!isInMemory(path)) mkdirSync(dirname(path), { recursive: true });
+    if (!isInMemory(path)) privateDatabaseFile(path);
     const sqlite = new BetterSqlite3(path);
     try {
       sqlite.pragma('journal_mode = WAL');

@@ -1,6 +1,7 @@
 /**
  * @module runtime/local/isolation/file-ownership
- * Who may read what under the data directory when notebooks run as their own accounts:
+ * Who may read what under the data directory. Without isolation it and everything at its top are
+ * the service's alone (0700, 0600). When notebooks run as their own accounts:
  * - the data directory, `instances/` and the object root are 0711: an account can pass through
  *   to the paths it is given but list nothing; every other entry of the data directory (the
  *   database and its journals, the master key, the stamps) loses its group and other bits;
@@ -34,16 +35,25 @@ export async function passThrough(path: string): Promise<void> {
   await chmod(path, 0o711);
 }
 
-/** Closes the data directory to notebook accounts, leaving `open` (the instance and object roots) passable. */
-export async function lockDataDir(dataDir: string, open: readonly string[]): Promise<void> {
-  await passThrough(dataDir);
+/**
+ * Closes the data directory to every other account. With `open` (users mode: the instance and
+ * object roots), notebook accounts may still pass through it to those, but list nothing; without,
+ * the directory is the service's alone (0700), as it is when notebooks run as the service itself.
+ */
+export async function lockDataDir(dataDir: string, open: readonly string[] | null): Promise<void> {
+  if (open) await passThrough(dataDir);
+  else await closeToOthers(dataDir);
   for (const entry of await readdir(dataDir, { withFileTypes: true })) {
     const path = join(dataDir, entry.name);
-    if (open.includes(path) || entry.isSymbolicLink()) continue;
-    const { mode } = await lstat(path);
-    if (mode & 0o077) await chmod(path, mode & 0o7700);
+    if (open?.includes(path) || entry.isSymbolicLink()) continue;
+    await closeToOthers(path);
   }
-  for (const path of open) await passThrough(path);
+  for (const path of open ?? []) await passThrough(path);
+}
+
+async function closeToOthers(path: string): Promise<void> {
+  const { mode } = await lstat(path);
+  if (mode & 0o077) await chmod(path, mode & 0o7700);
 }
 
 /**
