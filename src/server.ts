@@ -27,6 +27,7 @@ import { RESUME_SLACK_MS } from './core/change-cursor.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
 import { consoleRoutes } from './web/console-routes.js';
+import { VERSION } from './release.js';
 
 
 /** A request URL as logged: a `token` in the query (a notebook link's access token) is left out. */
@@ -105,7 +106,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'demanager', description: 'ModelArts DevEnviron v1 compatible notebook instance API', version: '0.1.0' },
+      info: { title: 'demanager', description: 'ModelArts DevEnviron v1 compatible notebook instance API', version: VERSION },
       components: {
         securitySchemes: {
           token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },

@@ -16,10 +16,11 @@ import { runCli } from './run-cli.js';
 import { secretsCommand } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
 import { usersCommand } from './users-command.js';
+import { VERSION } from '../release.js';
 
 const program = new Command('demanager')
   .description('manage notebook development environments')
-  .version('0.1.0')
+  .version(VERSION)
   .option('--url <url>', 'server base URL (default: $DEMANAGER_URL, else the saved session)')
   .option('--token <token>', 'API token to use instead of the saved session (default: $DEMANAGER_TOKEN)')
   .addHelpText(

@@ -4,6 +4,7 @@
  * the translation of every failure into the client's errors. Knows nothing about endpoints.
  */
 import { DemanagerApiError, DemanagerNetworkError, DemanagerResponseError } from './errors.js';
+import { VERSION } from '../release.js';
 
 export type QueryValue = string | number | boolean | undefined | null;
 
@@ -80,7 +81,7 @@ export class HttpClient {
     // Called as a method of this object, a browser's fetch throws "Illegal invocation": keep it bound.
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.#userAgent = options.userAgent ?? 'demanager-client/0.1.0';
+    this.#userAgent = options.userAgent ?? `demanager-client/${VERSION}`;
   }
 
   /** Sends the request; answers the parsed JSON body of a 2xx, throws for anything else. */
