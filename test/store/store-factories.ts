@@ -19,6 +19,8 @@ import { connectStore, openStore } from '../../src/store/open-store.js';
 import { createThrowawayDatabase } from './postgres-test-database.js';
 
 export interface TestDatabase {
+  /** The database URL a server's configuration would name. */
+  url: string;
   /** A migrated store on this database; may be called again after the previous one is closed. */
   open(): Promise<Store>;
   /** A store on this database that leaves the schema as it is (another replica of an open one). */
@@ -61,6 +63,7 @@ const sqliteFactory: StoreFactory = {
     const url = `sqlite:${file}`;
     const kysely = () => new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) });
     return {
+      url,
       open: () => openStore(url),
       connect: () => connectStore(url),
       migrateTo: async (name) => {
@@ -80,6 +83,7 @@ const postgresFactory: StoreFactory = {
     const database = await createThrowawayDatabase();
     const kysely = () => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) });
     return {
+      url: database.url,
       open: () => openStore(database.url),
       connect: () => connectStore(database.url),
       migrateTo: (name) => migrateWith(kysely(), POSTGRES_SCHEMA, name),

@@ -7,6 +7,7 @@ import { Migrator, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import { migrationsFor } from './index.js';
 import type { SchemaDialect } from './schema-dialect.js';
+import { appliedMigrations, refuseNewerSchema } from './schema-version.js';
 
 /** Exported so tests can stop at an older migration (`migrateTo`) to check upgrades. */
 export function migratorFor(db: Kysely<Database>, dialect: SchemaDialect): Migrator {
@@ -16,9 +17,11 @@ export function migratorFor(db: Kysely<Database>, dialect: SchemaDialect): Migra
 /**
  * On PostgreSQL, Kysely's Migrator serialises concurrent callers with a session-level advisory lock
  * (taken before the transaction that reads which migrations ran) and tolerates losing the race to
- * create its own bookkeeping tables, so several replicas may call this at once.
+ * create its own bookkeeping tables, so several replicas may call this at once. A database that a
+ * newer release migrated is refused before anything runs.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: SchemaDialect): Promise<void> {
+  refuseNewerSchema(await appliedMigrations(db), Object.keys(migrationsFor(dialect)));
   const { error, results } = await migratorFor(db, dialect).migrateToLatest();
   if (error === undefined) return;
   const failed = results?.find((r) => r.status === 'Error')?.migrationName;
