@@ -38,6 +38,13 @@ export function existingKey(dataDir: string, configured?: string | null): Buffer
   }
 }
 
+/** Writes `<dataDir>/master.key` (0600) where there is none yet, as a restore does; answers its path. */
+export function createKeyFile(dataDir: string, key: Buffer): string {
+  const file = join(dataDir, KEY_FILE);
+  writeFileSync(file, key.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  return file;
+}
+
 /** Replaces `<dataDir>/master.key` at once (a rename), so a crash leaves the old key or the new one. */
 export function replaceKeyFile(dataDir: string, key: Buffer): string {
   const file = join(dataDir, KEY_FILE);

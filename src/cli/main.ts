@@ -6,6 +6,7 @@
  * unreachable.
  */
 import { Command } from '@commander-js/extra-typings';
+import { backupCommand, restoreCommand } from './backup-command.js';
 import { instancesCommand } from './instances-command.js';
 import { keysCommand } from './keys-command.js';
 import { loginCommand, logoutCommand, whoamiCommand } from './login-command.js';
@@ -30,6 +31,8 @@ const program = new Command('demanager')
   );
 program.addCommand(serveCommand());
 program.addCommand(migrateCommand());
+program.addCommand(backupCommand());
+program.addCommand(restoreCommand());
 program.addCommand(secretsCommand());
 program.addCommand(loginCommand());
 program.addCommand(logoutCommand());

@@ -11,21 +11,29 @@ import { SqliteStore } from './sqlite/sqlite-store.js';
 const SCHEME = /^([a-z][a-z0-9+.-]+):/i;
 
 /**
- * A store on `url` with its schema untouched. `sqlite:<path>` (also `sqlite://<path>`, so
- * `sqlite:///abs/path` is absolute) or a bare file path opens SQLite, creating the file if need
- * be; `postgres://` and `postgresql://` open PostgreSQL with the pool's defaults (the URL is
- * handed to pg whole, so its query parameters, such as `sslmode` or `statement_timeout`, apply).
+ * The SQLite file `url` names: `sqlite:<path>` (also `sqlite://<path>`, so `sqlite:///abs/path` is
+ * absolute) or a bare file path; undefined for `postgres://` and `postgresql://`.
  */
-export function connectStore(url: string): Store {
+export function sqliteFileOf(url: string): string | undefined {
   const scheme = SCHEME.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined) return new SqliteStore(url);
+  if (scheme === undefined) return url;
   if (scheme === 'sqlite') {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
     if (path === '') throw new Error(`database URL ${url} names no file`);
-    return new SqliteStore(path);
+    return path;
   }
-  if (scheme === 'postgres' || scheme === 'postgresql') return new PostgresStore(url);
+  if (scheme === 'postgres' || scheme === 'postgresql') return undefined;
   throw new Error(`unsupported database URL scheme "${scheme}:" (expected sqlite:, postgres:, postgresql: or a file path)`);
+}
+
+/**
+ * A store on `url` with its schema untouched: SQLite on the file {@link sqliteFileOf} names,
+ * creating it if need be, or PostgreSQL with the pool's defaults (the URL is handed to pg whole, so
+ * its query parameters, such as `sslmode` or `statement_timeout`, apply).
+ */
+export function connectStore(url: string): Store {
+  const file = sqliteFileOf(url);
+  return file === undefined ? new PostgresStore(url) : new SqliteStore(file);
 }
 
 /** {@link connectStore}, then brings the schema to the newest version. */
