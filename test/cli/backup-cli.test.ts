@@ -13,9 +13,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { packBackup, unpackBackup } from '../../src/backup/backup-archive.js';
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign, SIGNING_ALGORITHM } from '../../src/core/request-signing.js';
 import { CPU_FLAVOR } from '../support/api.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
+import { signedGet, type SigningKey } from '../support/signed-request.js';
 import { cpuBody, INSTANT_PHASES } from '../support/test-app.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 import { explain, removeDir, runCli, tempDir } from './cli-harness.js';
@@ -31,28 +31,8 @@ interface Op {
   finished: number;
 }
 
-interface Key {
-  access: string;
-  secret: string;
-}
-
 function sqliteOptions(dataDir: string) {
   return { databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`, runtime: SIMULATED };
-}
-
-/** A request signed with an access key, as an SDK would sign it. */
-async function signedGet(url: string, target: string, key: Key): Promise<number> {
-  const host = new URL(url).host;
-  const [path = '', query = ''] = target.split('?');
-  const date = formatSdkDate(Date.now());
-  const headers = { host, 'x-sdk-date': date };
-  const canonical = canonicalRequest({ method: 'GET', path, query, headers, signedHeaders: ['host', 'x-sdk-date'], payloadHash: sha256Hex('') })!;
-  const signature = signatureOf(key.secret, stringToSign(date, canonical));
-  const res = await fetch(url + target, {
-    headers: { 'X-Sdk-Date': date, Authorization: `${SIGNING_ALGORITHM} Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}` },
-  });
-  await res.arrayBuffer();
-  return res.status;
 }
 
 /** Everything a server holds that the load wrote: users, access keys, instances and their events. */
@@ -80,7 +60,7 @@ describe('demanager backup and restore', () => {
   let source: ChildServer;
   let restored: ChildServer | undefined;
   const ops: Op[] = [];
-  const keys = new Map<string, Key>();
+  const keys = new Map<string, SigningKey>();
   let backupStarted = 0;
   let backupFinished = 0;
   /** Each instance's events as read before the backup began: all of them must be restored. */
