@@ -73,6 +73,19 @@ function opens(boxes: ReturnType<typeof sealingBoxes>, sealed: string): boolean 
   });
 }
 
+/**
+ * The database with its header saying rollback journal instead of WAL (bytes 18 and 19: 1, not 2),
+ * which is what an in-memory copy can open; a copy whose WAL was checkpointed loses nothing by it.
+ * Our snapshots are already so; a database file copied from a stopped server may not be.
+ */
+function inRollbackMode(database: Buffer): Buffer {
+  if (database[18] !== 2 && database[19] !== 2) return database;
+  const copy = Buffer.from(database);
+  copy[18] = 1;
+  copy[19] = 1;
+  return copy;
+}
+
 export interface SnapshotFacts {
   /** The schema migrations the database ran. */
   migrations: string[];
@@ -88,7 +101,7 @@ export async function checkSnapshot(database: Buffer, masterKey: Buffer): Promis
   if (!database.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) throw new SnapshotCheckError('the database is not a SQLite database');
   let sqlite: BetterSqlite3.Database;
   try {
-    sqlite = new BetterSqlite3(database);
+    sqlite = new BetterSqlite3(inRollbackMode(database));
   } catch (err) {
     throw new SnapshotCheckError(`the database cannot be opened: ${(err as Error).message}`);
   }

@@ -13,6 +13,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSy
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { packBackup, unpackBackup } from '../../src/backup/backup-archive.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { FixtureFacts } from '../store/releases/make-release-fixture.js';
 import { CPU_FLAVOR } from '../support/api.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { signedGet, type SigningKey } from '../support/signed-request.js';
@@ -224,6 +226,25 @@ describe('demanager backup and restore', () => {
     }
     const wrong = { ...restoredKeys[0]!, secret: 'not-the-secret' };
     assert.equal(await signedGet(restored.url, `/v1/${restored.projectId}/demanager/instances?de_type=Notebook`, wrong), 401);
+  });
+
+  it('restores a backup of a database an older release left, which migrate then upgrades', async () => {
+    const facts = JSON.parse(readFileSync(new URL('../store/releases/v0.1.0/sqlite.json', import.meta.url), 'utf8')) as FixtureFacts;
+    const database = readFileSync(new URL('../store/releases/v0.1.0/demanager.db', import.meta.url));
+    const file = join(root, 'from-0.1.0.tar');
+    writeFileSync(file, packBackup(database, Buffer.from(facts.masterKey, 'base64'), facts.migrations, new Date()));
+    const target = join(root, 'from-0.1.0');
+    const restore = await cli(['restore', file, '--data-dir', target]);
+    assert.equal(restore.code, 0, explain(restore));
+    const migrate = await cli(['migrate', '--data-dir', target]);
+    assert.equal(migrate.code, 0, explain(migrate));
+    const store = await openStore(`sqlite:${join(target, 'demanager.db')}`);
+    try {
+      assert.deepEqual(await store.pendingMigrations(), []);
+      for (const instance of facts.instances) assert.equal((await store.instances.getById(instance.id))?.status, instance.status, instance.name);
+    } finally {
+      await store.close();
+    }
   });
 
   describe('refuses, writing nothing', () => {
