@@ -228,6 +228,14 @@ describe('demanager backup and restore', () => {
     assert.equal(await signedGet(restored.url, `/v1/${restored.projectId}/demanager/instances?de_type=Notebook`, wrong), 401);
   });
 
+  it('with the master key configured, restores with that key when it is the backup\'s, writing no key file', async () => {
+    const target = join(root, 'configured-key');
+    const key = readFileSync(join(sourceDir, 'master.key'), 'utf8').trim();
+    const result = await cli(['restore', archive, '--data-dir', target], { DEMANAGER_MASTER_KEY: key });
+    assert.equal(result.code, 0, explain(result));
+    assert.deepEqual(readdirSync(target), ['demanager.db']);
+  });
+
   it('restores a backup of a database an older release left, which migrate then upgrades', async () => {
     const facts = JSON.parse(readFileSync(new URL('../store/releases/v0.1.0/sqlite.json', import.meta.url), 'utf8')) as FixtureFacts;
     const database = readFileSync(new URL('../store/releases/v0.1.0/demanager.db', import.meta.url));
