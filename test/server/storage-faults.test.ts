@@ -110,7 +110,7 @@ describe('SQLite on a full disk (a small tmpfs)', () => {
 
     // The preparations end and their transitions cannot be written; each waits to retry.
     clock.advance(1_000);
-    await until('every failed step waiting to retry', async () => clock.pendingBelow(STEP_MS + 1) >= COUNT);
+    await until('every failed step waiting to retry', async () => clock.pendingBelow(1_000) >= COUNT);
     assert.deepEqual(await statuses(t, ids), Array(COUNT).fill('CREATING'));
 
     assertUnavailable(await t.http('POST', t.instances(), { body: createBody('while-full') }), 'create while full');
@@ -163,7 +163,7 @@ describe('PostgreSQL with its connections cut, and read-only', () => {
     const ids = await creating(t, clock, 'cut');
     proxy.cut();
     clock.advance(1_000);
-    await until('every failed step waiting to retry', async () => clock.pendingBelow(STEP_MS + 1) >= COUNT);
+    await until('every failed step waiting to retry', async () => clock.pendingBelow(1_000) >= COUNT);
     assert.deepEqual(
       await Promise.all(ids.map(async (id) => (await getInstance(t, id)).status)),
       Array(COUNT).fill(503),
