@@ -19,10 +19,12 @@ export function backoffCeiling(failures: number, { baseMs, maxMs }: BackoffOptio
 
 /**
  * The wait (ms) after the `failures`-th failure in a row (1 for the first): uniform in
- * [ceiling / 2, ceiling), the ceiling doubling per failure. Half of it is kept so that a retry
+ * [⌊ceiling / 2⌋, ceiling), the ceiling doubling per failure. Half of it is kept so that a retry
  * is never immediate; `random` is in [0, 1).
  */
 export function backoffDelay(failures: number, options: BackoffOptions, random: () => number = Math.random): number {
   const ceiling = backoffCeiling(failures, options);
-  return Math.floor(ceiling / 2 + random() * (ceiling / 2));
+  // Two floors, not one: a sum rounded up in floating point would reach the ceiling.
+  const half = Math.floor(ceiling / 2);
+  return half + Math.floor(random() * (ceiling - half));
 }

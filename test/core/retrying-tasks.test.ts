@@ -35,12 +35,18 @@ async function settled(): Promise<void> {
 describe('backoff', () => {
   it('waits between half its ceiling and its ceiling, the ceiling doubling from the base up to the cap', () => {
     assert.deepEqual([1, 2, 3, 4, 10].map((n) => backoffCeiling(n, BACKOFF)), [100, 200, 400, 400, 400]);
+    const justBelowOne = 1 - Number.EPSILON / 2;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 60 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (failures, r) => {
-        const ceiling = backoffCeiling(failures, BACKOFF);
-        const wait = backoffDelay(failures, BACKOFF, () => r);
-        return wait >= ceiling / 2 && wait < ceiling;
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.record({ baseMs: fc.integer({ min: 1, max: 1_000 }), maxMs: fc.integer({ min: 1, max: 100_000 }) }),
+        fc.oneof(fc.constant(justBelowOne), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true })),
+        (failures, options, r) => {
+          const ceiling = backoffCeiling(failures, options);
+          const wait = backoffDelay(failures, options, () => r);
+          return Number.isInteger(wait) && wait >= Math.floor(ceiling / 2) && wait < Math.max(1, ceiling);
+        },
+      ),
     );
   });
 });

@@ -1,7 +1,7 @@
 /**
  * @module test/server/storage-faults
  * The store failing under a running server, for real: SQLite on a small tmpfs filled to the last
- * byte, PostgreSQL behind a relay that cuts every connection, and a PostgreSQL database made
+ * byte, SQLite with its files made immutable, PostgreSQL behind a relay that cuts every connection, and a PostgreSQL database made
  * read-only. While the fault lasts, requests are answered 503 with a Retry-After (not 500) and
  * /readyz says the replica cannot write; once it passes, instances caught mid-transition go on
  * by themselves, with no restart and no wake from outside, and every action works again.
@@ -127,6 +127,43 @@ describe('SQLite on a full disk (a small tmpfs)', () => {
     const more = await create(t, createBody('after-full'));
     assert.equal((await listInstances(t, 'show_self=false')).body.instances.length, COUNT);
     await settle(t, clock, [more.id], 'RUNNING');
+  });
+});
+
+describe('SQLite with its files made immutable (chattr +i, which binds root too)', () => {
+  const clock = new SteppingClock();
+  let t: TestApp;
+  let files: string[] = [];
+  const chattr = (flag: string) => execFileSync('chattr', [flag, ...files]);
+
+  before(async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'demanager-immutable-'));
+    t = await startTestApp({ dataDir, databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`, start: { clock }, runtime: STEPPING_RUNTIME });
+    files = ['demanager.db', 'demanager.db-wal'].map((f) => join(dataDir, f));
+  });
+
+  after(async () => {
+    chattr('-i');
+    await stopWithClock(t, clock);
+  });
+
+  it('answers 503 and says not ready while the files refuse writes, then finishes what it was doing', async () => {
+    const ids = await creating(t, clock, 'immutable');
+    chattr('+i');
+    clock.advance(1_000);
+    await until('every failed step waiting to retry', async () => clock.pendingBelow(1_000) >= COUNT);
+    assert.deepEqual(await statuses(t, ids), Array(COUNT).fill('CREATING'));
+    assertUnavailable(await t.http('POST', t.instances(), { body: createBody('while-immutable') }), 'create while immutable');
+    const ready = await readiness(t);
+    assert.equal(ready.status, 503);
+    // SQLite reports the refused write to its log as an I/O error (SQLITE_IOERR_WRITE), not SQLITE_READONLY.
+    assert.equal(ready.writes, 'failing: io');
+
+    chattr('-i');
+    await settle(t, clock, ids, 'RUNNING');
+    assert.deepEqual(await readiness(t), { status: 200, writes: 'ok', retryAfter: null });
+    await actionsWork(t, clock, ids);
+    assert.equal((await listInstances(t, 'show_self=false')).body.instances.length, COUNT - 1);
   });
 });
 
