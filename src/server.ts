@@ -101,7 +101,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
 
-  registerErrorHandling(app);
+  registerErrorHandling(app, (error) => services.store.faultOf(error));
   registerNulGuard(app);
 
   await app.register(swagger, {

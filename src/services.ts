@@ -175,7 +175,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     armDue(instance);
     metrics.committed(instance, clock.now());
     // A slot may have freed: the first in line gets it.
-    if (!holdsSlot(instance.status)) queue.admitFreed(instance.flavor).catch((err: unknown) => log.error({ err }, 'queue admission failed'));
+    if (!holdsSlot(instance.status)) void queue.admitLater(instance.flavor);
   };
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
@@ -187,10 +187,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       async acquired() {
         await reconciler.start();
         await scheduler.start();
-        await queue.admitAll();
+        await queue.start();
       },
       async lost() {
         scheduler.close();
+        await queue.stop();
         await reconciler.stop();
       },
     },

@@ -2,13 +2,15 @@
  * @module api/error-handler
  * The only place that writes error bodies: every failure — a domain {@link ApiError}, a schema
  * violation, a malformed body, an unknown route — leaves as `{error_code, error_msg,
- * error_message}` with its status. Unexpected faults are logged with their stack and answered
- * without one.
+ * error_message}` with its status. A fault of the storage (see Store.faultOf) is answered 503 with a
+ * Retry-After, since it may pass; other unexpected faults are logged with their stack and answered
+ * 500 without one.
  */
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { ApiError } from '../core/errors.js';
+import type { StorageFault } from '../core/store.js';
 import { validationError } from './validation-errors.js';
 
 function errorBody(error: ApiError) {
@@ -72,10 +74,31 @@ function toApiError(error: FastifyError): ApiError | undefined {
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 
-export function registerErrorHandling(app: FastifyInstance): void {
+/** Seconds a client is told to wait after a storage fault: long enough for a disk to be freed or a database to fail over. */
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
+const FAULT_WORDING: Readonly<Record<StorageFault, string>> = {
+  full: 'its disk is full',
+  'read-only': 'it is read-only',
+  io: 'an I/O error',
+  busy: 'it is busy',
+  unreachable: 'it is unreachable',
+};
+
+/** The 503 a storage fault is answered with; its wording names the kind of fault and nothing of the database. */
+export function storageFaultError(fault: StorageFault): ApiError {
+  return new ApiError('ModelArts.0503', FAULT_WORDING[fault]).retryAfter(STORAGE_RETRY_AFTER_SECONDS);
+}
+
+export function registerErrorHandling(app: FastifyInstance, faultOf: (error: unknown) => StorageFault | undefined = () => undefined): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toApiError(error);
     if (known) return sendError(reply, known);
+    const fault = faultOf(error);
+    if (fault) {
+      request.log.warn({ err: error, fault }, 'storage fault');
+      return sendError(reply, storageFaultError(fault));
+    }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, new ApiError('ModelArts.0400'));
     }

@@ -8,6 +8,9 @@
  * The wait estimate: each slot frees at its holder's auto-stop deadline (or, without one, after the
  * flavor's default running time); each instance in line takes the earliest slot to free, and then
  * holds it for its own running time. The estimate is exact when everyone runs to their deadline.
+ *
+ * On the controller, admissions after a slot frees run in the background ({@link QueueService.admitLater})
+ * and are retried with backoff when the store fails, so a line never stalls behind a lost write.
  */
 import { flavorsFreedBy, SLOT_STATUSES, slotLimits } from './admission.js';
 import type { Catalog, Flavor } from './catalog.js';
@@ -16,6 +19,7 @@ import type { Instance } from './instance.js';
 import { instanceEvent } from './instance-events.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { Logger } from './logger.js';
+import { RetryingTasks, STEP_BACKOFF } from './retrying-tasks.js';
 import { QUEUED_STATUSES } from './statuses.js';
 import { LimitReachedError, type Store } from './store.js';
 
@@ -45,6 +49,8 @@ function runningTime(instance: Instance, flavor: Flavor): number {
 export class QueueService {
   /** Told of every admission it commits (the scheduler arms reservation expiries from them). */
   onCommitted: (instance: Instance) => void = () => undefined;
+  readonly #admissions: RetryingTasks;
+  #abort: AbortController | null = null;
 
   constructor(
     private readonly store: Store,
@@ -53,7 +59,34 @@ export class QueueService {
     private readonly trigger: ReconcileTrigger,
     private readonly log: Logger,
     private readonly replica: string,
-  ) {}
+  ) {
+    this.#admissions = new RetryingTasks(clock, log, { backoff: STEP_BACKOFF, failure: 'queue admission failed; retrying' });
+  }
+
+  /**
+   * Starts admitting in the background (on gaining the controller lease), every line first;
+   * resolves once each line has been tried once.
+   */
+  async start(): Promise<void> {
+    this.#abort ??= new AbortController();
+    await Promise.all(this.catalog.data.flavors.filter((flavor) => flavor.queues).map((flavor) => this.admitLater(flavor.name)));
+  }
+
+  /** Stops admitting in the background and waits for the admissions under way. */
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    this.#abort = null;
+    await this.#admissions.idle();
+  }
+
+  /**
+   * A slot of `flavorName` may have freed: {@link admitFreed} in the background, retried until the
+   * store takes it (only between {@link start} and {@link stop}). Resolves after the first try.
+   */
+  admitLater(flavorName: string): Promise<void> {
+    if (!this.#abort) return Promise.resolve();
+    return this.#admissions.run(flavorName, () => this.admitFreed(flavorName), this.#abort.signal);
+  }
 
   /** The instances waiting for `flavor`, first in line first. */
   async line(flavor: string): Promise<Instance[]> {
@@ -96,11 +129,6 @@ export class QueueService {
     const flavor = this.catalog.flavor(flavorName);
     if (!flavor) return;
     for (const freed of flavorsFreedBy(this.catalog, flavor)) await this.admitNext(freed.name);
-  }
-
-  /** Admits what can be admitted in every queueing flavor (on gaining the controller lease). */
-  async admitAll(): Promise<void> {
-    for (const flavor of this.catalog.data.flavors) if (flavor.queues) await this.admitNext(flavor.name);
   }
 
   async snapshot(flavorName: string): Promise<QueueSnapshot> {

@@ -3,7 +3,9 @@
  * Drives every instance in a transitional status to where its intent leads, through the runtime
  * driver, and records the outcome. Level-triggered: it works from what the store says, so it can
  * be woken any number of times, and on start it resumes whatever a previous process left
- * half-done. One task per instance at a time; a wake during a task makes it run once more.
+ * half-done. One task per instance at a time; a wake during a task makes it run once more, and a
+ * task the store failed (a full disk, a dropped connection) is retried with backoff until it goes
+ * through, since nothing else may ever wake it.
  * It runs only while started: with several replicas, on the one holding the controller lease,
  * which finds work recorded by the others with a periodic scan of the transitional statuses.
  * The same holder has the driver collect orphans, what it runs or keeps for instances the store no
@@ -18,6 +20,7 @@ import { IDLE_STATUSES, TRANSITIONAL_STATUSES, type InstanceStatus } from './sta
 import { failureDetail, instanceEvent } from './instance-events.js';
 import { collectOrphans } from './orphan-collection.js';
 import { forEachRunningBatch } from './running-batches.js';
+import { RetryingTasks, STEP_BACKOFF } from './retrying-tasks.js';
 import type { InstanceEvent, Store } from './store.js';
 
 export interface ReconcilerOptions {
@@ -43,8 +46,7 @@ type Outcome = { status: InstanceStatus; patch?: Partial<Instance>; event?: stri
 const INSUFFICIENT_RESOURCES = 'ModelArts.6360';
 
 export class Reconciler {
-  readonly #tasks = new Map<string, Promise<void>>();
-  readonly #again = new Set<string>();
+  readonly #tasks: RetryingTasks;
   /** Exits reported by the driver that are being recorded. */
   readonly #exits = new Set<Promise<void>>();
   #abort: AbortController | null = null;
@@ -61,6 +63,7 @@ export class Reconciler {
     private readonly options: ReconcilerOptions,
   ) {
     driver.watchExits?.((id, exit) => this.#reported(id, exit));
+    this.#tasks = new RetryingTasks(clock, log, { backoff: STEP_BACKOFF, failure: 'reconcile failed; retrying' });
   }
 
   get #signal(): AbortSignal {
@@ -71,8 +74,10 @@ export class Reconciler {
   async start(): Promise<void> {
     if (this.#abort) return;
     this.#abort = new AbortController();
-    await this.#resume();
-    await this.#pollEveryRunning();
+    // Kept trying until they go through: taking the lead while the store fails must not leave
+    // the transitions recorded before unresumed, nor the exits while nobody watched unrecorded.
+    await this.#tasks.run(RESUME, () => this.#resume(), this.#signal);
+    await this.#tasks.run(POLL_EVERY_RUNNING, () => this.#pollEveryRunning(), this.#signal);
     this.#loops = [
       this.#every(this.clock, this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
       // Finding other replicas' work is plumbing, not domain time: it runs on the real clock.
@@ -98,7 +103,7 @@ export class Reconciler {
   /** Stops taking work and waits for the tasks in flight to end (they stop at their next step). */
   async stop(): Promise<void> {
     this.#abort?.abort(new Error('reconciler stopped'));
-    await Promise.allSettled([...this.#tasks.values(), ...this.#loops]);
+    await Promise.allSettled([this.#tasks.idle(), ...this.#loops]);
     this.#abort = null;
     this.#loops = [];
   }
@@ -113,21 +118,12 @@ export class Reconciler {
   }
 
   wake(id: string): void {
-    if (this.#signal.aborted) return;
-    if (this.#tasks.has(id)) {
-      this.#again.add(id);
-      return;
-    }
-    const task = this.#run(id).finally(() => {
-      this.#tasks.delete(id);
-      if (this.#again.delete(id)) this.wake(id);
-    });
-    this.#tasks.set(id, task);
+    void this.#tasks.run(id, () => this.#run(id), this.#signal);
   }
 
-  /** Resolves when no task is running (tests and graceful shutdown). */
-  async idle(): Promise<void> {
-    while (this.#tasks.size > 0) await Promise.allSettled([...this.#tasks.values()]);
+  /** Resolves when no task is running or waiting to retry (tests and graceful shutdown). */
+  idle(): Promise<void> {
+    return this.#tasks.idle();
   }
 
   /**
@@ -228,19 +224,15 @@ export class Reconciler {
     }
   }
 
+  /** Each step moves the instance one status on; loops until it rests. A failure is retried (see constructor). */
   async #run(id: string): Promise<void> {
-    try {
-      // Each step moves the instance one status on; loop until it rests.
-      for (;;) {
-        if (this.#signal.aborted) return;
-        const instance = await this.store.instances.getById(id);
-        if (!instance || !TRANSITIONAL_STATUSES.has(instance.status)) return;
-        const outcome = await this.#step(instance);
-        const written = await this.#commit(instance, instance.status, outcome);
-        if (!written) return;
-      }
-    } catch (err) {
-      if (!this.#signal.aborted) this.log.error({ err, instance: id }, 'reconcile failed; will retry on the next wake');
+    for (;;) {
+      if (this.#signal.aborted) return;
+      const instance = await this.store.instances.getById(id);
+      if (!instance || !TRANSITIONAL_STATUSES.has(instance.status)) return;
+      const outcome = await this.#step(instance);
+      const written = await this.#commit(instance, instance.status, outcome);
+      if (!written) return;
     }
   }
 
@@ -393,6 +385,9 @@ export class Reconciler {
 }
 
 const STOPPED = AbortSignal.abort(new Error('reconciler not started'));
+/** Task keys of the start's own steps; instance ids are UUIDs, so never these. */
+const RESUME = 'resume';
+const POLL_EVERY_RUNNING = 'poll every running';
 
 function failure(code: string, message: string, detail: Record<string, string> = {}): Pick<Instance, 'failedReasons' | 'errorCode'> {
   const reasons: FailedReasons = { code, message, detail: Object.keys(detail).length ? detail : null };

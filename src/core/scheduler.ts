@@ -3,11 +3,14 @@
  * The one loop for time-driven work: auto-stop deadlines, retention, and later queue reservations.
  * Each job says when its next piece of work is due; the scheduler sleeps on the injected clock
  * until the earliest, runs what is due, and asks again. It looks at the store only then, or when
- * an earlier due time is announced, never on a fixed tick.
+ * an earlier due time is announced, never on a fixed tick. A job that fails (the store does) is
+ * asked again after a backoff, not only when something new falls due.
  */
+import { backoffDelay } from './backoff.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Instance } from './instance.js';
 import type { Logger } from './logger.js';
+import { STEP_BACKOFF } from './retrying-tasks.js';
 
 export interface ScheduledJob {
   readonly name: string;
@@ -41,6 +44,8 @@ export class Scheduler {
   /** Told, each time the timer fires, how late it fired after the due time (ms). */
   onLag: (ms: number) => void = () => undefined;
   #sweeping: Promise<void> = Promise.resolve();
+  /** Sweeps in a row in which some job failed. */
+  #failures = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -116,15 +121,20 @@ export class Scheduler {
     this.#due = null;
     const now = this.clock.now();
     let next: number | null = null;
+    let failed = false;
     for (const job of this.jobs) {
       try {
         await job.runDue(now);
         const due = await job.nextDue();
         if (due !== null && (next === null || due < next)) next = due;
       } catch (err) {
+        failed = true;
         this.log.error({ err, job: job.name }, 'scheduled job failed');
       }
     }
-    this.notice(next);
+    this.#failures = failed ? this.#failures + 1 : 0;
+    // A failed job's own due time is unknown: it is asked again, its work with it, after the backoff.
+    const retry = failed ? this.clock.now() + backoffDelay(this.#failures, STEP_BACKOFF) : null;
+    this.notice(earliestOf([next, retry]));
   }
 }

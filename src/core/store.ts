@@ -286,6 +286,13 @@ export interface AuditRepository {
   list(query: AuditQuery): Promise<AuditPage>;
 }
 
+/**
+ * A fault of the storage rather than of the request: the disk is full, the database (file or
+ * server) is read-only, an I/O error, a lock or resource held too long, the server unreachable.
+ * Work that met one may succeed once it passes.
+ */
+export type StorageFault = 'full' | 'read-only' | 'io' | 'busy' | 'unreachable';
+
 export interface Store {
   readonly instances: InstanceRepository;
   readonly audit: AuditRepository;
@@ -303,5 +310,9 @@ export interface Store {
   installationId(): Promise<string>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
+  /** Resolves when the database takes a write: `replica`'s row of the write probes set to `at`. */
+  probeWrite(replica: string, at: number): Promise<void>;
+  /** The storage fault `error` (thrown by this store) stands for, or undefined when it is none. */
+  faultOf(error: unknown): StorageFault | undefined;
   close(): Promise<void>;
 }

@@ -130,6 +130,11 @@ export interface InstallationTable {
   id: string;
 }
 
+export interface WriteProbesTable {
+  replica: string;
+  at: BigintColumn;
+}
+
 export interface Database {
   installation: InstallationTable;
   instances: InstancesTable;
@@ -142,6 +147,7 @@ export interface Database {
   role_assignments: RoleAssignmentsTable;
   tokens: TokensTable;
   access_keys: AccessKeysTable;
+  write_probes: WriteProbesTable;
 }
 
 /** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */

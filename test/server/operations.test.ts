@@ -21,7 +21,7 @@ describe('operations endpoints', () => {
 
   it('/readyz says ready, with the database reachable, the schema current and this lone server the controller', async () => {
     const res = await t.http('GET', '/readyz', { token: null });
-    assert.deepEqual([res.status, res.body], [200, { status: 'ready', database: 'ok', migrations: 'current', controller: true }]);
+    assert.deepEqual([res.status, res.body], [200, { status: 'ready', database: 'ok', migrations: 'current', writes: 'ok', controller: true }]);
   });
 
   it('/readyz answers 503 once the database is gone, while /healthz still answers', async () => {

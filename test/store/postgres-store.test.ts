@@ -84,6 +84,7 @@ describe('PostgresStore migrations', () => {
         'role_assignments',
         'tokens',
         'users',
+        'write_probes',
       ].map(
         (t) => `public.${t}`,
       ),

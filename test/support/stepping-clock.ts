@@ -41,6 +41,11 @@ export class SteppingClock extends ManualClock {
     return [...this.#pending].filter((s) => s.ms === ms).length;
   }
 
+  /** How many sleeps shorter than `ms` are pending (backoff waits, whose length is drawn at random). */
+  pendingBelow(ms: number): number {
+    return [...this.#pending].filter((s) => s.ms < ms).length;
+  }
+
   /**
    * Waits (in real time) until at least `count` sleeps of `ms` are pending, then advances the clock
    * just far enough to wake all of them.

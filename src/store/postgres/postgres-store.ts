@@ -5,13 +5,15 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } from 'kysely';
-import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
+import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
+import { probeWrite } from '../kysely-write-probes.js';
+import { postgresFaultOf } from '../store-faults.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { POSTGRES_SCHEMA } from '../migrations/schema-dialect.js';
 import { retryTransaction, type TransactionRetryOptions } from './transaction-retry.js';
@@ -53,6 +55,9 @@ function kyselyOver(pool: pg.Pool): Kysely<Database> {
   // An idle connection the server dropped (restart, failover) emits 'error' on the pool, which would
   // crash the process if unheard; the pool has already discarded it and the next query reconnects.
   pool.on('error', () => {});
+  // A connection dropped while checked out (between a transaction's statements) emits 'error' on its
+  // client instead: the statement in flight, or the next one, fails with it and the pool discards it.
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -108,6 +113,14 @@ export class PostgresStore implements Store {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.#db);
+  }
+
+  probeWrite(replica: string, at: number): Promise<void> {
+    return probeWrite(this.#db, replica, at);
+  }
+
+  faultOf(error: unknown): StorageFault | undefined {
+    return postgresFaultOf(error);
   }
 
   /**

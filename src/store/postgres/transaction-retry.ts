@@ -5,6 +5,7 @@
  * transaction again is safe, and it is the remedy PostgreSQL's documentation prescribes.
  */
 import { setTimeout as delay } from 'node:timers/promises';
+import { backoffCeiling } from '../../core/backoff.js';
 
 const RETRYABLE_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
 
@@ -49,8 +50,7 @@ export async function retryTransaction<T>(
     } catch (error) {
       if (attempt >= attempts || !isRetryableTransactionError(error)) throw error;
       // Jitter keeps two transactions that conflicted once from colliding again in lockstep.
-      const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
-      await sleep(Math.floor(random() * ceiling));
+      await sleep(Math.floor(random() * backoffCeiling(attempt, { baseMs: baseDelayMs, maxMs: maxDelayMs })));
     }
   }
 }

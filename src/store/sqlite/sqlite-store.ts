@@ -16,13 +16,15 @@ import {
   type Driver,
   type SqliteDialectConfig,
 } from 'kysely';
-import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, Store } from '../../core/store.js';
+import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
+import { probeWrite } from '../kysely-write-probes.js';
+import { sqliteFaultOf } from '../store-faults.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { SQLITE_SCHEMA } from '../migrations/schema-dialect.js';
 import { privateDatabaseFile } from './private-files.js';
@@ -44,17 +46,34 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
  * and a limit check and its write are never interleaved with another writer's.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  constructor(
+    config: SqliteDialectConfig,
+    private readonly inTransaction: () => boolean,
+  ) {
+    super(config);
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  /**
+   * On some errors (SQLITE_FULL, SQLITE_IOERR) SQLite has rolled the transaction back itself: a
+   * second rollback would fail and hide the error that matters (the full disk) behind its own.
+   */
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    if (this.inTransaction()) await super.rollbackTransaction(connection);
   }
 }
 
 class TransactionalDdlSqliteDialect extends SqliteDialect {
   readonly #config: SqliteDialectConfig;
+  readonly #inTransaction: () => boolean;
 
-  constructor(config: SqliteDialectConfig) {
+  constructor(config: SqliteDialectConfig, inTransaction: () => boolean) {
     super(config);
     this.#config = config;
+    this.#inTransaction = inTransaction;
   }
 
   override createAdapter(): DialectAdapter {
@@ -62,7 +81,7 @@ class TransactionalDdlSqliteDialect extends SqliteDialect {
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.#config);
+    return new ImmediateSqliteDriver(this.#config, this.#inTransaction);
   }
 }
 
@@ -92,7 +111,7 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.#sqlite = sqlite;
-    this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: cachingStatements(sqlite) }) });
+    this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: cachingStatements(sqlite) }, () => sqlite.inTransaction) });
     this.instances = new KyselyInstanceRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
@@ -113,6 +132,14 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.#db);
+  }
+
+  probeWrite(replica: string, at: number): Promise<void> {
+    return probeWrite(this.#db, replica, at);
+  }
+
+  faultOf(error: unknown): StorageFault | undefined {
+    return sqliteFaultOf(error);
   }
 
   async close(): Promise<void> {
