@@ -44,8 +44,11 @@ describe('flavor limits on a real notebook', { skip: root ? false : 'needs root 
     group = new ControlGroup(hierarchy, id);
   });
   after(async () => {
-    assert.equal(await group.exists(), false, 'the control group went with the notebook');
-    await t.stop(true);
+    try {
+      assert.equal(await group.exists(), false, 'the control group went with the notebook');
+    } finally {
+      await t.stop(true);
+    }
   });
 
   it('holds the notebook server and its kernel in the instance’s control group', async () => {

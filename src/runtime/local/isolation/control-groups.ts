@@ -153,15 +153,26 @@ export class ControlGroup {
     return keyed(await readFile(join(this.#dir('memory'), file), 'utf8').catch(() => '')).oom_kill ?? 0;
   }
 
-  /** Removes the group once it is empty; false when a process is still in it. */
-  async remove(): Promise<boolean> {
-    let removed = true;
-    for (const dir of this.dirs) {
-      await rmdir(dir).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') removed = false;
-      });
+  /**
+   * Removes the group once it is empty; false when a process is still in it after `waitMs`. A
+   * process killed a moment ago keeps the group busy until its reaper collects it (an orphaned
+   * kernel is reaped by init, on init's schedule), so a busy group is tried again for a short while.
+   */
+  async remove(waitMs = 2_000): Promise<boolean> {
+    const deadline = Date.now() + waitMs;
+    let busy = [...this.dirs];
+    for (;;) {
+      const left: string[] = [];
+      for (const dir of busy) {
+        await rmdir(dir).catch((err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') left.push(dir);
+        });
+      }
+      busy = left;
+      if (busy.length === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 25));
     }
-    return removed;
   }
 
   /** v2 hands a controller to children only when each ancestor lists it in `cgroup.subtree_control`. */
