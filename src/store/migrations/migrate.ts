@@ -21,13 +21,20 @@ export function migratorFor(db: Kysely<Database>, dialect: SchemaDialect): Migra
  * newer release migrated is refused before anything runs.
  */
 export async function migrateToLatest(db: Kysely<Database>, dialect: SchemaDialect): Promise<void> {
-  refuseNewerSchema(await appliedMigrations(db), Object.keys(migrationsFor(dialect)));
+  // A database that cannot even be read fails like any migration, saying why.
+  const applied = await appliedMigrations(db).catch((err: unknown) => {
+    throw migrationFailed(err);
+  });
+  refuseNewerSchema(applied, Object.keys(migrationsFor(dialect)));
   const { error, results } = await migratorFor(db, dialect).migrateToLatest();
   if (error === undefined) return;
-  const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+  throw migrationFailed(error, results?.find((r) => r.status === 'Error')?.migrationName);
+}
+
+function migrationFailed(error: unknown, migration?: string): Error {
   const reason = error instanceof Error ? error.message : String(error);
-  throw new Error(
-    failed === undefined ? `database migration failed: ${reason}` : `database migration ${failed} failed: ${reason}`,
+  return new Error(
+    migration === undefined ? `database migration failed: ${reason}` : `database migration ${migration} failed: ${reason}`,
     { cause: error },
   );
 }
