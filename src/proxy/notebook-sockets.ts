@@ -19,6 +19,8 @@ interface OpenSocket {
   revision: number;
   /** Null until the upstream connection opens and the proxy links the two. */
   ws: WebSocket | null;
+  /** Its user lost access before it was linked: it is closed as soon as it is. */
+  withdrawn: boolean;
 }
 
 /** Whether `userId` may still open `instanceId`'s notebook, and as of which identity revision. */
@@ -36,7 +38,7 @@ export class NotebookSockets {
 
   /** An upgrade the proxy let through for `userId` under `revision`; forgotten once its connection closes. */
   admitted(connection: Duplex, instanceId: string, userId: string, revision: number): void {
-    this.#open.set(connection, { instanceId, userId, revision, ws: null });
+    this.#open.set(connection, { instanceId, userId, revision, ws: null, withdrawn: false });
     connection.once('close', () => this.#open.delete(connection));
   }
 
@@ -44,30 +46,36 @@ export class NotebookSockets {
   opened(ws: WebSocket): void {
     // `_socket` is ws's own name for the connection it took over from the upgrade.
     const entry = this.#open.get((ws as unknown as { _socket: Duplex })._socket);
-    if (entry) entry.ws = ws;
+    if (!entry) return;
+    entry.ws = ws;
+    if (entry.withdrawn) close(entry);
   }
 
   /** Checks again the sockets admitted before `revision`, and closes those of users who lost access. */
   async recheck(revision: number): Promise<void> {
-    const stale = new Map<string, Array<[Duplex, OpenSocket]>>();
-    for (const [connection, socket] of this.#open) {
-      if (socket.revision === revision) continue;
+    const stale = new Map<string, OpenSocket[]>();
+    for (const socket of this.#open.values()) {
+      if (socket.revision === revision || socket.withdrawn) continue;
       const key = `${socket.instanceId}\0${socket.userId}`;
-      stale.set(key, [...(stale.get(key) ?? []), [connection, socket]]);
+      stale.set(key, [...(stale.get(key) ?? []), socket]);
     }
     for (const group of stale.values()) {
-      const { instanceId, userId } = group[0]![1];
+      const { instanceId, userId } = group[0]!;
       const verdict = await this.stillAllowed(instanceId, userId);
-      for (const [connection, socket] of group) {
+      for (const socket of group) {
         if (verdict.allowed) socket.revision = verdict.revision;
-        else close(connection, socket);
+        else close(socket);
       }
     }
   }
 }
 
-function close(connection: Duplex, socket: OpenSocket): void {
-  if (socket.ws) socket.ws.close(ACCESS_WITHDRAWN.code, ACCESS_WITHDRAWN.reason);
-  // Not yet a WebSocket (its upstream still connecting): there is no frame to send the reason in.
-  else connection.destroy();
+/**
+ * Closes the socket with the reason; one not yet linked (its upstream still connecting, which
+ * Jupyter holds until the kernel answers) is closed the moment it is, so the client still gets a
+ * close frame with the reason rather than a cut connection.
+ */
+function close(socket: OpenSocket): void {
+  socket.withdrawn = true;
+  socket.ws?.close(ACCESS_WITHDRAWN.code, ACCESS_WITHDRAWN.reason);
 }
