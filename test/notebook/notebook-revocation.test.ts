@@ -5,14 +5,17 @@
  * time that user's next request and link are refused with a page that says why, their open
  * WebSocket is closed (4403, with a reason) within a bound, and everyone else carries on. With two
  * replicas on one PostgreSQL, a user deleted through the other replica is refused here at the next
- * request and their WebSocket closed within the scan interval. And the CORS headers Jupyter sends
+ * request and their WebSocket closed within the scan interval. A link made the way releases up to
+ * 0.2.0 made them (naming no user) opens nothing. And the CORS headers Jupyter sends
  * to a token-authenticated request (it reflects any `Origin`) never leave the proxy.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import { runIdOf } from '../../src/core/instance-tokens.js';
+import { deriveKey } from '../../src/core/secret-box.js';
+import { loadOrCreateKey } from '../../src/key-file.js';
 import { ACCESS_WITHDRAWN } from '../../src/proxy/notebook-sockets.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 import { member } from '../support/api.js';
@@ -129,6 +132,14 @@ describe('notebook access ends with the user', () => {
     const links = new Set([...sessions.values()].map((s) => s.link));
     assert.equal(links.size, sessions.size);
     for (const link of links) assert.match(link, /^[0-9a-f]{32}$/);
+  });
+
+  it('refuses a link made before links named their user (an upgrade voids them)', async () => {
+    const instance = (await t.app.services.store.instances.getById(notebook.id))!;
+    const key = deriveKey(loadOrCreateKey(t.dataDir, t.app.services.config.masterKey), 'instance-token');
+    const unnamed = createHmac('sha256', key).update(`${notebook.id}\0${runIdOf(instance)}`).digest('hex').slice(0, 32);
+    const res = await fetch(`${t.url}/notebook/${notebook.id}/?token=${unnamed}`, { redirect: 'manual' });
+    assert.equal(res.status, 403);
   });
 
   it('ends a deleted user\'s access: cookie, link and open WebSocket', async () => {
