@@ -25,6 +25,8 @@ import { serializerCompiler } from './api/response-serializer.js';
 import { validatorCompiler } from './api/schema-validator.js';
 import { RESUME_SLACK_MS } from './core/change-cursor.js';
 import { systemClock, type Clock } from './core/clock.js';
+import type { IdentityWatch } from './core/identity-watch.js';
+import type { NotebookOpeners } from './core/notebook-openers.js';
 import { notebookProxy } from './proxy/notebook-proxy.js';
 import { consoleRoutes } from './web/console-routes.js';
 import { VERSION } from './release.js';
@@ -69,6 +71,8 @@ export interface ServerOptions {
 }
 
 export type ServerContext = ApiContext & {
+  notebookOpeners: NotebookOpeners;
+  identityWatch: IdentityWatch;
   config: {
     logLevel: string;
     metrics: { enabled: boolean };
@@ -154,6 +158,8 @@ export async function buildServer(services: ServerContext, options: ServerOption
   await app.register(notebookProxy, {
     store: services.store,
     instanceTokens: services.instanceTokens,
+    openers: services.notebookOpeners,
+    identityWatch: services.identityWatch,
     publicUrl: services.config.publicUrl,
     timeouts: { connectMs: limits.workloadConnectSeconds * 1000, answerMs: limits.workloadAnswerSeconds * 1000, idleMs: limits.workloadIdleSeconds * 1000 },
   });

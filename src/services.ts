@@ -16,6 +16,8 @@ import { QueueService } from './core/queue-service.js';
 import { Catalog } from './core/catalog.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { IdentityService } from './core/identity-service.js';
+import { IdentityWatch } from './core/identity-watch.js';
+import { NotebookOpeners } from './core/notebook-openers.js';
 import { InstanceFeed } from './core/instance-feed.js';
 import { InstanceTokens } from './core/instance-tokens.js';
 import { LeaseKeeper } from './core/lease-keeper.js';
@@ -51,6 +53,10 @@ export interface Services {
   viewCounts: ViewCounts;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
+  /** Who may open a notebook now; the proxy asks on every request. */
+  notebookOpeners: NotebookOpeners;
+  /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
+  identityWatch: IdentityWatch;
   /** Each committed change of an instance, for whoever watches its project (the event stream). */
   instanceFeed: InstanceFeed;
   /** Holds the controller lease; its holder runs the reconciler and the auto-stopper. */
@@ -128,6 +134,9 @@ function masterKeyOf(config: Config): Buffer {
   return loadOrCreateKey(config.dataDir, config.masterKey);
 }
 
+/** How often open notebook WebSockets are checked against identity changes made elsewhere, when no scan interval is configured. */
+const IDENTITY_SCAN_MS = 1_000;
+
 export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
   const clock = overrides.clock ?? systemClock;
   const masterKey = masterKeyOf(config);
@@ -196,6 +205,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       },
     },
   );
+  // Real time even under a test's clock, as for the caches: the scan bounds how late another
+  // replica's change closes a socket here. SQLite has no other replica, but another process may
+  // still write to the same file.
+  const identityWatch = new IdentityWatch(store, systemClock, config.coordination.scanIntervalMs || IDENTITY_SCAN_MS, changes.identity, log);
   return {
     config,
     replica,
@@ -213,10 +226,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     controller,
     driver,
     instanceTokens,
+    notebookOpeners: new NotebookOpeners(store),
+    identityWatch,
     instanceFeed,
     start: () => controller.start(),
     async close() {
       instanceFeed.close();
+      await identityWatch.close();
       await controller.close();
       scheduler.close();
       await reconciler.close();

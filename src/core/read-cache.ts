@@ -20,6 +20,7 @@ export const COUNTS_CACHE_MS = 1_000;
 /** Counts writes; caches compare it to see whether anything changed since they read. */
 export class Generation {
   #value = 0;
+  readonly #listeners = new Set<() => void>();
 
   get value(): number {
     return this.#value;
@@ -27,6 +28,13 @@ export class Generation {
 
   bump(): void {
     this.#value += 1;
+    for (const listener of this.#listeners) listener();
+  }
+
+  /** Calls `listener` after every bump (what wants to act on a write, not only to see it); answers how to stop. */
+  onBump(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 }
 

@@ -25,6 +25,7 @@ const IDENTITY_READS: ReadonlySet<PropertyKey> = new Set<keyof IdentityRepositor
   'listProjects',
   'listAssignments',
   'rolesOf',
+  'revision',
   'findToken',
   'getAccessKey',
   'listAccessKeys',

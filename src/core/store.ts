@@ -205,6 +205,12 @@ export interface IdentityRepository {
   unassignRole(assignment: RoleAssignment): Promise<boolean>;
   listAssignments(filter: { projectId?: string; userId?: string }): Promise<RoleAssignment[]>;
   rolesOf(userId: string, projectId: string): Promise<RoleName[]>;
+  /**
+   * A number the database raises in the same transaction as every write to users and role
+   * assignments (and nothing else): equal answers mean nobody's identity, enabled state or roles
+   * changed in between, on any replica.
+   */
+  revision(): Promise<number>;
 
   insertToken(token: StoredToken): Promise<void>;
   findToken(hash: string): Promise<StoredToken | undefined>;

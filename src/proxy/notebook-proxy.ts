@@ -5,16 +5,20 @@
  * anything is forwarded, and so is the origin of cookie-authenticated writes and upgrades
  * (proxy/same-origin); the workload's own token is added here and never leaves the server, and
  * the caller's demanager credentials never reach the workload (proxy/workload-headers). Every
- * answer carries the headers of proxy/security-headers.
+ * answer carries the headers of proxy/security-headers. Open WebSockets are kept with the user
+ * who opened them and closed when that user loses access (proxy/notebook-sockets).
  */
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientOptions } from 'ws';
+import type { IdentityWatch } from '../core/identity-watch.js';
 import type { InstanceTokens } from '../core/instance-tokens.js';
+import type { NotebookOpeners } from '../core/notebook-openers.js';
 import type { Store } from '../core/store.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
 import { deniedPage } from './denied-page.js';
+import { NotebookSockets } from './notebook-sockets.js';
 import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
 import { workloadHeaders } from './workload-headers.js';
@@ -28,6 +32,9 @@ declare module 'fastify' {
 export interface NotebookProxyOptions {
   store: Store;
   instanceTokens: InstanceTokens;
+  openers: NotebookOpeners;
+  /** Tells when identities change, so the WebSockets of users who lost access are closed. */
+  identityWatch: IdentityWatch;
   /** The configured public URL, whose origin the CSRF check accepts besides the request's own. */
   publicUrl: string | null;
   timeouts: ProxyTimeouts;
@@ -64,14 +71,24 @@ function deny(reply: FastifyReply, status: number, reason: string): FastifyReply
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(deniedPage(reason));
 }
 
-export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, { store, instanceTokens, publicUrl, timeouts }) => {
+export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
+  const { store, instanceTokens, openers, identityWatch, publicUrl, timeouts } = options;
   app.decorateRequest('notebook', null);
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
+
+  const sockets = new NotebookSockets(async (instanceId, userId) => {
+    const instance = await store.instances.getById(instanceId);
+    if (!instance) return { allowed: false, revision: -1 };
+    const { users, revision } = await openers.of(instance);
+    return { allowed: users.has(userId), revision };
+  });
+  identityWatch.start(() => sockets.size > 0, (revision) => sockets.recheck(revision));
 
   async function authorize(request: FastifyRequest, reply: FastifyReply) {
     const { instance_id: id } = request.params as { instance_id: string };
     const query = request.query as { token?: string };
-    const access = await checkAccess(store, instanceTokens, id, typeof query.token === 'string' ? query.token : undefined, request.headers.cookie);
+    const token = typeof query.token === 'string' ? query.token : undefined;
+    const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, token, request.headers.cookie);
     if (!access.allowed) return deny(reply, access.status, access.reason);
     if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, publicUrl)) {
       // Only the origin: a referer's path and query are none of the log's business.
@@ -88,6 +105,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
         .header('location', withoutToken(request.url))
         .send();
     }
+    if (request.headers.upgrade) sockets.admitted(request.raw.socket, id, access.userId, access.revision);
     request.notebook = { endpoint: access.endpoint, workloadToken: access.workloadToken };
   }
 
@@ -109,5 +127,6 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
       onError: (reply, { error }) => unreachable(reply as FastifyReply, error as { statusCode?: number; code?: string }),
     },
     wsClientOptions,
+    wsHooks: { onConnect: (_context, source) => sockets.opened(source) },
   });
 };

@@ -8,6 +8,10 @@
  *   the notebook's own requests keep the `Referer` the CSRF check can fall back on;
  * - `X-Frame-Options: SAMEORIGIN`, and `Content-Security-Policy: frame-ancestors 'self'` when the
  *   workload sent no policy of its own (Jupyter's has that directive): no framing by other sites.
+ * And it takes away every CORS header the workload sent (`Access-Control-Allow-*`,
+ * `Access-Control-Expose-Headers`): a notebook server told to allow any origin (`allow_origin`,
+ * which the owner can set) would otherwise let another site's script read the notebook with the
+ * visitor's cookie. Nothing of this server's own is ever called from another origin.
  */
 import type { FastifyReply } from 'fastify';
 
@@ -17,7 +21,12 @@ const FIXED: Record<string, string> = {
   'x-frame-options': 'SAMEORIGIN',
 };
 
+function isCorsHeader(name: string): boolean {
+  return name.startsWith('access-control-allow-') || name === 'access-control-expose-headers';
+}
+
 export function setSecurityHeaders(reply: FastifyReply): void {
+  for (const name of Object.keys(reply.getHeaders())) if (isCorsHeader(name.toLowerCase())) reply.removeHeader(name);
   reply.headers(FIXED);
   if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'self'");
 }

@@ -135,6 +135,12 @@ export interface WriteProbesTable {
   at: BigintColumn;
 }
 
+/** One row (id 1): bumped by triggers on every write to users and role assignments (migration 0011). */
+export interface IdentityRevisionTable {
+  id: number;
+  revision: BigintColumn;
+}
+
 export interface Database {
   installation: InstallationTable;
   instances: InstancesTable;
@@ -148,6 +154,7 @@ export interface Database {
   tokens: TokensTable;
   access_keys: AccessKeysTable;
   write_probes: WriteProbesTable;
+  identity_revision: IdentityRevisionTable;
 }
 
 /** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */

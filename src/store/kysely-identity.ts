@@ -220,6 +220,11 @@ export class KyselyIdentityRepository implements IdentityRepository {
     return rows.map((r) => r.role as RoleName);
   }
 
+  async revision(): Promise<number> {
+    const row = await this.#db.selectFrom('identity_revision').select('revision').where('id', '=', 1).executeTakeFirstOrThrow();
+    return toNumber(row.revision);
+  }
+
   async insertToken(token: StoredToken): Promise<void> {
     await rejectingDuplicates('token', () =>
       this.#db

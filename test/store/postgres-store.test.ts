@@ -73,6 +73,7 @@ describe('PostgresStore migrations', () => {
       [
         'access_keys',
         'audit_log',
+        'identity_revision',
         'installation',
         'instance_counts',
         'instance_events',

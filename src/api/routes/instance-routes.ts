@@ -176,8 +176,9 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
       },
     },
     async (request) => {
-      const instance = await lifecycle.getOwned(actorOf(request), request.params.instance_id);
-      return { token: services.instanceTokens.issue(instance) };
+      const actor = actorOf(request);
+      const instance = await lifecycle.getOwned(actor, request.params.instance_id);
+      return { token: services.instanceTokens.issue(instance, actor.userId) };
     },
   );
 };

@@ -21,6 +21,8 @@ export interface SchemaDialect {
   readonly keyText: ColumnDataType | Expression<unknown>;
   /** An integer primary key the database assigns, increasing with every insert and never reused. */
   readonly serialKey: ColumnSpec;
+  /** Which engine: the few statements the schema builder cannot spell (triggers) differ by it. */
+  readonly engine: 'sqlite' | 'postgres';
 }
 
 /**
@@ -30,6 +32,7 @@ export interface SchemaDialect {
 export const SQLITE_SCHEMA: SchemaDialect = {
   keyText: 'text',
   serialKey: { type: 'integer', build: (c) => c.primaryKey().autoIncrement() },
+  engine: 'sqlite',
 };
 
 /**
@@ -40,4 +43,5 @@ export const SQLITE_SCHEMA: SchemaDialect = {
 export const POSTGRES_SCHEMA: SchemaDialect = {
   keyText: sql`text collate "C"`,
   serialKey: { type: 'bigint', build: (c) => c.primaryKey().generatedAlwaysAsIdentity() },
+  engine: 'postgres',
 };
