@@ -10,9 +10,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { action, assertError, assertRejected, create, createProject, member, waitGone, waitStatus } from '../support/api.js';
-import { createBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBodyAt, startTestApp, type TestApp } from '../support/test-app.js';
 
-const obsBody = (name: string, path: string) => createBody(name, { spec: { storage: { type: 'obs', location: { path } }, auto_stop: { enable: true, duration: 3600, prompt: true } } });
+const obsBody = createBodyAt;
 
 describe('obs buckets belong to a project', () => {
   let t: TestApp;
