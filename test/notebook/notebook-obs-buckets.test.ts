@@ -76,7 +76,7 @@ describe('obs buckets of real notebooks belong to their project', { skip: root ?
     // The attack of the issue: her own notebook, named into Carol's bucket.
     const attack = await create(alice, 'alice-steals', '/carolbucket/secret/');
     assertError(attack, 'ModelArts.0109', 403);
-    assert.equal((await t.http('GET', `${t.instances()}?de_type=Notebook`, { token: alice.token })).body.total, 0, 'nothing was written');
+    assert.equal((await t.http('GET', `${t.instances()}?de_type=Notebook`, { token: alice.token })).body.total_count, 0, 'nothing was written');
 
     // A bucket Alice's project used, given to Carol's by a system admin while Alice's instance rests.
     const old = await started(alice, 'alice-old', '/movingbucket/work/');
