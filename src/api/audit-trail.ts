@@ -55,7 +55,7 @@ export function recordChanges(api: FastifyInstance, services: { store: Store; cl
       userId: principal?.userId ?? null,
       userName: principal?.userName ?? null,
       action: `${request.method} ${routePatternOf(request) ?? request.url.split('?')[0] ?? ''}`,
-      target: params.instance_id ?? params.user_id ?? params.access_key ?? params.id ?? null,
+      target: params.instance_id ?? params.user_id ?? params.access_key ?? params.id ?? params.name ?? null,
       source: request.ip,
       status: reply.statusCode,
       outcome: reply.statusCode < 400 ? 'success' : (request.auditOutcome ?? `HTTP ${reply.statusCode}`),

@@ -12,6 +12,7 @@ import { keysCommand } from './keys-command.js';
 import { loginCommand, logoutCommand, whoamiCommand } from './login-command.js';
 import { migrateCommand } from './migrate-command.js';
 import { projectsCommand } from './projects-command.js';
+import { bucketsCommand } from './buckets-command.js';
 import { rolesCommand } from './roles-command.js';
 import { runCli } from './run-cli.js';
 import { secretsCommand } from './secrets-command.js';
@@ -40,6 +41,7 @@ program.addCommand(whoamiCommand());
 program.addCommand(instancesCommand());
 program.addCommand(usersCommand());
 program.addCommand(projectsCommand());
+program.addCommand(bucketsCommand());
 program.addCommand(rolesCommand());
 program.addCommand(keysCommand());
 

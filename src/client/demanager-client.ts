@@ -15,6 +15,7 @@ import type {
   CreateAccessKeyRequest,
   CreatedAccessKey,
   CreateInstanceRequest,
+  Bucket,
   CreateProjectRequest,
   CreateUserRequest,
   DeleteResult,
@@ -157,6 +158,21 @@ export class DemanagerClient {
 
   deleteProject(id: string): Promise<void> {
     return this.#identity.deleteProject(id);
+  }
+
+  /** Obs buckets (system admins): who holds each, and how many instances use it. */
+  listBuckets(): Promise<Bucket[]> {
+    return this.#identity.listBuckets();
+  }
+
+  /** Gives the obs bucket to the project, whoever held it. */
+  assignBucket(name: string, projectId: string): Promise<Bucket> {
+    return this.#identity.assignBucket(name, projectId);
+  }
+
+  /** Releases an obs bucket no instance uses. */
+  releaseBucket(name: string): Promise<void> {
+    return this.#identity.releaseBucket(name);
   }
 
   assignRole(assignment: { projectId: string; userId: string; role: RoleName }): Promise<void> {

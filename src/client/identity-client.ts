@@ -10,6 +10,7 @@ import type {
   AccessKey,
   CreateAccessKeyRequest,
   CreatedAccessKey,
+  Bucket,
   CreateProjectRequest,
   CreateUserRequest,
   Project,
@@ -88,6 +89,18 @@ export class IdentityClient {
 
   async deleteProject(id: string): Promise<void> {
     await this.#send('DELETE', `/v3/projects/${encodeURIComponent(id)}`);
+  }
+
+  async listBuckets(): Promise<Bucket[]> {
+    return (await this.#get<{ buckets: Bucket[] }>('/v3/buckets')).buckets;
+  }
+
+  async assignBucket(name: string, projectId: string): Promise<Bucket> {
+    return (await this.#send<{ bucket: Bucket }>('PUT', `/v3/buckets/${encodeURIComponent(name)}`, { bucket: { project_id: projectId } })).bucket;
+  }
+
+  async releaseBucket(name: string): Promise<void> {
+    await this.#send('DELETE', `/v3/buckets/${encodeURIComponent(name)}`);
   }
 
   async assignRole(projectId: string, userId: string, role: RoleName): Promise<void> {

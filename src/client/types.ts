@@ -4,6 +4,7 @@
  * drift apart. Types only: nothing of the server is loaded at run time.
  */
 import type { Static } from 'typebox';
+import type { BucketSchema } from '../api/schemas/bucket-schemas.js';
 import type { CreateCredentialBody, CreatedCredentialSchema, CredentialSchema } from '../api/schemas/credential-schemas.js';
 import type {
   AssignmentQuery,
@@ -60,6 +61,8 @@ export type CreateUserRequest = Static<typeof CreateUserBody>['user'];
 export type UpdateUserRequest = Static<typeof UpdateUserBody>['user'];
 export type CreateProjectRequest = Static<typeof CreateProjectBody>['project'];
 export type RoleName = Static<typeof RoleParams>['role_id'];
+/** An obs bucket, who holds it and how many instances use it (`/v3/buckets`). */
+export type Bucket = Static<typeof BucketSchema>;
 /** `GET /v3/role_assignments` filters, with their Keystone spellings (`scope.project.id`, `user.id`). */
 export type RoleAssignmentQuery = Static<typeof AssignmentQuery>;
 

@@ -46,6 +46,8 @@ const entries = {
   'ModelArts.0203': [401, 'The token is invalid.'],
   'ModelArts.0210': [403, 'The project ID in the URL does not match the project ID in the token.'],
   'ModelArts.0108': [403, 'You are not authorized to perform this operation.'],
+  /* The spec's authorisation family (0108, 0210): a resource of another project (core/obs-buckets). */
+  'ModelArts.0109': [403, 'The obs bucket {} belongs to another project. A system admin can assign it to this project (PUT /v3/buckets/{name}).'],
   'APIGW.0301': [401, 'Incorrect IAM authentication information.'],
   /* Huawei's API gateway answers this when a throttling policy is exceeded. */
   'APIGW.0308': [429, 'The throttling threshold has been reached.'],

@@ -319,6 +319,11 @@ export class IdentityService {
     if (id === sessionProject) throw new ApiError('IAM.0004', 'you cannot delete the project your session is in; sign in to another one first');
     const { total } = await this.store.instances.list({ projectId: id, sortBy: 'name', order: 'asc', offset: 0, limit: 1 });
     if (total > 0) throw new ApiError('IAM.0004', `the project still has ${total} instance(s); delete them first`);
+    // Its buckets' files stay on disk: freeing them with the project would hand them to whichever project named them next.
+    const buckets = await this.store.buckets.heldBy(id);
+    if (buckets.length > 0) {
+      throw new ApiError('IAM.0004', `the project still holds the obs bucket(s) ${buckets.join(', ')}; assign them to another project or release them first (/v3/buckets)`);
+    }
     await this.store.identity.deleteProject(id);
   }
 

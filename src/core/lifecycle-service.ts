@@ -13,6 +13,7 @@ import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { SecretBox } from './secret-box.js';
 import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
+import { BucketHeldError, bucketRefusal } from './obs-buckets.js';
 import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from './statuses.js';
 import { holdsSlot, isCapacity, limitError, quotaLimits, slotLimits, type Quotas } from './admission.js';
 import { DuplicateNameError, LimitReachedError, type SlotLimit, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from './store.js';
@@ -71,6 +72,7 @@ export class LifecycleService {
   #refusal(err: unknown): unknown {
     if (err instanceof DuplicateNameError) return new ApiError('ModelArts.6301');
     if (err instanceof LimitReachedError) return limitError(err.limit);
+    if (err instanceof BucketHeldError) return bucketRefusal(err.bucket);
     return err;
   }
 

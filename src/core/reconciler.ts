@@ -15,6 +15,7 @@ import type { Logger } from './logger.js';
 import type { Catalog } from './catalog.js';
 import { systemClock, type Clock } from './clock.js';
 import { STOP_REASON_ANNOTATION, type FailedReasons, type Instance, type RuntimeState } from './instance.js';
+import { bucketOf, bucketRefusal } from './obs-buckets.js';
 import { WorkloadError, type RuntimeDriver, type Workload } from './runtime.js';
 import { IDLE_STATUSES, TRANSITIONAL_STATUSES, type InstanceStatus } from './statuses.js';
 import { failureDetail, instanceEvent } from './instance-events.js';
@@ -244,15 +245,19 @@ export class Reconciler {
       return { status: instance.intent.kind === 'create' ? 'CREATE_FAILED' : 'START_FAILED', patch: reasons };
     }
     const failedStatus: InstanceStatus = instance.intent.kind === 'create' ? 'CREATE_FAILED' : 'START_FAILED';
+    // Read before the step, so a store that fails it is retried rather than failing the start.
+    const refused = instance.status === 'STARTING' || instance.status === 'RESTARTING' ? await this.#bucketRefused(instance) : null;
     try {
       switch (instance.status) {
         case 'CREATING':
           await this.driver.prepare(workload, this.#signal);
           return { status: 'STARTING', patch: { prepared: true } };
         case 'STARTING':
+          if (refused) throw refused;
           return this.#running(await this.#start(workload));
         case 'RESTARTING':
           await this.driver.stop(workload);
+          if (refused) throw refused;
           return this.#running(await this.#start(workload));
         case 'STOPPING':
           await this.driver.stop(workload);
@@ -287,6 +292,20 @@ export class Reconciler {
       }
       return { status: failedStatus, patch: { runtime: null, stopAt: null, ...reasons } };
     }
+  }
+
+  /**
+   * Why the instance may not start in its obs bucket, or null when it may: the create claimed the
+   * bucket, but an instance made before buckets had owners, or whose bucket a system admin has
+   * since given to another project, must not reach that project's files. A bucket nobody holds
+   * (released meanwhile) is claimed again for the instance's project.
+   */
+  async #bucketRefused(instance: Instance): Promise<WorkloadError | null> {
+    const bucket = bucketOf(instance.spec.storage);
+    if (bucket === null) return null;
+    const holder = await this.store.buckets.claim(bucket, instance.projectId, this.clock.now());
+    if (holder === instance.projectId) return null;
+    return new WorkloadError(bucketRefusal(bucket).message, 'ModelArts.0109', { phase: 'storage', bucket });
   }
 
   async #start(workload: Workload): Promise<RuntimeState> {

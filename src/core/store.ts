@@ -6,6 +6,7 @@
  */
 import type { Instance } from './instance.js';
 import type { InstanceStatus } from './statuses.js';
+import type { BucketHeldError, ObsBucket, ObsBucketUse } from './obs-buckets.js';
 import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from './identity-types.js';
 
 export type SortKey = 'name' | 'creation_timestamp';
@@ -115,7 +116,9 @@ export interface DueQuery {
 export interface InstanceRepository {
   /**
    * Inserts with version 1 (and `event`, in the same transaction); throws
-   * {@link DuplicateNameError} when (project, name) is taken.
+   * {@link DuplicateNameError} when (project, name) is taken. An instance whose storage lies in an
+   * obs bucket (core/obs-buckets) claims it for its project in that transaction if no project
+   * holds it, and throws {@link BucketHeldError} (nothing written) if another project does.
    */
   insert(instance: Instance, event?: InstanceEvent, limits?: readonly SlotLimit[]): Promise<void>;
   get(projectId: string, id: string): Promise<Instance | undefined>;
@@ -232,6 +235,21 @@ export interface IdentityRepository {
   replaceSealedSecret(accessKey: string, expected: string, sealed: string): Promise<boolean>;
 }
 
+/** Who holds which obs bucket (core/obs-buckets). */
+export interface BucketRepository {
+  get(name: string): Promise<ObsBucket | undefined>;
+  /** Every bucket held, by name, with how many instances use each. */
+  list(): Promise<ObsBucketUse[]>;
+  /** The bucket's holder after giving it to `projectId` if it was free (atomic across processes). */
+  claim(name: string, projectId: string, at: number): Promise<string>;
+  /** Gives the bucket to `projectId`, whoever held it. */
+  assign(bucket: ObsBucket): Promise<void>;
+  /** Releases it unless an instance uses it: `released`, `in-use` (kept) or `absent`. */
+  release(name: string): Promise<'released' | 'in-use' | 'absent'>;
+  /** The buckets a project holds, by name. */
+  heldBy(projectId: string): Promise<string[]>;
+}
+
 /**
  * One API call that asked for a change, kept for the audit trail whether it was granted or not.
  * Automatic actions are not written here: they are in the instance history, written with the
@@ -304,6 +322,7 @@ export interface Store {
   readonly audit: AuditRepository;
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
+  readonly buckets: BucketRepository;
   /** Brings the schema to the newest version; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Names of migrations this code knows that the database has not run (empty when current). */

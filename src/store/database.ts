@@ -31,6 +31,8 @@ export interface InstancesTable {
   stop_at: BigintColumn | null;
   reserved_at: BigintColumn | null;
   resting_since: BigintColumn | null;
+  /** The obs bucket its storage lies in (core/obs-buckets), null for `evs` (migration 0012). */
+  bucket: string | null;
   /** The whole `Instance` as JSON; the columns above are copies kept for filtering and sorting. */
   doc: string;
 }
@@ -130,6 +132,15 @@ export interface InstallationTable {
   id: string;
 }
 
+/** Who holds which obs bucket (migration 0012). */
+export interface ObsBucketsTable {
+  name: string;
+  project_id: string;
+  claimed_at: BigintColumn;
+  /** The system admin who assigned it; null when a create claimed it. */
+  assigned_by: string | null;
+}
+
 export interface WriteProbesTable {
   replica: string;
   at: BigintColumn;
@@ -155,6 +166,7 @@ export interface Database {
   access_keys: AccessKeysTable;
   write_probes: WriteProbesTable;
   identity_revision: IdentityRevisionTable;
+  obs_buckets: ObsBucketsTable;
 }
 
 /** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */

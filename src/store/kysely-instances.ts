@@ -6,6 +6,7 @@
  */
 import type { Insertable, Kysely, SelectQueryBuilder } from 'kysely';
 import { restingSince, type Instance } from '../core/instance.js';
+import { BucketHeldError, bucketOf } from '../core/obs-buckets.js';
 import type { InstanceStatus } from '../core/statuses.js';
 import {
   DuplicateNameError,
@@ -21,6 +22,7 @@ import {
   type ProjectChanges,
 } from '../core/store.js';
 import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstanceCountsTable, type InstancesTable } from './database.js';
+import { claimIn } from './kysely-buckets.js';
 import { appendEvent, deletedSince, listEvents } from './kysely-events.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 
@@ -41,6 +43,7 @@ function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
     stop_at: instance.status === 'RUNNING' ? instance.stopAt : null,
     reserved_at: instance.status === 'READY_TO_START' ? instance.reservedAt : null,
     resting_since: restingSince(instance),
+    bucket: bucketOf(instance.spec.storage),
     doc,
   };
 }
@@ -242,6 +245,10 @@ export class KyselyInstanceRepository implements InstanceRepository {
         event,
         async (db) => {
           await this.#checkLimits(db, instance.id, limits);
+          if (row.bucket) {
+            const holder = await claimIn(db, this.#lock, row.bucket, instance.projectId, instance.createdAt);
+            if (holder !== instance.projectId) throw new BucketHeldError(row.bucket, holder);
+          }
           await db.insertInto('instances').values(row).execute();
           await adjustCounts(db, [[countKeyOf(row), 1]]);
         },

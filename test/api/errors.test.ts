@@ -31,7 +31,7 @@ import {
 import { junk } from '../support/hostile-arbitraries.js';
 import { assertInstanceContract } from '../support/instance-contract.js';
 import { PHASES, SteppingClock, stopWithClock } from '../support/stepping-clock.js';
-import { createBody, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
+import { createBody, createBodyAt, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
 
 const RESTRICTED_FLAVOR: Flavor = completeFlavor({
   name: 'modelarts.vm.cpu.restricted',
@@ -299,7 +299,7 @@ describe('authentication and authorization errors', () => {
     dave = await member(t, 'dave', t.projectId, 'member');
     instanceId = (await create(t, createBody('auth-nb'))).id;
     await waitStatus(t, instanceId, 'RUNNING');
-    await create(t, createBody('carol-nb'), { token: carol.token, projectId: otherProject });
+    await create(t, createBodyAt('carol-nb', '/carol-bucket/work/'), { token: carol.token, projectId: otherProject });
   });
   after(() => t.stop());
 

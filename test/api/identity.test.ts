@@ -20,7 +20,7 @@ import {
   timeless,
   waitStatus,
 } from '../support/api.js';
-import { ADMIN_PASSWORD, createBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_PASSWORD, createBody, createBodyAt, startTestApp, type TestApp } from '../support/test-app.js';
 import { databaseBytes } from '../support/test-store.js';
 
 function loginBody(name: string, password: string, scope?: { id?: string; name?: string }) {
@@ -165,7 +165,7 @@ describe('isolation between users and projects', () => {
     inst.alice = await create(t, createBody('alice-nb'), { token: alice.token });
     inst.bob = await create(t, createBody('bob-nb'), { token: bob.token });
     inst.admin = await create(t, createBody('admin-nb'));
-    inst.carol = await create(t, createBody('carol-nb'), { token: carol.token, projectId: projectB });
+    inst.carol = await create(t, createBodyAt('carol-nb', '/carol-bucket/work/'), { token: carol.token, projectId: projectB });
     for (const who of ['alice', 'bob', 'admin']) await waitStatus(t, inst[who].id, 'RUNNING');
     await waitStatus(t, inst.carol.id, 'RUNNING', { token: carol.token, projectId: projectB });
   });
@@ -243,7 +243,7 @@ describe('isolation between users and projects', () => {
   });
 
   it('the same name may exist in two projects', async () => {
-    const res = await t.http('POST', t.instances(projectB), { token: carol.token, body: createBody('admin-nb') });
+    const res = await t.http('POST', t.instances(projectB), { token: carol.token, body: createBodyAt('admin-nb', '/carol-bucket/work/') });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   });
 });

@@ -1,6 +1,6 @@
 /**
  * @module test/cli/admin-cli.test
- * `users`, `projects` and `roles` end to end: an administrator creates a project and a user and
+ * `users`, `projects`, `roles` and `buckets` end to end: an administrator creates a project and a user and
  * gives roles; the new user logs in with the CLI and sees only their own instances.
  */
 import assert from 'node:assert/strict';
@@ -113,6 +113,33 @@ describe('demanager users, projects and roles (CLI)', () => {
     assert.match(users.stdout, /^\S+\s+admin\s+default\s+yes\s+yes$/m);
     const result = await alice('instances', 'list');
     assert.equal(result.code, 3, explain(result));
+  });
+
+  it('buckets list, assign and release; a project holding one is not deleted', async () => {
+    const made = await t.http('POST', t.instances(), {
+      body: { name: 'bucket-nb', profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'obs', location: { path: '/cli-bucket/work/' } } } },
+    });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const list = await admin('buckets', 'list');
+    ok(list);
+    assert.match(list.stdout, /^NAME\s+PROJECT\s+INSTANCES\s+SINCE\s+ASSIGNED BY$/m);
+    assert.match(list.stdout, new RegExp(`^cli-bucket\\s+${t.projectId}\\s+1\\s+\\S+Z\\s+-$`, 'm'));
+
+    const assigned = await admin('buckets', 'assign', 'spare', '--project', 'team', '--json');
+    ok(assigned);
+    assert.equal(jsonOf(assigned).bucket.project_id, teamId);
+    assert.equal(jsonOf(assigned).bucket.instances, 0);
+    const refused = await admin('projects', 'delete', 'team');
+    assert.equal(refused.code, 1, explain(refused));
+    assert.match(refused.stderr, /holds the obs bucket\(s\) spare.*\(IAM\.0004\)/);
+
+    const inUse = await admin('buckets', 'release', 'cli-bucket');
+    assert.equal(inUse.code, 1, explain(inUse));
+    assert.match(inUse.stderr, /\(IAM\.0004\)/);
+    const released = await admin('buckets', 'release', 'spare');
+    ok(released);
+    assert.equal(released.stdout, 'released obs bucket spare\n');
+    assert.deepEqual(jsonOf(await admin('buckets', 'list', '--json')).buckets.map((b: any) => b.name), ['cli-bucket']);
   });
 
   it('roles unassign, users delete and projects delete clean up', async () => {

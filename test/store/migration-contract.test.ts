@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import type { Instance } from '../../src/core/instance.js';
 import { DuplicateNameError } from '../../src/core/store.js';
 import { contractCase } from './contract-case.js';
-import { T0, makeEvent, makeInstance, makeProject, makeToken, makeUser, ALL_MIGRATIONS } from './fixtures.js';
+import { T0, makeEvent, makeInstance, makeProject, makeToken, makeUser, rowAt0001, ALL_MIGRATIONS } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';
 
 
@@ -103,24 +103,6 @@ for (const factory of STORE_FACTORIES) {
 }
 
 /** The columns of the 0001 schema, as that release filled them. */
-function rowAt0001(instance: Instance) {
-  return {
-    id: instance.id,
-    project_id: instance.projectId,
-    user_id: instance.user.id,
-    name: instance.name,
-    status: instance.status,
-    flavor: instance.flavor,
-    workspace_id: instance.workspaceId,
-    ai_project_id: instance.aiProjectId,
-    pool_id: instance.pool?.id ?? null,
-    created_at: instance.createdAt,
-    updated_at: instance.updatedAt,
-    version: instance.version,
-    doc: JSON.stringify(instance),
-  };
-}
-
 function kindsOf(page: { items: ReadonlyArray<{ kind: string }> }): string[] {
   return page.items.map((e) => e.kind);
 }

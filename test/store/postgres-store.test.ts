@@ -81,6 +81,7 @@ describe('PostgresStore migrations', () => {
         'kysely_migration',
         'kysely_migration_lock',
         'leases',
+        'obs_buckets',
         'projects',
         'role_assignments',
         'tokens',

@@ -128,6 +128,12 @@ export function createBody(name: string, overrides: Record<string, unknown> = {}
   };
 }
 
+/** {@link createBody} with its obs storage at `path` (`/bucket/dir/`): a bucket belongs to one project. */
+export function createBodyAt(name: string, path: string) {
+  const body = createBody(name);
+  return { ...body, spec: { ...body.spec, storage: { type: 'obs', location: { path } } } };
+}
+
 /** Simulated phases that take no time: each transition settles as soon as the reconciler runs. */
 export const INSTANT_PHASES = { prepare: 0, start: 0, stop: 0, remove: 0 };
 

@@ -117,7 +117,7 @@ export class WorkloadFiles {
 
   /** How storage is reached as the account. */
   access(identity: WorkloadIdentity, signal: AbortSignal): AccountAccess {
-    return { identity, run: this.runner(identity, signal), isProjectGroup: (gid) => this.isolation.accounts.isProjectGroup(gid) };
+    return { identity, run: this.runner(identity, signal) };
   }
 
   async #secureDataDir(instancesRoot: string): Promise<void> {

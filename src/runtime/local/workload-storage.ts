@@ -28,8 +28,6 @@ export type RunAsWorkload = (file: string, args: readonly string[], cwd: string)
 export interface AccountAccess {
   identity: WorkloadIdentity;
   run: RunAsWorkload;
-  /** Whether a group id is some project's group (a bucket it holds is that project's). */
-  isProjectGroup: (gid: number) => Promise<boolean>;
 }
 
 /** Creates (if needed) and returns the real path of the workload's storage directory. */
@@ -48,7 +46,7 @@ export async function storageDir(workload: Workload, layout: InstanceLayout, obj
     if (!access) return ensureDirInside(objectRoot, segments);
     await passThrough(objectRoot);
     const bucket = join(objectRoot, segments[0]!);
-    await claimBucket(bucket, access.identity.gid, access.isProjectGroup);
+    await claimBucket(bucket, access.identity.gid);
     const rest = segments.slice(1);
     if (rest.length) await asWorkload(access.run, 'mkdir', ['-p', '--', rest.join('/')], bucket, `the ${storage.type} path ${path}`);
     const real = await realpath(join(bucket, ...rest));

@@ -5,11 +5,12 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } from 'kysely';
-import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
+import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
+import { KyselyBucketRepository } from '../kysely-buckets.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
-import { KyselyInstanceRepository } from '../kysely-instances.js';
+import { KyselyInstanceRepository, type KeyLock } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
 import { probeWrite } from '../kysely-write-probes.js';
@@ -66,6 +67,7 @@ export class PostgresStore implements Store {
   readonly audit: AuditRepository;
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
+  readonly buckets: BucketRepository;
   readonly #pool: pg.Pool;
   readonly #db: Kysely<Database>;
   readonly #url: string;
@@ -79,10 +81,12 @@ export class PostgresStore implements Store {
     this.#url = url;
     this.#pool = new pg.Pool(poolConfig(url, poolSize, statementTimeoutMs, this.#connectionTimeoutMs));
     this.#db = kyselyOver(this.#pool);
-    // Limits (capacity, quotas) are checked under a transaction-scoped advisory lock per key.
-    this.instances = new KyselyInstanceRepository(this.#db, async (trx, key) => {
+    // Limits (capacity, quotas) and bucket claims are checked under a transaction-scoped advisory lock per key.
+    const lock: KeyLock = async (trx, key) => {
       await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
-    });
+    };
+    this.instances = new KyselyInstanceRepository(this.#db, lock);
+    this.buckets = new KyselyBucketRepository(this.#db, lock);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);

@@ -16,9 +16,10 @@ import {
   type Driver,
   type SqliteDialectConfig,
 } from 'kysely';
-import type { IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
+import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
+import { KyselyBucketRepository } from '../kysely-buckets.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
@@ -94,6 +95,7 @@ export class SqliteStore implements Store {
   readonly audit: AuditRepository;
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
+  readonly buckets: BucketRepository;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #db: Kysely<Database>;
 
@@ -116,6 +118,7 @@ export class SqliteStore implements Store {
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);
+    this.buckets = new KyselyBucketRepository(this.#db);
   }
 
   async migrate(): Promise<void> {

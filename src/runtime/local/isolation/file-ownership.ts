@@ -7,7 +7,7 @@
  *   database and its journals, the master key, the stamps) loses its group and other bits;
  * - an instance's `work/` (evs) and `home/` belong to its account, mode 0700;
  * - an obs bucket belongs to its project's group, mode 2770 (the setgid bit keeps new entries
- *   in the group), and to no other project's.
+ *   in the group), and to no other project's: the one the store says holds it.
  * A directory that predates isolation (root's, from an earlier release) is handed over whole,
  * once: `chown -R` without following symbolic links.
  */
@@ -15,7 +15,6 @@ import { execFile } from 'node:child_process';
 import { chmod, chown, lstat, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { WorkloadError } from '../../../core/runtime.js';
 import { PathEscapeError } from '../safe-paths.js';
 
 const run = promisify(execFile);
@@ -69,11 +68,13 @@ export async function unreachableAncestor(dir: string): Promise<string | null> {
 }
 
 /**
- * Gives a bucket (a directory right under the object root) to the project's group, or refuses
- * when another project's group holds it. A bucket of the service's own group is one made before
- * isolation, or just now: it becomes the project's, contents included.
+ * Gives a bucket (a directory right under the object root) to the project's group, contents
+ * included, when another group has it: one made before isolation (the service's), just now, or
+ * another project's until a system admin assigned the bucket to this one. Which project holds a
+ * bucket is the store's to say (core/obs-buckets), and the reconciler has checked it for this
+ * start; the files follow, so the project it was taken from loses them.
  */
-export async function claimBucket(bucket: string, gid: number, isProjectGroup: (gid: number) => Promise<boolean>): Promise<void> {
+export async function claimBucket(bucket: string, gid: number): Promise<void> {
   await mkdir(bucket, { mode: 0o700 }).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== 'EEXIST') throw err;
   });
@@ -82,9 +83,6 @@ export async function claimBucket(bucket: string, gid: number, isProjectGroup: (
   if (info.isSymbolicLink()) throw new PathEscapeError(`The path component ${name} leads outside its root.`);
   if (!info.isDirectory()) throw new PathEscapeError(`The path component ${name} is not a directory.`);
   if (info.gid !== gid) {
-    if (info.gid !== 0 && (await isProjectGroup(info.gid))) {
-      throw new WorkloadError('The obs bucket belongs to another project.', 'ModelArts.6361', { phase: 'storage' });
-    }
     await run('chown', ['-R', '--no-dereference', `0:${gid}`, '--', bucket]);
     await run('chmod', ['-R', 'g+rwX,o-rwx', '--', bucket]);
   }

@@ -125,12 +125,6 @@ export class OsAccounts {
     });
   }
 
-  /** Whether `gid` is the group of some project (of this or another demanager on the host). */
-  async isProjectGroup(gid: number): Promise<boolean> {
-    const entry = await getent('group', String(gid));
-    return entry?.[0]?.startsWith(PROJECT_GROUP_PREFIX) ?? false;
-  }
-
   #serial<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#queue.then(work, work);
     this.#queue = next.catch(() => undefined);
