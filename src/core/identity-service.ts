@@ -130,8 +130,14 @@ export class IdentityService {
       this.throttle?.failed(attempt);
       throw new ApiError('IAM.0001');
     }
+    // The count is cleared only once the whole login stands: a right password with a project
+    // that does not exist (or is not the user's) is a failure, else it would tell a guesser the
+    // password is right by leaving the name's count at zero.
+    const project = await this.#scopeProject(user, request.project).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === 'IAM.0001') this.throttle?.failed(attempt);
+      throw err;
+    });
     this.throttle?.succeeded(attempt);
-    const project = await this.#scopeProject(user, request.project);
     const roles = await this.store.identity.rolesOf(user.id, project.id);
     const token = `dm1.${randomBytes(32).toString('base64url')}`;
     const issuedAt = this.clock.now();
