@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignatureRejected } from './access-keys.js';
 import type { Clock } from './clock.js';
+import { checkFreeText } from './control-characters.js';
 import { ApiError } from './errors.js';
 import type { Project, RoleAssignment, RoleName, StoredToken, User } from './identity-types.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -294,6 +295,7 @@ export class IdentityService {
 
   async createProject(input: { name: string; description?: string; domain?: string }): Promise<Project> {
     if (!NAME_PATTERN.test(input.name)) throw new ApiError('IAM.0004', 'project names are 1-64 letters, digits and _ . @ -');
+    checkFreeText(input.description, 'a description');
     const project: Project = {
       id: randomHex(16),
       name: input.name,

@@ -146,6 +146,20 @@ describe('administration API (system admin)', () => {
     // The session of a user who lost the role no longer works.
     assert.equal((await listInstances(t, '', { token: session.token, projectId })).status, 401);
   });
+
+  it('refuses control characters in a project or access key description with IAM.0004, creating nothing', async () => {
+    const me = (await t.http('GET', '/v3/auth/tokens')).body.token.user.id;
+    for (const description of ['x\u0007\u001b[31my', 'a\u009bb', 'right\u202eleft', 'two\nlines']) {
+      const project = await t.http('POST', '/v3/projects', { body: { project: { name: 'controlled', description } } });
+      assert.equal(project.body.error_code, 'IAM.0004', JSON.stringify(description));
+      assert.match(project.body.error_msg, /control character \\u00(07|9b|0a)|\\u202e/);
+      const key = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { body: { credential: { user_id: me, description } } });
+      assert.equal(key.body.error_code, 'IAM.0004', JSON.stringify(description));
+    }
+    const projects = await t.http('GET', '/v3/projects');
+    assert.ok(!projects.body.projects.some((p: { name: string }) => p.name === 'controlled'));
+    assert.equal((await t.http('GET', `/v3.0/OS-CREDENTIAL/credentials?user_id=${me}`)).body.credentials.length, 0);
+  });
 });
 
 describe('isolation between users and projects', () => {
