@@ -152,4 +152,4 @@ export function makeEvent(instance: Pick<Instance, 'id' | 'projectId'>, override
 }
 
 /** Every migration this release has, in order, as the tests expect to find them applied. */
-export const ALL_MIGRATIONS = ['0001-initial', '0002-events-and-leases', '0003-due-times', '0004-access-keys', '0005-audit-log', '0006-instance-counts', '0007-changes-since', '0008-installation', '0009-no-status-index', '0013-write-probes'];
+export const ALL_MIGRATIONS = ['0001-initial', '0002-events-and-leases', '0003-due-times', '0004-access-keys', '0005-audit-log', '0006-instance-counts', '0007-changes-since', '0008-installation', '0009-no-status-index', '0010-names-unique-regardless-of-case', '0013-write-probes'];
