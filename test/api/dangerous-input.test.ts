@@ -9,8 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { resolveConfig } from '../../src/config.js';
 import { assertError, assertRejected, create } from '../support/api.js';
-import { createBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { createBody, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 
 const obs = (path: string, extra: Record<string, unknown> = {}) => ({ type: 'obs', location: { path, ...extra } });
 const withSpec = (name: string, spec: Record<string, unknown>) => createBody(name, { spec: { storage: obs('/bucket/work/'), ...spec } });
@@ -116,6 +117,8 @@ describe('hostile paths and repository addresses are refused at the API', () => 
 
   it('masks credentials in an address an older release stored, in the detail and the list', async () => {
     const created = await create(t, withSpec(name(), repository('https://github.com/x.git')));
+    // At rest first, so that no transition of the reconciler's races the write below.
+    await waitForStatus(t, created.id, ['RUNNING']);
     const stored = (await t.app.services.store.instances.get(t.projectId, created.id))!;
     const info = stored.spec.repository!.connection_info!;
     const older = { ...stored, spec: { ...stored.spec, repository: { ...stored.spec.repository, connection_info: { ...info, url: 'https://bob:ghp_secret9@github.com/x.git' } } } };
@@ -232,6 +235,16 @@ describe('repository hosts: never this machine or link-local, private only when 
     for (const url of ['https://192.0.2.1/x.git', 'https://[2001:db8::1]/x.git', 'https://git.invalid/x.git', 'git@8.8.8.8:x.git']) {
       assert.equal((await attempt(t, url)).status, 200, url);
     }
+  });
+
+  it('refuses a configuration it could not apply as written', () => {
+    for (const repositories of [{ allowedHosts: ['git server'] }, { allowedHosts: ['10.0.0.0/33'] }, { allowedHosts: ['%31.0.0.1'] }, { allowedHosts: 'localhost' }, { privateAddresses: 'yes' }]) {
+      assert.throws(() => resolveConfig({ repositories } as never), /repositories\./, JSON.stringify(repositories));
+    }
+    assert.deepEqual(resolveConfig({ repositories: { allowedHosts: ['git.corp.example', '10.20.0.0/16', '[fd00::1]'] } }).repositories, {
+      allowedHosts: ['git.corp.example', '10.20.0.0/16', '[fd00::1]'],
+      privateAddresses: 'refuse',
+    });
   });
 
   it('lets allowed names and CIDRs through, and private addresses when configured so; loopback by address stays refused', async () => {
