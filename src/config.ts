@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Quotas } from './core/admission.js';
 import type { CatalogData } from './core/catalog.js';
 import { resolveCatalog, type CatalogOptions } from './core/builtin-catalog.js';
+import { parseAllowedHost, type RepositoryHostPolicy } from './core/repository-hosts.js';
 
 export interface SimulatedRuntimeOptions {
   /** Milliseconds each phase takes. Defaults: prepare 2000, start 3000, stop 1500, remove 500 (slow enough to watch). */
@@ -161,6 +162,19 @@ export interface ConfigOptions {
   quotas?: { instancesPerUser?: number; instancesPerProject?: number };
   /** Request rates and login lockout (counted in memory by each replica; 0 turns one off), body size. */
   limits?: LimitsOptions;
+  /** Which hosts instances may clone repositories from (the addresses their names resolve to). */
+  repositories?: {
+    /**
+     * Host names and CIDRs always allowed, for internal git servers (`git.corp.example`,
+     * `10.20.0.0/16`, `127.0.0.1`). Default none.
+     */
+    allowedHosts?: string[];
+    /**
+     * `refuse` (default): hosts on private addresses (10/8, 172.16/12, 192.168/16, 100.64/10,
+     * fc00::/7) are refused like this machine's and link-local ones; `allow` lets them through.
+     */
+    privateAddresses?: 'allow' | 'refuse';
+  };
   /** Replaces parts of the built-in catalog: each list given replaces the built-in one. */
   catalog?: CatalogOptions;
   /** `/metrics` for system admins and the per-request timing behind it. Default enabled. */
@@ -234,6 +248,7 @@ export interface Config {
   masterKey: string | null;
   quotas: Quotas;
   limits: Required<LimitsOptions>;
+  repositories: RepositoryHostPolicy;
   coordination: { replicaId: string | null; leaseTtlMs: number; leaseRenewMs: number; scanIntervalMs: number };
   metrics: { enabled: boolean };
   trustProxy: boolean | number | string | string[];
@@ -322,6 +337,7 @@ export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PR
       eventKeepAliveSeconds: options.limits?.eventKeepAliveSeconds ?? 15,
       eventReplaySeconds: options.limits?.eventReplaySeconds ?? 86_400,
     },
+    repositories: resolveRepositories(options.repositories ?? {}),
     coordination: {
       replicaId: coordination.replicaId ?? null,
       leaseTtlMs: (coordination.leaseTtlSeconds ?? 10) * 1000,
@@ -331,6 +347,18 @@ export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PR
     metrics: { enabled: options.metrics?.enabled ?? true },
     trustProxy: checkTrustProxy(options.trustProxy ?? false),
   };
+}
+
+function resolveRepositories(options: NonNullable<ConfigOptions['repositories']>): RepositoryHostPolicy {
+  const allowedHosts = options.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts) || !allowedHosts.every((entry) => typeof entry === 'string' && parseAllowedHost(entry) !== undefined)) {
+    throw new Error(`repositories.allowedHosts must be a list of host names, addresses and CIDRs, got ${JSON.stringify(allowedHosts)}`);
+  }
+  const privateAddresses = options.privateAddresses ?? 'refuse';
+  if (privateAddresses !== 'allow' && privateAddresses !== 'refuse') {
+    throw new Error(`repositories.privateAddresses must be "allow" or "refuse", got ${JSON.stringify(privateAddresses)}`);
+  }
+  return { allowedHosts, privateAddresses };
 }
 
 /** Refuses what Fastify would take for something else (a bare `"true"`, a negative hop count). */

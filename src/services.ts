@@ -25,6 +25,7 @@ import type { Instance } from './core/instance.js';
 import { LifecycleService } from './core/lifecycle-service.js';
 import { LoginThrottle } from './core/login-throttle.js';
 import { Reconciler } from './core/reconciler.js';
+import { RepositoryHosts } from './core/repository-hosts.js';
 import { deriveKey, sealingBoxes, type SecretBox } from './core/secret-box.js';
 import type { RuntimeDriver } from './core/runtime.js';
 import type { Store } from './core/store.js';
@@ -96,6 +97,7 @@ async function createDriver(config: Config, { clock, installationId, log, tokens
         openSecret: (sealed) => secrets.open(sealed),
         stopTimeoutMs: config.runtime.local.stopTimeoutMs,
         command: config.runtime.local.jupyter,
+        repositoryHosts: config.repositories,
         isolation: { mode: config.runtime.local.isolation, limits: config.runtime.local.limits, maxTasks: config.runtime.local.maxProcesses },
         ...(config.runtime.local.gpus ? { gpus: config.runtime.local.gpus } : {}),
       });
@@ -171,7 +173,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     new RetentionJob(store, catalog, reconciler, log, replica),
     reservations,
   ], config.coordination.scanIntervalMs);
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue);
+  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue, new RepositoryHosts(config.repositories));
   const metrics = new Metrics(store);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   const armDue = (instance: Instance) => scheduler.noticeInstance(instance);

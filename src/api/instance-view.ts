@@ -7,6 +7,7 @@
 import { soldOut } from '../core/admission.js';
 import { completeFlavor } from '../core/builtin-catalog.js';
 import type { QueueSnapshot } from '../core/queue-service.js';
+import { maskedRepositoryUrl } from '../core/repository-url.js';
 import { QUEUED_STATUSES } from '../core/statuses.js';
 import type { Catalog, Flavor, Profile } from '../core/catalog.js';
 import type { Credential, Instance, Repository, Storage } from '../core/instance.js';
@@ -54,7 +55,7 @@ function repositoryView(repo: Repository | null): InstanceBody['spec']['reposito
     user_email: repo.user_email ?? null,
     type: repo.type ?? null,
     connection_info: info
-      ? { protocol: info.protocol ?? null, url: info.url ?? null, credential: maskCredential(info.credential) }
+      ? { protocol: info.protocol ?? null, url: info.url ? maskedRepositoryUrl(info.url) : null, credential: maskCredential(info.credential) }
       : null,
   };
 }

@@ -2,8 +2,10 @@
  * @module api/schema-validator
  * Fastify's validator for the TypeBox schemas, compiled once per route and part. Path and query
  * values arrive as strings; where the schema asks for a number or a boolean they are converted
- * here, strictly: `limit=10` is 10, `limit=1.5` stays what it is and is refused as not an integer,
- * and an empty value is the same as none (the default). TypeBox's own `Value.Convert` did this
+ * here, strictly: `limit=10` is 10, while `limit=1.5`, `1e3`, `+1`, ` 1` and `0x10` stay what they are
+ * and are refused as not an integer (an integer is its decimal digits, nothing else: `1e3` is a
+ * number to JavaScript but not what anyone typing a page size means), and an empty value is the
+ * same as none (the default). TypeBox's own `Value.Convert` did this
  * before, and cost more than the rest of a list request together: it evaluates an enum's type
  * afresh on every call, and it truncated `1.5` to 1 and read `true` as 1. A body is JSON and is
  * never converted.
@@ -13,9 +15,12 @@ import type { TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+/** Decimal digits; a minus sign is read so that `-1` is refused as out of range, as it is. */
+const INTEGER = /^-?[0-9]+$/;
 
 function converted(type: unknown, raw: string): unknown {
-  if (type === 'integer' || type === 'number') return NUMBER.test(raw) ? Number(raw) : raw;
+  if (type === 'integer') return INTEGER.test(raw) ? Number(raw) : raw;
+  if (type === 'number') return NUMBER.test(raw) ? Number(raw) : raw;
   if (type === 'boolean') return raw === 'true' ? true : raw === 'false' ? false : raw;
   return raw;
 }

@@ -6,6 +6,7 @@
  */
 import { CommanderError } from '@commander-js/extra-typings';
 import { DemanagerApiError, DemanagerError, DemanagerNetworkError } from '../client/index.js';
+import { escapeControlCharacters } from '../core/control-characters.js';
 
 export const EXIT = {
   ok: 0,
@@ -43,8 +44,9 @@ export class InterruptedError extends Error {
 
 const LOGIN_HINT = 'hint: run "demanager login --url <server> --user <name>" (or set DEMANAGER_TOKEN)';
 
+/** Each line with its control characters escaped: an error message may quote what a server sent. */
 function write(lines: string[]): void {
-  process.stderr.write(lines.map((l) => `${l}\n`).join(''));
+  process.stderr.write(lines.map((l) => `${escapeControlCharacters(l)}\n`).join(''));
 }
 
 /** Prints what went wrong and answers the exit code. */
@@ -82,6 +84,6 @@ export function reportError(error: unknown): number {
   // A bug or an environment fault: say what it is; the stack only on request.
   const message = error instanceof Error ? error.message : String(error);
   write([`error: ${message}`]);
-  if (process.env.DEMANAGER_DEBUG && error instanceof Error && error.stack) write([error.stack]);
+  if (process.env.DEMANAGER_DEBUG && error instanceof Error && error.stack) write(error.stack.split('\n'));
   return EXIT.apiError;
 }

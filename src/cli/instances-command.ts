@@ -12,7 +12,7 @@ import { printInstanceDetail, printInstanceTable } from './instance-format.js';
 import { findInstance } from './instance-lookup.js';
 import { assertNotFailed, waitForGone, waitForRest } from './instance-wait.js';
 import { integerOption } from './option-parsers.js';
-import { note, printJson } from './output.js';
+import { note, printJson, printLine } from './output.js';
 
 const DEFAULT_TIMEOUT_SECONDS = 600;
 const REF = '<instance>';
@@ -146,7 +146,7 @@ function actionCommand(action: InstanceAction) {
       const result = await client.action(instance.id, action);
       if (!opts.wait) {
         if (opts.json) printJson(result);
-        else process.stdout.write(`${instance.name} (${instance.id}): ${result.previous_state} -> ${result.current_status}\n`);
+        else printLine(`${instance.name} (${instance.id}): ${result.previous_state} -> ${result.current_status}`);
         return;
       }
       if (!opts.json) note(`${instance.name}: ${ACTION_HELP[action].past}…`);
@@ -175,7 +175,7 @@ function deleteCommand() {
       const result = await client.remove(instance.id);
       if (opts.wait) await waitForGone(client, instance.id, waitOptions(opts));
       if (opts.json) printJson(result);
-      else process.stdout.write(`deleted ${instance.name} (${instance.id})\n`);
+      else printLine(`deleted ${instance.name} (${instance.id})`);
     });
 }
 

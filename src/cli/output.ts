@@ -1,16 +1,29 @@
 /**
  * @module cli/output
  * How results reach stdout: the raw API JSON for scripts, or aligned text tables and key/value
- * blocks for people. Messages and progress go to stderr so stdout stays parseable.
+ * blocks for people. Messages and progress go to stderr so stdout stays parseable. Whatever came
+ * from the server is printed with its control characters escaped (`\u001b`): a description stored
+ * by an older release, or sent by a server that does not refuse them, must not drive the terminal.
  */
 import { durationParts } from '../client/duration.js';
+import { escapeControlCharacters, escapeControlCharactersInLines } from '../core/control-characters.js';
 
+/**
+ * JSON.stringify escapes C0 controls inside strings itself; DEL, C1 and the bidi controls are
+ * escaped here, and the JSON still parses to the same value.
+ */
 export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  process.stdout.write(`${escapeControlCharactersInLines(JSON.stringify(value, null, 2))}\n`);
+}
+
+/** One line printed with its control characters escaped (a server-sent name in a confirmation). */
+export function printLine(text: string): void {
+  process.stdout.write(`${escapeControlCharacters(text)}\n`);
 }
 
 /** Columns separated by two spaces, padded to the widest cell; the last column is not padded. */
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+export function renderTable(headers: readonly string[], cells: readonly (readonly string[])[]): string {
+  const rows = cells.map((row) => row.map(escapeControlCharacters));
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
     cells
@@ -27,12 +40,12 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
 /** `key: value` lines with the values aligned. */
 export function printFields(fields: readonly (readonly [string, string])[]): void {
   const width = Math.max(...fields.map(([key]) => key.length)) + 1;
-  process.stdout.write(fields.map(([key, value]) => `${`${key}:`.padEnd(width)} ${value}`.trimEnd() + '\n').join(''));
+  process.stdout.write(fields.map(([key, value]) => `${`${key}:`.padEnd(width)} ${escapeControlCharacters(value)}`.trimEnd() + '\n').join(''));
 }
 
 /** A note for the person at the terminal (stderr). */
 export function note(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${escapeControlCharacters(message)}\n`);
 }
 
 /** `1h02m`, `59m58s`, `45s`. */

@@ -6,7 +6,7 @@ import { Command } from '@commander-js/extra-typings';
 import type { Project } from '../client/index.js';
 import { connect } from './cli-context.js';
 import { findProject } from './identity-lookup.js';
-import { printJson, printTable } from './output.js';
+import { printJson, printLine, printTable } from './output.js';
 
 function printProjects(projects: readonly Project[]): void {
   printTable(
@@ -56,7 +56,7 @@ function deleteCommand() {
       const { client } = await connect(command);
       const project = await findProject(client, ref);
       await client.deleteProject(project.id);
-      process.stdout.write(`deleted project ${project.name} (${project.id})\n`);
+      printLine(`deleted project ${project.name} (${project.id})`);
     });
 }
 

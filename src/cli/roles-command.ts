@@ -7,7 +7,7 @@ import { Argument, Command } from '@commander-js/extra-typings';
 import type { RoleName } from '../client/index.js';
 import { connect } from './cli-context.js';
 import { findProject, findUser, pickProject, pickUser } from './identity-lookup.js';
-import { printJson, printTable } from './output.js';
+import { printJson, printLine, printTable } from './output.js';
 
 const ROLES = ['admin', 'member'] as const satisfies readonly RoleName[];
 
@@ -23,7 +23,7 @@ function changeCommand(kind: 'assign' | 'unassign') {
       const assignment = { projectId: project.id, userId: user.id, role };
       if (kind === 'assign') await client.assignRole(assignment);
       else await client.unassignRole(assignment);
-      process.stdout.write(`${kind === 'assign' ? 'assigned' : 'unassigned'} ${role} of ${user.name} in project ${project.name}\n`);
+      printLine(`${kind === 'assign' ? 'assigned' : 'unassigned'} ${role} of ${user.name} in project ${project.name}`);
     });
 }
 

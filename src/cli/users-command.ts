@@ -7,7 +7,7 @@ import type { UpdateUserRequest, User } from '../client/index.js';
 import { UsageError } from './cli-errors.js';
 import { connect } from './cli-context.js';
 import { findUser } from './identity-lookup.js';
-import { printJson, printTable } from './output.js';
+import { printJson, printLine, printTable } from './output.js';
 import { obtainPassword } from './password-input.js';
 
 function printUsers(users: readonly User[]): void {
@@ -88,7 +88,7 @@ function deleteCommand() {
       const { client } = await connect(command);
       const user = await findUser(client, ref);
       await client.deleteUser(user.id);
-      process.stdout.write(`deleted user ${user.name} (${user.id})\n`);
+      printLine(`deleted user ${user.name} (${user.id})`);
     });
 }
 

@@ -7,6 +7,7 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Clock } from './clock.js';
+import { checkFreeText } from './control-characters.js';
 import { ApiError } from './errors.js';
 import type { StoredAccessKey } from './identity-types.js';
 import {
@@ -113,6 +114,7 @@ export class AccessKeyService {
 
   async create(manager: KeyManager, input: { userId: string; description?: string }): Promise<CreatedAccessKey> {
     authorize(manager, input.userId);
+    checkFreeText(input.description, 'a description');
     if (!(await this.store.identity.getUser(input.userId))) throw new ApiError('IAM.0002', 'user');
     const secret = randomString(ALPHANUMERIC, 40);
     const sealedSecret = this.box.seal(secret);

@@ -97,6 +97,12 @@ export class ApiError extends Error {
     this.retryAfterSeconds = undefined;
   }
 
+  /** The same error, its message saying why (`'…' property value is incorrect: <reason>.`). */
+  because(reason: string): this {
+    this.message = `${this.message.replace(/\.$/, '')}: ${reason}.`;
+    return this;
+  }
+
   /** The same error, telling the caller when to retry. */
   retryAfter(seconds: number): this {
     this.retryAfterSeconds = Math.max(1, Math.ceil(seconds));

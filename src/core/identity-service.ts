@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignatureRejected } from './access-keys.js';
 import type { Clock } from './clock.js';
+import { checkFreeText } from './control-characters.js';
 import { ApiError } from './errors.js';
 import type { Project, RoleAssignment, RoleName, StoredToken, User } from './identity-types.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -130,8 +131,14 @@ export class IdentityService {
       this.throttle?.failed(attempt);
       throw new ApiError('IAM.0001');
     }
+    // The count is cleared only once the whole login stands: a right password with a project
+    // that does not exist (or is not the user's) is a failure, else it would tell a guesser the
+    // password is right by leaving the name's count at zero.
+    const project = await this.#scopeProject(user, request.project).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === 'IAM.0001') this.throttle?.failed(attempt);
+      throw err;
+    });
     this.throttle?.succeeded(attempt);
-    const project = await this.#scopeProject(user, request.project);
     const roles = await this.store.identity.rolesOf(user.id, project.id);
     const token = `dm1.${randomBytes(32).toString('base64url')}`;
     const issuedAt = this.clock.now();
@@ -288,6 +295,7 @@ export class IdentityService {
 
   async createProject(input: { name: string; description?: string; domain?: string }): Promise<Project> {
     if (!NAME_PATTERN.test(input.name)) throw new ApiError('IAM.0004', 'project names are 1-64 letters, digits and _ . @ -');
+    checkFreeText(input.description, 'a description');
     const project: Project = {
       id: randomHex(16),
       name: input.name,

@@ -5,6 +5,7 @@
  * code the public API uses for it.
  */
 import type { Catalog, Flavor, Profile } from './catalog.js';
+import { escapedCharacter, firstControlCharacter } from './control-characters.js';
 import { ApiError } from './errors.js';
 import { checkBranch, checkGitIdentity, checkRepositoryUrl } from './repository-url.js';
 import type { AutoStopSettings, Credential, Instance, InstanceSpec, PoolRef, Repository, Storage, StorageType } from './instance.js';
@@ -79,6 +80,9 @@ export function checkName(name: string): void {
 }
 
 export function checkDescription(description: string): void {
+  // Named by its escape in the message: the character itself would reach whoever prints it.
+  const control = firstControlCharacter(description);
+  if (control !== undefined) throw new ApiError('ModelArts.6334', escapedCharacter(control));
   const bad = DESCRIPTION_FORBIDDEN.exec(description);
   if (bad) throw new ApiError('ModelArts.6334', bad[0]);
 }

@@ -10,6 +10,7 @@ import { ApiError } from './errors.js';
 import { instanceEvent } from './instance-events.js';
 import type { QueueService } from './queue-service.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
+import { RepositoryHosts } from './repository-hosts.js';
 import type { SecretBox } from './secret-box.js';
 import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from './instance.js';
 import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './instance-requests.js';
@@ -55,6 +56,7 @@ export class LifecycleService {
     private readonly replica: string,
     private readonly quotas: Quotas = { instancesPerUser: 0, instancesPerProject: 0 },
     private readonly queue: QueueService | null = null,
+    private readonly repositoryHosts: RepositoryHosts = new RepositoryHosts(),
   ) {}
 
   #event(instance: Instance, kind: string, from: InstanceStatus | null, to: InstanceStatus, by: string): InstanceEvent {
@@ -83,6 +85,9 @@ export class LifecycleService {
 
   async create(actor: Actor, request: CreateRequest): Promise<Instance> {
     const valid = validateCreate(this.catalog, request, actor.projectId);
+    const url = valid.spec.repository?.connection_info?.url;
+    const refusal = url ? await this.repositoryHosts.refusal(url, 'accept') : null;
+    if (refusal) throw new ApiError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
     const now = this.clock.now();
     const instance: Instance = {
       id: newInstanceId(),

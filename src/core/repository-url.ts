@@ -6,7 +6,11 @@
  * `[user@]host:path`), plus `http://` to a loopback address. Everything git would otherwise honour is refused: local paths and
  * `file://` (they read the server's own disk), `<helper>::…` remote helpers such as `ext::` (they
  * run commands), anything git or ssh could take for an option (`--upload-pack=…`, `-u…`,
- * `ssh://-oProxyCommand=…`), and whitespace or control characters.
+ * `ssh://-oProxyCommand=…`), and whitespace or control characters. Credentials have their own
+ * field (`connection_info.credential.access_token`, sealed and never shown): an address carrying
+ * them (`https://user:token@…`, `https://token@…`, `ssh://user:password@…`) is refused, since the
+ * address itself is stored and shown in clear; an ssh user name alone (`git@…`) is no secret.
+ * Which hosts may be reached at all is core/repository-hosts.
  */
 import { ApiError } from './errors.js';
 
@@ -33,22 +37,75 @@ function parsed(url: string): URL | null {
   }
 }
 
+/**
+ * A host as git hands it to the resolver: a name or IPv4 address, or an IPv6 one in brackets.
+ * Percent escapes and other characters are refused: curl decodes some that the URL parser here
+ * reads otherwise, and the host checked must be the host git connects to.
+ */
+const HOST = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])$/;
+
 function isSafeHost(host: string): boolean {
-  return host !== '' && !OPTION_LIKE.test(host);
+  return HOST.test(host) && !OPTION_LIKE.test(host);
 }
+
+/** `user[:password]@host[:port]` split as git reads it (the last `@` ends the user part). */
+function authorityParts(authority: string): { user: string | null; password: string | null; host: string; port: string } {
+  const at = authority.lastIndexOf('@');
+  const userInfo = at < 0 ? null : authority.slice(0, at);
+  const hostPort = authority.slice(at + 1);
+  const [, host = '', port = ''] = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(hostPort) ?? [];
+  const colon = userInfo?.indexOf(':') ?? -1;
+  return {
+    user: userInfo === null ? null : colon < 0 ? userInfo : userInfo.slice(0, colon),
+    password: userInfo === null || colon < 0 ? null : userInfo.slice(colon + 1),
+    host,
+    port,
+  };
+}
+
+const AUTHORITY = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/;
+
+/** The host `url` makes git connect to, lower-cased and without brackets; null for an address with none. */
+export function repositoryHost(url: string): string | null {
+  const authority = AUTHORITY.exec(url);
+  const host = authority ? authorityParts(authority[1] ?? '').host : SCP_LIKE.exec(url)?.[2];
+  return host ? host.replace(/^\[(.*)\]$/, '$1').toLowerCase() : null;
+}
+
+const MASK = '******';
+
+/**
+ * `url` with what would be a credential in it masked (`https://******@host/…`,
+ * `ssh://git:******@host/…`), for showing an address stored before such addresses were refused.
+ */
+export function maskedRepositoryUrl(url: string): string {
+  const authority = AUTHORITY.exec(url);
+  if (!authority) return url;
+  const { user, password } = authorityParts(authority[1] ?? '');
+  if (user === null) return url;
+  const ssh = /^ssh:/i.test(url);
+  // Over http(s) a user name alone is a token as often as not (`https://ghp_…@github.com/`).
+  const shown = ssh ? (password === null ? user : `${user}:${MASK}`) : MASK;
+  const start = url.indexOf('://') + 3;
+  return `${url.slice(0, start)}${shown}${url.slice(start + (authority[1] ?? '').lastIndexOf('@'))}`;
+}
+
+const CREDENTIALS_IN_URL = 'send credentials as repository.connection_info.credential.access_token, not in the address';
 
 function transportOf(url: string): RepositoryProtocol | null {
   if (!PRINTABLE.test(url) || OPTION_LIKE.test(url)) return null;
-  const authority = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#]*)/.exec(url);
+  const authority = AUTHORITY.exec(url);
   if (authority) {
     const u = parsed(url);
     // Checked as sent, not as parsed: git reads the raw text (`https:///x` has no host for it).
     const userAndHost = (authority[1] ?? '').split('@');
-    if (!u || !isSafeHost(u.hostname) || userAndHost.some((part) => part === '' || /^(-|%2d)/i.test(part))) return null;
-    if (u.protocol === 'https:') return 'https';
-    if (u.protocol === 'http:' && LOOPBACK.test(u.hostname)) return 'http';
-    if (u.protocol === 'ssh:' && u.pathname.length > 1) return 'ssh';
-    return null;
+    const { user, password, host, port } = authorityParts(authority[1] ?? '');
+    if (!u || !isSafeHost(host) || !/^\d*$/.test(port) || userAndHost.some((part) => part === '' || /^(-|%2d)/i.test(part))) return null;
+    const transport = u.protocol === 'https:' ? 'https' : u.protocol === 'http:' && LOOPBACK.test(u.hostname) ? 'http' : u.protocol === 'ssh:' && u.pathname.length > 1 ? 'ssh' : null;
+    if (transport !== null && (password !== null || (user !== null && transport !== 'ssh'))) {
+      throw new ApiError('ModelArts.6336', 'repository.connection_info.url').because(CREDENTIALS_IN_URL);
+    }
+    return transport;
   }
   const scp = SCP_LIKE.exec(url);
   if (!scp) return null;

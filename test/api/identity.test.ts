@@ -146,6 +146,35 @@ describe('administration API (system admin)', () => {
     // The session of a user who lost the role no longer works.
     assert.equal((await listInstances(t, '', { token: session.token, projectId })).status, 401);
   });
+
+  it('refuses a user or project name equal to another but for case with 409 IAM.0003, creating nothing', async () => {
+    // `ADMIN` beside `admin` reads as the same account: the database's lower(name) index refuses it.
+    for (const name of ['ADMIN', 'Admin', 'aDmIn']) {
+      const res = await t.http('POST', '/v3/users', { body: { user: { name, password: 'A-long-enough-password-1' } } });
+      assertError(res, 'IAM.0003', 409, name);
+    }
+    assertError(await t.http('POST', '/v3/projects', { body: { project: { name: 'DEFAULT' } } }), 'IAM.0003', 409, 'DEFAULT');
+    await createProject(t, 'Case-Team');
+    assertError(await t.http('POST', '/v3/projects', { body: { project: { name: 'case-team' } } }), 'IAM.0003', 409, 'case-team');
+    const users = (await t.http('GET', '/v3/users')).body.users.map((u: { name: string }) => u.name.toLowerCase());
+    assert.equal(users.filter((n: string) => n === 'admin').length, 1);
+    const projects = (await t.http('GET', '/v3/projects')).body.projects.map((p: { name: string }) => p.name.toLowerCase());
+    assert.deepEqual([projects.filter((n: string) => n === 'default').length, projects.filter((n: string) => n === 'case-team').length], [1, 1]);
+  });
+
+  it('refuses control characters in a project or access key description with IAM.0004, creating nothing', async () => {
+    const me = (await t.http('GET', '/v3/auth/tokens')).body.token.user.id;
+    for (const description of ['x\u0007\u001b[31my', 'a\u009bb', 'right\u202eleft', 'two\nlines']) {
+      const project = await t.http('POST', '/v3/projects', { body: { project: { name: 'controlled', description } } });
+      assert.equal(project.body.error_code, 'IAM.0004', JSON.stringify(description));
+      assert.match(project.body.error_msg, /control character \\u00(07|9b|0a)|\\u202e/);
+      const key = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { body: { credential: { user_id: me, description } } });
+      assert.equal(key.body.error_code, 'IAM.0004', JSON.stringify(description));
+    }
+    const projects = await t.http('GET', '/v3/projects');
+    assert.ok(!projects.body.projects.some((p: { name: string }) => p.name === 'controlled'));
+    assert.equal((await t.http('GET', `/v3.0/OS-CREDENTIAL/credentials?user_id=${me}`)).body.credentials.length, 0);
+  });
 });
 
 describe('isolation between users and projects', () => {

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/clock.js';
-import { assertError, listInstances, member } from '../support/api.js';
+import { assertError, createProject, listInstances, member } from '../support/api.js';
 import { startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
 
 const LOCKOUT_SECONDS = 900;
@@ -21,10 +21,15 @@ describe('login lockout', () => {
   let alice: Awaited<ReturnType<typeof member>>;
   let bob: Awaited<ReturnType<typeof member>>;
 
-  const login = (name: string, password: string): Promise<HttpResult> =>
+  const login = (name: string, password: string, project?: string): Promise<HttpResult> =>
     t.http('POST', '/v3/auth/tokens', {
       token: null,
-      body: { auth: { identity: { methods: ['password'], password: { user: { name, password, domain: { name: 'default' } } } } } },
+      body: {
+        auth: {
+          identity: { methods: ['password'], password: { user: { name, password, domain: { name: 'default' } } } },
+          ...(project === undefined ? {} : { scope: { project: { name: project } } }),
+        },
+      },
     });
 
   async function fail(name: string, times: number): Promise<void> {
@@ -75,6 +80,18 @@ describe('login lockout', () => {
     assert.equal((await login('alice', alice.password)).status, 201);
     await fail('alice', 2);
     assert.equal((await login('alice', alice.password)).status, 201, 'four failures, but never three in a row');
+  });
+
+  it('counts the right password with a project that does not exist, or is not the user\'s, as a failure', async () => {
+    // It cleared the name's count before the scope was checked: a guesser learnt the password was
+    // right from the lockout never coming, whatever the answer said.
+    await fail('alice', 2);
+    assertError(await login('alice', alice.password, 'no-such-project'), 'IAM.0001', 401, 'a project that does not exist');
+    assertLocked(await login('alice', alice.password), LOCKOUT_SECONDS, 'the third failure locked the name');
+    clock.advance(LOCKOUT_SECONDS * 1000);
+    await createProject(t, 'not-alices');
+    for (let i = 0; i < 3; i++) assertError(await login('alice', alice.password, i % 2 ? 'not-alices' : 'no-such-project'), 'IAM.0001', 401, `scope ${i}`);
+    assertLocked(await login('alice', alice.password), LOCKOUT_SECONDS, 'scopes alone lock the name');
   });
 
   it('forgets failures after the lockout time', async () => {

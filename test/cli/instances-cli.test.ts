@@ -124,6 +124,31 @@ describe('demanager instances (CLI)', () => {
     assert.deepEqual([detail.body.spec.auto_stop.enable, detail.body.spec.auto_stop.duration], [true, 5400]);
   });
 
+  it('refuses control characters in a description, and prints those an older release stored escaped', async () => {
+    const hostile = 'x\u0007\u001b[31my\u009b2J\u202ez';
+    const refused = await cli('instances', 'update', SAMPLE_NAME, '--description', hostile);
+    assert.equal(refused.code, 1, explain(refused));
+    assert.match(refused.stderr, /The character \\u0007 is not allowed\. \(ModelArts\.6334\)/);
+    for (const bad of ['\u007f', '\u0085', '\u2066', '\n']) {
+      const res = await t.http('PUT', `${t.instances()}/${sampleId}`, { body: { description: `a${bad}b` } });
+      assert.equal(res.body.error_code, 'ModelArts.6334', JSON.stringify(bad));
+    }
+    const create = await t.http('POST', t.instances(), { body: { ...createBody('control-nb'), description: 'tab\there' } });
+    assert.equal(create.body.error_code, 'ModelArts.6334');
+
+    // What an older release accepted is still in the database: the CLI must not hand it to the terminal.
+    const stored = (await t.app.services.store.instances.get(t.projectId, sampleId))!;
+    assert.ok(await t.app.services.store.instances.update({ ...stored, description: hostile }));
+    const escaped = 'x\\u0007\\u001b[31my\\u009b2J\\u202ez';
+    for (const result of [await cli('instances', 'show', SAMPLE_NAME), await cli('instances', 'list'), await cli('instances', 'show', SAMPLE_NAME, '--json'), await cli('instances', 'list', '--json')]) {
+      ok(result);
+      assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(result.stdout), `no control character printed: ${JSON.stringify(result.stdout)}`);
+    }
+    assert.match((await cli('instances', 'show', SAMPLE_NAME)).stdout, new RegExp(`^description:\\s+${escaped.replace(/[\\[]/g, '\\$&')}$`, 'm'));
+    assert.equal(jsonOf(await cli('instances', 'show', SAMPLE_NAME, '--json')).description, hostile, 'the JSON still reads as the stored text');
+    assert.ok(await t.app.services.store.instances.update({ ...stored, version: stored.version + 1, description: 'cleaned' }));
+  });
+
   it('stop --wait and start --wait return once the instance rests', async () => {
     const stopped = await cli('instances', 'stop', SAMPLE_NAME, '--wait');
     ok(stopped);

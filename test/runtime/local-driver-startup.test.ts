@@ -19,7 +19,13 @@ describe('local driver: start-up extras', () => {
   const repos = tempDir('local-startup-repos');
   chmodSync(repos, 0o755);
   writeFileSync(join(repos, 'gitconfig'), '[safe]\n\tdirectory = *\n');
-  const driver = makeDriver(dataDir, { openSecret, cloneTimeoutMs: 30_000, env: { GIT_CONFIG_GLOBAL: join(repos, 'gitconfig') } });
+  // The test git server listens on 127.0.0.1: allowed by address, as an operator would allow theirs.
+  const driver = makeDriver(dataDir, {
+    openSecret,
+    cloneTimeoutMs: 30_000,
+    env: { GIT_CONFIG_GLOBAL: join(repos, 'gitconfig') },
+    repositoryHosts: { allowedHosts: ['127.0.0.1'], privateAddresses: 'refuse' },
+  });
   const started: Workload[] = [];
   let http: GitHttpServer;
   before(async () => {
@@ -113,6 +119,21 @@ describe('local driver: start-up extras', () => {
     assert.match(error.message, /Cloning the repository http:\/\/127\.0\.0\.1:\d+\/private\.git failed[\s\S]*Authentication failed/);
     assert.ok(!error.message.includes('wrong-token-456'));
     assert.ok(!readdirSync(join(dataDir, 'instances', wrong.instance.id, 'work')).some((name) => name.startsWith('.demanager') || name === 'private'));
+  });
+
+  it('checks the host again just before the clone: a name resolving to this machine is not cloned', async () => {
+    // Accepted at create by an older release, or its name resolved elsewhere then: the clone asks again.
+    bareRepository(repos, 'by-name', { 'data.txt': 'by name\n' });
+    const requests = http.authorizations.length;
+    // A driver with the default policy: no host on this machine, by whatever name.
+    const strict = makeDriver(dataDir, { openSecret, cloneTimeoutMs: 30_000, env: { GIT_CONFIG_GLOBAL: join(repos, 'gitconfig') } });
+    const workload = makeWorkload({ repository: { connection_info: { url: http.url('by-name').replace('127.0.0.1', 'localhost') } } });
+    await strict.prepare(workload, new AbortController().signal);
+    const work = join(dataDir, 'instances', workload.instance.id, 'work');
+    const error = await workloadError(strict.start(workload, new AbortController().signal));
+    assert.match(error.message, /The repository http:\/\/localhost:\d+\/by-name\.git was not cloned: its host is this machine/);
+    assert.equal(http.authorizations.length, requests, 'git never reached the server');
+    assert.ok(!readdirSync(work).includes('by-name'));
   });
 
   it('rotates the log at start and when a poll finds it too large, and Jupyter keeps appending', async () => {

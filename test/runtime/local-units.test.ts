@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { maskedRepositoryUrl } from '../../src/core/repository-url.js';
 import { workloadPath } from '../../src/runtime/local/child-env.js';
 import { cloneTargetName } from '../../src/runtime/local/git-clone.js';
 import { jupyterArgs } from '../../src/runtime/local/jupyter-command.js';
 import { resolveOptions } from '../../src/runtime/local/local-driver-options.js';
-import { redact, redactUrl } from '../../src/runtime/local/redact.js';
+import { redact } from '../../src/runtime/local/redact.js';
 import { parseRunRecord } from '../../src/runtime/local/run-record.js';
 import { pathSegments } from '../../src/runtime/local/safe-paths.js';
 
@@ -54,6 +55,12 @@ describe('local driver units', () => {
 
   it('masks secrets and URL passwords', () => {
     assert.equal(redact('a tok b tok', ['tok', undefined, '']), 'a [redacted] b [redacted]');
-    assert.equal(redactUrl('https://u:p4ss@h.example/x.git'), 'https://u:***@h.example/x.git');
+    // Over https a user name alone is often the token itself; over ssh it is the account (`git`).
+    assert.equal(maskedRepositoryUrl('https://u:p4ss@h.example/x.git'), 'https://******@h.example/x.git');
+    assert.equal(maskedRepositoryUrl('https://ghp_abc@h.example/x.git'), 'https://******@h.example/x.git');
+    assert.equal(maskedRepositoryUrl('ssh://git:pw@h.example/x.git'), 'ssh://git:******@h.example/x.git');
+    assert.equal(maskedRepositoryUrl('ssh://git@h.example:22/x.git'), 'ssh://git@h.example:22/x.git');
+    assert.equal(maskedRepositoryUrl('git@h.example:x.git'), 'git@h.example:x.git');
+    assert.equal(maskedRepositoryUrl('https://h.example/a@b.git'), 'https://h.example/a@b.git');
   });
 });

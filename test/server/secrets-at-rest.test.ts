@@ -27,6 +27,8 @@ import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { databaseBytes, dropTestDatabase, TEST_MASTER_KEY, TEST_STORE, testDatabaseUrl } from '../support/test-store.js';
 
 const LOCAL = { driver: 'local' as const, pollIntervalSeconds: 1 };
+/** The test git server listens on 127.0.0.1, which repositories may use only when allowed. */
+const GIT_SERVER_ALLOWED = { allowedHosts: ['127.0.0.1'] };
 const unique = () => randomBytes(12).toString('hex');
 const SECRETS = {
   ssh: `-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE${unique()}\n-----END OPENSSH PRIVATE KEY-----\n`,
@@ -168,7 +170,7 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
   });
 
   it('drives an instance with credentials and an access key through the API; no answer holds a secret', async () => {
-    child = await startChildServer(dataDir, { logLevel: 'debug', runtime: LOCAL });
+    child = await startChildServer(dataDir, { logLevel: 'debug', runtime: LOCAL, repositories: GIT_SERVER_ALLOWED });
     oldKey = TEST_STORE === 'postgres' ? Buffer.from(TEST_MASTER_KEY, 'base64') : Buffer.from(readFileSync(join(dataDir, 'master.key'), 'utf8').trim(), 'base64');
     const created = await call('POST', base(), {
       name: 'with-secrets',
@@ -274,7 +276,7 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     rmSync(join(dataDir, 'instances', instanceId, 'work', 'notes'), { recursive: true, force: true });
     const seen = git.authorizations.length;
     serverKey = newKey;
-    child = await startChildServer(dataDir, { logLevel: 'debug', runtime: LOCAL, ...(TEST_STORE === 'postgres' ? { masterKey: newKey.toString('base64') } : {}) });
+    child = await startChildServer(dataDir, { logLevel: 'debug', runtime: LOCAL, repositories: GIT_SERVER_ALLOWED, ...(TEST_STORE === 'postgres' ? { masterKey: newKey.toString('base64') } : {}) });
     assert.equal(await signedGet(`${base()}/${instanceId}`), 200);
     await act('start', 'RUNNING');
     const expected = `Basic ${Buffer.from(`oauth2:${SECRETS.repoToken}`).toString('base64')}`;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Instance } from '../../src/core/instance.js';
-import { DuplicateNameError } from '../../src/core/store.js';
+import { DuplicateKeyError, DuplicateNameError } from '../../src/core/store.js';
 import { contractCase } from './contract-case.js';
 import { T0, makeEvent, makeInstance, makeProject, makeToken, makeUser, rowAt0001, ALL_MIGRATIONS } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';
@@ -77,6 +77,47 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(kindsOf(await store.instances.listEvents(current.id, { offset: 0, limit: 0 })), ['start']);
       assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: stopped.flavor }), null);
       assert.equal(await store.leases.acquire('reconciler', 'a', 1_000, T0), true);
+    });
+
+    it('upgrades a database holding names equal but for case: the later ones renamed and audited, such names refused after', async () => {
+      const old = await c.anotherDatabase();
+      await old.migrateTo('0009-no-status-index');
+      const store = c.track(old.connect());
+      // Created in this order; `Admin-2` already takes the first suffix of the `admin` group.
+      const admin = makeUser({ name: 'admin', createdAt: T0 + 1 });
+      const taken = makeUser({ name: 'Admin-2', createdAt: T0 + 2 });
+      const shouting = makeUser({ name: 'ADMIN', createdAt: T0 + 3 });
+      const capital = makeUser({ name: 'Admin', createdAt: T0 + 3, id: `${shouting.id}-later` });
+      const otherDomain = makeUser({ name: 'ADMIN', domain: 'Other', createdAt: T0 + 4 });
+      const long = makeUser({ name: 'x'.repeat(64), createdAt: T0 + 5 });
+      const longer = makeUser({ name: 'X'.repeat(64), createdAt: T0 + 6 });
+      for (const user of [shouting, long, admin, capital, otherDomain, taken, longer]) await store.identity.insertUser(user);
+      const team = makeProject({ name: 'team', createdAt: T0 + 1 });
+      const Team = makeProject({ name: 'Team', createdAt: T0 + 2 });
+      for (const project of [Team, team]) await store.identity.insertProject(project);
+
+      await store.migrate();
+      assert.deepEqual(await store.pendingMigrations(), []);
+      const nameOf = async (id: string) => (await store.identity.getUser(id))!.name;
+      assert.deepEqual(
+        [await nameOf(admin.id), await nameOf(taken.id), await nameOf(shouting.id), await nameOf(capital.id), await nameOf(otherDomain.id), await nameOf(long.id), await nameOf(longer.id)],
+        ['admin', 'Admin-2', 'ADMIN-3', 'Admin-4', 'ADMIN', 'x'.repeat(64), `${'X'.repeat(62)}-2`],
+      );
+      assert.deepEqual([(await store.identity.getProject(team.id))!.name, (await store.identity.getProject(Team.id))!.name], ['team', 'Team-2']);
+      // Everything else about them is kept.
+      assert.deepEqual(await store.identity.getUser(shouting.id), { ...shouting, name: 'ADMIN-3' });
+
+      const trail = (await store.audit.list({ offset: 0, limit: 0 })).items.filter((e) => e.action.startsWith('migration 0010'));
+      assert.deepEqual(
+        trail.map((e) => [e.target, e.detail?.from, e.detail?.to]).sort(),
+        [[shouting.id, 'ADMIN', 'ADMIN-3'], [capital.id, 'Admin', 'Admin-4'], [longer.id, 'X'.repeat(64), `${'X'.repeat(62)}-2`], [Team.id, 'Team', 'Team-2']].sort(),
+      );
+
+      // From now on the database itself refuses a name equal but for case, at create and at rename.
+      await assert.rejects(store.identity.insertUser(makeUser({ name: 'aDmIn' })), DuplicateKeyError);
+      await assert.rejects(store.identity.insertProject(makeProject({ name: 'TEAM' })), DuplicateKeyError);
+      await assert.rejects(store.identity.updateUser({ ...otherDomain, domain: 'Default', name: 'admin-2' }), DuplicateKeyError);
+      await store.identity.insertUser(makeUser({ name: 'ADMIN', domain: 'Third' }));
     });
 
     it('pings an open store', async () => {

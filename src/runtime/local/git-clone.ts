@@ -10,9 +10,11 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, chmod, chown, lstat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { RepositoryHosts } from '../../core/repository-hosts.js';
+import { maskedRepositoryUrl } from '../../core/repository-url.js';
 import { WorkloadError } from '../../core/runtime.js';
 import type { Containment } from './isolation/contained-spawn.js';
-import { redact, redactUrl } from './redact.js';
+import { redact } from './redact.js';
 import { runToExit } from './run-to-exit.js';
 
 export interface CloneRequest {
@@ -23,6 +25,8 @@ export interface CloneRequest {
   userName?: string | undefined;
   userEmail?: string | undefined;
   storageDir: string;
+  /** Asked just before git runs: the host's addresses may have changed since the create. */
+  hosts: RepositoryHosts;
   askpassPath: string;
   env: Record<string, string>;
   logFile: string;
@@ -54,15 +58,21 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
   const target = join(request.storageDir, cloneTargetName(request.url));
   if (await exists(target)) return 'exists';
   await request.onStart?.();
+  const refusal = await request.hosts.refusal(request.url, 'refuse');
+  if (refusal) throw new WorkloadError(`The repository ${maskedRepositoryUrl(request.url)} was not cloned: ${refusal}.`, 'ModelArts.6361', { phase: 'repository' });
   const token = request.token();
   const staging = join(request.storageDir, `.demanager-clone-${randomBytes(4).toString('hex')}`);
   const env: Record<string, string> = {
     ...request.env,
     GIT_TERMINAL_PROMPT: '0',
     // An empty helper list: no system credential helper may store the token.
-    GIT_CONFIG_COUNT: '1',
+    GIT_CONFIG_COUNT: '2',
     GIT_CONFIG_KEY_0: 'credential.helper',
     GIT_CONFIG_VALUE_0: '',
+    // A redirect would lead git to a host nobody checked (a permitted server answering 302 to
+    // 169.254.169.254): the address given is the address cloned.
+    GIT_CONFIG_KEY_1: 'http.followRedirects',
+    GIT_CONFIG_VALUE_1: 'false',
   };
   if (token) {
     await writeFile(request.askpassPath, ASKPASS, { mode: 0o700 });
@@ -77,7 +87,7 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
   if (request.userName) args.push(`--config=user.name=${request.userName}`);
   if (request.userEmail) args.push(`--config=user.email=${request.userEmail}`);
   args.push('--', request.url, staging);
-  const shownUrl = redactUrl(request.url);
+  const shownUrl = maskedRepositoryUrl(request.url);
   const secrets = [token, safePassword(request.url)];
   const contained = { cwd: request.storageDir, output: 'capture' as const, timeoutMs: request.timeoutMs, signal: request.signal, ...(request.containment ? { containment: request.containment } : {}) };
   try {

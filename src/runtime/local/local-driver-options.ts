@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/clock.js';
 import type { Logger } from '../../core/logger.js';
+import { DEFAULT_REPOSITORY_HOST_POLICY, type RepositoryHostPolicy } from '../../core/repository-hosts.js';
 import type { ConfiguredGpu } from './gpus/gpu-inventory.js';
 import { isRoot, type IsolationSettings } from './isolation/workload-isolation.js';
 
@@ -29,6 +30,8 @@ export interface LocalDriverOptions {
   pollRequestTimeoutMs?: number;
   /** Default 120 000 ms. */
   cloneTimeoutMs?: number;
+  /** Which hosts repositories may be cloned from. Default: none on this machine, link-local or private. */
+  repositoryHosts?: RepositoryHostPolicy;
   /** Default 600 000 ms. */
   scriptTimeoutMs?: number;
   /** The log is rotated (copy-truncate) past this size. Default 10 MiB. */
@@ -89,6 +92,7 @@ export function resolveOptions(options: LocalDriverOptions, pickPort: () => Prom
     readyTimeoutMs: 120_000,
     pollRequestTimeoutMs: 3_000,
     cloneTimeoutMs: 120_000,
+    repositoryHosts: DEFAULT_REPOSITORY_HOST_POLICY,
     scriptTimeoutMs: 600_000,
     logMaxBytes: 10 * 1024 * 1024,
     logKeep: 3,

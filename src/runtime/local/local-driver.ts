@@ -12,6 +12,8 @@ import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { gpusOf } from '../../core/catalog.js';
 import { isInstanceId, type RuntimeState } from '../../core/instance.js';
+import { RepositoryHosts } from '../../core/repository-hosts.js';
+import { maskedRepositoryUrl } from '../../core/repository-url.js';
 import { WorkloadError, type Health, type RuntimeDriver, type Workload, type WorkloadNotice } from '../../core/runtime.js';
 import { basePath, childEnv, workloadPath } from './child-env.js';
 import { runCustomScript } from './custom-script.js';
@@ -30,7 +32,6 @@ import { note, rotateIfLarge, tail } from './log-file.js';
 import { launchNotebook } from './notebook-launch.js';
 import { isAlive, terminate } from './process-control.js';
 import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.js';
-import { redactUrl } from './redact.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
 import { WorkloadFiles } from './workload-files.js';
 import { customScript, logFile, storageDir } from './workload-storage.js';
@@ -50,6 +51,7 @@ export class LocalDriver implements RuntimeDriver {
   readonly #isolation: WorkloadIsolation;
   readonly #gpus: GpuShare;
   readonly #files: WorkloadFiles;
+  readonly #repositoryHosts: RepositoryHosts;
   /** Servers (by pid) whose account was looked at: one still running as the service is told of once. */
   readonly #uidChecked = new Set<number>();
 
@@ -67,6 +69,7 @@ export class LocalDriver implements RuntimeDriver {
 
   constructor(options: LocalDriverOptions) {
     this.#options = resolveOptions(options, freePort);
+    this.#repositoryHosts = new RepositoryHosts(this.#options.repositoryHosts);
     this.#isolation = new WorkloadIsolation(this.#options.isolation, this.#options.log);
     const { dataDir, objectRoot, installationId, log } = this.#options;
     this.#files = new WorkloadFiles({ dataDir, objectRoot, installationId, log }, this.#isolation);
@@ -273,6 +276,7 @@ export class LocalDriver implements RuntimeDriver {
         userName: repository.user_name,
         userEmail: repository.user_email,
         storageDir: storage,
+        hosts: this.#repositoryHosts,
         askpassPath: layout.askpass,
         env,
         logFile: log,
@@ -280,7 +284,7 @@ export class LocalDriver implements RuntimeDriver {
         signal,
         containment,
         onStart: () => {
-          const message = `cloning ${redactUrl(url)}${repository.branch ? ` (branch ${repository.branch})` : ''}`;
+          const message = `cloning ${maskedRepositoryUrl(url)}${repository.branch ? ` (branch ${repository.branch})` : ''}`;
           workload.progress?.(message);
           return note(log, options.clock, message);
         },

@@ -1,7 +1,7 @@
 /**
  * @module runtime/local/redact
- * Keeps secrets out of what the driver shows: log tails that go into `failed_reasons`, and
- * repository URLs that may carry `user:password@`.
+ * Keeps secrets out of what the driver shows: log tails that go into `failed_reasons` (repository
+ * URLs that may carry `user:password@` are masked by core/repository-url).
  */
 
 const MASK = '[redacted]';
@@ -11,16 +11,4 @@ export function redact(text: string, secrets: readonly (string | undefined)[]): 
   let out = text;
   for (const secret of secrets) if (secret) out = out.split(secret).join(MASK);
   return out;
-}
-
-/** The URL without a password in its user part; unparsable input comes back unchanged. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (!parsed.password) return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

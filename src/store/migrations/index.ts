@@ -13,6 +13,7 @@ import { instanceCounts } from './0006-instance-counts.js';
 import { changesSince } from './0007-changes-since.js';
 import { installation } from './0008-installation.js';
 import { noStatusIndex } from './0009-no-status-index.js';
+import { namesUniqueRegardlessOfCase } from './0010-names-unique-regardless-of-case.js';
 import { identityRevision } from './0011-identity-revision.js';
 import { obsBuckets } from './0012-obs-buckets.js';
 import { writeProbes } from './0013-write-probes.js';
@@ -29,6 +30,7 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0007-changes-since': changesSince,
     '0008-installation': installation(dialect),
     '0009-no-status-index': noStatusIndex,
+    '0010-names-unique-regardless-of-case': namesUniqueRegardlessOfCase,
     '0011-identity-revision': identityRevision(dialect),
     '0012-obs-buckets': obsBuckets(dialect),
     '0013-write-probes': writeProbes(dialect),
