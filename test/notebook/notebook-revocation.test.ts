@@ -6,7 +6,7 @@
  * WebSocket is closed (4403, with a reason) within a bound, and everyone else carries on. With two
  * replicas on one PostgreSQL, a user deleted through the other replica is refused here at the next
  * request and their WebSocket closed within the scan interval. A link made the way releases up to
- * 0.2.0 made them (naming no user) opens nothing. And the CORS headers Jupyter sends
+ * 0.1.0 made them (naming no user) opens nothing. And the CORS headers Jupyter sends
  * to a token-authenticated request (it reflects any `Origin`) never leave the proxy.
  */
 import assert from 'node:assert/strict';
