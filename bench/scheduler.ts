@@ -12,7 +12,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Instance } from '../src/core/instance.js';
+import type { Instance } from '../src/core/model/instance.js';
 import { openStore } from '../src/store/open-store.js';
 import { startChildServer } from '../test/support/child-server.js';
 import { makeInstance } from '../test/store/fixtures.js';

@@ -6,7 +6,7 @@
  * JSON from argv and prints a {@link LoadResult} as JSON on stdout.
  */
 import autocannon from 'autocannon';
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, SIGNING_ALGORITHM, stringToSign } from '../../src/core/request-signing.js';
+import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, SIGNING_ALGORITHM, stringToSign } from '../../src/core/identity/request-signing.js';
 
 export interface LoadSpec {
   url: string;

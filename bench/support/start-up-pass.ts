@@ -1,7 +1,7 @@
 /**
  * @module bench/support/start-up-pass
  * Taking the lead, a server looks at every running workload once, answering requests meanwhile
- * (core/reconciler). That is start-up work: a benchmark waits for the log line saying it is over
+ * (core/instances/reconciler). That is start-up work: a benchmark waits for the log line saying it is over
  * before it measures anything else.
  */
 import type { ChildServer } from '../../test/support/child-server.js';

@@ -3,7 +3,7 @@
  * How each of the API's statuses reads and looks, and which actions it offers.
  */
 import type { Instance, InstanceAction, InstanceStatus } from '../../src/client/index.js';
-import { INSTANCE_STATUSES, TRANSITIONAL_STATUSES } from '../../src/core/statuses.js';
+import { INSTANCE_STATUSES, TRANSITIONAL_STATUSES } from '../../src/core/model/statuses.js';
 
 export { INSTANCE_STATUSES };
 

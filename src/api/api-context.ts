@@ -3,18 +3,18 @@
  * What the HTTP edge needs from the rest of the service. Routes depend on this and on core, never
  * on how the service is assembled.
  */
-import type { AccessKeyService } from '../core/access-keys.js';
-import type { Catalog } from '../core/catalog.js';
-import type { Clock } from '../core/clock.js';
-import type { IdentityService } from '../core/identity-service.js';
-import type { InstanceFeed } from '../core/instance-feed.js';
-import type { InstanceTokens } from '../core/instance-tokens.js';
-import type { LifecycleService } from '../core/lifecycle-service.js';
-import type { ViewCounts } from '../core/view-counts.js';
-import type { QueueService } from '../core/queue-service.js';
-import type { Store } from '../core/store.js';
+import type { AccessKeyService } from '../core/identity/access-keys.js';
+import type { Catalog } from '../core/model/catalog.js';
+import type { Clock } from '../core/shared/clock.js';
+import type { IdentityService } from '../core/identity/service.js';
+import type { InstanceFeed } from '../core/changes/instance-feed.js';
+import type { InstanceTokens } from '../core/identity/instance-tokens.js';
+import type { LifecycleService } from '../core/instances/lifecycle-service.js';
+import type { ViewCounts } from '../core/capacity/view-counts.js';
+import type { QueueService } from '../core/instances/queue-service.js';
+import type { Store } from '../core/ports/store.js';
 
-/** What the edge records and exposes of the service's metrics (src/metrics.ts). */
+/** What the edge records and exposes of the service's metrics (src/server/metrics.ts). */
 export interface ApiMetrics {
   apiRequest(method: string, route: string, status: number, seconds: number): void;
   /** The Prometheus text exposition of every metric, and its content type. */

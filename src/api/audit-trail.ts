@@ -5,8 +5,8 @@
  * caller got. Request bodies are never recorded; only the few fields named here, none secret.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuditRecord, Store } from '../core/store.js';
-import type { Clock } from '../core/clock.js';
+import type { AuditRecord, Store } from '../core/ports/store.js';
+import type { Clock } from '../core/shared/clock.js';
 import { routePatternOf } from './route-pattern.js';
 
 declare module 'fastify' {

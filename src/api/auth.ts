@@ -8,11 +8,11 @@
  * validated, so a stranger learns nothing else.
  */
 import type { FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
-import { SIGNATURE_WINDOW_MS, SignatureRejected, signsPayload } from '../core/access-keys.js';
-import { ApiError } from '../core/errors.js';
-import type { Principal } from '../core/identity-service.js';
-import type { Actor } from '../core/lifecycle-service.js';
-import { SIGNING_ALGORITHM } from '../core/request-signing.js';
+import { SIGNATURE_WINDOW_MS, SignatureRejected, signsPayload } from '../core/identity/access-keys.js';
+import { ApiError } from '../core/shared/errors.js';
+import type { Principal } from '../core/identity/service.js';
+import type { Actor } from '../core/instances/lifecycle-service.js';
+import { SIGNING_ALGORITHM } from '../core/identity/request-signing.js';
 import type { ApiContext } from './api-context.js';
 import { readBody, replayBody } from './request-body.js';
 

@@ -9,8 +9,8 @@
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiError } from '../core/errors.js';
-import type { StorageFault } from '../core/store.js';
+import { ApiError } from '../core/shared/errors.js';
+import type { StorageFault } from '../core/ports/store.js';
 import { validationError } from './validation-errors.js';
 
 function errorBody(error: ApiError) {

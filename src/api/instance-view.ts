@@ -4,13 +4,13 @@
  * auto-stop time, flavor details, the profile as the catalog has it) and masks credentials. Pure:
  * everything it needs arrives in the {@link ViewContext}, gathered once per request.
  */
-import { soldOut } from '../core/admission.js';
-import { completeFlavor } from '../core/builtin-catalog.js';
-import type { QueueSnapshot } from '../core/queue-service.js';
-import { maskedRepositoryUrl } from '../core/repository-url.js';
-import { QUEUED_STATUSES } from '../core/statuses.js';
-import type { Catalog, Flavor, Profile } from '../core/catalog.js';
-import type { Credential, Instance, Repository, Storage } from '../core/instance.js';
+import { soldOut } from '../core/capacity/admission.js';
+import { completeFlavor } from '../core/model/builtin-catalog.js';
+import type { QueueSnapshot } from '../core/instances/queue-service.js';
+import { maskedRepositoryUrl } from '../core/instances/repository-url.js';
+import { QUEUED_STATUSES } from '../core/model/statuses.js';
+import type { Catalog, Flavor, Profile } from '../core/model/catalog.js';
+import type { Credential, Instance, Repository, Storage } from '../core/model/instance.js';
 import type { FlavorDetailsBody, InstanceBody } from './schemas/instance-schema.js';
 
 export interface ViewContext {

@@ -7,7 +7,7 @@
  * and query are checked on request, before authentication looks anything up by them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../core/shared/errors.js';
 
 /** Arrays and plain objects only: a proxied body is a stream, whose insides are not input. */
 function isJsonContainer(node: unknown): node is Record<string, unknown> {

@@ -5,7 +5,7 @@
  * memory, per replica; the least recently counted keys are forgotten beyond `capacity`.
  */
 import type { FastifyRateLimitStore, FastifyRateLimitStoreCtor } from '@fastify/rate-limit';
-import type { Clock } from '../core/clock.js';
+import type { Clock } from '../core/shared/clock.js';
 
 interface Window {
   count: number;

@@ -9,10 +9,10 @@
  */
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Clock } from '../core/clock.js';
-import { ApiError } from '../core/errors.js';
-import { sha256Hex } from '../core/passwords.js';
-import { parseSignatureHeader } from '../core/request-signing.js';
+import type { Clock } from '../core/shared/clock.js';
+import { ApiError } from '../core/shared/errors.js';
+import { sha256Hex } from '../core/identity/passwords.js';
+import { parseSignatureHeader } from '../core/identity/request-signing.js';
 import { tokenOf } from './auth.js';
 import { clockRateLimitStore } from './rate-limit-store.js';
 

@@ -6,7 +6,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type { RequestPayload } from 'fastify';
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../core/shared/errors.js';
 
 /**
  * Reads the whole payload; over `limit` bytes, rejects with 413 as Fastify's parser would. Like

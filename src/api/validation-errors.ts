@@ -4,7 +4,7 @@
  * 6335, a wrong JSON type 6332, any other rule (enum, range, length) 6336.
  */
 import type { FastifySchemaValidationError } from 'fastify';
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../core/shared/errors.js';
 
 function dotted(path: string): string {
   return path.split('/').filter(Boolean).join('.');

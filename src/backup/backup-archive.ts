@@ -6,8 +6,8 @@
  * SHA-256 of each file, so a damaged archive is refused rather than restored.
  */
 import { createHash } from 'node:crypto';
-import { parseKey } from '../key-file.js';
-import { VERSION } from '../release.js';
+import { parseKey } from '../server/key-file.js';
+import { VERSION } from '../core/shared/release.js';
 import { readTar, TarFormatError, writeTar } from './ustar.js';
 
 export const BACKUP_FORMAT = 'demanager-backup';

@@ -8,8 +8,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Config } from '../config.js';
-import { createKeyFile, parseKey } from '../key-file.js';
+import type { Config } from '../server/config.js';
+import { createKeyFile, parseKey } from '../server/key-file.js';
 import { migrationsFor } from '../store/migrations/index.js';
 import { SQLITE_SCHEMA } from '../store/migrations/schema-dialect.js';
 import { refuseNewerSchema } from '../store/migrations/schema-version.js';

@@ -13,14 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import { sealingBoxes } from '../core/secret-box.js';
+import { sealingBoxes } from '../core/secrets/box.js';
 import type { Database } from '../store/database.js';
 import { appliedMigrations } from '../store/migrations/schema-version.js';
 
 const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1');
 /** The most pages one backup step may copy: every page, in one step. */
 const ALL_PAGES = 0x7fffffff;
-/** A sealed value (see core/secret-box) wherever it sits: a column of its own or inside a JSON document. */
+/** A sealed value (see core/secrets/box) wherever it sits: a column of its own or inside a JSON document. */
 const SEALED = /sealed:v[12]:[A-Za-z0-9_:-]+/g;
 
 /** The bytes of a consistent copy of the database in `file`, as a rollback-journal database. */

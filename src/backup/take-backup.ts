@@ -6,8 +6,8 @@
  * restored is not written at all.
  */
 import { existsSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import type { Config } from '../config.js';
-import { existingKey } from '../key-file.js';
+import type { Config } from '../server/config.js';
+import { existingKey } from '../server/key-file.js';
 import { sqliteFileOf } from '../store/open-store.js';
 import { packBackup } from './backup-archive.js';
 import { checkSnapshot, snapshotDatabase, type SnapshotFacts } from './sqlite-snapshot.js';

@@ -6,7 +6,7 @@
  */
 import { CommanderError } from '@commander-js/extra-typings';
 import { DemanagerApiError, DemanagerError, DemanagerNetworkError } from '../client/index.js';
-import { escapeControlCharacters } from '../core/control-characters.js';
+import { escapeControlCharacters } from '../core/shared/control-characters.js';
 
 export const EXIT = {
   ok: 0,

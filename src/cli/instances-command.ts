@@ -5,7 +5,7 @@
  */
 import { Command, Option } from '@commander-js/extra-typings';
 import type { DemanagerClient, InstanceAction, ListInstancesQuery } from '../client/index.js';
-import { INSTANCE_STATUSES } from '../core/statuses.js';
+import { INSTANCE_STATUSES } from '../core/model/statuses.js';
 import { connect } from './cli-context.js';
 import { createBody, updateBody } from './instance-bodies.js';
 import { printInstanceDetail, printInstanceTable } from './instance-format.js';

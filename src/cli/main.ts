@@ -18,7 +18,7 @@ import { runCli } from './run-cli.js';
 import { secretsCommand } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
 import { usersCommand } from './users-command.js';
-import { VERSION } from '../release.js';
+import { VERSION } from '../core/shared/release.js';
 
 const program = new Command('demanager')
   .description('manage notebook development environments')

@@ -6,7 +6,7 @@
  * by an older release, or sent by a server that does not refuse them, must not drive the terminal.
  */
 import { durationParts } from '../client/duration.js';
-import { escapeControlCharacters, escapeControlCharactersInLines } from '../core/control-characters.js';
+import { escapeControlCharacters, escapeControlCharactersInLines } from '../core/shared/control-characters.js';
 
 /**
  * JSON.stringify escapes C0 controls inside strings itself; DEL, C1 and the bidi controls are

@@ -8,17 +8,17 @@
  * an interrupted rotation.
  */
 import { Command } from '@commander-js/extra-typings';
-import type { Config } from '../config.js';
-import { sealingBoxes } from '../core/secret-box.js';
-import { resealSecrets, RotationRefused, type RotationCount } from '../core/secret-rotation.js';
-import type { Store } from '../core/store.js';
-import { existingKey, readKeyFile, replaceKeyFile } from '../key-file.js';
+import type { Config } from '../server/config.js';
+import { sealingBoxes } from '../core/secrets/box.js';
+import { resealSecrets, RotationRefused, type RotationCount } from '../core/secrets/rotation.js';
+import type { Store } from '../core/ports/store.js';
+import { existingKey, readKeyFile, replaceKeyFile } from '../server/key-file.js';
 import { UsageError } from './cli-errors.js';
 import { serverConfig, withServerFlags } from './server-config.js';
 
 /** Runs `work` holding the controller lease, renewed until it is done, then hands it back. */
 async function holdingController<T>(store: Store, config: Config, work: () => Promise<T>): Promise<T> {
-  const { CONTROLLER_LEASE } = await import('../services.js');
+  const { CONTROLLER_LEASE } = await import('../server/services.js');
   const holder = `secrets-rotate-${process.pid}`;
   const acquire = () => store.leases.acquire(CONTROLLER_LEASE, holder, config.coordination.leaseTtlMs, Date.now());
   if (!(await acquire())) {

@@ -18,7 +18,7 @@ export function serveCommand() {
         ...(opts.port ? { port: Number(opts.port) } : {}),
       });
       // Loaded here so the client commands do not pay for the server stack at start-up.
-      const { startApp } = await import('../app.js');
+      const { startApp } = await import('../server/app.js');
       const app = await startApp(config);
       const { bootstrap } = app;
       if (bootstrap.created) {

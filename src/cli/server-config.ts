@@ -4,7 +4,7 @@
  * directory on the command line, over the file and the environment.
  */
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { loadConfigOptions, resolveConfig, type Config, type ConfigOptions } from '../config.js';
+import { loadConfigOptions, resolveConfig, type Config, type ConfigOptions } from '../server/config.js';
 
 export interface ServerFlags {
   config?: string;

@@ -4,7 +4,7 @@
  * the translation of every failure into the client's errors. Knows nothing about endpoints.
  */
 import { DemanagerApiError, DemanagerNetworkError, DemanagerResponseError } from './errors.js';
-import { VERSION } from '../release.js';
+import { VERSION } from '../core/shared/release.js';
 
 export type QueryValue = string | number | boolean | undefined | null;
 

@@ -4,7 +4,7 @@
  * once for every driver: the Kubernetes driver writes it back as a quantity, the local one as a
  * control group's byte limit.
  */
-import { WorkloadError } from '../core/runtime.js';
+import { WorkloadError } from '../core/ports/runtime.js';
 
 export interface MemorySize {
   /** The number as written (`1.5`). */

@@ -31,7 +31,7 @@ export interface InstancesTable {
   stop_at: BigintColumn | null;
   reserved_at: BigintColumn | null;
   resting_since: BigintColumn | null;
-  /** The obs bucket its storage lies in (core/obs-buckets), null for `evs` (migration 0012). */
+  /** The obs bucket its storage lies in (core/model/obs-buckets), null for `evs` (migration 0012). */
   bucket: string | null;
   /** The whole `Instance` as JSON; the columns above are copies kept for filtering and sorting. */
   doc: string;
@@ -82,7 +82,7 @@ export interface TokensTable {
 export interface AccessKeysTable {
   access_key: string;
   user_id: string;
-  /** The secret key sealed by core/secret-box (`sealed:v2:…`), never the key itself. */
+  /** The secret key sealed by core/secrets/box (`sealed:v2:…`), never the key itself. */
   sealed_secret: string;
   description: string;
   created_at: BigintColumn;

@@ -4,7 +4,7 @@
  * automatic actions of the instance history, as one list, newest first.
  */
 import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
-import type { AuditEntry, AuditPage, AuditQuery, AuditRecord, AuditRepository } from '../core/store.js';
+import type { AuditEntry, AuditPage, AuditQuery, AuditRecord, AuditRepository } from '../core/ports/store.js';
 import { NO_LIMIT, toNumber, type AuditLogTable, type Database } from './database.js';
 
 /** The kinds of history entry that are actions the service took on its own. */

@@ -5,8 +5,8 @@
  * transaction at a time), so a release never slips between a create's claim and its insert.
  */
 import type { Kysely } from 'kysely';
-import type { ObsBucket, ObsBucketUse } from '../core/obs-buckets.js';
-import type { BucketRepository } from '../core/store.js';
+import type { ObsBucket, ObsBucketUse } from '../core/model/obs-buckets.js';
+import type { BucketRepository } from '../core/ports/store.js';
 import { toNumber, type Database } from './database.js';
 import type { KeyLock } from './kysely-instances.js';
 

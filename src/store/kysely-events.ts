@@ -4,8 +4,8 @@
  * transaction) and reading one instance's history a page at a time.
  */
 import type { Insertable, Kysely, Selectable } from 'kysely';
-import type { InstanceStatus } from '../core/statuses.js';
-import type { EventPage, InstanceEvent } from '../core/store.js';
+import type { InstanceStatus } from '../core/model/statuses.js';
+import type { EventPage, InstanceEvent } from '../core/ports/store.js';
 import { NO_LIMIT, toNumber, type Database, type InstanceEventsTable } from './database.js';
 
 function toRow(event: InstanceEvent): Insertable<InstanceEventsTable> {

@@ -5,8 +5,8 @@
  * through the foreign keys' ON DELETE CASCADE.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../core/identity-types.js';
-import { DuplicateKeyError, type IdentityRepository } from '../core/store.js';
+import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../core/model/identity-types.js';
+import { DuplicateKeyError, type IdentityRepository } from '../core/ports/store.js';
 import {
   fromFlag,
   isUniqueViolation,

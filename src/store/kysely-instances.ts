@@ -5,9 +5,9 @@
  * that carries an event appends it in the same transaction, and only if the change took effect.
  */
 import type { Insertable, Kysely, SelectQueryBuilder } from 'kysely';
-import { restingSince, type Instance } from '../core/instance.js';
-import { BucketHeldError, bucketOf } from '../core/obs-buckets.js';
-import type { InstanceStatus } from '../core/statuses.js';
+import { restingSince, type Instance } from '../core/model/instance.js';
+import { BucketHeldError, bucketOf } from '../core/model/obs-buckets.js';
+import type { InstanceStatus } from '../core/model/statuses.js';
 import {
   DuplicateNameError,
   LimitReachedError,
@@ -20,7 +20,7 @@ import {
   type InstanceQuery,
   type InstanceRepository,
   type ProjectChanges,
-} from '../core/store.js';
+} from '../core/ports/store.js';
 import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstanceCountsTable, type InstancesTable } from './database.js';
 import { claimIn } from './kysely-buckets.js';
 import { appendEvent, deletedSince, listEvents } from './kysely-events.js';

@@ -5,7 +5,7 @@
  * (PostgreSQL) or write lock (SQLite) decides between replicas racing for it.
  */
 import type { Kysely } from 'kysely';
-import type { LeaseRepository } from '../core/store.js';
+import type { LeaseRepository } from '../core/ports/store.js';
 import type { Database } from './database.js';
 
 function checkExpiry(ttlMs: number, now: number): number {

@@ -3,7 +3,7 @@
  * Turns a database URL from the configuration into a {@link Store}: migrated and ready, or left as
  * it is so one can ask what it lacks.
  */
-import type { Store } from '../core/store.js';
+import type { Store } from '../core/ports/store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 

@@ -4,7 +4,7 @@
  * connection dropped) from a fault of the request or of the code: the first may pass, so the API
  * answers it 503 with a Retry-After, and the reconciler tries again; the second stays a 500.
  */
-import type { StorageFault } from '../core/store.js';
+import type { StorageFault } from '../core/ports/store.js';
 
 function codeOf(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;

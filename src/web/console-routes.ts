@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../core/errors.js';
+import { ApiError } from '../core/shared/errors.js';
 import { loadConsoleFiles, type ConsoleFile } from './console-files.js';
 
 /** Where `npm run build:console` puts the console, from src/web or dist/web alike. */

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertError, assertRejected, createProject, member } from '../support/api.js';
 import { stopWithClock } from '../support/stepping-clock.js';
 import { createBody, INSTANT_PHASES, startTestApp, waitForStatus, type HttpResult, type TestApp } from '../support/test-app.js';

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const SMALL = completeFlavor({ name: 'modelarts.vm.cpu.small', type: 'CPU', params: { CPU: 1, memory: '2GiB' }, capacity: 3 });

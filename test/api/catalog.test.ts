@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { assertError, create, createProject, CPU_PROFILE, GPU_PROFILE, member, waitStatus } from '../support/api.js';
 import { cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { resolveConfig } from '../../src/config.js';
+import { resolveConfig } from '../../src/server/config.js';
 import { assertError, assertRejected, create } from '../support/api.js';
 import { createBody, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
-import type { Flavor } from '../../src/core/catalog.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import type { Flavor } from '../../src/core/model/catalog.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import {
   CPU_FLAVOR,
   CPU_PROFILE,

@@ -16,7 +16,7 @@ import { realpathSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign } from '../../src/core/request-signing.js';
+import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign } from '../../src/core/identity/request-signing.js';
 import { create, member, snapshot, waitStatus } from '../support/api.js';
 import { contentType, headerValue, hostileBody, hostileQuery, hostileSegment, pathMangle, type HostileBody } from '../support/hostile-arbitraries.js';
 import { rawClient, routesOf, type RawRequest, type RawResponse, type RouteInfo } from '../support/raw-http.js';

@@ -9,8 +9,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertError, create, createProject, member, timeless, waitGone, waitStatus } from '../support/api.js';
 import { openEventStream, type EventStreamClient, type StreamEvent } from '../support/event-stream-client.js';
 import { cpuBody, createBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';

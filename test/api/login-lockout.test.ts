@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertError, createProject, listInstances, member } from '../support/api.js';
 import { startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
 

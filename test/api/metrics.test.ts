@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import { member } from '../support/api.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 

@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
-import { SLOT_STATUSES } from '../../src/core/admission.js';
-import { ManualClock } from '../../src/core/clock.js';
-import { TRANSITIONAL_STATUSES } from '../../src/core/statuses.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { SLOT_STATUSES } from '../../src/core/capacity/admission.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
+import { TRANSITIONAL_STATUSES } from '../../src/core/model/statuses.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const MINUTE = 60_000;

@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../../src/core/clock.js';
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign } from '../../src/core/request-signing.js';
-import { resolveConfig } from '../../src/config.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
+import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign } from '../../src/core/identity/request-signing.js';
+import { resolveConfig } from '../../src/server/config.js';
 import { assertError, listInstances } from '../support/api.js';
 import { ADMIN_PASSWORD, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
 

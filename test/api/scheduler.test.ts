@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
-import { ManualClock } from '../../src/core/clock.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import { ADMIN_PASSWORD, cpuBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;

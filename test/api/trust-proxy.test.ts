@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { resolveConfig, type ConfigOptions } from '../../src/config.js';
+import { resolveConfig, type ConfigOptions } from '../../src/server/config.js';
 import { create, CPU_FLAVOR, waitStatus } from '../support/api.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 

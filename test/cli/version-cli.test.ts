@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
-import { VERSION } from '../../src/release.js';
+import { VERSION } from '../../src/core/shared/release.js';
 import { removeDir, runCli, tempDir } from './cli-harness.js';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import { create, waitStatus } from '../support/api.js';
 import { openBrowserPage, type PageProblems, signInWithKeyboard } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { create, waitStatus } from '../support/api.js';
 import { docsScreenshot, openBrowserPage, type PageProblems, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';

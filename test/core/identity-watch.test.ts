@@ -9,10 +9,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { ManualClock } from '../../src/core/clock.js';
-import { IdentityWatch } from '../../src/core/identity-watch.js';
-import { watchStore } from '../../src/core/store-changes.js';
-import type { Store } from '../../src/core/store.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
+import { IdentityWatch } from '../../src/core/changes/identity-watch.js';
+import { watchStore } from '../../src/core/changes/store-changes.js';
+import type { Store } from '../../src/core/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { makeUser } from '../store/fixtures.js';
 

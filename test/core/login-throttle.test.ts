@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/core/clock.js';
-import { LoginThrottle } from '../../src/core/login-throttle.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
+import { LoginThrottle } from '../../src/core/identity/login-throttle.js';
 
 const name = (userName: string, address?: string) => ({ domain: 'default', userName, ...(address ? { address } : {}) });
 

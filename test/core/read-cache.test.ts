@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ManualClock } from '../../src/core/clock.js';
-import { Generation, ReadCache } from '../../src/core/read-cache.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
+import { Generation, ReadCache } from '../../src/core/shared/read-cache.js';
 
 function counting<V>(values: V[]) {
   let calls = 0;

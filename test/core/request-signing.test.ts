@@ -18,7 +18,7 @@ import {
   stringToSign,
   UNSIGNED_PAYLOAD,
   type CanonicalInput,
-} from '../../src/core/request-signing.js';
+} from '../../src/core/identity/request-signing.js';
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 

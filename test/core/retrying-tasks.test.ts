@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { setTimeout as delay } from 'node:timers/promises';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { backoffCeiling, backoffDelay } from '../../src/core/backoff.js';
-import { RetryingTasks } from '../../src/core/retrying-tasks.js';
-import { Scheduler, type ScheduledJob } from '../../src/core/scheduler.js';
+import { backoffCeiling, backoffDelay } from '../../src/core/shared/backoff.js';
+import { RetryingTasks } from '../../src/core/shared/retrying-tasks.js';
+import { Scheduler, type ScheduledJob } from '../../src/core/jobs/scheduler.js';
 import { SteppingClock } from '../support/stepping-clock.js';
 
 const silent = { info() {}, warn() {}, error() {} };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { deriveKey, SecretBox, sealingBoxes } from '../../src/core/secret-box.js';
+import { deriveKey, SecretBox, sealingBoxes } from '../../src/core/secrets/box.js';
 
 describe('SecretBox', () => {
   const box = new SecretBox(randomBytes(32));

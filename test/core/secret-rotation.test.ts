@@ -8,10 +8,10 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { Credential, Instance } from '../../src/core/instance.js';
-import { sealingBoxes, type SealingBoxes } from '../../src/core/secret-box.js';
-import { resealSecrets, RotationRefused } from '../../src/core/secret-rotation.js';
-import type { Store } from '../../src/core/store.js';
+import type { Credential, Instance } from '../../src/core/model/instance.js';
+import { sealingBoxes, type SealingBoxes } from '../../src/core/secrets/box.js';
+import { resealSecrets, RotationRefused } from '../../src/core/secrets/rotation.js';
+import type { Store } from '../../src/core/ports/store.js';
 import { contractCase } from '../store/contract-case.js';
 import { makeInstance, makeUser, T0 } from '../store/fixtures.js';
 import { STORE_FACTORIES } from '../store/store-factories.js';

@@ -8,9 +8,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { InstanceChange } from '../../src/core/instance-feed.js';
-import { watchStore, type StoreChanges } from '../../src/core/store-changes.js';
-import type { Store } from '../../src/core/store.js';
+import type { InstanceChange } from '../../src/core/changes/instance-feed.js';
+import { watchStore, type StoreChanges } from '../../src/core/changes/store-changes.js';
+import type { Store } from '../../src/core/ports/store.js';
 import { openStore } from '../../src/store/open-store.js';
 import { makeEvent, makeInstance, makeUser } from '../store/fixtures.js';
 

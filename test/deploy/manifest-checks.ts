@@ -22,7 +22,7 @@ import type {
   V1Service,
   V1ServiceAccount,
 } from '@kubernetes/client-node';
-import { isPostgresUrl, loadConfigOptions } from '../../src/config.js';
+import { isPostgresUrl, loadConfigOptions } from '../../src/server/config.js';
 import type { ApiUsage } from '../../src/runtime/kubernetes/api-usage.js';
 import { podManifest } from '../../src/runtime/kubernetes/pod-manifest.js';
 import { MANAGED_BY, MANAGER, resourceNames } from '../../src/runtime/kubernetes/resource-names.js';

@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import type { KubernetesObject, V1ConfigMap, V1Container, V1Deployment } from '@kubernetes/client-node';
-import { loadConfigOptions, resolveConfig, type Config, type ConfigOptions } from '../../src/config.js';
+import { loadConfigOptions, resolveConfig, type Config, type ConfigOptions } from '../../src/server/config.js';
 
 /** Sample values of the Secret's keys, each of the form demanager expects. */
 const SECRET_SAMPLES: Record<string, string> = {

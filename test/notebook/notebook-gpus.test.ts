@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { parseNvidiaSmi } from '../../src/runtime/local/gpus/gpu-inventory.js';
 import { tempDir } from '../runtime/local-fixtures.js';
 import { action, assertError, waitStatus } from '../support/api.js';

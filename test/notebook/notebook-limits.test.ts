@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/builtin-catalog.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { ControlGroup, findHierarchy } from '../../src/runtime/local/isolation/control-groups.js';
 import { eventually } from '../runtime/workloads.js';
 import { action, waitStatus } from '../support/api.js';

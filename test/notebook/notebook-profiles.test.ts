@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG } from '../../src/core/builtin-catalog.js';
+import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { tempDir } from '../runtime/local-fixtures.js';
 import { action, waitStatus, waitUntil } from '../support/api.js';
 import { execute, openNotebook, startKernel } from '../support/kernel-client.js';

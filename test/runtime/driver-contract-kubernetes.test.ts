@@ -26,8 +26,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { systemClock } from '../../src/core/clock.js';
-import type { Workload } from '../../src/core/runtime.js';
+import { systemClock } from '../../src/core/shared/clock.js';
+import type { Workload } from '../../src/core/ports/runtime.js';
 import { KubernetesDriver } from '../../src/runtime/kubernetes/kubernetes-driver.js';
 import { INSTANCE_ANNOTATION, resourceNames } from '../../src/runtime/kubernetes/resource-names.js';
 import { startFakeCluster } from '../support/kubernetes/fake-cluster.js';

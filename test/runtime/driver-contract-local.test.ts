@@ -5,7 +5,7 @@
  */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Workload } from '../../src/core/runtime.js';
+import type { Workload } from '../../src/core/ports/runtime.js';
 import { markedProcesses } from '../../src/runtime/local/process-marker.js';
 import { driverContract } from './driver-contract.js';
 import { api, makeDriver, makeWorkload, runData, tempDir } from './local-fixtures.js';

@@ -2,7 +2,7 @@
  * The runtime driver contract on the simulated driver. Its phases take a millisecond of the system
  * clock; its workloads live in stored states and in the memory of the driver that ran them.
  */
-import { systemClock } from '../../src/core/clock.js';
+import { systemClock } from '../../src/core/shared/clock.js';
 import { SimulatedDriver, type SimulatedDriverOptions } from '../../src/runtime/simulated/simulated-driver.js';
 import { driverContract } from './driver-contract.js';
 import { makeWorkload } from './workloads.js';

@@ -1,6 +1,6 @@
 /**
  * @module test/runtime/driver-contract
- * What every runtime driver promises the lifecycle (core/runtime), as one suite each driver runs
+ * What every runtime driver promises the lifecycle (core/ports/runtime), as one suite each driver runs
  * through a fixture: idempotent steps, since the reconciler repeats any step after a crash; a stop
  * that resolves only once the workload is gone; storage kept across stop and start and freed by
  * remove; an aborted start that leaves nothing behind (or, where workloads outlive the service,
@@ -18,8 +18,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import type { RuntimeState } from '../../src/core/instance.js';
-import type { RuntimeDriver, Workload } from '../../src/core/runtime.js';
+import type { RuntimeState } from '../../src/core/model/instance.js';
+import type { RuntimeDriver, Workload } from '../../src/core/ports/runtime.js';
 import { eventually, withRuntime } from './workloads.js';
 
 /** What differs between drivers; everything optional is a probe the driver's backing may not offer. */

@@ -3,8 +3,8 @@ import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'no
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { RuntimeState } from '../../src/core/instance.js';
-import type { Workload } from '../../src/core/runtime.js';
+import type { RuntimeState } from '../../src/core/model/instance.js';
+import type { Workload } from '../../src/core/ports/runtime.js';
 import { markedProcesses } from '../../src/runtime/local/process-marker.js';
 import { api, groupGone, makeDriver, makeWorkload, portFree, processGone, runData, secretFor, tempDir, withRuntime } from './local-fixtures.js';
 

@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { newInstanceId } from '../../src/core/instance.js';
+import { newInstanceId } from '../../src/core/model/instance.js';
 import { INSTANCE_VAR } from '../../src/runtime/local/process-marker.js';
 import { eventually, makeDriver, makeWorkload, processGone, tempDir } from './local-fixtures.js';
 

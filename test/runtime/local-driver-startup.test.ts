@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Workload } from '../../src/core/runtime.js';
+import type { Workload } from '../../src/core/ports/runtime.js';
 import { bareRepository, gitHttpServer, type GitHttpServer } from './git-fixtures.js';
 import { api, groupGone, makeDriver, makeWorkload, runData, tempDir, withRuntime, workloadError } from './local-fixtures.js';
 

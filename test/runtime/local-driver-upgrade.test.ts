@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, readFileSync, readlinkSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { Workload } from '../../src/core/runtime.js';
+import type { Workload } from '../../src/core/ports/runtime.js';
 import { accountName, projectGroupName } from '../../src/runtime/local/isolation/os-accounts.js';
 import { makeDriver, makeWorkload, runData, tempDir, withRuntime } from './local-fixtures.js';
 

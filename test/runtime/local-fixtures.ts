@@ -10,8 +10,8 @@ import { chmodSync, mkdtempSync, realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RuntimeState } from '../../src/core/instance.js';
-import { WorkloadError, type Workload } from '../../src/core/runtime.js';
+import type { RuntimeState } from '../../src/core/model/instance.js';
+import { WorkloadError, type Workload } from '../../src/core/ports/runtime.js';
 import { LocalDriver, type LocalDriverOptions } from '../../src/runtime/local/local-driver.js';
 import { isAlive } from '../../src/runtime/local/process-control.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { maskedRepositoryUrl } from '../../src/core/repository-url.js';
+import { maskedRepositoryUrl } from '../../src/core/instances/repository-url.js';
 import { workloadPath } from '../../src/runtime/local/child-env.js';
 import { cloneTargetName } from '../../src/runtime/local/git-clone.js';
 import { jupyterArgs } from '../../src/runtime/local/jupyter-command.js';

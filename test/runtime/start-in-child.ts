@@ -3,7 +3,7 @@
  * Plays a service that starts workloads and then goes away: reads `{dataDir, workloads}` as JSON
  * from argv, starts each with a LocalDriver, prints their runtime states as JSON and exits.
  */
-import type { Workload } from '../../src/core/runtime.js';
+import type { Workload } from '../../src/core/ports/runtime.js';
 import { makeDriver } from './local-fixtures.js';
 
 const { dataDir, workloads } = JSON.parse(process.argv[2] ?? '{}') as { dataDir: string; workloads: Workload[] };

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { BUILTIN_CATALOG } from '../../src/core/builtin-catalog.js';
-import type { InstanceSpec, RuntimeState } from '../../src/core/instance.js';
-import type { Workload } from '../../src/core/runtime.js';
+import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
+import type { InstanceSpec, RuntimeState } from '../../src/core/model/instance.js';
+import type { Workload } from '../../src/core/ports/runtime.js';
 import { makeSparseInstance } from '../store/fixtures.js';
 
 /** A workload of a new instance (evs storage, no auto-stop) on the first built-in profile and flavor. */

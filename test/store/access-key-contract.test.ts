@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StoredAccessKey } from '../../src/core/identity-types.js';
-import { DuplicateKeyError } from '../../src/core/store.js';
+import type { StoredAccessKey } from '../../src/core/model/identity-types.js';
+import { DuplicateKeyError } from '../../src/core/ports/store.js';
 import { migrationsFor } from '../../src/store/migrations/index.js';
 import { SQLITE_SCHEMA } from '../../src/store/migrations/schema-dialect.js';
 import { contractCase } from './contract-case.js';

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { AuditRecord } from '../../src/core/store.js';
+import type { AuditRecord } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
 import { T0, makeEvent, makeInstance } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';

@@ -1,6 +1,6 @@
 /**
  * @module test/store/bucket-contract
- * The obs bucket part of the `Store` contract (core/obs-buckets), on every implementation: an
+ * The obs bucket part of the `Store` contract (core/model/obs-buckets), on every implementation: an
  * instance insert claims its bucket for its project or, when another project holds it, fails
  * having written nothing; two stores (replicas) racing for a new bucket give it to exactly one
  * project; assign, release and the per-bucket instance counts; and migration 0012 on a database
@@ -8,8 +8,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Instance } from '../../src/core/instance.js';
-import { BucketHeldError } from '../../src/core/obs-buckets.js';
+import type { Instance } from '../../src/core/model/instance.js';
+import { BucketHeldError } from '../../src/core/model/obs-buckets.js';
 import { contractCase } from './contract-case.js';
 import { T0, makeInstance, rowAt0001 } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';

@@ -4,7 +4,7 @@
  * case, and everything closed and dropped after it, whether the case passed or not.
  */
 import { afterEach, beforeEach } from 'node:test';
-import type { Store } from '../../src/core/store.js';
+import type { Store } from '../../src/core/ports/store.js';
 import type { StoreFactory, TestDatabase } from './store-factories.js';
 
 export interface ContractCase {

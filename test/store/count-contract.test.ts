@@ -7,9 +7,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Instance } from '../../src/core/instance.js';
-import type { InstanceStatus } from '../../src/core/statuses.js';
-import type { InstanceQuery, Store } from '../../src/core/store.js';
+import type { Instance } from '../../src/core/model/instance.js';
+import type { InstanceStatus } from '../../src/core/model/statuses.js';
+import type { InstanceQuery, Store } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
 import { makeInstance } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';

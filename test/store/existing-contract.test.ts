@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { newInstanceId } from '../../src/core/instance.js';
+import { newInstanceId } from '../../src/core/model/instance.js';
 import { contractCase } from './contract-case.js';
 import { makeInstance } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';

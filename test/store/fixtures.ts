@@ -3,9 +3,9 @@
  * Fully populated records for the store tests; every optional and nullable field is filled in
  * unless a test overrides it.
  */
-import type { Project, StoredToken, User } from '../../src/core/identity-types.js';
-import type { Instance } from '../../src/core/instance.js';
-import type { InstanceEvent } from '../../src/core/store.js';
+import type { Project, StoredToken, User } from '../../src/core/model/identity-types.js';
+import type { Instance } from '../../src/core/model/instance.js';
+import type { InstanceEvent } from '../../src/core/ports/store.js';
 
 let sequence = 0;
 

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../src/core/store.js';
+import type { Store } from '../../src/core/ports/store.js';
 import { migrationsFor } from '../../src/store/migrations/index.js';
 import { SQLITE_SCHEMA } from '../../src/store/migrations/schema-dialect.js';
 import { contractCase } from './contract-case.js';

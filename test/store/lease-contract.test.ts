@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Store } from '../../src/core/store.js';
+import type { Store } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
 import { T0 } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';

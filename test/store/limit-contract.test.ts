@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LimitReachedError, type SlotLimit } from '../../src/core/store.js';
+import { LimitReachedError, type SlotLimit } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
 import { makeInstance } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';

@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Instance } from '../../src/core/instance.js';
-import { DuplicateKeyError, DuplicateNameError } from '../../src/core/store.js';
+import type { Instance } from '../../src/core/model/instance.js';
+import { DuplicateKeyError, DuplicateNameError } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
 import { T0, makeEvent, makeInstance, makeProject, makeToken, makeUser, rowAt0001, ALL_MIGRATIONS } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { sql, type RawBuilder, type Transaction } from 'kysely';
-import type { InstanceQuery, Store } from '../../src/core/store.js';
+import type { InstanceQuery, Store } from '../../src/core/ports/store.js';
 import type { Database } from '../../src/store/database.js';
 import { eventQueries } from '../../src/store/kysely-events.js';
 import { listQueries } from '../../src/store/kysely-instances.js';

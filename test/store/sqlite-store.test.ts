@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, it } from 'node:test';
 import { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
-import type { InstanceQuery } from '../../src/core/store.js';
+import type { InstanceQuery } from '../../src/core/ports/store.js';
 import type { Database } from '../../src/store/database.js';
 import { eventQueries } from '../../src/store/kysely-events.js';
 import { listQueries } from '../../src/store/kysely-instances.js';

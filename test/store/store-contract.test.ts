@@ -5,14 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import type { Instance } from '../../src/core/instance.js';
+import type { Instance } from '../../src/core/model/instance.js';
 import {
   DuplicateKeyError,
   DuplicateNameError,
   type InstancePage,
   type InstanceQuery,
   type Store,
-} from '../../src/core/store.js';
+} from '../../src/core/ports/store.js';
 import { T0, makeInstance, makeProject, makeSparseInstance, makeToken, makeUser } from './fixtures.js';
 import { STORE_FACTORIES, type TestDatabase } from './store-factories.js';
 

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
-import type { Store } from '../../src/core/store.js';
+import type { Store } from '../../src/core/ports/store.js';
 import type { Database } from '../../src/store/database.js';
 import { migratorFor } from '../../src/store/migrations/migrate.js';
 import { POSTGRES_SCHEMA, SQLITE_SCHEMA, type SchemaDialect } from '../../src/store/migrations/schema-dialect.js';

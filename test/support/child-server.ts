@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigOptions } from '../../src/config.js';
+import type { ConfigOptions } from '../../src/server/config.js';
 import { ADMIN_PASSWORD, type HttpResult } from './test-app.js';
 import { testStoreOptions } from './test-store.js';
 

@@ -4,7 +4,7 @@
  * signs it: answers the HTTP status, so a test can tell a key whose secret the server opened (not
  * 401) from one it could not.
  */
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign, SIGNING_ALGORITHM } from '../../src/core/request-signing.js';
+import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign, SIGNING_ALGORITHM } from '../../src/core/identity/request-signing.js';
 
 export interface SigningKey {
   access: string;

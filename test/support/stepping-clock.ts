@@ -6,7 +6,7 @@
  * as the test looks at them.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { ManualClock } from '../../src/core/clock.js';
+import { ManualClock } from '../../src/core/shared/clock.js';
 import type { TestApp } from './test-app.js';
 
 interface Sleeper {

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { startApp, type RunningApp, type StartOptions } from '../../src/app.js';
-import { resolveConfig, type ConfigOptions } from '../../src/config.js';
+import { startApp, type RunningApp, type StartOptions } from '../../src/server/app.js';
+import { resolveConfig, type ConfigOptions } from '../../src/server/config.js';
 import { dropTestDatabase, testStoreOptions } from './test-store.js';
 
 export const ADMIN_PASSWORD = 'admin-password-1';

@@ -4,8 +4,8 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { Project, User } from '../../core/identity-types.js';
-import { ROLE_NAMES } from '../../core/identity-types.js';
+import type { Project, User } from '../../core/model/identity-types.js';
+import { ROLE_NAMES } from '../../core/model/identity-types.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';

@@ -5,8 +5,8 @@
  */
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
-import { ApiError } from '../../core/errors.js';
-import type { AuditEntry, Store } from '../../core/store.js';
+import { ApiError } from '../../core/shared/errors.js';
+import type { AuditEntry, Store } from '../../core/ports/store.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
 import { AuditListSchema, AuditQuery } from '../schemas/audit-schema.js';

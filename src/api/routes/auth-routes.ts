@@ -4,7 +4,7 @@
  * a Keystone token body whose catalog points clients at this server's ModelArts API.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Principal } from '../../core/identity-service.js';
+import type { Principal } from '../../core/identity/service.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';

@@ -1,12 +1,12 @@
 /**
  * @module api/routes/bucket-routes
- * Obs buckets for system admins (core/bucket-admin): who holds which, assigning one to a project,
+ * Obs buckets for system admins (core/instances/bucket-admin): who holds which, assigning one to a project,
  * releasing one no instance uses. Authenticated as the user and project administration is.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { BucketAdmin } from '../../core/bucket-admin.js';
-import type { ObsBucketUse } from '../../core/obs-buckets.js';
+import { BucketAdmin } from '../../core/instances/bucket-admin.js';
+import type { ObsBucketUse } from '../../core/model/obs-buckets.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';

@@ -5,8 +5,8 @@
  * as in an instance's `flavor_details`.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Profile } from '../../core/catalog.js';
-import { ApiError } from '../../core/errors.js';
+import type { Profile } from '../../core/model/catalog.js';
+import { ApiError } from '../../core/shared/errors.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate } from '../auth.js';
 import { flavorDetailsView } from '../instance-view.js';

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { AccessKey, KeyManager } from '../../core/access-keys.js';
+import type { AccessKey, KeyManager } from '../../core/identity/access-keys.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';

@@ -1,13 +1,13 @@
 /**
  * @module api/routes/health-routes
  * `/healthz`: the process answers. `/readyz`: the database answers, takes a write (see
- * core/write-probe) and its schema is the one this code expects, so a load balancer sends traffic
+ * core/replica/write-probe) and its schema is the one this code expects, so a load balancer sends traffic
  * only to replicas that can serve it.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import type { ApiContext } from '../api-context.js';
-import { WriteProbe } from '../../core/write-probe.js';
+import { WriteProbe } from '../../core/replica/write-probe.js';
 
 const Readiness = Type.Object({
   status: Type.Enum(['ready', 'unavailable']),

@@ -4,7 +4,7 @@
  * stream of every change of the project's instances — `instance` with the instance as GET detail
  * shows it (the same allow-list serializer), `instance-deleted` with its id — whoever made it:
  * an API call on any replica, the reconciler, the queue, auto-stop, retention. It opens with a
- * `ready` event. Every event has an id (see core/change-cursor); a client that reconnects with the
+ * `ready` event. Every event has an id (see core/changes/cursor); a client that reconnects with the
  * last one (`Last-Event-ID`, or `last_event_id` in the query for clients that cannot set headers)
  * is first sent what changed while it was away, or a `reset` when that cannot be told; a client
  * without one reads the list once after `ready`. It ends when the server shuts down or the
@@ -12,9 +12,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { formatCursor, resumeFrom, type ResumeRules } from '../../core/change-cursor.js';
-import { ApiError } from '../../core/errors.js';
-import type { InstanceChange } from '../../core/instance-feed.js';
+import { formatCursor, resumeFrom, type ResumeRules } from '../../core/changes/cursor.js';
+import { ApiError } from '../../core/shared/errors.js';
+import type { InstanceChange } from '../../core/changes/instance-feed.js';
 import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate, principalOf } from '../auth.js';
 import { openEventStream, type EventStream } from '../event-stream.js';

@@ -5,9 +5,9 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../../core/errors.js';
-import type { Instance } from '../../core/instance.js';
-import type { SortKey } from '../../core/store.js';
+import { ApiError } from '../../core/shared/errors.js';
+import type { Instance } from '../../core/model/instance.js';
+import type { SortKey } from '../../core/ports/store.js';
 import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate } from '../auth.js';
 import { instanceView } from '../instance-view.js';

@@ -1,6 +1,6 @@
 /**
  * @module api/schemas/bucket-schemas
- * The obs bucket administration shapes (`/v3/buckets`, core/obs-buckets), in the Keystone style
+ * The obs bucket administration shapes (`/v3/buckets`, core/model/obs-buckets), in the Keystone style
  * of the user and project ones: one resource wrapped in its name.
  */
 import { Type } from 'typebox';

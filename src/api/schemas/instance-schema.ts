@@ -5,7 +5,7 @@
  * serializer emits nothing that is not declared here, so this schema is the allow-list.
  */
 import { Type, type Static } from 'typebox';
-import { INSTANCE_STATUSES } from '../../core/statuses.js';
+import { INSTANCE_STATUSES } from '../../core/model/statuses.js';
 import { Nullable, StringMap } from './common.js';
 
 /** Table 21; values are masked on the way out. */

@@ -5,7 +5,7 @@
  * 6348/6349) are checked by the lifecycle service so that they answer with that code.
  */
 import { Type, type Static } from 'typebox';
-import { INSTANCE_ACTIONS, INSTANCE_STATUSES } from '../../core/statuses.js';
+import { INSTANCE_ACTIONS, INSTANCE_STATUSES } from '../../core/model/statuses.js';
 import { MAX_PAGE_LIMIT, Nullable, PageLimit, PageOffset, StringMap } from './common.js';
 
 const Str = (options: { maxLength?: number; minLength?: number; description?: string } = {}) => Type.String(options);

@@ -5,7 +5,7 @@
  * DNS name, stable across runs and replicas of this service.
  */
 import type { V1Secret, V1Service } from '@kubernetes/client-node';
-import type { Instance } from '../../core/instance.js';
+import type { Instance } from '../../core/model/instance.js';
 import type { ClusterSettings } from './kubernetes-driver-options.js';
 import { INSTALLATION_LABEL, INSTANCE_LABEL, instanceMetadata, labelValue, MANAGED_BY, MANAGER, RUN_LABEL, type ObjectScope, type ResourceNames } from './resource-names.js';
 import { TOKEN_KEY } from './pod-manifest.js';

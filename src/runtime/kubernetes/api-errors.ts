@@ -4,7 +4,7 @@
  * is the idempotent outcome every step is built on; anything else becomes a failure the owner can
  * read, without the API server's full answer (which names internals).
  */
-import { WorkloadError } from '../../core/runtime.js';
+import { WorkloadError } from '../../core/ports/runtime.js';
 
 /** The HTTP status of a failed call (ApiException `code`, Watch errors `statusCode`). */
 export function statusOf(err: unknown): number | undefined {

@@ -6,7 +6,7 @@
  * resourceVersion is too old (410 Gone); a watch that fails otherwise is restarted after a pause.
  */
 import { CoreV1Api, ListWatch, Watch, type CoreV1Event, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../core/shared/logger.js';
 import { clusterError } from './api-errors.js';
 import { managedSelector } from './resource-names.js';
 

@@ -4,7 +4,7 @@
  * inside a cluster, a kubeconfig file, or the client's defaults (`$KUBECONFIG`, `~/.kube/config`).
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import type { KubeConfigSource } from '../../config.js';
+import type { KubeConfigSource } from '../../server/config.js';
 
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kubeConfig = new KubeConfig();

@@ -4,8 +4,8 @@
  * the resolved `runtime.kubernetes` config; the rest is what the service lends every driver.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Clock } from '../../core/clock.js';
-import type { Logger } from '../../core/logger.js';
+import type { Clock } from '../../core/shared/clock.js';
+import type { Logger } from '../../core/shared/logger.js';
 
 /** What the manifests are built from. */
 export interface ClusterSettings {

@@ -9,8 +9,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
-import type { Instance, RuntimeState } from '../../core/instance.js';
-import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
+import type { Instance, RuntimeState } from '../../core/model/instance.js';
+import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/ports/runtime.js';
 import { endpointOf, secretManifest, serviceManifest } from './access-manifests.js';
 import { clusterError, created, deleted, statusOf } from './api-errors.js';
 import { StartsInFlight } from '../starts-in-flight.js';

@@ -12,7 +12,7 @@
  * - readiness is the notebook port accepting connections; the proxy finds it through the Service.
  */
 import type { V1Container, V1Pod, V1ResourceRequirements, V1Toleration, V1Volume } from '@kubernetes/client-node';
-import type { Workload } from '../../core/runtime.js';
+import type { Workload } from '../../core/ports/runtime.js';
 import { memorySize } from '../flavor-memory.js';
 import type { ClusterSettings } from './kubernetes-driver-options.js';
 import { instanceMetadata, labelValue, POOL_KEY, RUN_LABEL, type ObjectScope, type ResourceNames } from './resource-names.js';

@@ -6,7 +6,7 @@
  * real API's shape.
  */
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
-import { WorkloadError, type Health } from '../../core/runtime.js';
+import { WorkloadError, type Health } from '../../core/ports/runtime.js';
 import { NOTEBOOK_CONTAINER } from './pod-manifest.js';
 
 export type StartState =

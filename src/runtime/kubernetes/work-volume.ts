@@ -6,8 +6,8 @@
  * own path (`/bucket/dir/` → sub-path `bucket/dir`), as the local runtime maps it under its root.
  */
 import type { V1PersistentVolumeClaim } from '@kubernetes/client-node';
-import type { Instance, Storage } from '../../core/instance.js';
-import { WorkloadError } from '../../core/runtime.js';
+import type { Instance, Storage } from '../../core/model/instance.js';
+import { WorkloadError } from '../../core/ports/runtime.js';
 import { pathSegments } from '../local/safe-paths.js';
 import { instanceMetadata, type ObjectScope, type ResourceNames } from './resource-names.js';
 

@@ -3,7 +3,7 @@
  * Runs `spec.custom_script_path` with /bin/sh in the storage directory before the server starts,
  * its output appended to the instance log. A non-zero exit fails the start with the log's tail.
  */
-import { WorkloadError } from '../../core/runtime.js';
+import { WorkloadError } from '../../core/ports/runtime.js';
 import type { Containment } from './isolation/contained-spawn.js';
 import { openForChild, tail } from './log-file.js';
 import { runToExit } from './run-to-exit.js';

@@ -10,9 +10,9 @@
 import { randomBytes } from 'node:crypto';
 import { appendFile, chmod, chown, lstat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RepositoryHosts } from '../../core/repository-hosts.js';
-import { maskedRepositoryUrl } from '../../core/repository-url.js';
-import { WorkloadError } from '../../core/runtime.js';
+import type { RepositoryHosts } from '../../core/instances/repository-hosts.js';
+import { maskedRepositoryUrl } from '../../core/instances/repository-url.js';
+import { WorkloadError } from '../../core/ports/runtime.js';
 import type { Containment } from './isolation/contained-spawn.js';
 import { redact } from './redact.js';
 import { runToExit } from './run-to-exit.js';

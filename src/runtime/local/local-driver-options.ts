@@ -3,9 +3,9 @@
  * The local driver's settings and their defaults.
  */
 import { join } from 'node:path';
-import { systemClock, type Clock } from '../../core/clock.js';
-import type { Logger } from '../../core/logger.js';
-import { DEFAULT_REPOSITORY_HOST_POLICY, type RepositoryHostPolicy } from '../../core/repository-hosts.js';
+import { systemClock, type Clock } from '../../core/shared/clock.js';
+import type { Logger } from '../../core/shared/logger.js';
+import { DEFAULT_REPOSITORY_HOST_POLICY, type RepositoryHostPolicy } from '../../core/instances/repository-hosts.js';
 import type { ConfiguredGpu } from './gpus/gpu-inventory.js';
 import { isRoot, type IsolationSettings } from './isolation/workload-isolation.js';
 

@@ -8,7 +8,7 @@
  * after the truncate (no sparse file); lines written between the copy and the truncate are lost.
  */
 import { copyFile, open, rename, rm, stat, truncate, appendFile } from 'node:fs/promises';
-import type { Clock } from '../../core/clock.js';
+import type { Clock } from '../../core/shared/clock.js';
 import { redact } from './redact.js';
 
 export interface RotationPolicy {

@@ -7,7 +7,7 @@
  * the driver's probe and Jupyter's bind is retried with a fresh port, up to three times.
  */
 import type { ChildProcess } from 'node:child_process';
-import { WorkloadError } from '../../core/runtime.js';
+import { WorkloadError } from '../../core/ports/runtime.js';
 import type { InstanceLayout } from './instance-layout.js';
 import { spawnContained, type Containment } from './isolation/contained-spawn.js';
 import { jupyterArgs } from './jupyter-command.js';

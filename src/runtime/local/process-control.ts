@@ -3,7 +3,7 @@
  * Signals and liveness for detached process groups, and the stop sequence that leaves nothing
  * of an instance running: its notebook's group and every marked process outside it.
  */
-import type { Logger } from '../../core/logger.js';
+import type { Logger } from '../../core/shared/logger.js';
 import { isZombie, liveGroupMembers, markedProcesses, type Marker } from './process-marker.js';
 import { waitUntil } from './wait.js';
 

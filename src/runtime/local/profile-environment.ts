@@ -8,8 +8,8 @@
  */
 import { access, constants, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { Profile } from '../../core/catalog.js';
-import { WorkloadError } from '../../core/runtime.js';
+import type { Profile } from '../../core/model/catalog.js';
+import { WorkloadError } from '../../core/ports/runtime.js';
 
 export interface ResolvedEnvironment {
   /** The Jupyter launcher to detect. */

@@ -6,7 +6,7 @@
  * is recomputed from `(instance id, run id)` by the injected `secretFor`.
  */
 import { readFile, rm, writeFile } from 'node:fs/promises';
-import type { RuntimeState } from '../../core/instance.js';
+import type { RuntimeState } from '../../core/model/instance.js';
 
 export interface RunRecord {
   pid: number;

@@ -7,8 +7,8 @@
  */
 import { appendFile, chmod, chown, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Logger } from '../../core/logger.js';
-import { WorkloadError, type Workload } from '../../core/runtime.js';
+import type { Logger } from '../../core/shared/logger.js';
+import { WorkloadError, type Workload } from '../../core/ports/runtime.js';
 import type { InstanceLayout } from './instance-layout.js';
 import { claimInstances } from './instances-owner.js';
 import type { Containment } from './isolation/contained-spawn.js';

@@ -12,7 +12,7 @@
  */
 import { realpath } from 'node:fs/promises';
 import { join } from 'node:path';
-import { WorkloadError, type Workload } from '../../core/runtime.js';
+import { WorkloadError, type Workload } from '../../core/ports/runtime.js';
 import type { InstanceLayout } from './instance-layout.js';
 import { claimBucket, handOver, passThrough } from './isolation/file-ownership.js';
 import type { WorkloadIdentity } from './isolation/workload-isolation.js';

@@ -8,9 +8,9 @@
  * since stopped or replaced, polls as gone, as it would on the real drivers.
  */
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../core/clock.js';
-import type { RuntimeState } from '../../core/instance.js';
-import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/runtime.js';
+import type { Clock } from '../../core/shared/clock.js';
+import type { RuntimeState } from '../../core/model/instance.js';
+import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/ports/runtime.js';
 
 const CRASHED = 'the simulated workload crashed';
 const STOPPED = 'the simulated workload was stopped';

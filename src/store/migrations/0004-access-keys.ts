@@ -2,7 +2,7 @@
  * @module store/migrations/0004-access-keys
  * Permanent access keys (AK/SK) of users, for `SDK-HMAC-SHA256` request signing. Only adds a
  * table, so a database at 0003 keeps all its rows. The secret key is stored sealed (AES-256-GCM,
- * core/secret-box), never in clear.
+ * core/secrets/box), never in clear.
  */
 import type { Kysely, Migration } from 'kysely';
 import type { SchemaDialect } from './schema-dialect.js';

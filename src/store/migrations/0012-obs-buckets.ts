@@ -1,6 +1,6 @@
 /**
  * @module store/migrations/0012-obs-buckets
- * Obs buckets get owners (core/obs-buckets): a table of who holds which bucket, and each
+ * Obs buckets get owners (core/model/obs-buckets): a table of who holds which bucket, and each
  * instance's bucket copied into a column of its own, so that a create checks its bucket and an
  * admin sees which buckets are in use without reading every instance's document.
  *

@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
-import { VERSION } from '../../release.js';
+import { VERSION } from '../../core/shared/release.js';
 
 /** Kysely's Migrator keeps the names of the migrations it ran in this table. */
 const MIGRATION_TABLE = 'kysely_migration';

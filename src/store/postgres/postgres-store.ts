@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } from 'kysely';
-import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
+import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/ports/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';

@@ -5,7 +5,7 @@
  * transaction again is safe, and it is the remedy PostgreSQL's documentation prescribes.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { backoffCeiling } from '../../core/backoff.js';
+import { backoffCeiling } from '../../core/shared/backoff.js';
 
 const RETRYABLE_CODES: ReadonlySet<string> = new Set(['40001', '40P01']);
 

@@ -16,7 +16,7 @@ import {
   type Driver,
   type SqliteDialectConfig,
 } from 'kysely';
-import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/store.js';
+import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/ports/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';

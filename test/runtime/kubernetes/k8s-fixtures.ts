@@ -4,9 +4,9 @@
  */
 import { readFileSync } from 'node:fs';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
-import { BUILTIN_CATALOG } from '../../../src/core/builtin-catalog.js';
-import type { Instance } from '../../../src/core/instance.js';
-import type { Workload } from '../../../src/core/runtime.js';
+import { BUILTIN_CATALOG } from '../../../src/core/model/builtin-catalog.js';
+import type { Instance } from '../../../src/core/model/instance.js';
+import type { Workload } from '../../../src/core/ports/runtime.js';
 import type { ClusterSettings } from '../../../src/runtime/kubernetes/kubernetes-driver-options.js';
 import type { ObjectScope } from '../../../src/runtime/kubernetes/resource-names.js';
 import { makeSparseInstance } from '../../store/fixtures.js';

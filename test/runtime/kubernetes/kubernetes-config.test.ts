@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { resolveConfig, type ConfigHost, type KubernetesRuntimeOptions } from '../../../src/config.js';
+import { resolveConfig, type ConfigHost, type KubernetesRuntimeOptions } from '../../../src/server/config.js';
 import { loadKubeConfig } from '../../../src/runtime/kubernetes/kube-config.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'demanager-k8s-config-'));

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
-import { ManualClock, systemClock, type Clock } from '../../../src/core/clock.js';
-import type { Instance, RuntimeState } from '../../../src/core/instance.js';
-import { WorkloadError, type Workload } from '../../../src/core/runtime.js';
+import { ManualClock, systemClock, type Clock } from '../../../src/core/shared/clock.js';
+import type { Instance, RuntimeState } from '../../../src/core/model/instance.js';
+import { WorkloadError, type Workload } from '../../../src/core/ports/runtime.js';
 import { KUBERNETES_API_USAGE } from '../../../src/runtime/kubernetes/api-usage.js';
 import { KubernetesDriver, type KubernetesDriverOptions } from '../../../src/runtime/kubernetes/kubernetes-driver.js';
 import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../../src/core/builtin-catalog.js';
+import { BUILTIN_CATALOG, completeFlavor } from '../../../src/core/model/builtin-catalog.js';
 import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
 import { eventually } from '../../support/kubernetes/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';

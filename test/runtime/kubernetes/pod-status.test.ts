@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkloadError } from '../../../src/core/runtime.js';
+import { WorkloadError } from '../../../src/core/ports/runtime.js';
 import { podHealth, startState, unschedulableMessage, type StartState } from '../../../src/runtime/kubernetes/pod-status.js';
 import { recordedPod } from './k8s-fixtures.js';
 

@@ -12,7 +12,7 @@
  * real). What the test must find again is written to `<facts.json>`, secrets included: they are
  * a fixture's, sealing nothing of value.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -38,13 +38,17 @@ type Json = any;
 async function main(): Promise<void> {
   const [releaseRoot, databaseUrl, factsFile] = process.argv.slice(2);
   if (!releaseRoot || !databaseUrl || !factsFile) throw new Error('usage: make-release-fixture.ts <release checkout> <database URL> <facts.json>');
-  const from = (path: string) => import(pathToFileURL(resolve(releaseRoot, path)).href) as Promise<Json>;
+  // A module at its path today, or at the path a release up to 0.2.0 kept it (flat src/core/, wiring in src/).
+  const from = (...paths: string[]) => {
+    const path = paths.find((p) => existsSync(resolve(releaseRoot, p))) ?? paths[0]!;
+    return import(pathToFileURL(resolve(releaseRoot, path)).href) as Promise<Json>;
+  };
   const [{ resolveConfig }, { startApp }, { openStore }, { INSTANCE_STATUSES }, { instanceEvent }, pkg] = await Promise.all([
-    from('src/config.ts'),
-    from('src/app.ts'),
+    from('src/server/config.ts', 'src/config.ts'),
+    from('src/server/app.ts', 'src/app.ts'),
     from('src/store/open-store.ts'),
-    from('src/core/statuses.ts'),
-    from('src/core/instance-events.ts'),
+    from('src/core/model/statuses.ts', 'src/core/statuses.ts'),
+    from('src/core/instances/events.ts', 'src/core/instance-events.ts'),
     import(pathToFileURL(resolve(releaseRoot, 'package.json')).href, { with: { type: 'json' } }),
   ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'demanager-fixture-'));

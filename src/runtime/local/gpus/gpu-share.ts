@@ -7,7 +7,7 @@
  * `hostGpus`), so a claim that finds too few free means claims were left behind, and is refused.
  */
 import { join } from 'node:path';
-import { WorkloadError } from '../../../core/runtime.js';
+import { WorkloadError } from '../../../core/ports/runtime.js';
 import { GpuClaims } from './gpu-claims.js';
 import { configuredInventory, detectGpus, type ConfiguredGpu, type GpuInventory } from './gpu-inventory.js';
 

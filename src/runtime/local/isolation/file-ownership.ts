@@ -71,7 +71,7 @@ export async function unreachableAncestor(dir: string): Promise<string | null> {
  * Gives a bucket (a directory right under the object root) to the project's group, contents
  * included, when another group has it: one made before isolation (the service's), just now, or
  * another project's until a system admin assigned the bucket to this one. Which project holds a
- * bucket is the store's to say (core/obs-buckets), and the reconciler has checked it for this
+ * bucket is the store's to say (core/model/obs-buckets), and the reconciler has checked it for this
  * start; the files follow, so the project it was taken from loses them.
  */
 export async function claimBucket(bucket: string, gid: number): Promise<void> {

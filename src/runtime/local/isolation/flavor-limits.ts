@@ -3,8 +3,8 @@
  * What a flavor's params (`CPU`, `memory`) mean as control-group limits, and how to say a memory
  * size back to a person ("8 GiB").
  */
-import type { Flavor } from '../../../core/catalog.js';
-import { WorkloadError } from '../../../core/runtime.js';
+import type { Flavor } from '../../../core/model/catalog.js';
+import { WorkloadError } from '../../../core/ports/runtime.js';
 import { memoryBytes } from '../../flavor-memory.js';
 import type { Limits } from './control-groups.js';
 

@@ -5,7 +5,7 @@
  * service's, not the notebook's), so a restarted service neither repeats nor loses one.
  */
 import { readFile, writeFile } from 'node:fs/promises';
-import type { WorkloadNotice } from '../../../core/runtime.js';
+import type { WorkloadNotice } from '../../../core/ports/runtime.js';
 import type { ControlGroup } from './control-groups.js';
 
 async function told(file: string): Promise<number> {

@@ -7,8 +7,8 @@
  * control groups; `"best-effort"` starts it unlimited and says so in its progress).
  */
 import { readFile } from 'node:fs/promises';
-import { WorkloadError, type Workload } from '../../../core/runtime.js';
-import type { Logger } from '../../../core/logger.js';
+import { WorkloadError, type Workload } from '../../../core/ports/runtime.js';
+import type { Logger } from '../../../core/shared/logger.js';
 import { ControlGroup, findHierarchy, type Hierarchy } from './control-groups.js';
 import { formatBytes, hasLimits, limitsOf } from './flavor-limits.js';
 import { AccountError, OsAccounts } from './os-accounts.js';

@@ -1,0 +1,155 @@
+/**
+ * @module core/instances/queue-service
+ * The waiting line of a flavor that queues (the Free ones by default). Instances that find no slot
+ * wait in CREATE_QUEUING / START_QUEUING, first come first served per flavor; whenever a slot may
+ * have freed, {@link QueueService.admitNext} moves the first in line on to CREATING / STARTING, in
+ * the same kind of limit-checked transaction as any admission, so it is safe on every replica.
+ *
+ * The wait estimate: each slot frees at its holder's auto-stop deadline (or, without one, after the
+ * flavor's default running time); each instance in line takes the earliest slot to free, and then
+ * holds it for its own running time. The estimate is exact when everyone runs to their deadline.
+ *
+ * On the controller, admissions after a slot frees run in the background ({@link QueueService.admitLater})
+ * and are retried with backoff when the store fails, so a line never stalls behind a lost write.
+ */
+import { flavorsFreedBy, SLOT_STATUSES, slotLimits } from '../capacity/admission.js';
+import type { Catalog, Flavor } from '../model/catalog.js';
+import type { Clock } from '../shared/clock.js';
+import type { Instance } from '../model/instance.js';
+import { instanceEvent } from './events.js';
+import type { ReconcileTrigger } from './reconcile-trigger.js';
+import type { Logger } from '../shared/logger.js';
+import { RetryingTasks, STEP_BACKOFF } from '../shared/retrying-tasks.js';
+import { QUEUED_STATUSES } from '../model/statuses.js';
+import { LimitReachedError, type Store } from '../ports/store.js';
+
+export interface QueuePosition {
+  rank: number;
+  /** Epoch ms: when the instance is expected to get its slot. */
+  expectedAt: number;
+}
+
+export interface QueueSnapshot {
+  flavor: string;
+  length: number;
+  positions: Map<string, QueuePosition>;
+  /** Epoch ms: when an instance joining the line now would get a slot. */
+  nextFreeAt: number;
+}
+
+function byArrival(a: Instance, b: Instance): number {
+  return (a.queuedAt ?? a.createdAt) - (b.queuedAt ?? b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Milliseconds an instance is expected to hold a slot once it has one. */
+function runningTime(instance: Instance, flavor: Flavor): number {
+  return (instance.spec.auto_stop.enable ? instance.spec.auto_stop.duration : flavor.duration) * 1000;
+}
+
+export class QueueService {
+  /** Told of every admission it commits (the scheduler arms reservation expiries from them). */
+  onCommitted: (instance: Instance) => void = () => undefined;
+  readonly #admissions: RetryingTasks;
+  #abort: AbortController | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly trigger: ReconcileTrigger,
+    private readonly log: Logger,
+    private readonly replica: string,
+  ) {
+    this.#admissions = new RetryingTasks(clock, log, { backoff: STEP_BACKOFF, failure: 'queue admission failed; retrying' });
+  }
+
+  /**
+   * Starts admitting in the background (on gaining the controller lease), every line first;
+   * resolves once each line has been tried once.
+   */
+  async start(): Promise<void> {
+    this.#abort ??= new AbortController();
+    await Promise.all(this.catalog.data.flavors.filter((flavor) => flavor.queues).map((flavor) => this.admitLater(flavor.name)));
+  }
+
+  /** Stops admitting in the background and waits for the admissions under way. */
+  async stop(): Promise<void> {
+    this.#abort?.abort();
+    this.#abort = null;
+    await this.#admissions.idle();
+  }
+
+  /**
+   * A slot of `flavorName` may have freed: {@link admitFreed} in the background, retried until the
+   * store takes it (only between {@link start} and {@link stop}). Resolves after the first try.
+   */
+  admitLater(flavorName: string): Promise<void> {
+    if (!this.#abort) return Promise.resolve();
+    return this.#admissions.run(flavorName, () => this.admitFreed(flavorName), this.#abort.signal);
+  }
+
+  /** The instances waiting for `flavor`, first in line first. */
+  async line(flavor: string): Promise<Instance[]> {
+    return (await this.store.instances.listByStatus(QUEUED_STATUSES, flavor)).sort(byArrival);
+  }
+
+  /** Admits as many of the first in line as there are free slots. */
+  async admitNext(flavorName: string): Promise<void> {
+    const flavor = this.catalog.flavor(flavorName);
+    if (!flavor?.queues) return;
+    for (const waiting of await this.line(flavorName)) {
+      const now = this.clock.now();
+      // Either the slot waits for the owner's confirmation, or the instance goes on at once.
+      const to = flavor.reservation_seconds > 0 ? 'READY_TO_START' : waiting.prepared === false ? 'CREATING' : 'STARTING';
+      const event = instanceEvent(waiting, { kind: 'admit', from: waiting.status, to, by: 'system', at: now, replica: this.replica });
+      try {
+        const written = await this.store.instances.update(
+          { ...waiting, status: to, reservedAt: now, updatedAt: now, intent: { ...waiting.intent, at: now } },
+          event,
+          slotLimits(this.catalog, waiting),
+        );
+        // Lost to a concurrent change (dequeued, deleted, admitted elsewhere): look at the next one.
+        if (written) {
+          this.log.info({ instance: waiting.id, flavor: flavorName, status: to }, 'admitted from the queue');
+          if (to !== 'READY_TO_START') this.trigger.wake(waiting.id);
+          this.onCommitted(written);
+        }
+      } catch (err) {
+        if (err instanceof LimitReachedError) return;
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * An instance of `flavorName` gave up its slot: its flavor's line may move, and so may every
+   * other GPU flavor's where the host's GPUs are shared out among them.
+   */
+  async admitFreed(flavorName: string): Promise<void> {
+    const flavor = this.catalog.flavor(flavorName);
+    if (!flavor) return;
+    for (const freed of flavorsFreedBy(this.catalog, flavor)) await this.admitNext(freed.name);
+  }
+
+  async snapshot(flavorName: string): Promise<QueueSnapshot> {
+    const flavor = this.catalog.flavor(flavorName);
+    const now = this.clock.now();
+    const line = await this.line(flavorName);
+    const positions = new Map<string, QueuePosition>();
+    if (!flavor) return { flavor: flavorName, length: line.length, positions, nextFreeAt: now };
+    const holders = await this.store.instances.listByStatus(SLOT_STATUSES, flavorName);
+    // When each slot frees; a flavor without a capacity never makes anyone wait.
+    const frees = holders.map((h) => Math.max(now, h.stopAt ?? now + runningTime(h, flavor)));
+    const capacity = flavor.capacity > 0 ? flavor.capacity : Number.POSITIVE_INFINITY;
+    while (frees.length < Math.min(capacity, holders.length + line.length + 1)) frees.push(now);
+    frees.sort((a, b) => a - b);
+    line.forEach((waiting, index) => {
+      const at = frees.shift() ?? now;
+      positions.set(waiting.id, { rank: index + 1, expectedAt: at });
+      const release = at + runningTime(waiting, flavor);
+      const slot = frees.findIndex((t) => t > release);
+      frees.splice(slot === -1 ? frees.length : slot, 0, release);
+    });
+    return { flavor: flavorName, length: line.length, positions, nextFreeAt: frees[0] ?? now };
+  }
+}

@@ -1,9 +1,0 @@
-/**
- * @module core/logger
- * The slice of a pino logger the domain uses, so core does not import pino.
- */
-export interface Logger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}

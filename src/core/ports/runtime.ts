@@ -1,0 +1,84 @@
+/**
+ * @module core/ports/runtime
+ * The seam between the lifecycle and whatever runs a notebook (simulated, local processes,
+ * Kubernetes Pods). Shaped after JupyterHub's Spawner: every call is idempotent, so the
+ * reconciler can repeat any step after a crash; timeouts and retries live in the reconciler.
+ */
+import type { Flavor, Profile } from '../model/catalog.js';
+import type { Instance, RuntimeState } from '../model/instance.js';
+
+/** What a driver sees of an instance: the stored record plus its resolved catalog entries. */
+export interface Workload {
+  instance: Instance;
+  profile: Profile;
+  flavor: Flavor;
+  /** Tells the owner how a long step is going ("cloning …", "waiting for the server"). */
+  progress?: (message: string) => void;
+}
+
+/** Something the owner should hear about a workload that still runs ("a kernel ran out of memory"). */
+export interface WorkloadNotice {
+  /** The history entry's kind (`out-of-memory`). */
+  kind: string;
+  message: string;
+}
+
+export type Health =
+  | { state: 'running'; notices?: WorkloadNotice[] }
+  | { state: 'exited'; code: number | null; reason: string }
+  | { state: 'unknown'; reason: string };
+
+/** A failure the driver can explain to the instance's owner (goes to `failed_reasons`). */
+export class WorkloadError extends Error {
+  constructor(
+    message: string,
+    /** A ModelArts code (`ModelArts.6360`) or a driver-specific one. */
+    readonly code: string,
+    readonly detail: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'WorkloadError';
+  }
+}
+
+/** How a driver that watches its workloads reports one that exited on its own. */
+export type ExitListener = (instanceId: string, exit: { code: number | null; reason: string }) => void;
+
+export interface RuntimeDriver {
+  readonly name: string;
+  /**
+   * Allocates the instance's private resources (storage, volumes). Called before the first start;
+   * idempotent, since a crash between preparing and recording it makes the reconciler call it again.
+   */
+  prepare(workload: Workload, signal: AbortSignal): Promise<void>;
+  /** Starts the workload; resolves with the state to keep once it answers requests. */
+  start(workload: Workload, signal: AbortSignal): Promise<RuntimeState>;
+  /** Stops the workload and resolves only when it is gone; a no-op when nothing runs. */
+  stop(workload: Workload): Promise<void>;
+  /** Cheap liveness check of a started workload. */
+  poll(workload: Workload): Promise<Health>;
+  /** Frees everything `prepare` allocated. */
+  remove(workload: Workload): Promise<void>;
+  /**
+   * For drivers that learn of exits themselves (a watch, an exit hook): they report each one to
+   * `listener`, so the reconciler polls no workload for liveness, only those of flavors with an
+   * idle stop, for their activity. Without it every RUNNING workload is polled.
+   */
+  watchExits?(listener: ExitListener): void;
+  /**
+   * For drivers whose workloads and resources can be listed apart from the store (Pods, claims and
+   * Secrets by label): removes everything that belongs to no stored instance, and resolves with how
+   * many instances' leftovers it removed. `known` answers which of the given ids the store holds;
+   * the reconciler calls this on taking the lead and then now and again.
+   */
+  collectOrphans?(known: (instanceIds: readonly string[]) => Promise<ReadonlySet<string>>): Promise<number>;
+  /**
+   * For drivers that share out one host's GPUs themselves (the local driver): how many there are.
+   * A GPU flavor's instance is then admitted only while enough of them are free. Absent or null:
+   * GPUs are not counted here (a cluster schedules them, or the driver knows of none).
+   */
+  hostGpus?(): Promise<number | null>;
+  /** Last user activity (epoch ms), where the workload can tell. */
+  activity?(workload: Workload): Promise<number | undefined>;
+  close?(): Promise<void>;
+}

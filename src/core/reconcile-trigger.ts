@@ -1,8 +1,0 @@
-/**
- * @module core/reconcile-trigger
- * How the parts that record intent (API calls, the scheduler, the queue) tell the reconciler that
- * an instance's status now needs work.
- */
-export interface ReconcileTrigger {
-  wake(instanceId: string): void;
-}

@@ -1,0 +1,245 @@
+/**
+ * @module server/services
+ * Wires the domain together from a resolved config: store, catalog, identity, runtime driver,
+ * lifecycle and reconciler. The HTTP server and the tests both start from here.
+ */
+import { AccessKeyService } from '../core/identity/access-keys.js';
+import type { Logger } from '../core/shared/logger.js';
+import { AutoStopJob } from '../core/jobs/auto-stop.js';
+import { RetentionJob } from '../core/jobs/retention.js';
+import { ReservationJob } from '../core/jobs/reservation.js';
+import { Scheduler } from '../core/jobs/scheduler.js';
+import { watchStore } from '../core/changes/store-changes.js';
+import { ViewCounts } from '../core/capacity/view-counts.js';
+import { holdsSlot } from '../core/capacity/admission.js';
+import { QueueService } from '../core/instances/queue-service.js';
+import { Catalog } from '../core/model/catalog.js';
+import { systemClock, type Clock } from '../core/shared/clock.js';
+import { IdentityService } from '../core/identity/service.js';
+import { IdentityWatch } from '../core/changes/identity-watch.js';
+import { NotebookOpeners } from '../core/identity/notebook-openers.js';
+import { InstanceFeed } from '../core/changes/instance-feed.js';
+import { InstanceTokens } from '../core/identity/instance-tokens.js';
+import { LeaseKeeper } from '../core/replica/lease-keeper.js';
+import type { Instance } from '../core/model/instance.js';
+import { LifecycleService } from '../core/instances/lifecycle-service.js';
+import { LoginThrottle } from '../core/identity/login-throttle.js';
+import { Reconciler } from '../core/instances/reconciler.js';
+import { RepositoryHosts } from '../core/instances/repository-hosts.js';
+import { deriveKey, sealingBoxes, type SecretBox } from '../core/secrets/box.js';
+import type { RuntimeDriver } from '../core/ports/runtime.js';
+import type { Store } from '../core/ports/store.js';
+import { isPostgresUrl, type Config } from './config.js';
+import { loadOrCreateKey } from './key-file.js';
+import { loadOrCreateReplicaId } from './replica-id.js';
+import { LocalDriver } from '../runtime/local/local-driver.js';
+import { SimulatedDriver } from '../runtime/simulated/simulated-driver.js';
+import { openStore } from '../store/open-store.js';
+import { Metrics } from './metrics.js';
+
+export interface Services {
+  config: Config;
+  /** This server process's id, written into history and audit entries. */
+  replica: string;
+  metrics: Metrics;
+  clock: Clock;
+  store: Store;
+  catalog: Catalog;
+  identity: IdentityService;
+  accessKeys: AccessKeyService;
+  lifecycle: LifecycleService;
+  reconciler: Reconciler;
+  scheduler: Scheduler;
+  queue: QueueService;
+  viewCounts: ViewCounts;
+  driver: RuntimeDriver;
+  instanceTokens: InstanceTokens;
+  /** Who may open a notebook now; the proxy asks on every request. */
+  notebookOpeners: NotebookOpeners;
+  /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
+  identityWatch: IdentityWatch;
+  /** Each committed change of an instance, for whoever watches its project (the event stream). */
+  instanceFeed: InstanceFeed;
+  /** Holds the controller lease; its holder runs the reconciler and the auto-stopper. */
+  controller: LeaseKeeper;
+  /** Starts competing for the controller lease (a lone server wins it before this resolves). */
+  start(): Promise<void>;
+  /** Hands the lease back, stops background work, then closes the driver and the store. */
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  clock?: Clock;
+  driver?: RuntimeDriver;
+}
+
+interface DriverNeeds {
+  clock: Clock;
+  /** What the driver stamps its resources outside the store with (see Store.installationId). */
+  installationId: string;
+  log: Logger;
+  tokens: InstanceTokens;
+  secrets: SecretBox;
+}
+
+async function createDriver(config: Config, { clock, installationId, log, tokens, secrets }: DriverNeeds): Promise<RuntimeDriver> {
+  switch (config.runtime.driver) {
+    case 'simulated':
+      return new SimulatedDriver(clock, config.runtime.simulated);
+    case 'local':
+      return new LocalDriver({
+        dataDir: config.dataDir,
+        installationId,
+        objectRoot: config.runtime.local.objectRoot,
+        clock,
+        log,
+        secretFor: (instanceId, runId) => tokens.workloadToken(instanceId, runId),
+        openSecret: (sealed) => secrets.open(sealed),
+        stopTimeoutMs: config.runtime.local.stopTimeoutMs,
+        command: config.runtime.local.jupyter,
+        repositoryHosts: config.repositories,
+        isolation: { mode: config.runtime.local.isolation, limits: config.runtime.local.limits, maxTasks: config.runtime.local.maxProcesses },
+        ...(config.runtime.local.gpus ? { gpus: config.runtime.local.gpus } : {}),
+      });
+    case 'kubernetes': {
+      // Loaded only when chosen: the Kubernetes client and what it pulls in were a fifth of every
+      // start-up's module loading, with any driver.
+      const [{ KubernetesDriver }, { loadKubeConfig }] = await Promise.all([
+        import('../runtime/kubernetes/kubernetes-driver.js'),
+        import('../runtime/kubernetes/kube-config.js'),
+      ]);
+      const { kubeconfig, unschedulableMs, ...cluster } = config.runtime.kubernetes;
+      return new KubernetesDriver({
+        ...cluster,
+        installationId,
+        kubeConfig: loadKubeConfig(kubeconfig),
+        unschedulableMs,
+        clock,
+        log,
+        secretFor: (instanceId, runId) => tokens.workloadToken(instanceId, runId),
+      });
+    }
+  }
+}
+
+
+/** The lease whose holder runs the reconciler and the auto-stopper. */
+export const CONTROLLER_LEASE = 'controller';
+
+function masterKeyOf(config: Config): Buffer {
+  if (!config.masterKey && isPostgresUrl(config.databaseUrl)) {
+    throw new Error(
+      'With PostgreSQL every replica must use the same master key: set DEMANAGER_MASTER_KEY (or masterKey in the ' +
+        'config file) to the base64 of 32 random bytes, e.g. the output of `openssl rand -base64 32`.',
+    );
+  }
+  return loadOrCreateKey(config.dataDir, config.masterKey);
+}
+
+/** How often open notebook WebSockets are checked against identity changes made elsewhere, when no scan interval is configured. */
+const IDENTITY_SCAN_MS = 1_000;
+
+export async function createServices(config: Config, log: Logger, overrides: ServiceOverrides = {}): Promise<Services> {
+  const clock = overrides.clock ?? systemClock;
+  const masterKey = masterKeyOf(config);
+  const replica = config.coordination.replicaId ?? loadOrCreateReplicaId(config.dataDir);
+  const stored = await openStore(config.databaseUrl);
+  // Other replicas' changes are found by the same scan interval the controller uses for their requests.
+  const instanceFeed = new InstanceFeed(stored.instances, log, config.coordination.scanIntervalMs);
+  const { store, changes } = watchStore(stored, (change) => instanceFeed.publish(change));
+
+  const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
+  const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
+  const driver = overrides.driver ?? (await createDriver(config, { clock, installationId: await stored.installationId(), log, tokens: instanceTokens, secrets }));
+  const catalog = new Catalog(config.catalog, (await driver.hostGpus?.()) ?? null);
+  const loginThrottle = new LoginThrottle(clock, {
+    failuresPerUser: config.limits.loginFailuresPerUser,
+    failuresPerAddress: config.limits.loginFailuresPerAddress,
+    lockoutMs: config.limits.loginLockoutSeconds * 1000,
+  });
+  const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain, loginThrottle, changes.identity);
+  const accessKeys = new AccessKeyService(store, clock, accessKeyBox, changes.identity);
+  const reconciler = new Reconciler(store, driver, catalog, clock, log, {
+    replica,
+    startTimeoutMs: config.runtime.startTimeoutMs,
+    pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
+    scanIntervalMs: config.coordination.scanIntervalMs,
+    orphanIntervalMs: config.runtime.orphanIntervalMs,
+  });
+  const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
+  const reservations = new ReservationJob(store, catalog, clock, queue, log, replica);
+  const scheduler = new Scheduler(clock, log, [
+    new AutoStopJob(store, clock, reconciler, log, replica),
+    new RetentionJob(store, catalog, reconciler, log, replica),
+    reservations,
+  ], config.coordination.scanIntervalMs);
+  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue, new RepositoryHosts(config.repositories));
+  const metrics = new Metrics(store);
+  scheduler.onLag = (ms) => metrics.schedulerLag(ms);
+  const armDue = (instance: Instance) => scheduler.noticeInstance(instance);
+  lifecycle.onCommitted = reservations.onCommitted = armDue;
+  queue.onCommitted = (instance) => {
+    armDue(instance);
+    if (instance.queuedAt !== null && instance.reservedAt !== null) metrics.admitted(instance.flavor, instance.queuedAt, instance.reservedAt);
+  };
+  reconciler.onCommitted = (instance) => {
+    armDue(instance);
+    metrics.committed(instance, clock.now());
+    // A slot may have freed: the first in line gets it.
+    if (!holdsSlot(instance.status)) void queue.admitLater(instance.flavor);
+  };
+  // Lease time is real time even when the domain clock is a test's: it measures process liveness.
+  const controller = new LeaseKeeper(
+    store.leases,
+    systemClock,
+    log,
+    { name: CONTROLLER_LEASE, holder: replica, ttlMs: config.coordination.leaseTtlMs, renewMs: config.coordination.leaseRenewMs },
+    {
+      async acquired() {
+        await reconciler.start();
+        await scheduler.start();
+        await queue.start();
+      },
+      async lost() {
+        scheduler.close();
+        await queue.stop();
+        await reconciler.stop();
+      },
+    },
+  );
+  // Real time even under a test's clock, as for the caches: the scan bounds how late another
+  // replica's change closes a socket here. SQLite has no other replica, but another process may
+  // still write to the same file.
+  const identityWatch = new IdentityWatch(store, systemClock, config.coordination.scanIntervalMs || IDENTITY_SCAN_MS, changes.identity, log);
+  return {
+    config,
+    replica,
+    metrics,
+    clock,
+    store,
+    catalog,
+    identity,
+    accessKeys,
+    lifecycle,
+    reconciler,
+    scheduler,
+    queue,
+    viewCounts: new ViewCounts(store, changes.instances),
+    controller,
+    driver,
+    instanceTokens,
+    notebookOpeners: new NotebookOpeners(store),
+    identityWatch,
+    instanceFeed,
+    start: () => controller.start(),
+    async close() {
+      instanceFeed.close();
+      await identityWatch.close();
+      await controller.close();
+      scheduler.close();
+      await reconciler.close();
+      await driver.close?.();
+      await store.close();
+    },
+  };
+}
