@@ -1,8 +1,8 @@
 /**
  * @module bench/support/start-up-pass
  * Taking the lead, a server looks at every running workload once, answering requests meanwhile
- * (core/instances/reconciler). That is start-up work: a benchmark waits for the log line saying it is over
- * before it measures anything else.
+ * (core/instances/reconciler). That is start-up work: a benchmark waits for the log line saying it
+ * is over before it measures anything else.
  */
 import type { ChildServer } from '../../test/support/child-server.js';
 import { sleep } from './measure.js';

@@ -4,8 +4,9 @@
  * `token` query parameter (the link the API hands out) or in the HttpOnly cookie the proxy sets
  * from it, while the user it was issued to may still open the notebook. The token is issued only
  * to the owner or a project admin, and stops working when the instance stops or restarts, and
- * when its user is deleted, disabled or loses their role in the project (core/identity/notebook-openers):
- * on every request and upgrade, not only when the link is first used.
+ * when its user is deleted, disabled or loses their role in the project
+ * (core/identity/notebook-openers): on every request and upgrade, not only when the link is first
+ * used.
  */
 import { runIdOf, type InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';

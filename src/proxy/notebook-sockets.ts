@@ -2,9 +2,9 @@
  * @module proxy/notebook-sockets
  * The notebook WebSockets open through this proxy (kernels, terminals), each with the instance and
  * the user whose token or cookie admitted it. An open socket is never checked again by the
- * request path, so when the identity revision moves (core/changes/identity-watch) each socket admitted
- * under an older revision is checked again, and those whose user may no longer open the notebook
- * are closed with {@link ACCESS_WITHDRAWN}, which the browser's client sees as the reason.
+ * request path, so when the identity revision moves (core/changes/identity-watch) each socket
+ * admitted under an older revision is checked again, and those whose user may no longer open the
+ * notebook are closed with {@link ACCESS_WITHDRAWN}, which the browser's client sees as the reason.
  */
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';

@@ -1,9 +1,9 @@
 /**
  * @module test/runtime/driver-contract
- * What every runtime driver promises the lifecycle (core/ports/runtime), as one suite each driver runs
- * through a fixture: idempotent steps, since the reconciler repeats any step after a crash; a stop
- * that resolves only once the workload is gone; storage kept across stop and start and freed by
- * remove; an aborted start that leaves nothing behind (or, where workloads outlive the service,
+ * What every runtime driver promises the lifecycle (core/ports/runtime), as one suite each driver
+ * runs through a fixture: idempotent steps, since the reconciler repeats any step after a crash; a
+ * stop that resolves only once the workload is gone; storage kept across stop and start and freed
+ * by remove; an aborted start that leaves nothing behind (or, where workloads outlive the service,
  * one the next start adopts); exits seen; workloads re-adopted by a restarted service; and, for
  * drivers that can list their own resources, orphans collected.
  *

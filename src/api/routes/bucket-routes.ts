@@ -1,7 +1,7 @@
 /**
  * @module api/routes/bucket-routes
- * Obs buckets for system admins (core/instances/bucket-admin): who holds which, assigning one to a project,
- * releasing one no instance uses. Authenticated as the user and project administration is.
+ * Obs buckets for system admins (core/instances/bucket-admin): who holds which, assigning one to a
+ * project, releasing one no instance uses. Authenticated as the user and project administration is.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';

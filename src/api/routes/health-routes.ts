@@ -1,8 +1,8 @@
 /**
  * @module api/routes/health-routes
  * `/healthz`: the process answers. `/readyz`: the database answers, takes a write (see
- * core/replica/write-probe) and its schema is the one this code expects, so a load balancer sends traffic
- * only to replicas that can serve it.
+ * core/replica/write-probe) and its schema is the one this code expects, so a load balancer sends
+ * traffic only to replicas that can serve it.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';

@@ -1,7 +1,7 @@
 /**
  * @module api/schemas/bucket-schemas
- * The obs bucket administration shapes (`/v3/buckets`, core/model/obs-buckets), in the Keystone style
- * of the user and project ones: one resource wrapped in its name.
+ * The obs bucket administration shapes (`/v3/buckets`, core/model/obs-buckets), in the Keystone
+ * style of the user and project ones: one resource wrapped in its name.
  */
 import { Type } from 'typebox';
 

@@ -1,11 +1,11 @@
 /**
  * @module core/changes/identity-watch
- * Reports the identity revision (see core/identity/notebook-openers) soon after it moves, to whoever must
- * act on a change rather than wait for the next request — the proxy, which closes the open
- * notebook WebSockets of a user who lost access. A write through this process's store wakes it
- * at once; one made by another replica, or another process on the database, is found by reading
- * the revision every `scanMs`. It reads only while `wanted()` says someone is listening (open
- * sockets), so an idle server does not poll.
+ * Reports the identity revision (see core/identity/notebook-openers) soon after it moves, to
+ * whoever must act on a change rather than wait for the next request — the proxy, which closes the
+ * open notebook WebSockets of a user who lost access. A write through this process's store wakes it
+ * at once; one made by another replica, or another process on the database, is found by reading the
+ * revision every `scanMs`. It reads only while `wanted()` says someone is listening (open sockets),
+ * so an idle server does not poll.
  */
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';

@@ -1,7 +1,7 @@
 /**
  * @module core/instances/bucket-admin
- * What a system admin does with obs buckets (core/model/obs-buckets): see who holds which, give one to a
- * project (moving it, or granting one nobody has used yet), and release one no instance uses.
+ * What a system admin does with obs buckets (core/model/obs-buckets): see who holds which, give one
+ * to a project (moving it, or granting one nobody has used yet), and release one no instance uses.
  * Files are never touched: a bucket's directory stays as it is, whoever holds it next.
  */
 import type { Clock } from '../shared/clock.js';

@@ -102,7 +102,8 @@ export class LimitReachedError extends Error {
 
 /**
  * An instance time the scheduler waits on, each kept in an indexed column: the auto-stop deadline,
- * when a queued instance's slot was reserved, and since when it has rested (`restingSince` of core/model/instance).
+ * when a queued instance's slot was reserved, and since when it has rested (`restingSince` of
+ * core/model/instance).
  */
 export type DueField = 'stopAt' | 'reservedAt' | 'restingSince';
 
