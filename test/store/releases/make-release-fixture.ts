@@ -38,7 +38,7 @@ type Json = any;
 async function main(): Promise<void> {
   const [releaseRoot, databaseUrl, factsFile] = process.argv.slice(2);
   if (!releaseRoot || !databaseUrl || !factsFile) throw new Error('usage: make-release-fixture.ts <release checkout> <database URL> <facts.json>');
-  // A module at its path now, or where releases up to 0.2.0 kept it (flat src/core/, wiring in src/).
+  // A module's path now, or where releases up to 0.2.0 had it (flat src/core/, wiring in src/).
   const from = (...paths: string[]) => {
     const path = paths.find((p) => existsSync(resolve(releaseRoot, p))) ?? paths[0]!;
     return import(pathToFileURL(resolve(releaseRoot, path)).href) as Promise<Json>;
