@@ -9,6 +9,7 @@ import type { Quotas } from '../core/capacity/admission.js';
 import type { CatalogData } from '../core/model/catalog.js';
 import { resolveCatalog, type CatalogOptions } from '../core/model/builtin-catalog.js';
 import { parseAllowedHost, type RepositoryHostPolicy } from '../core/instances/repository-hosts.js';
+import type { KubeConfigSource } from '../runtime/kubernetes/kube-config.js';
 
 export interface SimulatedRuntimeOptions {
   /** Milliseconds each phase takes. Defaults: prepare 2000, start 3000, stop 1500, remove 500 (slow enough to watch). */
@@ -189,9 +190,6 @@ export interface ConfigOptions {
   /** Default `info`. */
   logLevel?: string;
 }
-
-/** Where the Kubernetes client finds its cluster and credentials. */
-export type KubeConfigSource = { from: 'in-cluster' } | { from: 'file'; path: string } | { from: 'default' };
 
 export interface KubernetesRuntimeConfig {
   namespace: string;

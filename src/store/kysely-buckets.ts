@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { ObsBucket, ObsBucketUse } from '../core/model/obs-buckets.js';
 import type { BucketRepository } from '../core/ports/store.js';
 import { toNumber, type Database } from './database.js';
-import type { KeyLock } from './kysely-instances.js';
+import type { KeyLock } from './key-lock.js';
 
 const lockKey = (name: string) => `demanager:bucket:${name}`;
 

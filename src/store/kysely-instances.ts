@@ -23,6 +23,7 @@ import {
 } from '../core/ports/store.js';
 import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstanceCountsTable, type InstancesTable } from './database.js';
 import { claimIn } from './kysely-buckets.js';
+import type { KeyLock } from './key-lock.js';
 import { appendEvent, deletedSince, listEvents } from './kysely-events.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 
@@ -134,9 +135,6 @@ function countQuery(db: Kysely<Database>, query: InstanceQuery, matching: Select
   // coalesce: a sum over no rows is null.
   return counters.select((eb) => eb.fn.coalesce(eb.fn.sum<number | string | bigint>('n'), eb.lit(0)).as('total'));
 }
-
-/** Takes a lock that serialises limit checks on one key until the transaction ends. */
-export type KeyLock = (trx: Kysely<Database>, key: string) => Promise<void>;
 
 const DUE_COLUMN: Record<DueField, 'stop_at' | 'reserved_at' | 'resting_since'> = {
   stopAt: 'stop_at',

@@ -4,7 +4,9 @@
  * inside a cluster, a kubeconfig file, or the client's defaults (`$KUBECONFIG`, `~/.kube/config`).
  */
 import { KubeConfig } from '@kubernetes/client-node';
-import type { KubeConfigSource } from '../../server/config.js';
+
+/** Where the Kubernetes client finds its cluster and credentials (the configuration names one). */
+export type KubeConfigSource = { from: 'in-cluster' } | { from: 'file'; path: string } | { from: 'default' };
 
 export function loadKubeConfig(source: KubeConfigSource): KubeConfig {
   const kubeConfig = new KubeConfig();
