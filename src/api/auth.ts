@@ -9,7 +9,7 @@
  */
 import type { FastifyRequest, preParsingAsyncHookHandler } from 'fastify';
 import { SIGNATURE_WINDOW_MS, SignatureRejected, signsPayload } from '../core/identity/access-keys.js';
-import { ApiError } from '../core/shared/errors.js';
+import { DomainError } from '../core/shared/errors.js';
 import type { Principal } from '../core/identity/service.js';
 import type { Actor } from '../core/instances/lifecycle-service.js';
 import { SIGNING_ALGORITHM } from '../core/identity/request-signing.js';
@@ -79,18 +79,18 @@ export function authenticate(auth: Authenticators, options: AuthOptions): prePar
       }
     } else {
       const token = tokenOf(request);
-      if (!token) throw new ApiError('ModelArts.0201');
+      if (!token) throw new DomainError('ModelArts.0201');
       request.principal = await auth.identity.authenticate(token);
-      if (options.scoped && (request.params as { project_id?: string }).project_id !== request.principal.projectId) throw new ApiError('ModelArts.0210');
+      if (options.scoped && (request.params as { project_id?: string }).project_id !== request.principal.projectId) throw new DomainError('ModelArts.0210');
     }
-    if (options.systemAdmin && !request.principal.isSystemAdmin) throw new ApiError('ModelArts.0108');
+    if (options.systemAdmin && !request.principal.isSystemAdmin) throw new DomainError('ModelArts.0108');
     // Fastify parses the payload this hook returns; the one it was given has been read.
     return replay ? replayBody(replay) : undefined;
   };
 }
 
 export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new ApiError('ModelArts.0201');
+  if (!request.principal) throw new DomainError('ModelArts.0201');
   return request.principal;
 }
 

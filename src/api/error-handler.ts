@@ -1,25 +1,40 @@
 /**
  * @module api/error-handler
- * The only place that writes error bodies: every failure — a domain {@link ApiError}, a schema
- * violation, a malformed body, an unknown route — leaves as `{error_code, error_msg,
- * error_message}` with its status. A fault of the storage (see Store.faultOf) is answered 503 with a
+ * The only place that writes error bodies: every failure — a {@link DomainError} (with its status
+ * from api/error-statuses), an {@link HttpError}, a schema violation, a malformed body, an unknown
+ * route — leaves as `{error_code, error_msg, error_message}` with its status. A fault of the storage (see Store.faultOf) is answered 503 with a
  * Retry-After, since it may pass; other unexpected faults are logged with their stack and answered
  * 500 without one.
  */
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import { ApiError } from '../core/shared/errors.js';
+import { DomainError } from '../core/shared/errors.js';
 import type { StorageFault } from '../core/ports/store.js';
+import { DOMAIN_STATUS } from './error-statuses.js';
+import { HttpError, retryAfterHeaderSeconds } from './http-error.js';
 import { validationError } from './validation-errors.js';
 
-function errorBody(error: ApiError) {
+/** Any error this edge answers with a catalogue code. */
+export type AnsweredError = DomainError | HttpError;
+
+function errorBody(error: AnsweredError) {
   return { error_code: error.code, error_msg: error.message, error_message: error.message };
 }
 
-export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
-  if (error.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.retryAfterSeconds));
-  return reply.code(error.status).type('application/json; charset=utf-8').send(errorBody(error));
+function statusOf(error: AnsweredError): number {
+  return error instanceof DomainError ? DOMAIN_STATUS[error.code] : error.status;
+}
+
+function retryAfterOf(error: AnsweredError): number | undefined {
+  if (error instanceof HttpError) return error.retryAfterSeconds;
+  return error.retryableInMs === undefined ? undefined : retryAfterHeaderSeconds(error.retryableInMs / 1000);
+}
+
+export function sendError(reply: FastifyReply, error: AnsweredError): FastifyReply {
+  const retryAfter = retryAfterOf(error);
+  if (retryAfter !== undefined) reply.header('Retry-After', String(retryAfter));
+  return reply.code(statusOf(error)).type('application/json; charset=utf-8').send(errorBody(error));
 }
 
 /**
@@ -28,7 +43,7 @@ export function sendError(reply: FastifyReply, error: ApiError): FastifyReply {
  */
 export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
   request.log.debug({ code: error.code }, 'unroutable path');
-  sendError(reply, new ApiError('ModelArts.0404', request.url.split('?')[0] ?? ''));
+  sendError(reply, new HttpError('ModelArts.0404', request.url.split('?')[0] ?? ''));
 }
 
 /**
@@ -42,10 +57,10 @@ export function clientErrorHandler(error: ConnectionError, socket: Socket): void
   const head = Buffer.isBuffer(raw) && raw.subarray(0, 5).toString('latin1') === 'HEAD ';
   const known =
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? new ApiError('ModelArts.0431')
+      ? new HttpError('ModelArts.0431')
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new ApiError('ModelArts.0408')
-        : new ApiError('ModelArts.0400');
+        ? new HttpError('ModelArts.0408')
+        : new HttpError('ModelArts.0400');
   const body = JSON.stringify(errorBody(known));
   if (socket.writable) {
     socket.write(
@@ -56,19 +71,19 @@ export function clientErrorHandler(error: ConnectionError, socket: Socket): void
   socket.destroy(error);
 }
 
-function toApiError(error: FastifyError): ApiError | undefined {
-  if (error instanceof ApiError) return error;
+function toAnsweredError(error: FastifyError): AnsweredError | undefined {
+  if (error instanceof DomainError || error instanceof HttpError) return error;
   if (error.validation) return validationError(error.validation, error.validationContext ?? 'body');
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new ApiError('ModelArts.0413');
+      return new HttpError('ModelArts.0413');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new ApiError('ModelArts.0415', 'of this request');
+      return new HttpError('ModelArts.0415', 'of this request');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new ApiError('ModelArts.0400');
+      return new HttpError('ModelArts.0400');
   }
-  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) return new ApiError('ModelArts.0400');
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) return new HttpError('ModelArts.0400');
   return undefined;
 }
 
@@ -86,13 +101,13 @@ const FAULT_WORDING: Readonly<Record<StorageFault, string>> = {
 };
 
 /** The 503 a storage fault is answered with; its wording names the kind of fault and nothing of the database. */
-export function storageFaultError(fault: StorageFault): ApiError {
-  return new ApiError('ModelArts.0503', FAULT_WORDING[fault]).retryAfter(STORAGE_RETRY_AFTER_SECONDS);
+export function storageFaultError(fault: StorageFault): HttpError {
+  return new HttpError('ModelArts.0503', FAULT_WORDING[fault]).retryAfter(STORAGE_RETRY_AFTER_SECONDS);
 }
 
 export function registerErrorHandling(app: FastifyInstance, faultOf: (error: unknown) => StorageFault | undefined = () => undefined): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const known = toApiError(error);
+    const known = toAnsweredError(error);
     if (known) return sendError(reply, known);
     const fault = faultOf(error);
     if (fault) {
@@ -100,20 +115,16 @@ export function registerErrorHandling(app: FastifyInstance, faultOf: (error: unk
       return sendError(reply, storageFaultError(fault));
     }
     if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
-      return sendError(reply, new ApiError('ModelArts.0400'));
+      return sendError(reply, new HttpError('ModelArts.0400'));
     }
     request.log.error({ err: error }, 'unexpected error');
-    return reply.code(500).send({
-      error_code: 'ModelArts.6361',
-      error_msg: 'Internal service or configuration error.',
-      error_message: 'Internal service or configuration error.',
-    });
+    return reply.code(500).send(errorBody(new DomainError('ModelArts.6361')));
   });
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
     const route = METHODS.some((method) => method !== request.method && app.findRoute({ url: path, method }));
-    if (route) return sendError(reply, new ApiError('ModelArts.0405', request.method, path));
-    return sendError(reply, new ApiError('ModelArts.0404', path));
+    if (route) return sendError(reply, new HttpError('ModelArts.0405', request.method, path));
+    return sendError(reply, new HttpError('ModelArts.0404', path));
   });
 }

@@ -7,7 +7,7 @@
  * and query are checked on request, before authentication looks anything up by them.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError } from '../core/shared/errors.js';
+import { DomainError } from '../core/shared/errors.js';
 
 /** Arrays and plain objects only: a proxied body is a stream, whose insides are not input. */
 function isJsonContainer(node: unknown): node is Record<string, unknown> {
@@ -36,7 +36,7 @@ export function nulPath(value: unknown): string | undefined {
 
 function refuse(value: unknown, part: string): void {
   const path = nulPath(value);
-  if (path !== undefined) throw new ApiError('ModelArts.6336', path || part);
+  if (path !== undefined) throw new DomainError('ModelArts.6336', path || part);
 }
 
 /** Runs `check` as a callback-style hook: on every request, a promise per hook cost more than the check. */

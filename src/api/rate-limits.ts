@@ -10,7 +10,7 @@
 import rateLimit, { normalizeIP } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Clock } from '../core/shared/clock.js';
-import { ApiError } from '../core/shared/errors.js';
+import { HttpError } from './http-error.js';
 import { sha256Hex } from '../core/identity/passwords.js';
 import { parseSignatureHeader } from '../core/identity/request-signing.js';
 import { tokenOf } from './auth.js';
@@ -41,7 +41,7 @@ export function callerKey(request: FastifyRequest): string {
 function throttle(limiter: Limiter) {
   return async (request: FastifyRequest): Promise<void> => {
     const result = await limiter(request);
-    if (!result.isAllowed && result.isExceeded) throw new ApiError('APIGW.0308').retryAfter(result.ttlInSeconds);
+    if (!result.isAllowed && result.isExceeded) throw new HttpError('APIGW.0308').retryAfter(result.ttlInSeconds);
   };
 }
 

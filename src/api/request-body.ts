@@ -6,7 +6,7 @@
  */
 import { PassThrough, type Readable } from 'node:stream';
 import type { RequestPayload } from 'fastify';
-import { ApiError } from '../core/shared/errors.js';
+import { HttpError } from './http-error.js';
 
 /**
  * Reads the whole payload; over `limit` bytes, rejects with 413 as Fastify's parser would. Like
@@ -14,7 +14,7 @@ import { ApiError } from '../core/shared/errors.js';
  * reaches the client.
  */
 export function readBody(payload: Readable, limit: number, declaredLength?: string): Promise<Buffer> {
-  if (Number(declaredLength) > limit) return Promise.reject(new ApiError('ModelArts.0413'));
+  if (Number(declaredLength) > limit) return Promise.reject(new HttpError('ModelArts.0413'));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -26,7 +26,7 @@ export function readBody(payload: Readable, limit: number, declaredLength?: stri
     const onData = (chunk: Buffer | string) => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += bytes.length;
-      if (size > limit) finish(new ApiError('ModelArts.0413'));
+      if (size > limit) finish(new HttpError('ModelArts.0413'));
       else chunks.push(bytes);
     };
     const onEnd = () => finish();

@@ -7,7 +7,7 @@
  */
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { fileURLToPath } from 'node:url';
-import { ApiError } from '../core/shared/errors.js';
+import { HttpError } from '../api/http-error.js';
 import { loadConsoleFiles, type ConsoleFile } from './console-files.js';
 
 /** Where `npm run build:console` puts the console, from src/web or dist/web alike. */
@@ -40,7 +40,7 @@ export const consoleRoutes: FastifyPluginAsync<{ dir?: string }> = async (app, o
 
   function send(request: FastifyRequest, reply: FastifyReply, name: string) {
     const file: ConsoleFile | undefined = files?.get(name);
-    if (!file) throw new ApiError('ModelArts.0404', request.url.split('?')[0] ?? '');
+    if (!file) throw new HttpError('ModelArts.0404', request.url.split('?')[0] ?? '');
     reply.headers(HEADERS);
     reply.header('cache-control', file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache');
     reply.header('etag', file.etag);

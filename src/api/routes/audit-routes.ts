@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox, TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from 'typebox';
-import { ApiError } from '../../core/shared/errors.js';
+import { DomainError } from '../../core/shared/errors.js';
 import type { AuditEntry, Store } from '../../core/ports/store.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
@@ -53,7 +53,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = 
       { schema: { ...schema, summary: "The project's audit trail (demanager extension)", params: ProjectParams } },
       async (request) => {
         const principal = principalOf(request);
-        if (!principal.isSystemAdmin && !principal.roles.includes('admin')) throw new ApiError('ModelArts.0108');
+        if (!principal.isSystemAdmin && !principal.roles.includes('admin')) throw new DomainError('ModelArts.0108');
         return trail(services.store, request.params.project_id, request.query);
       },
     );

@@ -6,7 +6,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Profile } from '../../core/model/catalog.js';
-import { ApiError } from '../../core/shared/errors.js';
+import { DomainError } from '../../core/shared/errors.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate } from '../auth.js';
 import { flavorDetailsView } from '../instance-view.js';
@@ -59,7 +59,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> 
     async (request) => {
       const { flavor_type: type, profile_id: profileId } = request.query;
       const profile = profileId === undefined ? undefined : catalog.profile(profileId);
-      if (profileId !== undefined && !profile) throw new ApiError('ModelArts.6336', 'profile_id');
+      if (profileId !== undefined && !profile) throw new DomainError('ModelArts.6336', 'profile_id');
       const chosen = catalog.data.flavors.filter((f) => (!type || f.type === type) && (!profile || profile.flavor_types.includes(f.type)));
       const ctx = await viewContext(services, request, chosen.map((f) => f.name));
       const flavors = chosen.map((f) => ({ ...flavorDetailsView(f, ctx), capacity: f.capacity, queues: f.queues }));

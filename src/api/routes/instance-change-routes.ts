@@ -13,7 +13,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { formatCursor, resumeFrom, type ResumeRules } from '../../core/changes/cursor.js';
-import { ApiError } from '../../core/shared/errors.js';
+import { HttpError } from '../http-error.js';
 import type { InstanceChange } from '../../core/changes/instance-feed.js';
 import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate, principalOf } from '../auth.js';
@@ -71,7 +71,7 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
     async (request, reply) => {
       const actor = actorOf(request);
       const held = perUser.get(actor.userId) ?? 0;
-      if (held >= limits.perUser) throw new ApiError('APIGW.0308').retryAfter(limits.keepAliveMs / 1000);
+      if (held >= limits.perUser) throw new HttpError('APIGW.0308').retryAfter(limits.keepAliveMs / 1000);
       const serialize = reply.compileSerializationSchema(InstanceSchema as unknown as Record<string, unknown>);
       const resume = resumeFrom(request.headers['last-event-id'] ?? request.query.last_event_id, services.clock.now(), limits);
       // The id each event carries: the time by which everything before it was told (replayed

@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { ApiError } from '../../core/shared/errors.js';
+import { DomainError } from '../../core/shared/errors.js';
 import type { Instance } from '../../core/model/instance.js';
 import type { SortKey } from '../../core/ports/store.js';
 import type { ApiContext } from '../api-context.js';
@@ -40,7 +40,7 @@ function parseBoolean(value: string | undefined, field: string, fallback: boolea
   const lower = value.toLowerCase();
   if (lower === 'true' || lower === '1') return true;
   if (lower === 'false' || lower === '0') return false;
-  throw new ApiError('ModelArts.6336', field);
+  throw new DomainError('ModelArts.6336', field);
 }
 
 export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
@@ -68,7 +68,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
     async (request) => {
       const q = request.query;
       const sortBy = (q.sortby || 'name') as SortKey;
-      if (!SORT_KEYS.includes(sortBy)) throw new ApiError('ModelArts.6303');
+      if (!SORT_KEYS.includes(sortBy)) throw new DomainError('ModelArts.6303');
       const aiProject = q.ai_project || q.ai_project_id;
       const page = await lifecycle.list(actorOf(request), {
         showSelf: parseBoolean(q.show_self, 'show_self', true),

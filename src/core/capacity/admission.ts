@@ -6,7 +6,7 @@
  * replica or several, never admit more than a limit allows.
  */
 import { gpusOf, type Catalog, type Flavor } from '../model/catalog.js';
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { Instance } from '../model/instance.js';
 import type { InstanceStatus } from '../model/statuses.js';
 import type { SlotLimit } from '../ports/store.js';
@@ -54,16 +54,16 @@ export function isCapacity(limit: SlotLimit): boolean {
 }
 
 /** The answer the public API gives when a limit is reached. */
-export function limitError(limit: SlotLimit): ApiError {
+export function limitError(limit: SlotLimit): DomainError {
   switch (limit.scope) {
     case 'flavor':
     case 'pool':
     case 'gpus':
-      return new ApiError('ModelArts.6329');
+      return new DomainError('ModelArts.6329');
     case 'user':
-      return new ApiError('ModelArts.6302');
+      return new DomainError('ModelArts.6302');
     case 'project':
-      return new ApiError('ModelArts.0113', 'instances');
+      return new DomainError('ModelArts.0113', 'instances');
   }
 }
 

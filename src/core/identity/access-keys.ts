@@ -8,7 +8,7 @@
 import { randomInt } from 'node:crypto';
 import type { Clock } from '../shared/clock.js';
 import { checkFreeText } from '../shared/control-characters.js';
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { StoredAccessKey } from '../model/identity-types.js';
 import {
   canonicalRequest,
@@ -69,7 +69,7 @@ export interface VerifiedSignature {
 }
 
 /** Every signature failure answers the same 401 APIGW.0301; `reason` is for the server log only. */
-export class SignatureRejected extends ApiError {
+export class SignatureRejected extends DomainError {
   constructor(readonly reason: string) {
     super('APIGW.0301');
   }
@@ -115,7 +115,7 @@ export class AccessKeyService {
   async create(manager: KeyManager, input: { userId: string; description?: string }): Promise<CreatedAccessKey> {
     authorize(manager, input.userId);
     checkFreeText(input.description, 'a description');
-    if (!(await this.store.identity.getUser(input.userId))) throw new ApiError('IAM.0002', 'user');
+    if (!(await this.store.identity.getUser(input.userId))) throw new DomainError('IAM.0002', 'user');
     const secret = randomString(ALPHANUMERIC, 40);
     const sealedSecret = this.box.seal(secret);
     // 36^20 keys: a collision is all but impossible, but a retry costs nothing.
@@ -148,12 +148,12 @@ export class AccessKeyService {
 
   async delete(manager: KeyManager, accessKey: string): Promise<void> {
     await this.#managed(manager, accessKey);
-    if (!(await this.store.identity.deleteAccessKey(accessKey))) throw new ApiError('IAM.0002', 'access key');
+    if (!(await this.store.identity.deleteAccessKey(accessKey))) throw new DomainError('IAM.0002', 'access key');
   }
 
   async #managed(manager: KeyManager, accessKey: string): Promise<StoredAccessKey> {
     const key = await this.store.identity.getAccessKey(accessKey);
-    if (!key) throw new ApiError('IAM.0002', 'access key');
+    if (!key) throw new DomainError('IAM.0002', 'access key');
     authorize(manager, key.userId);
     return key;
   }
@@ -194,5 +194,5 @@ export class AccessKeyService {
 }
 
 function authorize(manager: KeyManager, userId: string): void {
-  if (manager.userId !== userId && !manager.isSystemAdmin) throw new ApiError('ModelArts.0108');
+  if (manager.userId !== userId && !manager.isSystemAdmin) throw new DomainError('ModelArts.0108');
 }

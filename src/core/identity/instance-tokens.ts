@@ -11,7 +11,7 @@
  *   the proxy injects and nobody is ever shown.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { Instance } from '../model/instance.js';
 
 export function runIdOf(instance: Instance): string | null {
@@ -28,7 +28,7 @@ export class InstanceTokens {
   /** 32 hex characters, as the public API documents, for `userId`; 6327 unless the instance runs. */
   issue(instance: Instance, userId: string): string {
     const runId = runIdOf(instance);
-    if (instance.status !== 'RUNNING' || runId === null) throw new ApiError('ModelArts.6327');
+    if (instance.status !== 'RUNNING' || runId === null) throw new DomainError('ModelArts.6327');
     return this.#mac(this.accessKey, instance.id, runId, userId);
   }
 

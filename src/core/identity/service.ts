@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { SignatureRejected } from './access-keys.js';
 import type { Clock } from '../shared/clock.js';
 import { checkFreeText } from '../shared/control-characters.js';
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { Project, RoleAssignment, RoleName, StoredToken, User } from '../model/identity-types.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { IDENTITY_CACHE_MS, ReadCache, type Generation } from '../shared/read-cache.js';
@@ -95,7 +95,7 @@ export class IdentityService {
     try {
       user = await this.createUser({ name: options.adminUser, password, isSystemAdmin: true });
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'IAM.0003') return notCreated();
+      if (err instanceof DomainError && err.code === 'IAM.0003') return notCreated();
       throw err;
     }
     await this.assignRole({ projectId: project.id, userId: user.id, role: 'admin' });
@@ -109,7 +109,7 @@ export class IdentityService {
       return await this.createProject({ name, description: 'Created on first start' });
     } catch (err) {
       const winner = await this.store.identity.findProjectByName(this.defaultDomain, name);
-      if (err instanceof ApiError && err.code === 'IAM.0003' && winner) return winner;
+      if (err instanceof DomainError && err.code === 'IAM.0003' && winner) return winner;
       throw err;
     }
   }
@@ -123,19 +123,19 @@ export class IdentityService {
     const domain = request.domain || this.defaultDomain;
     const attempt = { domain, userName: request.userName, ...(request.address ? { address: request.address } : {}) };
     const lockedMs = this.throttle?.lockedFor(attempt) ?? 0;
-    if (lockedMs > 0) throw new ApiError('IAM.0005').retryAfter(lockedMs / 1000);
+    if (lockedMs > 0) throw new DomainError('IAM.0005').retryableIn(lockedMs);
     const user = await this.store.identity.findUserByName(domain, request.userName);
     // Verify against a dummy hash for unknown users so response time does not reveal who exists.
     const ok = await verifyPassword(request.password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (!user || !ok || !user.enabled) {
       this.throttle?.failed(attempt);
-      throw new ApiError('IAM.0001');
+      throw new DomainError('IAM.0001');
     }
     // The count is cleared only once the whole login stands: a right password with a project
     // that does not exist (or is not the user's) is a failure, else it would tell a guesser the
     // password is right by leaving the name's count at zero.
     const project = await this.#scopeProject(user, request.project).catch((err: unknown) => {
-      if (err instanceof ApiError && err.code === 'IAM.0001') this.throttle?.failed(attempt);
+      if (err instanceof DomainError && err.code === 'IAM.0001') this.throttle?.failed(attempt);
       throw err;
     });
     this.throttle?.succeeded(attempt);
@@ -160,7 +160,7 @@ export class IdentityService {
     }
     if (!project || (await this.store.identity.rolesOf(user.id, project.id)).length === 0) {
       // Same answer for "no such project" and "not a member", as Keystone does.
-      throw new ApiError('IAM.0001');
+      throw new DomainError('IAM.0001');
     }
     return project;
   }
@@ -170,21 +170,21 @@ export class IdentityService {
     const hash = sha256Hex(token);
     const load = () => this.#resolveToken(hash);
     const { token: stored, user, project, roles } = await (this.#tokens ? this.#tokens.get(hash, load) : load());
-    if (stored.expiresAt <= this.clock.now()) throw new ApiError('ModelArts.0202');
-    if (!user || !user.enabled || roles.length === 0) throw new ApiError('ModelArts.0203');
+    if (stored.expiresAt <= this.clock.now()) throw new DomainError('ModelArts.0202');
+    if (!user || !user.enabled || roles.length === 0) throw new DomainError('ModelArts.0203');
     return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
   }
 
   /** Throws (so nothing is cached) for an unknown token or a vanished project. */
   async #resolveToken(hash: string): Promise<Resolved & { token: StoredToken }> {
     const stored = await this.store.identity.findToken(hash);
-    if (!stored) throw new ApiError('ModelArts.0201');
+    if (!stored) throw new DomainError('ModelArts.0201');
     const [user, project, roles] = await Promise.all([
       this.store.identity.getUser(stored.userId),
       this.store.identity.getProject(stored.projectId),
       this.store.identity.rolesOf(stored.userId, stored.projectId),
     ]);
-    if (!project) throw new ApiError('ModelArts.0203');
+    if (!project) throw new DomainError('ModelArts.0203');
     return { token: stored, user, project, roles };
   }
 
@@ -206,7 +206,7 @@ export class IdentityService {
     try {
       project = await this.#scopeProject(user, projectId === undefined ? undefined : { id: projectId });
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'IAM.0001') throw new SignatureRejected('the key\'s user has no role in the project');
+      if (err instanceof DomainError && err.code === 'IAM.0001') throw new SignatureRejected('the key\'s user has no role in the project');
       throw err;
     }
     return { user, project, roles: await this.store.identity.rolesOf(user.id, project.id) };
@@ -232,7 +232,7 @@ export class IdentityService {
   }
 
   async createUser(input: { name: string; password: string; domain?: string; isSystemAdmin?: boolean; enabled?: boolean }): Promise<User> {
-    if (!NAME_PATTERN.test(input.name)) throw new ApiError('IAM.0004', 'user names are 1-64 letters, digits and _ . @ -');
+    if (!NAME_PATTERN.test(input.name)) throw new DomainError('IAM.0004', 'user names are 1-64 letters, digits and _ . @ -');
     checkPassword(input.password);
     const user: User = {
       id: randomHex(16),
@@ -265,7 +265,7 @@ export class IdentityService {
 
   async getUser(id: string): Promise<User> {
     const user = await this.store.identity.getUser(id);
-    if (!user) throw new ApiError('IAM.0002', 'user');
+    if (!user) throw new DomainError('IAM.0002', 'user');
     return user;
   }
 
@@ -279,10 +279,10 @@ export class IdentityService {
    * stays, or no one could manage users again.
    */
   async deleteUser(id: string, by: string): Promise<void> {
-    if (id === by) throw new ApiError('IAM.0004', 'you cannot delete your own account');
+    if (id === by) throw new DomainError('IAM.0004', 'you cannot delete your own account');
     const user = await this.getUser(id);
     await this.#keepAnAdmin(user, undefined);
-    if (!(await this.store.identity.deleteUser(id))) throw new ApiError('IAM.0002', 'user');
+    if (!(await this.store.identity.deleteUser(id))) throw new DomainError('IAM.0002', 'user');
   }
 
   /** Refuses a change that would leave no enabled system admin (`after` undefined: deleted). */
@@ -290,11 +290,11 @@ export class IdentityService {
     const manages = (u: User | undefined) => u !== undefined && u.isSystemAdmin && u.enabled;
     if (!manages(before) || manages(after)) return;
     const others = (await this.store.identity.listUsers()).filter((u) => u.id !== before.id && manages(u));
-    if (others.length === 0) throw new ApiError('IAM.0004', 'this is the last enabled system admin; make another one first');
+    if (others.length === 0) throw new DomainError('IAM.0004', 'this is the last enabled system admin; make another one first');
   }
 
   async createProject(input: { name: string; description?: string; domain?: string }): Promise<Project> {
-    if (!NAME_PATTERN.test(input.name)) throw new ApiError('IAM.0004', 'project names are 1-64 letters, digits and _ . @ -');
+    if (!NAME_PATTERN.test(input.name)) throw new DomainError('IAM.0004', 'project names are 1-64 letters, digits and _ . @ -');
     checkFreeText(input.description, 'a description');
     const project: Project = {
       id: randomHex(16),
@@ -309,7 +309,7 @@ export class IdentityService {
 
   async getProject(id: string): Promise<Project> {
     const project = await this.store.identity.getProject(id);
-    if (!project) throw new ApiError('IAM.0002', 'project');
+    if (!project) throw new DomainError('IAM.0002', 'project');
     return project;
   }
 
@@ -324,13 +324,13 @@ export class IdentityService {
    */
   async deleteProject(id: string, sessionProject: string): Promise<void> {
     await this.getProject(id);
-    if (id === sessionProject) throw new ApiError('IAM.0004', 'you cannot delete the project your session is in; sign in to another one first');
+    if (id === sessionProject) throw new DomainError('IAM.0004', 'you cannot delete the project your session is in; sign in to another one first');
     const { total } = await this.store.instances.list({ projectId: id, sortBy: 'name', order: 'asc', offset: 0, limit: 1 });
-    if (total > 0) throw new ApiError('IAM.0004', `the project still has ${total} instance(s); delete them first`);
+    if (total > 0) throw new DomainError('IAM.0004', `the project still has ${total} instance(s); delete them first`);
     // Its buckets' files stay on disk: freeing them with the project would hand them to whichever project named them next.
     const buckets = await this.store.buckets.heldBy(id);
     if (buckets.length > 0) {
-      throw new ApiError('IAM.0004', `the project still holds the obs bucket(s) ${buckets.join(', ')}; assign them to another project or release them first (/v3/buckets)`);
+      throw new DomainError('IAM.0004', `the project still holds the obs bucket(s) ${buckets.join(', ')}; assign them to another project or release them first (/v3/buckets)`);
     }
     await this.store.identity.deleteProject(id);
   }
@@ -345,7 +345,7 @@ export class IdentityService {
   }
 
   async unassignRole(assignment: RoleAssignment): Promise<void> {
-    if (!(await this.store.identity.unassignRole(assignment))) throw new ApiError('IAM.0002', 'role assignment');
+    if (!(await this.store.identity.unassignRole(assignment))) throw new DomainError('IAM.0002', 'role assignment');
   }
 
   listAssignments(filter: { projectId?: string; userId?: string }): Promise<RoleAssignment[]> {
@@ -356,12 +356,12 @@ export class IdentityService {
     try {
       await insert();
     } catch (err) {
-      if (err instanceof DuplicateKeyError) throw new ApiError('IAM.0003', what);
+      if (err instanceof DuplicateKeyError) throw new DomainError('IAM.0003', what);
       throw err;
     }
   }
 }
 
 function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new ApiError('IAM.0004', `passwords have at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('IAM.0004', `passwords have at least ${MIN_PASSWORD_LENGTH} characters`);
 }

@@ -5,7 +5,7 @@
  * Files are never touched: a bucket's directory stays as it is, whoever holds it next.
  */
 import type { Clock } from '../shared/clock.js';
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { isBucketName, type ObsBucket, type ObsBucketUse } from '../model/obs-buckets.js';
 import type { Store } from '../ports/store.js';
 
@@ -22,7 +22,7 @@ export class BucketAdmin {
   /** Gives `name` to the project, whoever held it; its other projects' instances then fail to start. */
   async assign(name: string, projectId: string, by: string): Promise<ObsBucketUse> {
     checkName(name);
-    if (!(await this.store.identity.getProject(projectId))) throw new ApiError('IAM.0002', 'project');
+    if (!(await this.store.identity.getProject(projectId))) throw new DomainError('IAM.0002', 'project');
     const bucket: ObsBucket = { name, projectId, claimedAt: this.clock.now(), assignedBy: by };
     await this.store.buckets.assign(bucket);
     return (await this.list()).find((b) => b.name === name) ?? { ...bucket, instances: 0 };
@@ -31,11 +31,11 @@ export class BucketAdmin {
   async release(name: string): Promise<void> {
     checkName(name);
     const outcome = await this.store.buckets.release(name);
-    if (outcome === 'absent') throw new ApiError('IAM.0002', 'obs bucket');
-    if (outcome === 'in-use') throw new ApiError('IAM.0004', `instances still use the obs bucket ${name}; delete them or assign the bucket instead`);
+    if (outcome === 'absent') throw new DomainError('IAM.0002', 'obs bucket');
+    if (outcome === 'in-use') throw new DomainError('IAM.0004', `instances still use the obs bucket ${name}; delete them or assign the bucket instead`);
   }
 }
 
 function checkName(name: string): void {
-  if (!isBucketName(name)) throw new ApiError('IAM.0004', 'a bucket name is one path segment: no /, \\, control characters, . or ..');
+  if (!isBucketName(name)) throw new DomainError('IAM.0004', 'a bucket name is one path segment: no /, \\, control characters, . or ..');
 }

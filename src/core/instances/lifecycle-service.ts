@@ -6,7 +6,7 @@
  */
 import type { Catalog } from '../model/catalog.js';
 import type { Clock } from '../shared/clock.js';
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { instanceEvent } from './events.js';
 import type { QueueService } from './queue-service.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
@@ -72,7 +72,7 @@ export class LifecycleService {
   }
 
   #refusal(err: unknown): unknown {
-    if (err instanceof DuplicateNameError) return new ApiError('ModelArts.6301');
+    if (err instanceof DuplicateNameError) return new DomainError('ModelArts.6301');
     if (err instanceof LimitReachedError) return limitError(err.limit);
     if (err instanceof BucketHeldError) return bucketRefusal(err.bucket);
     return err;
@@ -87,7 +87,7 @@ export class LifecycleService {
     const valid = validateCreate(this.catalog, request, actor.projectId);
     const url = valid.spec.repository?.connection_info?.url;
     const refusal = url ? await this.repositoryHosts.refusal(url, 'accept') : null;
-    if (refusal) throw new ApiError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
+    if (refusal) throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
     const now = this.clock.now();
     const instance: Instance = {
       id: newInstanceId(),
@@ -137,14 +137,14 @@ export class LifecycleService {
    */
   async get(actor: Actor, id: string): Promise<Instance> {
     const instance = await this.store.instances.get(actor.projectId, id);
-    if (!instance) throw new ApiError('ModelArts.6309');
+    if (!instance) throw new DomainError('ModelArts.6309');
     return instance;
   }
 
   /** The instance if the actor may act on it: its owner or a project admin (403 ModelArts.0108 otherwise). */
   async getOwned(actor: Actor, id: string): Promise<Instance> {
     const instance = await this.get(actor, id);
-    if (!actor.isProjectAdmin && instance.user.id !== actor.userId) throw new ApiError('ModelArts.0108');
+    if (!actor.isProjectAdmin && instance.user.id !== actor.userId) throw new DomainError('ModelArts.0108');
     return instance;
   }
 
@@ -161,7 +161,7 @@ export class LifecycleService {
 
   async modify(actor: Actor, id: string, request: ModifyRequest): Promise<Instance> {
     return this.#change(actor, id, 'modify', (current) => {
-      if (current.status === 'DELETING') throw new ApiError('ModelArts.6347', current.status, 'instance');
+      if (current.status === 'DELETING') throw new DomainError('ModelArts.6347', current.status, 'instance');
       const next: Instance = { ...current, spec: { ...current.spec } };
       if (request.description !== undefined && request.description !== null) {
         checkDescription(request.description);
@@ -172,9 +172,9 @@ export class LifecycleService {
       next.spec.auto_stop = checkAutoStop(autoStop, current.spec.auto_stop);
       if (autoStop?.stop_timestamp != null) next.stopAt = checkRenew(autoStop.stop_timestamp, current, this.clock.now());
       if (request.flavor && request.flavor !== current.flavor) {
-        if (current.status !== 'STOPPED') throw new ApiError('ModelArts.6347', current.status, 'flavor');
+        if (current.status !== 'STOPPED') throw new DomainError('ModelArts.6347', current.status, 'flavor');
         const profile = this.catalog.profile(current.profileId);
-        if (!profile) throw new ApiError('ModelArts.6361');
+        if (!profile) throw new DomainError('ModelArts.6361');
         next.flavor = resolveFlavor(this.catalog, profile, request.flavor, actor.projectId).name;
         next.status = 'RESIZING';
         next.intent = { kind: 'resize', at: this.clock.now(), by: actor.userId };
@@ -188,7 +188,7 @@ export class LifecycleService {
     const run = (request: InstanceAction) =>
       this.#change(actor, id, request, (current) => {
         previous = current.status;
-        if (request === 'queue' && !this.catalog.flavor(current.flavor)?.queues) throw new ApiError('ModelArts.6357');
+        if (request === 'queue' && !this.catalog.flavor(current.flavor)?.queues) throw new DomainError('ModelArts.6357');
         return this.#transition(current, request, request, actor.userId);
       });
     let next: Instance;
@@ -210,7 +210,7 @@ export class LifecycleService {
 
   #transition(current: Instance, request: InstanceAction | 'delete', kind: IntentKind, by: string): Instance {
     const rule = TRANSITIONS[request];
-    if (!rule.from.has(current.status)) throw new ApiError(`ModelArts.${wrongStateCode(request, current.status)}`);
+    if (!rule.from.has(current.status)) throw new DomainError(`ModelArts.${wrongStateCode(request, current.status)}`);
     const now = this.clock.now();
     const next: Instance = { ...current, status: rule.to === 'STARTING' && current.prepared === false ? 'CREATING' : rule.to, intent: { kind, at: now, by } };
     if (request === 'start' || request === 'queue') {
@@ -247,6 +247,6 @@ export class LifecycleService {
         return written;
       }
     }
-    throw new ApiError('ModelArts.6357');
+    throw new DomainError('ModelArts.6357');
   }
 }

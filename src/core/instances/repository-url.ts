@@ -12,7 +12,7 @@
  * address itself is stored and shown in clear; an ssh user name alone (`git@…`) is no secret.
  * Which hosts may be reached at all is core/instances/repository-hosts.
  */
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 
 export type RepositoryProtocol = 'https' | 'ssh' | 'http';
 
@@ -103,7 +103,7 @@ function transportOf(url: string): RepositoryProtocol | null {
     if (!u || !isSafeHost(host) || !/^\d*$/.test(port) || userAndHost.some((part) => part === '' || /^(-|%2d)/i.test(part))) return null;
     const transport = u.protocol === 'https:' ? 'https' : u.protocol === 'http:' && LOOPBACK.test(u.hostname) ? 'http' : u.protocol === 'ssh:' && u.pathname.length > 1 ? 'ssh' : null;
     if (transport !== null && (password !== null || (user !== null && transport !== 'ssh'))) {
-      throw new ApiError('ModelArts.6336', 'repository.connection_info.url').because(CREDENTIALS_IN_URL);
+      throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(CREDENTIALS_IN_URL);
     }
     return transport;
   }
@@ -120,9 +120,9 @@ function transportOf(url: string): RepositoryProtocol | null {
  * A declared protocol must agree with the address: `protocol: https` with an ssh address is refused.
  */
 export function checkRepositoryUrl(url: string, declared: string | null | undefined): RepositoryProtocol {
-  if (declared && declared !== 'https' && declared !== 'ssh' && declared !== 'http') throw new ApiError('ModelArts.6336', 'repository.connection_info.protocol');
+  if (declared && declared !== 'https' && declared !== 'ssh' && declared !== 'http') throw new DomainError('ModelArts.6336', 'repository.connection_info.protocol');
   const transport = transportOf(url);
-  if (!transport || (declared && declared !== transport)) throw new ApiError('ModelArts.6336', 'repository.connection_info.url');
+  if (!transport || (declared && declared !== transport)) throw new DomainError('ModelArts.6336', 'repository.connection_info.url');
   return transport;
 }
 
@@ -130,12 +130,12 @@ export function checkRepositoryUrl(url: string, declared: string | null | undefi
 const BRANCH = /^(?!-)(?!.*\.\.)(?!.*@\{)(?!.*\/\/)(?!\/)(?!.*[/.]$)(?!.*\.lock$)[^\x00-\x20\x7f~^:?*[\\]+$/;
 
 export function checkBranch(branch: string): string {
-  if (!BRANCH.test(branch)) throw new ApiError('ModelArts.6336', 'repository.branch');
+  if (!BRANCH.test(branch)) throw new DomainError('ModelArts.6336', 'repository.branch');
   return branch;
 }
 
 /** Author name and e-mail become `git config` values: one line of text, no control characters. */
 export function checkGitIdentity(value: string, field: 'user_name' | 'user_email'): string {
-  if (/[\x00-\x1f\x7f]/.test(value) || OPTION_LIKE.test(value)) throw new ApiError('ModelArts.6336', `repository.${field}`);
+  if (/[\x00-\x1f\x7f]/.test(value) || OPTION_LIKE.test(value)) throw new DomainError('ModelArts.6336', `repository.${field}`);
   return value;
 }

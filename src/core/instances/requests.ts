@@ -6,7 +6,7 @@
  */
 import type { Catalog, Flavor, Profile } from '../model/catalog.js';
 import { escapedCharacter, firstControlCharacter } from '../shared/control-characters.js';
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { checkBranch, checkGitIdentity, checkRepositoryUrl } from './repository-url.js';
 import type { AutoStopSettings, Credential, Instance, InstanceSpec, PoolRef, Repository, Storage, StorageType } from '../model/instance.js';
 
@@ -75,45 +75,45 @@ const NAME_CHARS = /[A-Za-z0-9_-]/;
 const DESCRIPTION_FORBIDDEN = /[&<>"'/]/;
 
 export function checkName(name: string): void {
-  if (name.length === 0) throw new ApiError('ModelArts.6336', 'name');
-  for (const ch of name) if (!NAME_CHARS.test(ch)) throw new ApiError('ModelArts.6334', ch);
+  if (name.length === 0) throw new DomainError('ModelArts.6336', 'name');
+  for (const ch of name) if (!NAME_CHARS.test(ch)) throw new DomainError('ModelArts.6334', ch);
 }
 
 export function checkDescription(description: string): void {
   // Named by its escape in the message: the character itself would reach whoever prints it.
   const control = firstControlCharacter(description);
-  if (control !== undefined) throw new ApiError('ModelArts.6334', escapedCharacter(control));
+  if (control !== undefined) throw new DomainError('ModelArts.6334', escapedCharacter(control));
   const bad = DESCRIPTION_FORBIDDEN.exec(description);
-  if (bad) throw new ApiError('ModelArts.6334', bad[0]);
+  if (bad) throw new DomainError('ModelArts.6334', bad[0]);
 }
 
 /** Profile and flavor checks shared by create and resize (6323, 6328, 6330). */
 export function resolveFlavor(catalog: Catalog, profile: Profile, flavorName: string, projectId: string): Flavor {
   const flavor = catalog.flavor(flavorName);
-  if (!flavor) throw new ApiError('ModelArts.6323');
-  if (!catalog.isPermitted(flavor, projectId)) throw new ApiError('ModelArts.6328');
-  if (!profile.flavor_types.includes(flavor.type)) throw new ApiError('ModelArts.6330');
+  if (!flavor) throw new DomainError('ModelArts.6323');
+  if (!catalog.isPermitted(flavor, projectId)) throw new DomainError('ModelArts.6328');
+  if (!profile.flavor_types.includes(flavor.type)) throw new DomainError('ModelArts.6330');
   return flavor;
 }
 
 function checkStorage(request: Maybe<StorageRequest>, flavor: Flavor): Storage {
-  if (!request) throw new ApiError('ModelArts.6316');
+  if (!request) throw new DomainError('ModelArts.6316');
   const type = request.type as StorageType;
-  if (!STORAGE_TYPES.includes(type) || !flavor.storage_list.includes(type)) throw new ApiError('ModelArts.6324');
+  if (!STORAGE_TYPES.includes(type) || !flavor.storage_list.includes(type)) throw new DomainError('ModelArts.6324');
   const location = request.location ?? {};
   const mount = location.mount_path ? { mount_path: checkAbsolutePath(location.mount_path, 'mount_path') } : {};
   if (type === 'evs') {
     // A Go client sends 0 for "not set".
     const size = location.volume_size || EVS_RANGE.min;
-    if (size < EVS_RANGE.min || size > EVS_RANGE.max) throw new ApiError('ModelArts.6331', EVS_RANGE.min, EVS_RANGE.max);
+    if (size < EVS_RANGE.min || size > EVS_RANGE.max) throw new DomainError('ModelArts.6331', EVS_RANGE.min, EVS_RANGE.max);
     return { type, location: { volume_size: size, ...mount } };
   }
   const path = location.path;
-  if (!path) throw new ApiError('ModelArts.6317');
-  if (!path.endsWith('/')) throw new ApiError('ModelArts.6318');
+  if (!path) throw new DomainError('ModelArts.6317');
+  if (!path.endsWith('/')) throw new DomainError('ModelArts.6318');
   checkAbsolutePath(path, 'path');
   // `/bucket/` is a bucket root; an instance needs a directory inside the bucket.
-  if (path.split('/').filter(Boolean).length < 2) throw new ApiError('ModelArts.6358');
+  if (path.split('/').filter(Boolean).length < 2) throw new DomainError('ModelArts.6358');
   return { type, location: { path, ...mount } };
 }
 
@@ -123,7 +123,7 @@ const DOT_SEGMENT = /^(?:\.|%2e){1,2}$/i;
 function checkAbsolutePath(path: string, field: string): string {
   const segments = path.split('/');
   if (!path.startsWith('/') || segments.some((s) => DOT_SEGMENT.test(s)) || /[\u0000-\u001f\u007f\\]/.test(path)) {
-    throw new ApiError('ModelArts.6336', field);
+    throw new DomainError('ModelArts.6336', field);
   }
   return path;
 }
@@ -133,9 +133,9 @@ function checkAbsolutePath(path: string, field: string): string {
  * the current one), within the longest running time from now.
  */
 export function checkRenew(stopTimestamp: number, instance: Instance, now: number): number {
-  if (instance.status !== 'RUNNING' || instance.stopAt === null) throw new ApiError('ModelArts.6347', instance.status, 'stop_timestamp');
-  if (stopTimestamp <= now) throw new ApiError('ModelArts.6346');
-  if (stopTimestamp < instance.stopAt || stopTimestamp > now + AUTO_STOP_RANGE.max * 1000) throw new ApiError('ModelArts.6336', 'stop_timestamp');
+  if (instance.status !== 'RUNNING' || instance.stopAt === null) throw new DomainError('ModelArts.6347', instance.status, 'stop_timestamp');
+  if (stopTimestamp <= now) throw new DomainError('ModelArts.6346');
+  if (stopTimestamp < instance.stopAt || stopTimestamp > now + AUTO_STOP_RANGE.max * 1000) throw new DomainError('ModelArts.6336', 'stop_timestamp');
   return stopTimestamp;
 }
 
@@ -148,14 +148,14 @@ export function checkAutoStop(request: Maybe<AutoStopRequest>, current: AutoStop
     const duration = request.duration ? checkDuration(request.duration) : current.duration;
     return { enable, duration, prompt };
   }
-  if (request.enable === true && !request.duration) throw new ApiError('ModelArts.6348');
+  if (request.enable === true && !request.duration) throw new DomainError('ModelArts.6348');
   const duration = request.duration ? checkDuration(request.duration) : current.duration;
   return { enable, duration, prompt };
 }
 
 function checkDuration(duration: number): number {
   if (duration < AUTO_STOP_RANGE.min || duration > AUTO_STOP_RANGE.max) {
-    throw new ApiError('ModelArts.6349', AUTO_STOP_RANGE.min, AUTO_STOP_RANGE.max);
+    throw new DomainError('ModelArts.6349', AUTO_STOP_RANGE.min, AUTO_STOP_RANGE.max);
   }
   return duration;
 }
@@ -187,7 +187,7 @@ function checkPool(catalog: Catalog, request: CreateRequest['pool'], projectId: 
   // A Go client always sends a pool; all-empty fields mean "no pool".
   if (!request?.id) return null;
   const pool = catalog.pool(request.id);
-  if (!pool || (pool.owner_project_id && pool.owner_project_id !== projectId)) throw new ApiError('ModelArts.6336', 'pool.id');
+  if (!pool || (pool.owner_project_id && pool.owner_project_id !== projectId)) throw new DomainError('ModelArts.6336', 'pool.id');
   return { id: pool.id, name: pool.name, type: pool.type, owner: pool.owner_project_id ? { project_id: pool.owner_project_id } : null };
 }
 
@@ -212,13 +212,13 @@ export function validateCreate(catalog: Catalog, request: CreateRequest, project
   const description = request.description ?? '';
   checkDescription(description);
   const profile = catalog.profile(request.profile_id);
-  if (!profile) throw new ApiError('ModelArts.6336', 'profile_id');
+  if (!profile) throw new DomainError('ModelArts.6336', 'profile_id');
   const flavor = resolveFlavor(catalog, profile, request.flavor, projectId);
   const storage = checkStorage(request.spec.storage, flavor);
   const extendStorage = request.spec.extend_storage?.length ? request.spec.extend_storage.map((s) => checkStorage(s, flavor)) : null;
   const autoStop = checkAutoStop(request.spec.auto_stop, { enable: false, duration: flavor.duration, prompt: true });
   const workspaceId = request.workspace?.id || '0';
-  if (!catalog.hasWorkspace(workspaceId)) throw new ApiError('ModelArts.6336', 'workspace.id');
+  if (!catalog.hasWorkspace(workspaceId)) throw new DomainError('ModelArts.6336', 'workspace.id');
   const customScript = request.spec.custom_script_path || null;
   const logPath = request.spec.log_path || null;
   if (customScript) checkAbsolutePath(customScript, 'custom_script_path');

@@ -6,7 +6,7 @@
  * it is refused at create (403 ModelArts.0109) and, should it get there anyway (an instance made
  * before buckets had owners, a bucket reassigned since), at start.
  */
-import { ApiError } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import type { Storage } from './instance.js';
 
 export interface ObsBucket {
@@ -48,6 +48,6 @@ export class BucketHeldError extends Error {
 }
 
 /** The refusal an owner reads (the holder is not named: another project's name is not theirs to learn). */
-export function bucketRefusal(bucket: string): ApiError {
-  return new ApiError('ModelArts.0109', JSON.stringify(bucket));
+export function bucketRefusal(bucket: string): DomainError {
+  return new DomainError('ModelArts.0109', JSON.stringify(bucket));
 }

@@ -6,7 +6,7 @@
  * other than it is. The API refuses them in names and descriptions, and the CLI escapes any it
  * would print, so that a value stored by an older release cannot drive the reader's terminal.
  */
-import { ApiError } from './errors.js';
+import { DomainError } from './errors.js';
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 const CONTROL_ALL = new RegExp(CONTROL.source, 'g');
@@ -34,5 +34,5 @@ export function escapeControlCharactersInLines(text: string): string {
 /** Refuses a free-text identity field (a project's or an access key's description) that holds one. */
 export function checkFreeText(text: string | undefined, field: string): void {
   const control = text === undefined ? undefined : firstControlCharacter(text);
-  if (control !== undefined) throw new ApiError('IAM.0004', `${field} may not hold the control character ${escapedCharacter(control)}`);
+  if (control !== undefined) throw new DomainError('IAM.0004', `${field} may not hold the control character ${escapedCharacter(control)}`);
 }
