@@ -12,6 +12,9 @@ import type { Config } from '../server/config.js';
 import { sealingBoxes } from '../core/secrets/box.js';
 import { resealSecrets, RotationRefused, type RotationCount } from '../core/secrets/rotation.js';
 import type { Store } from '../core/ports/store.js';
+import { LeaseKeeper } from '../core/replica/lease-keeper.js';
+import { systemClock } from '../core/shared/clock.js';
+import { silentLogger } from '../core/shared/logger.js';
 import { existingKey, readKeyFile, replaceKeyFile } from '../server/key-file.js';
 import { UsageError } from './cli-errors.js';
 import { serverConfig, withServerFlags } from './server-config.js';
@@ -19,21 +22,23 @@ import { serverConfig, withServerFlags } from './server-config.js';
 /** Runs `work` holding the controller lease, renewed until it is done, then hands it back. */
 async function holdingController<T>(store: Store, config: Config, work: () => Promise<T>): Promise<T> {
   const { CONTROLLER_LEASE } = await import('../server/services.js');
-  const holder = `secrets-rotate-${process.pid}`;
-  const acquire = () => store.leases.acquire(CONTROLLER_LEASE, holder, config.coordination.leaseTtlMs, Date.now());
-  if (!(await acquire())) {
-    const server = await store.leases.holder(CONTROLLER_LEASE, Date.now());
-    throw new RotationRefused(
-      `a server (${server ?? 'just stopped'}) holds the controller lease: stop every server first ` +
-        `(a server killed without shutting down lets go after ${config.coordination.leaseTtlMs / 1000} s)`,
-    );
-  }
-  const renewal = setInterval(() => void acquire().catch(() => undefined), config.coordination.leaseRenewMs);
+  const { leaseTtlMs: ttlMs, leaseRenewMs: renewMs } = config.coordination;
+  const lease = { name: CONTROLLER_LEASE, holder: `secrets-rotate-${process.pid}`, ttlMs, renewMs };
+  // No duties to start or stop: the rotation is `work`, run below only once the lease is held.
+  // Silent: this command's output is its report, and a failed renewal is retried anyway.
+  const keeper = new LeaseKeeper(store.leases, systemClock, silentLogger, lease, { acquired: async () => {}, lost: async () => {} });
+  await keeper.start();
   try {
+    if (!keeper.held) {
+      const server = await store.leases.holder(CONTROLLER_LEASE, systemClock.now());
+      throw new RotationRefused(
+        `a server (${server ?? 'just stopped'}) holds the controller lease: stop every server first ` +
+          `(a server killed without shutting down lets go after ${ttlMs / 1000} s)`,
+      );
+    }
     return await work();
   } finally {
-    clearInterval(renewal);
-    await store.leases.release(CONTROLLER_LEASE, holder);
+    await keeper.close();
   }
 }
 

@@ -7,3 +7,6 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
 }
+
+/** A logger that drops everything, for callers whose own output is the report. */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

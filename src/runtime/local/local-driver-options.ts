@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { systemClock, type Clock } from '../../core/shared/clock.js';
-import type { Logger } from '../../core/shared/logger.js';
+import { silentLogger, type Logger } from '../../core/shared/logger.js';
 import { DEFAULT_REPOSITORY_HOST_POLICY, type RepositoryHostPolicy } from '../../core/instances/repository-hosts.js';
 import type { ConfiguredGpu } from './gpus/gpu-inventory.js';
 import { isRoot, type IsolationSettings } from './isolation/workload-isolation.js';
@@ -66,8 +66,6 @@ export interface LocalDriverOptions {
 export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'isolation' | 'gpus'>> &
   Pick<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'gpus'> & { isolation: IsolationSettings };
 
-const silent: Logger = { info() {}, warn() {}, error() {} };
-
 export function resolveOptions(options: LocalDriverOptions, pickPort: () => Promise<number>): ResolvedOptions {
   if (!options.dataDir) throw new Error('LocalDriver needs a dataDir');
   if (options.publicOrigin !== undefined && new URL(options.publicOrigin).origin !== options.publicOrigin) {
@@ -84,7 +82,7 @@ export function resolveOptions(options: LocalDriverOptions, pickPort: () => Prom
   return {
     objectRoot: join(options.dataDir, 'obs'),
     clock: systemClock,
-    log: silent,
+    log: silentLogger,
     openSecret: () => {
       throw new Error('no openSecret configured');
     },
