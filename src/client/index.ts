@@ -8,5 +8,10 @@ export { DemanagerApiError, DemanagerError, DemanagerNetworkError, DemanagerResp
 export { HttpClient, type HttpOptions } from './http.js';
 export { IdentityClient } from './identity-client.js';
 export { InstancesClient } from './instances-client.js';
+/*
+ * The statuses an instance may report, from the model itself rather than a copy: the client sits
+ * outside core and may depend on it (as on the API's schemas), so there is one list to keep.
+ */
+export { INSTANCE_STATUSES, TRANSITIONAL_STATUSES } from '../core/model/statuses.js';
 export { apiBaseOf, sessionOf, type LoginOptions, type Session } from './session.js';
 export type * from './types.js';
