@@ -2,9 +2,9 @@
  * @module api/error-handler
  * The only place that writes error bodies: every failure — a {@link DomainError} (with its status
  * from api/error-statuses), an {@link HttpError}, a schema violation, a malformed body, an unknown
- * route — leaves as `{error_code, error_msg, error_message}` with its status. A fault of the storage (see Store.faultOf) is answered 503 with a
- * Retry-After, since it may pass; other unexpected faults are logged with their stack and answered
- * 500 without one.
+ * route — leaves as `{error_code, error_msg, error_message}` with its status. A fault of the
+ * storage (see Store.faultOf) is answered 503 with a Retry-After, since it may pass; other
+ * unexpected faults are logged with their stack and answered 500 without one.
  */
 import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';

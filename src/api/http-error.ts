@@ -17,7 +17,8 @@ const entries = {
   'ModelArts.0415': [415, 'The content type {} is not supported; send application/json.'],
   'ModelArts.0431': [431, 'The request headers are too large.'],
   'ModelArts.0400': [400, 'The request is malformed or its body is not valid JSON.'],
-  /* The store refuses writes or cannot be reached (a full disk, a read-only database, a dropped connection). */
+  /* The store refuses writes or cannot be reached (a full disk, a read-only database, a dropped
+     connection). */
   'ModelArts.0503': [503, 'The service cannot use its database right now ({}). Try again later.'],
 } as const satisfies Record<string, readonly [number, string]>;
 
