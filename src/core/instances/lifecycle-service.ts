@@ -43,9 +43,6 @@ const MAX_CAS_ATTEMPTS = 5;
 class QueueFull extends Error {}
 
 export class LifecycleService {
-  /** Told of every change it commits (the scheduler arms what falls due from them). */
-  onCommitted: (instance: Instance) => void = () => undefined;
-
   constructor(
     private readonly store: Store,
     private readonly catalog: Catalog,
@@ -243,7 +240,6 @@ export class LifecycleService {
       }
       if (written) {
         if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);
-        this.onCommitted(written);
         return written;
       }
     }

@@ -52,8 +52,6 @@ export class Reconciler {
   readonly #exits = new Set<Promise<void>>();
   #abort: AbortController | null = null;
   #loops: Promise<void>[] = [];
-  /** Told of every transition it commits (the scheduler arms deadlines from them). */
-  onCommitted: (instance: Instance) => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -362,10 +360,7 @@ export class Reconciler {
       const now = this.clock.now();
       if ('deleted' in outcome) {
         const event = this.#event(current, 'transition', null, now);
-        if (await this.store.instances.delete(current.id, current.version, event)) {
-          this.onCommitted({ ...current, status: 'DELETED', updatedAt: now });
-          return false;
-        }
+        if (await this.store.instances.delete(current.id, current.version, event)) return false;
       } else {
         const next: Instance = { ...current, ...outcome.patch, status: outcome.status, updatedAt: now };
         if (outcome.status === 'RUNNING') {
@@ -379,10 +374,7 @@ export class Reconciler {
         // A fault carries its own intent; every other commit is the reconciler finishing a step.
         const kind = outcome.event ?? outcome.patch?.intent?.kind ?? 'transition';
         const written = await this.store.instances.update(next, this.#event(current, kind, next, now));
-        if (written) {
-          this.onCommitted(written);
-          return TRANSITIONAL_STATUSES.has(written.status);
-        }
+        if (written) return TRANSITIONAL_STATUSES.has(written.status);
       }
       current = await this.store.instances.getById(seen.id);
     }

@@ -15,8 +15,6 @@ import type { Store } from '../ports/store.js';
 
 export class ReservationJob implements ScheduledJob {
   readonly name = 'reservation';
-  /** Told of every instance whose reservation expired (the scheduler arms its retention). */
-  onCommitted: (instance: Instance) => void = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -71,9 +69,6 @@ export class ReservationJob implements ScheduledJob {
       event,
     );
     // A lost compare-and-set means the owner confirmed (or dequeued) first.
-    if (written) {
-      this.log.info({ instance: instance.id, flavor: flavor.name }, 'reservation expired unconfirmed');
-      this.onCommitted(written);
-    }
+    if (written) this.log.info({ instance: instance.id, flavor: flavor.name }, 'reservation expired unconfirmed');
   }
 }
