@@ -161,21 +161,34 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain, loginThrottle, changes.identity);
   const accessKeys = new AccessKeyService(store, clock, accessKeyBox, changes.identity);
-  const reconciler = new Reconciler(store, driver, catalog, clock, log, {
+  const reconciler = new Reconciler({
+    store,
+    driver,
+    catalog,
+    clock,
+    log,
     replica,
     startTimeoutMs: config.runtime.startTimeoutMs,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
     scanIntervalMs: config.coordination.scanIntervalMs,
     orphanIntervalMs: config.runtime.orphanIntervalMs,
   });
-  const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
-  const reservations = new ReservationJob(store, catalog, clock, queue, log, replica);
+  const writer = { store, clock, log, replica };
+  const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
   const scheduler = new Scheduler(clock, log, [
-    new AutoStopJob(store, clock, reconciler, log, replica),
-    new RetentionJob(store, catalog, reconciler, log, replica),
-    reservations,
+    new AutoStopJob({ ...writer, trigger: reconciler }),
+    new RetentionJob({ ...writer, catalog, trigger: reconciler }),
+    new ReservationJob({ ...writer, catalog, queue }),
   ], config.coordination.scanIntervalMs);
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue, new RepositoryHosts(config.repositories));
+  const lifecycle = new LifecycleService({
+    ...writer,
+    catalog,
+    trigger: reconciler,
+    secrets,
+    quotas: config.quotas,
+    queue,
+    repositoryHosts: new RepositoryHosts(config.repositories),
+  });
   const metrics = new Metrics(store);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   committed.subscribe((change) => scheduler.noticeChange(change));

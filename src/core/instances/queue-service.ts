@@ -23,6 +23,7 @@ import type { Logger } from '../shared/logger.js';
 import { RetryingTasks, STEP_BACKOFF } from '../shared/retrying-tasks.js';
 import { QUEUED_STATUSES } from '../model/statuses.js';
 import { LimitReachedError, type Store } from '../ports/store.js';
+import type { WriterOptions } from './writer-options.js';
 
 export interface QueuePosition {
   rank: number;
@@ -47,19 +48,25 @@ function runningTime(instance: Instance, flavor: Flavor): number {
   return (instance.spec.auto_stop.enable ? instance.spec.auto_stop.duration : flavor.duration) * 1000;
 }
 
+export interface QueueServiceOptions extends WriterOptions {
+  catalog: Catalog;
+  /** Woken for each instance admitted straight on to CREATING or STARTING. */
+  trigger: ReconcileTrigger;
+}
+
 export class QueueService {
   readonly #admissions: RetryingTasks;
   #abort: AbortController | null = null;
+  private readonly store: Store;
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+  private readonly trigger: ReconcileTrigger;
+  private readonly log: Logger;
+  private readonly replica: string;
 
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: Catalog,
-    private readonly clock: Clock,
-    private readonly trigger: ReconcileTrigger,
-    private readonly log: Logger,
-    private readonly replica: string,
-  ) {
-    this.#admissions = new RetryingTasks(clock, log, { backoff: STEP_BACKOFF, failure: 'queue admission failed; retrying' });
+  constructor(options: QueueServiceOptions) {
+    ({ store: this.store, catalog: this.catalog, clock: this.clock, trigger: this.trigger, log: this.log, replica: this.replica } = options);
+    this.#admissions = new RetryingTasks(this.clock, this.log, { backoff: STEP_BACKOFF, failure: 'queue admission failed; retrying' });
   }
 
   /**

@@ -23,10 +23,11 @@ import { collectOrphans } from './orphan-collection.js';
 import { forEachRunningBatch } from './running-batches.js';
 import { RetryingTasks, STEP_BACKOFF } from '../shared/retrying-tasks.js';
 import type { InstanceEvent, Store } from '../ports/store.js';
+import type { WriterOptions } from './writer-options.js';
 
-export interface ReconcilerOptions {
-  /** Written into every event this reconciler records. */
-  replica: string;
+export interface ReconcilerOptions extends WriterOptions {
+  driver: RuntimeDriver;
+  catalog: Catalog;
   /** How often to look for transitions recorded by other replicas; 0 when this is the only one. */
   scanIntervalMs: number;
   /** How long a start may take before it fails. */
@@ -53,16 +54,16 @@ export class Reconciler {
   #abort: AbortController | null = null;
   #loops: Promise<void>[] = [];
 
-  constructor(
-    private readonly store: Store,
-    private readonly driver: RuntimeDriver,
-    private readonly catalog: Catalog,
-    private readonly clock: Clock,
-    private readonly log: Logger,
-    private readonly options: ReconcilerOptions,
-  ) {
-    driver.watchExits?.((id, exit) => this.#reported(id, exit));
-    this.#tasks = new RetryingTasks(clock, log, { backoff: STEP_BACKOFF, failure: 'reconcile failed; retrying' });
+  private readonly store: Store;
+  private readonly driver: RuntimeDriver;
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    ({ store: this.store, driver: this.driver, catalog: this.catalog, clock: this.clock, log: this.log } = options);
+    this.driver.watchExits?.((id, exit) => this.#reported(id, exit));
+    this.#tasks = new RetryingTasks(this.clock, this.log, { backoff: STEP_BACKOFF, failure: 'reconcile failed; retrying' });
   }
 
   get #signal(): AbortSignal {

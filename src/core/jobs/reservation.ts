@@ -12,18 +12,26 @@ import type { Logger } from '../shared/logger.js';
 import type { QueueService } from '../instances/queue-service.js';
 import { DUE_BATCH, earliestOf, type ScheduledJob } from './scheduler.js';
 import type { Store } from '../ports/store.js';
+import type { WriterOptions } from '../instances/writer-options.js';
+
+export interface ReservationJobOptions extends WriterOptions {
+  catalog: Catalog;
+  /** Given each slot whose reservation expired, for the next in line. */
+  queue: QueueService;
+}
 
 export class ReservationJob implements ScheduledJob {
   readonly name = 'reservation';
+  private readonly store: Store;
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+  private readonly queue: QueueService;
+  private readonly log: Logger;
+  private readonly replica: string;
 
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: Catalog,
-    private readonly clock: Clock,
-    private readonly queue: QueueService,
-    private readonly log: Logger,
-    private readonly replica: string,
-  ) {}
+  constructor(options: ReservationJobOptions) {
+    ({ store: this.store, catalog: this.catalog, clock: this.clock, queue: this.queue, log: this.log, replica: this.replica } = options);
+  }
 
   /** Flavors that make the owner confirm, with their window (ms). */
   *#confirming(): Generator<[Flavor, number]> {
