@@ -10,7 +10,7 @@ import type { InstanceChange } from './instance-feed.js';
 import type { Logger } from '../shared/logger.js';
 import type { InstanceEvent } from '../ports/store.js';
 
-/** A change as the store committed it, with the history entry written with it (absent only where the writer gave none). */
+/** A change as the store committed it, with the history entry its writer gave (if any). */
 export type CommittedChange = InstanceChange & { event?: InstanceEvent };
 export type CommittedListener = (change: CommittedChange) => void;
 
@@ -25,7 +25,7 @@ export class CommittedChanges {
     return () => this.#listeners.delete(listener);
   }
 
-  /** A listener that fails is logged: the change is committed, and the writer must not see it fail. */
+  /** A listener that fails is logged: the change is committed, its writer must not fail. */
   publish(change: CommittedChange): void {
     for (const listener of [...this.#listeners]) {
       try {
