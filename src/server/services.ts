@@ -216,7 +216,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   // Real time even under a test's clock, as for the caches: the scan bounds how late another
   // replica's change closes a socket here. SQLite has no other replica, but another process may
   // still write to the same file.
-  const identityWatch = new IdentityWatch(store, systemClock, config.coordination.scanIntervalMs || IDENTITY_SCAN_MS, changes.identity, log);
+  const identityWatch = new IdentityWatch({
+    store,
+    clock: systemClock,
+    scanMs: config.coordination.scanIntervalMs || IDENTITY_SCAN_MS,
+    localWrites: changes.identity,
+    log,
+  });
   return {
     config,
     replica,
