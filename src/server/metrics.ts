@@ -6,6 +6,7 @@
  * nothing of them: it reports through the hooks that services.ts wires to {@link Metrics}.
  */
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { CommittedChange } from '../core/changes/committed-changes.js';
 import type { Instance } from '../core/model/instance.js';
 import { QUEUED_STATUSES } from '../core/model/statuses.js';
 import type { Store } from '../core/ports/store.js';
@@ -79,16 +80,23 @@ export class Metrics {
     this.#api.observe({ method, route, status: String(status) }, seconds);
   }
 
-  /** A commit of the reconciler: a RUNNING one ends the start that its intent began. */
-  committed(instance: Instance, now: number): void {
-    if (instance.status !== 'RUNNING') return;
-    const kind = instance.intent.kind === 'create' ? 'create' : 'start';
-    this.#start.observe({ profile: instance.profileId, flavor: instance.flavor, kind }, Math.max(0, now - instance.intent.at) / 1000);
+  /**
+   * A change committed in this process (see core/changes/committed-changes): reaching RUNNING ends
+   * the start that its intent began; an admission from a queue ends the wait that began when the
+   * instance joined it.
+   */
+  noticeChange(change: CommittedChange, now: number): void {
+    if (change.kind !== 'changed') return;
+    const { instance, event } = change;
+    if (instance.status === 'RUNNING' && event?.from !== 'RUNNING') this.#started(instance, now);
+    if (event?.kind === 'admit' && instance.queuedAt !== null && instance.reservedAt !== null) {
+      this.#queueWait.observe({ flavor: instance.flavor }, Math.max(0, instance.reservedAt - instance.queuedAt) / 1000);
+    }
   }
 
-  /** An admission from a queue, with when the instance had joined it. */
-  admitted(flavor: string, queuedAt: number, now: number): void {
-    this.#queueWait.observe({ flavor }, Math.max(0, now - queuedAt) / 1000);
+  #started(instance: Instance, now: number): void {
+    const kind = instance.intent.kind === 'create' ? 'create' : 'start';
+    this.#start.observe({ profile: instance.profileId, flavor: instance.flavor, kind }, Math.max(0, now - instance.intent.at) / 1000);
   }
 
   schedulerLag(ms: number): void {

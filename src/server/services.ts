@@ -10,8 +10,8 @@ import { RetentionJob } from '../core/jobs/retention.js';
 import { ReservationJob } from '../core/jobs/reservation.js';
 import { Scheduler } from '../core/jobs/scheduler.js';
 import { watchStore } from '../core/changes/store-changes.js';
+import { CommittedChanges } from '../core/changes/committed-changes.js';
 import { ViewCounts } from '../core/capacity/view-counts.js';
-import { holdsSlot } from '../core/capacity/admission.js';
 import { QueueService } from '../core/instances/queue-service.js';
 import { Catalog } from '../core/model/catalog.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
@@ -21,7 +21,6 @@ import { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import { InstanceFeed } from '../core/changes/instance-feed.js';
 import { InstanceTokens } from '../core/identity/instance-tokens.js';
 import { LeaseKeeper } from '../core/replica/lease-keeper.js';
-import type { Instance } from '../core/model/instance.js';
 import { LifecycleService } from '../core/instances/lifecycle-service.js';
 import { LoginThrottle } from '../core/identity/login-throttle.js';
 import { Reconciler } from '../core/instances/reconciler.js';
@@ -144,9 +143,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const masterKey = masterKeyOf(config);
   const replica = config.coordination.replicaId ?? loadOrCreateReplicaId(config.dataDir);
   const stored = await openStore(config.databaseUrl);
-  // Other replicas' changes are found by the same scan interval the controller uses for their requests.
+  // Every change this process commits is published to `committed`; other replicas' changes reach
+  // the feed by the same scan interval the controller uses for their requests.
+  const committed = new CommittedChanges(log);
+  const { store, changes } = watchStore(stored, (change) => committed.publish(change));
   const instanceFeed = new InstanceFeed(stored.instances, log, config.coordination.scanIntervalMs);
-  const { store, changes } = watchStore(stored, (change) => instanceFeed.publish(change));
+  committed.subscribe((change) => instanceFeed.publish(change));
 
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
   const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
@@ -159,35 +161,39 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain, loginThrottle, changes.identity);
   const accessKeys = new AccessKeyService(store, clock, accessKeyBox, changes.identity);
-  const reconciler = new Reconciler(store, driver, catalog, clock, log, {
+  const reconciler = new Reconciler({
+    store,
+    driver,
+    catalog,
+    clock,
+    log,
     replica,
     startTimeoutMs: config.runtime.startTimeoutMs,
     pollIntervalMs: config.runtime.pollIntervalSeconds * 1000,
     scanIntervalMs: config.coordination.scanIntervalMs,
     orphanIntervalMs: config.runtime.orphanIntervalMs,
   });
-  const queue = new QueueService(store, catalog, clock, reconciler, log, replica);
-  const reservations = new ReservationJob(store, catalog, clock, queue, log, replica);
+  const writer = { store, clock, log, replica };
+  const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
   const scheduler = new Scheduler(clock, log, [
-    new AutoStopJob(store, clock, reconciler, log, replica),
-    new RetentionJob(store, catalog, reconciler, log, replica),
-    reservations,
+    new AutoStopJob({ ...writer, trigger: reconciler }),
+    new RetentionJob({ ...writer, catalog, trigger: reconciler }),
+    new ReservationJob({ ...writer, catalog, queue }),
   ], config.coordination.scanIntervalMs);
-  const lifecycle = new LifecycleService(store, catalog, clock, reconciler, secrets, replica, config.quotas, queue, new RepositoryHosts(config.repositories));
+  const lifecycle = new LifecycleService({
+    ...writer,
+    catalog,
+    trigger: reconciler,
+    secrets,
+    quotas: config.quotas,
+    queue,
+    repositoryHosts: new RepositoryHosts(config.repositories),
+  });
   const metrics = new Metrics(store);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
-  const armDue = (instance: Instance) => scheduler.noticeInstance(instance);
-  lifecycle.onCommitted = reservations.onCommitted = armDue;
-  queue.onCommitted = (instance) => {
-    armDue(instance);
-    if (instance.queuedAt !== null && instance.reservedAt !== null) metrics.admitted(instance.flavor, instance.queuedAt, instance.reservedAt);
-  };
-  reconciler.onCommitted = (instance) => {
-    armDue(instance);
-    metrics.committed(instance, clock.now());
-    // A slot may have freed: the first in line gets it.
-    if (!holdsSlot(instance.status)) void queue.admitLater(instance.flavor);
-  };
+  committed.subscribe((change) => scheduler.noticeChange(change));
+  committed.subscribe((change) => metrics.noticeChange(change, clock.now()));
+  committed.subscribe((change) => queue.noticeChange(change));
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
     store.leases,
@@ -210,7 +216,13 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   // Real time even under a test's clock, as for the caches: the scan bounds how late another
   // replica's change closes a socket here. SQLite has no other replica, but another process may
   // still write to the same file.
-  const identityWatch = new IdentityWatch(store, systemClock, config.coordination.scanIntervalMs || IDENTITY_SCAN_MS, changes.identity, log);
+  const identityWatch = new IdentityWatch({
+    store,
+    clock: systemClock,
+    scanMs: config.coordination.scanIntervalMs || IDENTITY_SCAN_MS,
+    localWrites: changes.identity,
+    log,
+  });
   return {
     config,
     replica,

@@ -42,7 +42,7 @@ describe('IdentityWatch', () => {
     const { store, changes } = watchStore(raw);
     watched = store;
     other = await openStore(url);
-    watch = new IdentityWatch(watched, clock, SCAN_MS, changes.identity, silent);
+    watch = new IdentityWatch({ store: watched, clock, scanMs: SCAN_MS, localWrites: changes.identity, log: silent });
     watch.start(() => wanted, async (revision) => void reported.push(revision));
   });
   after(async () => {

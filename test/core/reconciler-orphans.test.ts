@@ -64,7 +64,7 @@ describe('reconciler: orphan collection', () => {
   }
 
   function reconciler(clock: ManualClock, orphanIntervalMs: number): Reconciler {
-    return new Reconciler(store, driver, catalog, clock, log, { replica: 'test', startTimeoutMs: 60_000, pollIntervalMs: 0, scanIntervalMs: 0, orphanIntervalMs });
+    return new Reconciler({ store, driver, catalog, clock, log, replica: 'test', startTimeoutMs: 60_000, pollIntervalMs: 0, scanIntervalMs: 0, orphanIntervalMs });
   }
 
   it('collects on start, then once per interval of its clock, and not once stopped', async () => {

@@ -42,8 +42,8 @@ describe('reconciler', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   function setup(driver: RuntimeDriver, clock: ManualClock, startTimeoutMs = 60_000) {
-    const reconciler = new Reconciler(store, driver, catalog, clock, silent, { replica: 'test', startTimeoutMs, pollIntervalMs: 0, scanIntervalMs: 0 });
-    const lifecycle = new LifecycleService(store, catalog, clock, reconciler, new SecretBox(randomBytes(32)), 'test');
+    const reconciler = new Reconciler({ store, driver, catalog, clock, log: silent, replica: 'test', startTimeoutMs, pollIntervalMs: 0, scanIntervalMs: 0 });
+    const lifecycle = new LifecycleService({ store, catalog, clock, trigger: reconciler, secrets: new SecretBox(randomBytes(32)), replica: 'test' });
     return { reconciler, lifecycle };
   }
 
@@ -190,7 +190,7 @@ describe('reconciler', () => {
     const clock = new ManualClock();
     const driver = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
     const { reconciler, lifecycle } = await started(driver, clock);
-    const queue = new QueueService(store, catalog, clock, reconciler, silent, 'test');
+    const queue = new QueueService({ store, catalog, clock, trigger: reconciler, log: silent, replica: 'test' });
     const free = { ...body('roomless'), flavor: 'modelarts.vm.cpu.free' };
     const created = await lifecycle.create(actor, free);
     driver.inject(created.id, 'start', new WorkloadError('No node has enough free CPU for this flavor.', 'ModelArts.6360', { reason: 'Unschedulable' }));

@@ -12,6 +12,16 @@ import type { Logger } from '../shared/logger.js';
 import type { Generation } from '../shared/read-cache.js';
 import type { Store } from '../ports/store.js';
 
+export interface IdentityWatchOptions {
+  store: Store;
+  clock: Clock;
+  /** How often (ms) the store's identity revision is read, for the writes of other processes. */
+  scanMs: number;
+  /** Bumped by every identity write through this process's store. */
+  localWrites: Generation;
+  log: Logger;
+}
+
 export class IdentityWatch {
   readonly #stop = new AbortController();
   #running: Promise<void> | null = null;
@@ -19,14 +29,15 @@ export class IdentityWatch {
   #poked = false;
   #wake: (() => void) | null = null;
 
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly scanMs: number,
-    /** Bumped by every identity write through this process's store. */
-    private readonly localWrites: Generation,
-    private readonly log: Logger,
-  ) {}
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly scanMs: number;
+  private readonly localWrites: Generation;
+  private readonly log: Logger;
+
+  constructor(options: IdentityWatchOptions) {
+    ({ store: this.store, clock: this.clock, scanMs: this.scanMs, localWrites: this.localWrites, log: this.log } = options);
+  }
 
   /** Calls `onRevision` with the revision after every local write and every `scanMs`, while `wanted()`. */
   start(wanted: () => boolean, onRevision: (revision: number) => Promise<void>): void {

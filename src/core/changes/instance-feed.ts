@@ -1,9 +1,10 @@
 /**
  * @module core/changes/instance-feed
  * Tells whoever watches a project about each change of its instances, as it is committed. Every
- * write of this process reaches it through {@link watchStore}; with several replicas,
- * writes made by the others reach it through a light poll of each watched project (one list read
- * per project and interval, only while someone watches), compared by the instances' versions.
+ * write of this process reaches it as a subscriber of the store's publication (core/changes/
+ * committed-changes); with several replicas, writes made by the others reach it through a light
+ * poll of each watched project (one list read per project and interval, only while someone
+ * watches), compared by the instances' versions.
  */
 import type { Instance } from '../model/instance.js';
 import type { Logger } from '../shared/logger.js';

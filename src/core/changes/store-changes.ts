@@ -4,10 +4,15 @@
  * the reconciler, the queue, a scheduled job), so no writer can forget to tell. Each write to the
  * identity or instance tables bumps a generation when it returns (what {@link ReadCache}s check,
  * so they never serve a value read before the write), and each committed instance change is
- * published (what the change stream sends). Reads are named, so a method added later counts as a
+ * published with its history entry (see {@link CommittedChanges}: the scheduler, the queue, the
+ * metrics and the change stream subscribe). Reads are named, so a method added later counts as a
  * write, which can only make a cache miss.
+ *
+ * A `Proxy` rather than a class spelling out each repository method: the point is that every
+ * method not named a read is counted, including those added to the repositories later, which an
+ * explicit wrapper would let through uncounted until someone remembered to add it.
  */
-import type { InstanceChange } from './instance-feed.js';
+import type { CommittedChange } from './committed-changes.js';
 import { Generation } from '../shared/read-cache.js';
 import type { IdentityRepository, InstanceRepository, Store } from '../ports/store.js';
 
@@ -86,23 +91,23 @@ function counted<T extends object>(target: T, reads: ReadonlySet<PropertyKey>, g
 }
 
 /** `store` with its writes counted in the returned generations and its instance changes published. */
-export function watchStore(store: Store, publish: (change: InstanceChange) => void = () => {}): { store: Store; changes: StoreChanges } {
+export function watchStore(store: Store, publish: (change: CommittedChange) => void = () => {}): { store: Store; changes: StoreChanges } {
   const changes: StoreChanges = { identity: new Generation(), instances: new Generation() };
   const inner = counted(store.instances, INSTANCE_READS, changes.instances);
   const instances = delegate<InstanceRepository>(inner, {
     async insert(instance, event, limits) {
       await inner.insert(instance, event, limits);
-      publish({ kind: 'changed', instance });
+      publish({ kind: 'changed', instance, event });
     },
     async update(next, event, limits) {
       const written = await inner.update(next, event, limits);
-      if (written) publish({ kind: 'changed', instance: written });
+      if (written) publish({ kind: 'changed', instance: written, event });
       return written;
     },
     async delete(id, version, event) {
       const deleted = await inner.delete(id, version, event);
       // Every writer that deletes records why; the event names the project to tell.
-      if (deleted && event) publish({ kind: 'deleted', id, projectId: event.projectId });
+      if (deleted && event) publish({ kind: 'deleted', id, projectId: event.projectId, event });
       return deleted;
     },
   });

@@ -11,6 +11,7 @@ import { instanceEvent } from './events.js';
 import type { QueueService } from './queue-service.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import { RepositoryHosts } from './repository-hosts.js';
+import type { WriterOptions } from './writer-options.js';
 import type { SecretBox } from '../secrets/box.js';
 import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from '../model/instance.js';
 import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './requests.js';
@@ -42,22 +43,37 @@ const MAX_CAS_ATTEMPTS = 5;
 /** A start found its queueing flavor full: the caller puts the instance in line instead. */
 class QueueFull extends Error {}
 
-export class LifecycleService {
-  /** Told of every change it commits (the scheduler arms what falls due from them). */
-  onCommitted: (instance: Instance) => void = () => undefined;
+export interface LifecycleServiceOptions extends Omit<WriterOptions, 'log'> {
+  catalog: Catalog;
+  /** Woken for each instance whose new status needs work. */
+  trigger: ReconcileTrigger;
+  /** Seals the credentials of a request's storage and repository. */
+  secrets: SecretBox;
+  /** Default: no limit. */
+  quotas?: Quotas;
+  /** Where starts of flavors that queue wait when full; default none (they are refused). */
+  queue?: QueueService | null;
+  /** Default: the built-in repository hosts only. */
+  repositoryHosts?: RepositoryHosts;
+}
 
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: Catalog,
-    private readonly clock: Clock,
-    private readonly trigger: ReconcileTrigger,
-    private readonly secrets: SecretBox,
-    /** Written into every event this service records. */
-    private readonly replica: string,
-    private readonly quotas: Quotas = { instancesPerUser: 0, instancesPerProject: 0 },
-    private readonly queue: QueueService | null = null,
-    private readonly repositoryHosts: RepositoryHosts = new RepositoryHosts(),
-  ) {}
+export class LifecycleService {
+  private readonly store: Store;
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+  private readonly trigger: ReconcileTrigger;
+  private readonly secrets: SecretBox;
+  private readonly replica: string;
+  private readonly quotas: Quotas;
+  private readonly queue: QueueService | null;
+  private readonly repositoryHosts: RepositoryHosts;
+
+  constructor(options: LifecycleServiceOptions) {
+    ({ store: this.store, catalog: this.catalog, clock: this.clock, trigger: this.trigger, secrets: this.secrets, replica: this.replica } = options);
+    this.quotas = options.quotas ?? { instancesPerUser: 0, instancesPerProject: 0 };
+    this.queue = options.queue ?? null;
+    this.repositoryHosts = options.repositoryHosts ?? new RepositoryHosts();
+  }
 
   #event(instance: Instance, kind: string, from: InstanceStatus | null, to: InstanceStatus, by: string): InstanceEvent {
     return instanceEvent(instance, { kind, from, to, by, at: this.clock.now(), replica: this.replica });
@@ -243,7 +259,6 @@ export class LifecycleService {
       }
       if (written) {
         if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);
-        this.onCommitted(written);
         return written;
       }
     }

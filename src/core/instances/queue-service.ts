@@ -12,7 +12,8 @@
  * On the controller, admissions after a slot frees run in the background ({@link QueueService.admitLater})
  * and are retried with backoff when the store fails, so a line never stalls behind a lost write.
  */
-import { flavorsFreedBy, SLOT_STATUSES, slotLimits } from '../capacity/admission.js';
+import { flavorsFreedBy, holdsSlot, SLOT_STATUSES, slotLimits } from '../capacity/admission.js';
+import type { CommittedChange } from '../changes/committed-changes.js';
 import type { Catalog, Flavor } from '../model/catalog.js';
 import type { Clock } from '../shared/clock.js';
 import type { Instance } from '../model/instance.js';
@@ -22,6 +23,7 @@ import type { Logger } from '../shared/logger.js';
 import { RetryingTasks, STEP_BACKOFF } from '../shared/retrying-tasks.js';
 import { QUEUED_STATUSES } from '../model/statuses.js';
 import { LimitReachedError, type Store } from '../ports/store.js';
+import type { WriterOptions } from './writer-options.js';
 
 export interface QueuePosition {
   rank: number;
@@ -46,21 +48,25 @@ function runningTime(instance: Instance, flavor: Flavor): number {
   return (instance.spec.auto_stop.enable ? instance.spec.auto_stop.duration : flavor.duration) * 1000;
 }
 
+export interface QueueServiceOptions extends WriterOptions {
+  catalog: Catalog;
+  /** Woken for each instance admitted straight on to CREATING or STARTING. */
+  trigger: ReconcileTrigger;
+}
+
 export class QueueService {
-  /** Told of every admission it commits (the scheduler arms reservation expiries from them). */
-  onCommitted: (instance: Instance) => void = () => undefined;
   readonly #admissions: RetryingTasks;
   #abort: AbortController | null = null;
+  private readonly store: Store;
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+  private readonly trigger: ReconcileTrigger;
+  private readonly log: Logger;
+  private readonly replica: string;
 
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: Catalog,
-    private readonly clock: Clock,
-    private readonly trigger: ReconcileTrigger,
-    private readonly log: Logger,
-    private readonly replica: string,
-  ) {
-    this.#admissions = new RetryingTasks(clock, log, { backoff: STEP_BACKOFF, failure: 'queue admission failed; retrying' });
+  constructor(options: QueueServiceOptions) {
+    ({ store: this.store, catalog: this.catalog, clock: this.clock, trigger: this.trigger, log: this.log, replica: this.replica } = options);
+    this.#admissions = new RetryingTasks(this.clock, this.log, { backoff: STEP_BACKOFF, failure: 'queue admission failed; retrying' });
   }
 
   /**
@@ -88,6 +94,17 @@ export class QueueService {
     return this.#admissions.run(flavorName, () => this.admitFreed(flavorName), this.#abort.signal);
   }
 
+  /**
+   * A change committed in this process (see core/changes/committed-changes): one that gave up a
+   * slot lets the first in line have it ({@link admitLater}). Deletions need no look: only DELETING
+   * instances are deleted, and DELETING holds no slot (the write that entered it gave it up).
+   */
+  noticeChange(change: CommittedChange): void {
+    if (change.kind !== 'changed' || !change.event?.from) return;
+    const { from, to } = change.event;
+    if (holdsSlot(from) && (to === null || !holdsSlot(to))) void this.admitLater(change.instance.flavor);
+  }
+
   /** The instances waiting for `flavor`, first in line first. */
   async line(flavor: string): Promise<Instance[]> {
     return (await this.store.instances.listByStatus(QUEUED_STATUSES, flavor)).sort(byArrival);
@@ -112,7 +129,6 @@ export class QueueService {
         if (written) {
           this.log.info({ instance: waiting.id, flavor: flavorName, status: to }, 'admitted from the queue');
           if (to !== 'READY_TO_START') this.trigger.wake(waiting.id);
-          this.onCommitted(written);
         }
       } catch (err) {
         if (err instanceof LimitReachedError) return;

@@ -23,10 +23,11 @@ import { collectOrphans } from './orphan-collection.js';
 import { forEachRunningBatch } from './running-batches.js';
 import { RetryingTasks, STEP_BACKOFF } from '../shared/retrying-tasks.js';
 import type { InstanceEvent, Store } from '../ports/store.js';
+import type { WriterOptions } from './writer-options.js';
 
-export interface ReconcilerOptions {
-  /** Written into every event this reconciler records. */
-  replica: string;
+export interface ReconcilerOptions extends WriterOptions {
+  driver: RuntimeDriver;
+  catalog: Catalog;
   /** How often to look for transitions recorded by other replicas; 0 when this is the only one. */
   scanIntervalMs: number;
   /** How long a start may take before it fails. */
@@ -52,19 +53,17 @@ export class Reconciler {
   readonly #exits = new Set<Promise<void>>();
   #abort: AbortController | null = null;
   #loops: Promise<void>[] = [];
-  /** Told of every transition it commits (the scheduler arms deadlines from them). */
-  onCommitted: (instance: Instance) => void = () => undefined;
 
-  constructor(
-    private readonly store: Store,
-    private readonly driver: RuntimeDriver,
-    private readonly catalog: Catalog,
-    private readonly clock: Clock,
-    private readonly log: Logger,
-    private readonly options: ReconcilerOptions,
-  ) {
-    driver.watchExits?.((id, exit) => this.#reported(id, exit));
-    this.#tasks = new RetryingTasks(clock, log, { backoff: STEP_BACKOFF, failure: 'reconcile failed; retrying' });
+  private readonly store: Store;
+  private readonly driver: RuntimeDriver;
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    ({ store: this.store, driver: this.driver, catalog: this.catalog, clock: this.clock, log: this.log } = options);
+    this.driver.watchExits?.((id, exit) => this.#reported(id, exit));
+    this.#tasks = new RetryingTasks(this.clock, this.log, { backoff: STEP_BACKOFF, failure: 'reconcile failed; retrying' });
   }
 
   get #signal(): AbortSignal {
@@ -362,10 +361,7 @@ export class Reconciler {
       const now = this.clock.now();
       if ('deleted' in outcome) {
         const event = this.#event(current, 'transition', null, now);
-        if (await this.store.instances.delete(current.id, current.version, event)) {
-          this.onCommitted({ ...current, status: 'DELETED', updatedAt: now });
-          return false;
-        }
+        if (await this.store.instances.delete(current.id, current.version, event)) return false;
       } else {
         const next: Instance = { ...current, ...outcome.patch, status: outcome.status, updatedAt: now };
         if (outcome.status === 'RUNNING') {
@@ -379,10 +375,7 @@ export class Reconciler {
         // A fault carries its own intent; every other commit is the reconciler finishing a step.
         const kind = outcome.event ?? outcome.patch?.intent?.kind ?? 'transition';
         const written = await this.store.instances.update(next, this.#event(current, kind, next, now));
-        if (written) {
-          this.onCommitted(written);
-          return TRANSITIONAL_STATUSES.has(written.status);
-        }
+        if (written) return TRANSITIONAL_STATUSES.has(written.status);
       }
       current = await this.store.instances.getById(seen.id);
     }

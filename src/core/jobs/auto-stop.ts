@@ -10,17 +10,24 @@ import type { ReconcileTrigger } from '../instances/reconcile-trigger.js';
 import type { Logger } from '../shared/logger.js';
 import { DUE_BATCH, type ScheduledJob } from './scheduler.js';
 import type { Store } from '../ports/store.js';
+import type { WriterOptions } from '../instances/writer-options.js';
+
+export interface AutoStopJobOptions extends WriterOptions {
+  /** Woken for each instance it stops. */
+  trigger: ReconcileTrigger;
+}
 
 export class AutoStopJob implements ScheduledJob {
   readonly name = 'auto-stop';
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly trigger: ReconcileTrigger;
+  private readonly log: Logger;
+  private readonly replica: string;
 
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly trigger: ReconcileTrigger,
-    private readonly log: Logger,
-    private readonly replica: string,
-  ) {}
+  constructor(options: AutoStopJobOptions) {
+    ({ store: this.store, clock: this.clock, trigger: this.trigger, log: this.log, replica: this.replica } = options);
+  }
 
   dueAt(instance: Instance): number | null {
     return instance.status === 'RUNNING' ? instance.stopAt : null;

@@ -12,20 +12,26 @@ import type { Logger } from '../shared/logger.js';
 import type { QueueService } from '../instances/queue-service.js';
 import { DUE_BATCH, earliestOf, type ScheduledJob } from './scheduler.js';
 import type { Store } from '../ports/store.js';
+import type { WriterOptions } from '../instances/writer-options.js';
+
+export interface ReservationJobOptions extends WriterOptions {
+  catalog: Catalog;
+  /** Given each slot whose reservation expired, for the next in line. */
+  queue: QueueService;
+}
 
 export class ReservationJob implements ScheduledJob {
   readonly name = 'reservation';
-  /** Told of every instance whose reservation expired (the scheduler arms its retention). */
-  onCommitted: (instance: Instance) => void = () => undefined;
+  private readonly store: Store;
+  private readonly catalog: Catalog;
+  private readonly clock: Clock;
+  private readonly queue: QueueService;
+  private readonly log: Logger;
+  private readonly replica: string;
 
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: Catalog,
-    private readonly clock: Clock,
-    private readonly queue: QueueService,
-    private readonly log: Logger,
-    private readonly replica: string,
-  ) {}
+  constructor(options: ReservationJobOptions) {
+    ({ store: this.store, catalog: this.catalog, clock: this.clock, queue: this.queue, log: this.log, replica: this.replica } = options);
+  }
 
   /** Flavors that make the owner confirm, with their window (ms). */
   *#confirming(): Generator<[Flavor, number]> {
@@ -71,9 +77,6 @@ export class ReservationJob implements ScheduledJob {
       event,
     );
     // A lost compare-and-set means the owner confirmed (or dequeued) first.
-    if (written) {
-      this.log.info({ instance: instance.id, flavor: flavor.name }, 'reservation expired unconfirmed');
-      this.onCommitted(written);
-    }
+    if (written) this.log.info({ instance: instance.id, flavor: flavor.name }, 'reservation expired unconfirmed');
   }
 }

@@ -11,19 +11,27 @@ import type { Logger } from '../shared/logger.js';
 import { DUE_BATCH, earliestOf, type ScheduledJob } from './scheduler.js';
 import { IDLE_STATUSES } from '../model/statuses.js';
 import type { Store } from '../ports/store.js';
+import type { WriterOptions } from '../instances/writer-options.js';
 
 const HOUR_MS = 3_600_000;
 
+export interface RetentionJobOptions extends Omit<WriterOptions, 'clock'> {
+  catalog: Catalog;
+  /** Woken for each instance it deletes. */
+  trigger: ReconcileTrigger;
+}
+
 export class RetentionJob implements ScheduledJob {
   readonly name = 'retention';
+  private readonly store: Store;
+  private readonly catalog: Catalog;
+  private readonly trigger: ReconcileTrigger;
+  private readonly log: Logger;
+  private readonly replica: string;
 
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: Catalog,
-    private readonly trigger: ReconcileTrigger,
-    private readonly log: Logger,
-    private readonly replica: string,
-  ) {}
+  constructor(options: RetentionJobOptions) {
+    ({ store: this.store, catalog: this.catalog, trigger: this.trigger, log: this.log, replica: this.replica } = options);
+  }
 
   /** The flavors that delete what rests too long, with how long that is (ms). */
   *#retaining(): Generator<[Flavor, number]> {

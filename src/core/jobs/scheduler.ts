@@ -8,6 +8,7 @@
  */
 import { backoffDelay } from '../shared/backoff.js';
 import { systemClock, type Clock } from '../shared/clock.js';
+import type { CommittedChange } from '../changes/committed-changes.js';
 import type { Instance } from '../model/instance.js';
 import type { Logger } from '../shared/logger.js';
 import { STEP_BACKOFF } from '../shared/retrying-tasks.js';
@@ -75,8 +76,13 @@ export class Scheduler {
     }
   }
 
-  /** An instance changed: arms for whatever of it falls due before the armed time. */
-  noticeInstance(instance: Instance): void {
+  /**
+   * A change committed in this process (see core/changes/committed-changes): arms for whatever of
+   * the instance falls due before the armed time. A deleted instance falls due for nothing.
+   */
+  noticeChange(change: CommittedChange): void {
+    if (change.kind !== 'changed') return;
+    const instance = change.instance;
     this.notice(earliestOf(this.jobs.map((job) => job.dueAt(instance))));
   }
 
