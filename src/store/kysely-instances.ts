@@ -124,6 +124,7 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
  * The list's total. Filters that the counters are kept by are summed from them (a few rows
  * however many instances match); the others are counted over the matching instances.
  */
+// biome-ignore lint/complexity/noBannedTypes: `{}` is Kysely's own type for a query that selects nothing yet
 function countQuery(db: Kysely<Database>, query: InstanceQuery, matching: SelectQueryBuilder<Database, 'instances', {}>) {
   if (query.aiProjectId !== undefined || query.poolId !== undefined) {
     return matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('total'));
