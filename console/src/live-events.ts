@@ -19,9 +19,15 @@ export interface LiveEvents {
 export function liveEvents(session: Session, onState: (state: LiveState) => void): LiveEvents {
   const listeners = new Set<LiveListener>();
   const close = followInstances(session, {
-    changed: (instance) => listeners.forEach((l) => l.changed?.(instance)),
-    deleted: (id) => listeners.forEach((l) => l.deleted?.(id)),
-    resync: () => listeners.forEach((l) => l.resync?.()),
+    changed: (instance) => {
+      for (const l of listeners) l.changed?.(instance);
+    },
+    deleted: (id) => {
+      for (const l of listeners) l.deleted?.(id);
+    },
+    resync: () => {
+      for (const l of listeners) l.resync?.();
+    },
     state: onState,
   });
   return {

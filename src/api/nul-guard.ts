@@ -45,7 +45,8 @@ function guard(check: (request: FastifyRequest) => void) {
     try {
       check(request);
     } catch (err) {
-      return done(err as Error);
+      done(err as Error);
+      return;
     }
     done();
   };

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { parseKey } from '../server/key-file.js';
 import { VERSION } from '../core/shared/release.js';
-import { readTar, TarFormatError, writeTar } from './ustar.js';
+import { readTar, TarFormatError, writeTar, type TarEntry } from './ustar.js';
 
 export const BACKUP_FORMAT = 'demanager-backup';
 /** Raised when the layout changes; a reader refuses versions it does not know. */
@@ -86,7 +86,7 @@ function manifestOf(data: Buffer | undefined): BackupManifest {
 
 /** The parts of a backup file, each checked against the manifest; throws {@link NotABackupError}. */
 export function unpackBackup(archive: Buffer): Backup {
-  let entries;
+  let entries: TarEntry[];
   try {
     entries = readTar(archive);
   } catch (err) {

@@ -120,11 +120,14 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
   return { page, count: countQuery(db, query, matching) };
 }
 
+// biome-ignore lint/complexity/noBannedTypes: `{}` is Kysely's own type for a query that selects nothing yet
+type UnselectedInstances = SelectQueryBuilder<Database, 'instances', {}>;
+
 /**
  * The list's total. Filters that the counters are kept by are summed from them (a few rows
  * however many instances match); the others are counted over the matching instances.
  */
-function countQuery(db: Kysely<Database>, query: InstanceQuery, matching: SelectQueryBuilder<Database, 'instances', {}>) {
+function countQuery(db: Kysely<Database>, query: InstanceQuery, matching: UnselectedInstances) {
   if (query.aiProjectId !== undefined || query.poolId !== undefined) {
     return matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('total'));
   }

@@ -23,7 +23,7 @@ import {
   waitStatus,
 } from '../support/api.js';
 import { assertInstanceContract } from '../support/instance-contract.js';
-import { PHASES, STEPPING_RUNTIME, SteppingClock, stopWithClock } from '../support/stepping-clock.js';
+import { STEPPING_RUNTIME, SteppingClock, stopWithClock } from '../support/stepping-clock.js';
 import { createBody, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HEX32 = /^[0-9a-f]{32}$/;

@@ -68,7 +68,7 @@ function unknownFields(raw: unknown, typed: unknown, path = ''): string[] {
 /** The objects `kubectl apply -k dir` creates, in the kustomization's order. */
 export function renderKustomization(dir: string): RenderedObject[] {
   const [kustomization] = parseDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'), 'kustomization.yaml');
-  if (!kustomization || kustomization.raw.kind !== 'Kustomization') throw new Error(`${dir}/kustomization.yaml is not a Kustomization`);
+  if (kustomization?.raw.kind !== 'Kustomization') throw new Error(`${dir}/kustomization.yaml is not a Kustomization`);
   const extra = Object.keys(kustomization.raw).filter((key) => !KUSTOMIZATION_FIELDS.has(key));
   if (extra.length > 0) throw new Error(`kustomization.yaml uses ${extra.join(', ')}: only plain resources are rendered here`);
   const resources = kustomization.raw.resources;

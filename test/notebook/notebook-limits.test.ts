@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { ControlGroup, findHierarchy } from '../../src/runtime/local/isolation/control-groups.js';
 import { eventually } from '../runtime/workloads.js';
-import { action, waitStatus } from '../support/api.js';
+import { waitStatus } from '../support/api.js';
 import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

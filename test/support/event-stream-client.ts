@@ -70,7 +70,9 @@ export async function openEventStream(url: string, headers: Record<string, strin
   let consumed = 0;
   let lastEventId = '';
   const waiters = new Set<() => void>();
-  const notify = () => waiters.forEach((w) => w());
+  const notify = () => {
+    for (const w of waiters) w();
+  };
   const ended = (async () => {
     const decoder = new TextDecoder();
     let buffer = '';

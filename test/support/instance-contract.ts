@@ -232,7 +232,7 @@ function checkValue(value: unknown, spec: FieldSpec, path: string, errors: strin
       break;
     case 'array':
       if (actual !== 'array') return void errors.push(`${path}: expected array, got ${actual}`);
-      (value as unknown[]).forEach((item, i) => checkValue(item, spec.items!, `${path}[${i}]`, errors));
+      for (const [i, item] of (value as unknown[]).entries()) checkValue(item, spec.items!, `${path}[${i}]`, errors);
       break;
     case 'object': {
       if (actual !== 'object') return void errors.push(`${path}: expected object, got ${actual}`);

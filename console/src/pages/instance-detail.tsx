@@ -163,6 +163,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         <h1 id="detail-title">
           {instance.name} <StatusBadge status={instance.status} />
         </h1>
+        {/* biome-ignore lint/a11y/useSemanticElements: a fieldset would draw its own border round the buttons */}
         <div class="buttons" role="group" aria-label="Actions">
           {instance.status === 'RUNNING' && (
             <button type="button" class="primary" onClick={() => void open()}>

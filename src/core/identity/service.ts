@@ -171,7 +171,7 @@ export class IdentityService {
     const load = () => this.#resolveToken(hash);
     const { token: stored, user, project, roles } = await (this.#tokens ? this.#tokens.get(hash, load) : load());
     if (stored.expiresAt <= this.clock.now()) throw new DomainError('ModelArts.0202');
-    if (!user || !user.enabled || roles.length === 0) throw new DomainError('ModelArts.0203');
+    if (!user?.enabled || roles.length === 0) throw new DomainError('ModelArts.0203');
     return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
   }
 
@@ -201,7 +201,7 @@ export class IdentityService {
 
   async #resolveSigner(userId: string, projectId: string | undefined): Promise<Resolved> {
     const user = await this.store.identity.getUser(userId);
-    if (!user || !user.enabled) throw new SignatureRejected('the key\'s user is disabled');
+    if (!user?.enabled) throw new SignatureRejected('the key\'s user is disabled');
     let project: Project;
     try {
       project = await this.#scopeProject(user, projectId === undefined ? undefined : { id: projectId });
@@ -287,7 +287,7 @@ export class IdentityService {
 
   /** Refuses a change that would leave no enabled system admin (`after` undefined: deleted). */
   async #keepAnAdmin(before: User, after: User | undefined): Promise<void> {
-    const manages = (u: User | undefined) => u !== undefined && u.isSystemAdmin && u.enabled;
+    const manages = (u: User | undefined) => u?.isSystemAdmin === true && u.enabled;
     if (!manages(before) || manages(after)) return;
     const others = (await this.store.identity.listUsers()).filter((u) => u.id !== before.id && manages(u));
     if (others.length === 0) throw new DomainError('IAM.0004', 'this is the last enabled system admin; make another one first');

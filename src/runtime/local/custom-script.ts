@@ -6,7 +6,7 @@
 import { WorkloadError } from '../../core/ports/runtime.js';
 import type { Containment } from './isolation/contained-spawn.js';
 import { openForChild, tail } from './log-file.js';
-import { runToExit } from './run-to-exit.js';
+import { runToExit, type RunResult } from './run-to-exit.js';
 
 export interface ScriptRequest {
   script: string;
@@ -23,7 +23,7 @@ export interface ScriptRequest {
 
 export async function runCustomScript(request: ScriptRequest): Promise<void> {
   const log = await openForChild(request.logFile);
-  let result;
+  let result: RunResult;
   try {
     result = await runToExit('/bin/sh', [request.script], {
       cwd: request.cwd,

@@ -7,7 +7,7 @@
  * a poll finds the file too large. O_APPEND makes the child's next write land at the new end
  * after the truncate (no sparse file); lines written between the copy and the truncate are lost.
  */
-import { copyFile, open, rename, rm, stat, truncate, appendFile } from 'node:fs/promises';
+import { copyFile, open, rename, rm, stat, truncate, appendFile, type FileHandle } from 'node:fs/promises';
 import type { Clock } from '../../core/shared/clock.js';
 import { redact } from './redact.js';
 
@@ -53,7 +53,7 @@ export async function note(file: string, clock: Clock, text: string): Promise<vo
 /** The last `lines` non-empty lines (from at most the last 64 KiB), secrets masked; [] when unreadable. */
 export async function tail(file: string, lines: number, secrets: readonly (string | undefined)[] = []): Promise<string[]> {
   const window = 64 * 1024;
-  let handle;
+  let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r');
     const { size } = await handle.stat();

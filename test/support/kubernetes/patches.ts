@@ -16,13 +16,13 @@ function mergePatch(target: any, patch: any): any {
   return result;
 }
 
-const unescape = (token: string) => token.replace(/~1/g, '/').replace(/~0/g, '~');
+const unescapeToken = (token: string) => token.replace(/~1/g, '/').replace(/~0/g, '~');
 
 function jsonPatch(target: any, operations: unknown, kind: string, name: string): any {
   if (!Array.isArray(operations)) throw badRequest('json patch must be an array of operations');
   const doc = structuredClone(target);
   for (const op of operations) {
-    const path: string[] = String(op?.path ?? '').split('/').slice(1).map(unescape);
+    const path: string[] = String(op?.path ?? '').split('/').slice(1).map(unescapeToken);
     const last = path.pop();
     let parent: any = doc;
     for (const token of path) parent = parent?.[token];
