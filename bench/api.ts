@@ -61,10 +61,14 @@ const SERVER_OPTIONS: ConfigOptions = {
 
 function runJson<T>(script: string, spec: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${script} exited ${code}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${script} exited ${code}`)),
+    );
   });
 }
 
@@ -140,10 +144,20 @@ function report(what: string, ours: Measured[], bare: Measured[]): void {
   const [rps, bareRps] = [mean(ours, 'requestsPerSecond'), mean(bare, 'requestsPerSecond')];
   const [p99, bareP99] = [mean(ours, 'p99Ms'), mean(bare, 'p99Ms')];
   const [cpu, bareCpu] = [cpuPerRequest(ours), cpuPerRequest(bare)];
-  figure('api', `${what} (req/s)`, Math.round(rps), `baseline ${Math.round(bareRps)} · ratio ${(rps / bareRps).toFixed(2)}`);
+  figure(
+    'api',
+    `${what} (req/s)`,
+    Math.round(rps),
+    `baseline ${Math.round(bareRps)} · ratio ${(rps / bareRps).toFixed(2)}`,
+  );
   figure('api', `${what} p50 (ms)`, mean(ours, 'p50Ms'), `baseline ${mean(bare, 'p50Ms').toFixed(2)}`);
   figure('api', `${what} p99 (ms)`, p99, `baseline ${bareP99.toFixed(2)} · ×${(p99 / bareP99).toFixed(2)}`);
-  figure('api', `${what} server CPU per request (µs)`, Math.round(cpu), `baseline ${Math.round(bareCpu)} · ×${(cpu / bareCpu).toFixed(2)}`);
+  figure(
+    'api',
+    `${what} server CPU per request (µs)`,
+    Math.round(cpu),
+    `baseline ${Math.round(bareCpu)} · ×${(cpu / bareCpu).toFixed(2)}`,
+  );
 }
 
 function seeded(projectId: string, user: { id: string; name: string }, n: number): Instance {
@@ -163,15 +177,24 @@ function seeded(projectId: string, user: { id: string; name: string }, n: number
     createdAt,
     updatedAt: createdAt,
     description: '',
-    spec: { ...sparse.spec, storage: { type: 'evs', location: { volume_size: 5 } }, auto_stop: { enable: true, duration: 3600, prompt: true } },
+    spec: {
+      ...sparse.spec,
+      storage: { type: 'evs', location: { volume_size: 5 } },
+      auto_stop: { enable: true, duration: 3600, prompt: true },
+    },
     stopAt: status === 'RUNNING' ? Date.now() + 24 * 3_600_000 : null,
-    runtime: status === 'RUNNING' ? { endpoint: null, data: { simulated: true, runId: `run-${n}`, startedAt: createdAt } } : null,
+    runtime:
+      status === 'RUNNING'
+        ? { endpoint: null, data: { simulated: true, runId: `run-${n}`, startedAt: createdAt } }
+        : null,
     intent: { kind: status === 'RUNNING' ? 'start' : 'stop', at: createdAt, by: 'bench' },
   };
 }
 
 /** A data directory whose bootstrap admin owns `count` instances in the default project. */
-async function seededDataDir(count: number): Promise<{ dir: string; databaseUrl: string; target: string; adminId: string }> {
+async function seededDataDir(
+  count: number,
+): Promise<{ dir: string; databaseUrl: string; target: string; adminId: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'demanager-bench-api-'));
   const databaseUrl = `sqlite:${join(dir, 'demanager.db')}`;
   const first = await startChildServer(dir, { ...SERVER_OPTIONS, databaseUrl });
@@ -180,7 +203,8 @@ async function seededDataDir(count: number): Promise<{ dir: string; databaseUrl:
   const admin = (await store.identity.findUserByName('default', 'admin'))!;
   const project = (await store.identity.findProjectByName('default', 'default'))!;
   const started = Date.now();
-  for (let n = 0; n < count; n++) await store.instances.insert(seeded(project.id, { id: admin.id, name: admin.name }, n));
+  for (let n = 0; n < count; n++)
+    await store.instances.insert(seeded(project.id, { id: admin.id, name: admin.name }, n));
   await store.close();
   figure('api', 'seeded instances in one project', count, `in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   // The newest RUNNING one: what a user looks at.
@@ -192,9 +216,18 @@ async function seededDataDir(count: number): Promise<{ dir: string; databaseUrl:
  * A server on the store; its output is kept until it logs the end of its start-up pass (which only
  * the lease holder, the first server on a store, makes), or not at all when `leads` is false.
  */
-async function startServer(dataDir: string, databaseUrl: string, extra: ConfigOptions = {}, leads = true): Promise<{ server: ChildServer; coldStartMs: number }> {
+async function startServer(
+  dataDir: string,
+  databaseUrl: string,
+  extra: ConfigOptions = {},
+  leads = true,
+): Promise<{ server: ChildServer; coldStartMs: number }> {
   const launched = Date.now();
-  const server = await startChildServer(dataDir, { ...SERVER_OPTIONS, ...extra, databaseUrl }, { keepOutput: leads ? START_UP_PASS_LINE : false });
+  const server = await startChildServer(
+    dataDir,
+    { ...SERVER_OPTIONS, ...extra, databaseUrl },
+    { keepOutput: leads ? START_UP_PASS_LINE : false },
+  );
   return { server, coldStartMs: Date.now() - launched };
 }
 
@@ -213,7 +246,12 @@ function listLoad(server: ChildServer): LoadSpec {
 }
 
 function reportList(label: string, results: Measured[]): void {
-  figure('api', `GET list 100 of RUNNING at ${label} p50 (ms)`, mean(results, 'p50Ms'), `${Math.round(mean(results, 'requestsPerSecond'))} req/s on one connection`);
+  figure(
+    'api',
+    `GET list 100 of RUNNING at ${label} p50 (ms)`,
+    mean(results, 'p50Ms'),
+    `${Math.round(mean(results, 'requestsPerSecond'))} req/s on one connection`,
+  );
   figure('api', `GET list 100 of RUNNING at ${label} p99 (ms)`, mean(results, 'p99Ms'));
   figure('api', `GET list 100 of RUNNING at ${label} server CPU per request (µs)`, Math.round(cpuPerRequest(results)));
 }
@@ -234,7 +272,12 @@ try {
   cleanup.push(() => smallServer.stop());
   // The lease holders of the two stores look at their running workloads once after starting.
   const pass = await startUpPass(server, Date.now() + 120_000);
-  figure('api', `start-up look at every running workload at ${total} (ms)`, pass.ms, `${pass.running} running, answering requests meanwhile`);
+  figure(
+    'api',
+    `start-up look at every running workload at ${total} (ms)`,
+    pass.ms,
+    `${pass.running} running, answering requests meanwhile`,
+  );
   await startUpPass(smallServer, Date.now() + 120_000);
 
   const detailPath = `/v1/${server.projectId}/demanager/instances/${large.target}`;
@@ -257,10 +300,20 @@ try {
   ]);
   report('GET detail, token, 32 connections', ours!, bare!);
   report('GET detail, token, metrics off', unmetered!, bare!);
-  figure('api', 'GET detail req/s with the metrics hook ÷ without', mean(ours!, 'requestsPerSecond') / mean(unmetered!, 'requestsPerSecond'));
-  figure('api', 'GET detail CPU per request with the metrics hook ÷ without', cpuPerRequest(ours!) / cpuPerRequest(unmetered!));
+  figure(
+    'api',
+    'GET detail req/s with the metrics hook ÷ without',
+    mean(ours!, 'requestsPerSecond') / mean(unmetered!, 'requestsPerSecond'),
+  );
+  figure(
+    'api',
+    'GET detail CPU per request with the metrics hook ÷ without',
+    cpuPerRequest(ours!) / cpuPerRequest(unmetered!),
+  );
 
-  const key = await server.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: large.adminId, description: 'bench' } });
+  const key = await server.http('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+    credential: { user_id: large.adminId, description: 'bench' },
+  });
   if (key.status !== 201) throw new Error(`access key: ${key.status} ${JSON.stringify(key.body)}`);
   const accessKey = { id: key.body.credential.access as string, secret: key.body.credential.secret as string };
   // The baseline gets the same signed requests: the load generator's signing cost hits both.
@@ -276,7 +329,12 @@ try {
   ]);
   reportList(`${total}`, largeList!);
   reportList(`${small}`, smallList!);
-  figure('api', `GET list p99 at ${total} ÷ at ${small}`, mean(largeList!, 'p99Ms') / mean(smallList!, 'p99Ms'), 'index-bound if near 1, scan-bound if near 100');
+  figure(
+    'api',
+    `GET list p99 at ${total} ÷ at ${small}`,
+    mean(largeList!, 'p99Ms') / mean(smallList!, 'p99Ms'),
+    'index-bound if near 1, scan-bound if near 100',
+  );
 
   const lifecycleBaseline = await load(detail(baseline, { connections: LIFECYCLE_WORKERS }));
   const lifecycle = await runJson<LifecycleResult>(LIFECYCLE, {
@@ -284,16 +342,35 @@ try {
     token: server.token,
     workers: LIFECYCLE_WORKERS,
     durationSeconds: seconds,
-    body: { profile_id: PROFILE, flavor: FLAVOR, spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: 3600 } } },
+    body: {
+      profile_id: PROFILE,
+      flavor: FLAVOR,
+      spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: 3600 } },
+    },
   } satisfies LifecycleSpec);
   // The baseline: the same number of round trips per lifecycle, each answered from memory.
   const perLifecycle = lifecycle.requests / Math.max(1, lifecycle.lifecycles);
   const ceiling = lifecycleBaseline.requestsPerSecond / perLifecycle;
   const lifecycles = lifecycle.lifecycles / lifecycle.seconds;
-  figure('api', 'create+stop+start+stop+delete lifecycles/s, 8 clients', lifecycles, `baseline ${ceiling.toFixed(2)} · ratio ${(lifecycles / ceiling).toFixed(2)}`);
-  figure('api', 'state-changing API operations/s', lifecycle.operations / lifecycle.seconds, `${perLifecycle.toFixed(1)} requests per lifecycle with polls`);
+  figure(
+    'api',
+    'create+stop+start+stop+delete lifecycles/s, 8 clients',
+    lifecycles,
+    `baseline ${ceiling.toFixed(2)} · ratio ${(lifecycles / ceiling).toFixed(2)}`,
+  );
+  figure(
+    'api',
+    'state-changing API operations/s',
+    lifecycle.operations / lifecycle.seconds,
+    `${perLifecycle.toFixed(1)} requests per lifecycle with polls`,
+  );
 
-  figure('api', `server RSS at ${total} instances after the runs (MB)`, rssMbOf(server.process.pid!), `baseline bare Fastify ${rssMbOf(baseline.process.pid!).toFixed(1)} MB`);
+  figure(
+    'api',
+    `server RSS at ${total} instances after the runs (MB)`,
+    rssMbOf(server.process.pid!),
+    `baseline bare Fastify ${rssMbOf(baseline.process.pid!).toFixed(1)} MB`,
+  );
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
 }

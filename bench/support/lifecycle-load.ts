@@ -60,7 +60,10 @@ async function until(id: string, status: string | 'gone'): Promise<void> {
 async function worker(n: number, deadline: number): Promise<number> {
   let done = 0;
   for (let round = 0; Date.now() < deadline; round++) {
-    const { id } = await change('POST', spec.instancesUrl, { ...spec.body, name: `lifecycle-${process.pid}-${n}-${round}` });
+    const { id } = await change('POST', spec.instancesUrl, {
+      ...spec.body,
+      name: `lifecycle-${process.pid}-${n}-${round}`,
+    });
     const action = `${spec.instancesUrl}/${id}/action`;
     await until(id, 'RUNNING');
     await change('POST', action, { action: 'stop' });

@@ -6,7 +6,14 @@
  * JSON from argv and prints a {@link LoadResult} as JSON on stdout.
  */
 import autocannon from 'autocannon';
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, SIGNING_ALGORITHM, stringToSign } from '../../src/core/identity/request-signing.js';
+import {
+  canonicalRequest,
+  formatSdkDate,
+  sha256Hex,
+  signatureOf,
+  SIGNING_ALGORITHM,
+  stringToSign,
+} from '../../src/core/identity/request-signing.js';
 
 export interface LoadSpec {
   url: string;
@@ -41,7 +48,10 @@ function signedHeaders(spec: LoadSpec, path: string): Record<string, string> {
     payloadHash: sha256Hex(''),
   })!;
   const signature = signatureOf(secret, stringToSign(headers['x-sdk-date'], canonical));
-  return { ...headers, authorization: `${SIGNING_ALGORITHM} Access=${id}, SignedHeaders=${SIGNED_HEADERS.join(';')}, Signature=${signature}` };
+  return {
+    ...headers,
+    authorization: `${SIGNING_ALGORITHM} Access=${id}, SignedHeaders=${SIGNED_HEADERS.join(';')}, Signature=${signature}`,
+  };
 }
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -53,7 +63,18 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     duration: spec.durationSeconds,
     headers: spec.headers ?? {},
     ...(spec.accessKey
-      ? { requests: [{ method: 'GET', path, setupRequest: (request) => ({ ...request, headers: { ...request.headers, ...signedHeaders(spec, path) } }) }] }
+      ? {
+          requests: [
+            {
+              method: 'GET',
+              path,
+              setupRequest: (request) => ({
+                ...request,
+                headers: { ...request.headers, ...signedHeaders(spec, path) },
+              }),
+            },
+          ],
+        }
       : {}),
   });
   return {

@@ -55,7 +55,10 @@ export function messageOf(error: unknown): string {
 export { isUnauthorized };
 
 /** A catch handler that shows the failure's message and tells `onFailure` (which signs out on 401). */
-export function reporter(show: (message: string) => void, onFailure: (error: unknown) => void): (error: unknown) => void {
+export function reporter(
+  show: (message: string) => void,
+  onFailure: (error: unknown) => void,
+): (error: unknown) => void {
   return (error) => {
     show(messageOf(error));
     onFailure(error);

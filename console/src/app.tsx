@@ -14,7 +14,11 @@ import { SignInPage } from './pages/sign-in.js';
 import { hrefOf, navigate, useRoute } from './router.js';
 import type { ConsoleSession } from './session.js';
 
-const LIVE_LABEL: Record<LiveState, string> = { connecting: 'Connecting…', live: 'Live', polling: 'Refreshing every few seconds' };
+const LIVE_LABEL: Record<LiveState, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  polling: 'Refreshing every few seconds',
+};
 
 function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reason?: string): void }) {
   const route = useRoute();
@@ -23,7 +27,10 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
   const [queueing, setQueueing] = useState<ReadonlySet<string>>(new Set());
   useEffect(() => () => live.close(), [live]);
   useEffect(() => {
-    session.client.flavors().then((answer) => setQueueing(new Set(answer.flavors.filter((f) => f.queues).map((f) => f.name))), () => undefined);
+    session.client.flavors().then(
+      (answer) => setQueueing(new Set(answer.flavors.filter((f) => f.queues).map((f) => f.name))),
+      () => undefined,
+    );
   }, [session]);
 
   const onFailure = (error: unknown) => {
@@ -81,7 +88,14 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
             </p>
           ))}
         {route.page === 'detail' && (
-          <InstanceDetailPage key={route.id} console={session} live={live} id={route.id} flavorQueues={(name) => queueing.has(name)} onFailure={onFailure} />
+          <InstanceDetailPage
+            key={route.id}
+            console={session}
+            live={live}
+            id={route.id}
+            flavorQueues={(name) => queueing.has(name)}
+            onFailure={onFailure}
+          />
         )}
       </main>
     </>

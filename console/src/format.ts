@@ -16,7 +16,9 @@ export function formatDuration(totalSeconds: number): string {
 export function formatTime(epochMs: number | string | null | undefined): string {
   if (epochMs === null || epochMs === undefined || epochMs === '') return '—';
   const date = new Date(Number(epochMs));
-  return Number.isNaN(date.getTime()) ? '—' : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return Number.isNaN(date.getTime())
+    ? '—'
+    : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** A flavor's resources in a few words: `8 CPU · 1 GPU (v100) · 64GiB`. */

@@ -8,6 +8,7 @@ import { stamp } from './countdown.js';
 
 /** `incoming`, unless `current` is the same instance written later. */
 export function newest(current: Instance | null | undefined, incoming: Instance): Instance {
-  if (current?.id === incoming.id && Number(incoming.latest_update_timestamp) < Number(current.latest_update_timestamp)) return current;
+  if (current?.id === incoming.id && Number(incoming.latest_update_timestamp) < Number(current.latest_update_timestamp))
+    return current;
   return current === incoming ? current : stamp(incoming);
 }

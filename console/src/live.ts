@@ -25,7 +25,11 @@ const RETRY_MS = [1_000, 3_000, 10_000, 30_000];
  * Hands each complete block of `text` to `onEvent` (blocks with data) and its `id:` to `onId`
  * (an id with no data, as a keep-alive carries, still counts); answers what is left over.
  */
-export function splitEvents(text: string, onEvent: (event: string, data: string) => void, onId: (id: string) => void = () => {}): string {
+export function splitEvents(
+  text: string,
+  onEvent: (event: string, data: string) => void,
+  onId: (id: string) => void = () => {},
+): string {
   const blocks = text.split(/\r?\n\r?\n/);
   const rest = blocks.pop() ?? '';
   for (const block of blocks) {
@@ -61,7 +65,11 @@ export function followInstances(session: Session, handlers: LiveHandlers): () =>
 
   async function stream(): Promise<void> {
     const response = await fetch(`${session.apiBase}/demanager/instance-changes`, {
-      headers: { 'X-Auth-Token': session.token, Accept: 'text/event-stream', ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}) },
+      headers: {
+        'X-Auth-Token': session.token,
+        Accept: 'text/event-stream',
+        ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
+      },
       signal: abort.signal,
       cache: 'no-store',
     });

@@ -13,7 +13,12 @@ export interface ConsoleSession {
 
 export async function signIn(user: string, password: string, project: string): Promise<ConsoleSession> {
   const url = location.origin;
-  const session = await new DemanagerClient({ url }).login({ url, user, password, project: project.trim() || undefined });
+  const session = await new DemanagerClient({ url }).login({
+    url,
+    user,
+    password,
+    project: project.trim() || undefined,
+  });
   // The catalog may name a public URL other than the one this page came from; the API is here too.
   const local: Session = { ...session, apiBase: `${url}/v1/${encodeURIComponent(session.projectId)}` };
   return { client: new DemanagerClient({ session: local }), session: local };

@@ -2,7 +2,13 @@
  * @module console/statuses
  * How each of the API's statuses reads and looks, and which actions it offers.
  */
-import { INSTANCE_STATUSES, TRANSITIONAL_STATUSES, type Instance, type InstanceAction, type InstanceStatus } from '../../src/client/index.js';
+import {
+  INSTANCE_STATUSES,
+  TRANSITIONAL_STATUSES,
+  type Instance,
+  type InstanceAction,
+  type InstanceStatus,
+} from '../../src/client/index.js';
 
 export { INSTANCE_STATUSES };
 

@@ -30,7 +30,9 @@ function errorCodeOf(payload: unknown): string | null {
 
 /** The few body fields worth keeping: what action was asked for, which name a login tried. */
 function detailOf(request: FastifyRequest): Record<string, string> | null {
-  const body = request.body as { action?: unknown; auth?: { identity?: { password?: { user?: { name?: unknown } } } } } | undefined;
+  const body = request.body as
+    | { action?: unknown; auth?: { identity?: { password?: { user?: { name?: unknown } } } } }
+    | undefined;
   if (typeof body?.action === 'string') return { action: body.action.slice(0, 64) };
   const user = body?.auth?.identity?.password?.user?.name;
   if (typeof user === 'string') return { user: user.slice(0, 128) };
@@ -41,7 +43,8 @@ export function recordChanges(api: FastifyInstance, services: { store: Store; cl
   api.decorateRequest('auditOutcome', null);
   // Callback style where nothing is awaited: reads pass through these hooks on every request.
   api.addHook('onSend', (request, reply, payload, done) => {
-    if (reply.statusCode >= 400 && !READS.has(request.method)) request.auditOutcome = errorCodeOf(payload) ?? `HTTP ${reply.statusCode}`;
+    if (reply.statusCode >= 400 && !READS.has(request.method))
+      request.auditOutcome = errorCodeOf(payload) ?? `HTTP ${reply.statusCode}`;
     done(null, payload);
   });
   api.addHook('onResponse', (request, reply, done) => {

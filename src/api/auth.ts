@@ -48,7 +48,12 @@ function isSigned(request: FastifyRequest): boolean {
   return request.headers.authorization?.startsWith(SIGNING_ALGORITHM) ?? false;
 }
 
-async function signedPrincipal(auth: Authenticators, request: FastifyRequest, body: Buffer | undefined, scoped: boolean): Promise<Principal> {
+async function signedPrincipal(
+  auth: Authenticators,
+  request: FastifyRequest,
+  body: Buffer | undefined,
+  scoped: boolean,
+): Promise<Principal> {
   const at = request.url.indexOf('?');
   const verified = await auth.accessKeys.verify({
     method: request.method,
@@ -60,7 +65,8 @@ async function signedPrincipal(auth: Authenticators, request: FastifyRequest, bo
   const pathProject = (request.params as { project_id?: string }).project_id;
   const sent = request.headers['x-project-id'];
   const headerProject = Array.isArray(sent) ? sent.join(',') : sent;
-  if (scoped && headerProject !== undefined && headerProject !== pathProject) throw new SignatureRejected('X-Project-Id is not the path\'s project');
+  if (scoped && headerProject !== undefined && headerProject !== pathProject)
+    throw new SignatureRejected("X-Project-Id is not the path's project");
   const window = { issuedAt: verified.signedAt, expiresAt: verified.signedAt + SIGNATURE_WINDOW_MS };
   return auth.identity.signedPrincipal(verified.userId, scoped ? pathProject : headerProject, window);
 }
@@ -70,7 +76,10 @@ export function authenticate(auth: Authenticators, options: AuthOptions): prePar
   return async (request, _reply, payload) => {
     let replay: Buffer | undefined;
     if (isSigned(request)) {
-      replay = signsPayload(request.headers) && hasBody(request) ? await readBody(payload, request.routeOptions.bodyLimit, request.headers['content-length']) : undefined;
+      replay =
+        signsPayload(request.headers) && hasBody(request)
+          ? await readBody(payload, request.routeOptions.bodyLimit, request.headers['content-length'])
+          : undefined;
       try {
         request.principal = await signedPrincipal(auth, request, replay, options.scoped);
       } catch (err) {
@@ -81,7 +90,8 @@ export function authenticate(auth: Authenticators, options: AuthOptions): prePar
       const token = tokenOf(request);
       if (!token) throw new DomainError('ModelArts.0201');
       request.principal = await auth.identity.authenticate(token);
-      if (options.scoped && (request.params as { project_id?: string }).project_id !== request.principal.projectId) throw new DomainError('ModelArts.0210');
+      if (options.scoped && (request.params as { project_id?: string }).project_id !== request.principal.projectId)
+        throw new DomainError('ModelArts.0210');
     }
     if (options.systemAdmin && !request.principal.isSystemAdmin) throw new DomainError('ModelArts.0108');
     // Fastify parses the payload this hook returns; the one it was given has been read.

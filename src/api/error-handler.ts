@@ -83,7 +83,8 @@ function toAnsweredError(error: FastifyError): AnsweredError | undefined {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new HttpError('ModelArts.0400');
   }
-  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message))) return new HttpError('ModelArts.0400');
+  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON/i.test(error.message)))
+    return new HttpError('ModelArts.0400');
   return undefined;
 }
 
@@ -105,7 +106,10 @@ export function storageFaultError(fault: StorageFault): HttpError {
   return new HttpError('ModelArts.0503', FAULT_WORDING[fault]).retryAfter(STORAGE_RETRY_AFTER_SECONDS);
 }
 
-export function registerErrorHandling(app: FastifyInstance, faultOf: (error: unknown) => StorageFault | undefined = () => undefined): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  faultOf: (error: unknown) => StorageFault | undefined = () => undefined,
+): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const known = toAnsweredError(error);
     if (known) return sendError(reply, known);

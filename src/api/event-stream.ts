@@ -60,7 +60,12 @@ export function openEventStream(reply: FastifyReply, keepAliveMs: number, keepAl
       return closed;
     },
     send(event, data, id) {
-      write(`event: ${event}\n${id === undefined ? '' : idLine(id)}${data.split(/\r?\n|\r/).map((line) => `data: ${line}\n`).join('')}\n`);
+      write(
+        `event: ${event}\n${id === undefined ? '' : idLine(id)}${data
+          .split(/\r?\n|\r/)
+          .map((line) => `data: ${line}\n`)
+          .join('')}\n`,
+      );
     },
     close() {
       if (closed) return;

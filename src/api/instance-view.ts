@@ -31,7 +31,10 @@ const MASK = '******';
 
 function maskCredential(credential: Credential | null | undefined): InstanceBody['spec']['credential'] {
   if (!credential) return null;
-  return { ssh_private_key: credential.ssh_private_key ? MASK : null, access_token: credential.access_token ? MASK : null };
+  return {
+    ssh_private_key: credential.ssh_private_key ? MASK : null,
+    access_token: credential.access_token ? MASK : null,
+  };
 }
 
 function storageView(storage: Storage): InstanceBody['spec']['storage'] {
@@ -55,7 +58,11 @@ function repositoryView(repo: Repository | null): InstanceBody['spec']['reposito
     user_email: repo.user_email ?? null,
     type: repo.type ?? null,
     connection_info: info
-      ? { protocol: info.protocol ?? null, url: info.url ? maskedRepositoryUrl(info.url) : null, credential: maskCredential(info.credential) }
+      ? {
+          protocol: info.protocol ?? null,
+          url: info.url ? maskedRepositoryUrl(info.url) : null,
+          credential: maskCredential(info.credential),
+        }
       : null,
   };
 }
@@ -98,7 +105,11 @@ function profileView(profile: Profile | undefined, id: string, flavor: Flavor): 
       name: id,
       description: 'This profile is no longer offered.',
       de_type: 'Notebook',
-      provision: { type: 'Docker', spec: { engine: 'CCE', params: { namespace: '', image_name: '', image_tag: '', annotations: null } }, annotations: null },
+      provision: {
+        type: 'Docker',
+        spec: { engine: 'CCE', params: { namespace: '', image_name: '', image_tag: '', annotations: null } },
+        annotations: null,
+      },
       labels: null,
       flavor_type: flavor.type,
     };
@@ -115,7 +126,9 @@ function profileView(profile: Profile | undefined, id: string, flavor: Flavor): 
 }
 
 function queuingInfo(instance: Instance, flavor: Flavor, ctx: ViewContext): InstanceBody['queuing_info'] {
-  const position = QUEUED_STATUSES.includes(instance.status) ? ctx.queues.get(instance.flavor)?.positions.get(instance.id) : undefined;
+  const position = QUEUED_STATUSES.includes(instance.status)
+    ? ctx.queues.get(instance.flavor)?.positions.get(instance.id)
+    : undefined;
   if (!position) return null;
   return {
     id: instance.id,

@@ -54,7 +54,11 @@ export async function registerRateLimits(app: FastifyInstance, clock: Clock, lim
     app.addHook('onRequest', throttle(perAddress));
   }
   if (limits.requestsPerMinute > 0) {
-    const perCaller = app.createRateLimit({ max: limits.requestsPerMinute, timeWindow: WINDOW_MS, keyGenerator: callerKey });
+    const perCaller = app.createRateLimit({
+      max: limits.requestsPerMinute,
+      timeWindow: WINDOW_MS,
+      keyGenerator: callerKey,
+    });
     // After the route's authentication (preParsing), before the body is validated or handled.
     app.addHook('preValidation', throttle(perCaller));
   }

@@ -29,7 +29,8 @@ function bareType(option: unknown): string | undefined {
 function withoutUnions(options: unknown[], rest: Node): Node | undefined {
   const types = options.map(bareType);
   const others = options.filter((_, i) => types[i] !== 'null');
-  if (options.length === 2 && others.length === 1 && isNode(others[0])) return { ...rest, ...others[0], nullable: true };
+  if (options.length === 2 && others.length === 1 && isNode(others[0]))
+    return { ...rest, ...others[0], nullable: true };
   if (types.every((t) => t !== undefined)) return { ...rest, type: types };
   return undefined;
 }

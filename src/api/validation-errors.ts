@@ -17,8 +17,10 @@ function join(parent: string, child: string): string {
 export function validationError(errors: readonly FastifySchemaValidationError[], part: string): DomainError {
   const required = errors.find((e) => e.keyword === 'required');
   if (required) {
-    const missing = (required.params as { requiredProperties?: string[]; missingProperty?: string }).requiredProperties?.[0] ??
-      (required.params as { missingProperty?: string }).missingProperty ?? '';
+    const missing =
+      (required.params as { requiredProperties?: string[]; missingProperty?: string }).requiredProperties?.[0] ??
+      (required.params as { missingProperty?: string }).missingProperty ??
+      '';
     return new DomainError('ModelArts.6335', join(dotted(required.instancePath), missing));
   }
   // The first error is the most specific: for `string | null` it names the first allowed type.

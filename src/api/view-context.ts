@@ -10,11 +10,18 @@ import { actorOf } from './auth.js';
 import type { ViewContext } from './instance-view.js';
 import { publicUrlOf } from './public-url.js';
 
-export async function viewContext(services: ApiContext, request: FastifyRequest, flavors: Iterable<string>): Promise<ViewContext> {
+export async function viewContext(
+  services: ApiContext,
+  request: FastifyRequest,
+  flavors: Iterable<string>,
+): Promise<ViewContext> {
   const { catalog, clock } = services;
   const actor = actorOf(request);
   // Independent reads: issued together rather than one after the other.
-  const [instanceCounts, slotHolders] = await Promise.all([services.viewCounts.ofCaller(actor.projectId, actor.userId), services.viewCounts.slotHolders()]);
+  const [instanceCounts, slotHolders] = await Promise.all([
+    services.viewCounts.ofCaller(actor.projectId, actor.userId),
+    services.viewCounts.slotHolders(),
+  ]);
   const ctx: ViewContext = {
     catalog,
     now: clock.now(),

@@ -49,7 +49,12 @@ const WARNING =
 
 const describe = (data: Buffer) => ({ size: data.length, sha256: createHash('sha256').update(data).digest('hex') });
 
-export function packBackup(database: Buffer, masterKey: Buffer, migrations: readonly string[], createdAt: Date): Buffer {
+export function packBackup(
+  database: Buffer,
+  masterKey: Buffer,
+  migrations: readonly string[],
+  createdAt: Date,
+): Buffer {
   const keyText = Buffer.from(masterKey.toString('base64') + '\n');
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT,
@@ -78,9 +83,12 @@ function manifestOf(data: Buffer | undefined): BackupManifest {
   }
   if (manifest?.format !== BACKUP_FORMAT) throw new NotABackupError(`its ${MANIFEST} does not say ${BACKUP_FORMAT}`);
   if (manifest.formatVersion !== BACKUP_FORMAT_VERSION) {
-    throw new NotABackupError(`it has format version ${manifest.formatVersion}, which this release (${VERSION}) does not read: restore it with the release that made it (${manifest.demanagerVersion})`);
+    throw new NotABackupError(
+      `it has format version ${manifest.formatVersion}, which this release (${VERSION}) does not read: restore it with the release that made it (${manifest.demanagerVersion})`,
+    );
   }
-  if (!Array.isArray(manifest.schema?.migrations) || typeof manifest.files !== 'object') throw new NotABackupError(`its ${MANIFEST} is incomplete`);
+  if (!Array.isArray(manifest.schema?.migrations) || typeof manifest.files !== 'object')
+    throw new NotABackupError(`its ${MANIFEST} is incomplete`);
   return manifest as BackupManifest;
 }
 
@@ -97,12 +105,14 @@ export function unpackBackup(archive: Buffer): Backup {
   const manifest = manifestOf(byName.get(MANIFEST));
   const expected = [MANIFEST, DATABASE_ENTRY, KEY_ENTRY];
   const extra = entries.map((e) => e.name).filter((name) => !expected.includes(name));
-  if (extra.length > 0 || entries.length !== expected.length) throw new NotABackupError(`it holds other files than ${expected.join(', ')}`);
+  if (extra.length > 0 || entries.length !== expected.length)
+    throw new NotABackupError(`it holds other files than ${expected.join(', ')}`);
   const checked = (name: typeof DATABASE_ENTRY | typeof KEY_ENTRY): Buffer => {
     const data = byName.get(name);
     if (data === undefined) throw new NotABackupError(`it has no ${name}`);
     const { size, sha256 } = describe(data);
-    if (manifest.files[name]?.size !== size || manifest.files[name]?.sha256 !== sha256) throw new NotABackupError(`${name} is damaged (its checksum does not match the manifest)`);
+    if (manifest.files[name]?.size !== size || manifest.files[name]?.sha256 !== sha256)
+      throw new NotABackupError(`${name} is damaged (its checksum does not match the manifest)`);
     return data;
   };
   const database = checked(DATABASE_ENTRY);

@@ -39,7 +39,8 @@ function refuseNonEmpty(dir: string): void {
 export async function restoreBackup(config: Config, archive: Buffer): Promise<RestoredBackup> {
   const databaseFile = sqliteFileOfConfig(config);
   refuseNonEmpty(config.dataDir);
-  if (existsSync(databaseFile)) throw new BackupRefused(`${databaseFile} already exists: restore only where there is no database yet`);
+  if (existsSync(databaseFile))
+    throw new BackupRefused(`${databaseFile} already exists: restore only where there is no database yet`);
   const { manifest, database, masterKey } = unpackBackup(archive);
   refuseNewerSchema(manifest.schema.migrations, Object.keys(migrationsFor(SQLITE_SCHEMA)));
   if (config.masterKey && !parseKey(config.masterKey).equals(masterKey)) {
@@ -49,7 +50,8 @@ export async function restoreBackup(config: Config, archive: Buffer): Promise<Re
     );
   }
   const facts = await checkSnapshot(database, masterKey);
-  if (facts.migrations.join() !== manifest.schema.migrations.join()) throw new NotABackupError('its database has not run the migrations its manifest lists');
+  if (facts.migrations.join() !== manifest.schema.migrations.join())
+    throw new NotABackupError('its database has not run the migrations its manifest lists');
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   mkdirSync(dirname(databaseFile), { recursive: true, mode: 0o700 });
   writeFileSync(databaseFile, database, { mode: 0o600, flag: 'wx' });

@@ -55,8 +55,12 @@ function sealedValuesIn(sqlite: BetterSqlite3.Database): string[] {
   const found: string[] = [];
   const tables = sqlite.prepare<[], { name: string }>("select name from sqlite_master where type = 'table'").all();
   for (const { name } of tables) {
-    for (const row of sqlite.prepare(`select * from "${name.replaceAll('"', '""')}"`).raw().iterate() as Iterable<unknown[]>) {
-      for (const value of row) if (typeof value === 'string' && value.includes('sealed:v')) found.push(...(value.match(SEALED) ?? []));
+    for (const row of sqlite
+      .prepare(`select * from "${name.replaceAll('"', '""')}"`)
+      .raw()
+      .iterate() as Iterable<unknown[]>) {
+      for (const value of row)
+        if (typeof value === 'string' && value.includes('sealed:v')) found.push(...(value.match(SEALED) ?? []));
     }
   }
   return found;
@@ -98,7 +102,8 @@ export interface SnapshotFacts {
  * integrity check and whose every sealed value the key opens. Throws {@link SnapshotCheckError}.
  */
 export async function checkSnapshot(database: Buffer, masterKey: Buffer): Promise<SnapshotFacts> {
-  if (!database.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER)) throw new SnapshotCheckError('the database is not a SQLite database');
+  if (!database.subarray(0, SQLITE_HEADER.length).equals(SQLITE_HEADER))
+    throw new SnapshotCheckError('the database is not a SQLite database');
   let sqlite: BetterSqlite3.Database;
   try {
     sqlite = new BetterSqlite3(inRollbackMode(database));
@@ -113,7 +118,9 @@ export async function checkSnapshot(database: Buffer, masterKey: Buffer): Promis
     const boxes = sealingBoxes(masterKey);
     const unopened = sealed.filter((value) => !opens(boxes, value)).length;
     if (unopened > 0) {
-      throw new SnapshotCheckError(`the master key does not open ${unopened} of the ${sealed.length} secrets sealed in the database: it is not the key they were sealed with`);
+      throw new SnapshotCheckError(
+        `the master key does not open ${unopened} of the ${sealed.length} secrets sealed in the database: it is not the key they were sealed with`,
+      );
     }
     return { migrations: await appliedMigrations(db), sealedValues: sealed.length };
   } finally {

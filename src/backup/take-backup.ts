@@ -36,9 +36,13 @@ export interface TakenBackup extends SnapshotFacts {
 
 export async function takeBackup(config: Config, createdAt: Date): Promise<TakenBackup> {
   const file = sqliteFileOfConfig(config);
-  if (!existsSync(file)) throw new BackupRefused(`there is no database at ${file}: nothing to back up (is the data directory right?)`);
+  if (!existsSync(file))
+    throw new BackupRefused(`there is no database at ${file}: nothing to back up (is the data directory right?)`);
   const key = existingKey(config.dataDir, config.masterKey);
-  if (key === undefined) throw new BackupRefused(`no master key is configured and ${config.dataDir}/master.key does not exist: a backup without the key could not be read`);
+  if (key === undefined)
+    throw new BackupRefused(
+      `no master key is configured and ${config.dataDir}/master.key does not exist: a backup without the key could not be read`,
+    );
   const database = await snapshotDatabase(file);
   const facts = await checkSnapshot(database, key);
   return { ...facts, archive: packBackup(database, key, facts.migrations, createdAt) };

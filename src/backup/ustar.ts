@@ -42,7 +42,8 @@ function checksumOf(header: Buffer): number {
 }
 
 function headerOf(entry: TarEntry): Buffer {
-  if (entry.name === '' || entry.name.includes('/')) throw new RangeError(`tar entry name "${entry.name}" must be a plain file name`);
+  if (entry.name === '' || entry.name.includes('/'))
+    throw new RangeError(`tar entry name "${entry.name}" must be a plain file name`);
   const header = Buffer.alloc(BLOCK);
   putString(header, 0, 100, entry.name);
   putOctal(header, 100, 8, entry.mode ?? 0o600);
@@ -68,7 +69,11 @@ export function writeTar(entries: readonly TarEntry[]): Buffer {
 }
 
 function readOctal(header: Buffer, offset: number, length: number, what: string): number {
-  const text = header.subarray(offset, offset + length).toString('latin1').replace(/[\0 ]+$/, '').trim();
+  const text = header
+    .subarray(offset, offset + length)
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   if (!/^[0-7]+$/.test(text)) throw new TarFormatError(`bad ${what} field in a tar header`);
   return parseInt(text, 8);
 }
@@ -84,11 +89,13 @@ export function readTar(archive: Buffer): TarEntry[] {
   const entries: TarEntry[] = [];
   let offset = 0;
   for (;;) {
-    if (offset + BLOCK > archive.length) throw new TarFormatError('the archive ends before its end marker (truncated?)');
+    if (offset + BLOCK > archive.length)
+      throw new TarFormatError('the archive ends before its end marker (truncated?)');
     const header = archive.subarray(offset, offset + BLOCK);
     if (header.every((byte) => byte === 0)) return entries;
     if (header.subarray(257, 263).toString('latin1') !== MAGIC) throw new TarFormatError('not a ustar archive');
-    if (readOctal(header, 148, 8, 'checksum') !== checksumOf(header)) throw new TarFormatError('a tar header is damaged (its checksum does not match)');
+    if (readOctal(header, 148, 8, 'checksum') !== checksumOf(header))
+      throw new TarFormatError('a tar header is damaged (its checksum does not match)');
     const type = header[156];
     if (type !== 0x30 && type !== 0) throw new TarFormatError('the archive holds something other than regular files');
     const prefix = readString(header, 345, 155);
@@ -96,7 +103,12 @@ export function readTar(archive: Buffer): TarEntry[] {
     const size = readOctal(header, 124, 12, 'size');
     const start = offset + BLOCK;
     if (start + size > archive.length) throw new TarFormatError(`"${name}" is cut short (truncated archive?)`);
-    entries.push({ name, data: archive.subarray(start, start + size), mode: readOctal(header, 100, 8, 'mode'), mtime: readOctal(header, 136, 12, 'mtime') });
+    entries.push({
+      name,
+      data: archive.subarray(start, start + size),
+      mode: readOctal(header, 100, 8, 'mode'),
+      mtime: readOctal(header, 136, 12, 'mtime'),
+    });
     offset = start + size + padding(size).length;
   }
 }

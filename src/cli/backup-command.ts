@@ -32,7 +32,11 @@ export function backupCommand() {
 }
 
 export function restoreCommand() {
-  return archiveCommand('restore', 'restore a backup made by `demanager backup` into an empty data directory (SQLite)', 'the archive to restore').action(async (file, opts) => {
+  return archiveCommand(
+    'restore',
+    'restore a backup made by `demanager backup` into an empty data directory (SQLite)',
+    'the archive to restore',
+  ).action(async (file, opts) => {
     const config = serverConfig(opts);
     const { restoreBackup } = await import('../backup/restore-backup.js');
     const { NotABackupError } = await import('../backup/backup-archive.js');

@@ -12,7 +12,13 @@ import { printJson, printTable } from './output.js';
 function printBuckets(buckets: readonly Bucket[]): void {
   printTable(
     ['NAME', 'PROJECT', 'INSTANCES', 'SINCE', 'ASSIGNED BY'],
-    buckets.map((b) => [b.name, b.project_id, String(b.instances), new Date(b.claimed_at).toISOString(), b.assigned_by ?? '-']),
+    buckets.map((b) => [
+      b.name,
+      b.project_id,
+      String(b.instances),
+      new Date(b.claimed_at).toISOString(),
+      b.assigned_by ?? '-',
+    ]),
   );
 }
 
@@ -31,7 +37,9 @@ function listCommand() {
 
 function assignCommand() {
   return new Command('assign')
-    .description("give an obs bucket to a project (its files go with it; the old holder's instances there no longer start)")
+    .description(
+      "give an obs bucket to a project (its files go with it; the old holder's instances there no longer start)",
+    )
     .argument('<bucket>', 'bucket name (the first segment of an obs path)')
     .requiredOption('--project <project>', 'project id or name')
     .option('--json', 'print the raw API JSON')

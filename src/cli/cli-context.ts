@@ -58,7 +58,8 @@ export async function connect(command: CommandUnknownOpts): Promise<Connection> 
 
   if (!globals.token) {
     if (!saved) throw new NotLoggedInError(`not logged in (no session at ${sessionPath()})`);
-    if (isExpired(saved)) throw new NotLoggedInError(`the session of ${saved.user} at ${saved.url} expired at ${saved.expiresAt}`);
+    if (isExpired(saved))
+      throw new NotLoggedInError(`the session of ${saved.user} at ${saved.url} expired at ${saved.expiresAt}`);
     if (!url || url === saved.url) {
       const session = fromSaved(saved);
       return { client: new DemanagerClient({ session }), session };

@@ -10,7 +10,8 @@ function pick<T extends { id: string; name: string }>(kind: string, items: reado
   if (byId) return byId;
   const byName = items.filter((item) => item.name === ref);
   if (byName.length === 1) return byName[0]!;
-  if (byName.length > 1) throw new UsageError(`${byName.length} ${kind}s are named ${ref} (in different domains); give the id`);
+  if (byName.length > 1)
+    throw new UsageError(`${byName.length} ${kind}s are named ${ref} (in different domains); give the id`);
   throw new NotFoundError(`no ${kind} with the id or name ${ref}`);
 }
 

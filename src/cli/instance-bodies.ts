@@ -37,13 +37,16 @@ async function readBodyFile(file: string): Promise<Record<string, unknown>> {
   } catch (error) {
     throw new UsageError(`${file} is not JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(`${file} must hold a JSON object (the create request body)`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new UsageError(`${file} must hold a JSON object (the create request body)`);
   return value as Record<string, unknown>;
 }
 
 function objectAt(record: Record<string, unknown>, key: string): Record<string, unknown> {
   const value = record[key];
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? { ...(value as Record<string, unknown>) } : {};
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? { ...(value as Record<string, unknown>) }
+    : {};
 }
 
 /** The file's body (if any) with every given flag laid over it. */
@@ -63,7 +66,8 @@ export async function createBody(flags: CreateFlags): Promise<CreateInstanceRequ
     const storage = objectAt(spec, 'storage');
     const location = objectAt(storage, 'location');
     // Without an explicit type: a path means OBS, otherwise an EVS volume.
-    storage.type = flags.storageType ?? (typeof storage.type === 'string' ? storage.type : flags.path !== undefined ? 'obs' : 'evs');
+    storage.type =
+      flags.storageType ?? (typeof storage.type === 'string' ? storage.type : flags.path !== undefined ? 'obs' : 'evs');
     if (flags.path !== undefined) location.path = flags.path;
     if (flags.volumeSize !== undefined) location.volume_size = flags.volumeSize;
     if (flags.mountPath !== undefined) location.mount_path = flags.mountPath;
@@ -71,12 +75,15 @@ export async function createBody(flags: CreateFlags): Promise<CreateInstanceRequ
     spec.storage = storage;
   }
   if (flags.autoStop !== undefined) {
-    spec.auto_stop = flags.autoStop === false ? { enable: false } : { enable: true, duration: flags.autoStop, prompt: true };
+    spec.auto_stop =
+      flags.autoStop === false ? { enable: false } : { enable: true, duration: flags.autoStop, prompt: true };
   }
   body.spec = spec;
 
   if (!flags.file) {
-    const missing = (['name', 'profile', 'flavor'] as const).filter((flag) => flags[flag] === undefined).map((flag) => `--${flag}`);
+    const missing = (['name', 'profile', 'flavor'] as const)
+      .filter((flag) => flags[flag] === undefined)
+      .map((flag) => `--${flag}`);
     if (missing.length > 0) throw new UsageError(`missing ${missing.join(', ')} (or give the whole body with --file)`);
   }
   // The server validates the body; this is its declared shape, not a checked one.
@@ -94,8 +101,11 @@ export function updateBody(flags: UpdateFlags): UpdateInstanceRequest {
   if (flags.description !== undefined) body.description = flags.description;
   if (flags.flavor !== undefined) body.flavor = flags.flavor;
   if (flags.autoStop !== undefined) {
-    body.spec = { auto_stop: flags.autoStop === false ? { enable: false } : { enable: true, duration: flags.autoStop } };
+    body.spec = {
+      auto_stop: flags.autoStop === false ? { enable: false } : { enable: true, duration: flags.autoStop },
+    };
   }
-  if (Object.keys(body).length === 0) throw new UsageError('nothing to update: give --description, --auto-stop, --no-auto-stop or --flavor');
+  if (Object.keys(body).length === 0)
+    throw new UsageError('nothing to update: give --description, --auto-stop, --no-auto-stop or --flavor');
   return body;
 }

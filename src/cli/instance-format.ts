@@ -23,7 +23,11 @@ export function printInstanceTable(instances: readonly Instance[]): void {
 
 function storageText(instance: Instance): string {
   const { type, location } = instance.spec.storage;
-  const where = [location.path, location.volume_size !== null ? `${location.volume_size} GB` : null, location.mount_path ? `at ${location.mount_path}` : null];
+  const where = [
+    location.path,
+    location.volume_size !== null ? `${location.volume_size} GB` : null,
+    location.mount_path ? `at ${location.mount_path}` : null,
+  ];
   return [type, ...where.filter((w): w is string => !!w)].join(' ');
 }
 
@@ -31,7 +35,9 @@ function autoStopDetail(instance: Instance): string {
   const autoStop = instance.spec.auto_stop;
   if (!autoStop.enable) return 'off';
   const base = `on, after ${formatDuration(autoStop.duration)}`;
-  return autoStop.remain_time === null ? base : `${base}, ${formatDuration(autoStop.remain_time)} left (at ${formatTime(autoStop.stop_timestamp)})`;
+  return autoStop.remain_time === null
+    ? base
+    : `${base}, ${formatDuration(autoStop.remain_time)} left (at ${formatTime(autoStop.stop_timestamp)})`;
 }
 
 export function printInstanceDetail(instance: Instance): void {

@@ -7,8 +7,18 @@ import { isNotFound, type DemanagerClient, type Instance, type InstanceStatus } 
 import { OperationFailedError } from './cli-errors.js';
 import { note } from './output.js';
 
-export const FAILED_STATUSES: ReadonlySet<InstanceStatus> = new Set<InstanceStatus>(['CREATE_FAILED', 'START_FAILED', 'RESIZE_FAILED', 'UNAVAILABLE']);
-const RESTING_STATUSES: ReadonlySet<InstanceStatus> = new Set<InstanceStatus>(['RUNNING', 'STOPPED', 'DELETED', ...FAILED_STATUSES]);
+export const FAILED_STATUSES: ReadonlySet<InstanceStatus> = new Set<InstanceStatus>([
+  'CREATE_FAILED',
+  'START_FAILED',
+  'RESIZE_FAILED',
+  'UNAVAILABLE',
+]);
+const RESTING_STATUSES: ReadonlySet<InstanceStatus> = new Set<InstanceStatus>([
+  'RUNNING',
+  'STOPPED',
+  'DELETED',
+  ...FAILED_STATUSES,
+]);
 
 export interface WaitOptions {
   timeoutSeconds: number;
@@ -35,7 +45,9 @@ async function poll<T>(
     if (options.progress && result.status !== last) note(`${what}: ${result.status}`);
     last = result.status;
     if (Date.now() + delay > deadline) {
-      throw new OperationFailedError(`timed out after ${options.timeoutSeconds}s waiting for ${what} (still ${result.status})`);
+      throw new OperationFailedError(
+        `timed out after ${options.timeoutSeconds}s waiting for ${what} (still ${result.status})`,
+      );
     }
     await sleep(delay);
     delay = Math.min(MAX_DELAY_MS, Math.round(delay * 1.5));
@@ -46,7 +58,9 @@ async function poll<T>(
 export function waitForRest(client: DemanagerClient, id: string, options: WaitOptions): Promise<Instance> {
   return poll(`instance ${id}`, options, async () => {
     const instance = await client.get(id);
-    return RESTING_STATUSES.has(instance.status) ? { done: true, value: instance } : { done: false, status: instance.status };
+    return RESTING_STATUSES.has(instance.status)
+      ? { done: true, value: instance }
+      : { done: false, status: instance.status };
   });
 }
 
@@ -67,6 +81,10 @@ export function waitForGone(client: DemanagerClient, id: string, options: WaitOp
 export function assertNotFailed(instance: Instance): void {
   if (!FAILED_STATUSES.has(instance.status)) return;
   const reason = instance.spec.failed_reasons;
-  const detail = reason ? `: ${reason.message} (${reason.code})` : instance.error_code ? ` (${instance.error_code})` : '';
+  const detail = reason
+    ? `: ${reason.message} (${reason.code})`
+    : instance.error_code
+      ? ` (${instance.error_code})`
+      : '';
   throw new OperationFailedError(`instance ${instance.name} (${instance.id}) is ${instance.status}${detail}`);
 }

@@ -30,11 +30,22 @@ function createCommand() {
     .option('--description <text>', 'free text')
     .option('--profile <id>', 'profile id, e.g. "Multi-Engine 1.0 (python3)-cpu"')
     .option('--flavor <name>', 'flavor, e.g. modelarts.vm.cpu.2u')
-    .addOption(new Option('--storage-type <type>', 'storage type (default: obs with --path, else evs)').choices(['obs', 'evs', 'efs', 'obsfs'] as const))
+    .addOption(
+      new Option('--storage-type <type>', 'storage type (default: obs with --path, else evs)').choices([
+        'obs',
+        'evs',
+        'efs',
+        'obsfs',
+      ] as const),
+    )
     .option('--path <path>', 'OBS path, ending with /')
     .option('--volume-size <GB>', 'EVS volume size in GB', integerOption(1))
     .option('--mount-path <dir>', 'where the storage is mounted in the notebook')
-    .option('--auto-stop <seconds>', 'stop automatically after this many seconds of running (3600-86400)', integerOption(1))
+    .option(
+      '--auto-stop <seconds>',
+      'stop automatically after this many seconds of running (3600-86400)',
+      integerOption(1),
+    )
     .option('--no-auto-stop', 'do not stop automatically')
     .option('--workspace <id>', 'workspace id')
     .option('--ai-project <id>', 'AI project id')
@@ -111,7 +122,11 @@ function updateCommand() {
     .description('change the description, the auto-stop setting or (when stopped) the flavor')
     .argument(REF, REF_HELP)
     .option('--description <text>', 'new description')
-    .option('--auto-stop <seconds>', 'stop automatically after this many seconds (3600-86400); applies from the next start', integerOption(1))
+    .option(
+      '--auto-stop <seconds>',
+      'stop automatically after this many seconds (3600-86400); applies from the next start',
+      integerOption(1),
+    )
     .option('--no-auto-stop', 'turn automatic stop off')
     .option('--flavor <name>', 'new flavor (the instance must be STOPPED)')
     .option('--json', 'print the raw API JSON')
@@ -154,7 +169,11 @@ function actionCommand(action: InstanceAction) {
     });
 }
 
-async function finishWaiting(client: DemanagerClient, id: string, opts: { timeout: number; json?: true | undefined }): Promise<void> {
+async function finishWaiting(
+  client: DemanagerClient,
+  id: string,
+  opts: { timeout: number; json?: true | undefined },
+): Promise<void> {
   const final = await waitForRest(client, id, waitOptions(opts));
   if (opts.json) printJson(final);
   else printInstanceTable([final]);

@@ -34,7 +34,10 @@ function createCommand() {
     .action(async (opts, command) => {
       const connection = await connect(command);
       const userId = await userIdOf(connection, opts.user);
-      const created = await connection.client.createAccessKey({ user_id: userId, ...(opts.description !== undefined ? { description: opts.description } : {}) });
+      const created = await connection.client.createAccessKey({
+        user_id: userId,
+        ...(opts.description !== undefined ? { description: opts.description } : {}),
+      });
       note('The secret key is shown only now: store it safely.');
       if (opts.json) return printJson({ credential: created });
       printFields([

@@ -42,10 +42,20 @@ export function loginCommand() {
       const rawUrl = globals.url ?? savedSession()?.url;
       if (!rawUrl) throw new UsageError('missing --url <server> (or DEMANAGER_URL)');
       const url = normalizeUrl(rawUrl);
-      const password = await obtainPassword({ flag: opts.password, env: process.env.DEMANAGER_PASSWORD, prompt: `Password for ${opts.user} at ${url}: ` });
+      const password = await obtainPassword({
+        flag: opts.password,
+        env: process.env.DEMANAGER_PASSWORD,
+        prompt: `Password for ${opts.user} at ${url}: `,
+      });
       let session: Session;
       try {
-        session = await new DemanagerClient({ url }).login({ url, user: opts.user, password, domain: opts.domain, project: opts.project });
+        session = await new DemanagerClient({ url }).login({
+          url,
+          user: opts.user,
+          password,
+          domain: opts.domain,
+          project: opts.project,
+        });
       } catch (error) {
         // Wrong credentials are a plain failure here, not "please log in".
         if (error instanceof DemanagerApiError && error.status === 401) {
@@ -57,7 +67,9 @@ export function loginCommand() {
       }
       writeSession(toSaved(session));
       if (opts.json) return printJson(publicView(session));
-      process.stdout.write(`Logged in to ${session.url} as ${session.user.name}, project ${session.projectName} (${session.projectId}); the session expires ${session.expiresAt}.\n`);
+      process.stdout.write(
+        `Logged in to ${session.url} as ${session.user.name}, project ${session.projectName} (${session.projectId}); the session expires ${session.expiresAt}.\n`,
+      );
     });
 }
 

@@ -17,7 +17,9 @@ export function migrateCommand() {
       try {
         const after = await store.pendingMigrations();
         if (after.length > 0) throw new Error(`migrations still pending: ${after.join(', ')}`);
-        process.stdout.write(before.length === 0 ? 'the database schema is current\n' : `applied ${before.join(', ')}\n`);
+        process.stdout.write(
+          before.length === 0 ? 'the database schema is current\n' : `applied ${before.join(', ')}\n`,
+        );
       } finally {
         await store.close();
       }

@@ -40,7 +40,11 @@ export function printTable(headers: readonly string[], rows: readonly (readonly 
 /** `key: value` lines with the values aligned. */
 export function printFields(fields: readonly (readonly [string, string])[]): void {
   const width = Math.max(...fields.map(([key]) => key.length)) + 1;
-  process.stdout.write(fields.map(([key, value]) => `${`${key}:`.padEnd(width)} ${escapeControlCharacters(value)}`.trimEnd() + '\n').join(''));
+  process.stdout.write(
+    fields
+      .map(([key, value]) => `${`${key}:`.padEnd(width)} ${escapeControlCharacters(value)}`.trimEnd() + '\n')
+      .join(''),
+  );
 }
 
 /** A note for the person at the terminal (stderr). */

@@ -43,11 +43,16 @@ export function promptHidden(prompt: string, input: NodeJS.ReadStream = process.
  * The password from, in order: the flag, the environment variable, a prompt on a terminal, or
  * the first line of stdin. An empty result is a usage error.
  */
-export async function obtainPassword(options: { flag?: string | undefined; env?: string | undefined; prompt: string }): Promise<string> {
+export async function obtainPassword(options: {
+  flag?: string | undefined;
+  env?: string | undefined;
+  prompt: string;
+}): Promise<string> {
   let password = options.flag ?? options.env;
   if (password === undefined) {
     password = process.stdin.isTTY ? await promptHidden(options.prompt) : await readFirstLine();
   }
-  if (!password) throw new UsageError('no password given (use --password, DEMANAGER_PASSWORD, the prompt, or a line on stdin)');
+  if (!password)
+    throw new UsageError('no password given (use --password, DEMANAGER_PASSWORD, the prompt, or a line on stdin)');
   return password;
 }

@@ -13,7 +13,9 @@ const ROLES = ['admin', 'member'] as const satisfies readonly RoleName[];
 
 function changeCommand(kind: 'assign' | 'unassign') {
   return new Command(kind)
-    .description(kind === 'assign' ? "give a user a role in a project (replaces the user's other role there)" : 'take a role away')
+    .description(
+      kind === 'assign' ? "give a user a role in a project (replaces the user's other role there)" : 'take a role away',
+    )
     .addArgument(new Argument('<role>', 'admin or member').choices(ROLES))
     .requiredOption('--user <user>', 'user id or name')
     .requiredOption('--project <project>', 'project id or name')
@@ -39,13 +41,22 @@ function listCommand() {
       const [users, projects] = await Promise.all([client.listUsers(), client.listProjects()]);
       const user = opts.user ? pickUser(users, opts.user) : undefined;
       const project = opts.project ? pickProject(projects, opts.project) : undefined;
-      const assignments = await client.listAssignments({ ...(user ? { userId: user.id } : {}), ...(project ? { projectId: project.id } : {}) });
+      const assignments = await client.listAssignments({
+        ...(user ? { userId: user.id } : {}),
+        ...(project ? { projectId: project.id } : {}),
+      });
       if (opts.json) return printJson({ role_assignments: assignments });
       const userName = new Map(users.map((u) => [u.id, u.name]));
       const projectName = new Map(projects.map((p) => [p.id, p.name]));
       printTable(
         ['ROLE', 'USER', 'PROJECT', 'USER-ID', 'PROJECT-ID'],
-        assignments.map((a) => [a.role.name, userName.get(a.user.id) ?? '?', projectName.get(a.scope.project.id) ?? '?', a.user.id, a.scope.project.id]),
+        assignments.map((a) => [
+          a.role.name,
+          userName.get(a.user.id) ?? '?',
+          projectName.get(a.scope.project.id) ?? '?',
+          a.user.id,
+          a.scope.project.id,
+        ]),
       );
     });
 }

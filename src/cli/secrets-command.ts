@@ -26,7 +26,10 @@ async function holdingController<T>(store: Store, config: Config, work: () => Pr
   const lease = { name: CONTROLLER_LEASE, holder: `secrets-rotate-${process.pid}`, ttlMs, renewMs };
   // No duties to start or stop: the rotation is `work`, run below only once the lease is held.
   // Silent: this command's output is its report, and a failed renewal is retried anyway.
-  const keeper = new LeaseKeeper(store.leases, systemClock, silentLogger, lease, { acquired: async () => {}, lost: async () => {} });
+  const keeper = new LeaseKeeper(store.leases, systemClock, silentLogger, lease, {
+    acquired: async () => {},
+    lost: async () => {},
+  });
   await keeper.start();
   try {
     if (!keeper.held) {
@@ -47,18 +50,26 @@ const counted = ({ sealed, resealed }: RotationCount, what: string) => `${reseal
 function rotateCommand() {
   return withServerFlags(new Command('rotate'))
     .description('re-seal every stored secret under a new master key (stop every server first)')
-    .requiredOption('--new-key-file <file>', 'the new master key: base64 of 32 bytes (e.g. `openssl rand -base64 32 > new.key`)')
+    .requiredOption(
+      '--new-key-file <file>',
+      'the new master key: base64 of 32 bytes (e.g. `openssl rand -base64 32 > new.key`)',
+    )
     .option('--old-key-file <file>', 'the key the secrets are sealed with now (default: the configured master key)')
     .action(async (opts) => {
       const config = serverConfig(opts);
       const newKey = readKeyFile(opts.newKeyFile);
       const oldKey = opts.oldKeyFile ? readKeyFile(opts.oldKeyFile) : existingKey(config.dataDir, config.masterKey);
-      if (!oldKey) throw new UsageError(`no master key is configured and ${config.dataDir}/master.key does not exist: give --old-key-file`);
+      if (!oldKey)
+        throw new UsageError(
+          `no master key is configured and ${config.dataDir}/master.key does not exist: give --old-key-file`,
+        );
       // Loaded here so the client commands do not pay for the store at start-up.
       const { openStore } = await import('../store/open-store.js');
       const store = await openStore(config.databaseUrl);
       try {
-        const result = await holdingController(store, config, () => resealSecrets(store, sealingBoxes(newKey, [oldKey])));
+        const result = await holdingController(store, config, () =>
+          resealSecrets(store, sealingBoxes(newKey, [oldKey])),
+        );
         process.stdout.write(
           `re-sealed ${counted(result.instances, "instances' credentials")} and ${counted(result.accessKeys, "access keys' secrets")} ` +
             'with the new key (the others already were)\n',
@@ -67,7 +78,9 @@ function rotateCommand() {
         await store.close();
       }
       if (config.masterKey) {
-        process.stdout.write('the master key comes from the configuration: set masterKey (or DEMANAGER_MASTER_KEY) to the new key on every server before starting it\n');
+        process.stdout.write(
+          'the master key comes from the configuration: set masterKey (or DEMANAGER_MASTER_KEY) to the new key on every server before starting it\n',
+        );
       } else {
         process.stdout.write(`replaced ${replaceKeyFile(config.dataDir, newKey)} with the new key\n`);
       }
@@ -75,5 +88,7 @@ function rotateCommand() {
 }
 
 export function secretsCommand() {
-  return new Command('secrets').description('manage the master key that seals stored secrets').addCommand(rotateCommand());
+  return new Command('secrets')
+    .description('manage the master key that seals stored secrets')
+    .addCommand(rotateCommand());
 }

@@ -77,7 +77,10 @@ function parseSaved(text: string): SavedSession | undefined {
   };
 }
 
-export type ReadResult = { state: 'none' } | { state: 'corrupt'; path: string } | { state: 'ok'; session: SavedSession };
+export type ReadResult =
+  | { state: 'none' }
+  | { state: 'corrupt'; path: string }
+  | { state: 'ok'; session: SavedSession };
 
 export function readSession(path = sessionPath()): ReadResult {
   let text: string;

@@ -58,7 +58,7 @@ function updateCommand() {
   return new Command('update')
     .description("change a user's password, enabled state or system-admin right")
     .argument('<user>', 'user id or name')
-    .option('--password <password>', 'new password (ends the user\'s sessions)')
+    .option('--password <password>', "new password (ends the user's sessions)")
     .option('--enable', 'enable the account')
     .option('--disable', "disable the account (ends the user's sessions)")
     .option('--system-admin', 'grant the system-admin right')
@@ -71,7 +71,8 @@ function updateCommand() {
         ...(opts.enable ? { enabled: true } : opts.disable ? { enabled: false } : {}),
         ...(opts.systemAdmin !== undefined ? { is_system_admin: opts.systemAdmin } : {}),
       };
-      if (Object.keys(changes).length === 0) throw new UsageError('nothing to update: give --password, --enable, --disable or --[no-]system-admin');
+      if (Object.keys(changes).length === 0)
+        throw new UsageError('nothing to update: give --password, --enable, --disable or --[no-]system-admin');
       const { client } = await connect(command);
       const user = await client.updateUser((await findUser(client, ref)).id, changes);
       if (opts.json) printJson({ user });

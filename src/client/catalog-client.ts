@@ -18,7 +18,8 @@ export class CatalogClient {
   }
 
   async profiles(query: ProfileListQuery = {}): Promise<ProfileList> {
-    return (await this.http.request<ProfileList>('GET', this.#url('profiles'), { token: this.authToken(), query })).body;
+    return (await this.http.request<ProfileList>('GET', this.#url('profiles'), { token: this.authToken(), query }))
+      .body;
   }
 
   async flavors(query: FlavorListQuery = {}): Promise<FlavorList> {

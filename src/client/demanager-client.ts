@@ -56,9 +56,21 @@ export class DemanagerClient {
     const http = new HttpClient(options);
     this.#session = options.session;
     this.#url = (options.url ?? options.session?.url)?.replace(/\/+$/, '');
-    this.#identity = new IdentityClient(http, () => this.#requireUrl(), () => this.#session?.token);
-    this.#instances = new InstancesClient(http, () => this.#requireSession().apiBase, () => this.#session?.token);
-    this.#catalog = new CatalogClient(http, () => this.#requireSession().apiBase, () => this.#session?.token);
+    this.#identity = new IdentityClient(
+      http,
+      () => this.#requireUrl(),
+      () => this.#session?.token,
+    );
+    this.#instances = new InstancesClient(
+      http,
+      () => this.#requireSession().apiBase,
+      () => this.#session?.token,
+    );
+    this.#catalog = new CatalogClient(
+      http,
+      () => this.#requireSession().apiBase,
+      () => this.#session?.token,
+    );
   }
 
   get session(): Session | undefined {

@@ -48,15 +48,21 @@ function withQuery(url: string, query: RequestOptions['query']): string {
 
 /** `fetch failed` says nothing; the useful reason (ECONNREFUSED, ENOTFOUND…) is deepest in the causes. */
 function networkReason(error: unknown): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return 'the request timed out';
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return 'the request timed out';
   let reason = error instanceof Error ? error.message : String(error);
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
     // Node names the failure in `code`; browsers give none, and the message is all there is.
     const code = (current as Error & { code?: string }).code;
     // Happy-eyeballs connects fail with an AggregateError whose own message is empty.
-    const message = current.message || (current instanceof AggregateError ? current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ') : '');
-    if (message && message !== 'fetch failed') reason = code && !message.includes(code) ? `${code} ${message}` : message;
+    const message =
+      current.message ||
+      (current instanceof AggregateError
+        ? current.errors.map((e: unknown) => (e instanceof Error ? e.message : String(e))).join('; ')
+        : '');
+    if (message && message !== 'fetch failed')
+      reason = code && !message.includes(code) ? `${code} ${message}` : message;
     else if (code) reason = code;
     current = current.cause;
   }
@@ -104,7 +110,7 @@ export class HttpClient {
       throw new DemanagerNetworkError(url, networkReason(error), error);
     }
 
-    let body: unknown = undefined;
+    let body: unknown;
     let parsed = true;
     if (text.trim() !== '') {
       try {

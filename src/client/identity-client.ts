@@ -40,11 +40,21 @@ export class IdentityClient {
   async login(options: LoginOptions): Promise<Session> {
     const url = options.url.replace(/\/+$/, '');
     const target = joinUrl(url, '/v3/auth/tokens');
-    const user = { name: options.user, password: options.password, ...(options.domain ? { domain: { name: options.domain } } : {}) };
+    const user = {
+      name: options.user,
+      password: options.password,
+      ...(options.domain ? { domain: { name: options.domain } } : {}),
+    };
     const body = {
       auth: {
         identity: { methods: ['password'], password: { user } },
-        ...(options.project ? { scope: { project: { name: options.project, ...(options.domain ? { domain: { name: options.domain } } : {}) } } } : {}),
+        ...(options.project
+          ? {
+              scope: {
+                project: { name: options.project, ...(options.domain ? { domain: { name: options.domain } } : {}) },
+              },
+            }
+          : {}),
       },
     };
     const response = await this.http.request<TokenDocument>('POST', target, { body });
@@ -96,7 +106,11 @@ export class IdentityClient {
   }
 
   async assignBucket(name: string, projectId: string): Promise<Bucket> {
-    return (await this.#send<{ bucket: Bucket }>('PUT', `/v3/buckets/${encodeURIComponent(name)}`, { bucket: { project_id: projectId } })).bucket;
+    return (
+      await this.#send<{ bucket: Bucket }>('PUT', `/v3/buckets/${encodeURIComponent(name)}`, {
+        bucket: { project_id: projectId },
+      })
+    ).bucket;
   }
 
   async releaseBucket(name: string): Promise<void> {
@@ -111,21 +125,28 @@ export class IdentityClient {
     await this.#send('DELETE', rolePath(projectId, userId, role));
   }
 
-  async listAssignments(filter: { projectId?: string | undefined; userId?: string | undefined } = {}): Promise<RoleAssignment[]> {
+  async listAssignments(
+    filter: { projectId?: string | undefined; userId?: string | undefined } = {},
+  ): Promise<RoleAssignment[]> {
     const query: RoleAssignmentQuery = {
       ...(filter.projectId ? { 'scope.project.id': filter.projectId } : {}),
       ...(filter.userId ? { 'user.id': filter.userId } : {}),
     };
-    const response = await this.http.request<{ role_assignments: RoleAssignment[] }>('GET', this.#at('/v3/role_assignments'), {
-      token: this.token(),
-      query,
-    });
+    const response = await this.http.request<{ role_assignments: RoleAssignment[] }>(
+      'GET',
+      this.#at('/v3/role_assignments'),
+      {
+        token: this.token(),
+        query,
+      },
+    );
     return response.body.role_assignments;
   }
 
   /** The secret key is in this answer only. */
   async createAccessKey(request: CreateAccessKeyRequest): Promise<CreatedAccessKey> {
-    return (await this.#send<{ credential: CreatedAccessKey }>('POST', CREDENTIALS, { credential: request })).credential;
+    return (await this.#send<{ credential: CreatedAccessKey }>('POST', CREDENTIALS, { credential: request }))
+      .credential;
   }
 
   /** The keys of `userId` (the caller's own when absent). */

@@ -4,7 +4,14 @@
  */
 export { CatalogClient } from './catalog-client.js';
 export { DemanagerClient, type DemanagerClientOptions } from './demanager-client.js';
-export { DemanagerApiError, DemanagerError, DemanagerNetworkError, DemanagerResponseError, isNotFound, isUnauthorized } from './errors.js';
+export {
+  DemanagerApiError,
+  DemanagerError,
+  DemanagerNetworkError,
+  DemanagerResponseError,
+  isNotFound,
+  isUnauthorized,
+} from './errors.js';
 export { HttpClient, type HttpOptions } from './http.js';
 export { IdentityClient } from './identity-client.js';
 export { InstancesClient } from './instances-client.js';

@@ -49,7 +49,9 @@ export class InstancesClient {
   }
 
   async get(id: string): Promise<Instance> {
-    return (await this.http.request<Instance>('GET', this.#item(id), { token: this.authToken(), query: { de_type: DE_TYPE } })).body;
+    return (
+      await this.http.request<Instance>('GET', this.#item(id), { token: this.authToken(), query: { de_type: DE_TYPE } })
+    ).body;
   }
 
   async update(id: string, body: UpdateInstanceRequest): Promise<Instance> {
@@ -61,15 +63,30 @@ export class InstancesClient {
   }
 
   async action(id: string, action: InstanceAction): Promise<ActionResult> {
-    return (await this.http.request<ActionResult>('POST', this.#item(id, '/action'), { token: this.authToken(), body: { action } })).body;
+    return (
+      await this.http.request<ActionResult>('POST', this.#item(id, '/action'), {
+        token: this.authToken(),
+        body: { action },
+      })
+    ).body;
   }
 
   async token(id: string): Promise<InstanceTokenResult> {
-    return (await this.http.request<InstanceTokenResult>('GET', this.#item(id, '/token'), { token: this.authToken(), query: { de_type: DE_TYPE } })).body;
+    return (
+      await this.http.request<InstanceTokenResult>('GET', this.#item(id, '/token'), {
+        token: this.authToken(),
+        query: { de_type: DE_TYPE },
+      })
+    ).body;
   }
 
   /** The instance's history, oldest first (a demanager extension). */
   async events(id: string, page: InstanceEventQuery = {}): Promise<InstanceEventList> {
-    return (await this.http.request<InstanceEventList>('GET', this.#item(id, '/events'), { token: this.authToken(), query: page })).body;
+    return (
+      await this.http.request<InstanceEventList>('GET', this.#item(id, '/events'), {
+        token: this.authToken(),
+        query: page,
+      })
+    ).body;
   }
 }

@@ -5,7 +5,11 @@
  */
 import type { Static } from 'typebox';
 import type { BucketSchema } from '../api/schemas/bucket-schemas.js';
-import type { CreateCredentialBody, CreatedCredentialSchema, CredentialSchema } from '../api/schemas/credential-schemas.js';
+import type {
+  CreateCredentialBody,
+  CreatedCredentialSchema,
+  CredentialSchema,
+} from '../api/schemas/credential-schemas.js';
 import type {
   AssignmentQuery,
   CreateProjectBody,
@@ -26,7 +30,14 @@ import type {
   TokenResultSchema,
 } from '../api/schemas/instance-schema.js';
 import type { ActionBody, CreateInstanceBody, ListQuery, ModifyInstanceBody } from '../api/schemas/request-schemas.js';
-import type { CatalogFlavorSchema, CatalogProfileSchema, FlavorListSchema, FlavorQuery, ProfileListSchema, ProfileQuery } from '../api/schemas/catalog-schemas.js';
+import type {
+  CatalogFlavorSchema,
+  CatalogProfileSchema,
+  FlavorListSchema,
+  FlavorQuery,
+  ProfileListSchema,
+  ProfileQuery,
+} from '../api/schemas/catalog-schemas.js';
 import type { EventListSchema, EventQuery, EventSchema } from '../api/schemas/event-schema.js';
 
 export type Instance = Static<typeof InstanceSchema>;

@@ -41,7 +41,8 @@ export interface AccessDeps {
   openers: NotebookOpeners;
 }
 
-const REFUSED = 'This link or session does not open this notebook: it is wrong, the notebook was restarted, or your account may no longer open it. Open the notebook again from the console (or GET …/token).';
+const REFUSED =
+  'This link or session does not open this notebook: it is wrong, the notebook was restarted, or your account may no longer open it. Open the notebook again from the console (or GET …/token).';
 
 export async function checkAccess(
   { store, tokens, openers }: AccessDeps,
@@ -50,7 +51,8 @@ export async function checkAccess(
   cookieHeader: string | undefined,
 ): Promise<Access> {
   const token = queryToken ?? cookieValue(cookieHeader, ACCESS_COOKIE);
-  if (!token) return { allowed: false, status: 403, reason: 'Open this notebook from its URL with a token (GET …/token).' };
+  if (!token)
+    return { allowed: false, status: 403, reason: 'Open this notebook from its URL with a token (GET …/token).' };
   const instance = await store.instances.getById(instanceId);
   // Unknown instance, wrong token and a user who lost access read the same, so the proxy reveals
   // nothing about ids or accounts.

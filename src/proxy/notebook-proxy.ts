@@ -54,7 +54,11 @@ export interface ProxyTimeouts {
 function unreachable(reply: FastifyReply, error: { statusCode?: number; code?: string }): void {
   const timedOut = error.statusCode === 504 || error.code === 'UND_ERR_CONNECT_TIMEOUT';
   reply.log.warn({ code: error.code }, 'notebook unreachable');
-  deny(reply, timedOut ? 504 : 502, timedOut ? 'The notebook did not answer in time.' : 'The notebook cannot be reached.');
+  deny(
+    reply,
+    timedOut ? 504 : 502,
+    timedOut ? 'The notebook did not answer in time.' : 'The notebook cannot be reached.',
+  );
 }
 
 function upstreamHeaders<T extends Record<string, unknown>>(headers: T, request: FastifyRequest): T {
@@ -68,7 +72,11 @@ function withoutToken(url: string): string {
 }
 
 function deny(reply: FastifyReply, status: number, reason: string): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(deniedPage(reason));
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(deniedPage(reason));
 }
 
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
@@ -82,7 +90,10 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     const { users, revision } = await openers.of(instance);
     return { allowed: users.has(userId), revision };
   });
-  identityWatch.start(() => sockets.size > 0, (revision) => sockets.recheck(revision));
+  identityWatch.start(
+    () => sockets.size > 0,
+    (revision) => sockets.recheck(revision),
+  );
 
   async function authorize(request: FastifyRequest, reply: FastifyReply) {
     const { instance_id: id } = request.params as { instance_id: string };
@@ -100,7 +111,10 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
       const secure = request.protocol === 'https' ? '; Secure' : '';
       return reply
         .code(302)
-        .header('set-cookie', `${ACCESS_COOKIE}=${access.token}; Path=/notebook/${id}/; HttpOnly; SameSite=Lax${secure}`)
+        .header(
+          'set-cookie',
+          `${ACCESS_COOKIE}=${access.token}; Path=/notebook/${id}/; HttpOnly; SameSite=Lax${secure}`,
+        )
         .header('cache-control', 'no-store')
         .header('location', withoutToken(request.url))
         .send();
@@ -124,7 +138,8 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     replyOptions: {
       getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint,
       rewriteRequestHeaders: (request, headers) => upstreamHeaders(headers, request as FastifyRequest),
-      onError: (reply, { error }) => unreachable(reply as FastifyReply, error as { statusCode?: number; code?: string }),
+      onError: (reply, { error }) =>
+        unreachable(reply as FastifyReply, error as { statusCode?: number; code?: string }),
     },
     wsClientOptions,
     wsHooks: { onConnect: (_context, source) => sockets.opened(source) },

@@ -24,7 +24,11 @@ export function workloadCookies(header: string | undefined): string | undefined 
 }
 
 /** `headers` (the request's, or the WebSocket client's) made fit to send to the workload. */
-export function workloadHeaders<T extends Record<string, unknown>>(headers: T, cookieHeader: string | undefined, workloadToken: string): T {
+export function workloadHeaders<T extends Record<string, unknown>>(
+  headers: T,
+  cookieHeader: string | undefined,
+  workloadToken: string,
+): T {
   const next: Record<string, unknown> = { ...headers };
   for (const name of CREDENTIAL_HEADERS) delete next[name];
   const cookie = workloadCookies(cookieHeader);

@@ -18,7 +18,12 @@ export interface MemorySize {
 export function memorySize(value: string | number): MemorySize {
   if (typeof value === 'number') return { amount: String(value), prefix: '', binary: false };
   const match = /^\s*(\d+(?:\.\d+)?)\s*([KMGTP]i?)?B?\s*$/i.exec(value);
-  if (!match) throw new WorkloadError(`The flavor's memory ${JSON.stringify(value)} is not a size such as 8GiB.`, 'ModelArts.6361', { phase: 'start' });
+  if (!match)
+    throw new WorkloadError(
+      `The flavor's memory ${JSON.stringify(value)} is not a size such as 8GiB.`,
+      'ModelArts.6361',
+      { phase: 'start' },
+    );
   return { amount: match[1]!, prefix: match[2]?.[0]?.toUpperCase() ?? '', binary: match[2]?.[1] !== undefined };
 }
 

@@ -43,7 +43,10 @@ export interface StartOptions {
 
 export async function startApp(config: Config, options: StartOptions = {}): Promise<RunningApp> {
   const logger = options.logger ?? pino({ level: config.logLevel, ...LOG_OPTIONS });
-  const services = await createServices(config, logger, { ...(options.clock ? { clock: options.clock } : {}), ...(options.driver ? { driver: options.driver } : {}) });
+  const services = await createServices(config, logger, {
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.driver ? { driver: options.driver } : {}),
+  });
   try {
     if (config.runtime.driver === 'local') {
       // Said once at start-up, so an operator learns it before the first instance fails on it.
@@ -64,11 +67,16 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
       }
     }
     const bootstrap = await services.identity.bootstrap(config.bootstrap);
-    const server = await buildServer(services, { loggerInstance: logger, ...(options.limitsClock ? { limitsClock: options.limitsClock } : {}) });
+    const server = await buildServer(services, {
+      loggerInstance: logger,
+      ...(options.limitsClock ? { limitsClock: options.limitsClock } : {}),
+    });
     const address = await server.listen({ host: config.host, port: config.port });
     await services.start();
     const purge = () =>
-      services.identity.purgeExpiredTokens().catch((err: unknown) => logger.error({ err }, 'expired token purge failed'));
+      services.identity
+        .purgeExpiredTokens()
+        .catch((err: unknown) => logger.error({ err }, 'expired token purge failed'));
     await purge();
     const purgeTimer = setInterval(purge, TOKEN_PURGE_INTERVAL_MS).unref();
     return {

@@ -211,7 +211,10 @@ export interface ConfigHost {
   namespaceFile: string;
 }
 
-const PROCESS_HOST: ConfigHost = { env: process.env, namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace' };
+const PROCESS_HOST: ConfigHost = {
+  env: process.env,
+  namespaceFile: '/var/run/secrets/kubernetes.io/serviceaccount/namespace',
+};
 
 export interface Config {
   host: string;
@@ -236,7 +239,10 @@ export interface Config {
       gpus: { uuid: string; name?: string }[] | undefined;
     };
     kubernetes: KubernetesRuntimeConfig;
-    simulated: { delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>; failOn: Partial<Record<'prepare' | 'start', string>> };
+    simulated: {
+      delays: Record<'prepare' | 'start' | 'stop' | 'remove', number>;
+      failOn: Partial<Record<'prepare' | 'start', string>>;
+    };
     pollIntervalSeconds: number;
     startTimeoutMs: number;
     orphanIntervalMs: number;
@@ -254,11 +260,17 @@ export interface Config {
 
 function resolveLocal(local: LocalRuntimeOptions, dataDir: string): Config['runtime']['local'] {
   const oneOf = <T extends string>(key: string, value: T | undefined, allowed: readonly T[]): T | undefined => {
-    if (value !== undefined && !allowed.includes(value)) throw new Error(`runtime.local.${key} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(value)}`);
+    if (value !== undefined && !allowed.includes(value))
+      throw new Error(
+        `runtime.local.${key} must be ${allowed.map((a) => JSON.stringify(a)).join(' or ')}, got ${JSON.stringify(value)}`,
+      );
     return value;
   };
   const maxProcesses = local.maxProcesses ?? 4096;
-  if (!Number.isInteger(maxProcesses) || maxProcesses < 16) throw new Error(`runtime.local.maxProcesses must be a whole number of at least 16, got ${JSON.stringify(maxProcesses)}`);
+  if (!Number.isInteger(maxProcesses) || maxProcesses < 16)
+    throw new Error(
+      `runtime.local.maxProcesses must be a whole number of at least 16, got ${JSON.stringify(maxProcesses)}`,
+    );
   return {
     objectRoot: resolve(local.objectRoot ?? resolve(dataDir, 'obs')),
     stopTimeoutMs: (local.stopTimeoutSeconds ?? 10) * 1000,
@@ -274,10 +286,16 @@ function resolveGpus(gpus: unknown): { uuid: string; name?: string }[] | undefin
   if (gpus === undefined) return undefined;
   const valid = (gpu: unknown): gpu is { uuid: string; name?: string } => {
     const { uuid, name } = (gpu ?? {}) as Record<string, unknown>;
-    return typeof uuid === 'string' && /^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(uuid) && (name === undefined || typeof name === 'string');
+    return (
+      typeof uuid === 'string' &&
+      /^[A-Za-z0-9][A-Za-z0-9._:-]*$/.test(uuid) &&
+      (name === undefined || typeof name === 'string')
+    );
   };
   if (!Array.isArray(gpus) || !gpus.every(valid) || new Set(gpus.map((g) => g.uuid)).size !== gpus.length) {
-    throw new Error(`runtime.local.gpus must be a list of distinct GPUs such as [{"uuid": "GPU-…", "name": "…"}], got ${JSON.stringify(gpus)}`);
+    throw new Error(
+      `runtime.local.gpus must be a list of distinct GPUs such as [{"uuid": "GPU-…", "name": "…"}], got ${JSON.stringify(gpus)}`,
+    );
   }
   return gpus.map(({ uuid, name }) => (name === undefined ? { uuid } : { uuid, name }));
 }
@@ -320,7 +338,10 @@ export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PR
     catalog: resolveCatalog(options.catalog),
     logLevel: options.logLevel ?? 'info',
     masterKey: options.masterKey ?? null,
-    quotas: { instancesPerUser: options.quotas?.instancesPerUser ?? 0, instancesPerProject: options.quotas?.instancesPerProject ?? 0 },
+    quotas: {
+      instancesPerUser: options.quotas?.instancesPerUser ?? 0,
+      instancesPerProject: options.quotas?.instancesPerProject ?? 0,
+    },
     limits: {
       requestsPerMinute: options.limits?.requestsPerMinute ?? 6000,
       requestsPerMinutePerAddress: options.limits?.requestsPerMinutePerAddress ?? 12_000,
@@ -349,12 +370,19 @@ export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PR
 
 function resolveRepositories(options: NonNullable<ConfigOptions['repositories']>): RepositoryHostPolicy {
   const allowedHosts = options.allowedHosts ?? [];
-  if (!Array.isArray(allowedHosts) || !allowedHosts.every((entry) => typeof entry === 'string' && parseAllowedHost(entry) !== undefined)) {
-    throw new Error(`repositories.allowedHosts must be a list of host names, addresses and CIDRs, got ${JSON.stringify(allowedHosts)}`);
+  if (
+    !Array.isArray(allowedHosts) ||
+    !allowedHosts.every((entry) => typeof entry === 'string' && parseAllowedHost(entry) !== undefined)
+  ) {
+    throw new Error(
+      `repositories.allowedHosts must be a list of host names, addresses and CIDRs, got ${JSON.stringify(allowedHosts)}`,
+    );
   }
   const privateAddresses = options.privateAddresses ?? 'refuse';
   if (privateAddresses !== 'allow' && privateAddresses !== 'refuse') {
-    throw new Error(`repositories.privateAddresses must be "allow" or "refuse", got ${JSON.stringify(privateAddresses)}`);
+    throw new Error(
+      `repositories.privateAddresses must be "allow" or "refuse", got ${JSON.stringify(privateAddresses)}`,
+    );
   }
   return { allowedHosts, privateAddresses };
 }
@@ -366,7 +394,8 @@ function checkTrustProxy(value: unknown): Config['trustProxy'] {
     (typeof value === 'number' && Number.isInteger(value) && value >= 0) ||
     (typeof value === 'string' && value !== '' && !/^(true|false)$/i.test(value)) ||
     (Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'string' && v !== ''));
-  if (!ok) throw new Error(`trustProxy must be true/false, a hop count or proxy addresses, got ${JSON.stringify(value)}`);
+  if (!ok)
+    throw new Error(`trustProxy must be true/false, a hop count or proxy addresses, got ${JSON.stringify(value)}`);
   return value as Config['trustProxy'];
 }
 
@@ -376,26 +405,44 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 function resolveKubernetes(options: KubernetesRuntimeOptions, host: ConfigHost): KubernetesRuntimeConfig {
   const where = 'runtime.kubernetes';
   const inCluster = Boolean(host.env.KUBERNETES_SERVICE_HOST);
-  const namespace = options.namespace ?? (inCluster && existsSync(host.namespaceFile) ? readFileSync(host.namespaceFile, 'utf8').trim() : 'default');
-  if (!DNS_LABEL.test(namespace)) throw new Error(`${where}.namespace must be a Kubernetes namespace name, got ${JSON.stringify(namespace)}`);
+  const namespace =
+    options.namespace ??
+    (inCluster && existsSync(host.namespaceFile) ? readFileSync(host.namespaceFile, 'utf8').trim() : 'default');
+  if (!DNS_LABEL.test(namespace))
+    throw new Error(`${where}.namespace must be a Kubernetes namespace name, got ${JSON.stringify(namespace)}`);
   const port = options.notebookPort ?? 8888;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${where}.notebookPort must be a port number, got ${port}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`${where}.notebookPort must be a port number, got ${port}`);
   const unschedulable = options.unschedulableSeconds ?? 60;
-  if (!(unschedulable >= 0)) throw new Error(`${where}.unschedulableSeconds must be a number of seconds, got ${unschedulable}`);
+  if (!(unschedulable >= 0))
+    throw new Error(`${where}.unschedulableSeconds must be a number of seconds, got ${unschedulable}`);
   const domain = options.clusterDomain ?? 'cluster.local';
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(domain)) throw new Error(`${where}.clusterDomain must be a domain name, got ${JSON.stringify(domain)}`);
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(domain))
+    throw new Error(`${where}.clusterDomain must be a domain name, got ${JSON.stringify(domain)}`);
   const pullSecrets = options.imagePullSecrets ?? [];
   if (!Array.isArray(pullSecrets) || !pullSecrets.every((name) => typeof name === 'string' && DNS_LABEL.test(name))) {
     throw new Error(`${where}.imagePullSecrets must be a list of Secret names, got ${JSON.stringify(pullSecrets)}`);
   }
   const obsVolume = options.obsVolume ?? null;
   // One source, no name: the driver names the volume itself.
-  if (obsVolume !== null && (typeof obsVolume !== 'object' || Array.isArray(obsVolume) || 'name' in obsVolume || Object.keys(obsVolume).length !== 1)) {
-    throw new Error(`${where}.obsVolume must be one Kubernetes volume source such as {"persistentVolumeClaim": {"claimName": "obs"}}, got ${JSON.stringify(obsVolume)}`);
+  if (
+    obsVolume !== null &&
+    (typeof obsVolume !== 'object' ||
+      Array.isArray(obsVolume) ||
+      'name' in obsVolume ||
+      Object.keys(obsVolume).length !== 1)
+  ) {
+    throw new Error(
+      `${where}.obsVolume must be one Kubernetes volume source such as {"persistentVolumeClaim": {"claimName": "obs"}}, got ${JSON.stringify(obsVolume)}`,
+    );
   }
   return {
     namespace,
-    kubeconfig: options.kubeconfig ? { from: 'file', path: resolve(options.kubeconfig) } : inCluster ? { from: 'in-cluster' } : { from: 'default' },
+    kubeconfig: options.kubeconfig
+      ? { from: 'file', path: resolve(options.kubeconfig) }
+      : inCluster
+        ? { from: 'in-cluster' }
+        : { from: 'default' },
     registry: (options.registry ?? '').replace(/\/+$/, ''),
     storageClass: options.storageClass ?? null,
     obsVolume,
@@ -424,12 +471,14 @@ export function loadConfigOptions(env: NodeJS.ProcessEnv = process.env, file = e
     if (value === undefined || value === '') continue;
     if (field === 'port') {
       const port = Number(value);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`${key} must be a port number, got ${value}`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`${key} must be a port number, got ${value}`);
       options.port = port;
     } else {
       options[field] = value;
     }
   }
-  if (env.DEMANAGER_ADMIN_PASSWORD) options.bootstrap = { ...options.bootstrap, adminPassword: env.DEMANAGER_ADMIN_PASSWORD };
+  if (env.DEMANAGER_ADMIN_PASSWORD)
+    options.bootstrap = { ...options.bootstrap, adminPassword: env.DEMANAGER_ADMIN_PASSWORD };
   return options;
 }

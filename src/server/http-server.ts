@@ -32,7 +32,6 @@ import { notebookProxy } from '../proxy/notebook-proxy.js';
 import { consoleRoutes } from '../web/console-routes.js';
 import { VERSION } from '../core/shared/release.js';
 
-
 /** A request URL as logged: a `token` in the query (a notebook link's access token) is left out. */
 export function loggedUrl(url: string): string {
   const query = url.indexOf('?');
@@ -45,7 +44,13 @@ export function loggedUrl(url: string): string {
  * request's CPU and could never match.
  */
 function serializeRequest(request: FastifyRequest) {
-  return { method: request.method, url: loggedUrl(request.url), host: request.host, remoteAddress: request.ip, remotePort: request.socket?.remotePort };
+  return {
+    method: request.method,
+    url: loggedUrl(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
 }
 
 /** The pino options of every server log: credentials in headers and URLs never reach it. */
@@ -79,12 +84,22 @@ export type ServerContext = ApiContext & {
     metrics: { enabled: boolean };
     trustProxy: boolean | number | string | string[];
     coordination: { scanIntervalMs: number };
-    limits: RateLimits & { bodyLimitBytes: number; eventStreamsPerUser: number; eventKeepAliveSeconds: number; eventReplaySeconds: number; workloadConnectSeconds: number; workloadAnswerSeconds: number; workloadIdleSeconds: number };
+    limits: RateLimits & {
+      bodyLimitBytes: number;
+      eventStreamsPerUser: number;
+      eventKeepAliveSeconds: number;
+      eventReplaySeconds: number;
+      workloadConnectSeconds: number;
+      workloadAnswerSeconds: number;
+      workloadIdleSeconds: number;
+    };
   };
 };
 
 /** A hop count as the function Fastify takes for it (its types know no number). */
-function proxyTrust(trust: boolean | number | string | string[]): boolean | string | string[] | ((address: string, hop: number) => boolean) {
+function proxyTrust(
+  trust: boolean | number | string | string[],
+): boolean | string | string[] | ((address: string, hop: number) => boolean) {
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
@@ -111,7 +126,11 @@ export async function buildServer(services: ServerContext, options: ServerOption
 
   await app.register(swagger, {
     openapi: {
-      info: { title: 'demanager', description: 'ModelArts DevEnviron v1 compatible notebook instance API', version: VERSION },
+      info: {
+        title: 'demanager',
+        description: 'ModelArts DevEnviron v1 compatible notebook instance API',
+        version: VERSION,
+      },
       components: {
         securitySchemes: {
           token: { type: 'apiKey', in: 'header', name: 'X-Auth-Token' },
@@ -163,7 +182,11 @@ export async function buildServer(services: ServerContext, options: ServerOption
     openers: services.notebookOpeners,
     identityWatch: services.identityWatch,
     publicUrl: services.config.publicUrl,
-    timeouts: { connectMs: limits.workloadConnectSeconds * 1000, answerMs: limits.workloadAnswerSeconds * 1000, idleMs: limits.workloadIdleSeconds * 1000 },
+    timeouts: {
+      connectMs: limits.workloadConnectSeconds * 1000,
+      answerMs: limits.workloadAnswerSeconds * 1000,
+      idleMs: limits.workloadIdleSeconds * 1000,
+    },
   });
   return app;
 }

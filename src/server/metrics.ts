@@ -96,7 +96,10 @@ export class Metrics {
 
   #started(instance: Instance, now: number): void {
     const kind = instance.intent.kind === 'create' ? 'create' : 'start';
-    this.#start.observe({ profile: instance.profileId, flavor: instance.flavor, kind }, Math.max(0, now - instance.intent.at) / 1000);
+    this.#start.observe(
+      { profile: instance.profileId, flavor: instance.flavor, kind },
+      Math.max(0, now - instance.intent.at) / 1000,
+    );
   }
 
   schedulerLag(ms: number): void {

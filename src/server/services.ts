@@ -81,7 +81,10 @@ interface DriverNeeds {
   secrets: SecretBox;
 }
 
-async function createDriver(config: Config, { clock, installationId, log, tokens, secrets }: DriverNeeds): Promise<RuntimeDriver> {
+async function createDriver(
+  config: Config,
+  { clock, installationId, log, tokens, secrets }: DriverNeeds,
+): Promise<RuntimeDriver> {
   switch (config.runtime.driver) {
     case 'simulated':
       return new SimulatedDriver(clock, config.runtime.simulated);
@@ -97,7 +100,11 @@ async function createDriver(config: Config, { clock, installationId, log, tokens
         stopTimeoutMs: config.runtime.local.stopTimeoutMs,
         command: config.runtime.local.jupyter,
         repositoryHosts: config.repositories,
-        isolation: { mode: config.runtime.local.isolation, limits: config.runtime.local.limits, maxTasks: config.runtime.local.maxProcesses },
+        isolation: {
+          mode: config.runtime.local.isolation,
+          limits: config.runtime.local.limits,
+          maxTasks: config.runtime.local.maxProcesses,
+        },
         ...(config.runtime.local.gpus ? { gpus: config.runtime.local.gpus } : {}),
       });
     case 'kubernetes': {
@@ -120,7 +127,6 @@ async function createDriver(config: Config, { clock, installationId, log, tokens
     }
   }
 }
-
 
 /** The lease whose holder runs the reconciler and the auto-stopper. */
 export const CONTROLLER_LEASE = 'controller';
@@ -151,15 +157,33 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   committed.subscribe((change) => instanceFeed.publish(change));
 
   const { secrets, accessKeys: accessKeyBox } = sealingBoxes(masterKey);
-  const instanceTokens = new InstanceTokens(deriveKey(masterKey, 'instance-token'), deriveKey(masterKey, 'workload-token'));
-  const driver = overrides.driver ?? (await createDriver(config, { clock, installationId: await stored.installationId(), log, tokens: instanceTokens, secrets }));
+  const instanceTokens = new InstanceTokens(
+    deriveKey(masterKey, 'instance-token'),
+    deriveKey(masterKey, 'workload-token'),
+  );
+  const driver =
+    overrides.driver ??
+    (await createDriver(config, {
+      clock,
+      installationId: await stored.installationId(),
+      log,
+      tokens: instanceTokens,
+      secrets,
+    }));
   const catalog = new Catalog(config.catalog, (await driver.hostGpus?.()) ?? null);
   const loginThrottle = new LoginThrottle(clock, {
     failuresPerUser: config.limits.loginFailuresPerUser,
     failuresPerAddress: config.limits.loginFailuresPerAddress,
     lockoutMs: config.limits.loginLockoutSeconds * 1000,
   });
-  const identity = new IdentityService(store, clock, config.tokenTtlSeconds * 1000, config.bootstrap.domain, loginThrottle, changes.identity);
+  const identity = new IdentityService(
+    store,
+    clock,
+    config.tokenTtlSeconds * 1000,
+    config.bootstrap.domain,
+    loginThrottle,
+    changes.identity,
+  );
   const accessKeys = new AccessKeyService(store, clock, accessKeyBox, changes.identity);
   const reconciler = new Reconciler({
     store,
@@ -175,11 +199,16 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const writer = { store, clock, log, replica };
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
-  const scheduler = new Scheduler(clock, log, [
-    new AutoStopJob({ ...writer, trigger: reconciler }),
-    new RetentionJob({ ...writer, catalog, trigger: reconciler }),
-    new ReservationJob({ ...writer, catalog, queue }),
-  ], config.coordination.scanIntervalMs);
+  const scheduler = new Scheduler(
+    clock,
+    log,
+    [
+      new AutoStopJob({ ...writer, trigger: reconciler }),
+      new RetentionJob({ ...writer, catalog, trigger: reconciler }),
+      new ReservationJob({ ...writer, catalog, queue }),
+    ],
+    config.coordination.scanIntervalMs,
+  );
   const lifecycle = new LifecycleService({
     ...writer,
     catalog,
@@ -199,7 +228,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     store.leases,
     systemClock,
     log,
-    { name: CONTROLLER_LEASE, holder: replica, ttlMs: config.coordination.leaseTtlMs, renewMs: config.coordination.leaseRenewMs },
+    {
+      name: CONTROLLER_LEASE,
+      holder: replica,
+      ttlMs: config.coordination.leaseTtlMs,
+      renewMs: config.coordination.leaseRenewMs,
+    },
     {
       async acquired() {
         await reconciler.start();

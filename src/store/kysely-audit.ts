@@ -57,7 +57,10 @@ export class KyselyAuditRepository implements AuditRepository {
   async list(query: AuditQuery): Promise<AuditPage> {
     const { projectId, since, until } = query;
     let calls = this.db.selectFrom('audit_log');
-    let automatic = this.db.selectFrom('instance_events').where('by_user', '=', 'system').where('kind', 'in', AUTOMATIC_KINDS);
+    let automatic = this.db
+      .selectFrom('instance_events')
+      .where('by_user', '=', 'system')
+      .where('kind', 'in', AUTOMATIC_KINDS);
     if (projectId !== undefined) {
       calls = calls.where('project_id', '=', projectId);
       automatic = automatic.where('project_id', '=', projectId);
@@ -104,12 +107,20 @@ export class KyselyAuditRepository implements AuditRepository {
           'detail',
         ]),
       );
-    let page = this.db.selectFrom(both.as('trail')).selectAll().orderBy('at', 'desc').orderBy('origin', 'asc').orderBy('seq', 'desc');
+    let page = this.db
+      .selectFrom(both.as('trail'))
+      .selectAll()
+      .orderBy('at', 'desc')
+      .orderBy('origin', 'asc')
+      .orderBy('seq', 'desc');
     if (query.limit > 0 || query.offset > 0) page = page.limit(query.limit > 0 ? query.limit : NO_LIMIT);
     if (query.offset > 0) page = page.offset(query.offset);
     const [rows, counted] = await Promise.all([
       page.execute(),
-      this.db.selectFrom(both.as('trail')).select((eb) => eb.fn.countAll<number | string | bigint>().as('total')).executeTakeFirstOrThrow(),
+      this.db
+        .selectFrom(both.as('trail'))
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
+        .executeTakeFirstOrThrow(),
     ]);
     return { items: (rows as Row[]).map(fromRow), total: toNumber(counted.total) };
   }

@@ -16,19 +16,39 @@ const lockKey = (name: string) => `demanager:bucket:${name}`;
  * Gives `name` to `projectId` if no project holds it, and returns its holder, inside the caller's
  * transaction. ON CONFLICT DO NOTHING makes a concurrent claim wait for the first and then see it.
  */
-export async function claimIn(trx: Kysely<Database>, lock: KeyLock, name: string, projectId: string, at: number): Promise<string> {
+export async function claimIn(
+  trx: Kysely<Database>,
+  lock: KeyLock,
+  name: string,
+  projectId: string,
+  at: number,
+): Promise<string> {
   await lock(trx, lockKey(name));
   await trx
     .insertInto('obs_buckets')
     .values({ name, project_id: projectId, claimed_at: at, assigned_by: null })
     .onConflict((conflict) => conflict.column('name').doNothing())
     .execute();
-  const row = await trx.selectFrom('obs_buckets').select('project_id').where('name', '=', name).executeTakeFirstOrThrow();
+  const row = await trx
+    .selectFrom('obs_buckets')
+    .select('project_id')
+    .where('name', '=', name)
+    .executeTakeFirstOrThrow();
   return row.project_id;
 }
 
-function fromRow(row: { name: string; project_id: string; claimed_at: number | string | bigint; assigned_by: string | null }): ObsBucket {
-  return { name: row.name, projectId: row.project_id, claimedAt: toNumber(row.claimed_at), assignedBy: row.assigned_by };
+function fromRow(row: {
+  name: string;
+  project_id: string;
+  claimed_at: number | string | bigint;
+  assigned_by: string | null;
+}): ObsBucket {
+  return {
+    name: row.name,
+    projectId: row.project_id,
+    claimedAt: toNumber(row.claimed_at),
+    assignedBy: row.assigned_by,
+  };
 }
 
 export class KyselyBucketRepository implements BucketRepository {
@@ -46,7 +66,13 @@ export class KyselyBucketRepository implements BucketRepository {
     const rows = await this.db
       .selectFrom('obs_buckets')
       .leftJoin('instances', 'instances.bucket', 'obs_buckets.name')
-      .select((eb) => ['obs_buckets.name', 'obs_buckets.project_id', 'obs_buckets.claimed_at', 'obs_buckets.assigned_by', eb.fn.count<number | string | bigint>('instances.id').as('n')])
+      .select((eb) => [
+        'obs_buckets.name',
+        'obs_buckets.project_id',
+        'obs_buckets.claimed_at',
+        'obs_buckets.assigned_by',
+        eb.fn.count<number | string | bigint>('instances.id').as('n'),
+      ])
       .groupBy(['obs_buckets.name', 'obs_buckets.project_id', 'obs_buckets.claimed_at', 'obs_buckets.assigned_by'])
       .orderBy('obs_buckets.name')
       .execute();
@@ -72,7 +98,12 @@ export class KyselyBucketRepository implements BucketRepository {
   release(name: string): Promise<'released' | 'in-use' | 'absent'> {
     return this.db.transaction().execute(async (trx) => {
       await this.lock(trx, lockKey(name));
-      const used = await trx.selectFrom('instances').select('id').where('bucket', '=', name).limit(1).executeTakeFirst();
+      const used = await trx
+        .selectFrom('instances')
+        .select('id')
+        .where('bucket', '=', name)
+        .limit(1)
+        .executeTakeFirst();
       if (used) return 'in-use';
       const result = await trx.deleteFrom('obs_buckets').where('name', '=', name).executeTakeFirst();
       return result.numDeletedRows > 0n ? 'released' : 'absent';
@@ -80,7 +111,12 @@ export class KyselyBucketRepository implements BucketRepository {
   }
 
   async heldBy(projectId: string): Promise<string[]> {
-    const rows = await this.db.selectFrom('obs_buckets').select('name').where('project_id', '=', projectId).orderBy('name').execute();
+    const rows = await this.db
+      .selectFrom('obs_buckets')
+      .select('name')
+      .where('project_id', '=', projectId)
+      .orderBy('name')
+      .execute();
     return rows.map((row) => row.name);
   }
 }

@@ -47,7 +47,11 @@ export async function appendEvent(db: Kysely<Database>, event: InstanceEvent): P
 }
 
 /** The page and count queries of {@link listEvents}; exported so tests can inspect their plans. */
-export function eventQueries(db: Kysely<Database>, instanceId: string, { offset, limit }: { offset: number; limit: number }) {
+export function eventQueries(
+  db: Kysely<Database>,
+  instanceId: string,
+  { offset, limit }: { offset: number; limit: number },
+) {
   const matching = db.selectFrom('instance_events').where('instance_id', '=', instanceId);
   let page = matching.selectAll().orderBy('seq', 'asc');
   if (limit > 0 || offset > 0) page = page.limit(limit > 0 ? limit : NO_LIMIT);

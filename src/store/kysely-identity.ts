@@ -5,7 +5,14 @@
  * through the foreign keys' ON DELETE CASCADE.
  */
 import type { Kysely, Selectable } from 'kysely';
-import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../core/model/identity-types.js';
+import type {
+  Project,
+  RoleAssignment,
+  RoleName,
+  StoredAccessKey,
+  StoredToken,
+  User,
+} from '../core/model/identity-types.js';
 import { DuplicateKeyError, type IdentityRepository } from '../core/ports/store.js';
 import {
   fromFlag,
@@ -221,7 +228,11 @@ export class KyselyIdentityRepository implements IdentityRepository {
   }
 
   async revision(): Promise<number> {
-    const row = await this.#db.selectFrom('identity_revision').select('revision').where('id', '=', 1).executeTakeFirstOrThrow();
+    const row = await this.#db
+      .selectFrom('identity_revision')
+      .select('revision')
+      .where('id', '=', 1)
+      .executeTakeFirstOrThrow();
     return toNumber(row.revision);
   }
 
@@ -272,7 +283,11 @@ export class KyselyIdentityRepository implements IdentityRepository {
   }
 
   async getAccessKey(accessKey: string): Promise<StoredAccessKey | undefined> {
-    const row = await this.#db.selectFrom('access_keys').selectAll().where('access_key', '=', accessKey).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('access_keys')
+      .selectAll()
+      .where('access_key', '=', accessKey)
+      .executeTakeFirst();
     return row === undefined ? undefined : accessKeyFromRow(row);
   }
 

@@ -21,7 +21,14 @@ import {
   type InstanceRepository,
   type ProjectChanges,
 } from '../core/ports/store.js';
-import { NO_LIMIT, isUniqueViolation, toNumber, type Database, type InstanceCountsTable, type InstancesTable } from './database.js';
+import {
+  NO_LIMIT,
+  isUniqueViolation,
+  toNumber,
+  type Database,
+  type InstanceCountsTable,
+  type InstancesTable,
+} from './database.js';
 import { claimIn } from './kysely-buckets.js';
 import type { KeyLock } from './key-lock.js';
 import { appendEvent, deletedSince, listEvents } from './kysely-events.js';
@@ -54,7 +61,13 @@ type CountKey = Pick<InstanceCountsTable, 'project_id' | 'user_id' | 'workspace_
 const COUNT_KEY = ['project_id', 'user_id', 'workspace_id', 'flavor', 'status'] as const;
 
 function countKeyOf(row: CountKey): CountKey {
-  return { project_id: row.project_id, user_id: row.user_id, workspace_id: row.workspace_id, flavor: row.flavor, status: row.status };
+  return {
+    project_id: row.project_id,
+    user_id: row.user_id,
+    workspace_id: row.workspace_id,
+    flavor: row.flavor,
+    status: row.status,
+  };
 }
 
 /**
@@ -75,7 +88,9 @@ async function adjustCounts(trx: Kysely<Database>, moves: ReadonlyArray<readonly
     await trx
       .insertInto('instance_counts')
       .values({ ...key, n: delta })
-      .onConflict((oc) => oc.columns([...COUNT_KEY]).doUpdateSet((eb) => ({ n: eb('instance_counts.n', '+', eb.ref('excluded.n')) })))
+      .onConflict((oc) =>
+        oc.columns([...COUNT_KEY]).doUpdateSet((eb) => ({ n: eb('instance_counts.n', '+', eb.ref('excluded.n')) })),
+      )
       .execute();
   }
 }
@@ -162,7 +177,9 @@ export class KyselyInstanceRepository implements InstanceRepository {
     this.#db = db;
     this.#lock = lock;
     const doc = () => db.selectFrom('instances').select(['doc', 'version']);
-    this.#byProjectAndId = prepareQuery(db, 2, (projectId: string, id: string) => doc().where('id', '=', id).where('project_id', '=', projectId));
+    this.#byProjectAndId = prepareQuery(db, 2, (projectId: string, id: string) =>
+      doc().where('id', '=', id).where('project_id', '=', projectId),
+    );
     this.#byId = prepareQuery(db, 1, (id: string) => doc().where('id', '=', id));
   }
 
@@ -173,29 +190,51 @@ export class KyselyInstanceRepository implements InstanceRepository {
     for (const limit of ordered) await this.#lock(trx, `demanager:${limit.scope}:${limit.key}`);
     for (const limit of ordered) {
       if (limit.weighted) {
-        if ((await this.#weightedCount(trx, instanceId, limit, limit.weighted.weights)) + limit.weighted.need > limit.max) throw new LimitReachedError(limit);
+        if (
+          (await this.#weightedCount(trx, instanceId, limit, limit.weighted.weights)) + limit.weighted.need >
+          limit.max
+        )
+          throw new LimitReachedError(limit);
         continue;
       }
-      let counted = trx.selectFrom('instances').where(LIMIT_COLUMN[limit.scope as keyof typeof LIMIT_COLUMN], '=', limit.key).where('id', '!=', instanceId);
+      let counted = trx
+        .selectFrom('instances')
+        .where(LIMIT_COLUMN[limit.scope as keyof typeof LIMIT_COLUMN], '=', limit.key)
+        .where('id', '!=', instanceId);
       if (limit.statuses) counted = counted.where('status', 'in', [...limit.statuses]);
-      const { n } = await counted.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow();
+      const { n } = await counted
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
+        .executeTakeFirstOrThrow();
       if (toNumber(n) >= limit.max) throw new LimitReachedError(limit);
     }
   }
 
   /** Σ over the weighted flavors of (instances in the limit's statuses) × weight, the writer excluded. */
-  async #weightedCount(trx: Kysely<Database>, instanceId: string, limit: SlotLimit, weights: Readonly<Record<string, number>>): Promise<number> {
+  async #weightedCount(
+    trx: Kysely<Database>,
+    instanceId: string,
+    limit: SlotLimit,
+    weights: Readonly<Record<string, number>>,
+  ): Promise<number> {
     const flavors = Object.keys(weights);
     if (flavors.length === 0) return 0;
     let counted = trx.selectFrom('instances').where('flavor', 'in', flavors).where('id', '!=', instanceId);
     if (limit.statuses) counted = counted.where('status', 'in', [...limit.statuses]);
-    const rows = await counted.select((eb) => ['flavor', eb.fn.countAll<number | string | bigint>().as('n')]).groupBy('flavor').execute();
+    const rows = await counted
+      .select((eb) => ['flavor', eb.fn.countAll<number | string | bigint>().as('n')])
+      .groupBy('flavor')
+      .execute();
     return rows.reduce((sum, row) => sum + toNumber(row.n) * (weights[row.flavor] ?? 0), 0);
   }
 
   /** The counter the instance is in at `version`; undefined when it is at another version or gone. */
   #countedAs(db: Kysely<Database>, id: string, version: number): Promise<CountKey | undefined> {
-    return db.selectFrom('instances').select([...COUNT_KEY]).where('id', '=', id).where('version', '=', version).executeTakeFirst();
+    return db
+      .selectFrom('instances')
+      .select([...COUNT_KEY])
+      .where('id', '=', id)
+      .where('version', '=', version)
+      .executeTakeFirst();
   }
 
   appendEvent(event: InstanceEvent): Promise<void> {
@@ -227,15 +266,22 @@ export class KyselyInstanceRepository implements InstanceRepository {
    * `took` says the change took effect. The event goes in after the change so that on PostgreSQL
    * it is written under the changed row's lock, which orders one instance's events.
    */
-  async #changing<T>(event: InstanceEvent | undefined, change: (db: Kysely<Database>) => Promise<T>, took: (result: T) => boolean): Promise<T> {
+  async #changing<T>(
+    event: InstanceEvent | undefined,
+    change: (db: Kysely<Database>) => Promise<T>,
+    took: (result: T) => boolean,
+  ): Promise<T> {
     // Said, not left to the server's default: under a stricter level PostgreSQL would fail the
     // losers of a compare-and-set with 40001 instead of letting them see that the version moved.
     // SQLite has one level and ignores this.
-    return this.#db.transaction().setIsolationLevel('read committed').execute(async (trx) => {
-      const result = await change(trx);
-      if (event !== undefined && took(result)) await appendEvent(trx, event);
-      return result;
-    });
+    return this.#db
+      .transaction()
+      .setIsolationLevel('read committed')
+      .execute(async (trx) => {
+        const result = await change(trx);
+        if (event !== undefined && took(result)) await appendEvent(trx, event);
+        return result;
+      });
   }
 
   async insert(instance: Instance, event?: InstanceEvent, limits: readonly SlotLimit[] = []): Promise<void> {
@@ -280,24 +326,41 @@ export class KyselyInstanceRepository implements InstanceRepository {
 
   async existing(ids: readonly string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.#db.selectFrom('instances').select('id').where('id', 'in', [...ids]).execute();
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .execute();
     return new Set(rows.map((row) => row.id));
   }
 
   async idsInStatus(status: InstanceStatus): Promise<string[]> {
-    const rows = await this.#db.selectFrom('instances').select('id').where('status', '=', status).orderBy('id').execute();
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select('id')
+      .where('status', '=', status)
+      .orderBy('id')
+      .execute();
     return rows.map((row) => row.id);
   }
 
   async getMany(ids: readonly string[]): Promise<Instance[]> {
     if (ids.length === 0) return [];
-    const rows = await this.#db.selectFrom('instances').select(['doc', 'version']).where('id', 'in', [...ids]).orderBy('id').execute();
+    const rows = await this.#db
+      .selectFrom('instances')
+      .select(['doc', 'version'])
+      .where('id', 'in', [...ids])
+      .orderBy('id')
+      .execute();
     return rows.map(fromRow);
   }
 
   async listByStatus(statuses: readonly InstanceStatus[], flavor?: string): Promise<Instance[]> {
     if (statuses.length === 0) return [];
-    let query = this.#db.selectFrom('instances').select(['doc', 'version']).where('status', 'in', [...statuses]);
+    let query = this.#db
+      .selectFrom('instances')
+      .select(['doc', 'version'])
+      .where('status', 'in', [...statuses]);
     if (flavor !== undefined) query = query.where('flavor', '=', flavor);
     const rows = await query.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
     return rows.map(fromRow);
@@ -340,7 +403,11 @@ export class KyselyInstanceRepository implements InstanceRepository {
     return positive(rows.map((r) => [r.flavor, r.n]));
   }
 
-  async update(next: Instance, event?: InstanceEvent, limits: readonly SlotLimit[] = []): Promise<Instance | undefined> {
+  async update(
+    next: Instance,
+    event?: InstanceEvent,
+    limits: readonly SlotLimit[] = [],
+  ): Promise<Instance | undefined> {
     const stored: Instance = { ...next, version: next.version + 1 };
     const doc = JSON.stringify(stored);
     let changed: bigint;
@@ -353,8 +420,17 @@ export class KyselyInstanceRepository implements InstanceRepository {
           const before = await this.#countedAs(db, next.id, next.version);
           if (!before) return 0n;
           const row = toRow(stored, doc);
-          const result = await db.updateTable('instances').set(row).where('id', '=', next.id).where('version', '=', next.version).executeTakeFirst();
-          if (result.numUpdatedRows > 0n) await adjustCounts(db, [[before, -1], [countKeyOf(row), 1]]);
+          const result = await db
+            .updateTable('instances')
+            .set(row)
+            .where('id', '=', next.id)
+            .where('version', '=', next.version)
+            .executeTakeFirst();
+          if (result.numUpdatedRows > 0n)
+            await adjustCounts(db, [
+              [before, -1],
+              [countKeyOf(row), 1],
+            ]);
           return result.numUpdatedRows;
         },
         (n) => n > 0n,
@@ -372,7 +448,11 @@ export class KyselyInstanceRepository implements InstanceRepository {
       async (db) => {
         const before = await this.#countedAs(db, id, version);
         if (!before) return 0n;
-        const result = await db.deleteFrom('instances').where('id', '=', id).where('version', '=', version).executeTakeFirst();
+        const result = await db
+          .deleteFrom('instances')
+          .where('id', '=', id)
+          .where('version', '=', version)
+          .executeTakeFirst();
         if (result.numDeletedRows > 0n) await adjustCounts(db, [[before, -1]]);
         return result.numDeletedRows;
       },

@@ -9,7 +9,8 @@ import type { LeaseRepository } from '../core/ports/store.js';
 import type { Database } from './database.js';
 
 function checkExpiry(ttlMs: number, now: number): number {
-  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
+  if (!Number.isSafeInteger(ttlMs) || ttlMs <= 0)
+    throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
   if (!Number.isSafeInteger(now)) throw new RangeError(`now must be an integer (epoch ms), got ${now}`);
   const expiresAt = now + ttlMs;
   if (!Number.isSafeInteger(expiresAt)) throw new RangeError(`now + ttlMs is past the safe integer range`);
@@ -50,7 +51,12 @@ export class KyselyLeaseRepository implements LeaseRepository {
   }
 
   async release(name: string, holder: string): Promise<void> {
-    await this.#db.updateTable('leases').set({ holder: null }).where('name', '=', name).where('holder', '=', holder).execute();
+    await this.#db
+      .updateTable('leases')
+      .set({ holder: null })
+      .where('name', '=', name)
+      .where('holder', '=', holder)
+      .execute();
   }
 
   /** A lease expiring exactly at `now` counts as expired, as it does for {@link acquire}. */

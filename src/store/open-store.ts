@@ -23,7 +23,9 @@ export function sqliteFileOf(url: string): string | undefined {
     return path;
   }
   if (scheme === 'postgres' || scheme === 'postgresql') return undefined;
-  throw new Error(`unsupported database URL scheme "${scheme}:" (expected sqlite:, postgres:, postgresql: or a file path)`);
+  throw new Error(
+    `unsupported database URL scheme "${scheme}:" (expected sqlite:, postgres:, postgresql: or a file path)`,
+  );
 }
 
 /**

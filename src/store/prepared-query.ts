@@ -19,12 +19,17 @@ export type PreparedQuery<P extends readonly unknown[], R> = (...values: P) => P
  * `build` is called once with placeholders in place of its `arity` values; the query it returns
  * must use each exactly once, as a parameter (not, say, in a `like` pattern built from it).
  */
-export function prepareQuery<P extends readonly unknown[], R>(db: Kysely<any>, arity: number, build: (...values: P) => Compilable<R>): PreparedQuery<P, R> {
+export function prepareQuery<P extends readonly unknown[], R>(
+  db: Kysely<any>,
+  arity: number,
+  build: (...values: P) => Compilable<R>,
+): PreparedQuery<P, R> {
   const names = Array.from({ length: arity }, (_, i) => placeholder(i));
   const compiled = build(...(names as unknown as P)).compile();
   const slots = compiled.parameters.map((value) => names.indexOf(value as string));
   for (let i = 0; i < arity; i++) {
-    if (slots.filter((slot) => slot === i).length !== 1) throw new Error(`prepared query: value ${i} is not used exactly once as a parameter in ${compiled.sql}`);
+    if (slots.filter((slot) => slot === i).length !== 1)
+      throw new Error(`prepared query: value ${i} is not used exactly once as a parameter in ${compiled.sql}`);
   }
   const fixed = compiled.parameters;
   return async (...values) => {

@@ -51,5 +51,7 @@ export const consoleRoutes: FastifyPluginAsync<{ dir?: string }> = async (app, o
   const hide = { schema: { hide: true } };
   app.get('/console', hide, (request, reply) => send(request, reply, 'index.html'));
   app.get('/console/', hide, (request, reply) => send(request, reply, 'index.html'));
-  app.get<{ Params: { '*': string } }>('/console/*', hide, (request, reply) => send(request, reply, request.params['*'] || 'index.html'));
+  app.get<{ Params: { '*': string } }>('/console/*', hide, (request, reply) =>
+    send(request, reply, request.params['*'] || 'index.html'),
+  );
 };

@@ -11,7 +11,14 @@ import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertError, assertRejected, createProject, member } from '../support/api.js';
 import { stopWithClock } from '../support/stepping-clock.js';
-import { createBody, INSTANT_PHASES, startTestApp, waitForStatus, type HttpResult, type TestApp } from '../support/test-app.js';
+import {
+  createBody,
+  INSTANT_PHASES,
+  startTestApp,
+  waitForStatus,
+  type HttpResult,
+  type TestApp,
+} from '../support/test-app.js';
 import { databaseBytes } from '../support/test-store.js';
 
 /* ---- a signer from the spec, sharing nothing with src/ ---- */
@@ -69,10 +76,15 @@ function sign(key: Key, host: string, now: number, request: Unsigned): Signed {
   for (const [name, value] of Object.entries(request.headers ?? {})) headers[name.toLowerCase()] = value;
   const names = Object.keys(headers).sort();
 
-  let uri = request.path.split('/').map((segment) => strict(decodeURIComponent(segment))).join('/');
+  let uri = request.path
+    .split('/')
+    .map((segment) => strict(decodeURIComponent(segment)))
+    .join('/');
   if (!uri.endsWith('/')) uri += '/';
   const query = request.query ?? [];
-  const sorted = [...query].sort(([k1, v1], [k2, v2]) => (k1 === k2 ? (v1 < v2 ? -1 : v1 > v2 ? 1 : 0) : k1 < k2 ? -1 : 1));
+  const sorted = [...query].sort(([k1, v1], [k2, v2]) =>
+    k1 === k2 ? (v1 < v2 ? -1 : v1 > v2 ? 1 : 0) : k1 < k2 ? -1 : 1,
+  );
   const canonical = [
     request.method,
     uri,
@@ -87,7 +99,12 @@ function sign(key: Key, host: string, now: number, request: Unsigned): Signed {
   const { host: _host, ...sent } = headers; // fetch writes Host from the URL
   sent.authorization = `SDK-HMAC-SHA256 Access=${key.access}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
   const search = query.map(([k, v]) => `${strict(k)}=${strict(v)}`).join('&');
-  return { method: request.method, target: request.path + (search ? `?${search}` : ''), headers: sent, ...(request.body !== undefined ? { body: request.body } : {}) };
+  return {
+    method: request.method,
+    target: request.path + (search ? `?${search}` : ''),
+    headers: sent,
+    ...(request.body !== undefined ? { body: request.body } : {}),
+  };
 }
 
 /* ---- the tests ---- */
@@ -101,7 +118,11 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
   const secretsSeen: string[] = [];
 
   async function send(signed: Signed): Promise<HttpResult> {
-    const response = await fetch(t.url + signed.target, { method: signed.method, headers: signed.headers, ...(signed.body !== undefined ? { body: signed.body } : {}) });
+    const response = await fetch(t.url + signed.target, {
+      method: signed.method,
+      headers: signed.headers,
+      ...(signed.body !== undefined ? { body: signed.body } : {}),
+    });
     const text = await response.text();
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   }
@@ -110,7 +131,10 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
   const signed = (key: Key, request: Unsigned) => send(signAs(key, request));
 
   async function createKey(userId: string, token?: string, description = 'a test key'): Promise<Key> {
-    const res = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { body: { credential: { user_id: userId, description } }, ...(token ? { token } : {}) });
+    const res = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+      body: { credential: { user_id: userId, description } },
+      ...(token ? { token } : {}),
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     secretsSeen.push(res.body.credential.secret);
     return { access: res.body.credential.access, secret: res.body.credential.secret };
@@ -126,7 +150,9 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
   after(() => stopWithClock(t, clock));
 
   it('creates a key: 201 with the secret, once; list and get never show it', async () => {
-    const res = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { body: { credential: { user_id: adminId, description: 'ci robot' } } });
+    const res = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+      body: { credential: { user_id: adminId, description: 'ci robot' } },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const c = res.body.credential;
     assert.deepEqual(Object.keys(c).sort(), ['access', 'create_time', 'description', 'secret', 'status', 'user_id']);
@@ -139,8 +165,14 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
 
     const list = await t.http('GET', `/v3.0/OS-CREDENTIAL/credentials?user_id=${adminId}`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.credentials, [{ access: c.access, user_id: adminId, status: 'active', create_time: c.create_time, description: 'ci robot' }]);
-    assert.deepEqual((await t.http('GET', '/v3.0/OS-CREDENTIAL/credentials')).body, list.body, 'without user_id: the caller\'s keys');
+    assert.deepEqual(list.body.credentials, [
+      { access: c.access, user_id: adminId, status: 'active', create_time: c.create_time, description: 'ci robot' },
+    ]);
+    assert.deepEqual(
+      (await t.http('GET', '/v3.0/OS-CREDENTIAL/credentials')).body,
+      list.body,
+      "without user_id: the caller's keys",
+    );
     const one = await t.http('GET', `/v3.0/OS-CREDENTIAL/credentials/${c.access}`);
     assert.deepEqual(one.body, { credential: list.body.credentials[0] });
     for (const answer of [list, one]) assert.ok(!JSON.stringify(answer.body).includes(c.secret));
@@ -152,15 +184,28 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     const res = await signed(adminKey, {
       method: 'GET',
       path: t.instances(),
-      query: [['show_self', 'false'], ['de_type', 'Notebook'], ['workspace_id', '0'], ['sortby', 'name']],
+      query: [
+        ['show_self', 'false'],
+        ['de_type', 'Notebook'],
+        ['workspace_id', '0'],
+        ['sortby', 'name'],
+      ],
     });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual(res.body.instances.map((i: any) => i.name), ['by-token']);
+    assert.deepEqual(
+      res.body.instances.map((i: any) => i.name),
+      ['by-token'],
+    );
 
     const odd = await signed(adminKey, {
       method: 'GET',
       path: t.instances(),
-      query: [['de_type', 'Notebook'], ['workspace_id', 'ws 0/ü+(x)*!&=~'], ['ai_project', ''], ['pool_id', '中文']],
+      query: [
+        ['de_type', 'Notebook'],
+        ['workspace_id', 'ws 0/ü+(x)*!&=~'],
+        ['ai_project', ''],
+        ['pool_id', '中文'],
+      ],
     });
     assert.equal(odd.status, 200, JSON.stringify(odd.body));
     assert.equal(odd.body.total_count, 0);
@@ -175,7 +220,10 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     const body = JSON.stringify(createBody('signed-nb', { description: 'signed ünïcode ✓' }));
     const res = await signed(adminKey, { method: 'POST', path: t.instances(), body });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    assert.deepEqual([res.body.name, res.body.description, res.body.user.name], ['signed-nb', 'signed ünïcode ✓', 'admin']);
+    assert.deepEqual(
+      [res.body.name, res.body.description, res.body.user.name],
+      ['signed-nb', 'signed ünïcode ✓', 'admin'],
+    );
   });
 
   it('signs paths with percent-encoded segments', async () => {
@@ -184,7 +232,10 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     // Needlessly encoded characters: canonicalised to the same path the server routes.
     const encodedId = `%${id.charCodeAt(0).toString(16).toUpperCase()}${id.slice(1)}`;
     const encodedProject = `%${t.projectId.charCodeAt(0).toString(16)}${t.projectId.slice(1)}`;
-    const res = await signed(adminKey, { method: 'GET', path: `/v1/${encodedProject}/demanager/instances/${encodedId}` });
+    const res = await signed(adminKey, {
+      method: 'GET',
+      path: `/v1/${encodedProject}/demanager/instances/${encodedId}`,
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.id, id);
     // A segment with a space: authenticated, then simply not found.
@@ -193,7 +244,12 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
   });
 
   it('accepts X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD', async () => {
-    const res = await signed(adminKey, { method: 'POST', path: t.instances(), body: JSON.stringify(createBody('unsigned-payload')), unsignedPayload: true });
+    const res = await signed(adminKey, {
+      method: 'POST',
+      path: t.instances(),
+      body: JSON.stringify(createBody('unsigned-payload')),
+      unsignedPayload: true,
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.name, 'unsigned-payload');
   });
@@ -203,19 +259,37 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     assertError(await signed(adminKey, { method: 'POST', path: t.instances(), body }), 'ModelArts.0413', 413);
   });
 
-  it('accepts a date within 15 minutes either way, and an X-Project-Id that names the path\'s project', async () => {
+  it("accepts a date within 15 minutes either way, and an X-Project-Id that names the path's project", async () => {
     for (const offset of [-14 * 60_000, 14 * 60_000]) {
-      const res = await signed(adminKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']], at: clock.now() + offset });
+      const res = await signed(adminKey, {
+        method: 'GET',
+        path: t.instances(),
+        query: [['de_type', 'Notebook']],
+        at: clock.now() + offset,
+      });
       assert.equal(res.status, 200, `offset ${offset}: ${JSON.stringify(res.body)}`);
     }
-    const res = await signed(adminKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']], headers: { 'X-Project-Id': t.projectId } });
+    const res = await signed(adminKey, {
+      method: 'GET',
+      path: t.instances(),
+      query: [['de_type', 'Notebook']],
+      headers: { 'X-Project-Id': t.projectId },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   });
 
   it('rejects every wrong signature with 401 APIGW.0301, changing nothing', async () => {
-    const list: Unsigned = { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook'], ['limit', '1']] };
+    const list: Unsigned = {
+      method: 'GET',
+      path: t.instances(),
+      query: [
+        ['de_type', 'Notebook'],
+        ['limit', '1'],
+      ],
+    };
     const create: Unsigned = { method: 'POST', path: t.instances(), body: JSON.stringify(createBody('tamper-me')) };
-    const reject = (what: string, request: () => Promise<HttpResult>) => assertRejected(t, request, 'APIGW.0301', 401, what);
+    const reject = (what: string, request: () => Promise<HttpResult>) =>
+      assertRejected(t, request, 'APIGW.0301', 401, what);
 
     // The instances the cases above created settle first: a start still under way would change
     // the project between a rejected request's before and after.
@@ -229,45 +303,88 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     await reject('dated 16 min in the future', () => signed(adminKey, { ...create, at: clock.now() + 16 * 60_000 }));
     await reject('dated 16 min in the past', () => signed(adminKey, { ...create, at: clock.now() - 16 * 60_000 }));
 
-    const tamper = (what: string, change: (s: Signed) => Signed, request = create) => reject(what, () => send(change(signAs(adminKey, request))));
+    const tamper = (what: string, change: (s: Signed) => Signed, request = create) =>
+      reject(what, () => send(change(signAs(adminKey, request))));
     await tamper('tampered body', (s) => ({ ...s, body: s.body!.replace('tamper-me', 'tamper-mE') }));
     await tamper('tampered path', (s) => ({ ...s, target: `/v1/${t.projectId}/demanager/instances/` }), list);
     await tamper('tampered query', (s) => ({ ...s, target: s.target.replace('limit=1', 'limit=2') }), list);
     await tamper('added query parameter', (s) => ({ ...s, target: `${s.target}&show_self=false` }), list);
-    await tamper('a + where %2B was signed', (s) => ({ ...s, target: s.target.replace('%2B', '+') }), { ...list, query: [['de_type', 'Notebook'], ['workspace_id', 'a+b']] });
-    await tamper('tampered method', (s) => ({ ...s, method: 'PUT' }), { method: 'POST', path: `${t.instances()}/x`, body: '{}' });
-    await tamper('tampered signed header', (s) => ({ ...s, headers: { ...s.headers, 'x-request-note': 'two' } }), { ...list, headers: { 'X-Request-Note': 'one' } });
-    await tamper('signed header left out', (s) => {
-      const { 'x-request-note': _dropped, ...headers } = s.headers;
-      return { ...s, headers };
-    }, { ...list, headers: { 'X-Request-Note': 'one' } });
-    await tamper('tampered X-Sdk-Date', (s) => ({ ...s, headers: { ...s.headers, 'x-sdk-date': sdkDate(clock.now() - 1000) } }), list);
-    await tamper('UNSIGNED-PAYLOAD added after signing', (s) => ({ ...s, headers: { ...s.headers, 'x-sdk-content-sha256': 'UNSIGNED-PAYLOAD' } }));
+    await tamper('a + where %2B was signed', (s) => ({ ...s, target: s.target.replace('%2B', '+') }), {
+      ...list,
+      query: [
+        ['de_type', 'Notebook'],
+        ['workspace_id', 'a+b'],
+      ],
+    });
+    await tamper('tampered method', (s) => ({ ...s, method: 'PUT' }), {
+      method: 'POST',
+      path: `${t.instances()}/x`,
+      body: '{}',
+    });
+    await tamper('tampered signed header', (s) => ({ ...s, headers: { ...s.headers, 'x-request-note': 'two' } }), {
+      ...list,
+      headers: { 'X-Request-Note': 'one' },
+    });
+    await tamper(
+      'signed header left out',
+      (s) => {
+        const { 'x-request-note': _dropped, ...headers } = s.headers;
+        return { ...s, headers };
+      },
+      { ...list, headers: { 'X-Request-Note': 'one' } },
+    );
+    await tamper(
+      'tampered X-Sdk-Date',
+      (s) => ({ ...s, headers: { ...s.headers, 'x-sdk-date': sdkDate(clock.now() - 1000) } }),
+      list,
+    );
+    await tamper('UNSIGNED-PAYLOAD added after signing', (s) => ({
+      ...s,
+      headers: { ...s.headers, 'x-sdk-content-sha256': 'UNSIGNED-PAYLOAD' },
+    }));
     await tamper('signature of another request', (s) => {
       const other = signAs(adminKey, list);
       return { ...s, headers: { ...s.headers, authorization: other.headers.authorization! } };
     });
     // The last character changed (to one it is not: a random secret ends in 'x' one time in 62).
     const wrongLast = adminKey.secret.endsWith('x') ? 'y' : 'x';
-    await reject('wrong SK', () => signed({ access: adminKey.access, secret: `${adminKey.secret.slice(0, -1)}${wrongLast}` }, create));
+    await reject('wrong SK', () =>
+      signed({ access: adminKey.access, secret: `${adminKey.secret.slice(0, -1)}${wrongLast}` }, create),
+    );
     await reject('unknown AK', () => signed({ access: 'AAAAAAAAAAAAAAAAAAAA', secret: adminKey.secret }, create));
-    await reject('X-Project-Id of another project', () => signed(adminKey, { ...list, headers: { 'X-Project-Id': '0'.repeat(32) } }));
+    await reject('X-Project-Id of another project', () =>
+      signed(adminKey, { ...list, headers: { 'X-Project-Id': '0'.repeat(32) } }),
+    );
     // An empty project in the path names no project, not the key user's first one.
     await reject('an empty project in the path', () => signed(adminKey, { ...list, path: '/v1//demanager/instances' }));
-    await reject('an empty project in the path of a create', () => signed(adminKey, { ...create, path: '/v1//demanager/instances' }));
+    await reject('an empty project in the path of a create', () =>
+      signed(adminKey, { ...create, path: '/v1//demanager/instances' }),
+    );
     for (const authorization of [
       'SDK-HMAC-SHA256',
       'SDK-HMAC-SHA256 Access=, SignedHeaders=host, Signature=00',
       `SDK-HMAC-SHA256 Access=${adminKey.access}, SignedHeaders=host;x-sdk-date`,
       `SDK-HMAC-SHA256 Access=${adminKey.access}, SignedHeaders=host;x-sdk-date, Signature=not-hex`,
     ]) {
-      await tamper(`malformed Authorization ${authorization}`, (s) => ({ ...s, headers: { ...s.headers, authorization } }), list);
+      await tamper(
+        `malformed Authorization ${authorization}`,
+        (s) => ({ ...s, headers: { ...s.headers, authorization } }),
+        list,
+      );
     }
-    await tamper('missing X-Sdk-Date', (s) => {
-      const { 'x-sdk-date': _dropped, ...headers } = s.headers;
-      return { ...s, headers };
-    }, list);
-    await tamper('X-Sdk-Date not in the basic format', (s) => ({ ...s, headers: { ...s.headers, 'x-sdk-date': new Date(clock.now()).toISOString() } }), list);
+    await tamper(
+      'missing X-Sdk-Date',
+      (s) => {
+        const { 'x-sdk-date': _dropped, ...headers } = s.headers;
+        return { ...s, headers };
+      },
+      list,
+    );
+    await tamper(
+      'X-Sdk-Date not in the basic format',
+      (s) => ({ ...s, headers: { ...s.headers, 'x-sdk-date': new Date(clock.now()).toISOString() } }),
+      list,
+    );
   });
 
   it('a key sealed under a master key this server was not given verifies nothing: 401, not a fault', async () => {
@@ -275,41 +392,83 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     const stored = (await t.app.services.store.identity.getAccessKey(key.access))!;
     const foreign = `sealed:v2:ffffffff:${Buffer.from('not ours').toString('base64url')}`;
     assert.ok(await t.app.services.store.identity.replaceSealedSecret(key.access, stored.sealedSecret, foreign));
-    await assertRejected(t, () => signed(key, { method: 'GET', path: t.instances() }), 'APIGW.0301', 401, 'unopenable secret');
+    await assertRejected(
+      t,
+      () => signed(key, { method: 'GET', path: t.instances() }),
+      'APIGW.0301',
+      401,
+      'unopenable secret',
+    );
   });
 
-  it('acts as the key\'s user in the path\'s project, by the same rules as tokens', async () => {
+  it("acts as the key's user in the path's project, by the same rules as tokens", async () => {
     const alice = await member(t, 'alice', t.projectId);
     const aliceKey = await createKey(alice.userId, alice.token);
-    const own = await signed(aliceKey, { method: 'POST', path: t.instances(), body: JSON.stringify(createBody('alices-nb')) });
+    const own = await signed(aliceKey, {
+      method: 'POST',
+      path: t.instances(),
+      body: JSON.stringify(createBody('alices-nb')),
+    });
     assert.equal(own.status, 200, JSON.stringify(own.body));
     assert.equal(own.body.user.name, 'alice');
     const mine = await signed(aliceKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']] });
-    assert.deepEqual(mine.body.instances.map((i: any) => i.name), ['alices-nb']);
+    assert.deepEqual(
+      mine.body.instances.map((i: any) => i.name),
+      ['alices-nb'],
+    );
     // A member acts on their own instances only, whatever signs the request.
     const adminsNb = (await t.http('GET', `${t.instances()}?de_type=Notebook`)).body.instances[0];
-    assertError(await signed(aliceKey, { method: 'DELETE', path: `${t.instances()}/${adminsNb.id}` }), 'ModelArts.0108', 403);
+    assertError(
+      await signed(aliceKey, { method: 'DELETE', path: `${t.instances()}/${adminsNb.id}` }),
+      'ModelArts.0108',
+      403,
+    );
     // The system-admin API stays closed to her; the project she has no role in too.
     assertError(await signed(aliceKey, { method: 'GET', path: '/v3/users' }), 'ModelArts.0108', 403);
     const other = await createProject(t, 'elsewhere');
-    await assertRejected(t, () => signed(aliceKey, { method: 'GET', path: t.instances(other), query: [['de_type', 'Notebook']] }), 'APIGW.0301', 401, 'no role in the project');
+    await assertRejected(
+      t,
+      () => signed(aliceKey, { method: 'GET', path: t.instances(other), query: [['de_type', 'Notebook']] }),
+      'APIGW.0301',
+      401,
+      'no role in the project',
+    );
     // The admin's key works on the admin API and in any project where the admin has a role.
     assert.equal((await signed(adminKey, { method: 'GET', path: '/v3/users' })).status, 200);
 
     // Disabling the user stops her keys; enabling brings them back.
-    assert.equal((await t.http('PATCH', `/v3/users/${alice.userId}`, { body: { user: { enabled: false } } })).status, 200);
-    await assertRejected(t, () => signed(aliceKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']] }), 'APIGW.0301', 401, 'disabled user');
-    assert.equal((await t.http('PATCH', `/v3/users/${alice.userId}`, { body: { user: { enabled: true } } })).status, 200);
-    assert.equal((await signed(aliceKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']] })).status, 200);
+    assert.equal(
+      (await t.http('PATCH', `/v3/users/${alice.userId}`, { body: { user: { enabled: false } } })).status,
+      200,
+    );
+    await assertRejected(
+      t,
+      () => signed(aliceKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']] }),
+      'APIGW.0301',
+      401,
+      'disabled user',
+    );
+    assert.equal(
+      (await t.http('PATCH', `/v3/users/${alice.userId}`, { body: { user: { enabled: true } } })).status,
+      200,
+    );
+    assert.equal(
+      (await signed(aliceKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']] })).status,
+      200,
+    );
   });
 
-  it('manages keys: one\'s own, or anyone\'s as a system admin; 403 for others\' and 404 for unknown keys', async () => {
+  it("manages keys: one's own, or anyone's as a system admin; 403 for others' and 404 for unknown keys", async () => {
     const bob = await member(t, 'bob', t.projectId);
-    const bobKey = await createKey(bob.userId, bob.token, 'bob\'s');
+    const bobKey = await createKey(bob.userId, bob.token, "bob's");
     const otherAdminKey = await createKey(adminId);
     const asBob = { token: bob.token };
     const path = '/v3.0/OS-CREDENTIAL/credentials';
-    assertError(await t.http('POST', path, { ...asBob, body: { credential: { user_id: adminId } } }), 'ModelArts.0108', 403);
+    assertError(
+      await t.http('POST', path, { ...asBob, body: { credential: { user_id: adminId } } }),
+      'ModelArts.0108',
+      403,
+    );
     assertError(await t.http('GET', `${path}?user_id=${adminId}`, asBob), 'ModelArts.0108', 403);
     assertError(await t.http('GET', `${path}/${otherAdminKey.access}`, asBob), 'ModelArts.0108', 403);
     assertError(await t.http('DELETE', `${path}/${otherAdminKey.access}`, asBob), 'ModelArts.0108', 403);
@@ -317,21 +476,42 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     assertError(await t.http('POST', path, { body: { credential: { user_id: 'no-such-user' } } }), 'IAM.0002', 404);
     assertError(await t.http('POST', path, { body: { credential: {} } }), 'ModelArts.6335', 400);
     assertError(await t.http('GET', path, { token: null }), 'ModelArts.0201', 401);
-    assert.deepEqual((await t.http('GET', path, asBob)).body.credentials.map((c: any) => c.access), [bobKey.access]);
+    assert.deepEqual(
+      (await t.http('GET', path, asBob)).body.credentials.map((c: any) => c.access),
+      [bobKey.access],
+    );
     // A signed request may manage keys too: bob lists his own with his key.
     const listed = await signed(bobKey, { method: 'GET', path });
-    assert.deepEqual(listed.body.credentials.map((c: any) => [c.access, c.description]), [[bobKey.access, 'bob\'s']]);
+    assert.deepEqual(
+      listed.body.credentials.map((c: any) => [c.access, c.description]),
+      [[bobKey.access, "bob's"]],
+    );
     assert.ok(listed.body.credentials[0].last_use_time, 'last use is recorded');
     // The admin manages bob's keys.
     const byAdmin = await t.http('GET', `${path}?user_id=${bob.userId}`);
-    assert.deepEqual(byAdmin.body.credentials.map((c: any) => c.access), [bobKey.access]);
+    assert.deepEqual(
+      byAdmin.body.credentials.map((c: any) => c.access),
+      [bobKey.access],
+    );
 
     // A deleted key stops working at once.
     assert.equal((await t.http('DELETE', `${path}/${otherAdminKey.access}`)).status, 204);
     assertError(await t.http('GET', `${path}/${otherAdminKey.access}`), 'IAM.0002', 404);
-    await assertRejected(t, () => signed(otherAdminKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']] }), 'APIGW.0301', 401, 'deleted key');
+    await assertRejected(
+      t,
+      () => signed(otherAdminKey, { method: 'GET', path: t.instances(), query: [['de_type', 'Notebook']] }),
+      'APIGW.0301',
+      401,
+      'deleted key',
+    );
     assert.equal((await t.http('DELETE', `${path}/${bobKey.access}`, asBob)).status, 204);
-    await assertRejected(t, () => signed(bobKey, { method: 'GET', path }), 'APIGW.0301', 401, 'key deleted by its owner');
+    await assertRejected(
+      t,
+      () => signed(bobKey, { method: 'GET', path }),
+      'APIGW.0301',
+      401,
+      'key deleted by its owner',
+    );
     // Deleting a user deletes their keys.
     const carolKey = await createKey((await member(t, 'carol', t.projectId)).userId);
     const carolId = (await t.http('GET', `${path}/${carolKey.access}`)).body.credential.user_id;

@@ -24,7 +24,8 @@ describe('audit trail (manual clock)', () => {
   });
   after(() => t.stop());
 
-  const audit = async (query = '', token?: string) => t.http('GET', `/v1/${t.projectId}/demanager/audit${query}`, token ? { token } : {});
+  const audit = async (query = '', token?: string) =>
+    t.http('GET', `/v1/${t.projectId}/demanager/audit${query}`, token ? { token } : {});
   /** The trail is written once each answer has gone: wait until it holds `count` entries. */
   async function trailOf(count: number, query = ''): Promise<any[]> {
     for (let i = 0; i < 200; i++) {
@@ -43,9 +44,23 @@ describe('audit trail (manual clock)', () => {
     await waitForStatus(t, instanceId, ['RUNNING']);
     clock.advance(1000);
     // Refused: a member acting on another's instance; the owner starting what runs; nobody at all.
-    assert.equal((await t.http('DELETE', `${t.instances()}/${instanceId}`, { token: bob.token })).body.error_code, 'ModelArts.0108');
-    assert.equal((await t.http('POST', `${t.instances()}/${instanceId}/action`, { body: { action: 'start' } })).body.error_code, 'ModelArts.6305');
-    assert.equal((await t.http('POST', `${t.instances()}/${instanceId}/action`, { body: { action: 'stop' }, token: 'not-a-token' })).status, 401);
+    assert.equal(
+      (await t.http('DELETE', `${t.instances()}/${instanceId}`, { token: bob.token })).body.error_code,
+      'ModelArts.0108',
+    );
+    assert.equal(
+      (await t.http('POST', `${t.instances()}/${instanceId}/action`, { body: { action: 'start' } })).body.error_code,
+      'ModelArts.6305',
+    );
+    assert.equal(
+      (
+        await t.http('POST', `${t.instances()}/${instanceId}/action`, {
+          body: { action: 'stop' },
+          token: 'not-a-token',
+        })
+      ).status,
+      401,
+    );
     // Reads are not changes: not recorded.
     await t.http('GET', `${t.instances()}/${instanceId}`);
 
@@ -55,11 +70,20 @@ describe('audit trail (manual clock)', () => {
     assert.deepEqual(view, [
       // Refused before its body was read: nothing from the body is kept.
       ['POST /v1/{project_id}/demanager/instances/{instance_id}/action', null, 401, 'ModelArts.0201', null],
-      ['POST /v1/{project_id}/demanager/instances/{instance_id}/action', 'admin', 400, 'ModelArts.6305', { action: 'start' }],
+      [
+        'POST /v1/{project_id}/demanager/instances/{instance_id}/action',
+        'admin',
+        400,
+        'ModelArts.6305',
+        { action: 'start' },
+      ],
       ['DELETE /v1/{project_id}/demanager/instances/{instance_id}', 'bob', 403, 'ModelArts.0108', null],
     ]);
     const create = entries.find((e) => e.action === 'POST /v1/{project_id}/demanager/instances');
-    assert.deepEqual([create.status, create.outcome, create.timestamp, create.target], [200, 'success', T0 + 1000, null]);
+    assert.deepEqual(
+      [create.status, create.outcome, create.timestamp, create.target],
+      [200, 'success', T0 + 1000, null],
+    );
     for (const e of calls) {
       assert.equal(e.source, '127.0.0.1');
       assert.equal(e.timestamp, T0 + 2000);
@@ -80,7 +104,10 @@ describe('audit trail (manual clock)', () => {
     );
     assert.match(newest.detail.reason, /^auto-stop: /);
     const times = entries.map((e) => e.timestamp);
-    assert.deepEqual(times, [...times].sort((a, b) => b - a));
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => b - a),
+    );
   });
 
   it('pages and filters by time', async () => {
@@ -103,10 +130,20 @@ describe('audit trail (manual clock)', () => {
     const theirs = await t.http('GET', `/v1/${other}/demanager/audit`, { token: carol.token });
     assert.equal(theirs.status, 200);
     assert.ok(theirs.body.entries.every((e: any) => e.target !== instanceId));
-    assert.equal((await t.http('GET', `/v1/${t.projectId}/demanager/audit`, { token: carol.token })).body.error_code, 'ModelArts.0210');
+    assert.equal(
+      (await t.http('GET', `/v1/${t.projectId}/demanager/audit`, { token: carol.token })).body.error_code,
+      'ModelArts.0210',
+    );
 
     const failed = await t.http('POST', '/v3/auth/tokens', {
-      body: { auth: { identity: { methods: ['password'], password: { user: { name: 'bob', password: 'wrong', domain: { name: 'default' } } } } } },
+      body: {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: { user: { name: 'bob', password: 'wrong', domain: { name: 'default' } } },
+          },
+        },
+      },
     });
     assert.equal(failed.status, 401);
     for (let i = 0; i < 200; i++) {
@@ -135,7 +172,14 @@ describe('audit trail under a rate limit', () => {
     const bob = await member(t, 'bob', t.projectId);
     const sent: number[] = [];
     for (let i = 0; i < 9; i++) {
-      sent.push((await t.http('POST', `${t.instances()}/no-such-instance/action`, { body: { action: 'stop' }, token: bob.token })).status);
+      sent.push(
+        (
+          await t.http('POST', `${t.instances()}/no-such-instance/action`, {
+            body: { action: 'stop' },
+            token: bob.token,
+          })
+        ).status,
+      );
     }
     const refused = sent.filter((s) => s === 429).length;
     assert.ok(refused >= 4, `statuses ${sent.join(',')}`);
@@ -143,7 +187,9 @@ describe('audit trail under a rate limit', () => {
     // Read straight from the store: the trail's own endpoint is rate limited too.
     let mine: unknown[] = [];
     for (let i = 0; i < 200 && mine.length < granted; i++) {
-      mine = (await t.app.services.store.audit.list({ projectId: t.projectId, offset: 0, limit: 0 })).items.filter((e) => e.userId === bob.userId);
+      mine = (await t.app.services.store.audit.list({ projectId: t.projectId, offset: 0, limit: 0 })).items.filter(
+        (e) => e.userId === bob.userId,
+      );
       await new Promise((r) => setTimeout(r, 10));
     }
     await new Promise((r) => setTimeout(r, 50));

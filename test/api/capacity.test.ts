@@ -8,7 +8,12 @@ import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const SMALL = completeFlavor({ name: 'modelarts.vm.cpu.small', type: 'CPU', params: { CPU: 1, memory: '2GiB' }, capacity: 3 });
+const SMALL = completeFlavor({
+  name: 'modelarts.vm.cpu.small',
+  type: 'CPU',
+  params: { CPU: 1, memory: '2GiB' },
+  capacity: 3,
+});
 const body = (name: string, flavor = SMALL.name) => ({
   name,
   profile_id: 'Multi-Engine 1.0 (python3)-cpu',
@@ -33,18 +38,26 @@ describe('flavor capacity', () => {
   after(() => t.stop());
 
   it('admits exactly the capacity out of many concurrent creates, and refuses the rest with 6329', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => t.http('POST', t.instances(), { body: body(`cap-${i}`) })));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => t.http('POST', t.instances(), { body: body(`cap-${i}`) })),
+    );
     const admitted = results.filter((r) => r.status === 200);
     const refused = results.filter((r) => r.status !== 200);
     assert.equal(admitted.length, 3);
     for (const r of refused) assert.deepEqual([r.status, r.body.error_code], [400, 'ModelArts.6329']);
     const listed = await t.http('GET', `${t.instances()}?de_type=Notebook&limit=100`);
-    assert.equal(listed.body.instances.filter((i: any) => i.flavor === SMALL.name).length, 3, 'refused creates wrote nothing');
+    assert.equal(
+      listed.body.instances.filter((i: any) => i.flavor === SMALL.name).length,
+      3,
+      'refused creates wrote nothing',
+    );
     for (const r of admitted) await rest(t, r.body.id, 'RUNNING');
   });
 
   it('shows the flavor soldOut while full and onSale once a slot frees; a start on a full flavor is refused unchanged', async () => {
-    const listed = (await t.http('GET', `${t.instances()}?de_type=Notebook&limit=100`)).body.instances.filter((i: any) => i.flavor === SMALL.name);
+    const listed = (await t.http('GET', `${t.instances()}?de_type=Notebook&limit=100`)).body.instances.filter(
+      (i: any) => i.flavor === SMALL.name,
+    );
     assert.ok(listed.every((i: any) => i.flavor_details.status === 'soldOut'));
     const [a, b] = listed;
     await t.http('POST', `${t.instances()}/${a.id}/action`, { body: { action: 'stop' } });
@@ -61,7 +74,10 @@ describe('flavor capacity', () => {
     assert.equal((await t.http('POST', `${t.instances()}/${a.id}/action`, { body: { action: 'start' } })).status, 200);
     // A restart keeps its slot: it is never refused for capacity.
     await rest(t, a.id, 'RUNNING');
-    assert.equal((await t.http('POST', `${t.instances()}/${a.id}/action`, { body: { action: 'restart' } })).status, 200);
+    assert.equal(
+      (await t.http('POST', `${t.instances()}/${a.id}/action`, { body: { action: 'restart' } })).status,
+      200,
+    );
   });
 
   it('flavors without a capacity are never sold out', async () => {
@@ -83,12 +99,20 @@ describe('instance quotas', () => {
     const third = await t.http('POST', t.instances(), { body: body('q-3', 'modelarts.vm.cpu.2u') });
     assert.deepEqual([third.status, third.body.error_code], [400, 'ModelArts.6302']);
 
-    const user = await t.http('POST', '/v3/users', { body: { user: { name: 'quota-member', password: 'quota-member-1' } } });
+    const user = await t.http('POST', '/v3/users', {
+      body: { user: { name: 'quota-member', password: 'quota-member-1' } },
+    });
     await t.http('PUT', `/v3/projects/${t.projectId}/users/${user.body.user.id}/roles/member`);
     const member = await t.login('quota-member', 'quota-member-1');
-    assert.equal((await t.http('POST', t.instances(), { token: member.token, body: body('q-4', 'modelarts.vm.cpu.2u') })).status, 200);
+    assert.equal(
+      (await t.http('POST', t.instances(), { token: member.token, body: body('q-4', 'modelarts.vm.cpu.2u') })).status,
+      200,
+    );
     const over = await t.http('POST', t.instances(), { token: member.token, body: body('q-5', 'modelarts.vm.cpu.2u') });
-    assert.deepEqual([over.status, over.body.error_code, over.body.error_msg], [400, 'ModelArts.0113', 'Create Notebook failed. Quota: instances is exhausted.']);
+    assert.deepEqual(
+      [over.status, over.body.error_code, over.body.error_msg],
+      [400, 'ModelArts.0113', 'Create Notebook failed. Quota: instances is exhausted.'],
+    );
     const all = await t.http('GET', `${t.instances()}?de_type=Notebook&show_self=false`);
     assert.deepEqual(all.body.instances.map((i: any) => i.name).sort(), ['q-1', 'q-2', 'q-4']);
   });

@@ -40,7 +40,9 @@ const RESTRICTED_FLAVOR: Flavor = completeFlavor({
   allowed_projects: ['some-other-project'],
 });
 
-const storage = (location: unknown, type = 'obs') => ({ storage: { type, ...(location === undefined ? {} : { location }) } });
+const storage = (location: unknown, type = 'obs') => ({
+  storage: { type, ...(location === undefined ? {} : { location }) },
+});
 
 describe('business errors (manual clock: every status stays put while probed)', () => {
   const clock = new SteppingClock();
@@ -58,7 +60,8 @@ describe('business errors (manual clock: every status stays put while probed)', 
   const put = (which: keyof typeof id, body: unknown) => () => t.http('PUT', `${t.instances()}/${id[which]}`, { body });
   const act = (which: keyof typeof id, name: string) => () => action(t, id[which], name);
   const del = (which: keyof typeof id) => () => t.http('DELETE', `${t.instances()}/${id[which]}`);
-  const rejects = (request: () => Promise<HttpResult>, code: string, context: string) => assertRejected(t, request, code, 400, context);
+  const rejects = (request: () => Promise<HttpResult>, code: string, context: string) =>
+    assertRejected(t, request, code, 400, context);
 
   before(async () => {
     t = await startTestApp({
@@ -87,7 +90,14 @@ describe('business errors (manual clock: every status stays put while probed)', 
   after(() => stopWithClock(t, clock));
 
   it('the fixture is in the expected statuses', async () => {
-    const expected = { running: 'RUNNING', stopped: 'STOPPED', stopping: 'STOPPING', failed: 'CREATE_FAILED', starting: 'STARTING', creating: 'CREATING' };
+    const expected = {
+      running: 'RUNNING',
+      stopped: 'STOPPED',
+      stopping: 'STOPPING',
+      failed: 'CREATE_FAILED',
+      starting: 'STARTING',
+      creating: 'CREATING',
+    };
     for (const [which, status] of Object.entries(expected)) {
       assert.equal((await getInstance(t, id[which as keyof typeof id])).body.status, status, which);
     }
@@ -95,7 +105,11 @@ describe('business errors (manual clock: every status stays put while probed)', 
 
   it('6301: a second instance with the same name in the project', async () => {
     await rejects(post(createBody('err-running')), '6301', 'duplicate name');
-    await rejects(post(createBody('err-stopped', { profile_id: CPU_PROFILE, flavor: CPU_FLAVOR })), '6301', 'duplicate name, other flavor');
+    await rejects(
+      post(createBody('err-stopped', { profile_id: CPU_PROFILE, flavor: CPU_FLAVOR })),
+      '6301',
+      'duplicate name, other flavor',
+    );
   });
 
   it('6303: list sorted by an unsupported field', async () => {
@@ -135,7 +149,11 @@ describe('business errors (manual clock: every status stays put while probed)', 
     await rejects(() => t.http('POST', `${base}/action`, { body: { action: 'start' } }), '6309', 'action');
     await rejects(() => t.http('GET', `${base}/token`), '6309', 'token');
     await rejects(() => t.http('GET', `${t.instances()}/not-an-id`), '6309', 'GET junk id');
-    await rejects(() => t.http('GET', `${t.instances()}/${encodeURIComponent('err running')}`), '6309', 'GET encoded name');
+    await rejects(
+      () => t.http('GET', `${t.instances()}/${encodeURIComponent('err running')}`),
+      '6309',
+      'GET encoded name',
+    );
     // A name is not an id (the CLI relies on the 400 to fall back to listing).
     await rejects(() => t.http('GET', `${t.instances()}/err-running?de_type=Notebook`), '6309', 'GET by name');
   });
@@ -169,9 +187,23 @@ describe('business errors (manual clock: every status stays put while probed)', 
   });
 
   it('6324: a storage type the flavor does not support', async () => {
-    await rejects(post(createBody('e6324-a', { profile_id: CPU_PROFILE, flavor: CPU_FLAVOR, spec: storage({ path: '/share/x/' }, 'efs') })), '6324', 'efs on CPU');
+    await rejects(
+      post(
+        createBody('e6324-a', {
+          profile_id: CPU_PROFILE,
+          flavor: CPU_FLAVOR,
+          spec: storage({ path: '/share/x/' }, 'efs'),
+        }),
+      ),
+      '6324',
+      'efs on CPU',
+    );
     await rejects(post(createBody('e6324-b', { spec: storage({ path: '/share/x/' }, 'nfs') })), '6324', 'unknown type');
-    await rejects(post(createBody('e6324-c', { spec: storage({ path: '/share/x/' }, 'OBS') })), '6324', 'upper-case OBS');
+    await rejects(
+      post(createBody('e6324-c', { spec: storage({ path: '/share/x/' }, 'OBS') })),
+      '6324',
+      'upper-case OBS',
+    );
   });
 
   it('6327: the token of an instance that is not RUNNING', async () => {
@@ -181,28 +213,72 @@ describe('business errors (manual clock: every status stays put while probed)', 
   });
 
   it('6328: a flavor the project may not use (create, and resize)', async () => {
-    await rejects(post(createBody('e6328-a', { profile_id: CPU_PROFILE, flavor: RESTRICTED_FLAVOR.name })), '6328', 'restricted flavor');
-    await rejects(post(createBody('e6328-b', { profile_id: GPU_PROFILE, flavor: RESTRICTED_FLAVOR.name })), '6328', 'restricted flavor, wrong profile too');
+    await rejects(
+      post(createBody('e6328-a', { profile_id: CPU_PROFILE, flavor: RESTRICTED_FLAVOR.name })),
+      '6328',
+      'restricted flavor',
+    );
+    await rejects(
+      post(createBody('e6328-b', { profile_id: GPU_PROFILE, flavor: RESTRICTED_FLAVOR.name })),
+      '6328',
+      'restricted flavor, wrong profile too',
+    );
   });
 
   it('6330: profile and flavor of different hardware (create, and resize)', async () => {
-    await rejects(post(createBody('e6330-a', { profile_id: CPU_PROFILE, flavor: GPU_FLAVOR })), '6330', 'CPU profile + GPU flavor');
-    await rejects(post(createBody('e6330-b', { profile_id: GPU_PROFILE, flavor: CPU_FLAVOR })), '6330', 'GPU profile + CPU flavor');
+    await rejects(
+      post(createBody('e6330-a', { profile_id: CPU_PROFILE, flavor: GPU_FLAVOR })),
+      '6330',
+      'CPU profile + GPU flavor',
+    );
+    await rejects(
+      post(createBody('e6330-b', { profile_id: GPU_PROFILE, flavor: CPU_FLAVOR })),
+      '6330',
+      'GPU profile + CPU flavor',
+    );
     await rejects(put('stopped', { flavor: CPU_FLAVOR }), '6330', 'resize a GPU instance to a CPU flavor');
   });
 
   it('6331: an EVS volume outside 5–4096 GB', async () => {
-    const evs = (size: number) => ({ profile_id: CPU_PROFILE, flavor: CPU_FLAVOR, spec: storage({ volume_size: size }, 'evs') });
-    for (const size of [1, 4, 4097, 100000, -5]) await rejects(post(createBody(`e6331-${size}`, evs(size))), '6331', `volume_size ${size}`);
+    const evs = (size: number) => ({
+      profile_id: CPU_PROFILE,
+      flavor: CPU_FLAVOR,
+      spec: storage({ volume_size: size }, 'evs'),
+    });
+    for (const size of [1, 4, 4097, 100000, -5])
+      await rejects(post(createBody(`e6331-${size}`, evs(size))), '6331', `volume_size ${size}`);
   });
 
   it('6332: a parameter of the wrong JSON type', async () => {
     await rejects(post(createBody('ignored', { name: 123 })), '6332', 'name: number');
     await rejects(post(createBody('e6332-b', { spec: 'obs' })), '6332', 'spec: string');
     await rejects(post(createBody('e6332-c', { description: 42 })), '6332', 'description: number');
-    await rejects(post(createBody('e6332-d', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: 'yes', duration: 3600 } } })), '6332', 'enable: string');
-    await rejects(post(createBody('e6332-e', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration: '3600' } } })), '6332', 'duration: string');
-    await rejects(post(createBody('e6332-f', { spec: storage({ volume_size: 'ten' }, 'evs') })), '6332', 'volume_size: string');
+    await rejects(
+      post(
+        createBody('e6332-d', {
+          spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: 'yes', duration: 3600 } },
+        }),
+      ),
+      '6332',
+      'enable: string',
+    );
+    await rejects(
+      post(
+        createBody('e6332-e', {
+          spec: {
+            storage: { type: 'obs', location: { path: '/b/w/' } },
+            auto_stop: { enable: true, duration: '3600' },
+          },
+        }),
+      ),
+      '6332',
+      'duration: string',
+    );
+    await rejects(
+      post(createBody('e6332-f', { spec: storage({ volume_size: 'ten' }, 'evs') })),
+      '6332',
+      'volume_size: string',
+    );
     await rejects(put('stopped', { description: 7 }), '6332', 'PUT description: number');
     await rejects(() => listInstances(t, 'offset=abc'), '6332', 'offset=abc');
   });
@@ -224,14 +300,22 @@ describe('business errors (manual clock: every status stays put while probed)', 
       const res = await rejects(post(rest), '6335', `without ${field}`);
       assert.ok(res.body.error_msg.includes(field), res.body.error_msg);
     }
-    await rejects(() => t.http('POST', `${t.instances()}/${id.running}/action`, { body: {} }), '6335', 'action without action');
+    await rejects(
+      () => t.http('POST', `${t.instances()}/${id.running}/action`, { body: {} }),
+      '6335',
+      'action without action',
+    );
     await rejects(() => t.http('GET', t.instances()), '6335', 'list without de_type');
   });
 
   it('6336: a property value that is not allowed', async () => {
     await rejects(post(createBody('e6336-a', { profile_id: 'No Such Profile' })), '6336', 'unknown profile');
     await rejects(post(createBody('e6336-b', { workspace: { id: 'no-such-workspace' } })), '6336', 'unknown workspace');
-    await rejects(post(createBody('e6336-c', { pool: { id: 'no-such-pool', name: 'x', type: 'USER_DEFINED' } })), '6336', 'unknown pool');
+    await rejects(
+      post(createBody('e6336-c', { pool: { id: 'no-such-pool', name: 'x', type: 'USER_DEFINED' } })),
+      '6336',
+      'unknown pool',
+    );
     await rejects(post(createBody('')), '6336', 'empty name');
     await rejects(post(createBody('n'.repeat(65))), '6336', '65-character name');
     await rejects(post(createBody('e6336-f', { description: 'd'.repeat(513) })), '6336', '513-character description');
@@ -248,20 +332,36 @@ describe('business errors (manual clock: every status stays put while probed)', 
   });
 
   it('6348: auto stop enabled without a duration (create and PUT, under spec and top level)', async () => {
-    const auto = (autoStop: unknown) => ({ spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: autoStop } });
+    const auto = (autoStop: unknown) => ({
+      spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: autoStop },
+    });
     await rejects(post(createBody('e6348-a', auto({ enable: true }))), '6348', 'create enable without duration');
-    await rejects(post(createBody('e6348-b', auto({ enable: true, duration: null }))), '6348', 'create enable, duration null');
+    await rejects(
+      post(createBody('e6348-b', auto({ enable: true, duration: null }))),
+      '6348',
+      'create enable, duration null',
+    );
     await rejects(put('stopped', { spec: { auto_stop: { enable: true } } }), '6348', 'PUT spec.auto_stop');
     await rejects(put('stopped', { auto_stop: { enable: true } }), '6348', 'PUT top-level auto_stop');
   });
 
   it('6349: an auto stop duration outside 3600–86400 s (create and PUT)', async () => {
-    const auto = (duration: number) => ({ spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration } } });
+    const auto = (duration: number) => ({
+      spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration } },
+    });
     for (const duration of [60, 3599, 86401, -3600]) {
-      await rejects(post(createBody(`e6349-${Math.abs(duration)}`, auto(duration))), '6349', `create duration ${duration}`);
+      await rejects(
+        post(createBody(`e6349-${Math.abs(duration)}`, auto(duration))),
+        '6349',
+        `create duration ${duration}`,
+      );
     }
     await rejects(put('stopped', { spec: { auto_stop: { enable: true, duration: 60 } } }), '6349', 'PUT duration 60');
-    await rejects(put('running', { auto_stop: { enable: true, duration: 90000 } }), '6349', 'PUT top-level duration 90000');
+    await rejects(
+      put('running', { auto_stop: { enable: true, duration: 90000 } }),
+      '6349',
+      'PUT top-level duration 90000',
+    );
   });
 
   it('6357: other requests the status does not allow', async () => {
@@ -273,7 +373,14 @@ describe('business errors (manual clock: every status stays put while probed)', 
   });
 
   it('after every rejected request above, the fixture is as it was', async () => {
-    const expected = { running: 'RUNNING', stopped: 'STOPPED', stopping: 'STOPPING', failed: 'CREATE_FAILED', starting: 'STARTING', creating: 'CREATING' };
+    const expected = {
+      running: 'RUNNING',
+      stopped: 'STOPPED',
+      stopping: 'STOPPING',
+      failed: 'CREATE_FAILED',
+      starting: 'STARTING',
+      creating: 'CREATING',
+    };
     for (const [which, status] of Object.entries(expected)) {
       const body = (await getInstance(t, id[which as keyof typeof id])).body;
       assert.equal(body.status, status, which);
@@ -304,33 +411,116 @@ describe('authentication and authorization errors', () => {
   after(() => t.stop());
 
   it('401 ModelArts.0201: no token, an unknown token, an unknown Bearer token', async () => {
-    await assertRejected(t, () => t.http('GET', `${t.instances()}?de_type=Notebook`, { token: null }), 'ModelArts.0201', 401, 'no token');
-    await assertRejected(t, () => t.http('POST', t.instances(), { token: null, body: createBody('auth-none') }), 'ModelArts.0201', 401, 'create without token');
-    await assertRejected(t, () => t.http('GET', `${t.instances()}/${instanceId}`, { token: 'dm1.not-a-real-token' }), 'ModelArts.0201', 401, 'unknown token');
     await assertRejected(
       t,
-      () => t.http('POST', `${t.instances()}/${instanceId}/action`, { token: null, headers: { Authorization: 'Bearer dm1.not-a-real-token' }, body: { action: 'stop' } }),
+      () => t.http('GET', `${t.instances()}?de_type=Notebook`, { token: null }),
+      'ModelArts.0201',
+      401,
+      'no token',
+    );
+    await assertRejected(
+      t,
+      () => t.http('POST', t.instances(), { token: null, body: createBody('auth-none') }),
+      'ModelArts.0201',
+      401,
+      'create without token',
+    );
+    await assertRejected(
+      t,
+      () => t.http('GET', `${t.instances()}/${instanceId}`, { token: 'dm1.not-a-real-token' }),
+      'ModelArts.0201',
+      401,
+      'unknown token',
+    );
+    await assertRejected(
+      t,
+      () =>
+        t.http('POST', `${t.instances()}/${instanceId}/action`, {
+          token: null,
+          headers: { Authorization: 'Bearer dm1.not-a-real-token' },
+          body: { action: 'stop' },
+        }),
       'ModelArts.0201',
       401,
       'unknown Bearer token',
     );
-    await assertRejected(t, () => t.http('DELETE', `${t.instances()}/${instanceId}`, { token: '' }), 'ModelArts.0201', 401, 'empty token');
-    await assertRejected(t, () => t.http('GET', '/v3/users', { token: null }), 'ModelArts.0201', 401, 'admin API without token');
+    await assertRejected(
+      t,
+      () => t.http('DELETE', `${t.instances()}/${instanceId}`, { token: '' }),
+      'ModelArts.0201',
+      401,
+      'empty token',
+    );
+    await assertRejected(
+      t,
+      () => t.http('GET', '/v3/users', { token: null }),
+      'ModelArts.0201',
+      401,
+      'admin API without token',
+    );
   });
 
-  it('403 ModelArts.0210: a token of one project on another project\'s path', async () => {
-    await assertRejected(t, () => t.http('GET', `${t.instances(otherProject)}?de_type=Notebook`), 'ModelArts.0210', 403, 'admin token on project B', both());
-    await assertRejected(t, () => t.http('POST', t.instances(otherProject), { body: createBody('cross-project') }), 'ModelArts.0210', 403, 'create in project B', both());
-    await assertRejected(t, () => t.http('GET', `${t.instances()}?de_type=Notebook`, { token: carol.token }), 'ModelArts.0210', 403, 'carol on project A', both());
-    await assertRejected(t, () => t.http('POST', `${t.instances()}/${instanceId}/action`, { token: carol.token, body: { action: 'stop' } }), 'ModelArts.0210', 403, 'carol stops A\'s instance', both());
-    await assertRejected(t, () => t.http('DELETE', `${t.instances('0123456789abcdef0123456789abcdef')}/${instanceId}`), 'ModelArts.0210', 403, 'unknown project', both());
+  it("403 ModelArts.0210: a token of one project on another project's path", async () => {
+    await assertRejected(
+      t,
+      () => t.http('GET', `${t.instances(otherProject)}?de_type=Notebook`),
+      'ModelArts.0210',
+      403,
+      'admin token on project B',
+      both(),
+    );
+    await assertRejected(
+      t,
+      () => t.http('POST', t.instances(otherProject), { body: createBody('cross-project') }),
+      'ModelArts.0210',
+      403,
+      'create in project B',
+      both(),
+    );
+    await assertRejected(
+      t,
+      () => t.http('GET', `${t.instances()}?de_type=Notebook`, { token: carol.token }),
+      'ModelArts.0210',
+      403,
+      'carol on project A',
+      both(),
+    );
+    await assertRejected(
+      t,
+      () => t.http('POST', `${t.instances()}/${instanceId}/action`, { token: carol.token, body: { action: 'stop' } }),
+      'ModelArts.0210',
+      403,
+      "carol stops A's instance",
+      both(),
+    );
+    await assertRejected(
+      t,
+      () => t.http('DELETE', `${t.instances('0123456789abcdef0123456789abcdef')}/${instanceId}`),
+      'ModelArts.0210',
+      403,
+      'unknown project',
+      both(),
+    );
   });
 
   it('403 ModelArts.0108: a non-admin on the administration API', async () => {
     assertError(await t.http('GET', '/v3/users', { token: dave.token }), 'ModelArts.0108', 403, 'GET /v3/users');
     assertError(await t.http('GET', '/v3/projects', { token: dave.token }), 'ModelArts.0108', 403, 'GET /v3/projects');
-    assertError(await t.http('GET', '/v3/role_assignments', { token: carol.token }), 'ModelArts.0108', 403, 'project admin is no system admin');
-    assertError(await t.http('POST', '/v3/users', { token: dave.token, body: { user: { name: 'mallory', password: 'mallory-password' } } }), 'ModelArts.0108', 403, 'POST /v3/users');
+    assertError(
+      await t.http('GET', '/v3/role_assignments', { token: carol.token }),
+      'ModelArts.0108',
+      403,
+      'project admin is no system admin',
+    );
+    assertError(
+      await t.http('POST', '/v3/users', {
+        token: dave.token,
+        body: { user: { name: 'mallory', password: 'mallory-password' } },
+      }),
+      'ModelArts.0108',
+      403,
+      'POST /v3/users',
+    );
     assertError(
       await t.http('PUT', `/v3/projects/${t.projectId}/users/${dave.userId}/roles/admin`, { token: dave.token }),
       'ModelArts.0108',
@@ -340,7 +530,10 @@ describe('authentication and authorization errors', () => {
     const users = await t.http('GET', '/v3/users');
     assert.ok(!users.body.users.some((u: any) => u.name === 'mallory'));
     const roles = await t.http('GET', `/v3/role_assignments?scope.project.id=${t.projectId}&user.id=${dave.userId}`);
-    assert.deepEqual(roles.body.role_assignments.map((a: any) => a.role.id), ['member']);
+    assert.deepEqual(
+      roles.body.role_assignments.map((a: any) => a.role.id),
+      ['member'],
+    );
   });
 });
 
@@ -355,7 +548,14 @@ describe('an expired token answers 401 ModelArts.0202', () => {
   it('works until expires_at, then 0202; a new login works again', async () => {
     const login = await t.http('POST', '/v3/auth/tokens', {
       token: null,
-      body: { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'admin-password-1', domain: { name: 'default' } } } } } },
+      body: {
+        auth: {
+          identity: {
+            methods: ['password'],
+            password: { user: { name: 'admin', password: 'admin-password-1', domain: { name: 'default' } } },
+          },
+        },
+      },
     });
     const token = login.headers.get('x-subject-token')!;
     assert.equal(Date.parse(login.body.token.expires_at) - Date.parse(login.body.token.issued_at), 3600_000);
@@ -366,8 +566,22 @@ describe('an expired token answers 401 ModelArts.0202', () => {
     const fresh = await t.login('admin', 'admin-password-1');
     const as = [{ token: fresh.token }];
     await assertRejected(t, () => listInstances(t, '', { token }), 'ModelArts.0202', 401, 'expired token', as);
-    await assertRejected(t, () => t.http('POST', t.instances(), { token, body: createBody('expired') }), 'ModelArts.0202', 401, 'create with an expired token', as);
-    await assertRejected(t, () => t.http('GET', '/v3/users', { token }), 'ModelArts.0202', 401, 'admin API with an expired token', as);
+    await assertRejected(
+      t,
+      () => t.http('POST', t.instances(), { token, body: createBody('expired') }),
+      'ModelArts.0202',
+      401,
+      'create with an expired token',
+      as,
+    );
+    await assertRejected(
+      t,
+      () => t.http('GET', '/v3/users', { token }),
+      'ModelArts.0202',
+      401,
+      'admin API with an expired token',
+      as,
+    );
     assert.equal((await listInstances(t, '', { token: fresh.token })).body.total_count, 0);
   });
 });
@@ -383,7 +597,13 @@ describe('routing and transport errors answer JSON', () => {
   after(() => t.stop());
 
   it('an unknown route is a 404 with an error_code', async () => {
-    for (const path of ['/nope', '/v1', `/v1/${t.projectId}/demanager/things`, `/v1/${t.projectId}/demanager/instances/${instanceId}/nothing`, '/v2/x/demanager/instances']) {
+    for (const path of [
+      '/nope',
+      '/v1',
+      `/v1/${t.projectId}/demanager/things`,
+      `/v1/${t.projectId}/demanager/instances/${instanceId}/nothing`,
+      '/v2/x/demanager/instances',
+    ]) {
       const res = await t.http('GET', path);
       assert.equal(res.status, 404, path);
       assert.match(res.body.error_code, /^[A-Za-z]+\.\d{4}$/, path);
@@ -401,14 +621,38 @@ describe('routing and transport errors answer JSON', () => {
       ['GET', `${t.instances()}/${instanceId}/action`],
       ['DELETE', `${t.instances()}/${instanceId}/token`],
     ] as const) {
-      await assertRejected(t, () => t.http(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: { action: 'stop' } }), 'ModelArts.0405', 405, `${method} ${path}`);
+      await assertRejected(
+        t,
+        () => t.http(method, path, method === 'GET' || method === 'DELETE' ? {} : { body: { action: 'stop' } }),
+        'ModelArts.0405',
+        405,
+        `${method} ${path}`,
+      );
     }
   });
 
   it('a malformed JSON body is a 400 with an error_code, and does nothing', async () => {
-    await assertRejected(t, () => t.http('POST', t.instances(), { body: '{"name": "x",' }), 'ModelArts.0400', 400, 'truncated create');
-    await assertRejected(t, () => t.http('PUT', `${t.instances()}/${instanceId}`, { body: '{description: x}' }), 'ModelArts.0400', 400, 'unquoted PUT');
-    await assertRejected(t, () => t.http('POST', `${t.instances()}/${instanceId}/action`, { body: 'stop' }), 'ModelArts.0400', 400, 'bare word action');
+    await assertRejected(
+      t,
+      () => t.http('POST', t.instances(), { body: '{"name": "x",' }),
+      'ModelArts.0400',
+      400,
+      'truncated create',
+    );
+    await assertRejected(
+      t,
+      () => t.http('PUT', `${t.instances()}/${instanceId}`, { body: '{description: x}' }),
+      'ModelArts.0400',
+      400,
+      'unquoted PUT',
+    );
+    await assertRejected(
+      t,
+      () => t.http('POST', `${t.instances()}/${instanceId}/action`, { body: 'stop' }),
+      'ModelArts.0400',
+      400,
+      'bare word action',
+    );
   });
 
   it('a body that is JSON but not an object is a ModelArts 400, and does nothing', async () => {
@@ -434,8 +678,21 @@ describe('property: random create bodies never produce a 5xx', () => {
   const PROFILES = [GPU_PROFILE, CPU_PROFILE, 'Multi-Engine 2.0 (python3)'];
   const FLAVORS = [CPU_FLAVOR, 'modelarts.vm.cpu.8u', 'modelarts.vm.cpu.free', GPU_FLAVOR, GPU_FLAVOR_2];
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof({ weight: 5, arbitrary: arb }, { weight: 1, arbitrary: junk });
-  const text = (values: string[]) => maybe(fc.oneof(fc.constantFrom(...values), fc.string({ maxLength: 20 }), fc.string({ unit: 'grapheme', maxLength: 10 })));
-  const name = maybe(fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.string({ maxLength: 70 }), fc.constantFrom('', 'a!b', 'x'.repeat(65))));
+  const text = (values: string[]) =>
+    maybe(
+      fc.oneof(
+        fc.constantFrom(...values),
+        fc.string({ maxLength: 20 }),
+        fc.string({ unit: 'grapheme', maxLength: 10 }),
+      ),
+    );
+  const name = maybe(
+    fc.oneof(
+      fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+      fc.string({ maxLength: 70 }),
+      fc.constantFrom('', 'a!b', 'x'.repeat(65)),
+    ),
+  );
   const location = maybe(
     fc.record(
       {
@@ -446,14 +703,22 @@ describe('property: random create bodies never produce a 5xx', () => {
       { requiredKeys: [] },
     ),
   );
-  const storageArb = maybe(fc.record({ type: text(['obs', 'evs', 'efs', 'obsfs', 'nfs', '']), location }, { requiredKeys: [] }));
+  const storageArb = maybe(
+    fc.record({ type: text(['obs', 'evs', 'efs', 'obsfs', 'nfs', '']), location }, { requiredKeys: [] }),
+  );
   const autoStop = maybe(
     fc.record(
-      { enable: maybe(fc.boolean()), duration: maybe(fc.oneof(fc.integer({ min: -10, max: 100_000 }), fc.constantFrom(0, 3600, 86400, 86401))), prompt: maybe(fc.boolean()) },
+      {
+        enable: maybe(fc.boolean()),
+        duration: maybe(fc.oneof(fc.integer({ min: -10, max: 100_000 }), fc.constantFrom(0, 3600, 86400, 86401))),
+        prompt: maybe(fc.boolean()),
+      },
       { requiredKeys: [] },
     ),
   );
-  const credential = maybe(fc.record({ ssh_private_key: text(['', 'k']), access_token: text(['', 't']) }, { requiredKeys: [] }));
+  const credential = maybe(
+    fc.record({ ssh_private_key: text(['', 'k']), access_token: text(['', 't']) }, { requiredKeys: [] }),
+  );
   const spec = maybe(
     fc.record(
       {
@@ -466,7 +731,16 @@ describe('property: random create bodies never produce a 5xx', () => {
             {
               branch: text(['main', '']),
               type: text(['GitHub', 'CodeClub', '']),
-              connection_info: maybe(fc.record({ protocol: text(['https', 'ssh', 'ftp', '']), url: text(['https://github.com/a/b', 'git@github.com:a/b', 'https://', '']), credential }, { requiredKeys: [] })),
+              connection_info: maybe(
+                fc.record(
+                  {
+                    protocol: text(['https', 'ssh', 'ftp', '']),
+                    url: text(['https://github.com/a/b', 'git@github.com:a/b', 'https://', '']),
+                    credential,
+                  },
+                  { requiredKeys: [] },
+                ),
+              ),
             },
             { requiredKeys: [] },
           ),
@@ -488,7 +762,12 @@ describe('property: random create bodies never produce a 5xx', () => {
       flavor: text(FLAVORS),
       spec,
       workspace: idRef(['0', 'ws-1', '', 'ws-2']),
-      pool: maybe(fc.record({ id: text(['', 'pool-x']), name: text(['']), type: text(['', 'USER_DEFINED']) }, { requiredKeys: [] })),
+      pool: maybe(
+        fc.record(
+          { id: text(['', 'pool-x']), name: text(['']), type: text(['', 'USER_DEFINED']) },
+          { requiredKeys: [] },
+        ),
+      ),
       ai_project: idRef(['', 'default-ai-project', 'proj-x']),
     },
     { requiredKeys: [] },
@@ -507,10 +786,19 @@ describe('property: random create bodies never produce a 5xx', () => {
       description: fc.stringMatching(/^[A-Za-z0-9 ,.]{0,30}$/),
       pair: fc.constantFrom(...PAIRS),
       storage: fc.oneof(
-        fc.record({ type: fc.constant('obs'), location: fc.record({ path: fc.stringMatching(/^\/[a-z0-9-]{1,10}\/[a-z0-9-]{1,10}\/$/) }) }),
-        fc.record({ type: fc.constant('evs'), location: fc.record({ volume_size: fc.integer({ min: 5, max: 4096 }) }) }),
+        fc.record({
+          type: fc.constant('obs'),
+          location: fc.record({ path: fc.stringMatching(/^\/[a-z0-9-]{1,10}\/[a-z0-9-]{1,10}\/$/) }),
+        }),
+        fc.record({
+          type: fc.constant('evs'),
+          location: fc.record({ volume_size: fc.integer({ min: 5, max: 4096 }) }),
+        }),
       ),
-      autoStop: fc.oneof(fc.record({ enable: fc.constant(true), duration: fc.integer({ min: 3600, max: 86400 }), prompt: fc.boolean() }), fc.constant({ enable: false, duration: 0, prompt: true })),
+      autoStop: fc.oneof(
+        fc.record({ enable: fc.constant(true), duration: fc.integer({ min: 3600, max: 86400 }), prompt: fc.boolean() }),
+        fc.constant({ enable: false, duration: 0, prompt: true }),
+      ),
       goStyle: fc.boolean(),
     })
     .map((v) => ({
@@ -525,7 +813,14 @@ describe('property: random create bodies never produce a 5xx', () => {
           ? {
               annotations: {},
               extend_storage: [],
-              repository: { id: '', branch: '', user_name: '', user_email: '', type: '', connection_info: { protocol: '', url: '', credential: { ssh_private_key: '', access_token: '' } } },
+              repository: {
+                id: '',
+                branch: '',
+                user_name: '',
+                user_email: '',
+                type: '',
+                connection_info: { protocol: '', url: '', credential: { ssh_private_key: '', access_token: '' } },
+              },
               custom_script_path: '',
               log_path: '',
               extend_params: {},
@@ -533,15 +828,43 @@ describe('property: random create bodies never produce a 5xx', () => {
             }
           : {}),
       },
-      ...(v.goStyle ? { workspace: { id: '' }, pool: { id: '', name: '', type: '' }, ai_project: { id: '' } } : { workspace: { id: '0' } }),
+      ...(v.goStyle
+        ? { workspace: { id: '' }, pool: { id: '', name: '', type: '' }, ai_project: { id: '' } }
+        : { workspace: { id: '0' } }),
     }));
   const PATHS = [
-    'name', 'description', 'profile_id', 'flavor', 'spec', 'spec.storage', 'spec.storage.type', 'spec.storage.location',
-    'spec.storage.location.path', 'spec.storage.location.volume_size', 'spec.storage.location.mount_path', 'spec.auto_stop',
-    'spec.auto_stop.enable', 'spec.auto_stop.duration', 'spec.auto_stop.prompt', 'spec.annotations', 'spec.extend_storage',
-    'spec.repository', 'spec.repository.connection_info', 'spec.repository.connection_info.url', 'spec.repository.connection_info.protocol',
-    'spec.repository.connection_info.credential', 'spec.custom_script_path', 'spec.log_path', 'spec.extend_params', 'spec.credential',
-    'workspace', 'workspace.id', 'pool', 'pool.id', 'ai_project', 'ai_project.id',
+    'name',
+    'description',
+    'profile_id',
+    'flavor',
+    'spec',
+    'spec.storage',
+    'spec.storage.type',
+    'spec.storage.location',
+    'spec.storage.location.path',
+    'spec.storage.location.volume_size',
+    'spec.storage.location.mount_path',
+    'spec.auto_stop',
+    'spec.auto_stop.enable',
+    'spec.auto_stop.duration',
+    'spec.auto_stop.prompt',
+    'spec.annotations',
+    'spec.extend_storage',
+    'spec.repository',
+    'spec.repository.connection_info',
+    'spec.repository.connection_info.url',
+    'spec.repository.connection_info.protocol',
+    'spec.repository.connection_info.credential',
+    'spec.custom_script_path',
+    'spec.log_path',
+    'spec.extend_params',
+    'spec.credential',
+    'workspace',
+    'workspace.id',
+    'pool',
+    'pool.id',
+    'ai_project',
+    'ai_project.id',
   ];
   const DELETE = Symbol('delete');
   const edit = fc.record({
@@ -549,7 +872,25 @@ describe('property: random create bodies never produce a 5xx', () => {
     value: fc.oneof(
       junk,
       fc.constant(DELETE),
-      fc.constantFrom('', 'obs', 'evs', 'efs', '/bucket/', '/b/c/', 'ws-1', 'pool-x', 'https://github.com/a/b', 0, 5, 4097, 3600, 86401, true, {}, []),
+      fc.constantFrom(
+        '',
+        'obs',
+        'evs',
+        'efs',
+        '/bucket/',
+        '/b/c/',
+        'ws-1',
+        'pool-x',
+        'https://github.com/a/b',
+        0,
+        5,
+        4097,
+        3600,
+        86401,
+        true,
+        {},
+        [],
+      ),
     ),
   });
   function applyEdit(target: any, path: string, value: unknown): void {
@@ -579,7 +920,15 @@ describe('property: random create bodies never produce a 5xx', () => {
   it('answers 200 with a conforming instance, or a ModelArts 400 that created nothing', async () => {
     // Every workspace: an accepted body may name one other than `0`, which a plain list leaves out.
     const instancesInProject = async () =>
-      (await t.app.services.store.instances.list({ projectId: t.projectId, sortBy: 'name', order: 'asc', offset: 0, limit: 1 })).total;
+      (
+        await t.app.services.store.instances.list({
+          projectId: t.projectId,
+          sortBy: 'name',
+          order: 'asc',
+          offset: 0,
+          limit: 1,
+        })
+      ).total;
     let accepted = 0;
     let rejected = 0;
     await fc.assert(
@@ -611,17 +960,37 @@ describe('property: random create bodies never produce a 5xx', () => {
     let n = 0;
     const valid = fc.record({
       description: fc.stringMatching(/^[A-Za-z0-9 _.,-]{0,40}$/),
-      pair: fc.constantFrom<[string, string]>([CPU_PROFILE, CPU_FLAVOR], [GPU_PROFILE, GPU_FLAVOR], ['Multi-Engine 2.0 (python3)', GPU_FLAVOR_2], ['Multi-Engine 2.0 (python3)', 'modelarts.vm.cpu.8u']),
-      storage: fc.oneof(
-        fc.record({ type: fc.constant('obs'), location: fc.record({ path: fc.stringMatching(/^\/[a-z0-9-]{1,10}\/[a-z0-9-]{1,10}\/$/) }) }),
-        fc.record({ type: fc.constant('evs'), location: fc.record({ volume_size: fc.integer({ min: 5, max: 4096 }) }) }),
+      pair: fc.constantFrom<[string, string]>(
+        [CPU_PROFILE, CPU_FLAVOR],
+        [GPU_PROFILE, GPU_FLAVOR],
+        ['Multi-Engine 2.0 (python3)', GPU_FLAVOR_2],
+        ['Multi-Engine 2.0 (python3)', 'modelarts.vm.cpu.8u'],
       ),
-      auto_stop: fc.oneof(fc.record({ enable: fc.constant(true), duration: fc.integer({ min: 3600, max: 86400 }) }), fc.record({ enable: fc.constant(false) })),
+      storage: fc.oneof(
+        fc.record({
+          type: fc.constant('obs'),
+          location: fc.record({ path: fc.stringMatching(/^\/[a-z0-9-]{1,10}\/[a-z0-9-]{1,10}\/$/) }),
+        }),
+        fc.record({
+          type: fc.constant('evs'),
+          location: fc.record({ volume_size: fc.integer({ min: 5, max: 4096 }) }),
+        }),
+      ),
+      auto_stop: fc.oneof(
+        fc.record({ enable: fc.constant(true), duration: fc.integer({ min: 3600, max: 86400 }) }),
+        fc.record({ enable: fc.constant(false) }),
+      ),
     });
     await fc.assert(
       fc.asyncProperty(valid, async (v) => {
         const res = await t.http('POST', t.instances(), {
-          body: { name: `valid-${n++}`, description: v.description, profile_id: v.pair[0], flavor: v.pair[1], spec: { storage: v.storage, auto_stop: v.auto_stop } },
+          body: {
+            name: `valid-${n++}`,
+            description: v.description,
+            profile_id: v.pair[0],
+            flavor: v.pair[1],
+            spec: { storage: v.storage, auto_stop: v.auto_stop },
+          },
         });
         assert.equal(res.status, 200, `${JSON.stringify(v)} → ${JSON.stringify(res.body)}`);
         assertInstanceContract(res.body, 'valid random create');

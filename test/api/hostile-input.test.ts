@@ -16,9 +16,23 @@ import { realpathSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign } from '../../src/core/identity/request-signing.js';
+import {
+  canonicalRequest,
+  formatSdkDate,
+  sha256Hex,
+  signatureOf,
+  stringToSign,
+} from '../../src/core/identity/request-signing.js';
 import { create, member, snapshot, waitStatus } from '../support/api.js';
-import { contentType, headerValue, hostileBody, hostileQuery, hostileSegment, pathMangle, type HostileBody } from '../support/hostile-arbitraries.js';
+import {
+  contentType,
+  headerValue,
+  hostileBody,
+  hostileQuery,
+  hostileSegment,
+  pathMangle,
+  type HostileBody,
+} from '../support/hostile-arbitraries.js';
 import { rawClient, routesOf, type RawRequest, type RawResponse, type RouteInfo } from '../support/raw-http.js';
 import { createBody, startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -75,7 +89,10 @@ describe('property: hostile input at every route', () => {
   const SERVER_DIRS: string[] = [];
 
   async function accessKey(token: string, userId: string) {
-    const res = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { token, body: { credential: { user_id: userId } } });
+    const res = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+      token,
+      body: { credential: { user_id: userId } },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     return { access: res.body.credential.access as string, secret: res.body.credential.secret as string };
   }
@@ -83,8 +100,20 @@ describe('property: hostile input at every route', () => {
   before(async () => {
     // Each run snapshots the whole state around every request, thousands of calls a minute on one
     // token: throttling would answer them, not the handlers under test (limits have their own tests).
-    t = await startTestApp({ limits: { requestsPerMinute: 0, requestsPerMinutePerAddress: 0, loginFailuresPerUser: 0, loginFailuresPerAddress: 0 } });
-    SERVER_DIRS.push(process.cwd(), realpathSync(process.cwd()), fileURLToPath(new URL('../..', import.meta.url)), t.dataDir);
+    t = await startTestApp({
+      limits: {
+        requestsPerMinute: 0,
+        requestsPerMinutePerAddress: 0,
+        loginFailuresPerUser: 0,
+        loginFailuresPerAddress: 0,
+      },
+    });
+    SERVER_DIRS.push(
+      process.cwd(),
+      realpathSync(process.cwd()),
+      fileURLToPath(new URL('../..', import.meta.url)),
+      t.dataDir,
+    );
     host = new URL(t.url).host;
     client = rawClient(t.url);
     routes = routesOf(t.app.server);
@@ -123,7 +152,11 @@ describe('property: hostile input at every route', () => {
     for (let i = 0; i < 200; i++) {
       await new Promise((r) => setTimeout(r, 20));
       const now = JSON.stringify(await state());
-      if (now === last && !/"status":"(CREATING|STARTING|STOPPING|RESTARTING|DELETING|RESIZING|READY_TO_START)"/.test(now)) return;
+      if (
+        now === last &&
+        !/"status":"(CREATING|STARTING|STOPPING|RESTARTING|DELETING|RESIZING|READY_TO_START)"/.test(now)
+      )
+        return;
       last = now;
     }
     throw new Error('the instances never settled after an accepted request');
@@ -131,7 +164,13 @@ describe('property: hostile input at every route', () => {
 
   const paramValue = (name: string) =>
     fc.oneof(
-      { weight: 4, arbitrary: fc.constantFrom(name === 'project_id' ? t.projectId : name === 'instance_id' ? instanceIds[0]! : 'x', name === 'instance_id' ? instanceIds[1]! : t.projectId) },
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom(
+          name === 'project_id' ? t.projectId : name === 'instance_id' ? instanceIds[0]! : 'x',
+          name === 'instance_id' ? instanceIds[1]! : t.projectId,
+        ),
+      },
       { weight: 1, arbitrary: hostileSegment },
     );
 
@@ -145,16 +184,36 @@ describe('property: hostile input at every route', () => {
     return fc.tuple(fc.tuple(...pieces), pathMangle).map(([values, mangle]) => mangle(values.join('')));
   }
 
-  type Auth = { kind: 'token' | 'bearer' | 'signed'; role: Role } | { kind: 'none' } | { kind: 'garbage'; headers: Record<string, string> };
+  type Auth =
+    | { kind: 'token' | 'bearer' | 'signed'; role: Role }
+    | { kind: 'none' }
+    | { kind: 'garbage'; headers: Record<string, string> };
   const garbageAuth = fc
     .oneof<fc.Arbitrary<Record<string, string>>[]>(
       headerValue.map((v) => ({ 'x-auth-token': v })),
       headerValue.map((v) => ({ authorization: v })),
       headerValue.map((v) => ({ authorization: `Bearer ${v}` })),
-      fc.constantFrom<Record<string, string>>({ authorization: 'Bearer' }, { authorization: 'Basic YWRtaW46YWRtaW4=' }, { authorization: 'SDK-HMAC-SHA256' }, { 'x-auth-token': '' }),
-      fc.tuple(headerValue, headerValue, headerValue).map(([a, s, d]) => ({ authorization: `SDK-HMAC-SHA256 Access=${a}, SignedHeaders=${s}, Signature=${a}${s}`, 'x-sdk-date': d })),
-      fc.tuple(fc.constantFrom<Role>('member', 'admin'), fc.stringMatching(/^[0-9a-f]{64}$/), fc.constantFrom('host;x-sdk-date', 'x-sdk-date', '', 'host;;x-sdk-date;' + 'a;'.repeat(500)), fc.oneof(headerValue, fc.constant(formatSdkDate(Date.now()))))
-        .map(([role, sig, signed, date]) => ({ authorization: `SDK-HMAC-SHA256 Access=${sessions[role].key.access}, SignedHeaders=${signed}, Signature=${sig}`, 'x-sdk-date': date })),
+      fc.constantFrom<Record<string, string>>(
+        { authorization: 'Bearer' },
+        { authorization: 'Basic YWRtaW46YWRtaW4=' },
+        { authorization: 'SDK-HMAC-SHA256' },
+        { 'x-auth-token': '' },
+      ),
+      fc.tuple(headerValue, headerValue, headerValue).map(([a, s, d]) => ({
+        authorization: `SDK-HMAC-SHA256 Access=${a}, SignedHeaders=${s}, Signature=${a}${s}`,
+        'x-sdk-date': d,
+      })),
+      fc
+        .tuple(
+          fc.constantFrom<Role>('member', 'admin'),
+          fc.stringMatching(/^[0-9a-f]{64}$/),
+          fc.constantFrom('host;x-sdk-date', 'x-sdk-date', '', 'host;;x-sdk-date;' + 'a;'.repeat(500)),
+          fc.oneof(headerValue, fc.constant(formatSdkDate(Date.now()))),
+        )
+        .map(([role, sig, signed, date]) => ({
+          authorization: `SDK-HMAC-SHA256 Access=${sessions[role].key.access}, SignedHeaders=${signed}, Signature=${sig}`,
+          'x-sdk-date': date,
+        })),
     )
     .map((headers): Auth => ({ kind: 'garbage', headers }));
   const roleArb = fc.constantFrom<Role>('member', 'admin');
@@ -189,7 +248,10 @@ describe('property: hostile input at every route', () => {
     request.headers['x-sdk-date'] = date;
     request.headers.host = host;
     const at = request.target.indexOf('?');
-    const payloadHash = request.headers['x-sdk-content-sha256'] === 'UNSIGNED-PAYLOAD' ? 'UNSIGNED-PAYLOAD' : sha256Hex(request.body ?? Buffer.alloc(0));
+    const payloadHash =
+      request.headers['x-sdk-content-sha256'] === 'UNSIGNED-PAYLOAD'
+        ? 'UNSIGNED-PAYLOAD'
+        : sha256Hex(request.body ?? Buffer.alloc(0));
     const canonical = canonicalRequest({
       method: request.method,
       path: at < 0 ? request.target : request.target.slice(0, at),
@@ -205,7 +267,10 @@ describe('property: hostile input at every route', () => {
   type Generated = typeof requestArb extends (route: RouteInfo) => fc.Arbitrary<infer T> ? T : never;
   function requestArb(route: RouteInfo) {
     return fc.record({
-      method: fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...route.methods) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_METHODS) }),
+      method: fc.oneof(
+        { weight: 5, arbitrary: fc.constantFrom(...route.methods) },
+        { weight: 1, arbitrary: fc.constantFrom(...ODD_METHODS) },
+      ),
       path: pathArb(route),
       query: fc.oneof({ weight: 2, arbitrary: fc.constant('') }, { weight: 1, arbitrary: hostileQuery }),
       auth: authArb,
@@ -218,9 +283,13 @@ describe('property: hostile input at every route', () => {
   function checkAnswer(request: RawRequest, body: HostileBody, res: RawResponse, role: Role | undefined): void {
     const where = `${request.method} ${request.target.slice(0, 300)} [${body.label.slice(0, 300)}] ${JSON.stringify(request.headers).slice(0, 400)} → ${res.status} ${res.text.slice(0, 500)}`;
     assert.ok(res.status >= 200 && res.status < 500, `never a 5xx (nor a non-HTTP answer): ${where}`);
-    const sent = `${request.method} ${request.target} ${safeDecode(request.target)} ${JSON.stringify(request.headers)} ${body.bytes?.toString('latin1') ?? ''}`.toLowerCase();
+    const sent =
+      `${request.method} ${request.target} ${safeDecode(request.target)} ${JSON.stringify(request.headers)} ${body.bytes?.toString('latin1') ?? ''}`.toLowerCase();
     const shown = `${res.text}\n${JSON.stringify(res.headers)}`;
-    for (const pattern of [...LEAKS, ...SERVER_DIRS.map((dir) => new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))]) {
+    for (const pattern of [
+      ...LEAKS,
+      ...SERVER_DIRS.map((dir) => new RegExp(dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))),
+    ]) {
       const found = pattern.exec(shown);
       assert.ok(!found || sent.includes(found[0].toLowerCase()), `leaks ${JSON.stringify(found?.[0])}: ${where}`);
     }
@@ -239,7 +308,11 @@ describe('property: hostile input at every route', () => {
     } else if (/^text\/event-stream/.test(type) && res.status === 200) {
       // The instance change stream, granted to a caller of the project: it opens with `ready` (a
       // `last_event_id` in the query may add a reset, or what changed since).
-      assert.match(request.target, /^\/v1\/[^/?]+\/demanager\/instance-changes/, `an event stream from its route only: ${where}`);
+      assert.match(
+        request.target,
+        /^\/v1\/[^/?]+\/demanager\/instance-changes/,
+        `an event stream from its route only: ${where}`,
+      );
       assert.match(
         res.text,
         /^retry: \d+\n\nevent: ready\nid: \d+\ndata: \{"project_id":"[^"]+","resumed":(true|false)\}\n\n(event: (reset|instance|instance-deleted)\nid: \d+\ndata: [^\n]+\n\n)*$/,
@@ -247,31 +320,51 @@ describe('property: hostile input at every route', () => {
       );
     } else if (request.target.startsWith('/console') && res.status < 400) {
       // The web console's built files: the page and its hashed assets, or a 304 for a known tag.
-      assert.ok(res.status === 304 || /^(text\/(html|javascript|css)|image\/svg\+xml)/.test(type), `a console file: ${where}`);
+      assert.ok(
+        res.status === 304 || /^(text\/(html|javascript|css)|image\/svg\+xml)/.test(type),
+        `a console file: ${where}`,
+      );
       assert.ok(res.headers['content-security-policy'], `the console's policy: ${where}`);
     } else if (request.target.split('?')[0] === '/metrics' && res.status === 200) {
       // The Prometheus exposition, granted to a system admin: text by its own format.
       assert.match(type, /^text\/plain; version=0\.0\.4/, `Prometheus text: ${where}`);
     } else {
       // Only the notebook proxy answers otherwise: its access-denied page.
-      assert.ok(request.target.startsWith('/notebook/') && res.status >= 400 && /^text\/html/.test(type), `JSON answer expected: ${where}`);
+      assert.ok(
+        request.target.startsWith('/notebook/') && res.status >= 400 && /^text\/html/.test(type),
+        `JSON answer expected: ${where}`,
+      );
     }
-    if (role === 'member' && ADMIN_API.test(request.target)) assert.ok(res.status >= 400, `a member used the administration API: ${where}`);
+    if (role === 'member' && ADMIN_API.test(request.target))
+      assert.ok(res.status >= 400, `a member used the administration API: ${where}`);
   }
 
   /** Sends one generated request and checks everything the module comment promises. */
   async function probe(r: Generated): Promise<void> {
-    const request: RawRequest = { method: r.method, target: r.path + r.query, headers: {}, ...(r.body.bytes ? { body: r.body.bytes } : {}) };
+    const request: RawRequest = {
+      method: r.method,
+      target: r.path + r.query,
+      headers: {},
+      ...(r.body.bytes ? { body: r.body.bytes } : {}),
+    };
     if (r.contentType !== null) request.headers['content-type'] = r.contentType;
     if (r.extra) Object.assign(request.headers, r.extra);
     authorize(request, r.auth);
     const before = await state();
     const res = await client.send(request);
     checkAnswer(request, r.body, res, 'role' in r.auth ? r.auth.role : undefined);
-    assert.equal(Object.getOwnPropertyNames(Object.prototype).sort().join(), prototypeBefore, 'Object.prototype was polluted');
+    assert.equal(
+      Object.getOwnPropertyNames(Object.prototype).sort().join(),
+      prototypeBefore,
+      'Object.prototype was polluted',
+    );
     assert.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype was polluted');
     if (res.status >= 400) {
-      assert.deepEqual(await state(), before, `a rejected request changed something: ${request.method} ${request.target.slice(0, 200)} → ${res.text.slice(0, 300)}`);
+      assert.deepEqual(
+        await state(),
+        before,
+        `a rejected request changed something: ${request.method} ${request.target.slice(0, 200)} → ${res.text.slice(0, 300)}`,
+      );
     } else if (MUTATING.has(request.method)) {
       await settled();
     }
@@ -282,7 +375,10 @@ describe('property: hostile input at every route', () => {
     const served = new Set(routes.map((r) => r.path.replace(/:(\w+)/g, '{$1}').replace(/\*$/, '{*}')));
     for (const path of Object.keys(doc.paths)) {
       const loose = path.replace(/\{\w+\}/g, '{}');
-      assert.ok([...served].some((s) => s.replace(/\{\w+\}/g, '{}').replace('{*}', '{}') === loose.replace('{*}', '{}')), `${path} is in the route table`);
+      assert.ok(
+        [...served].some((s) => s.replace(/\{\w+\}/g, '{}').replace('{*}', '{}') === loose.replace('{*}', '{}')),
+        `${path} is in the route table`,
+      );
     }
     assert.ok(routes.length >= 20, JSON.stringify(routes));
   });

@@ -40,7 +40,10 @@ describe('login (POST /v3/auth/tokens)', () => {
   after(() => t.stop());
 
   it('answers 201 with X-Subject-Token and the Keystone token body; the catalog points at /v1/<project_id>', async () => {
-    const res = await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('admin', ADMIN_PASSWORD, { name: 'default' }) });
+    const res = await t.http('POST', '/v3/auth/tokens', {
+      token: null,
+      body: loginBody('admin', ADMIN_PASSWORD, { name: 'default' }),
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
     const subject = res.headers.get('x-subject-token');
     assert.ok(subject && subject.length >= 16, `X-Subject-Token: ${subject}`);
@@ -69,12 +72,17 @@ describe('login (POST /v3/auth/tokens)', () => {
     assert.equal(typeof endpoint.region, 'string');
     assert.equal(endpoint.region_id, endpoint.region);
     // The token works on the API the catalog names, as a client would call it.
-    const list = await t.http('GET', `${endpoint.url.slice(t.url.length)}/demanager/instances?de_type=Notebook`, { token: subject });
+    const list = await t.http('GET', `${endpoint.url.slice(t.url.length)}/demanager/instances?de_type=Notebook`, {
+      token: subject,
+    });
     assert.equal(list.status, 200);
   });
 
-  it('scopes by project id, by project name, or (unscoped) to the user\'s project', async () => {
-    const byId = await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('admin', ADMIN_PASSWORD, { id: t.projectId }) });
+  it("scopes by project id, by project name, or (unscoped) to the user's project", async () => {
+    const byId = await t.http('POST', '/v3/auth/tokens', {
+      token: null,
+      body: loginBody('admin', ADMIN_PASSWORD, { id: t.projectId }),
+    });
     assert.equal(byId.status, 201);
     assert.equal(byId.body.token.project.id, t.projectId);
     const unscoped = await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('admin', ADMIN_PASSWORD) });
@@ -83,9 +91,16 @@ describe('login (POST /v3/auth/tokens)', () => {
   });
 
   it('Authorization: Bearer <token> is accepted like X-Auth-Token', async () => {
-    const res = await t.http('GET', `${t.instances()}?de_type=Notebook`, { token: null, headers: { Authorization: `Bearer ${t.adminToken}` } });
+    const res = await t.http('GET', `${t.instances()}?de_type=Notebook`, {
+      token: null,
+      headers: { Authorization: `Bearer ${t.adminToken}` },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
-    const created = await t.http('POST', t.instances(), { token: null, headers: { Authorization: `Bearer ${t.adminToken}` }, body: createBody('bearer-nb') });
+    const created = await t.http('POST', t.instances(), {
+      token: null,
+      headers: { Authorization: `Bearer ${t.adminToken}` },
+      body: createBody('bearer-nb'),
+    });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     assert.equal(created.body.user.name, 'admin');
   });
@@ -122,19 +137,25 @@ describe('administration API (system admin)', () => {
     const users = await t.http('GET', '/v3/users');
     assert.equal(users.status, 200);
     assert.deepEqual(users.body.users.map((u: any) => u.name).sort(), ['admin', 'erin']);
-    for (const u of users.body.users) assert.ok(!('password' in u) && !JSON.stringify(u).includes('password-1'), JSON.stringify(u));
+    for (const u of users.body.users)
+      assert.ok(!('password' in u) && !JSON.stringify(u).includes('password-1'), JSON.stringify(u));
 
     const roles = await t.http('GET', '/v3/roles');
     assert.equal(roles.status, 200);
     assert.deepEqual(roles.body.roles.map((r: any) => r.name).sort(), ['admin', 'member']);
 
     // Not yet a member anywhere: no login.
-    assert.equal((await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('erin', 'erin-password-1') })).status, 401);
+    assert.equal(
+      (await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('erin', 'erin-password-1') })).status,
+      401,
+    );
 
     await assignRole(t, projectId, userId, 'member');
     const assignments = await t.http('GET', `/v3/role_assignments?scope.project.id=${projectId}`);
     assert.equal(assignments.status, 200);
-    assert.deepEqual(assignments.body.role_assignments, [{ role: { id: 'member', name: 'member' }, user: { id: userId }, scope: { project: { id: projectId } } }]);
+    assert.deepEqual(assignments.body.role_assignments, [
+      { role: { id: 'member', name: 'member' }, user: { id: userId }, scope: { project: { id: projectId } } },
+    ]);
     const session = await t.login('erin', 'erin-password-1', { name: 'team-b' });
     assert.equal(session.projectId, projectId);
     assert.equal((await listInstances(t, '', { token: session.token, projectId })).status, 200);
@@ -142,7 +163,15 @@ describe('administration API (system admin)', () => {
     const removed = await t.http('DELETE', `/v3/projects/${projectId}/users/${userId}/roles/member`);
     assert.equal(removed.status, 204);
     assert.deepEqual((await t.http('GET', `/v3/role_assignments?user.id=${userId}`)).body.role_assignments, []);
-    assert.equal((await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('erin', 'erin-password-1', { id: projectId }) })).status, 401);
+    assert.equal(
+      (
+        await t.http('POST', '/v3/auth/tokens', {
+          token: null,
+          body: loginBody('erin', 'erin-password-1', { id: projectId }),
+        })
+      ).status,
+      401,
+    );
     // The session of a user who lost the role no longer works.
     assert.equal((await listInstances(t, '', { token: session.token, projectId })).status, 401);
   });
@@ -153,13 +182,31 @@ describe('administration API (system admin)', () => {
       const res = await t.http('POST', '/v3/users', { body: { user: { name, password: 'A-long-enough-password-1' } } });
       assertError(res, 'IAM.0003', 409, name);
     }
-    assertError(await t.http('POST', '/v3/projects', { body: { project: { name: 'DEFAULT' } } }), 'IAM.0003', 409, 'DEFAULT');
+    assertError(
+      await t.http('POST', '/v3/projects', { body: { project: { name: 'DEFAULT' } } }),
+      'IAM.0003',
+      409,
+      'DEFAULT',
+    );
     await createProject(t, 'Case-Team');
-    assertError(await t.http('POST', '/v3/projects', { body: { project: { name: 'case-team' } } }), 'IAM.0003', 409, 'case-team');
+    assertError(
+      await t.http('POST', '/v3/projects', { body: { project: { name: 'case-team' } } }),
+      'IAM.0003',
+      409,
+      'case-team',
+    );
     const users = (await t.http('GET', '/v3/users')).body.users.map((u: { name: string }) => u.name.toLowerCase());
     assert.equal(users.filter((n: string) => n === 'admin').length, 1);
-    const projects = (await t.http('GET', '/v3/projects')).body.projects.map((p: { name: string }) => p.name.toLowerCase());
-    assert.deepEqual([projects.filter((n: string) => n === 'default').length, projects.filter((n: string) => n === 'case-team').length], [1, 1]);
+    const projects = (await t.http('GET', '/v3/projects')).body.projects.map((p: { name: string }) =>
+      p.name.toLowerCase(),
+    );
+    assert.deepEqual(
+      [
+        projects.filter((n: string) => n === 'default').length,
+        projects.filter((n: string) => n === 'case-team').length,
+      ],
+      [1, 1],
+    );
   });
 
   it('refuses control characters in a project or access key description with IAM.0004, creating nothing', async () => {
@@ -168,7 +215,9 @@ describe('administration API (system admin)', () => {
       const project = await t.http('POST', '/v3/projects', { body: { project: { name: 'controlled', description } } });
       assert.equal(project.body.error_code, 'IAM.0004', JSON.stringify(description));
       assert.match(project.body.error_msg, /control character \\u00(07|9b|0a)|\\u202e/);
-      const key = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { body: { credential: { user_id: me, description } } });
+      const key = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+        body: { credential: { user_id: me, description } },
+      });
       assert.equal(key.body.error_code, 'IAM.0004', JSON.stringify(description));
     }
     const projects = await t.http('GET', '/v3/projects');
@@ -194,7 +243,10 @@ describe('isolation between users and projects', () => {
     inst.alice = await create(t, createBody('alice-nb'), { token: alice.token });
     inst.bob = await create(t, createBody('bob-nb'), { token: bob.token });
     inst.admin = await create(t, createBody('admin-nb'));
-    inst.carol = await create(t, createBodyAt('carol-nb', '/carol-bucket/work/'), { token: carol.token, projectId: projectB });
+    inst.carol = await create(t, createBodyAt('carol-nb', '/carol-bucket/work/'), {
+      token: carol.token,
+      projectId: projectB,
+    });
     for (const who of ['alice', 'bob', 'admin']) await waitStatus(t, inst[who].id, 'RUNNING');
     await waitStatus(t, inst.carol.id, 'RUNNING', { token: carol.token, projectId: projectB });
   });
@@ -206,7 +258,7 @@ describe('isolation between users and projects', () => {
     assert.equal(inst.bob.user.name, 'bob');
   });
 
-  it('a member lists only their own instances by default; show_self=false shows the project\'s', async () => {
+  it("a member lists only their own instances by default; show_self=false shows the project's", async () => {
     assert.deepEqual(ids((await listInstances(t, '', { token: alice.token })).body), [inst.alice.id]);
     assert.deepEqual(ids((await listInstances(t, 'show_self=True', { token: alice.token })).body), [inst.alice.id]);
     const all = (await listInstances(t, 'show_self=false', { token: alice.token })).body;
@@ -218,16 +270,21 @@ describe('isolation between users and projects', () => {
   // Policy of commit 96b041b ("members read project instances, act on their own"): what a
   // project lists (show_self=false), its members may read; only the owner or a project admin may
   // change an instance or open its notebook (403 ModelArts.0108, api-reference §4).
-  it('a member reads another member\'s instance: the same object its owner sees', async () => {
+  it("a member reads another member's instance: the same object its owner sees", async () => {
     const asAlice = await getInstance(t, inst.bob.id, { token: alice.token, query: '?de_type=Notebook' });
     assert.equal(asAlice.status, 200, JSON.stringify(asAlice.body));
     const asBob = await getInstance(t, inst.bob.id, { token: bob.token });
     assert.deepEqual(timeless(asAlice.body), timeless(asBob.body));
     assert.equal(asAlice.body.user.name, 'bob');
-    assertError(await getInstance(t, `DE-${crypto.randomUUID()}`, { token: alice.token }), '6309', 400, 'never-existing id');
+    assertError(
+      await getInstance(t, `DE-${crypto.randomUUID()}`, { token: alice.token }),
+      '6309',
+      400,
+      'never-existing id',
+    );
   });
 
-  it('a member cannot stop, restart, modify, delete or open another member\'s instance: 403 ModelArts.0108, and nothing changes', async () => {
+  it("a member cannot stop, restart, modify, delete or open another member's instance: 403 ModelArts.0108, and nothing changes", async () => {
     const bobPath = `${t.instances()}/${inst.bob.id}`;
     for (const [what, request] of [
       ['stop', () => action(t, inst.bob.id, 'stop', { token: alice.token })],
@@ -248,7 +305,10 @@ describe('isolation between users and projects', () => {
 
   it('the project admin sees and acts on every instance of the project', async () => {
     assert.deepEqual(ids((await listInstances(t)).body), [inst.admin.id], 'default list: own instances');
-    assert.deepEqual(ids((await listInstances(t, 'show_self=false')).body).sort(), [inst.admin.id, inst.alice.id, inst.bob.id].sort());
+    assert.deepEqual(
+      ids((await listInstances(t, 'show_self=false')).body).sort(),
+      [inst.admin.id, inst.alice.id, inst.bob.id].sort(),
+    );
     assert.equal((await getInstance(t, inst.alice.id)).status, 200);
     const put = await t.http('PUT', `${t.instances()}/${inst.alice.id}`, { body: { description: 'set by admin' } });
     assert.equal(put.status, 200);
@@ -258,7 +318,7 @@ describe('isolation between users and projects', () => {
     await waitStatus(t, inst.bob.id, 'STOPPED', { token: bob.token });
   });
 
-  it('another project\'s instance id answers 6309 with the same body as a never-existing id', async () => {
+  it("another project's instance id answers 6309 with the same body as a never-existing id", async () => {
     const never = await getInstance(t, `DE-${crypto.randomUUID()}`);
     const foreign = await getInstance(t, inst.carol.id);
     assertError(foreign, '6309', 400, 'admin GET carol');
@@ -266,13 +326,27 @@ describe('isolation between users and projects', () => {
     assertError(await action(t, inst.carol.id, 'stop'), '6309', 400, 'admin stops carol');
     assertError(await t.http('DELETE', `${t.instances()}/${inst.carol.id}`), '6309', 400, 'admin deletes carol');
     // And the other way round, within carol's own project path.
-    assertError(await getInstance(t, inst.alice.id, { token: carol.token, projectId: projectB }), '6309', 400, 'carol GET alice');
-    assert.deepEqual(ids((await listInstances(t, 'show_self=false', { token: carol.token, projectId: projectB })).body), [inst.carol.id]);
-    assert.equal((await getInstance(t, inst.carol.id, { token: carol.token, projectId: projectB })).body.status, 'RUNNING');
+    assertError(
+      await getInstance(t, inst.alice.id, { token: carol.token, projectId: projectB }),
+      '6309',
+      400,
+      'carol GET alice',
+    );
+    assert.deepEqual(
+      ids((await listInstances(t, 'show_self=false', { token: carol.token, projectId: projectB })).body),
+      [inst.carol.id],
+    );
+    assert.equal(
+      (await getInstance(t, inst.carol.id, { token: carol.token, projectId: projectB })).body.status,
+      'RUNNING',
+    );
   });
 
   it('the same name may exist in two projects', async () => {
-    const res = await t.http('POST', t.instances(projectB), { token: carol.token, body: createBodyAt('admin-nb', '/carol-bucket/work/') });
+    const res = await t.http('POST', t.instances(projectB), {
+      token: carol.token,
+      body: createBodyAt('admin-nb', '/carol-bucket/work/'),
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
   });
 });
@@ -293,7 +367,10 @@ describe('sessions end with the account; no secret is stored in clear', () => {
     const res = await listInstances(t, '', { token: frank.token });
     assert.equal(res.status, 401, JSON.stringify(res.body));
     assert.ok(['ModelArts.0201', 'ModelArts.0203'].includes(res.body.error_code), res.body.error_code);
-    assert.equal((await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('frank', frank.password) })).status, 401);
+    assert.equal(
+      (await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('frank', frank.password) })).status,
+      401,
+    );
     await t.http('PATCH', `/v3/users/${frank.userId}`, { body: { user: { enabled: true } } });
     const again = await t.login('frank', frank.password);
     assert.equal((await listInstances(t, '', { token: again.token })).status, 200);
@@ -302,17 +379,22 @@ describe('sessions end with the account; no secret is stored in clear', () => {
 
   it('changing a password ends the sessions; only the new password logs in', async () => {
     const grace = await member(t, 'grace', t.projectId);
-    const changed = await t.http('PATCH', `/v3/users/${grace.userId}`, { body: { user: { password: 'grace-new-password' } } });
+    const changed = await t.http('PATCH', `/v3/users/${grace.userId}`, {
+      body: { user: { password: 'grace-new-password' } },
+    });
     assert.equal(changed.status, 200);
     const res = await listInstances(t, '', { token: grace.token });
     assert.equal(res.status, 401);
     assert.ok(['ModelArts.0201', 'ModelArts.0203'].includes(res.body.error_code), res.body.error_code);
-    assert.equal((await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('grace', grace.password) })).status, 401);
+    assert.equal(
+      (await t.http('POST', '/v3/auth/tokens', { token: null, body: loginBody('grace', grace.password) })).status,
+      401,
+    );
     const fresh = await t.login('grace', 'grace-new-password');
     assert.equal((await listInstances(t, '', { token: fresh.token })).status, 200);
   });
 
-  it('a deleted user\'s session stops working', async () => {
+  it("a deleted user's session stops working", async () => {
     const heidi = await member(t, 'heidi', t.projectId);
     assert.equal((await t.http('DELETE', `/v3/users/${heidi.userId}`)).status, 204);
     assert.equal((await listInstances(t, '', { token: heidi.token })).status, 401);
@@ -323,7 +405,15 @@ describe('sessions end with the account; no secret is stored in clear', () => {
     const second = await t.login('ivan', ivan.password);
     await t.http('PATCH', `/v3/users/${ivan.userId}`, { body: { user: { password: 'ivan-changed-password' } } });
     const third = await t.login('ivan', 'ivan-changed-password');
-    const secrets = [ADMIN_PASSWORD, ivan.password, 'ivan-changed-password', t.adminToken, ivan.token, second.token, third.token];
+    const secrets = [
+      ADMIN_PASSWORD,
+      ivan.password,
+      'ivan-changed-password',
+      t.adminToken,
+      ivan.token,
+      second.token,
+      third.token,
+    ];
     // Everything the store holds: the SQLite files with their WAL, or a dump of the PostgreSQL database.
     const bytes = databaseBytes(t.dataDir);
     assert.ok(bytes.length > 0);
@@ -333,7 +423,10 @@ describe('sessions end with the account; no secret is stored in clear', () => {
       assert.ok(!bytes.includes(secret), `found ${secret.slice(0, 12)}… in clear in the database`);
       // Nor hex- or base64-encoded as is.
       assert.ok(!bytes.includes(Buffer.from(secret).toString('hex')), `found ${secret.slice(0, 12)}… hex-encoded`);
-      assert.ok(!bytes.includes(Buffer.from(secret).toString('base64')), `found ${secret.slice(0, 12)}… base64-encoded`);
+      assert.ok(
+        !bytes.includes(Buffer.from(secret).toString('base64')),
+        `found ${secret.slice(0, 12)}… base64-encoded`,
+      );
     }
   });
 
@@ -345,13 +438,20 @@ describe('sessions end with the account; no secret is stored in clear', () => {
         spec: {
           storage: { type: 'obs', location: { path: '/bucket/cred/' } },
           credential: { ssh_private_key: secrets[0], access_token: secrets[1] },
-          repository: { connection_info: { protocol: 'https', url: 'https://github.com/example/x.git', credential: { access_token: secrets[2] } } },
+          repository: {
+            connection_info: {
+              protocol: 'https',
+              url: 'https://github.com/example/x.git',
+              credential: { access_token: secrets[2] },
+            },
+          },
         },
       }),
     );
     await waitStatus(t, created.id, 'RUNNING');
     const bytes = databaseBytes(t.dataDir);
     assert.ok(bytes.includes('cred-at-rest'), 'the instance record is in the database files');
-    for (const secret of secrets) assert.ok(!bytes.includes(secret), `instance credential ${secret} is stored in clear`);
+    for (const secret of secrets)
+      assert.ok(!bytes.includes(secret), `instance credential ${secret} is stored in clear`);
   });
 });

@@ -15,13 +15,22 @@ import { assertError, create, createProject, member, timeless, waitGone, waitSta
 import { openEventStream, type EventStreamClient, type StreamEvent } from '../support/event-stream-client.js';
 import { cpuBody, createBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 
-const LINE = completeFlavor({ name: 'modelarts.vm.cpu.line', type: 'CPU', params: { CPU: 1 }, capacity: 1, queues: true });
+const LINE = completeFlavor({
+  name: 'modelarts.vm.cpu.line',
+  type: 'CPU',
+  params: { CPU: 1 },
+  capacity: 1,
+  queues: true,
+});
 const HOUR = 3_600_000;
 
 const changes = (t: TestApp, projectId = t.projectId) => `${t.url}/v1/${projectId}/demanager/instance-changes`;
-const watch = (t: TestApp, token: string, projectId?: string) => openEventStream(changes(t, projectId), { 'X-Auth-Token': token });
+const watch = (t: TestApp, token: string, projectId?: string) =>
+  openEventStream(changes(t, projectId), { 'X-Auth-Token': token });
 const about = (id: string, status?: string) => (e: StreamEvent) =>
-  e.event === 'instance' && JSON.parse(e.data).id === id && (status === undefined || JSON.parse(e.data).status === status);
+  e.event === 'instance' &&
+  JSON.parse(e.data).id === id &&
+  (status === undefined || JSON.parse(e.data).status === status);
 
 describe('instance change stream', () => {
   let t: TestApp;
@@ -32,7 +41,10 @@ describe('instance change stream', () => {
     return stream;
   };
   before(async () => {
-    t = await startTestApp({ catalog: { flavors: [...BUILTIN_CATALOG.flavors, LINE] }, limits: { eventStreamsPerUser: 2, eventKeepAliveSeconds: 0.05 } });
+    t = await startTestApp({
+      catalog: { flavors: [...BUILTIN_CATALOG.flavors, LINE] },
+      limits: { eventStreamsPerUser: 2, eventKeepAliveSeconds: 0.05 },
+    });
   });
   after(async () => {
     for (const s of streams) s.close();
@@ -71,13 +83,20 @@ describe('instance change stream', () => {
     const gone = await stream.next((e) => e.event === 'instance-deleted');
     assert.deepEqual(JSON.parse(gone.data), { id: made.id, status: 'DELETED' });
     const events = stream.received.filter((e) => e.event !== 'comment');
-    assert.ok(events.every((e) => /^\d+$/.test(e.id ?? '')), `every event has an id: ${JSON.stringify(events.map((e) => e.id))}`);
+    assert.ok(
+      events.every((e) => /^\d+$/.test(e.id ?? '')),
+      `every event has an id: ${JSON.stringify(events.map((e) => e.id))}`,
+    );
     const times = events.map((e) => Number(e.id));
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), 'ids never go back');
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      'ids never go back',
+    );
     stream.close();
   });
 
-  it('streams the service\'s own changes: admission from the queue when a slot frees', async () => {
+  it("streams the service's own changes: admission from the queue when a slot frees", async () => {
     const stream = await open(t.adminToken);
     await stream.next((e) => e.event === 'ready');
     const first = await create(t, cpuBody('changes-first', LINE.name));
@@ -101,7 +120,10 @@ describe('instance change stream', () => {
     await Promise.all([theirs.next((e) => e.event === 'ready'), ours.next((e) => e.event === 'ready')]);
     const here = await create(t, cpuBody('changes-here', 'modelarts.vm.cpu.2u'));
     await ours.next(about(here.id, 'RUNNING'));
-    const there = await create(t, cpuBody('changes-there', 'modelarts.vm.cpu.2u'), { token: outsider.token, projectId: otherProject });
+    const there = await create(t, cpuBody('changes-there', 'modelarts.vm.cpu.2u'), {
+      token: outsider.token,
+      projectId: otherProject,
+    });
     await theirs.next(about(there.id, 'RUNNING'));
     const seen = theirs.received.filter((e) => e.event === 'instance').map((e) => JSON.parse(e.data).id);
     assert.ok(seen.length > 0 && seen.every((id) => id === there.id), `the other project saw only its own: ${seen}`);
@@ -139,7 +161,9 @@ describe('instance change stream', () => {
 });
 
 describe('instance change stream: automatic stops and shutdown', () => {
-  it('streams an auto-stop when its deadline passes, and the server closes without waiting for open streams', { timeout: 60_000 }, async () => {
+  it('streams an auto-stop when its deadline passes, and the server closes without waiting for open streams', {
+    timeout: 60_000,
+  }, async () => {
     const clock = new ManualClock(Date.UTC(2026, 10, 28, 8));
     const t = await startTestApp({ start: { clock }, runtime: { simulated: { delays: INSTANT_PHASES } } });
     let stream: EventStreamClient | undefined;
@@ -156,7 +180,10 @@ describe('instance change stream: automatic stops and shutdown', () => {
       await t.stop();
     }
     // t.stop() returned with the stream open; the server has ended it rather than left it hanging.
-    const ended = await Promise.race([stream.ended.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 10_000).unref())]);
+    const ended = await Promise.race([
+      stream.ended.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), 10_000).unref()),
+    ]);
     assert.equal(ended, true, 'the stream ended with the server');
   });
 });
@@ -170,7 +197,8 @@ describe('instance change stream: resuming with the last event id', () => {
       ? openEventStream(changes(t), { 'X-Auth-Token': t.adminToken, 'Last-Event-ID': id })
       : openEventStream(`${changes(t)}?last_event_id=${encodeURIComponent(id)}`, { 'X-Auth-Token': t.adminToken });
   /** The events of a resumed stream up to the first live one or keep-alive: what it replayed. */
-  const replayed = (stream: EventStreamClient) => stream.received.filter((e) => e.event === 'instance' || e.event === 'instance-deleted');
+  const replayed = (stream: EventStreamClient) =>
+    stream.received.filter((e) => e.event === 'instance' || e.event === 'instance-deleted');
   const settle = (id: string, status: string) => waitStatus(t, id, status);
   before(async () => {
     t = await startTestApp({
@@ -199,7 +227,10 @@ describe('instance change stream: resuming with the last event id', () => {
     first.close();
 
     // While away: one edited, one deleted, one created.
-    assert.equal((await t.http('PUT', `${t.instances()}/${edited.id}`, { body: { description: 'edited while away' } })).status, 200);
+    assert.equal(
+      (await t.http('PUT', `${t.instances()}/${edited.id}`, { body: { description: 'edited while away' } })).status,
+      200,
+    );
     assert.equal((await t.http('DELETE', `${t.instances()}/${doomed.id}`)).status, 200);
     await waitGone(t, doomed.id);
     const born = await create(t, cpuBody('resume-born', 'modelarts.vm.cpu.2u', false));
@@ -211,7 +242,9 @@ describe('instance change stream: resuming with the last event id', () => {
       assert.deepEqual(JSON.parse(ready.data), { project_id: t.projectId, resumed: true });
       await back.next((e) => e.event === 'instance-deleted');
       const missed = replayed(back);
-      const states = new Map(missed.filter((e) => e.event === 'instance').map((e) => [JSON.parse(e.data).id, JSON.parse(e.data)]));
+      const states = new Map(
+        missed.filter((e) => e.event === 'instance').map((e) => [JSON.parse(e.data).id, JSON.parse(e.data)]),
+      );
       assert.equal(states.get(edited.id)?.description, 'edited while away');
       assert.equal(states.get(born.id)?.status, 'RUNNING');
       assert.ok(!states.has(resting.id), 'an instance unchanged since is not sent');
@@ -253,7 +286,10 @@ describe('instance change stream: resuming with the last event id', () => {
     it(`answers ${what} with ready, then reset: the client reads the list again`, async () => {
       const stream = await resumeFrom(typeof id === 'string' ? id : id());
       try {
-        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'ready')).data), { project_id: t.projectId, resumed: false });
+        assert.deepEqual(JSON.parse((await stream.next((e) => e.event === 'ready')).data), {
+          project_id: t.projectId,
+          resumed: false,
+        });
         const reset = await stream.next();
         assert.equal(reset.event, 'reset');
         assert.equal(typeof JSON.parse(reset.data).reason, 'string');
@@ -266,7 +302,11 @@ describe('instance change stream: resuming with the last event id', () => {
   }
 
   it('refuses a query id longer than any it gives with a ModelArts error', async () => {
-    assertError(await t.http('GET', `/v1/${t.projectId}/demanager/instance-changes?last_event_id=${'9'.repeat(65)}`), '6336', 400);
+    assertError(
+      await t.http('GET', `/v1/${t.projectId}/demanager/instance-changes?last_event_id=${'9'.repeat(65)}`),
+      '6336',
+      400,
+    );
   });
 });
 
@@ -293,11 +333,17 @@ describe('instance change stream: resuming on a server restarted on the same dat
       await first.stop(false);
 
       second = await startTestApp({ ...options, dataDir: first.dataDir });
-      const back = await openEventStream(changes(second), { 'X-Auth-Token': second.adminToken, 'Last-Event-ID': lastId });
+      const back = await openEventStream(changes(second), {
+        'X-Auth-Token': second.adminToken,
+        'Last-Event-ID': lastId,
+      });
       try {
         assert.equal(JSON.parse((await back.next((e) => e.event === 'ready')).data).resumed, true);
         assert.equal(JSON.parse((await back.next(about(kept.id))).data).description, 'before the restart');
-        assert.deepEqual(JSON.parse((await back.next((e) => e.event === 'instance-deleted')).data), { id: dropped.id, status: 'DELETED' });
+        assert.deepEqual(JSON.parse((await back.next((e) => e.event === 'instance-deleted')).data), {
+          id: dropped.id,
+          status: 'DELETED',
+        });
       } finally {
         back.close();
       }

@@ -77,7 +77,12 @@ describe('instance contract checker (self-test: it can fail)', () => {
       billing_params: null,
     });
     full.profile.labels = null;
-    Object.assign(full.spec, { log_path: null, custom_script_path: null, credential: null, resource_reserved_timestamp: null });
+    Object.assign(full.spec, {
+      log_path: null,
+      custom_script_path: null,
+      credential: null,
+      resource_reserved_timestamp: null,
+    });
     full.spec.storage.location.path = '/home/ma-user/work/';
     full.spec.storage.location.volume_size = null;
     full.spec.storage.location.mount_path = null;
@@ -98,20 +103,23 @@ describe('instance contract checker (self-test: it can fail)', () => {
       ['map with a number', (i) => (i.spec.annotations.port = 8888)],
       ['USER_DEFINED pool without owner', (i) => (i.pool = { id: 'p', name: 'p', type: 'USER_DEFINED', owner: null })],
       ['obs storage without path', (i) => (i.spec.storage.location.path = null)],
-      ['queuing_info begin_timestamp as a string', (i) => {
-        i.queuing_info = {
-          id: i.id,
-          name: i.name,
-          de_type: 'Notebook',
-          flavor: i.flavor,
-          flavor_details: clone(i.flavor_details),
-          status: 'START_QUEUING',
-          begin_timestamp: '1594887749962',
-          remain_time: 10,
-          end_timestamp: 1594887759962,
-          rank: 1,
-        };
-      }],
+      [
+        'queuing_info begin_timestamp as a string',
+        (i) => {
+          i.queuing_info = {
+            id: i.id,
+            name: i.name,
+            de_type: 'Notebook',
+            flavor: i.flavor,
+            flavor_details: clone(i.flavor_details),
+            status: 'START_QUEUING',
+            begin_timestamp: '1594887749962',
+            remain_time: 10,
+            end_timestamp: 1594887759962,
+            rank: 1,
+          };
+        },
+      ],
     ];
     for (const [what, mutate] of broken) {
       const instance = clone(full);
@@ -121,9 +129,23 @@ describe('instance contract checker (self-test: it can fail)', () => {
   });
 
   it('status rules catch a URL outside RUNNING and a deadline on a stopped instance', () => {
-    const running = { status: 'RUNNING', spec: { annotations: { url: '' }, auto_stop: { enable: true, stop_timestamp: null, remain_time: null }, failed_reasons: null } };
+    const running = {
+      status: 'RUNNING',
+      spec: {
+        annotations: { url: '' },
+        auto_stop: { enable: true, stop_timestamp: null, remain_time: null },
+        failed_reasons: null,
+      },
+    };
     assert.ok(statusViolations(running).length >= 3);
-    const stopped = { status: 'STOPPED', spec: { annotations: { url: 'http://x' }, auto_stop: { enable: true, stop_timestamp: 1594891408723, remain_time: 3 }, failed_reasons: null } };
+    const stopped = {
+      status: 'STOPPED',
+      spec: {
+        annotations: { url: 'http://x' },
+        auto_stop: { enable: true, stop_timestamp: 1594891408723, remain_time: 3 },
+        failed_reasons: null,
+      },
+    };
     assert.equal(statusViolations(stopped).length, 3);
   });
 });
@@ -152,7 +174,10 @@ describe('Instance responses conform in every reachable status', () => {
   before(async () => {
     t = await startTestApp({
       start: { clock },
-      runtime: { pollIntervalSeconds: 0, simulated: { delays: { ...PHASES }, failOn: { prepare: '^failprep-', start: '^failstart-' } } },
+      runtime: {
+        pollIntervalSeconds: 0,
+        simulated: { delays: { ...PHASES }, failOn: { prepare: '^failprep-', start: '^failstart-' } },
+      },
     });
     assert.ok(t.app.services.driver instanceof SimulatedDriver);
     driver = t.app.services.driver;
@@ -231,16 +256,22 @@ describe('Instance responses conform in every reachable status', () => {
   });
 
   it('every reachable status was seen and conformed', () => {
-    assert.deepEqual(REACHABLE.filter((s) => !seen.has(s)), []);
+    assert.deepEqual(
+      REACHABLE.filter((s) => !seen.has(s)),
+      [],
+    );
   });
 
-  it('a RUNNING instance has every key path of the seed sample, with the sample\'s JSON type', async () => {
+  it("a RUNNING instance has every key path of the seed sample, with the sample's JSON type", async () => {
     const inst = await create(t, {
       name: 'schema-sample',
       description: '',
       profile_id: SAMPLE.profile.id,
       flavor: SAMPLE.flavor,
-      spec: { storage: { type: 'obs', location: { path: '/bucket/work/' } }, auto_stop: { enable: true, duration: 3600, prompt: true } },
+      spec: {
+        storage: { type: 'obs', location: { path: '/bucket/work/' } },
+        auto_stop: { enable: true, duration: 3600, prompt: true },
+      },
       workspace: { id: '0' },
     });
     const running = await toRunning(inst.id);
@@ -255,7 +286,12 @@ describe('Instance responses conform in every reachable status', () => {
 
   it('auto stop: stop_timestamp = start + duration*1000, remain_time counts down, both null when not running', async () => {
     const duration = 7200;
-    const inst = await create(t, createBody('schema-autostop', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration } } }));
+    const inst = await create(
+      t,
+      createBody('schema-autostop', {
+        spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration } },
+      }),
+    );
     assert.equal(inst.spec.auto_stop.stop_timestamp, null);
     assert.equal(inst.spec.auto_stop.remain_time, null);
     const running = await toRunning(inst.id);
@@ -285,7 +321,12 @@ describe('Instance responses conform in every reachable status', () => {
   });
 
   it('auto stop disabled: no deadline even while RUNNING', async () => {
-    const inst = await create(t, createBody('schema-noautostop', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: false } } }));
+    const inst = await create(
+      t,
+      createBody('schema-noautostop', {
+        spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: false } },
+      }),
+    );
     const running = await toRunning(inst.id);
     assert.equal(running.spec.auto_stop.enable, false);
     assert.equal(running.spec.auto_stop.stop_timestamp, null);
@@ -330,7 +371,11 @@ describe('credentials are never echoed in clear', () => {
         repository: {
           branch: 'main',
           type: 'GitHub',
-          connection_info: { protocol: 'https', url: 'https://github.com/example/repo.git', credential: { ssh_private_key: SECRETS[2], access_token: SECRETS[3] } },
+          connection_info: {
+            protocol: 'https',
+            url: 'https://github.com/example/repo.git',
+            credential: { ssh_private_key: SECRETS[2], access_token: SECRETS[3] },
+          },
         },
       },
     });

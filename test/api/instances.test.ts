@@ -97,7 +97,12 @@ describe('lifecycle, step by step (manual clock)', () => {
   });
 
   it('a duration change on a RUNNING instance keeps the current deadline and applies at the next start', async () => {
-    const inst = await create(t, createBody('life-duration', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration: 3600 } } }));
+    const inst = await create(
+      t,
+      createBody('life-duration', {
+        spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration: 3600 } },
+      }),
+    );
     await clock.phase('prepare');
     await waitStatus(t, inst.id, 'STARTING');
     await clock.phase('start');
@@ -134,8 +139,18 @@ describe('auto stop stops a RUNNING instance at its deadline (manual clock, live
 
   it('RUNNING until stop_timestamp, then STOPPING → STOPPED; an instance without auto stop keeps running', async () => {
     const duration = 3600;
-    const auto = await create(t, createBody('auto-stopper', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration } } }));
-    const manual = await create(t, createBody('auto-never', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: false } } }));
+    const auto = await create(
+      t,
+      createBody('auto-stopper', {
+        spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: true, duration } },
+      }),
+    );
+    const manual = await create(
+      t,
+      createBody('auto-never', {
+        spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: false } },
+      }),
+    );
     await clock.fire(delays.prepare, 2);
     await waitStatus(t, auto.id, 'STARTING');
     await waitStatus(t, manual.id, 'STARTING');
@@ -157,11 +172,16 @@ describe('auto stop stops a RUNNING instance at its deadline (manual clock, live
       clock.advance(1_000);
       await delay(20);
       const now = (await getInstance(t, auto.id)).body;
-      if (now.status !== 'RUNNING') assert.ok(clock.now() >= deadline, `left RUNNING ${deadline - clock.now()} ms before its deadline`);
+      if (now.status !== 'RUNNING')
+        assert.ok(clock.now() >= deadline, `left RUNNING ${deadline - clock.now()} ms before its deadline`);
       assert.ok(['RUNNING', 'STOPPING', 'STOPPED'].includes(now.status), `unexpected ${now.status}`);
       status = now.status;
     }
-    assert.equal(status, 'STOPPED', `auto stop did not stop the instance ${(clock.now() - deadline) / 1000} s after stop_timestamp`);
+    assert.equal(
+      status,
+      'STOPPED',
+      `auto stop did not stop the instance ${(clock.now() - deadline) / 1000} s after stop_timestamp`,
+    );
     assert.equal((await getInstance(t, manual.id)).body.status, 'RUNNING');
   });
 });
@@ -186,7 +206,11 @@ describe('create bodies, detail, token and modify (real clock)', () => {
     assert.deepEqual(created.spec.storage.type, 'obs');
     assert.equal(created.spec.storage.location.path, '/bucket/work/');
     assert.deepEqual(
-      { enable: created.spec.auto_stop.enable, duration: created.spec.auto_stop.duration, prompt: created.spec.auto_stop.prompt },
+      {
+        enable: created.spec.auto_stop.enable,
+        duration: created.spec.auto_stop.duration,
+        prompt: created.spec.auto_stop.prompt,
+      },
       { enable: true, duration: 3600, prompt: true },
     );
     assert.deepEqual(created.workspace, { id: '0' });
@@ -201,7 +225,12 @@ describe('create bodies, detail, token and modify (real clock)', () => {
   });
 
   it('a minimal body (name, profile_id, flavor, spec.storage) gets every documented default', async () => {
-    const created = await create(t, { name: 'minimal-nb', profile_id: CPU_PROFILE, flavor: CPU_FLAVOR, spec: { storage: { type: 'obs', location: { path: '/bucket/min/' } } } });
+    const created = await create(t, {
+      name: 'minimal-nb',
+      profile_id: CPU_PROFILE,
+      flavor: CPU_FLAVOR,
+      spec: { storage: { type: 'obs', location: { path: '/bucket/min/' } } },
+    });
     assertInstanceContract(created, 'minimal create');
     assert.equal(created.description, '');
     assert.deepEqual(created.workspace, { id: '0' });
@@ -261,7 +290,10 @@ describe('create bodies, detail, token and modify (real clock)', () => {
       description: '',
       profile_id: CPU_PROFILE,
       flavor: CPU_FLAVOR,
-      spec: { storage: { type: 'obs', location: { path: '/bucket/go/', volume_size: 0 } }, auto_stop: { enable: true, duration: 3600, prompt: true } },
+      spec: {
+        storage: { type: 'obs', location: { path: '/bucket/go/', volume_size: 0 } },
+        auto_stop: { enable: true, duration: 3600, prompt: true },
+      },
       workspace: { id: '0' },
       pool: { id: '', name: '', type: '' },
       ai_project: { id: '' },
@@ -271,18 +303,31 @@ describe('create bodies, detail, token and modify (real clock)', () => {
   });
 
   it('evs storage: the requested volume size, 5 GB when not given', async () => {
-    const sized = await create(t, createBody('evs-sized', { profile_id: CPU_PROFILE, flavor: CPU_FLAVOR, spec: { storage: { type: 'evs', location: { volume_size: 10 } } } }));
+    const sized = await create(
+      t,
+      createBody('evs-sized', {
+        profile_id: CPU_PROFILE,
+        flavor: CPU_FLAVOR,
+        spec: { storage: { type: 'evs', location: { volume_size: 10 } } },
+      }),
+    );
     assertInstanceContract(sized, 'evs create');
     assert.equal(sized.spec.storage.type, 'evs');
     assert.equal(sized.spec.storage.location.volume_size, 10);
-    const dflt = await create(t, createBody('evs-default', { profile_id: CPU_PROFILE, flavor: CPU_FLAVOR, spec: { storage: { type: 'evs' } } }));
+    const dflt = await create(
+      t,
+      createBody('evs-default', { profile_id: CPU_PROFILE, flavor: CPU_FLAVOR, spec: { storage: { type: 'evs' } } }),
+    );
     assert.equal(dflt.spec.storage.location.volume_size, 5);
     const running = await waitStatus(t, sized.id, 'RUNNING');
     assert.equal(running.spec.storage.location.volume_size, 10);
   });
 
   it('efs storage on a GPU flavor is accepted', async () => {
-    const created = await create(t, createBody('efs-gpu', { spec: { storage: { type: 'efs', location: { path: '/share/team/' } } } }));
+    const created = await create(
+      t,
+      createBody('efs-gpu', { spec: { storage: { type: 'efs', location: { path: '/share/team/' } } } }),
+    );
     assert.equal(created.spec.storage.type, 'efs');
     assert.equal(created.spec.storage.location.path, '/share/team/');
   });
@@ -330,12 +375,19 @@ describe('create bodies, detail, token and modify (real clock)', () => {
   });
 
   it('PUT auto_stop under spec and at the top level (the CLI form)', async () => {
-    const created = await create(t, createBody('put-auto', { spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: false } } }));
+    const created = await create(
+      t,
+      createBody('put-auto', {
+        spec: { storage: { type: 'obs', location: { path: '/b/w/' } }, auto_stop: { enable: false } },
+      }),
+    );
     await waitStatus(t, created.id, 'RUNNING');
     await action(t, created.id, 'stop');
     await waitStatus(t, created.id, 'STOPPED');
 
-    const underSpec = await put(t, created.id, { spec: { auto_stop: { enable: true, duration: 7200, prompt: false } } });
+    const underSpec = await put(t, created.id, {
+      spec: { auto_stop: { enable: true, duration: 7200, prompt: false } },
+    });
     assert.equal(underSpec.status, 200, JSON.stringify(underSpec.body));
     assert.equal(underSpec.body.spec.auto_stop.enable, true);
     assert.equal(underSpec.body.spec.auto_stop.duration, 7200);
@@ -350,7 +402,10 @@ describe('create bodies, detail, token and modify (real clock)', () => {
     assert.equal(off.status, 200, JSON.stringify(off.body));
     assert.equal(off.body.spec.auto_stop.enable, false);
 
-    const on = await put(t, created.id, { description: 'both at once', spec: { auto_stop: { enable: true, duration: 3600 } } });
+    const on = await put(t, created.id, {
+      description: 'both at once',
+      spec: { auto_stop: { enable: true, duration: 3600 } },
+    });
     assert.equal(on.body.description, 'both at once');
     assert.equal(on.body.spec.auto_stop.enable, true);
     assert.equal(on.body.spec.auto_stop.duration, 3600);

@@ -52,7 +52,7 @@ describe('list: every query parameter', () => {
     return { names: names(res.body), total: res.body.total_count };
   }
 
-  it('de_type=Notebook alone: the caller\'s instances, sorted by name ascending, with total_count', async () => {
+  it("de_type=Notebook alone: the caller's instances, sorted by name ascending, with total_count", async () => {
     assert.deepEqual(await listNames(''), { names: BY_NAME, total: 4 });
   });
 
@@ -92,11 +92,17 @@ describe('list: every query parameter', () => {
     assert.deepEqual(await listNames('offset=1&limit=2'), { names: BY_NAME.slice(1, 3), total: 4 });
     assert.deepEqual(await listNames('offset=3'), { names: BY_NAME.slice(3), total: 4 });
     assert.deepEqual(await listNames('offset=10&limit=2'), { names: [], total: 4 });
-    assert.deepEqual(await listNames('sortby=creation_timestamp&order=desc&offset=1&limit=2'), { names: [...CREATED].reverse().slice(1, 3), total: 4 });
-    assert.deepEqual(await listNames('status=RUNNING&sortby=creation_timestamp&order=desc&limit=2'), { names: ['nb-echo', 'nb-bravo'], total: 3 });
+    assert.deepEqual(await listNames('sortby=creation_timestamp&order=desc&offset=1&limit=2'), {
+      names: [...CREATED].reverse().slice(1, 3),
+      total: 4,
+    });
+    assert.deepEqual(await listNames('status=RUNNING&sortby=creation_timestamp&order=desc&limit=2'), {
+      names: ['nb-echo', 'nb-bravo'],
+      total: 3,
+    });
   });
 
-  it('show_self True/true (the default) lists the caller\'s, false the whole project\'s', async () => {
+  it("show_self True/true (the default) lists the caller's, false the whole project's", async () => {
     assert.deepEqual(await listNames('show_self=True'), { names: BY_NAME, total: 4 });
     assert.deepEqual(await listNames('show_self=true'), { names: BY_NAME, total: 4 });
     assert.deepEqual(await listNames('show_self=false'), { names: ['nb-alice', ...BY_NAME], total: 5 });
@@ -105,14 +111,20 @@ describe('list: every query parameter', () => {
     assert.deepEqual(await listNames('show_self=false', alice.token), { names: ['nb-alice', ...BY_NAME], total: 5 });
   });
 
-  it('the CLI\'s query (de_type, show_self=True, ai_project_id, no offset) works', async () => {
-    assert.deepEqual(await listNames('show_self=True&ai_project_id=default-ai-project'), { names: ['nb-alpha', 'nb-charlie', 'nb-echo'], total: 3 });
+  it("the CLI's query (de_type, show_self=True, ai_project_id, no offset) works", async () => {
+    assert.deepEqual(await listNames('show_self=True&ai_project_id=default-ai-project'), {
+      names: ['nb-alpha', 'nb-charlie', 'nb-echo'],
+      total: 3,
+    });
   });
 
   it('ai_project and its client spelling ai_project_id filter on the AI project', async () => {
     assert.deepEqual(await listNames('ai_project=proj-x'), { names: ['nb-bravo'], total: 1 });
     assert.deepEqual(await listNames('ai_project_id=proj-x'), { names: ['nb-bravo'], total: 1 });
-    assert.deepEqual(await listNames('ai_project=default-ai-project'), { names: ['nb-alpha', 'nb-charlie', 'nb-echo'], total: 3 });
+    assert.deepEqual(await listNames('ai_project=default-ai-project'), {
+      names: ['nb-alpha', 'nb-charlie', 'nb-echo'],
+      total: 3,
+    });
     assert.deepEqual(await listNames('ai_project_id=nobody'), { names: [], total: 0 });
   });
 
@@ -120,7 +132,12 @@ describe('list: every query parameter', () => {
     const res = await listInstances(t, `pool_id=${POOL.id}`);
     assert.deepEqual(names(res.body), ['nb-echo']);
     assert.equal(res.body.total_count, 1);
-    assert.deepEqual(res.body.instances[0].pool, { id: POOL.id, name: POOL.name, type: POOL.type, owner: { project_id: t.projectId } });
+    assert.deepEqual(res.body.instances[0].pool, {
+      id: POOL.id,
+      name: POOL.name,
+      type: POOL.type,
+      owner: { project_id: t.projectId },
+    });
     assert.deepEqual(await listNames('pool_id=pool-unknown'), { names: [], total: 0 });
   });
 

@@ -33,7 +33,8 @@ describe('login lockout', () => {
     });
 
   async function fail(name: string, times: number): Promise<void> {
-    for (let i = 0; i < times; i++) assertError(await login(name, `wrong-password-${i}`), 'IAM.0001', 401, `failure ${i + 1} of ${name}`);
+    for (let i = 0; i < times; i++)
+      assertError(await login(name, `wrong-password-${i}`), 'IAM.0001', 401, `failure ${i + 1} of ${name}`);
   }
 
   function assertLocked(res: HttpResult, retryAfter: number, context: string): void {
@@ -82,15 +83,26 @@ describe('login lockout', () => {
     assert.equal((await login('alice', alice.password)).status, 201, 'four failures, but never three in a row');
   });
 
-  it('counts the right password with a project that does not exist, or is not the user\'s, as a failure', async () => {
+  it("counts the right password with a project that does not exist, or is not the user's, as a failure", async () => {
     // It cleared the name's count before the scope was checked: a guesser learnt the password was
     // right from the lockout never coming, whatever the answer said.
     await fail('alice', 2);
-    assertError(await login('alice', alice.password, 'no-such-project'), 'IAM.0001', 401, 'a project that does not exist');
+    assertError(
+      await login('alice', alice.password, 'no-such-project'),
+      'IAM.0001',
+      401,
+      'a project that does not exist',
+    );
     assertLocked(await login('alice', alice.password), LOCKOUT_SECONDS, 'the third failure locked the name');
     clock.advance(LOCKOUT_SECONDS * 1000);
     await createProject(t, 'not-alices');
-    for (let i = 0; i < 3; i++) assertError(await login('alice', alice.password, i % 2 ? 'not-alices' : 'no-such-project'), 'IAM.0001', 401, `scope ${i}`);
+    for (let i = 0; i < 3; i++)
+      assertError(
+        await login('alice', alice.password, i % 2 ? 'not-alices' : 'no-such-project'),
+        'IAM.0001',
+        401,
+        `scope ${i}`,
+      );
     assertLocked(await login('alice', alice.password), LOCKOUT_SECONDS, 'scopes alone lock the name');
   });
 

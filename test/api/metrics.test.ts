@@ -10,13 +10,21 @@ import { ManualClock } from '../../src/core/shared/clock.js';
 import { member } from '../support/api.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 
-const ONE = completeFlavor({ name: 'modelarts.vm.cpu.one', type: 'CPU', params: { CPU: 1 }, promo_type: 'Free', capacity: 1, queues: true });
+const ONE = completeFlavor({
+  name: 'modelarts.vm.cpu.one',
+  type: 'CPU',
+  params: { CPU: 1 },
+  promo_type: 'Free',
+  capacity: 1,
+  queues: true,
+});
 
 /** The value of one sample line, `name{labels} value`; undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
   for (const line of text.split('\n')) {
     if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`))) return Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
+      return Number(line.slice(line.lastIndexOf(' ') + 1));
   }
   return undefined;
 }
@@ -25,12 +33,18 @@ describe('metrics', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 12));
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ start: { clock }, catalog: { flavors: [...BUILTIN_CATALOG.flavors, ONE] }, runtime: { simulated: { delays: INSTANT_PHASES } } });
+    t = await startTestApp({
+      start: { clock },
+      catalog: { flavors: [...BUILTIN_CATALOG.flavors, ONE] },
+      runtime: { simulated: { delays: INSTANT_PHASES } },
+    });
   });
   after(() => t.stop());
 
   const scrape = async (token?: string | null) => {
-    const res = await fetch(`${t.url}/metrics`, { headers: token === null ? {} : { authorization: `Bearer ${token ?? t.adminToken}` } });
+    const res = await fetch(`${t.url}/metrics`, {
+      headers: token === null ? {} : { authorization: `Bearer ${token ?? t.adminToken}` },
+    });
     return { status: res.status, type: res.headers.get('content-type') ?? '', text: await res.text() };
   };
 
@@ -54,9 +68,18 @@ describe('metrics', () => {
     assert.match(scraped.type, /^text\/plain; version=0\.0\.4/);
     text = scraped.text;
     // Route patterns, not ids: one series for every instance.
-    assert.ok((sample(text, 'demanager_http_request_duration_seconds_count', { method: 'GET', route: '/v1/{project_id}/demanager/instances/{instance_id}', status: '200' }) ?? 0) >= 2);
+    assert.ok(
+      (sample(text, 'demanager_http_request_duration_seconds_count', {
+        method: 'GET',
+        route: '/v1/{project_id}/demanager/instances/{instance_id}',
+        status: '200',
+      }) ?? 0) >= 2,
+    );
     assert.ok(!text.includes(first), 'no instance id in any label');
-    assert.equal(sample(text, 'demanager_instance_start_duration_seconds_count', { flavor: ONE.name, kind: 'create' }), 2);
+    assert.equal(
+      sample(text, 'demanager_instance_start_duration_seconds_count', { flavor: ONE.name, kind: 'create' }),
+      2,
+    );
     // The second waited the 90 s the clock moved: in the 120 s bucket, not the 60 s one.
     assert.equal(sample(text, 'demanager_queue_wait_seconds_count', { flavor: ONE.name }), 1);
     assert.equal(sample(text, 'demanager_queue_wait_seconds_sum', { flavor: ONE.name }), 90);

@@ -9,7 +9,16 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { action, assertError, assertRejected, create, createProject, member, waitGone, waitStatus } from '../support/api.js';
+import {
+  action,
+  assertError,
+  assertRejected,
+  create,
+  createProject,
+  member,
+  waitGone,
+  waitStatus,
+} from '../support/api.js';
 import { createBodyAt, startTestApp, type TestApp } from '../support/test-app.js';
 
 const obsBody = createBodyAt;
@@ -36,10 +45,16 @@ describe('obs buckets belong to a project', () => {
   };
 
   it("refuses another project's bucket with 403 ModelArts.0109, naming the bucket and the way to get it, and writes nothing", async () => {
-    const mine = await create(t, obsBody('alice-secret', '/teambucket/secret/'), { token: alice.token, projectId: projectA });
+    const mine = await create(t, obsBody('alice-secret', '/teambucket/secret/'), {
+      token: alice.token,
+      projectId: projectA,
+    });
     await waitStatus(t, mine.id, 'RUNNING', { token: alice.token, projectId: projectA });
     // The same project uses its bucket again, in any directory.
-    const other = await create(t, obsBody('alice-other', '/teambucket/other/'), { token: alice.token, projectId: projectA });
+    const other = await create(t, obsBody('alice-other', '/teambucket/other/'), {
+      token: alice.token,
+      projectId: projectA,
+    });
     await waitStatus(t, other.id, 'RUNNING', { token: alice.token, projectId: projectA });
 
     for (const path of ['/teambucket/secret/', '/teambucket/elsewhere/', '//teambucket//secret/']) {
@@ -49,7 +64,10 @@ describe('obs buckets belong to a project', () => {
         'ModelArts.0109',
         403,
         path,
-        [{ token: bob.token, projectId: projectB }, { token: alice.token, projectId: projectA }],
+        [
+          { token: bob.token, projectId: projectB },
+          { token: alice.token, projectId: projectA },
+        ],
       );
       assert.match(refused.body.error_msg, /"teambucket" belongs to another project/);
       assert.match(refused.body.error_msg, /system admin can assign it/);
@@ -70,7 +88,11 @@ describe('obs buckets belong to a project', () => {
         t.http('POST', t.instances(projectA), { token: alice.token, body: obsBody(`race-a-${round}`, path) }),
         t.http('POST', t.instances(projectB), { token: bob.token, body: obsBody(`race-b-${round}`, path) }),
       ]);
-      assert.deepEqual(answers.map((a) => a.status).sort(), [200, 403], `round ${round}: ${JSON.stringify(answers.map((a) => a.body))}`);
+      assert.deepEqual(
+        answers.map((a) => a.status).sort(),
+        [200, 403],
+        `round ${round}: ${JSON.stringify(answers.map((a) => a.body))}`,
+      );
       const winner = answers[0]!.status === 200 ? projectA : projectB;
       const loser = answers.find((a) => a.status === 403)!;
       assertError(loser, 'ModelArts.0109', 403);
@@ -79,7 +101,7 @@ describe('obs buckets belong to a project', () => {
     }
   });
 
-  it('lets a system admin assign a bucket elsewhere: the new project may use it, the old one\'s instance fails to start saying why', async () => {
+  it("lets a system admin assign a bucket elsewhere: the new project may use it, the old one's instance fails to start saying why", async () => {
     const old = await create(t, obsBody('alice-moving', '/moving/data/'), { token: alice.token, projectId: projectA });
     await waitStatus(t, old.id, 'RUNNING', { token: alice.token, projectId: projectA });
     assert.equal((await action(t, old.id, 'stop', { token: alice.token, projectId: projectA })).status, 200);
@@ -89,7 +111,8 @@ describe('obs buckets belong to a project', () => {
     assert.equal(assigned.status, 200, JSON.stringify(assigned.body));
     assert.equal(assigned.body.bucket.project_id, projectB);
     assert.equal(assigned.body.bucket.instances, 1);
-    const adminId = (await t.http('GET', '/v3/auth/tokens', { headers: { 'X-Subject-Token': t.adminToken } })).body.token.user.id;
+    const adminId = (await t.http('GET', '/v3/auth/tokens', { headers: { 'X-Subject-Token': t.adminToken } })).body
+      .token.user.id;
     assert.equal(assigned.body.bucket.assigned_by, adminId);
 
     const bobs = await create(t, obsBody('bob-moved', '/moving/data/'), { token: bob.token, projectId: projectB });
@@ -101,19 +124,41 @@ describe('obs buckets belong to a project', () => {
     assert.match(failed.spec.failed_reasons.message, /"moving" belongs to another project/);
 
     // Given back, it starts again.
-    assert.equal((await t.http('PUT', '/v3/buckets/moving', { body: { bucket: { project_id: projectA } } })).status, 200);
+    assert.equal(
+      (await t.http('PUT', '/v3/buckets/moving', { body: { bucket: { project_id: projectA } } })).status,
+      200,
+    );
     assert.equal((await action(t, old.id, 'start', { token: alice.token, projectId: projectA })).status, 200);
     await waitStatus(t, old.id, 'RUNNING', { token: alice.token, projectId: projectA });
   });
 
   it('grants a bucket nobody used yet, and refuses bad names and unknown projects', async () => {
-    assert.equal((await t.http('PUT', '/v3/buckets/granted', { body: { bucket: { project_id: projectB } } })).status, 200);
-    assertError(await t.http('POST', t.instances(projectA), { token: alice.token, body: obsBody('alice-granted', '/granted/x/') }), 'ModelArts.0109', 403);
+    assert.equal(
+      (await t.http('PUT', '/v3/buckets/granted', { body: { bucket: { project_id: projectB } } })).status,
+      200,
+    );
+    assertError(
+      await t.http('POST', t.instances(projectA), {
+        token: alice.token,
+        body: obsBody('alice-granted', '/granted/x/'),
+      }),
+      'ModelArts.0109',
+      403,
+    );
     await create(t, obsBody('bob-granted', '/granted/x/'), { token: bob.token, projectId: projectB });
 
-    assertError(await t.http('PUT', '/v3/buckets/nowhere', { body: { bucket: { project_id: 'no-such-project' } } }), 'IAM.0002', 404);
+    assertError(
+      await t.http('PUT', '/v3/buckets/nowhere', { body: { bucket: { project_id: 'no-such-project' } } }),
+      'IAM.0002',
+      404,
+    );
     for (const bad of ['a%5Cb', 'a%01b', 'a%2Fb']) {
-      assertError(await t.http('PUT', `/v3/buckets/${bad}`, { body: { bucket: { project_id: projectB } } }), 'IAM.0004', 400, bad);
+      assertError(
+        await t.http('PUT', `/v3/buckets/${bad}`, { body: { bucket: { project_id: projectB } } }),
+        'IAM.0004',
+        400,
+        bad,
+      );
     }
     assertError(await t.http('PUT', '/v3/buckets/x', { body: { bucket: {} } }), 'ModelArts.6335', 400);
     assert.equal((await buckets())['nowhere'], undefined);

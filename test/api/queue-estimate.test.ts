@@ -16,7 +16,14 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
-const LINE = completeFlavor({ name: 'modelarts.vm.cpu.day', type: 'CPU', params: { CPU: 1 }, promo_type: 'Free', capacity: 3, queues: true });
+const LINE = completeFlavor({
+  name: 'modelarts.vm.cpu.day',
+  type: 'CPU',
+  params: { CPU: 1 },
+  promo_type: 'Free',
+  capacity: 3,
+  queues: true,
+});
 
 /** A small seeded generator, so every run simulates the same day. */
 function random(seed: number): () => number {
@@ -69,7 +76,12 @@ async function simulateDay(earlyStops: boolean): Promise<{ waited: Visitor[]; to
         const holders = all.filter((x) => SLOT_STATUSES.includes(x.status)).length;
         const waiting = all.some((x) => x.status === 'CREATE_QUEUING');
         const overdue = all.some((x) => x.status === 'RUNNING' && x.spec.auto_stop.stop_timestamp <= clock.now());
-        if (!overdue && all.every((x) => !TRANSITIONAL_STATUSES.has(x.status)) && (holders >= LINE.capacity || !waiting)) return all;
+        if (
+          !overdue &&
+          all.every((x) => !TRANSITIONAL_STATUSES.has(x.status)) &&
+          (holders >= LINE.capacity || !waiting)
+        )
+          return all;
       }
       throw new Error('the service did not settle');
     };
@@ -86,7 +98,11 @@ async function simulateDay(earlyStops: boolean): Promise<{ waited: Visitor[]; to
       // Early leavers stop by hand once their share of the running time has passed.
       for (const x of all) {
         const v = byId.get(x.id)!;
-        if (x.status === 'RUNNING' && v.stopsAfter < 1 && clock.now() >= v.runningSince! + v.stopsAfter * v.duration * 1000) {
+        if (
+          x.status === 'RUNNING' &&
+          v.stopsAfter < 1 &&
+          clock.now() >= v.runningSince! + v.stopsAfter * v.duration * 1000
+        ) {
           await t.http('POST', `${t.instances()}/${x.id}/action`, { body: { action: 'stop' } });
         }
       }
@@ -94,7 +110,12 @@ async function simulateDay(earlyStops: boolean): Promise<{ waited: Visitor[]; to
       pending = pending.filter((v) => v.arrival > clock.now());
       for (const v of arriving) {
         const res = await t.http('POST', t.instances(), {
-          body: { name: v.name, profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: LINE.name, spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: v.duration } } },
+          body: {
+            name: v.name,
+            profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+            flavor: LINE.name,
+            spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: v.duration } },
+          },
         });
         assert.equal(res.status, 200, JSON.stringify(res.body));
         v.id = res.body.id;
@@ -107,7 +128,10 @@ async function simulateDay(earlyStops: boolean): Promise<{ waited: Visitor[]; to
       const moments = [
         ...pending.slice(0, 1).map((v) => v.arrival),
         ...after.map((x) => x.spec.auto_stop.stop_timestamp as number),
-        ...after.map((x) => byId.get(x.id)!).filter((v) => v.stopsAfter < 1).map((v) => v.runningSince! + Math.ceil(v.stopsAfter * v.duration * 1000)),
+        ...after
+          .map((x) => byId.get(x.id)!)
+          .filter((v) => v.stopsAfter < 1)
+          .map((v) => v.runningSince! + Math.ceil(v.stopsAfter * v.duration * 1000)),
       ].filter((m) => m > clock.now());
       if (moments.length === 0) break;
       clock.advance(Math.min(...moments) - clock.now());
@@ -122,7 +146,8 @@ describe('the wait estimate over a simulated day', () => {
   it('is exact when everyone runs to their deadline', async () => {
     const { waited, total } = await simulateDay(false);
     assert.ok(waited.length >= 10, `enough people waited (${waited.length} of ${total})`);
-    for (const v of waited) assert.equal(v.admittedAt, v.estimate, `${v.name}: estimated ${v.estimate}, admitted ${v.admittedAt}`);
+    for (const v of waited)
+      assert.equal(v.admittedAt, v.estimate, `${v.name}: estimated ${v.estimate}, admitted ${v.admittedAt}`);
     console.log(`# estimate, no early stops: ${waited.length} of ${total} waited; error 0 s for all`);
   });
 
@@ -130,10 +155,13 @@ describe('the wait estimate over a simulated day', () => {
     const { waited, total } = await simulateDay(true);
     assert.ok(waited.length >= 10, `enough people waited (${waited.length} of ${total})`);
     const errors = waited.map((v) => (v.estimate! - v.admittedAt!) / 1000);
-    for (const [i, e] of errors.entries()) assert.ok(e >= 0, `${waited[i]!.name} was admitted ${-e} s later than estimated`);
+    for (const [i, e] of errors.entries())
+      assert.ok(e >= 0, `${waited[i]!.name} was admitted ${-e} s later than estimated`);
     const mean = errors.reduce((a, b) => a + b, 0) / errors.length;
     const sorted = [...errors].sort((a, b) => a - b);
     const p90 = sorted[Math.floor(sorted.length * 0.9)]!;
-    console.log(`# estimate with early stops: ${waited.length} of ${total} waited; mean error ${Math.round(mean)} s, p90 ${Math.round(p90)} s (estimates are late, never early)`);
+    console.log(
+      `# estimate with early stops: ${waited.length} of ${total} waited; mean error ${Math.round(mean)} s, p90 ${Math.round(p90)} s (estimates are late, never early)`,
+    );
   });
 });

@@ -11,7 +11,14 @@ import { assertInstanceContract } from '../support/instance-contract.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
-const LINE = completeFlavor({ name: 'modelarts.vm.cpu.line', type: 'CPU', params: { CPU: 1 }, promo_type: 'Free', capacity: 2, queues: true });
+const LINE = completeFlavor({
+  name: 'modelarts.vm.cpu.line',
+  type: 'CPU',
+  params: { CPU: 1 },
+  promo_type: 'Free',
+  capacity: 2,
+  queues: true,
+});
 const body = (name: string) => cpuBody(name, LINE.name);
 
 describe('queues (manual clock)', () => {
@@ -66,7 +73,18 @@ describe('queues (manual clock)', () => {
     );
     for (const v of views) {
       assertInstanceContract(v, 'queued instance');
-      assert.deepEqual(Object.keys(v.queuing_info).sort(), ['begin_timestamp', 'de_type', 'end_timestamp', 'flavor', 'flavor_details', 'id', 'name', 'rank', 'remain_time', 'status']);
+      assert.deepEqual(Object.keys(v.queuing_info).sort(), [
+        'begin_timestamp',
+        'de_type',
+        'end_timestamp',
+        'flavor',
+        'flavor_details',
+        'id',
+        'name',
+        'rank',
+        'remain_time',
+        'status',
+      ]);
       assert.equal(v.flavor_details.status, 'soldOut');
       assert.equal(v.flavor_details.queuing_num, 3);
       assert.equal(v.flavor_details.queue_left_time, 7200);
@@ -110,7 +128,8 @@ describe('queues (manual clock)', () => {
   });
 
   it('queue on a flavor that does not queue is refused', async () => {
-    const plain = (await t.http('POST', t.instances(), { body: { ...body('plain'), flavor: 'modelarts.vm.cpu.2u' } })).body.id;
+    const plain = (await t.http('POST', t.instances(), { body: { ...body('plain'), flavor: 'modelarts.vm.cpu.2u' } }))
+      .body.id;
     await until(plain, 'RUNNING');
     await act(plain, 'stop');
     await until(plain, 'STOPPED');

@@ -9,7 +9,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/shared/clock.js';
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign } from '../../src/core/identity/request-signing.js';
+import {
+  canonicalRequest,
+  formatSdkDate,
+  sha256Hex,
+  signatureOf,
+  stringToSign,
+} from '../../src/core/identity/request-signing.js';
 import { resolveConfig } from '../../src/server/config.js';
 import { assertError, listInstances } from '../support/api.js';
 import { ADMIN_PASSWORD, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
@@ -34,17 +40,30 @@ function signedList(t: TestApp, key: { access: string; secret: string }): Promis
   const query = 'de_type=Notebook';
   const date = formatSdkDate(Date.now());
   const headers = { host: new URL(t.url).host, 'x-sdk-date': date };
-  const canonical = canonicalRequest({ method: 'GET', path, query, headers, signedHeaders: ['host', 'x-sdk-date'], payloadHash: sha256Hex('') })!;
+  const canonical = canonicalRequest({
+    method: 'GET',
+    path,
+    query,
+    headers,
+    signedHeaders: ['host', 'x-sdk-date'],
+    payloadHash: sha256Hex(''),
+  })!;
   const signature = signatureOf(key.secret, stringToSign(date, canonical));
   const authorization = `SDK-HMAC-SHA256 Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}`;
-  return t.http('GET', `${path}?${query}`, { token: null, headers: { 'X-Sdk-Date': date, Authorization: authorization } });
+  return t.http('GET', `${path}?${query}`, {
+    token: null,
+    headers: { 'X-Sdk-Date': date, Authorization: authorization },
+  });
 }
 
 describe('per-caller limit (5 a minute; the address limit off)', () => {
   const clock = new ManualClock();
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ start: { limitsClock: clock }, limits: { requestsPerMinute: 5, requestsPerMinutePerAddress: 0 } });
+    t = await startTestApp({
+      start: { limitsClock: clock },
+      limits: { requestsPerMinute: 5, requestsPerMinutePerAddress: 0 },
+    });
   });
   after(() => t.stop());
   // Each test starts in a fresh window.
@@ -73,12 +92,14 @@ describe('per-caller limit (5 a minute; the address limit off)', () => {
   it('counts the requests signed with an access key on their own', async () => {
     freshWindow();
     const adminId = (await t.http('GET', '/v3/auth/tokens')).body.token.user.id;
-    const created = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { body: { credential: { user_id: adminId } } });
+    const created = await t.http('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+      body: { credential: { user_id: adminId } },
+    });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const key = created.body.credential;
     assert.deepEqual(await statuses(5, () => signedList(t, key)), [200, 200, 200, 200, 200]);
     assertThrottled(await signedList(t, key), 60, 'sixth signed request');
-    assert.equal((await listInstances(t)).status, 200, 'the token of the key\'s user');
+    assert.equal((await listInstances(t)).status, 200, "the token of the key's user");
     await t.login('admin', ADMIN_PASSWORD); // unauthenticated requests of the address: not the key's bucket either
   });
 
@@ -87,7 +108,11 @@ describe('per-caller limit (5 a minute; the address limit off)', () => {
     const login = () =>
       t.http('POST', '/v3/auth/tokens', {
         token: null,
-        body: { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: ADMIN_PASSWORD } } } } },
+        body: {
+          auth: {
+            identity: { methods: ['password'], password: { user: { name: 'admin', password: ADMIN_PASSWORD } } },
+          },
+        },
       });
     assert.deepEqual(await statuses(5, login), [201, 201, 201, 201, 201]);
     assertThrottled(await login(), 60, 'sixth login');
@@ -98,7 +123,10 @@ describe('per-address limit (4 a minute; the caller limit off)', () => {
   const clock = new ManualClock();
   let t: TestApp;
   before(async () => {
-    t = await startTestApp({ start: { limitsClock: clock }, limits: { requestsPerMinute: 0, requestsPerMinutePerAddress: 4 } });
+    t = await startTestApp({
+      start: { limitsClock: clock },
+      limits: { requestsPerMinute: 0, requestsPerMinutePerAddress: 4 },
+    });
   });
   after(() => t.stop());
 
@@ -127,7 +155,10 @@ describe('defaults', () => {
   it('every limit is on by default, well above what one client normally sends', () => {
     const { limits } = resolveConfig({});
     assert.ok(limits.requestsPerMinute >= 600, `requestsPerMinute ${limits.requestsPerMinute}`);
-    assert.ok(limits.requestsPerMinutePerAddress >= limits.requestsPerMinute, `requestsPerMinutePerAddress ${limits.requestsPerMinutePerAddress}`);
+    assert.ok(
+      limits.requestsPerMinutePerAddress >= limits.requestsPerMinute,
+      `requestsPerMinutePerAddress ${limits.requestsPerMinutePerAddress}`,
+    );
     assert.ok(limits.loginFailuresPerUser > 0 && limits.loginFailuresPerAddress > limits.loginFailuresPerUser);
     assert.ok(limits.loginLockoutSeconds > 0);
     assert.equal(limits.bodyLimitBytes, 1024 * 1024);

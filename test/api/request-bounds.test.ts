@@ -40,7 +40,12 @@ describe('request bounds', () => {
   });
 
   it('refuses a limit over 1000 or an offset out of range with 6336, never a 500', async () => {
-    for (const query of ['limit=1001', 'limit=99999999999', 'limit=99999999999999999999999', 'offset=9223372036854775808']) {
+    for (const query of [
+      'limit=1001',
+      'limit=99999999999',
+      'limit=99999999999999999999999',
+      'offset=9223372036854775808',
+    ]) {
       const res = await listInstances(t, query);
       assertError(res, 'ModelArts.6336', 400, query);
       assert.match(res.body.error_msg, query.startsWith('limit') ? /'limit'/ : /'offset'/, query);
@@ -64,12 +69,29 @@ describe('request bounds', () => {
     }
     // An integer is its digits: exponents, signs, decimals and spaces were read as numbers before
     // (`limit=1e3` listed 1000, `offset=1e1` skipped 10), although the README says numbers are read strictly.
-    for (const query of ['limit=1e3', 'limit=2e0', 'offset=1e1', 'limit=%2B1', 'limit=+1', 'limit=1.0', 'limit=1e20', 'offset=1e30', 'offset=%201', 'limit=1%20']) {
+    for (const query of [
+      'limit=1e3',
+      'limit=2e0',
+      'offset=1e1',
+      'limit=%2B1',
+      'limit=+1',
+      'limit=1.0',
+      'limit=1e20',
+      'offset=1e30',
+      'offset=%201',
+      'limit=1%20',
+    ]) {
       assertError(await listInstances(t, query), 'ModelArts.6332', 400, query);
     }
     const events = `${t.instances()}/${instanceId}/events`;
-    for (const query of ['limit=2e0', 'offset=1e1']) assertError(await t.http('GET', `${events}?${query}`), 'ModelArts.6332', 400, `events ${query}`);
-    assertError(await t.http('GET', `/v1/${t.projectId}/demanager/audit?limit=1e2`), 'ModelArts.6332', 400, 'audit limit');
+    for (const query of ['limit=2e0', 'offset=1e1'])
+      assertError(await t.http('GET', `${events}?${query}`), 'ModelArts.6332', 400, `events ${query}`);
+    assertError(
+      await t.http('GET', `/v1/${t.projectId}/demanager/audit?limit=1e2`),
+      'ModelArts.6332',
+      400,
+      'audit limit',
+    );
     assertError(await listInstances(t, 'limit=-1'), 'ModelArts.6336', 400, 'limit=-1');
   });
 
@@ -100,6 +122,9 @@ describe('request bounds', () => {
     } as RequestInit);
     const answer: HttpResult = { status: res.status, headers: res.headers, body: await res.json() };
     assertError(answer, 'ModelArts.0413', 413, 'chunked');
-    assert.deepEqual(names((await listInstances(t)).body).filter((n) => n.endsWith('-too-big') || n.endsWith('-streamed')), []);
+    assert.deepEqual(
+      names((await listInstances(t)).body).filter((n) => n.endsWith('-too-big') || n.endsWith('-streamed')),
+      [],
+    );
   });
 });

@@ -103,11 +103,17 @@ describe('reservation window (manual clock)', () => {
     assert.equal((await get(second)).status, 'READY_TO_START');
     await advance(1);
     const expired = await waitForStatus(t, second, ['STOPPED']);
-    assert.match(expired.spec.annotations['demanager/stop_reason'], /^reservation-expired: the reserved slot was not confirmed with start within 300 s/);
+    assert.match(
+      expired.spec.annotations['demanager/stop_reason'],
+      /^reservation-expired: the reserved slot was not confirmed with start within 300 s/,
+    );
     assert.equal(expired.queuing_info, null);
     assertInstanceContract(expired, 'expired reservation');
     const event = (await history(second)).find((e) => e.kind === 'reservation-expired');
-    assert.deepEqual([event.from_status, event.to_status, event.by, event.timestamp], ['READY_TO_START', 'STOPPED', 'system', reservedAt + WINDOW_S * 1000]);
+    assert.deepEqual(
+      [event.from_status, event.to_status, event.by, event.timestamp],
+      ['READY_TO_START', 'STOPPED', 'system', reservedAt + WINDOW_S * 1000],
+    );
     // The next in line (the old holder, queued by its start) now holds the reservation.
     await waitForStatus(t, holder, ['READY_TO_START']);
   });

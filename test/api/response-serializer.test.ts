@@ -21,7 +21,12 @@ type Node = Record<string, any>;
 
 /** Every exported schema of the response modules. */
 const SCHEMAS: Array<[string, TSchema]> = [audit, catalog, credentials, events, identity, instances].flatMap((module) =>
-  Object.entries(module).filter((entry): entry is [string, TSchema] => typeof entry[1] === 'object' && entry[1] !== null && ('type' in entry[1] || 'anyOf' in entry[1] || 'enum' in entry[1])),
+  Object.entries(module).filter(
+    (entry): entry is [string, TSchema] =>
+      typeof entry[1] === 'object' &&
+      entry[1] !== null &&
+      ('type' in entry[1] || 'anyOf' in entry[1] || 'enum' in entry[1]),
+  ),
 );
 
 const isNull = (s: Node) => s.type === 'null';
@@ -31,15 +36,17 @@ function sample(schema: Node, nulls: boolean, depth = 0): unknown {
   if (schema.anyOf) {
     const options = schema.anyOf as Node[];
     if (options.some(isNull)) return nulls ? null : sample(options.find((o) => !isNull(o))!, nulls, depth);
-    return sample(options[(depth % options.length)]!, nulls, depth + 1);
+    return sample(options[depth % options.length]!, nulls, depth + 1);
   }
   if (schema.const !== undefined) return schema.const;
   if (schema.enum) return schema.enum[schema.enum.length - 1];
   switch (schema.type) {
     case 'object': {
       const out: Node = {};
-      for (const [key, value] of Object.entries((schema.properties ?? {}) as Node)) out[key] = sample(value, nulls, depth + 1);
-      for (const value of Object.values((schema.patternProperties ?? {}) as Node)) out[`key${depth}`] = sample(value, nulls, depth + 1);
+      for (const [key, value] of Object.entries((schema.properties ?? {}) as Node))
+        out[key] = sample(value, nulls, depth + 1);
+      for (const value of Object.values((schema.patternProperties ?? {}) as Node))
+        out[`key${depth}`] = sample(value, nulls, depth + 1);
       return out;
     }
     case 'array':
@@ -77,7 +84,9 @@ describe('response serializer', () => {
     it(`writes every response schema's value as JSON.stringify does, nullable fields ${nulls ? 'null' : 'filled'}`, () => {
       for (const [name, schema] of SCHEMAS) {
         const value = sample(schema as Node, nulls);
-        const serialize = serializerCompiler({ schema, method: 'GET', url: '/', httpStatus: '200' } as never) as (v: unknown) => string;
+        const serialize = serializerCompiler({ schema, method: 'GET', url: '/', httpStatus: '200' } as never) as (
+          v: unknown,
+        ) => string;
         assert.equal(serialize(value), JSON.stringify(value), name);
       }
     });
@@ -91,7 +100,7 @@ describe('response serializer', () => {
     assert.ok(nullableUnions(instances.InstanceSchema) > 0);
   });
 
-  it('serializes a scalar union (a flavor parameter, text or number) by the value\'s type', () => {
+  it("serializes a scalar union (a flavor parameter, text or number) by the value's type", () => {
     const params = instances.FlavorDetailsSchema.properties.params;
     const serialize = fastJsonStringify(serializableSchema(params) as Schema);
     assert.equal(serialize({ CPU: 2, memory: '8GiB', ratio: 0.5 }), '{"CPU":2,"memory":"8GiB","ratio":0.5}');

@@ -25,7 +25,11 @@ function essentials(i: any) {
     ai_project: i.ai_project,
     pool: i.pool,
     storage: i.spec.storage,
-    auto_stop: { enable: i.spec.auto_stop.enable, duration: i.spec.auto_stop.duration, prompt: i.spec.auto_stop.prompt },
+    auto_stop: {
+      enable: i.spec.auto_stop.enable,
+      duration: i.spec.auto_stop.duration,
+      prompt: i.spec.auto_stop.prompt,
+    },
   };
 }
 
@@ -46,7 +50,13 @@ async function allById(t: TestApp): Promise<Map<string, any>> {
 }
 
 function body(name: string, description: string) {
-  return createBody(name, { description, spec: { storage: { type: 'obs', location: { path: `/bucket/${name}/` } }, auto_stop: { enable: true, duration: 3600 } } });
+  return createBody(name, {
+    description,
+    spec: {
+      storage: { type: 'obs', location: { path: `/bucket/${name}/` } },
+      auto_stop: { enable: true, duration: 3600 },
+    },
+  });
 }
 
 describe('graceful restart resumes CREATING / STARTING / STOPPING / RESTARTING and keeps RUNNING', () => {
@@ -58,7 +68,8 @@ describe('graceful restart resumes CREATING / STARTING / STOPPING / RESTARTING a
     // Server A: instances at rest.
     const a = await startTestApp();
     dataDir = a.dataDir;
-    for (const name of ['keep-running', 'keep-stopped', 'to-stop', 'to-restart']) made[name] = await create(a, body(name, `${name} description`));
+    for (const name of ['keep-running', 'keep-stopped', 'to-stop', 'to-restart'])
+      made[name] = await create(a, body(name, `${name} description`));
     for (const inst of Object.values(made)) await waitStatus(a, inst.id, 'RUNNING');
     await action(a, made['keep-stopped'].id, 'stop');
     await waitStatus(a, made['keep-stopped'].id, 'STOPPED');
@@ -68,11 +79,16 @@ describe('graceful restart resumes CREATING / STARTING / STOPPING / RESTARTING a
 
   it('RUNNING and STOPPED instances come back exactly as they were', async () => {
     const clock = new SteppingClock();
-    const b = await startTestApp({ dataDir, start: { clock }, runtime: { pollIntervalSeconds: 0, simulated: { delays: { ...PHASES } } } });
+    const b = await startTestApp({
+      dataDir,
+      start: { clock },
+      runtime: { pollIntervalSeconds: 0, simulated: { delays: { ...PHASES } } },
+    });
     try {
       const now = await allById(b);
       assert.equal(now.size, 4);
-      for (const inst of Object.values(made)) assert.deepEqual(comparable(now.get(inst.id)), comparable(inst), inst.name);
+      for (const inst of Object.values(made))
+        assert.deepEqual(comparable(now.get(inst.id)), comparable(inst), inst.name);
 
       // Leave work half-done: one CREATING, one STARTING, one STOPPING, one RESTARTING.
       made['was-starting'] = await create(b, body('was-starting', 'caught while starting'));
@@ -82,10 +98,14 @@ describe('graceful restart resumes CREATING / STARTING / STOPPING / RESTARTING a
       assert.equal((await action(b, made['to-stop'].id, 'stop')).body.current_status, 'STOPPING');
       assert.equal((await action(b, made['to-restart'].id, 'restart')).body.current_status, 'RESTARTING');
       inFlight = await allById(b);
-      assert.deepEqual(
-        [...inFlight.values()].map((i) => `${i.name}:${i.status}`).sort(),
-        ['keep-running:RUNNING', 'keep-stopped:STOPPED', 'to-restart:RESTARTING', 'to-stop:STOPPING', 'was-creating:CREATING', 'was-starting:STARTING'],
-      );
+      assert.deepEqual([...inFlight.values()].map((i) => `${i.name}:${i.status}`).sort(), [
+        'keep-running:RUNNING',
+        'keep-stopped:STOPPED',
+        'to-restart:RESTARTING',
+        'to-stop:STOPPING',
+        'was-creating:CREATING',
+        'was-starting:STARTING',
+      ]);
     } finally {
       await stopWithClock(b, clock, false);
     }
@@ -130,7 +150,10 @@ describe('graceful restart resumes CREATING / STARTING / STOPPING / RESTARTING a
       const after = await allById(d);
       assert.deepEqual([...after.values()].map(comparable), [...before.values()].map(comparable));
       assert.deepEqual(
-        [...after.values()].filter((i) => i.status === 'RUNNING').map((i) => i.name).sort(),
+        [...after.values()]
+          .filter((i) => i.status === 'RUNNING')
+          .map((i) => i.name)
+          .sort(),
         ['keep-running', 'to-restart', 'was-creating', 'was-starting'],
       );
       assert.deepEqual(ids((await listInstances(d, 'show_self=false')).body).sort(), [...inFlight.keys()].sort());
@@ -149,7 +172,8 @@ describe('after a SIGKILL of the CLI server, a new server resumes every transiti
   before(async () => {
     const a = await startTestApp();
     dataDir = a.dataDir;
-    for (const name of ['crash-running', 'crash-stop', 'crash-restart', 'crash-start']) made[name] = await create(a, body(name, `${name} text`));
+    for (const name of ['crash-running', 'crash-stop', 'crash-restart', 'crash-start'])
+      made[name] = await create(a, body(name, `${name} text`));
     for (const inst of Object.values(made)) await waitStatus(a, inst.id, 'RUNNING');
     await action(a, made['crash-start'].id, 'stop');
     await waitStatus(a, made['crash-start'].id, 'STOPPED');
@@ -161,27 +185,49 @@ describe('after a SIGKILL of the CLI server, a new server resumes every transiti
 
   it('the CLI server is killed with work in CREATING, STARTING, STOPPING and RESTARTING', async () => {
     const slow = 600_000;
-    child = await startChildServer(dataDir, { runtime: { pollIntervalSeconds: 0, simulated: { delays: { prepare: slow, start: slow, stop: slow, remove: slow } } } });
+    child = await startChildServer(dataDir, {
+      runtime: {
+        pollIntervalSeconds: 0,
+        simulated: { delays: { prepare: slow, start: slow, stop: slow, remove: slow } },
+      },
+    });
     const base = `/v1/${child.projectId}/demanager/instances`;
     const created = await child.http('POST', base, body('crash-creating', 'created just before the crash'));
     assert.equal(created.status, 200, JSON.stringify(created.body));
     made['crash-creating'] = created.body;
-    assert.equal((await child.http('POST', `${base}/${made['crash-start'].id}/action`, { action: 'start' })).body.current_status, 'STARTING');
-    assert.equal((await child.http('POST', `${base}/${made['crash-stop'].id}/action`, { action: 'stop' })).body.current_status, 'STOPPING');
-    assert.equal((await child.http('POST', `${base}/${made['crash-restart'].id}/action`, { action: 'restart' })).body.current_status, 'RESTARTING');
+    assert.equal(
+      (await child.http('POST', `${base}/${made['crash-start'].id}/action`, { action: 'start' })).body.current_status,
+      'STARTING',
+    );
+    assert.equal(
+      (await child.http('POST', `${base}/${made['crash-stop'].id}/action`, { action: 'stop' })).body.current_status,
+      'STOPPING',
+    );
+    assert.equal(
+      (await child.http('POST', `${base}/${made['crash-restart'].id}/action`, { action: 'restart' })).body
+        .current_status,
+      'RESTARTING',
+    );
     const list = await child.http('GET', `${base}?de_type=Notebook&show_self=false`);
     atKill = new Map(list.body.instances.map((i: any) => [i.id, i]));
-    assert.deepEqual(
-      [...atKill.values()].map((i) => `${i.name}:${i.status}`).sort(),
-      ['crash-creating:CREATING', 'crash-restart:RESTARTING', 'crash-running:RUNNING', 'crash-start:STARTING', 'crash-stop:STOPPING'],
-    );
+    assert.deepEqual([...atKill.values()].map((i) => `${i.name}:${i.status}`).sort(), [
+      'crash-creating:CREATING',
+      'crash-restart:RESTARTING',
+      'crash-running:RUNNING',
+      'crash-start:STARTING',
+      'crash-stop:STOPPING',
+    ]);
     await child.kill();
     assert.equal(child.process.signalCode, 'SIGKILL');
   });
 
   it('the new server finds every instance exactly as the killed one left it, then drives each to rest', async () => {
     const clock = new SteppingClock();
-    const c = await startTestApp({ dataDir, start: { clock }, runtime: { pollIntervalSeconds: 0, simulated: { delays: { ...PHASES } } } });
+    const c = await startTestApp({
+      dataDir,
+      start: { clock },
+      runtime: { pollIntervalSeconds: 0, simulated: { delays: { ...PHASES } } },
+    });
     try {
       const found = await allById(c);
       assert.deepEqual([...found.keys()].sort(), [...atKill.keys()].sort());
@@ -207,7 +253,11 @@ describe('after a SIGKILL of the CLI server, a new server resumes every transiti
         assert.equal(rested.spec.failed_reasons, null, inst.name);
       }
       const running = (await getInstance(c, made['crash-running'].id)).body;
-      assert.deepEqual(comparable(running), comparable(atKill.get(made['crash-running'].id)), 'the untouched RUNNING instance');
+      assert.deepEqual(
+        comparable(running),
+        comparable(atKill.get(made['crash-running'].id)),
+        'the untouched RUNNING instance',
+      );
     } finally {
       await stopWithClock(c, clock, true);
     }

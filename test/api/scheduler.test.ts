@@ -47,7 +47,9 @@ describe('scheduled work (manual clock)', () => {
     const stopped = await until(id, 'STOPPED');
     assert.match(stopped.spec.annotations['demanager/stop_reason'], /^auto-stop: the running time of 3600 s ended at /);
     const events = (await t.http('GET', `${t.instances()}/${id}/events`)).body.events;
-    assert.ok(events.some((e: any) => e.kind === 'auto-stop' && e.by === 'system' && /auto-stop/.test(e.detail.reason)));
+    assert.ok(
+      events.some((e: any) => e.kind === 'auto-stop' && e.by === 'system' && /auto-stop/.test(e.detail.reason)),
+    );
     await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'start' } });
     const again = await until(id, 'RUNNING');
     assert.equal(again.spec.annotations['demanager/stop_reason'], undefined);
@@ -59,7 +61,8 @@ describe('scheduled work (manual clock)', () => {
     const id = (await t.http('POST', t.instances(), { body: body('renewed', 'modelarts.vm.cpu.2u') })).body.id;
     const running = await until(id, 'RUNNING');
     const deadline = running.spec.auto_stop.stop_timestamp as number;
-    const renew = (stop_timestamp: number) => t.http('PUT', `${t.instances()}/${id}`, { body: { spec: { auto_stop: { stop_timestamp } } } });
+    const renew = (stop_timestamp: number) =>
+      t.http('PUT', `${t.instances()}/${id}`, { body: { spec: { auto_stop: { stop_timestamp } } } });
     assert.equal((await renew(clock.now() - 1)).body.error_code, 'ModelArts.6346');
     assert.equal((await renew(deadline - 60_000)).body.error_code, 'ModelArts.6336');
     assert.equal((await renew(clock.now() + 25 * HOUR)).body.error_code, 'ModelArts.6336');
@@ -72,14 +75,18 @@ describe('scheduled work (manual clock)', () => {
     await advance(HOUR / 2);
     await until(id, 'STOPPED');
     const notRunning = await renew(clock.now() + HOUR);
-    assert.deepEqual([notRunning.body.error_code, notRunning.body.error_msg], [
-      'ModelArts.6347',
-      "When the instance is in the 'STOPPED' status, the 'stop_timestamp' parameter cannot be modified.",
-    ]);
+    assert.deepEqual(
+      [notRunning.body.error_code, notRunning.body.error_msg],
+      [
+        'ModelArts.6347',
+        "When the instance is in the 'STOPPED' status, the 'stop_timestamp' parameter cannot be modified.",
+      ],
+    );
   });
 
   it('retention deletes an instance unused for store_time hours, failed ones included; -1 keeps them', async () => {
-    const kept = (await t.http('POST', t.instances(), { body: body('kept-forever', 'modelarts.vm.cpu.2u', false) })).body.id;
+    const kept = (await t.http('POST', t.instances(), { body: body('kept-forever', 'modelarts.vm.cpu.2u', false) }))
+      .body.id;
     const stale = (await t.http('POST', t.instances(), { body: body('stale', KEPT.name, false) })).body.id;
     const failed = (await t.http('POST', t.instances(), { body: body('fails-start', KEPT.name, false) })).body.id;
     await until(failed, 'CREATE_FAILED');
@@ -102,7 +109,12 @@ describe('scheduled work (manual clock)', () => {
 });
 
 describe('idle stop (manual clock, liveness polling every minute)', () => {
-  const IDLE = completeFlavor({ name: 'modelarts.vm.cpu.idle', type: 'CPU', params: { CPU: 1 }, idle_stop_seconds: 600 });
+  const IDLE = completeFlavor({
+    name: 'modelarts.vm.cpu.idle',
+    type: 'CPU',
+    params: { CPU: 1 },
+    idle_stop_seconds: 600,
+  });
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 10));
   let t: TestApp;
   before(async () => {
@@ -114,14 +126,19 @@ describe('idle stop (manual clock, liveness polling every minute)', () => {
   });
   after(() => t.stop());
 
-  it('stops a notebook unused for the flavor\'s idle time and says why; other flavors keep running', async () => {
+  it("stops a notebook unused for the flavor's idle time and says why; other flavors keep running", async () => {
     const create = async (name: string, flavor: string) =>
-      (await t.http('POST', t.instances(), { body: { name, profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor, spec: { storage: { type: 'evs' } } } })).body.id as string;
+      (
+        await t.http('POST', t.instances(), {
+          body: { name, profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor, spec: { storage: { type: 'evs' } } },
+        })
+      ).body.id as string;
     const idle = await create('idle-one', IDLE.name);
     const busy = await create('no-idle-stop', 'modelarts.vm.cpu.2u');
     const status = async (id: string) => (await t.http('GET', `${t.instances()}/${id}`)).body;
     for (const id of [idle, busy]) {
-      for (let i = 0; i < 200 && (await status(id)).status !== 'RUNNING'; i++) await new Promise((r) => setTimeout(r, 5));
+      for (let i = 0; i < 200 && (await status(id)).status !== 'RUNNING'; i++)
+        await new Promise((r) => setTimeout(r, 5));
     }
     for (let minute = 1; minute <= 9; minute++) {
       clock.advance(60_000);
@@ -136,7 +153,10 @@ describe('idle stop (manual clock, liveness polling every minute)', () => {
       await new Promise((r) => setTimeout(r, 5));
     }
     assert.equal(stopped.status, 'STOPPED');
-    assert.match(stopped.spec.annotations['demanager/stop_reason'], /^idle-stop: no activity since .* \(limit 600 s\)$/);
+    assert.match(
+      stopped.spec.annotations['demanager/stop_reason'],
+      /^idle-stop: no activity since .* \(limit 600 s\)$/,
+    );
     const events = (await t.http('GET', `${t.instances()}/${idle}/events`)).body.events as any[];
     assert.ok(events.some((e) => e.kind === 'idle-stop' && e.from_status === 'RUNNING' && e.to_status === 'STOPPING'));
     assert.equal((await status(busy)).status, 'RUNNING');

@@ -30,21 +30,33 @@ describe('requests Fastify or Node refuse before routing answer a ModelArts erro
     assert.ok(body.error_msg.length > 0 && body.error_message === body.error_msg, context);
   }
 
-  it('headers over Node\'s limit: 431 ModelArts.0431 (and no body for HEAD)', async () => {
+  it("headers over Node's limit: 431 ModelArts.0431 (and no body for HEAD)", async () => {
     const target = `${t.instances()}?de_type=Notebook&x=${'q'.repeat(20_000)}`;
-    assertModelArts(await client.send({ method: 'GET', target, headers: { 'x-auth-token': t.adminToken } }), 'ModelArts.0431', 431, 'GET');
+    assertModelArts(
+      await client.send({ method: 'GET', target, headers: { 'x-auth-token': t.adminToken } }),
+      'ModelArts.0431',
+      431,
+      'GET',
+    );
     const head = await client.send({ method: 'HEAD', target, headers: { 'x-auth-token': t.adminToken } });
     assert.equal(head.status, 431);
     assert.equal(head.text, '');
   });
 
-  it('a request Node\'s HTTP parser refuses: 400 ModelArts.0400', async () => {
+  it("a request Node's HTTP parser refuses: 400 ModelArts.0400", async () => {
     const { hostname, port } = new URL(t.url);
-    for (const head of ['GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n', 'GET /\u0000 HTTP/1.1\r\nHost: x\r\n\r\n', 'BREW /pot HTCPCP/1.0\r\n\r\n']) {
+    for (const head of [
+      'GET / HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n',
+      'GET /\u0000 HTTP/1.1\r\nHost: x\r\n\r\n',
+      'BREW /pot HTCPCP/1.0\r\n\r\n',
+    ]) {
       const answer = await new Promise<string>((resolve, reject) => {
         const socket = connect(Number(port), hostname, () => socket.end(head));
         let text = '';
-        socket.on('data', (chunk) => (text += chunk.toString('utf8'))).on('end', () => resolve(text)).on('error', reject);
+        socket
+          .on('data', (chunk) => (text += chunk.toString('utf8')))
+          .on('end', () => resolve(text))
+          .on('error', reject);
       });
       const [statusLine = '', ...rest] = answer.split('\r\n');
       assert.match(statusLine, /^HTTP\/1\.1 400 /, JSON.stringify(head));
@@ -55,7 +67,12 @@ describe('requests Fastify or Node refuse before routing answer a ModelArts erro
   });
 
   it('a path the router cannot decode, or a parameter longer than any id: 404 ModelArts.0404', async () => {
-    for (const target of [`${t.instances()}/%zz`, `${t.instances()}/%E0%80`, `/v3/users/${'a'.repeat(300)}`, `${t.instances()}/${'a'.repeat(300)}/action`]) {
+    for (const target of [
+      `${t.instances()}/%zz`,
+      `${t.instances()}/%E0%80`,
+      `/v3/users/${'a'.repeat(300)}`,
+      `${t.instances()}/${'a'.repeat(300)}/action`,
+    ]) {
       const res = await client.send({ method: 'GET', target, headers: { 'x-auth-token': t.adminToken } });
       assertModelArts(res, 'ModelArts.0404', 404, target.slice(0, 80));
     }

@@ -24,7 +24,9 @@ async function seenThrough(t: TestApp, name: string): Promise<{ source: string; 
   await t.http('DELETE', `${t.instances()}/${instance.id}`, { headers: FORWARDED });
   for (let i = 0; i < 200; i++) {
     const trail = await t.http('GET', `/v1/${t.projectId}/demanager/audit?limit=5`);
-    const entry = trail.body.entries.find((e: any) => e.action === 'DELETE /v1/{project_id}/demanager/instances/{instance_id}' && e.target === instance.id);
+    const entry = trail.body.entries.find(
+      (e: any) => e.action === 'DELETE /v1/{project_id}/demanager/instances/{instance_id}' && e.target === instance.id,
+    );
     if (entry) return { source: entry.source, origin };
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -34,7 +36,10 @@ async function seenThrough(t: TestApp, name: string): Promise<{ source: string; 
 describe('trustProxy: X-Forwarded-* believed from trusted proxies only', () => {
   const apps: TestApp[] = [];
   const start = async (trustProxy?: ConfigOptions['trustProxy']) => {
-    const t = await startTestApp({ ...(trustProxy === undefined ? {} : { trustProxy }), runtime: { simulated: { delays: INSTANT_PHASES } } });
+    const t = await startTestApp({
+      ...(trustProxy === undefined ? {} : { trustProxy }),
+      runtime: { simulated: { delays: INSTANT_PHASES } },
+    });
     apps.push(t);
     return t;
   };
@@ -53,12 +58,18 @@ describe('trustProxy: X-Forwarded-* believed from trusted proxies only', () => {
   it('believes a trusted proxy: the nearest untrusted address it forwards, and the scheme and host', async () => {
     // 203.0.113.9 connected to the trusted proxy; 198.51.100.7 is only what that client claimed.
     const t = await start(['127.0.0.1/8']);
-    assert.deepEqual(await seenThrough(t, 'behind-proxy'), { source: '203.0.113.9', origin: 'https://notebooks.example.org' });
+    assert.deepEqual(await seenThrough(t, 'behind-proxy'), {
+      source: '203.0.113.9',
+      origin: 'https://notebooks.example.org',
+    });
   });
 
   it('with true, believes the whole chain: the first address in it', async () => {
     const t = await start(true);
-    assert.deepEqual(await seenThrough(t, 'trust-all'), { source: '198.51.100.7', origin: 'https://notebooks.example.org' });
+    assert.deepEqual(await seenThrough(t, 'trust-all'), {
+      source: '198.51.100.7',
+      origin: 'https://notebooks.example.org',
+    });
   });
 
   it('with a hop count, takes the address the last trusted hop saw, not what the client claims', async () => {
@@ -74,7 +85,11 @@ describe('trustProxy: X-Forwarded-* believed from trusted proxies only', () => {
 
   it('refuses values Fastify would read as something else', () => {
     for (const bad of ['true', '', -1, 1.5, [], [''], {}] as unknown[]) {
-      assert.throws(() => resolveConfig({ trustProxy: bad as ConfigOptions['trustProxy'] }), /trustProxy must be/, JSON.stringify(bad));
+      assert.throws(
+        () => resolveConfig({ trustProxy: bad as ConfigOptions['trustProxy'] }),
+        /trustProxy must be/,
+        JSON.stringify(bad),
+      );
     }
   });
 });

@@ -11,7 +11,10 @@ const RUN = fileURLToPath(new URL('../../bench/run.ts', import.meta.url));
 
 it('npm run bench -- --smoke prints every figure of every benchmark', () => {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DEMANAGER_')));
-  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', RUN, '--smoke'], { encoding: 'utf8', env });
+  const { status, stdout, stderr } = spawnSync(process.execPath, ['--import', 'tsx', RUN, '--smoke'], {
+    encoding: 'utf8',
+    env,
+  });
   assert.equal(status, 0, stderr);
   const figures = new Map(
     stdout

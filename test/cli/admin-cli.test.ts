@@ -26,10 +26,19 @@ describe('demanager users, projects and roles (CLI)', () => {
     t = await startTestApp();
     adminDir = tempDir();
     aliceDir = tempDir();
-    const login = await runCli(['login', '--url', t.url, '--user', 'admin', '--password', ADMIN_PASSWORD], { configDir: adminDir });
+    const login = await runCli(['login', '--url', t.url, '--user', 'admin', '--password', ADMIN_PASSWORD], {
+      configDir: adminDir,
+    });
     ok(login);
     // An instance of the admin's that alice may read but not act on.
-    await t.http('POST', t.instances(), { body: { name: 'admins-nb', profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'evs' } } } });
+    await t.http('POST', t.instances(), {
+      body: {
+        name: 'admins-nb',
+        profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+        flavor: 'modelarts.vm.cpu.2u',
+        spec: { storage: { type: 'evs' } },
+      },
+    });
   });
 
   after(async () => {
@@ -65,18 +74,29 @@ describe('demanager users, projects and roles (CLI)', () => {
     assert.equal(assigned.stdout, 'assigned member of alice in project team\n');
     const list = await admin('roles', 'list', '--user', 'alice');
     ok(list);
-    const rows = list.stdout.trimEnd().split('\n').slice(1).map((l) => l.split(/\s+/).slice(0, 3).join(' ')).sort();
+    const rows = list.stdout
+      .trimEnd()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(/\s+/).slice(0, 3).join(' '))
+      .sort();
     assert.deepEqual(rows, ['member alice default', 'member alice team']);
   });
 
   it('the new user logs in with the CLI, lists only their own instances and cannot act on others', async () => {
-    const login = await runCli(['login', '--url', t.url, '--user', 'alice', '--project', 'default'], { configDir: aliceDir, env: { DEMANAGER_PASSWORD: ALICE_PASSWORD } });
+    const login = await runCli(['login', '--url', t.url, '--user', 'alice', '--project', 'default'], {
+      configDir: aliceDir,
+      env: { DEMANAGER_PASSWORD: ALICE_PASSWORD },
+    });
     ok(login);
     assert.ok(!readFileSync(join(aliceDir, 'session.json'), 'utf8').includes(ALICE_PASSWORD));
     ok(await alice('instances', 'create', '--name', 'alices-nb', ...CPU, '--wait'));
     const mine = jsonOf(await alice('instances', 'list', '--json'));
     assert.equal(mine.total_count, 1);
-    assert.deepEqual(mine.instances.map((i: any) => [i.name, i.user.name]), [['alices-nb', 'alice']]);
+    assert.deepEqual(
+      mine.instances.map((i: any) => [i.name, i.user.name]),
+      [['alices-nb', 'alice']],
+    );
 
     // Members read what their project lists, but act only on their own instances.
     ok(await alice('instances', 'show', 'admins-nb'));
@@ -94,7 +114,10 @@ describe('demanager users, projects and roles (CLI)', () => {
   it('login --project scopes the session to that project', async () => {
     const dir = tempDir();
     try {
-      const login = await runCli(['login', '--url', t.url, '--user', 'alice', '--project', 'team', '--password', ALICE_PASSWORD, '--json'], { configDir: dir });
+      const login = await runCli(
+        ['login', '--url', t.url, '--user', 'alice', '--project', 'team', '--password', ALICE_PASSWORD, '--json'],
+        { configDir: dir },
+      );
       ok(login);
       const session = jsonOf(login);
       assert.equal(session.projectId, teamId);
@@ -117,7 +140,12 @@ describe('demanager users, projects and roles (CLI)', () => {
 
   it('buckets list, assign and release; a project holding one is not deleted', async () => {
     const made = await t.http('POST', t.instances(), {
-      body: { name: 'bucket-nb', profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'obs', location: { path: '/cli-bucket/work/' } } } },
+      body: {
+        name: 'bucket-nb',
+        profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+        flavor: 'modelarts.vm.cpu.2u',
+        spec: { storage: { type: 'obs', location: { path: '/cli-bucket/work/' } } },
+      },
     });
     assert.equal(made.status, 200, JSON.stringify(made.body));
     const list = await admin('buckets', 'list');
@@ -139,7 +167,10 @@ describe('demanager users, projects and roles (CLI)', () => {
     const released = await admin('buckets', 'release', 'spare');
     ok(released);
     assert.equal(released.stdout, 'released obs bucket spare\n');
-    assert.deepEqual(jsonOf(await admin('buckets', 'list', '--json')).buckets.map((b: any) => b.name), ['cli-bucket']);
+    assert.deepEqual(
+      jsonOf(await admin('buckets', 'list', '--json')).buckets.map((b: any) => b.name),
+      ['cli-bucket'],
+    );
   });
 
   it('roles unassign, users delete and projects delete clean up', async () => {

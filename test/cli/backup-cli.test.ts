@@ -42,15 +42,26 @@ async function contentsOf(server: ChildServer) {
   const users = (await server.http('GET', '/v3/users')).body.users as { id: string; name: string }[];
   const keys = new Map<string, string>();
   for (const user of users) {
-    for (const c of (await server.http('GET', `/v3.0/OS-CREDENTIAL/credentials?user_id=${user.id}`)).body.credentials as { access: string }[]) keys.set(c.access, user.id);
+    for (const c of (await server.http('GET', `/v3.0/OS-CREDENTIAL/credentials?user_id=${user.id}`)).body
+      .credentials as { access: string }[])
+      keys.set(c.access, user.id);
   }
   const list = await server.http('GET', `/v1/${server.projectId}/demanager/instances?de_type=Notebook`);
   assert.equal(list.status, 200, JSON.stringify(list.body));
   const events = new Map<string, { seq: number; kind: string; to_status: string }[]>();
   for (const instance of list.body.instances as { id: string }[]) {
-    events.set(instance.id, (await server.http('GET', `/v1/${server.projectId}/demanager/instances/${instance.id}/events?limit=0`)).body.events);
+    events.set(
+      instance.id,
+      (await server.http('GET', `/v1/${server.projectId}/demanager/instances/${instance.id}/events?limit=0`)).body
+        .events,
+    );
   }
-  return { users: new Set(users.map((u) => u.id)), keys, instances: new Map((list.body.instances as any[]).map((i) => [i.id, i])), events };
+  return {
+    users: new Set(users.map((u) => u.id)),
+    keys,
+    instances: new Map((list.body.instances as any[]).map((i) => [i.id, i])),
+    events,
+  };
 }
 
 describe('demanager backup and restore', () => {
@@ -70,7 +81,10 @@ describe('demanager backup and restore', () => {
 
   const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { configDir, env });
 
-  async function record<T>(kind: Op['kind'], write: () => Promise<{ id: string; value: T } | undefined>): Promise<T | undefined> {
+  async function record<T>(
+    kind: Op['kind'],
+    write: () => Promise<{ id: string; value: T } | undefined>,
+  ): Promise<T | undefined> {
     const started = performance.now();
     const done = await write();
     if (done !== undefined) ops.push({ kind, id: done.id, started, finished: performance.now() });
@@ -79,14 +93,18 @@ describe('demanager backup and restore', () => {
 
   async function createUserWithKey(n: number): Promise<void> {
     const userId = await record('user', async () => {
-      const res = await source.http('POST', '/v3/users', { user: { name: `load-user-${n}`, password: `load-password-${n}` } });
+      const res = await source.http('POST', '/v3/users', {
+        user: { name: `load-user-${n}`, password: `load-password-${n}` },
+      });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       const role = await source.http('PUT', `/v3/projects/${source.projectId}/users/${res.body.user.id}/roles/member`);
       assert.equal(role.status, 204, JSON.stringify(role.body));
       return { id: res.body.user.id as string, value: res.body.user.id as string };
     });
     await record('key', async () => {
-      const res = await source.http('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: userId, description: `load key ${n}` } });
+      const res = await source.http('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+        credential: { user_id: userId, description: `load key ${n}` },
+      });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       keys.set(res.body.credential.access, { access: res.body.credential.access, secret: res.body.credential.secret });
       return { id: res.body.credential.access as string, value: undefined };
@@ -105,7 +123,9 @@ describe('demanager backup and restore', () => {
 
   async function stopWhenRunning(id: string): Promise<void> {
     await record('stop', async () => {
-      const res = await source.http('POST', `/v1/${source.projectId}/demanager/instances/${id}/action`, { action: 'stop' });
+      const res = await source.http('POST', `/v1/${source.projectId}/demanager/instances/${id}/action`, {
+        action: 'stop',
+      });
       return res.status === 200 ? { id, value: undefined } : undefined;
     });
   }
@@ -145,7 +165,10 @@ describe('demanager backup and restore', () => {
     running = false;
     await Promise.all(writers);
     assert.equal(result.code, 0, explain(result));
-    assert.match(result.stdout, /wrote .*backup\.tar: the database \(\d+ migrations applied, \d+ sealed secrets\) and the master key/);
+    assert.match(
+      result.stdout,
+      /wrote .*backup\.tar: the database \(\d+ migrations applied, \d+ sealed secrets\) and the master key/,
+    );
   });
 
   after(async () => {
@@ -161,11 +184,18 @@ describe('demanager backup and restore', () => {
 
   it('writes a plain tar, 0600, with a manifest, the database and the key under a name that says it is secret', () => {
     assert.equal(statSync(archive).mode & 0o777, 0o600);
-    assert.deepEqual(execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).trim().split('\n'), ['manifest.json', 'demanager.db', 'SECRET-master.key']);
+    assert.deepEqual(execFileSync('tar', ['-tf', archive], { encoding: 'utf8' }).trim().split('\n'), [
+      'manifest.json',
+      'demanager.db',
+      'SECRET-master.key',
+    ]);
     const { manifest, masterKey } = unpackBackup(readFileSync(archive));
     assert.equal(manifest.format, 'demanager-backup');
     assert.equal(manifest.formatVersion, 1);
-    assert.equal(manifest.demanagerVersion, JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
+    assert.equal(
+      manifest.demanagerVersion,
+      JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version,
+    );
     assert.ok(manifest.schema.migrations.includes('0001-initial'));
     assert.ok(Math.abs(Date.parse(manifest.createdAt) - Date.now()) < 120_000);
     assert.match(manifest.warning, /master key/);
@@ -187,16 +217,23 @@ describe('demanager backup and restore', () => {
     const sealed = Number(/opens all (\d+) sealed/.exec(result.stdout)![1]);
     assert.equal(statSync(restoredDir).mode & 0o777, 0o700);
     assert.deepEqual(readdirSync(restoredDir).sort(), ['demanager.db', 'master.key']);
-    for (const file of ['demanager.db', 'master.key']) assert.equal(statSync(join(restoredDir, file)).mode & 0o777, 0o600, file);
-    assert.equal(readFileSync(join(restoredDir, 'master.key'), 'utf8'), readFileSync(join(sourceDir, 'master.key'), 'utf8'));
+    for (const file of ['demanager.db', 'master.key'])
+      assert.equal(statSync(join(restoredDir, file)).mode & 0o777, 0o600, file);
+    assert.equal(
+      readFileSync(join(restoredDir, 'master.key'), 'utf8'),
+      readFileSync(join(sourceDir, 'master.key'), 'utf8'),
+    );
 
     restored = await startChildServer(restoredDir, sqliteOptions(restoredDir));
     const got = await contentsOf(restored);
     const present = (op: Op) =>
-      op.kind === 'user' ? got.users.has(op.id)
-      : op.kind === 'key' ? got.keys.has(op.id)
-      : op.kind === 'instance' ? got.instances.has(op.id)
-      : (got.events.get(op.id) ?? []).some((e) => e.kind === 'stop');
+      op.kind === 'user'
+        ? got.users.has(op.id)
+        : op.kind === 'key'
+          ? got.keys.has(op.id)
+          : op.kind === 'instance'
+            ? got.instances.has(op.id)
+            : (got.events.get(op.id) ?? []).some((e) => e.kind === 'stop');
     for (const op of ops) {
       if (op.finished < backupStarted) assert.ok(present(op), `${op.kind} ${op.id} was done before the backup began`);
       if (op.started > backupFinished) assert.ok(!present(op), `${op.kind} ${op.id} began after the backup was over`);
@@ -204,7 +241,11 @@ describe('demanager backup and restore', () => {
     // One point in time: whatever a restored write came after is restored too.
     for (const later of ops.filter(present)) {
       for (const earlier of ops) {
-        if (earlier.finished < later.started) assert.ok(present(earlier), `${later.kind} ${later.id} is there but ${earlier.kind} ${earlier.id}, done before it began, is not`);
+        if (earlier.finished < later.started)
+          assert.ok(
+            present(earlier),
+            `${later.kind} ${later.id} is there but ${earlier.kind} ${earlier.id}, done before it began, is not`,
+          );
       }
     }
     for (const [id, events] of eventsBefore) {
@@ -219,16 +260,25 @@ describe('demanager backup and restore', () => {
 
   it('serves the restored access keys: their secrets open with the restored key', async () => {
     assert.ok(restored, 'restored server');
-    const restoredKeys = [...keys.values()].filter((k) => ops.some((op) => op.kind === 'key' && op.id === k.access && op.finished < backupStarted));
+    const restoredKeys = [...keys.values()].filter((k) =>
+      ops.some((op) => op.kind === 'key' && op.id === k.access && op.finished < backupStarted),
+    );
     assert.ok(restoredKeys.length >= 3);
     for (const key of restoredKeys.slice(0, 5)) {
-      assert.equal(await signedGet(restored.url, `/v1/${restored.projectId}/demanager/instances?de_type=Notebook`, key), 200, `access key ${key.access}`);
+      assert.equal(
+        await signedGet(restored.url, `/v1/${restored.projectId}/demanager/instances?de_type=Notebook`, key),
+        200,
+        `access key ${key.access}`,
+      );
     }
     const wrong = { ...restoredKeys[0]!, secret: 'not-the-secret' };
-    assert.equal(await signedGet(restored.url, `/v1/${restored.projectId}/demanager/instances?de_type=Notebook`, wrong), 401);
+    assert.equal(
+      await signedGet(restored.url, `/v1/${restored.projectId}/demanager/instances?de_type=Notebook`, wrong),
+      401,
+    );
   });
 
-  it('with the master key configured, restores with that key when it is the backup\'s, writing no key file', async () => {
+  it("with the master key configured, restores with that key when it is the backup's, writing no key file", async () => {
     const target = join(root, 'configured-key');
     const key = readFileSync(join(sourceDir, 'master.key'), 'utf8').trim();
     const result = await cli(['restore', archive, '--data-dir', target], { DEMANAGER_MASTER_KEY: key });
@@ -237,7 +287,9 @@ describe('demanager backup and restore', () => {
   });
 
   it('restores a backup of a database an older release left, which migrate then upgrades', async () => {
-    const facts = JSON.parse(readFileSync(new URL('../store/releases/v0.1.0/sqlite.json', import.meta.url), 'utf8')) as FixtureFacts;
+    const facts = JSON.parse(
+      readFileSync(new URL('../store/releases/v0.1.0/sqlite.json', import.meta.url), 'utf8'),
+    ) as FixtureFacts;
     const database = readFileSync(new URL('../store/releases/v0.1.0/demanager.db', import.meta.url));
     const file = join(root, 'from-0.1.0.tar');
     writeFileSync(file, packBackup(database, Buffer.from(facts.masterKey, 'base64'), facts.migrations, new Date()));
@@ -249,7 +301,8 @@ describe('demanager backup and restore', () => {
     const store = await openStore(`sqlite:${join(target, 'demanager.db')}`);
     try {
       assert.deepEqual(await store.pendingMigrations(), []);
-      for (const instance of facts.instances) assert.equal((await store.instances.getById(instance.id))?.status, instance.status, instance.name);
+      for (const instance of facts.instances)
+        assert.equal((await store.instances.getById(instance.id))?.status, instance.status, instance.name);
     } finally {
       await store.close();
     }
@@ -259,7 +312,12 @@ describe('demanager backup and restore', () => {
     const good = () => unpackBackup(readFileSync(archive));
     let n = 0;
 
-    async function refused(file: string, message: RegExp, args: string[] = [], env: Record<string, string | undefined> = {}): Promise<string> {
+    async function refused(
+      file: string,
+      message: RegExp,
+      args: string[] = [],
+      env: Record<string, string | undefined> = {},
+    ): Promise<string> {
       const target = join(root, `refused-${n++}`);
       const result = await cli(['restore', file, '--data-dir', target, ...args], env);
       assert.equal(result.code, 1, explain(result));
@@ -281,12 +339,18 @@ describe('demanager backup and restore', () => {
       writeFileSync(join(target, 'notes.txt'), 'mine');
       const result = await cli(['restore', archive, '--data-dir', target]);
       assert.equal(result.code, 1, explain(result));
-      assert.match(result.stderr, /the data directory .*not-empty is not empty \(notes\.txt\): restore only into a new or empty directory/);
+      assert.match(
+        result.stderr,
+        /the data directory .*not-empty is not empty \(notes\.txt\): restore only into a new or empty directory/,
+      );
       assert.deepEqual(readdirSync(target), ['notes.txt']);
     });
 
     it('a file that is not a tar archive, and a tar archive that is not a backup', async () => {
-      await refused(craft('random.tar', Buffer.from('hello, this is not an archive'.repeat(40))), /random\.tar cannot be restored: not a ustar archive; nothing was written/);
+      await refused(
+        craft('random.tar', Buffer.from('hello, this is not an archive'.repeat(40))),
+        /random\.tar cannot be restored: not a ustar archive; nothing was written/,
+      );
       const foreignDir = join(root, 'foreign');
       mkdirSync(foreignDir);
       writeFileSync(join(foreignDir, 'demanager.db'), 'not a database');
@@ -301,28 +365,45 @@ describe('demanager backup and restore', () => {
       // A byte in the middle of the database, well past the manifest's blocks.
       const at = 1024 + Math.floor(manifest.files['demanager.db'].size / 2) + 512;
       bytes[at] = bytes[at]! ^ 0xff;
-      await refused(craft('damaged.tar', bytes), /demanager\.db is damaged \(its checksum does not match the manifest\)/);
-      await refused(craft('truncated.tar', readFileSync(archive).subarray(0, 4096)), /cut short \(truncated archive\?\)/);
+      await refused(
+        craft('damaged.tar', bytes),
+        /demanager\.db is damaged \(its checksum does not match the manifest\)/,
+      );
+      await refused(
+        craft('truncated.tar', readFileSync(archive).subarray(0, 4096)),
+        /cut short \(truncated archive\?\)/,
+      );
     });
 
     it('a key that does not open the secrets sealed in the database', async () => {
       const { manifest, database } = good();
-      const file = craft('wrong-key.tar', packBackup(database, Buffer.alloc(32, 9), manifest.schema.migrations, new Date()));
+      const file = craft(
+        'wrong-key.tar',
+        packBackup(database, Buffer.alloc(32, 9), manifest.schema.migrations, new Date()),
+      );
       await refused(file, /the master key does not open \d+ of the \d+ secrets sealed in the database/);
     });
 
     it('a backup from a newer release than this one', async () => {
       const { manifest, database, masterKey } = good();
-      const file = craft('newer.tar', packBackup(database, masterKey, [...manifest.schema.migrations, '9999-from-a-newer-release'], new Date()));
+      const file = craft(
+        'newer.tar',
+        packBackup(database, masterKey, [...manifest.schema.migrations, '9999-from-a-newer-release'], new Date()),
+      );
       await refused(file, /upgraded by a newer demanager than this one .*9999-from-a-newer-release/);
     });
 
     it('another configured master key', async () => {
-      await refused(archive, /the configured master key .* is not the key in the backup/, [], { DEMANAGER_MASTER_KEY: TEST_MASTER_KEY });
+      await refused(archive, /the configured master key .* is not the key in the backup/, [], {
+        DEMANAGER_MASTER_KEY: TEST_MASTER_KEY,
+      });
     });
 
     it('a PostgreSQL installation, saying what to use instead (backup and restore)', async () => {
-      const env = { DEMANAGER_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none', DEMANAGER_MASTER_KEY: TEST_MASTER_KEY };
+      const env = {
+        DEMANAGER_DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+        DEMANAGER_MASTER_KEY: TEST_MASTER_KEY,
+      };
       await refused(archive, /keeps its data in PostgreSQL.*pg_dump.*master key.*Backups and upgrades/, [], env);
       const backup = await cli(['backup', join(root, 'pg.tar'), '--data-dir', sourceDir], env);
       assert.equal(backup.code, 1, explain(backup));

@@ -26,12 +26,26 @@ after(() => dirs.forEach(removeDir));
 
 describe('output', () => {
   it('renderTable pads every column but the last to its widest cell', () => {
-    const text = renderTable(['ID', 'NAME', 'NOTE'], [['1', 'long-name', ''], ['22', 'n', 'x']]);
+    const text = renderTable(
+      ['ID', 'NAME', 'NOTE'],
+      [
+        ['1', 'long-name', ''],
+        ['22', 'n', 'x'],
+      ],
+    );
     assert.equal(text, 'ID  NAME       NOTE\n1   long-name\n22  n          x\n');
   });
 
   it('formatDuration is short and exact', () => {
-    assert.deepEqual([0, 45, 60, 3599, 3600, 5400, 86400].map(formatDuration), ['0s', '45s', '1m00s', '59m59s', '1h00m', '1h30m', '24h00m']);
+    assert.deepEqual([0, 45, 60, 3599, 3600, 5400, 86400].map(formatDuration), [
+      '0s',
+      '45s',
+      '1m00s',
+      '59m59s',
+      '1h00m',
+      '1h30m',
+      '24h00m',
+    ]);
   });
 });
 
@@ -41,24 +55,52 @@ describe('instance request bodies', () => {
       name: 'a',
       profile_id: 'p',
       flavor: 'f',
-      spec: { storage: { type: 'obs', location: { path: '/b/x/' } }, auto_stop: { enable: true, duration: 3600, prompt: true } },
+      spec: {
+        storage: { type: 'obs', location: { path: '/b/x/' } },
+        auto_stop: { enable: true, duration: 3600, prompt: true },
+      },
     });
-    const evs = await createBody({ name: 'a', profile: 'p', flavor: 'f', volumeSize: 8, autoStop: false, pool: 'pool-1' });
-    assert.deepEqual(evs.spec, { storage: { type: 'evs', location: { volume_size: 8 } }, auto_stop: { enable: false } });
+    const evs = await createBody({
+      name: 'a',
+      profile: 'p',
+      flavor: 'f',
+      volumeSize: 8,
+      autoStop: false,
+      pool: 'pool-1',
+    });
+    assert.deepEqual(evs.spec, {
+      storage: { type: 'evs', location: { volume_size: 8 } },
+      auto_stop: { enable: false },
+    });
     assert.deepEqual(evs.pool, { id: 'pool-1' });
   });
 
   it('lays flags over the --file body and keeps everything else', async () => {
     const file = join(dir(), 'body.json');
-    writeFileSync(file, JSON.stringify({ name: 'old', profile_id: 'p', flavor: 'f', spec: { storage: { type: 'obs', location: { path: '/b/' } }, log_path: '/l/' }, pool: { id: '', name: '', type: '' } }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'old',
+        profile_id: 'p',
+        flavor: 'f',
+        spec: { storage: { type: 'obs', location: { path: '/b/' } }, log_path: '/l/' },
+        pool: { id: '', name: '', type: '' },
+      }),
+    );
     const body = await createBody({ file, name: 'new', volumeSize: 9 });
     assert.equal(body.name, 'new');
-    assert.deepEqual(body.spec, { storage: { type: 'obs', location: { path: '/b/', volume_size: 9 } }, log_path: '/l/' });
+    assert.deepEqual(body.spec, {
+      storage: { type: 'obs', location: { path: '/b/', volume_size: 9 } },
+      log_path: '/l/',
+    });
     assert.deepEqual(body.pool, { id: '', name: '', type: '' });
   });
 
   it('missing flags and a file that is not a JSON object are usage errors', async () => {
-    await assert.rejects(createBody({ name: 'a' }), (e: unknown) => e instanceof UsageError && /missing --profile, --flavor/.test(e.message));
+    await assert.rejects(
+      createBody({ name: 'a' }),
+      (e: unknown) => e instanceof UsageError && /missing --profile, --flavor/.test(e.message),
+    );
     const file = join(dir(), 'array.json');
     writeFileSync(file, '[1]');
     await assert.rejects(createBody({ file }), UsageError);
@@ -66,7 +108,10 @@ describe('instance request bodies', () => {
   });
 
   it('builds the modify body; nothing to change is a usage error', () => {
-    assert.deepEqual(updateBody({ description: 'd', autoStop: false }), { description: 'd', spec: { auto_stop: { enable: false } } });
+    assert.deepEqual(updateBody({ description: 'd', autoStop: false }), {
+      description: 'd',
+      spec: { auto_stop: { enable: false } },
+    });
     assert.deepEqual(updateBody({ autoStop: 7200 }), { spec: { auto_stop: { enable: true, duration: 7200 } } });
     assert.throws(() => updateBody({}), UsageError);
   });
@@ -134,10 +179,21 @@ describe('URLs and the catalog', () => {
         catalog,
       },
     });
-    const endpoint = (iface: string, url: string) => ({ id: iface, interface: iface, region: 'r', region_id: 'r', url });
+    const endpoint = (iface: string, url: string) => ({
+      id: iface,
+      interface: iface,
+      region: 'r',
+      region_id: 'r',
+      url,
+    });
     const withEntry = document([
       { type: 'identity', id: 'i', name: 'keystone', endpoints: [endpoint('public', 'http://iam/v3')] },
-      { type: 'modelartsv1', id: 'm', name: 'modelarts', endpoints: [endpoint('internal', 'http://in/v1/p1'), endpoint('public', 'http://pub/v1/p1/')] },
+      {
+        type: 'modelartsv1',
+        id: 'm',
+        name: 'modelarts',
+        endpoints: [endpoint('internal', 'http://in/v1/p1'), endpoint('public', 'http://pub/v1/p1/')],
+      },
     ]);
     assert.equal(apiBaseOf(withEntry, 'http://srv'), 'http://pub/v1/p1');
     assert.equal(apiBaseOf(document([]), 'http://srv/'), 'http://srv/v1/p1');
@@ -154,7 +210,8 @@ describe('exit codes', () => {
       process.stderr.write = write;
     }
   };
-  const apiError = (status: number) => new DemanagerApiError({ status, errorCode: 'X.1', errorMsg: 'm', method: 'GET', url: 'u' });
+  const apiError = (status: number) =>
+    new DemanagerApiError({ status, errorCode: 'X.1', errorMsg: 'm', method: 'GET', url: 'u' });
 
   it('maps every kind of failure to the documented code', () => {
     assert.equal(codeOf(apiError(400)), EXIT.apiError);

@@ -31,7 +31,10 @@ describe('demanager instances (CLI)', () => {
   });
 
   it('login reads the password from stdin and saves a 0600 session without it', async () => {
-    const result = await runCli(['login', '--url', t.url, '--user', 'admin'], { configDir, input: `${ADMIN_PASSWORD}\n` });
+    const result = await runCli(['login', '--url', t.url, '--user', 'admin'], {
+      configDir,
+      input: `${ADMIN_PASSWORD}\n`,
+    });
     ok(result);
     assert.match(result.stdout, /Logged in to .* as admin, project default/);
 
@@ -47,7 +50,10 @@ describe('demanager instances (CLI)', () => {
     assert.equal(session.user, 'admin');
     assert.match(session.token, /^dm1\./);
     assert.ok(Date.parse(session.expiresAt) > Date.now() + 23 * 3600_000);
-    assert.ok(!result.stdout.includes(session.token) && !result.stderr.includes(session.token), 'the token is never printed');
+    assert.ok(
+      !result.stdout.includes(session.token) && !result.stderr.includes(session.token),
+      'the token is never printed',
+    );
   });
 
   it('create --file sends the sample body as is', async () => {
@@ -66,13 +72,31 @@ describe('demanager instances (CLI)', () => {
 
   it('create from flags with --wait prints the running instance', async () => {
     const result = await cli(
-      'instances', 'create', '--name', 'cpu-nb', '--profile', 'Multi-Engine 1.0 (python3)-cpu', '--flavor', 'modelarts.vm.cpu.2u',
-      '--storage-type', 'evs', '--volume-size', '10', '--auto-stop', '7200', '--description', 'from flags', '--wait',
+      'instances',
+      'create',
+      '--name',
+      'cpu-nb',
+      '--profile',
+      'Multi-Engine 1.0 (python3)-cpu',
+      '--flavor',
+      'modelarts.vm.cpu.2u',
+      '--storage-type',
+      'evs',
+      '--volume-size',
+      '10',
+      '--auto-stop',
+      '7200',
+      '--description',
+      'from flags',
+      '--wait',
     );
     ok(result);
     const [header, row] = result.stdout.trimEnd().split('\n');
     assert.match(header!, /^ID\s+NAME\s+STATUS\s+FLAVOR\s+CREATED\s+AUTO-STOP$/);
-    assert.match(row!, /^DE-\S+\s+cpu-nb\s+RUNNING\s+modelarts\.vm\.cpu\.2u\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+(1h59m|2h00m)$/);
+    assert.match(
+      row!,
+      /^DE-\S+\s+cpu-nb\s+RUNNING\s+modelarts\.vm\.cpu\.2u\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+(1h59m|2h00m)$/,
+    );
     cpuId = row!.split(/\s+/)[0]!;
     const detail = await t.http('GET', `${t.instances()}/${cpuId}`);
     assert.equal(detail.body.spec.storage.type, 'evs');
@@ -87,13 +111,21 @@ describe('demanager instances (CLI)', () => {
     const lines = table.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 3, table.stdout);
     // Sorted by name; every column starts at the same offset on every line.
-    assert.deepEqual(lines.slice(1).map((l) => l.split(/\s+/)[1]), ['cpu-nb', SAMPLE_NAME]);
+    assert.deepEqual(
+      lines.slice(1).map((l) => l.split(/\s+/)[1]),
+      ['cpu-nb', SAMPLE_NAME],
+    );
     const statusColumn = lines[0]!.indexOf('STATUS');
     for (const line of lines.slice(1)) assert.equal(line.slice(statusColumn).split(/\s+/)[0], 'RUNNING');
 
-    const json = jsonOf(await cli('instances', 'list', '--json', '--sort-by', 'creation_timestamp', '--order', 'desc', '--limit', '1'));
+    const json = jsonOf(
+      await cli('instances', 'list', '--json', '--sort-by', 'creation_timestamp', '--order', 'desc', '--limit', '1'),
+    );
     assert.equal(json.total_count, 2);
-    assert.deepEqual(json.instances.map((i: any) => i.name), ['cpu-nb']);
+    assert.deepEqual(
+      json.instances.map((i: any) => i.name),
+      ['cpu-nb'],
+    );
     assert.equal(typeof json.instances[0].creation_timestamp, 'string');
   });
 
@@ -111,7 +143,15 @@ describe('demanager instances (CLI)', () => {
   });
 
   it('update changes the description and turns auto-stop off', async () => {
-    const result = await cli('instances', 'update', SAMPLE_NAME, '--description', 'changed by the CLI', '--no-auto-stop', '--json');
+    const result = await cli(
+      'instances',
+      'update',
+      SAMPLE_NAME,
+      '--description',
+      'changed by the CLI',
+      '--no-auto-stop',
+      '--json',
+    );
     ok(result);
     const updated = jsonOf(result);
     assert.equal(updated.description, 'changed by the CLI');
@@ -133,20 +173,39 @@ describe('demanager instances (CLI)', () => {
       const res = await t.http('PUT', `${t.instances()}/${sampleId}`, { body: { description: `a${bad}b` } });
       assert.equal(res.body.error_code, 'ModelArts.6334', JSON.stringify(bad));
     }
-    const create = await t.http('POST', t.instances(), { body: { ...createBody('control-nb'), description: 'tab\there' } });
+    const create = await t.http('POST', t.instances(), {
+      body: { ...createBody('control-nb'), description: 'tab\there' },
+    });
     assert.equal(create.body.error_code, 'ModelArts.6334');
 
     // What an older release accepted is still in the database: the CLI must not hand it to the terminal.
     const stored = (await t.app.services.store.instances.get(t.projectId, sampleId))!;
     assert.ok(await t.app.services.store.instances.update({ ...stored, description: hostile }));
     const escaped = 'x\\u0007\\u001b[31my\\u009b2J\\u202ez';
-    for (const result of [await cli('instances', 'show', SAMPLE_NAME), await cli('instances', 'list'), await cli('instances', 'show', SAMPLE_NAME, '--json'), await cli('instances', 'list', '--json')]) {
+    for (const result of [
+      await cli('instances', 'show', SAMPLE_NAME),
+      await cli('instances', 'list'),
+      await cli('instances', 'show', SAMPLE_NAME, '--json'),
+      await cli('instances', 'list', '--json'),
+    ]) {
       ok(result);
-      assert.ok(!/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(result.stdout), `no control character printed: ${JSON.stringify(result.stdout)}`);
+      assert.ok(
+        !/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(result.stdout),
+        `no control character printed: ${JSON.stringify(result.stdout)}`,
+      );
     }
-    assert.match((await cli('instances', 'show', SAMPLE_NAME)).stdout, new RegExp(`^description:\\s+${escaped.replace(/[\\[]/g, '\\$&')}$`, 'm'));
-    assert.equal(jsonOf(await cli('instances', 'show', SAMPLE_NAME, '--json')).description, hostile, 'the JSON still reads as the stored text');
-    assert.ok(await t.app.services.store.instances.update({ ...stored, version: stored.version + 1, description: 'cleaned' }));
+    assert.match(
+      (await cli('instances', 'show', SAMPLE_NAME)).stdout,
+      new RegExp(`^description:\\s+${escaped.replace(/[\\[]/g, '\\$&')}$`, 'm'),
+    );
+    assert.equal(
+      jsonOf(await cli('instances', 'show', SAMPLE_NAME, '--json')).description,
+      hostile,
+      'the JSON still reads as the stored text',
+    );
+    assert.ok(
+      await t.app.services.store.instances.update({ ...stored, version: stored.version + 1, description: 'cleaned' }),
+    );
   });
 
   it('stop --wait and start --wait return once the instance rests', async () => {

@@ -19,7 +19,9 @@ describe('demanager keys (CLI)', () => {
   before(async () => {
     t = await startTestApp();
     adminDir = tempDir();
-    ok(await runCli(['login', '--url', t.url, '--user', 'admin', '--password', ADMIN_PASSWORD], { configDir: adminDir }));
+    ok(
+      await runCli(['login', '--url', t.url, '--user', 'admin', '--password', ADMIN_PASSWORD], { configDir: adminDir }),
+    );
   });
 
   after(async () => {
@@ -67,7 +69,10 @@ describe('demanager keys (CLI)', () => {
     const { credential } = jsonOf(created);
     assert.equal(credential.user_id, alice.userId);
     const hers = jsonOf(await admin('keys', 'list', '--user', 'alice', '--json'));
-    assert.deepEqual(hers.credentials.map((c: any) => c.access), [credential.access]);
+    assert.deepEqual(
+      hers.credentials.map((c: any) => c.access),
+      [credential.access],
+    );
 
     const deleted = await admin('keys', 'delete', credential.access);
     ok(deleted);

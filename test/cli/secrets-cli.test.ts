@@ -22,7 +22,8 @@ describe('demanager secrets rotate holds the controller lease', () => {
   const newKey = randomBytes(32).toString('base64') + '\n';
   const oldKey = randomBytes(32).toString('base64') + '\n';
   const keyFile = join(dataDir, 'master.key');
-  const rotate = () => runCli(['secrets', 'rotate', '--data-dir', dataDir, '--new-key-file', newKeyFile], { configDir: cliDir });
+  const rotate = () =>
+    runCli(['secrets', 'rotate', '--data-dir', dataDir, '--new-key-file', newKeyFile], { configDir: cliDir });
   let store: Store;
 
   before(async () => {

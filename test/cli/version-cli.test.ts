@@ -9,13 +9,16 @@ import { VERSION } from '../../src/core/shared/release.js';
 import { removeDir, runCli, tempDir } from './cli-harness.js';
 
 const PACKAGE = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-const LOCK = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as { version: string; packages: Record<string, { version: string }> };
+const LOCK = JSON.parse(readFileSync(new URL('../../package-lock.json', import.meta.url), 'utf8')) as {
+  version: string;
+  packages: Record<string, { version: string }>;
+};
 
 describe('release version', () => {
   const configDir = tempDir();
   after(() => removeDir(configDir));
 
-  it('is package.json\'s, and package-lock.json says the same', () => {
+  it("is package.json's, and package-lock.json says the same", () => {
     assert.equal(VERSION, PACKAGE.version);
     assert.equal(LOCK.version, PACKAGE.version);
     assert.equal(LOCK.packages['']!.version, PACKAGE.version);

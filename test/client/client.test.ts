@@ -55,7 +55,13 @@ describe('DemanagerClient', () => {
 
   describe('login', () => {
     it('answers the token, the project and the API base from the modelartsv1 catalog entry', async () => {
-      const session = await new DemanagerClient().login({ url: `${t.url}/`, user: 'admin', password: ADMIN_PASSWORD, domain: 'default', project: 'default' });
+      const session = await new DemanagerClient().login({
+        url: `${t.url}/`,
+        user: 'admin',
+        password: ADMIN_PASSWORD,
+        domain: 'default',
+        project: 'default',
+      });
       assert.match(session.token, /^dm1\./);
       assert.equal(session.url, t.url);
       assert.equal(session.projectId, t.projectId);
@@ -109,10 +115,16 @@ describe('DemanagerClient', () => {
     it('list passes the filters and defaults de_type to Notebook', async () => {
       await client.create(CPU_BODY('client-second'));
       const all = await client.list({ sortby: 'name', order: 'desc' });
-      assert.deepEqual(all.instances.map((i) => i.name), ['client-second', 'client-sample']);
+      assert.deepEqual(
+        all.instances.map((i) => i.name),
+        ['client-second', 'client-sample'],
+      );
       const page = await client.list({ limit: 1, offset: 1, sortby: 'name' });
       assert.equal(page.total_count, 2);
-      assert.deepEqual(page.instances.map((i) => i.name), ['client-second']);
+      assert.deepEqual(
+        page.instances.map((i) => i.name),
+        ['client-second'],
+      );
       const running = await client.list({ status: 'RUNNING', show_self: 'false' });
       assert.ok(running.instances.every((i) => i.status === 'RUNNING'));
       const error = await apiError(() => client.list({ sortby: 'flavor' }));
@@ -120,7 +132,10 @@ describe('DemanagerClient', () => {
     });
 
     it('update changes the description and auto-stop (spec form)', async () => {
-      const updated = await client.update(id, { description: 'via client', spec: { auto_stop: { enable: true, duration: 7200 } } });
+      const updated = await client.update(id, {
+        description: 'via client',
+        spec: { auto_stop: { enable: true, duration: 7200 } },
+      });
       assert.equal(updated.description, 'via client');
       assert.deepEqual([updated.spec.auto_stop.enable, updated.spec.auto_stop.duration], [true, 7200]);
     });
@@ -137,7 +152,13 @@ describe('DemanagerClient', () => {
 
     it("events answers the instance's history, oldest first, a page at a time", async () => {
       const history = await client.events(id);
-      assert.deepEqual(history.events.slice(0, 2).map((e) => [e.kind, e.to_status]), [['create', 'CREATING'], ['transition', 'STARTING']]);
+      assert.deepEqual(
+        history.events.slice(0, 2).map((e) => [e.kind, e.to_status]),
+        [
+          ['create', 'CREATING'],
+          ['transition', 'STARTING'],
+        ],
+      );
       const page = await client.events(id, { offset: 1, limit: 1 });
       assert.equal(page.total_count, history.total_count);
       assert.deepEqual(page.events, history.events.slice(1, 2));
@@ -147,14 +168,22 @@ describe('DemanagerClient', () => {
       assert.deepEqual(await client.remove(id), { instance_id: id });
       await waitForStatus(t, id, ['GONE']);
       const error = await apiError(() => client.get(id));
-      assert.deepEqual([error.status, error.errorCode, error.errorMsg], [400, 'ModelArts.6309', 'The instance does not exist.']);
+      assert.deepEqual(
+        [error.status, error.errorCode, error.errorMsg],
+        [400, 'ModelArts.6309', 'The instance does not exist.'],
+      );
       assert.ok(isNotFound(error));
       assert.equal(error.method, 'GET');
       assert.ok(error.url.endsWith(`/demanager/instances/${id}`));
     });
 
     it('validation errors carry the ModelArts code of the rule', async () => {
-      const error = await apiError(() => client.create({ ...CPU_BODY('bad-storage'), spec: { storage: { type: 'obs', location: { path: '/bucket/no-slash' } } } }));
+      const error = await apiError(() =>
+        client.create({
+          ...CPU_BODY('bad-storage'),
+          spec: { storage: { type: 'obs', location: { path: '/bucket/no-slash' } } },
+        }),
+      );
       assert.equal(error.errorCode, 'ModelArts.6318');
     });
   });
@@ -165,7 +194,10 @@ describe('DemanagerClient', () => {
       assert.ok(cpu.profiles.length > 0 && cpu.profiles.every((p) => p.flavor_types.includes('CPU')));
       assert.equal(cpu.total_count, cpu.profiles.length);
       const flavors = await client.flavors({ profile_id: 'Multi-Engine 1.0 (python3)-gpu' });
-      assert.ok(flavors.flavors.length > 0 && flavors.flavors.every((f) => f.type === 'GPU' && f.status === 'onSale' && f.is_permitted));
+      assert.ok(
+        flavors.flavors.length > 0 &&
+          flavors.flavors.every((f) => f.type === 'GPU' && f.status === 'onSale' && f.is_permitted),
+      );
       const error = await apiError(() => client.flavors({ profile_id: 'none-such' }));
       assert.deepEqual([error.status, error.errorCode], [400, 'ModelArts.6336']);
     });
@@ -189,12 +221,23 @@ describe('DemanagerClient', () => {
       ]);
 
       const carol = new DemanagerClient();
-      const session = await carol.login({ url: t.url, user: 'carol', password: 'carol-password-1', project: 'default' });
+      const session = await carol.login({
+        url: t.url,
+        user: 'carol',
+        password: 'carol-password-1',
+        project: 'default',
+      });
       assert.equal(session.projectId, t.projectId);
       assert.equal(session.isSystemAdmin, false);
       await carol.create(CPU_BODY('carols'));
-      assert.deepEqual((await carol.list()).instances.map((i) => i.name), ['carols']);
-      assert.ok((await client.list({ show_self: 'false' })).instances.some((i) => i.name === 'carols'), 'the project admin sees it');
+      assert.deepEqual(
+        (await carol.list()).instances.map((i) => i.name),
+        ['carols'],
+      );
+      assert.ok(
+        (await client.list({ show_self: 'false' })).instances.some((i) => i.name === 'carols'),
+        'the project admin sees it',
+      );
 
       const forbidden = await apiError(() => carol.listUsers());
       assert.deepEqual([forbidden.status, forbidden.errorCode], [403, 'ModelArts.0108']);
@@ -217,12 +260,19 @@ describe('DemanagerClient', () => {
       await client.assignRole({ projectId: t.projectId, userId: dave.id, role: 'member' });
       const member = new DemanagerClient();
       await member.login({ url: t.url, user: 'dave', password: 'dave-password-1' });
-      assert.deepEqual((await member.list({})).instances.filter((i) => i.user.name !== 'dave'), []);
+      assert.deepEqual(
+        (await member.list({})).instances.filter((i) => i.user.name !== 'dave'),
+        [],
+      );
       const others = (await member.list({ show_self: 'false' })).instances.filter((i) => i.user.name !== 'dave');
       assert.ok(others.length > 0, 'the project has instances of other users');
       const other = others[0]!;
       assert.equal((await member.get(other.id)).id, other.id);
-      for (const attempt of [() => member.action(other.id, 'stop'), () => member.remove(other.id), () => member.token(other.id)]) {
+      for (const attempt of [
+        () => member.action(other.id, 'stop'),
+        () => member.remove(other.id),
+        () => member.token(other.id),
+      ]) {
         const error = await apiError(attempt);
         assert.deepEqual([error.status, error.errorCode], [403, 'ModelArts.0108']);
       }
@@ -233,10 +283,15 @@ describe('DemanagerClient', () => {
   describe('failures', () => {
     it('an unreachable server is a DemanagerNetworkError naming the URL', async () => {
       const port = await closedPort();
-      const error = await thrown(() => new DemanagerClient().login({ url: `http://127.0.0.1:${port}`, user: 'a', password: 'b' }));
+      const error = await thrown(() =>
+        new DemanagerClient().login({ url: `http://127.0.0.1:${port}`, user: 'a', password: 'b' }),
+      );
       assert.ok(error instanceof DemanagerNetworkError);
       assert.equal(error.url, `http://127.0.0.1:${port}/v3/auth/tokens`);
-      assert.match(error.message, new RegExp(`^cannot reach http://127\\.0\\.0\\.1:${port}/v3/auth/tokens: .*ECONNREFUSED`));
+      assert.match(
+        error.message,
+        new RegExp(`^cannot reach http://127\\.0\\.0\\.1:${port}/v3/auth/tokens: .*ECONNREFUSED`),
+      );
     });
 
     it('an unknown token is a 401 ModelArts.0201', async () => {
@@ -246,7 +301,10 @@ describe('DemanagerClient', () => {
     });
 
     it('an error without an API body still carries the status; a 2xx that is not JSON is a DemanagerResponseError', async () => {
-      const fake = (status: number, text: string): typeof fetch => async () => new Response(text, { status, statusText: 'Bad Gateway' });
+      const fake =
+        (status: number, text: string): typeof fetch =>
+        async () =>
+          new Response(text, { status, statusText: 'Bad Gateway' });
       const gateway = new DemanagerClient({ url: 'http://proxy.test', fetch: fake(502, '<html>bad gateway</html>') });
       const error = await apiError(() => gateway.useToken('x'));
       assert.deepEqual([error.status, error.errorCode, error.errorMsg], [502, 'HTTP.502', 'Bad Gateway']);
@@ -257,7 +315,9 @@ describe('DemanagerClient', () => {
 
     it('a login answer without X-Subject-Token is a DemanagerResponseError', async () => {
       const noHeader: typeof fetch = async () => new Response('{}', { status: 201 });
-      const error = await thrown(() => new DemanagerClient({ fetch: noHeader }).login({ url: 'http://x.test', user: 'a', password: 'b' }));
+      const error = await thrown(() =>
+        new DemanagerClient({ fetch: noHeader }).login({ url: 'http://x.test', user: 'a', password: 'b' }),
+      );
       assert.ok(error instanceof DemanagerResponseError);
       assert.match((error as Error).message, /X-Subject-Token/);
     });

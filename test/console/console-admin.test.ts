@@ -60,14 +60,21 @@ describe('web console: administration', { timeout: 120_000 }, () => {
     const busy = await t.http('POST', '/v3/projects', { body: { project: { name: 'team-busy' } } });
     await t.http('PUT', `/v3/projects/${busy.body.project.id}/users/${erin.body.user.id}/roles/admin`);
     const inBusy = await t.login('erin', 'erin-password-1', { name: 'team-busy' });
-    await create(t, cpuBody('busy-notebook', 'modelarts.vm.cpu.2u'), { token: inBusy.token, projectId: inBusy.projectId });
+    await create(t, cpuBody('busy-notebook', 'modelarts.vm.cpu.2u'), {
+      token: inBusy.token,
+      projectId: inBusy.projectId,
+    });
     await t.http('POST', '/v3/projects', { body: { project: { name: 'team-gone' } } });
 
     await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
     await page.getByRole('link', { name: 'Administration' }).click();
     await page.locator('tr[data-project="team-gone"]').waitFor(WAIT);
     assert.equal(await page.getByRole('button', { name: 'Delete user admin' }).count(), 0, 'no one deletes themselves');
-    assert.equal(await page.getByRole('button', { name: 'Delete project default' }).count(), 0, "nor the session's own project");
+    assert.equal(
+      await page.getByRole('button', { name: 'Delete project default' }).count(),
+      0,
+      "nor the session's own project",
+    );
 
     // Asked, then cancelled with Escape: nothing happens.
     await page.getByRole('button', { name: 'Delete project team-gone' }).click();
@@ -83,7 +90,10 @@ describe('web console: administration', { timeout: 120_000 }, () => {
     await page.locator('.notice', { hasText: 'Project team-gone deleted.' }).waitFor(WAIT);
 
     await page.getByRole('button', { name: 'Delete project team-busy' }).click();
-    await page.getByRole('dialog', { name: 'Delete project team-busy?' }).getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete project team-busy?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
     await page.getByRole('alert').waitFor(WAIT);
     assert.match(await page.getByRole('alert').innerText(), /still has 1 instance/);
     assert.equal(await page.locator('tr[data-project="team-busy"]').count(), 1);
@@ -91,7 +101,11 @@ describe('web console: administration', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Delete user erin' }).click();
     await page.getByRole('dialog', { name: 'Delete user erin?' }).getByRole('button', { name: 'Delete' }).click();
     await page.locator('tr[data-user="erin"]').waitFor({ state: 'detached', ...WAIT });
-    assert.equal((await t.http('GET', `${t.instances(inBusy.projectId)}`, { token: inBusy.token })).status, 401, "erin's session is over");
+    assert.equal(
+      (await t.http('GET', `${t.instances(inBusy.projectId)}`, { token: inBusy.token })).status,
+      401,
+      "erin's session is over",
+    );
     assert.deepEqual(problems.errors, []);
     assert.deepEqual(problems.failedRequests, [`DELETE /v3/projects/${busy.body.project.id} 400`]);
   });

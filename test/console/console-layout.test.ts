@@ -22,7 +22,8 @@ function sidewaysProblems(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const problems: string[] = [];
     const width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width) problems.push(`the page is ${document.documentElement.scrollWidth}px wide in ${width}px`);
+    if (document.documentElement.scrollWidth > width)
+      problems.push(`the page is ${document.documentElement.scrollWidth}px wide in ${width}px`);
     for (const el of document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href], summary')) {
       let box = el.getBoundingClientRect();
       if (box.width === 0 && box.height === 0) continue;
@@ -32,7 +33,8 @@ function sidewaysProblems(page: Page): Promise<string[]> {
         box = el.getBoundingClientRect();
         el.blur();
       }
-      if (box.left < -1 || box.right > width + 1) problems.push(`${el.outerHTML.slice(0, 80)} spans ${Math.round(box.left)}–${Math.round(box.right)}px`);
+      if (box.left < -1 || box.right > width + 1)
+        problems.push(`${el.outerHTML.slice(0, 80)} spans ${Math.round(box.left)}–${Math.round(box.right)}px`);
     }
     return problems;
   });
@@ -66,32 +68,52 @@ describe('web console: every page at phone width and at 1280×800, and by keyboa
       t,
       cpuBody('a-rather-long-notebook-name-for-the-experiments-of-the-team', 'modelarts.vm.cpu.2u'),
     );
-    await t.http('PUT', `${t.instances()}/${made.id}`, { body: { description: 'A description long enough to wrap on a phone, as real ones are: experiments on the quarterly data.' } });
+    await t.http('PUT', `${t.instances()}/${made.id}`, {
+      body: {
+        description:
+          'A description long enough to wrap on a phone, as real ones are: experiments on the quarterly data.',
+      },
+    });
     await waitStatus(t, made.id, 'RUNNING');
     queued = made.id;
   });
 
   const pages: [string, () => Promise<void>][] = [
-    ['sign-in', async () => {
-      await f.page.goto(`${f.t.url}/console/`);
-      await f.page.getByLabel('User name').waitFor(WAIT);
-    }],
-    ['list', async () => {
-      await signInWithKeyboard(f.page, f.t.url, 'admin', ADMIN_PASSWORD);
-      await f.page.locator('tr[data-instance] [data-status="RUNNING"]').waitFor(WAIT);
-    }],
-    ['create', async () => {
-      await f.page.getByRole('link', { name: 'New instance' }).first().click();
-      await f.page.getByLabel('Size (flavor)').waitFor(WAIT);
-    }],
-    ['detail', async () => {
-      await f.page.evaluate((id) => (location.hash = `#/instances/${encodeURIComponent(id)}`), queued);
-      await f.page.getByRole('button', { name: 'Stop' }).waitFor(WAIT);
-    }],
-    ['administration', async () => {
-      await f.page.getByRole('link', { name: 'Administration' }).click();
-      await f.page.getByRole('heading', { name: 'Administration' }).waitFor(WAIT);
-    }],
+    [
+      'sign-in',
+      async () => {
+        await f.page.goto(`${f.t.url}/console/`);
+        await f.page.getByLabel('User name').waitFor(WAIT);
+      },
+    ],
+    [
+      'list',
+      async () => {
+        await signInWithKeyboard(f.page, f.t.url, 'admin', ADMIN_PASSWORD);
+        await f.page.locator('tr[data-instance] [data-status="RUNNING"]').waitFor(WAIT);
+      },
+    ],
+    [
+      'create',
+      async () => {
+        await f.page.getByRole('link', { name: 'New instance' }).first().click();
+        await f.page.getByLabel('Size (flavor)').waitFor(WAIT);
+      },
+    ],
+    [
+      'detail',
+      async () => {
+        await f.page.evaluate((id) => (location.hash = `#/instances/${encodeURIComponent(id)}`), queued);
+        await f.page.getByRole('button', { name: 'Stop' }).waitFor(WAIT);
+      },
+    ],
+    [
+      'administration',
+      async () => {
+        await f.page.getByRole('link', { name: 'Administration' }).click();
+        await f.page.getByRole('heading', { name: 'Administration' }).waitFor(WAIT);
+      },
+    ],
   ];
 
   for (const size of SIZES) {
@@ -133,7 +155,11 @@ describe('web console: every page at phone width and at 1280×800, and by keyboa
     await f.page.keyboard.press('Enter');
     const dialog = f.page.getByRole('dialog');
     await dialog.waitFor(WAIT);
-    assert.equal(await f.page.evaluate(() => document.activeElement?.textContent?.trim()), 'Cancel', 'the safe answer has the focus');
+    assert.equal(
+      await f.page.evaluate(() => document.activeElement?.textContent?.trim()),
+      'Cancel',
+      'the safe answer has the focus',
+    );
     await f.page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached', ...WAIT });
     // The focus goes back once the page has drawn the dialog's removal, a frame later.

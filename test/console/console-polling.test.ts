@@ -12,7 +12,9 @@ import { consoleFixture, signInWithKeyboard } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
 
 describe('web console: polling while the change stream is down', { timeout: 120_000 }, () => {
-  const f = consoleFixture({ runtime: { simulated: { delays: { prepare: 200, start: 400, stop: 200, remove: 100 } } } });
+  const f = consoleFixture({
+    runtime: { simulated: { delays: { prepare: 200, start: 400, stop: 200, remove: 100 } } },
+  });
   before(() => f.page.route('**/demanager/instance-changes', (route) => route.abort('connectionrefused')));
 
   it('falls back to polling and keeps the list current', async () => {
@@ -26,7 +28,10 @@ describe('web console: polling while the change stream is down', { timeout: 120_
     assert.equal(await page.locator('[data-live]').innerText(), 'Refreshing every few seconds');
     // The aborted stream requests are the browser's own refusals, not errors of the page.
     assert.ok(problems.errors.length > 0, 'the stream was tried again');
-    assert.deepEqual(problems.errors.filter((e) => e !== 'console: Failed to load resource: net::ERR_CONNECTION_REFUSED'), []);
+    assert.deepEqual(
+      problems.errors.filter((e) => e !== 'console: Failed to load resource: net::ERR_CONNECTION_REFUSED'),
+      [],
+    );
     assert.deepEqual(problems.failedRequests, []);
   });
 });
@@ -39,7 +44,9 @@ describe('web console: resuming the change stream', { timeout: 120_000 }, () => 
     const made = await create(t, cpuBody('resumed', 'modelarts.vm.cpu.2u'));
     await waitStatus(t, made.id, 'RUNNING');
     // An id the server gave now: the console's first stream will end right after saying it.
-    const probe = await openEventStream(`${t.url}/v1/${t.projectId}/demanager/instance-changes`, { 'X-Auth-Token': t.adminToken });
+    const probe = await openEventStream(`${t.url}/v1/${t.projectId}/demanager/instance-changes`, {
+      'X-Auth-Token': t.adminToken,
+    });
     const lastId = (await probe.next((e) => e.event === 'ready')).id!;
     probe.close();
 
@@ -60,13 +67,25 @@ describe('web console: resuming the change stream', { timeout: 120_000 }, () => 
     await page.getByRole('link', { name: 'resumed' }).click();
     await page.getByRole('button', { name: 'Stop' }).waitFor({ timeout: 15_000 });
     // From here on the detail cannot be read again: only the stream can bring the change.
-    await page.route(`**/demanager/instances/${made.id}`, (route) => (route.request().method() === 'GET' ? route.abort() : route.continue()));
-    assert.equal((await t.http('PUT', `${t.instances()}/${made.id}`, { body: { description: 'changed while the stream was away' } })).status, 200);
+    await page.route(`**/demanager/instances/${made.id}`, (route) =>
+      route.request().method() === 'GET' ? route.abort() : route.continue(),
+    );
+    assert.equal(
+      (
+        await t.http('PUT', `${t.instances()}/${made.id}`, {
+          body: { description: 'changed while the stream was away' },
+        })
+      ).status,
+      200,
+    );
     release();
 
     await page.locator('dd', { hasText: 'changed while the stream was away' }).waitFor({ timeout: 30_000 });
     assert.equal(resumedWith[0], lastId, 'the reconnection carried the last event id');
-    assert.deepEqual(problems.errors.filter((e) => e !== 'console: Failed to load resource: net::ERR_FAILED'), []);
+    assert.deepEqual(
+      problems.errors.filter((e) => e !== 'console: Failed to load resource: net::ERR_FAILED'),
+      [],
+    );
     assert.deepEqual(problems.failedRequests, []);
   });
 });

@@ -10,10 +10,23 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { create, waitStatus } from '../support/api.js';
-import { docsScreenshot, openBrowserPage, type PageProblems, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
+import {
+  docsScreenshot,
+  openBrowserPage,
+  type PageProblems,
+  signInWithKeyboard,
+  unlabelledControls,
+} from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 
-const SCARCE = completeFlavor({ name: 'modelarts.vm.cpu.scarce', type: 'CPU', params: { CPU: 1, memory: '4GiB' }, promo_type: 'Free', capacity: 1, queues: true });
+const SCARCE = completeFlavor({
+  name: 'modelarts.vm.cpu.scarce',
+  type: 'CPU',
+  params: { CPU: 1, memory: '4GiB' },
+  promo_type: 'Free',
+  capacity: 1,
+  queues: true,
+});
 const WAIT = { timeout: 15_000 };
 
 describe('web console in Chromium', { timeout: 180_000 }, () => {
@@ -46,14 +59,17 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.locator('[data-live="live"]').waitFor(WAIT);
   });
 
-  it('shows the API\'s message next to the field it is about', async () => {
+  it("shows the API's message next to the field it is about", async () => {
     await page.getByRole('link', { name: 'New instance' }).first().click();
     await page.getByRole('button', { name: 'Create', exact: true }).and(page.locator(':enabled')).waitFor(WAIT);
     await page.getByLabel('Name').fill('bad/name');
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     const message = page.locator('#name-error');
     await message.waitFor(WAIT);
-    assert.equal(await message.innerText(), 'Invalid value for name or description. The character / is not allowed. (ModelArts.6334)');
+    assert.equal(
+      await message.innerText(),
+      'Invalid value for name or description. The character / is not allowed. (ModelArts.6334)',
+    );
     assert.equal(await page.getByLabel('Name').getAttribute('aria-invalid'), 'true');
   });
 
@@ -116,7 +132,11 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     await page.keyboard.press('Escape');
     await page.getByRole('dialog').waitFor({ state: 'detached', ...WAIT });
     assert.equal(await restart.evaluate((el) => el === document.activeElement), true, 'focus back on Restart');
-    assert.equal((await t.http('GET', `${t.instances()}?de_type=Notebook&status=RESTARTING`)).body.total_count, 0, 'nothing was asked of the API');
+    assert.equal(
+      (await t.http('GET', `${t.instances()}?de_type=Notebook&status=RESTARTING`)).body.total_count,
+      0,
+      'nothing was asked of the API',
+    );
     await restart.click();
     await page.getByRole('dialog').getByRole('button', { name: 'Restart' }).click();
     await badge('RESTARTING').waitFor(WAIT);

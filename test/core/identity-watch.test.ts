@@ -43,7 +43,10 @@ describe('IdentityWatch', () => {
     watched = store;
     other = await openStore(url);
     watch = new IdentityWatch({ store: watched, clock, scanMs: SCAN_MS, localWrites: changes.identity, log: silent });
-    watch.start(() => wanted, async (revision) => void reported.push(revision));
+    watch.start(
+      () => wanted,
+      async (revision) => void reported.push(revision),
+    );
   });
   after(async () => {
     await watch.close();

@@ -78,7 +78,10 @@ describe('ReadCache', () => {
 
   it('does not cache a failed load', async () => {
     const cache = new ReadCache<string, string>(new Generation(), 60_000, 100, new ManualClock());
-    await assert.rejects(cache.get('k', async () => Promise.reject(new Error('no such token'))), /no such token/);
+    await assert.rejects(
+      cache.get('k', async () => Promise.reject(new Error('no such token'))),
+      /no such token/,
+    );
     assert.equal(await cache.get('k', async () => 'found'), 'found');
   });
 

@@ -64,7 +64,18 @@ describe('reconciler: orphan collection', () => {
   }
 
   function reconciler(clock: ManualClock, orphanIntervalMs: number): Reconciler {
-    return new Reconciler({ store, driver, catalog, clock, log, replica: 'test', startTimeoutMs: 60_000, pollIntervalMs: 0, scanIntervalMs: 0, orphanIntervalMs });
+    return new Reconciler({
+      store,
+      driver,
+      catalog,
+      clock,
+      log,
+      replica: 'test',
+      startTimeoutMs: 60_000,
+      pollIntervalMs: 0,
+      scanIntervalMs: 0,
+      orphanIntervalMs,
+    });
   }
 
   it('collects on start, then once per interval of its clock, and not once stopped', async () => {
@@ -113,7 +124,10 @@ describe('reconciler: orphan collection', () => {
     logged.length = 0;
     const r = reconciler(new ManualClock(), 0);
     assert.equal(await r.collectOrphans(), 1_200);
-    assert.deepEqual(logged.map((l) => l.fields), [{ removed: 1_200 }]);
+    assert.deepEqual(
+      logged.map((l) => l.fields),
+      [{ removed: 1_200 }],
+    );
     for (const id of kept) assert.ok(existsSync(instanceDir(id)));
     assert.ok(orphans.every((id) => !existsSync(instanceDir(id))));
     assert.equal(await r.collectOrphans(), 0);

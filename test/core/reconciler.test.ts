@@ -42,8 +42,25 @@ describe('reconciler', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   function setup(driver: RuntimeDriver, clock: ManualClock, startTimeoutMs = 60_000) {
-    const reconciler = new Reconciler({ store, driver, catalog, clock, log: silent, replica: 'test', startTimeoutMs, pollIntervalMs: 0, scanIntervalMs: 0 });
-    const lifecycle = new LifecycleService({ store, catalog, clock, trigger: reconciler, secrets: new SecretBox(randomBytes(32)), replica: 'test' });
+    const reconciler = new Reconciler({
+      store,
+      driver,
+      catalog,
+      clock,
+      log: silent,
+      replica: 'test',
+      startTimeoutMs,
+      pollIntervalMs: 0,
+      scanIntervalMs: 0,
+    });
+    const lifecycle = new LifecycleService({
+      store,
+      catalog,
+      clock,
+      trigger: reconciler,
+      secrets: new SecretBox(randomBytes(32)),
+      replica: 'test',
+    });
     return { reconciler, lifecycle };
   }
 
@@ -57,7 +74,10 @@ describe('reconciler', () => {
   it('walks create through CREATING and STARTING to RUNNING on the clock, and sets the auto-stop deadline', async () => {
     store = await openStore(join(dir, 'a.db'));
     const clock = new ManualClock();
-    const driver = new SimulatedDriver(clock, { delays: { prepare: 1000, start: 2000, stop: 500, remove: 100 }, failOn: {} });
+    const driver = new SimulatedDriver(clock, {
+      delays: { prepare: 1000, start: 2000, stop: 500, remove: 100 },
+      failOn: {},
+    });
     const { reconciler, lifecycle } = await started(driver, clock);
     const created = await lifecycle.create(actor, body('walk'));
     await settle();
@@ -80,7 +100,10 @@ describe('reconciler', () => {
   it('resumes transitions a previous process left half-done, from the store alone', async () => {
     store = await openStore(join(dir, 'b.db'));
     const clock = new ManualClock();
-    const slow = new SimulatedDriver(clock, { delays: { prepare: 10_000, start: 10_000, stop: 10_000, remove: 10 }, failOn: {} });
+    const slow = new SimulatedDriver(clock, {
+      delays: { prepare: 10_000, start: 10_000, stop: 10_000, remove: 10 },
+      failOn: {},
+    });
     const first = await started(slow, clock);
     const a = await first.lifecycle.create(actor, body('resume-a'));
     await settle();
@@ -193,18 +216,36 @@ describe('reconciler', () => {
     const queue = new QueueService({ store, catalog, clock, trigger: reconciler, log: silent, replica: 'test' });
     const free = { ...body('roomless'), flavor: 'modelarts.vm.cpu.free' };
     const created = await lifecycle.create(actor, free);
-    driver.inject(created.id, 'start', new WorkloadError('No node has enough free CPU for this flavor.', 'ModelArts.6360', { reason: 'Unschedulable' }));
+    driver.inject(
+      created.id,
+      'start',
+      new WorkloadError('No node has enough free CPU for this flavor.', 'ModelArts.6360', { reason: 'Unschedulable' }),
+    );
     await settle();
     await reconciler.idle();
     let current = (await store.instances.getById(created.id))!;
     assert.equal(current.status, 'CREATE_QUEUING', 'the first start of a new instance waits in the create line');
-    assert.deepEqual(current.failedReasons, { code: 'ModelArts.6360', message: 'No node has enough free CPU for this flavor.', detail: { reason: 'Unschedulable' } });
+    assert.deepEqual(current.failedReasons, {
+      code: 'ModelArts.6360',
+      message: 'No node has enough free CPU for this flavor.',
+      detail: { reason: 'Unschedulable' },
+    });
     assert.equal(current.queuedAt, clock.now());
     assert.equal(current.runtime, null);
     const history = await store.instances.listEvents(created.id, { offset: 0, limit: 50 });
     const requeue = history.items.find((event) => event.kind === 'requeue');
-    assert.deepEqual([requeue?.from, requeue?.to, requeue?.detail], ['STARTING', 'CREATE_QUEUING', { code: 'ModelArts.6360', message: 'No node has enough free CPU for this flavor.' }]);
-    assert.deepEqual((await queue.line('modelarts.vm.cpu.free')).map((i) => i.id), [created.id]);
+    assert.deepEqual(
+      [requeue?.from, requeue?.to, requeue?.detail],
+      [
+        'STARTING',
+        'CREATE_QUEUING',
+        { code: 'ModelArts.6360', message: 'No node has enough free CPU for this flavor.' },
+      ],
+    );
+    assert.deepEqual(
+      (await queue.line('modelarts.vm.cpu.free')).map((i) => i.id),
+      [created.id],
+    );
 
     await queue.admitNext('modelarts.vm.cpu.free');
     await settle();
@@ -217,7 +258,11 @@ describe('reconciler', () => {
     await settle();
     await reconciler.idle();
     clock.advance(1000);
-    driver.inject(created.id, 'start', new WorkloadError('No node has enough free CPU for this flavor.', 'ModelArts.6360'));
+    driver.inject(
+      created.id,
+      'start',
+      new WorkloadError('No node has enough free CPU for this flavor.', 'ModelArts.6360'),
+    );
     await lifecycle.act(actor, created.id, 'start');
     await settle();
     await reconciler.idle();
@@ -250,11 +295,21 @@ describe('reconciler', () => {
     store = await openStore(join(dir, 'h.db'));
     const clock = new ManualClock();
     // Their workloads are not the driver's (a restart lost them): every one has exited.
-    const lost = Array.from({ length: 1_201 }, (_, n) => makeInstance({ name: `lost-${n}`, profileId: body('x').profile_id, status: 'RUNNING', runtime: { endpoint: null, data: { lost: true } } }));
+    const lost = Array.from({ length: 1_201 }, (_, n) =>
+      makeInstance({
+        name: `lost-${n}`,
+        profileId: body('x').profile_id,
+        status: 'RUNNING',
+        runtime: { endpoint: null, data: { lost: true } },
+      }),
+    );
     for (const instance of lost) await store.instances.insert(instance);
     let turns = 0;
     const counting = setInterval(() => (turns += 1), 0);
-    const { reconciler } = await started(new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} }), clock);
+    const { reconciler } = await started(
+      new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} }),
+      clock,
+    );
     clearInterval(counting);
     assert.deepEqual(await store.instances.idsInStatus('RUNNING'), []);
     assert.equal((await store.instances.idsInStatus('UNAVAILABLE')).length, lost.length);

@@ -31,8 +31,14 @@ function sign(input: CanonicalInput, sdkDate: string, secretKey: string): { hash
 
 describe('request signing: published test vectors', () => {
   it('vector 1: GET with a query, three signed headers, empty body', () => {
-    const url = new URL('https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0');
-    const headers = { 'content-type': 'application/json', host: 'service.region.example.com', 'x-sdk-date': '20191115T033655Z' };
+    const url = new URL(
+      'https://service.region.example.com/v1/77b6a44cba5143ab91d13ab9a8ff44fd/vpcs?limit=2&marker=13551d6b-755d-4757-b956-536f674975c0',
+    );
+    const headers = {
+      'content-type': 'application/json',
+      host: 'service.region.example.com',
+      'x-sdk-date': '20191115T033655Z',
+    };
     const header = parseSignatureHeader(
       'SDK-HMAC-SHA256 Access=QTWAOYTTINDUT2QVKYUC, SignedHeaders=content-type;host;x-sdk-date, Signature=7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
     );
@@ -42,7 +48,14 @@ describe('request signing: published test vectors', () => {
       signature: '7be6668032f70418fcc22abc52071e57aff61b84a1d2381bb430d6870f4f6ebe',
     });
     const { hashed, signature } = sign(
-      { method: 'GET', path: url.pathname, query: url.search.slice(1), headers, signedHeaders: header.signedHeaders, payloadHash: sha256Hex('') },
+      {
+        method: 'GET',
+        path: url.pathname,
+        query: url.search.slice(1),
+        headers,
+        signedHeaders: header.signedHeaders,
+        payloadHash: sha256Hex(''),
+      },
       '20191115T033655Z',
       'MFyfvK41ba2giqM7Uio6PznpdUKGpownRZlmVmHc',
     );
@@ -97,7 +110,10 @@ describe('request signing: canonical parts', () => {
       canonicalRequest({ ...base, headers: { host: 'h.example:443', 'x-a': '  v  ' } }),
       'GET\n/\n\nhost:h.example\nx-a:v\n\nhost;x-a\nUNSIGNED-PAYLOAD',
     );
-    assert.equal(canonicalRequest({ ...base, headers: { host: 'h.example:8443', 'x-a': 'v' } })?.split('\n')[3], 'host:h.example:8443');
+    assert.equal(
+      canonicalRequest({ ...base, headers: { host: 'h.example:8443', 'x-a': 'v' } })?.split('\n')[3],
+      'host:h.example:8443',
+    );
     assert.equal(canonicalRequest({ ...base, headers: { host: 'h.example' } }), undefined);
   });
 });
@@ -133,7 +149,16 @@ describe('request signing: headers', () => {
   it('parses X-Sdk-Date strictly', () => {
     assert.equal(parseSdkDate('20191115T033655Z'), Date.UTC(2019, 10, 15, 3, 36, 55));
     assert.equal(formatSdkDate(Date.UTC(2019, 10, 15, 3, 36, 55, 999)), '20191115T033655Z');
-    for (const bad of ['20191115T033655', '2019-11-15T03:36:55Z', '20191332T000000Z', '20190230T000000Z', '20191115T246000Z', '20191115T033660Z', '00990101T000000Z', ' 20191115T033655Z']) {
+    for (const bad of [
+      '20191115T033655',
+      '2019-11-15T03:36:55Z',
+      '20191332T000000Z',
+      '20190230T000000Z',
+      '20191115T246000Z',
+      '20191115T033660Z',
+      '00990101T000000Z',
+      ' 20191115T033655Z',
+    ]) {
       assert.equal(parseSdkDate(bad), undefined, bad);
     }
   });

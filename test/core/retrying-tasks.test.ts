@@ -34,7 +34,10 @@ async function settled(): Promise<void> {
 
 describe('backoff', () => {
   it('waits between half its ceiling and its ceiling, the ceiling doubling from the base up to the cap', () => {
-    assert.deepEqual([1, 2, 3, 4, 10].map((n) => backoffCeiling(n, BACKOFF)), [100, 200, 400, 400, 400]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 10].map((n) => backoffCeiling(n, BACKOFF)),
+      [100, 200, 400, 400, 400],
+    );
     const justBelowOne = 1 - Number.EPSILON / 2;
     fc.assert(
       fc.property(
@@ -75,7 +78,10 @@ describe('RetryingTasks', () => {
 
   it('retries at once when the key is asked for during the wait', async () => {
     const clock = new SteppingClock(0);
-    const tasks = new RetryingTasks(clock, silent, { backoff: { baseMs: 60_000, maxMs: 60_000 }, failure: 'step failed' });
+    const tasks = new RetryingTasks(clock, silent, {
+      backoff: { baseMs: 60_000, maxMs: 60_000 },
+      failure: 'step failed',
+    });
     const step = flaky(1);
     const signal = new AbortController().signal;
     await tasks.run('a', step.run, signal);

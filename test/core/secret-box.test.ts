@@ -17,7 +17,10 @@ describe('SecretBox', () => {
 
   it('refuses a tampered value and a value sealed under another key', () => {
     const sealed = box.seal('-----BEGIN OPENSSH PRIVATE KEY-----');
-    const [prefix, body] = [sealed.slice(0, sealed.lastIndexOf(':') + 1), Buffer.from(sealed.slice(sealed.lastIndexOf(':') + 1), 'base64url')];
+    const [prefix, body] = [
+      sealed.slice(0, sealed.lastIndexOf(':') + 1),
+      Buffer.from(sealed.slice(sealed.lastIndexOf(':') + 1), 'base64url'),
+    ];
     body[body.length - 1]! ^= 1;
     assert.throws(() => box.open(prefix + body.toString('base64url')));
     assert.throws(() => new SecretBox(randomBytes(32)).open(sealed));

@@ -28,13 +28,21 @@ function withCredential(boxes: SealingBoxes, credential: Credential, overrides: 
     spec: {
       ...base.spec,
       credential: sealed,
-      repository: { connection_info: { protocol: 'https', url: 'https://git.example/r.git', credential: boxes.secrets.sealCredential(credential)! } },
+      repository: {
+        connection_info: {
+          protocol: 'https',
+          url: 'https://git.example/r.git',
+          credential: boxes.secrets.sealCredential(credential)!,
+        },
+      },
     },
   };
 }
 
 function sealedValues(instance: Instance): string[] {
-  const values = [instance.spec.credential, instance.spec.repository?.connection_info?.credential].flatMap((c) => Object.values(c ?? {}));
+  const values = [instance.spec.credential, instance.spec.repository?.connection_info?.credential].flatMap((c) =>
+    Object.values(c ?? {}),
+  );
   return values as string[];
 }
 
@@ -42,7 +50,14 @@ async function seedKey(store: Store, boxes: SealingBoxes, secret: string): Promi
   const user = makeUser();
   await store.identity.insertUser(user);
   const accessKey = `AK${randomBytes(9).toString('hex').toUpperCase()}`;
-  await store.identity.insertAccessKey({ accessKey, userId: user.id, sealedSecret: boxes.accessKeys.seal(secret), description: '', createdAt: T0, lastUsedAt: null });
+  await store.identity.insertAccessKey({
+    accessKey,
+    userId: user.id,
+    sealedSecret: boxes.accessKeys.seal(secret),
+    description: '',
+    createdAt: T0,
+    lastUsedAt: null,
+  });
   return accessKey;
 }
 
@@ -56,7 +71,10 @@ for (const factory of STORE_FACTORIES) {
     it('re-seals instance credentials and access keys with the new key; a second run changes nothing', async () => {
       const credential = { ssh_private_key: 'ssh-secret', access_token: 'token-secret' };
       const instance = withCredential(before, credential);
-      const bare = makeInstance({ status: 'STOPPED', spec: { ...makeInstance().spec, credential: null, repository: null } });
+      const bare = makeInstance({
+        status: 'STOPPED',
+        spec: { ...makeInstance().spec, credential: null, repository: null },
+      });
       for (const i of [instance, bare]) await c.store.instances.insert(i);
       const accessKey = await seedKey(c.store, before, 'sk-secret');
 
@@ -66,7 +84,10 @@ for (const factory of STORE_FACTORIES) {
       const stored = (await c.store.instances.getById(instance.id))!;
       assert.equal(stored.version, instance.version + 1);
       assert.equal(stored.updatedAt, instance.updatedAt, 'a rotation is no change of the instance');
-      assert.deepEqual(stored.spec.credential && Object.keys(stored.spec.credential), ['ssh_private_key', 'access_token']);
+      assert.deepEqual(stored.spec.credential && Object.keys(stored.spec.credential), [
+        'ssh_private_key',
+        'access_token',
+      ]);
       for (const value of sealedValues(stored)) {
         assert.ok(after.secrets.isCurrent(value));
         assert.ok(['ssh-secret', 'token-secret'].includes(after.secrets.open(value)));
@@ -77,7 +98,10 @@ for (const factory of STORE_FACTORIES) {
       assert.throws(() => before.accessKeys.open(key.sealedSecret));
       assert.deepEqual(await c.store.instances.getById(bare.id), bare);
 
-      assert.deepEqual(await resealSecrets(c.store, rotation), { instances: { sealed: 1, resealed: 0 }, accessKeys: { sealed: 1, resealed: 0 } });
+      assert.deepEqual(await resealSecrets(c.store, rotation), {
+        instances: { sealed: 1, resealed: 0 },
+        accessKeys: { sealed: 1, resealed: 0 },
+      });
       assert.deepEqual(await c.store.instances.getById(instance.id), stored);
     });
 
@@ -91,9 +115,13 @@ for (const factory of STORE_FACTORIES) {
       const result = await resealSecrets(c.store, rotation);
       assert.deepEqual(result, { instances: { sealed: 2, resealed: 1 }, accessKeys: { sealed: 2, resealed: 1 } });
       assert.deepEqual(await c.store.instances.getById(done.id), done);
-      for (const value of sealedValues((await c.store.instances.getById(pending.id))!)) assert.equal(after.secrets.open(value), 'not-yet');
+      for (const value of sealedValues((await c.store.instances.getById(pending.id))!))
+        assert.equal(after.secrets.open(value), 'not-yet');
       assert.equal(after.accessKeys.open((await c.store.identity.getAccessKey(doneKey))!.sealedSecret), 'sk-done');
-      assert.equal(after.accessKeys.open((await c.store.identity.getAccessKey(pendingKey))!.sealedSecret), 'sk-pending');
+      assert.equal(
+        after.accessKeys.open((await c.store.identity.getAccessKey(pendingKey))!.sealedSecret),
+        'sk-pending',
+      );
     });
 
     it('refuses while an instance may have a live workload, changing nothing', async () => {
@@ -111,7 +139,10 @@ for (const factory of STORE_FACTORIES) {
     it('stops at a value neither key opens, naming its row', async () => {
       const foreign = withCredential(sealingBoxes(randomBytes(32)), { access_token: 'foreign' });
       await c.store.instances.insert(foreign);
-      await assert.rejects(resealSecrets(c.store, rotation), new RegExp(`instance ${foreign.id}: sealed with a key this server does not have`));
+      await assert.rejects(
+        resealSecrets(c.store, rotation),
+        new RegExp(`instance ${foreign.id}: sealed with a key this server does not have`),
+      );
     });
   });
 }

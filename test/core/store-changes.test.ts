@@ -34,10 +34,18 @@ describe('watchStore', () => {
   it('counts identity writes, failed ones included, and not reads', async () => {
     const user = makeUser();
     assert.equal(await bumps('identity', () => store.identity.insertUser(user)), 1);
-    assert.equal(await bumps('identity', () => store.identity.insertUser(user)), 1, 'a duplicate insert fails, and still counts');
+    assert.equal(
+      await bumps('identity', () => store.identity.insertUser(user)),
+      1,
+      'a duplicate insert fails, and still counts',
+    );
     assert.equal(await bumps('identity', () => store.identity.getUser(user.id)), 0);
     assert.equal(await bumps('identity', () => store.identity.listUsers()), 0);
-    assert.equal(await bumps('instances', () => store.identity.deleteUser(user.id)), 0, 'identity writes leave the instance generation alone');
+    assert.equal(
+      await bumps('instances', () => store.identity.deleteUser(user.id)),
+      0,
+      'identity writes leave the instance generation alone',
+    );
   });
 
   it('counts instance writes and publishes what they committed; reads and progress entries neither', async () => {
@@ -45,12 +53,22 @@ describe('watchStore', () => {
     published.length = 0;
     assert.equal(await bumps('instances', () => store.instances.insert(instance)), 1);
     assert.equal(await bumps('instances', () => store.instances.get(instance.projectId, instance.id)), 0);
-    assert.equal(await bumps('instances', () => store.instances.countByFlavor(instance.projectId, instance.user.id)), 0);
+    assert.equal(
+      await bumps('instances', () => store.instances.countByFlavor(instance.projectId, instance.user.id)),
+      0,
+    );
     assert.equal(await bumps('instances', () => store.instances.appendEvent(makeEvent(instance))), 0);
     const stored = (await store.instances.getById(instance.id))!;
     assert.equal(await bumps('instances', () => store.instances.update({ ...stored, status: 'STOPPING' })), 1);
-    assert.equal(await bumps('instances', () => store.instances.update({ ...stored, status: 'STOPPED' })), 1, 'a lost compare-and-set still counts');
-    assert.equal(await bumps('instances', () => store.instances.delete(instance.id, stored.version + 1, makeEvent(instance))), 1);
+    assert.equal(
+      await bumps('instances', () => store.instances.update({ ...stored, status: 'STOPPED' })),
+      1,
+      'a lost compare-and-set still counts',
+    );
+    assert.equal(
+      await bumps('instances', () => store.instances.delete(instance.id, stored.version + 1, makeEvent(instance))),
+      1,
+    );
     assert.equal(await bumps('identity', () => store.instances.delete(instance.id, stored.version + 1)), 0);
     assert.deepEqual(
       published.map((c) => (c.kind === 'changed' ? `${c.kind} ${c.instance.status}` : `${c.kind} ${c.id}`)),

@@ -15,9 +15,21 @@ interface Validating {
 }
 
 const MODELS: Record<string, new (data: never) => Validating> = Object.fromEntries(
-  [Deployment, NetworkPolicy, Ingress, PodDisruptionBudget, Role, RoleBinding, ClusterRole, ClusterRoleBinding, ConfigMap, Namespace, Secret, Service, ServiceAccount].map(
-    (model) => [`${model.apiVersion} ${model.kind}`, model as unknown as new (data: never) => Validating],
-  ),
+  [
+    Deployment,
+    NetworkPolicy,
+    Ingress,
+    PodDisruptionBudget,
+    Role,
+    RoleBinding,
+    ClusterRole,
+    ClusterRoleBinding,
+    ConfigMap,
+    Namespace,
+    Secret,
+    Service,
+    ServiceAccount,
+  ].map((model) => [`${model.apiVersion} ${model.kind}`, model as unknown as new (data: never) => Validating]),
 );
 
 /** Throws with the schema's complaint, or when the apiVersion and kind have no schema here. */

@@ -70,14 +70,20 @@ export function renderKustomization(dir: string): RenderedObject[] {
   const [kustomization] = parseDocuments(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'), 'kustomization.yaml');
   if (kustomization?.raw.kind !== 'Kustomization') throw new Error(`${dir}/kustomization.yaml is not a Kustomization`);
   const extra = Object.keys(kustomization.raw).filter((key) => !KUSTOMIZATION_FIELDS.has(key));
-  if (extra.length > 0) throw new Error(`kustomization.yaml uses ${extra.join(', ')}: only plain resources are rendered here`);
+  if (extra.length > 0)
+    throw new Error(`kustomization.yaml uses ${extra.join(', ')}: only plain resources are rendered here`);
   const resources = kustomization.raw.resources;
-  if (!Array.isArray(resources) || !resources.every((entry) => typeof entry === 'string')) throw new Error('kustomization.yaml: resources must be a list of files');
+  if (!Array.isArray(resources) || !resources.every((entry) => typeof entry === 'string'))
+    throw new Error('kustomization.yaml: resources must be a list of files');
   return resources.flatMap((file: string) => {
-    if (file.includes('/') || !file.endsWith('.yaml')) throw new Error(`kustomization.yaml: ${file} is not a YAML file of this directory`);
+    if (file.includes('/') || !file.endsWith('.yaml'))
+      throw new Error(`kustomization.yaml: ${file} is not a YAML file of this directory`);
     return parseDocuments(readFileSync(join(dir, file), 'utf8'), file).map((document) => {
       const unknown = droppedFields(document);
-      if (unknown.length > 0) throw new Error(`${file}: ${String(document.raw.kind)} has fields the API does not know: ${unknown.join(', ')}`);
+      if (unknown.length > 0)
+        throw new Error(
+          `${file}: ${String(document.raw.kind)} has fields the API does not know: ${unknown.join(', ')}`,
+        );
       return { file, ...document };
     });
   });

@@ -54,25 +54,33 @@ export function loadPodConfig(objects: readonly KubernetesObject[], dir: string)
     const volume = deployment.spec?.template.spec?.volumes?.find((v) => v.name === mount.name);
     if (!volume) throw new Error(`volume mount ${mount.name} names no volume`);
     if (!volume.configMap) continue;
-    if (mount.subPath || volume.configMap.items) throw new Error(`mount ${mount.name}: only whole ConfigMaps are laid out here`);
-    const configMap = objectsOfKind<V1ConfigMap>(objects, 'ConfigMap').find((c) => c.metadata?.name === volume.configMap?.name);
-    if (!configMap) throw new Error(`volume ${volume.name} mounts ConfigMap ${volume.configMap.name}, which is not in the manifests`);
+    if (mount.subPath || volume.configMap.items)
+      throw new Error(`mount ${mount.name}: only whole ConfigMaps are laid out here`);
+    const configMap = objectsOfKind<V1ConfigMap>(objects, 'ConfigMap').find(
+      (c) => c.metadata?.name === volume.configMap?.name,
+    );
+    if (!configMap)
+      throw new Error(`volume ${volume.name} mounts ConfigMap ${volume.configMap.name}, which is not in the manifests`);
     mkdirSync(local(mount.mountPath), { recursive: true });
-    for (const [key, value] of Object.entries(configMap.data ?? {})) writeFileSync(local(posix.join(mount.mountPath, key)), value);
+    for (const [key, value] of Object.entries(configMap.data ?? {}))
+      writeFileSync(local(posix.join(mount.mountPath, key)), value);
   }
   const namespaceFile = local(SERVICE_ACCOUNT_NAMESPACE);
   mkdirSync(posix.dirname(namespaceFile), { recursive: true });
   writeFileSync(namespaceFile, deployment.metadata?.namespace ?? 'default');
 
-  const mounted = (value: string) => (container.volumeMounts ?? []).some((m) => value === m.mountPath || value.startsWith(`${m.mountPath}/`));
+  const mounted = (value: string) =>
+    (container.volumeMounts ?? []).some((m) => value === m.mountPath || value.startsWith(`${m.mountPath}/`));
   const env: Record<string, string> = {};
   for (const variable of container.env ?? []) {
     const secret = variable.valueFrom?.secretKeyRef;
-    if (variable.value !== undefined) env[variable.name] = mounted(variable.value) ? local(variable.value) : variable.value;
+    if (variable.value !== undefined)
+      env[variable.name] = mounted(variable.value) ? local(variable.value) : variable.value;
     else if (secret) env[variable.name] = SECRET_SAMPLES[secret.key] ?? `sample-${secret.key}`;
     else throw new Error(`env ${variable.name}: only values and Secret keys are laid out here`);
   }
   // The kubelet tells every container where the API server is.
-  const load = (from: Record<string, string>) => resolveConfig(loadConfigOptions(from), { env: { ...from, KUBERNETES_SERVICE_HOST: '10.0.0.1' }, namespaceFile });
+  const load = (from: Record<string, string>) =>
+    resolveConfig(loadConfigOptions(from), { env: { ...from, KUBERNETES_SERVICE_HOST: '10.0.0.1' }, namespaceFile });
   return { env, options: loadConfigOptions(env), config: load(env), load };
 }

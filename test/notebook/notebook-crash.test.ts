@@ -13,7 +13,11 @@ import { notebookPids } from '../runtime/local-fixtures.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const CPU = { profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'evs' } } };
+const CPU = {
+  profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+  flavor: 'modelarts.vm.cpu.2u',
+  spec: { storage: { type: 'evs' } },
+};
 const LOCAL = { driver: 'local' as const, pollIntervalSeconds: 1 };
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
@@ -47,7 +51,9 @@ describe('crash safety of the local runtime', () => {
       ids[which] = (await child.http<any>('POST', base, { name: `crash-${which}`, ...CPU })).body.id;
     }
     for (const which of ['alive', 'dies'] as const) {
-      await until(`${which} RUNNING`, async () => ((await status(child!, ids[which])).status === 'RUNNING' ? true : undefined));
+      await until(`${which} RUNNING`, async () =>
+        (await status(child!, ids[which])).status === 'RUNNING' ? true : undefined,
+      );
     }
     const aliveToken = (await child.http<any>('GET', `${base}/${ids.alive}/token`)).body.token as string;
     ids.starting = (await child.http<any>('POST', base, { name: 'crash-starting', ...CPU })).body.id;
@@ -77,7 +83,10 @@ describe('crash safety of the local runtime', () => {
     const dead = await get(ids.dies);
     assert.equal(dead.status, 'UNAVAILABLE');
     assert.match(dead.spec.failed_reasons.message, /stopped unexpectedly/);
-    assert.equal((await t.http('POST', `${t.instances()}/${ids.dies}/action`, { body: { action: 'start' } })).status, 200);
+    assert.equal(
+      (await t.http('POST', `${t.instances()}/${ids.dies}/action`, { body: { action: 'start' } })).status,
+      200,
+    );
     await until('"dies" RUNNING again', async () => ((await get(ids.dies)).status === 'RUNNING' ? true : undefined));
 
     // The interrupted start finished, with one notebook process and no orphan.
@@ -87,19 +96,26 @@ describe('crash safety of the local runtime', () => {
     // A notebook that exits by itself while the service runs is noticed within seconds.
     const [selfExit] = notebookPids(ids.alive);
     process.kill(selfExit!, 'SIGKILL');
-    const noticed = await until('UNAVAILABLE after a crash', async () => {
-      const body = await get(ids.alive);
-      return body.status === 'UNAVAILABLE' ? body : undefined;
-    }, 15_000);
+    const noticed = await until(
+      'UNAVAILABLE after a crash',
+      async () => {
+        const body = await get(ids.alive);
+        return body.status === 'UNAVAILABLE' ? body : undefined;
+      },
+      15_000,
+    );
     assert.ok(noticed.spec.failed_reasons);
 
     // Nothing stuck, and stopping everything leaves no notebook process of this data directory.
     for (const id of Object.values(ids)) {
       const body = await get(id);
-      if (body.status === 'RUNNING') await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
+      if (body.status === 'RUNNING')
+        await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
     }
     for (const id of Object.values(ids)) {
-      await until(`${id} at rest`, async () => (['STOPPED', 'UNAVAILABLE'].includes((await get(id)).status) ? true : undefined));
+      await until(`${id} at rest`, async () =>
+        ['STOPPED', 'UNAVAILABLE'].includes((await get(id)).status) ? true : undefined,
+      );
       assert.deepEqual(notebookPids(id), []);
     }
   });

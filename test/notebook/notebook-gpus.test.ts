@@ -26,14 +26,25 @@ case "$*" in
   *) echo "unexpected arguments: $*" >&2; exit 2 ;;
 esac
 `;
-const ONE_GPU = completeFlavor({ name: 'test.gpu.one', type: 'GPU', params: { CPU: 1, GPU: 1, memory: '2GiB' }, queues: true });
-const ONE_GPU_NO_QUEUE = completeFlavor({ name: 'test.gpu.strict', type: 'GPU', params: { CPU: 1, GPU: 1, memory: '2GiB' } });
+const ONE_GPU = completeFlavor({
+  name: 'test.gpu.one',
+  type: 'GPU',
+  params: { CPU: 1, GPU: 1, memory: '2GiB' },
+  queues: true,
+});
+const ONE_GPU_NO_QUEUE = completeFlavor({
+  name: 'test.gpu.strict',
+  type: 'GPU',
+  params: { CPU: 1, GPU: 1, memory: '2GiB' },
+});
 const CPU_ONLY = completeFlavor({ name: 'test.cpu.one', type: 'CPU', params: { CPU: 1, memory: '2GiB' } });
 const GPU_PROFILE = 'Multi-Engine 1.0 (python3)-gpu';
 
 function environ(pid: number): Record<string, string> {
   const entries = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter(Boolean);
-  return Object.fromEntries(entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+  return Object.fromEntries(
+    entries.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
 }
 
 describe('GPUs shared out among notebooks on one host', () => {
@@ -49,13 +60,18 @@ describe('GPUs shared out among notebooks on one host', () => {
       runtime: { driver: 'local', pollIntervalSeconds: 1 },
     });
   const create = async (name: string, flavor: string, profile = GPU_PROFILE) => {
-    const res = await t.http('POST', t.instances(), { body: { name, profile_id: profile, flavor, spec: { storage: { type: 'evs' } } } });
+    const res = await t.http('POST', t.instances(), {
+      body: { name, profile_id: profile, flavor, spec: { storage: { type: 'evs' } } },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     ids[name] = res.body.id;
     return res.body;
   };
-  const serverEnv = async (name: string) => environ(Number((await t.app.services.store.instances.getById(ids[name]!))!.runtime!.data.pid));
-  const flavorStatus = async (name: string) => ((await t.http('GET', `/v1/${t.projectId}/demanager/flavors`)).body.flavors as any[]).find((f) => f.name === name).status;
+  const serverEnv = async (name: string) =>
+    environ(Number((await t.app.services.store.instances.getById(ids[name]!))!.runtime!.data.pid));
+  const flavorStatus = async (name: string) =>
+    ((await t.http('GET', `/v1/${t.projectId}/demanager/flavors`)).body.flavors as any[]).find((f) => f.name === name)
+      .status;
 
   before(async () => {
     writeFileSync(join(bin, 'nvidia-smi'), NVIDIA_SMI);
@@ -77,10 +93,15 @@ describe('GPUs shared out among notebooks on one host', () => {
   });
 
   it('reads nvidia-smi’s CSV, names with commas included', () => {
-    assert.deepEqual(parseNvidiaSmi(`0, ${GPU_A}, NVIDIA A100-SXM4-40GB, 40960 MiB\n1, ${GPU_B}, Tesla V100, PCIe, 16384 MiB\n\nNo devices were found\n`), [
-      { index: 0, uuid: GPU_A, name: 'NVIDIA A100-SXM4-40GB', memory: '40960 MiB' },
-      { index: 1, uuid: GPU_B, name: 'Tesla V100, PCIe', memory: '16384 MiB' },
-    ]);
+    assert.deepEqual(
+      parseNvidiaSmi(
+        `0, ${GPU_A}, NVIDIA A100-SXM4-40GB, 40960 MiB\n1, ${GPU_B}, Tesla V100, PCIe, 16384 MiB\n\nNo devices were found\n`,
+      ),
+      [
+        { index: 0, uuid: GPU_A, name: 'NVIDIA A100-SXM4-40GB', memory: '40960 MiB' },
+        { index: 1, uuid: GPU_B, name: 'Tesla V100, PCIe', memory: '16384 MiB' },
+      ],
+    );
   });
 
   it('gives each 1-GPU notebook a GPU of its own, by UUID, and says so in its history', async () => {
@@ -94,7 +115,12 @@ describe('GPUs shared out among notebooks on one host', () => {
     assert.equal(first.NVIDIA_VISIBLE_DEVICES, first.CUDA_VISIBLE_DEVICES);
     const events = (await t.http('GET', `${t.instances()}/${ids.first}/events`)).body.events as any[];
     assert.ok(
-      events.some((e) => e.kind === 'progress' && e.detail.message === `assigned GPU ${first.CUDA_VISIBLE_DEVICES === GPU_A ? `0 (${GPU_A}` : `1 (${GPU_B}`}, NVIDIA H100 80GB HBM3)`),
+      events.some(
+        (e) =>
+          e.kind === 'progress' &&
+          e.detail.message ===
+            `assigned GPU ${first.CUDA_VISIBLE_DEVICES === GPU_A ? `0 (${GPU_A}` : `1 (${GPU_B}`}, NVIDIA H100 80GB HBM3)`,
+      ),
       JSON.stringify(events.map((e) => e.detail)),
     );
   });
@@ -105,7 +131,14 @@ describe('GPUs shared out among notebooks on one host', () => {
     assert.equal(await flavorStatus(CPU_ONLY.name), 'onSale');
     const third = await create('third', ONE_GPU.name);
     assert.equal(third.status, 'CREATE_QUEUING');
-    const refused = await t.http('POST', t.instances(), { body: { name: 'strict', profile_id: GPU_PROFILE, flavor: ONE_GPU_NO_QUEUE.name, spec: { storage: { type: 'evs' } } } });
+    const refused = await t.http('POST', t.instances(), {
+      body: {
+        name: 'strict',
+        profile_id: GPU_PROFILE,
+        flavor: ONE_GPU_NO_QUEUE.name,
+        spec: { storage: { type: 'evs' } },
+      },
+    });
     assertError(refused, 'ModelArts.6329');
   });
 
@@ -118,17 +151,28 @@ describe('GPUs shared out among notebooks on one host', () => {
   });
 
   it('keeps every assignment across a restart of the service, and admits the third when a GPU frees', async () => {
-    const before = { first: (await serverEnv('first')).CUDA_VISIBLE_DEVICES, second: (await serverEnv('second')).CUDA_VISIBLE_DEVICES };
+    const before = {
+      first: (await serverEnv('first')).CUDA_VISIBLE_DEVICES,
+      second: (await serverEnv('second')).CUDA_VISIBLE_DEVICES,
+    };
     await t.stop(false);
     t = await start();
     await waitStatus(t, ids.first!, 'RUNNING');
     assert.equal((await serverEnv('first')).CUDA_VISIBLE_DEVICES, before.first);
-    assert.equal((await t.http('GET', `${t.instances()}/${ids.third}`)).body.status, 'CREATE_QUEUING', 'both GPUs are still held after the restart');
+    assert.equal(
+      (await t.http('GET', `${t.instances()}/${ids.third}`)).body.status,
+      'CREATE_QUEUING',
+      'both GPUs are still held after the restart',
+    );
 
     await action(t, ids.first!, 'stop');
     await waitStatus(t, ids.first!, 'STOPPED', { timeoutMs: 30_000 });
     await waitStatus(t, ids.third!, 'RUNNING', { timeoutMs: 60_000 });
-    assert.equal((await serverEnv('third')).CUDA_VISIBLE_DEVICES, before.first, 'the freed GPU went to the next in line');
+    assert.equal(
+      (await serverEnv('third')).CUDA_VISIBLE_DEVICES,
+      before.first,
+      'the freed GPU went to the next in line',
+    );
     assert.equal((await serverEnv('second')).CUDA_VISIBLE_DEVICES, before.second);
     // The stopped one cannot start again while both are held: its start waits in line.
     await action(t, ids.first!, 'start');

@@ -55,7 +55,9 @@ results['gid'] = os.getgid()
 print(json.dumps(results))
 `;
 
-describe('notebooks run as their users, apart from the service and from each other', { skip: root ? false : 'needs root (CI runs as root)' }, () => {
+describe('notebooks run as their users, apart from the service and from each other', {
+  skip: root ? false : 'needs root (CI runs as root)',
+}, () => {
   let t: TestApp;
   const instances: Record<string, string> = {};
   const owners: Record<string, { token: string; projectId: string }> = {};
@@ -69,7 +71,10 @@ describe('notebooks run as their users, apart from the service and from each oth
     const bob = await member(t, 'bob', t.projectId);
     const carol = await member(t, 'carol', projectId2);
     const create = async (who: { token: string; projectId: string }, name: string, storage: unknown) => {
-      const res = await t.http('POST', t.instances(who.projectId), { token: who.token, body: { name, ...CPU, spec: { storage } } });
+      const res = await t.http('POST', t.instances(who.projectId), {
+        token: who.token,
+        body: { name, ...CPU, spec: { storage } },
+      });
       assert.equal(res.status, 200, JSON.stringify(res.body));
       instances[name] = res.body.id;
       owners[res.body.id] = who;
@@ -79,7 +84,11 @@ describe('notebooks run as their users, apart from the service and from each oth
     await create(carol, 'carol-nb', { type: 'obs', location: { path: '/carolbucket/secret/' } });
     await waitStatus(t, instances['alice-nb']!, 'RUNNING', { token: alice.token, timeoutMs: 60_000 });
     await waitStatus(t, instances['bob-nb']!, 'RUNNING', { token: bob.token, timeoutMs: 60_000 });
-    await waitStatus(t, instances['carol-nb']!, 'RUNNING', { token: carol.token, projectId: projectId2, timeoutMs: 60_000 });
+    await waitStatus(t, instances['carol-nb']!, 'RUNNING', {
+      token: carol.token,
+      projectId: projectId2,
+      timeoutMs: 60_000,
+    });
   });
   after(async () => {
     // Notebooks outlive the service: stop them through the API before it goes.
@@ -98,7 +107,13 @@ describe('notebooks run as their users, apart from the service and from each oth
     const bobDir = join(t.dataDir, 'instances', bob.id);
     const carolBucket = join(t.dataDir, 'obs', 'carolbucket');
     // What the kernel goes for exists and the service itself can read it: a denial below is the OS's.
-    for (const path of [join(t.dataDir, 'master.key'), join(t.dataDir, 'demanager.db'), `/proc/${bobPid}/environ`, join(bobDir, 'logs', 'notebook.log')]) readFileSync(path);
+    for (const path of [
+      join(t.dataDir, 'master.key'),
+      join(t.dataDir, 'demanager.db'),
+      `/proc/${bobPid}/environ`,
+      join(bobDir, 'logs', 'notebook.log'),
+    ])
+      readFileSync(path);
     execFileSync('sh', ['-c', `echo classified > ${carolBucket}/secret/plan.txt`]);
     assert.match(readFileSync(`/proc/${bobPid}/environ`, 'latin1'), /JUPYTER_TOKEN=/);
 
@@ -140,12 +155,18 @@ describe('notebooks run as their users, apart from the service and from each oth
   });
 
   it('gives the account no password and no login shell, and keeps tokens off command lines', () => {
-    const entry = execFileSync('getent', ['passwd', accountName(alice.userId)], { encoding: 'utf8' }).trim().split(':');
+    const entry = execFileSync('getent', ['passwd', accountName(alice.userId)], { encoding: 'utf8' })
+      .trim()
+      .split(':');
     assert.equal(entry[6], '/usr/sbin/nologin');
     assert.equal(entry[4], `demanager user ${alice.userId}`);
-    const shadow = execFileSync('getent', ['shadow', accountName(alice.userId)], { encoding: 'utf8' }).trim().split(':');
+    const shadow = execFileSync('getent', ['shadow', accountName(alice.userId)], { encoding: 'utf8' })
+      .trim()
+      .split(':');
     assert.match(shadow[1]!, /^[!*]/, 'the password is locked');
-    const pids = execFileSync('pgrep', ['-u', accountName(alice.userId)], { encoding: 'utf8' }).trim().split('\n');
+    const pids = execFileSync('pgrep', ['-u', accountName(alice.userId)], { encoding: 'utf8' })
+      .trim()
+      .split('\n');
     assert.ok(pids.length >= 2, 'her notebook server and kernel run as her account');
     for (const pid of pids) {
       const commandLine = readFileSync(`/proc/${pid}/cmdline`, 'latin1');

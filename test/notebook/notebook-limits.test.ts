@@ -31,7 +31,12 @@ describe('flavor limits on a real notebook', { skip: root ? false : 'needs root 
       runtime: { driver: 'local', pollIntervalSeconds: 1, local: { maxProcesses: MAX_PROCESSES } },
     });
     const created = await t.http('POST', t.instances(), {
-      body: { name: 'limited', profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: SMALL.name, spec: { storage: { type: 'evs' } } },
+      body: {
+        name: 'limited',
+        profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+        flavor: SMALL.name,
+        spec: { storage: { type: 'evs' } },
+      },
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     id = created.body.id;
@@ -65,7 +70,8 @@ describe('flavor limits on a real notebook', { skip: root ? false : 'needs root 
     // Two busy processes on this two-core host would use both cores without the quota. They spin
     // until the group has been throttled and 3 s have passed: on a host busy with other work the
     // pair may take a while to outrun one CPU's quota, which is the thing to see.
-    const spin = "import subprocess, sys\nspin = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) for _ in range(2)]\nprint('spinning')";
+    const spin =
+      "import subprocess, sys\nspin = [subprocess.Popen([sys.executable, '-c', 'while True: pass']) for _ in range(2)]\nprint('spinning')";
     assert.equal((await execute(kernel, cookie, spin, t.url)).trim(), 'spinning');
     let after = before;
     let sampledAt = began;
@@ -80,7 +86,12 @@ describe('flavor limits on a real notebook', { skip: root ? false : 'needs root 
         'the quota to run out and the group to be throttled',
       );
     } finally {
-      assert.equal((await execute(kernel, cookie, 'for p in spin: p.kill()\nfor p in spin: p.wait()\nprint(\'done\')', t.url)).trim(), 'done');
+      assert.equal(
+        (
+          await execute(kernel, cookie, "for p in spin: p.kill()\nfor p in spin: p.wait()\nprint('done')", t.url)
+        ).trim(),
+        'done',
+      );
     }
     const cpus = (after.cpuUsageUs - before.cpuUsageUs) / 1e6 / ((sampledAt - began) / 1000);
     assert.ok(cpus <= 1.2, `used ${cpus.toFixed(2)} CPUs on a 1-CPU flavor`);
@@ -108,15 +119,24 @@ print(len(started), refused)`;
   it('kills a kernel that allocates past the flavor’s memory, tells the owner, and keeps the notebook running', async () => {
     const before = (await group.usage()).oomKills;
     // 600 MiB written (not merely reserved) in a 400 MiB group: the kernel is the largest process in it.
-    await assert.rejects(execute(kernel, cookie, "x = b'\\x01' * (600 << 20)\nprint('survived')", t.url), /the kernel died/);
+    await assert.rejects(
+      execute(kernel, cookie, "x = b'\\x01' * (600 << 20)\nprint('survived')", t.url),
+      /the kernel died/,
+    );
     assert.ok((await group.usage()).oomKills > before, 'the kernel OOM killer acted in this group');
     let event: any;
     await eventually(
-      async () => (event = ((await t.http('GET', `${t.instances()}/${id}/events`)).body.events as any[]).find((e) => e.kind === 'out-of-memory')) !== undefined,
+      async () =>
+        (event = ((await t.http('GET', `${t.instances()}/${id}/events`)).body.events as any[]).find(
+          (e) => e.kind === 'out-of-memory',
+        )) !== undefined,
       15_000,
       'an out-of-memory entry in the history',
     );
-    assert.match(event.detail.message, /^a kernel or another process of the notebook was stopped: out of memory, limit 400 MiB$/);
+    assert.match(
+      event.detail.message,
+      /^a kernel or another process of the notebook was stopped: out of memory, limit 400 MiB$/,
+    );
     assert.equal(event.to_status, 'RUNNING');
     assert.equal((await t.http('GET', `${t.instances()}/${id}`)).body.status, 'RUNNING');
   });
@@ -127,6 +147,9 @@ print(len(started), refused)`;
     const code = `open('/proc/${server}/oom_score_adj', 'w').write('1000')\nx = b'\\x01' * (600 << 20)\nprint('survived')`;
     await assert.rejects(execute(kernel, cookie, code, t.url));
     const unavailable = await waitStatus(t, id, 'UNAVAILABLE', { timeoutMs: 30_000 });
-    assert.match(unavailable.spec.failed_reasons.message, /^The notebook stopped unexpectedly: the notebook server was stopped( \(\d times\))?: out of memory, limit 400 MiB; the notebook process \d+ (is gone|exited)/);
+    assert.match(
+      unavailable.spec.failed_reasons.message,
+      /^The notebook stopped unexpectedly: the notebook server was stopped( \(\d times\))?: out of memory, limit 400 MiB; the notebook process \d+ (is gone|exited)/,
+    );
   });
 });

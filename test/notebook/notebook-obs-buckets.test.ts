@@ -37,7 +37,9 @@ attempt('her own bucket', os.getcwd() + '/.keep')
 print(json.dumps(results))
 `;
 
-describe('obs buckets of real notebooks belong to their project', { skip: root ? false : 'needs root (CI runs as root)' }, () => {
+describe('obs buckets of real notebooks belong to their project', {
+  skip: root ? false : 'needs root (CI runs as root)',
+}, () => {
   let t: TestApp;
   let second = '';
   const running: { id: string; who: { token: string; projectId: string } }[] = [];
@@ -46,7 +48,10 @@ describe('obs buckets of real notebooks belong to their project', { skip: root ?
   const obs = () => join(t.dataDir, 'obs');
 
   const create = async (who: { token: string; projectId: string }, name: string, path: string) =>
-    t.http('POST', t.instances(who.projectId), { token: who.token, body: { name, ...CPU, spec: { storage: { type: 'obs', location: { path } } } } });
+    t.http('POST', t.instances(who.projectId), {
+      token: who.token,
+      body: { name, ...CPU, spec: { storage: { type: 'obs', location: { path } } } },
+    });
   const started = async (who: { token: string; projectId: string }, name: string, path: string) => {
     const res = await create(who, name, path);
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -76,16 +81,27 @@ describe('obs buckets of real notebooks belong to their project', { skip: root ?
     // The attack of the issue: her own notebook, named into Carol's bucket.
     const attack = await create(alice, 'alice-steals', '/carolbucket/secret/');
     assertError(attack, 'ModelArts.0109', 403);
-    assert.equal((await t.http('GET', `${t.instances()}?de_type=Notebook`, { token: alice.token })).body.total_count, 0, 'nothing was written');
+    assert.equal(
+      (await t.http('GET', `${t.instances()}?de_type=Notebook`, { token: alice.token })).body.total_count,
+      0,
+      'nothing was written',
+    );
 
     // A bucket Alice's project used, given to Carol's by a system admin while Alice's instance rests.
     const old = await started(alice, 'alice-old', '/movingbucket/work/');
     assert.equal((await action(t, old, 'stop', alice)).status, 200);
     await waitStatus(t, old, 'STOPPED', { ...alice, timeoutMs: 30_000 });
     assert.equal(statSync(join(obs(), 'movingbucket')).gid, gidOf(projectGroupName(t.projectId)));
-    assert.equal((await t.http('PUT', '/v3/buckets/movingbucket', { body: { bucket: { project_id: second } } })).status, 200);
+    assert.equal(
+      (await t.http('PUT', '/v3/buckets/movingbucket', { body: { bucket: { project_id: second } } })).status,
+      200,
+    );
     await started(carol, 'carol-moved', '/movingbucket/work/');
-    assert.equal(statSync(join(obs(), 'movingbucket')).gid, gidOf(projectGroupName(second)), 'the files followed the bucket');
+    assert.equal(
+      statSync(join(obs(), 'movingbucket')).gid,
+      gidOf(projectGroupName(second)),
+      'the files followed the bucket',
+    );
     execFileSync('sh', ['-c', `echo carols > ${obs()}/movingbucket/work/handed-over.txt`]);
 
     assert.equal((await action(t, old, 'start', alice)).status, 200);
@@ -95,7 +111,10 @@ describe('obs buckets of real notebooks belong to their project', { skip: root ?
 
     // Code in her kernel, in her own bucket, goes for both.
     const own = await started(alice, 'alice-nb', '/alicebucket/work/');
-    execFileSync('sh', ['-c', `touch ${obs()}/alicebucket/work/.keep && chgrp ${projectGroupName(t.projectId)} ${obs()}/alicebucket/work/.keep && chmod 0660 ${obs()}/alicebucket/work/.keep`]);
+    execFileSync('sh', [
+      '-c',
+      `touch ${obs()}/alicebucket/work/.keep && chgrp ${projectGroupName(t.projectId)} ${obs()}/alicebucket/work/.keep && chmod 0660 ${obs()}/alicebucket/work/.keep`,
+    ]);
     const token = (await t.http('GET', `${t.instances()}/${own}/token`, { token: alice.token })).body.token as string;
     const cookie = await openNotebook(t.url, own, token);
     const kernel = await startKernel(t.url, own, cookie);

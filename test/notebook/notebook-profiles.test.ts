@@ -20,9 +20,18 @@ const FAILED = ['CREATE_FAILED', 'START_FAILED'];
 
 /** A virtualenv of Debian's Python; with the system's packages it has Jupyter and ipykernel. */
 function virtualenv(dir: string, systemPackages: boolean): string {
-  execFileSync('/usr/bin/python3', ['-m', 'venv', '--without-pip', ...(systemPackages ? ['--system-site-packages'] : []), dir]);
+  execFileSync('/usr/bin/python3', [
+    '-m',
+    'venv',
+    '--without-pip',
+    ...(systemPackages ? ['--system-site-packages'] : []),
+    dir,
+  ]);
   // What pip writes for jupyter_core's console script.
-  writeFileSync(join(dir, 'bin', 'jupyter'), `#!${dir}/bin/python3\nimport sys\nfrom jupyter_core.command import main\nsys.exit(main())\n`);
+  writeFileSync(
+    join(dir, 'bin', 'jupyter'),
+    `#!${dir}/bin/python3\nimport sys\nfrom jupyter_core.command import main\nsys.exit(main())\n`,
+  );
   chmodSync(join(dir, 'bin', 'jupyter'), 0o755);
   return dir;
 }
@@ -39,8 +48,17 @@ describe('profiles choose the Python environment a notebook runs', () => {
     t = await startTestApp({
       catalog: {
         profiles: [
-          ...BUILTIN_CATALOG.profiles.map((p) => ({ id: p.id, flavor_types: p.flavor_types, description: p.description })),
-          { id: 'science', name: 'Science 1.0', flavor_types: ['CPU'], local: { prefix: withJupyter, env: { PROFILE_MARK: 'from-the-profile' } } },
+          ...BUILTIN_CATALOG.profiles.map((p) => ({
+            id: p.id,
+            flavor_types: p.flavor_types,
+            description: p.description,
+          })),
+          {
+            id: 'science',
+            name: 'Science 1.0',
+            flavor_types: ['CPU'],
+            local: { prefix: withJupyter, env: { PROFILE_MARK: 'from-the-profile' } },
+          },
           { id: 'gone', flavor_types: ['CPU'], local: { prefix: join(envs, 'never-made') } },
           { id: 'no-kernel', flavor_types: ['CPU'], local: { prefix: bare, jupyter: '/usr/bin/jupyter' } },
         ],
@@ -58,7 +76,9 @@ describe('profiles choose the Python environment a notebook runs', () => {
   });
 
   async function create(name: string, profile: string): Promise<string> {
-    const res = await t.http('POST', t.instances(), { body: { name, profile_id: profile, flavor: CPU_FLAVOR, spec: { storage: { type: 'evs' } } } });
+    const res = await t.http('POST', t.instances(), {
+      body: { name, profile_id: profile, flavor: CPU_FLAVOR, spec: { storage: { type: 'evs' } } },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.id;
   }
@@ -74,18 +94,36 @@ describe('profiles choose the Python environment a notebook runs', () => {
   const PROBE = "import os, sys; print(sys.prefix, os.environ.get('PROFILE_MARK'), os.environ.get('VIRTUAL_ENV'))";
 
   it('runs a profile’s kernels with its virtualenv’s Python and its variables', async () => {
-    assert.equal(await kernelSays(await create('science-nb', 'science'), PROBE), `${withJupyter} from-the-profile ${withJupyter}`);
+    assert.equal(
+      await kernelSays(await create('science-nb', 'science'), PROBE),
+      `${withJupyter} from-the-profile ${withJupyter}`,
+    );
   });
 
   it('keeps the host’s Jupyter and Python for a built-in profile', async () => {
-    assert.equal(await kernelSays(await create('builtin-nb', 'Multi-Engine 1.0 (python3)-cpu'), PROBE), '/usr None None');
+    assert.equal(
+      await kernelSays(await create('builtin-nb', 'Multi-Engine 1.0 (python3)-cpu'), PROBE),
+      '/usr None None',
+    );
   });
 
   it('fails the start of a profile whose environment is missing, or cannot run a kernel, naming it', async () => {
-    const gone = await waitUntil(t, await create('gone-nb', 'gone'), (i) => FAILED.includes(i.status), { timeoutMs: 30_000 });
-    assert.match(gone.spec.failed_reasons.message, new RegExp(`^The profile gone cannot start here: its environment ${join(envs, 'never-made')} does not exist on this host`));
-    const noKernel = await waitUntil(t, await create('no-kernel-nb', 'no-kernel'), (i) => FAILED.includes(i.status), { timeoutMs: 30_000 });
-    assert.match(noKernel.spec.failed_reasons.message, /^The profile no-kernel cannot start here: its .*\/bare\/bin\/python3 cannot run a kernel \(.*No module named 'ipykernel'.*\); install ipykernel/);
+    const gone = await waitUntil(t, await create('gone-nb', 'gone'), (i) => FAILED.includes(i.status), {
+      timeoutMs: 30_000,
+    });
+    assert.match(
+      gone.spec.failed_reasons.message,
+      new RegExp(
+        `^The profile gone cannot start here: its environment ${join(envs, 'never-made')} does not exist on this host`,
+      ),
+    );
+    const noKernel = await waitUntil(t, await create('no-kernel-nb', 'no-kernel'), (i) => FAILED.includes(i.status), {
+      timeoutMs: 30_000,
+    });
+    assert.match(
+      noKernel.spec.failed_reasons.message,
+      /^The profile no-kernel cannot start here: its .*\/bare\/bin\/python3 cannot run a kernel \(.*No module named 'ipykernel'.*\); install ipykernel/,
+    );
   });
 
   it('never shows a profile’s local environment through the API', async () => {

@@ -45,7 +45,9 @@ describe('a real notebook through the proxy', () => {
 
   before(async () => {
     t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
-    const created = await t.http('POST', t.instances(), { body: { name: 'real-nb', ...CPU, spec: { storage: { type: 'evs' } } } });
+    const created = await t.http('POST', t.instances(), {
+      body: { name: 'real-nb', ...CPU, spec: { storage: { type: 'evs' } } },
+    });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     id = created.body.id;
     notebookPath = `/notebook/${id}/`;
@@ -85,7 +87,11 @@ describe('a real notebook through the proxy', () => {
     assert.equal(tree.status, 200);
     assert.match(await tree.text(), /<html/i);
     const stored = await t.app.services.store.instances.getById(id);
-    assert.ok(!JSON.stringify(stored).includes(t.app.services.instanceTokens.workloadToken(id, String(stored!.runtime!.data.runId))));
+    assert.ok(
+      !JSON.stringify(stored).includes(
+        t.app.services.instanceTokens.workloadToken(id, String(stored!.runtime!.data.runId)),
+      ),
+    );
   });
 
   it('executes code in a kernel over the WebSocket through the proxy', async () => {
@@ -109,11 +115,18 @@ describe('a real notebook through the proxy', () => {
     assert.equal(tree.headers.get('x-content-type-options'), 'nosniff');
     assert.equal(tree.headers.get('referrer-policy'), 'same-origin');
     assert.equal(tree.headers.get('x-frame-options'), 'SAMEORIGIN');
-    assert.match(tree.headers.get('content-security-policy')!, /^frame-ancestors 'self'; report-uri /, 'Jupyter’s own policy is kept');
+    assert.match(
+      tree.headers.get('content-security-policy')!,
+      /^frame-ancestors 'self'; report-uri /,
+      'Jupyter’s own policy is kept',
+    );
     const html = await tree.text();
     const assets: [string, RegExp][] = [
       ...[...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m): [string, RegExp] => [m[1]!, /javascript/]),
-      ...[...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m): [string, RegExp] => [m[1]!, /^text\/css/]),
+      ...[...html.matchAll(/<link[^>]*rel="stylesheet"[^>]*href="([^"]+)"/g)].map((m): [string, RegExp] => [
+        m[1]!,
+        /^text\/css/,
+      ]),
     ];
     assert.ok(assets.length >= 3, html);
     for (const [href, type] of assets) {
@@ -123,12 +136,16 @@ describe('a real notebook through the proxy', () => {
     }
     // The cookies Jupyter sets for itself are the ones the proxy hands back to it.
     const issued = tree.headers.getSetCookie().map((c) => c.split(';')[0]!);
-    assert.deepEqual(issued.map((c) => c.split('=')[0]!.replace(/^username-.*/, 'username-…')).sort(), ['_xsrf', 'username-…']);
+    assert.deepEqual(issued.map((c) => c.split('=')[0]!.replace(/^username-.*/, 'username-…')).sort(), [
+      '_xsrf',
+      'username-…',
+    ]);
     for (const pair of issued) assert.equal(workloadCookies(pair), pair);
   });
 
   it('refuses a cross-origin POST and WebSocket upgrade carrying the cookie, which Jupyter alone would let through', async () => {
-    const kernels = async () => ((await (await fetch(`${t.url}${notebookPath}api/kernels`, { headers: { cookie } })).json()) as unknown[]).length;
+    const kernels = async () =>
+      ((await (await fetch(`${t.url}${notebookPath}api/kernels`, { headers: { cookie } })).json()) as unknown[]).length;
     const before = await kernels();
     const forged = await fetch(`${t.url}${notebookPath}api/kernels`, {
       method: 'POST',
@@ -169,20 +186,28 @@ describe('a real notebook through the proxy', () => {
   });
 
   it('admits nobody else: another member of the project, another project', async () => {
-    const member = await t.http('POST', '/v3/users', { body: { user: { name: 'nb-member', password: 'nb-member-pass' } } });
+    const member = await t.http('POST', '/v3/users', {
+      body: { user: { name: 'nb-member', password: 'nb-member-pass' } },
+    });
     await t.http('PUT', `/v3/projects/${t.projectId}/users/${member.body.user.id}/roles/member`);
     const memberToken = (await t.login('nb-member', 'nb-member-pass')).token;
     const refused = await t.http('GET', `${t.instances()}/${id}/token`, { token: memberToken });
     assert.deepEqual([refused.status, refused.body.error_code], [403, 'ModelArts.0108']);
 
     const project = await t.http('POST', '/v3/projects', { body: { project: { name: 'nb-other' } } });
-    const outsider = await t.http('POST', '/v3/users', { body: { user: { name: 'nb-outsider', password: 'nb-outsider-pass' } } });
+    const outsider = await t.http('POST', '/v3/users', {
+      body: { user: { name: 'nb-outsider', password: 'nb-outsider-pass' } },
+    });
     await t.http('PUT', `/v3/projects/${project.body.project.id}/users/${outsider.body.user.id}/roles/admin`);
     const outsiderLogin = await t.login('nb-outsider', 'nb-outsider-pass');
-    const foreign = await t.http('GET', `/v1/${outsiderLogin.projectId}/demanager/instances/${id}/token`, { token: outsiderLogin.token });
+    const foreign = await t.http('GET', `/v1/${outsiderLogin.projectId}/demanager/instances/${id}/token`, {
+      token: outsiderLogin.token,
+    });
     assert.equal(foreign.body.error_code, 'ModelArts.6309');
     // An API token is not a notebook credential.
-    const withApiToken = await fetch(`${t.url}${notebookPath}api/status`, { headers: { 'X-Auth-Token': outsiderLogin.token } });
+    const withApiToken = await fetch(`${t.url}${notebookPath}api/status`, {
+      headers: { 'X-Auth-Token': outsiderLogin.token },
+    });
     assert.equal(withApiToken.status, 403);
   });
 

@@ -24,7 +24,11 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 
 const EVIL = 'http://evil.example';
-const CPU = { profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'evs' } } };
+const CPU = {
+  profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+  flavor: 'modelarts.vm.cpu.2u',
+  spec: { storage: { type: 'evs' } },
+};
 const LOCAL = { driver: 'local' as const, pollIntervalSeconds: 1 };
 /** How long a socket may stay open after its user lost access on this replica (a local write wakes the check). */
 const HERE_MS = 3_000;
@@ -50,7 +54,9 @@ interface Session {
 function connect(url: string, cookie: string, origin: string): Promise<Pick<Session, 'ws' | 'closed'>> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`${url}?session_id=${randomUUID()}`, { headers: { cookie }, origin });
-    const closed = new Promise<{ code: number; reason: string }>((r) => ws.on('close', (code, reason) => r({ code, reason: String(reason) })));
+    const closed = new Promise<{ code: number; reason: string }>((r) =>
+      ws.on('close', (code, reason) => r({ code, reason: String(reason) })),
+    );
     ws.once('open', () => resolve({ ws, closed }));
     ws.once('error', reject);
   });
@@ -83,7 +89,11 @@ async function openSession(t: TestApp, notebook: { id: string; kernelUrl: string
 /** The session's WebSocket was closed by the proxy, saying why, within `ms` of now. */
 async function closedWithin(session: Session, ms: number): Promise<void> {
   const outcome = await Promise.race([session.closed, sleep(ms).then(() => 'still open')]);
-  assert.deepEqual(outcome, { code: ACCESS_WITHDRAWN.code, reason: ACCESS_WITHDRAWN.reason }, `${session.user.name}'s socket`);
+  assert.deepEqual(
+    outcome,
+    { code: ACCESS_WITHDRAWN.code, reason: ACCESS_WITHDRAWN.reason },
+    `${session.user.name}'s socket`,
+  );
 }
 
 /** The session's cookie, link and a new upgrade are all refused, with a page that says why. */
@@ -119,7 +129,8 @@ describe('notebook access ends with the user', () => {
     const admin = { name: 'admin', userId: '', token: t.adminToken };
     sessions.set('owner', await openSession(t, notebook, owner));
     sessions.set('admin', await openSession(t, notebook, admin));
-    for (const name of ['alice', 'bob', 'carol']) sessions.set(name, await openSession(t, notebook, await member(t, `nb-${name}`, t.projectId, 'admin')));
+    for (const name of ['alice', 'bob', 'carol'])
+      sessions.set(name, await openSession(t, notebook, await member(t, `nb-${name}`, t.projectId, 'admin')));
   });
   after(async () => {
     for (const session of sessions.values()) session.ws.terminate();
@@ -137,12 +148,15 @@ describe('notebook access ends with the user', () => {
   it('refuses a link made before links named their user (an upgrade voids them)', async () => {
     const instance = (await t.app.services.store.instances.getById(notebook.id))!;
     const key = deriveKey(loadOrCreateKey(t.dataDir, t.app.services.config.masterKey), 'instance-token');
-    const unnamed = createHmac('sha256', key).update(`${notebook.id}\0${runIdOf(instance)}`).digest('hex').slice(0, 32);
+    const unnamed = createHmac('sha256', key)
+      .update(`${notebook.id}\0${runIdOf(instance)}`)
+      .digest('hex')
+      .slice(0, 32);
     const res = await fetch(`${t.url}/notebook/${notebook.id}/?token=${unnamed}`, { redirect: 'manual' });
     assert.equal(res.status, 403);
   });
 
-  it('ends a deleted user\'s access: cookie, link and open WebSocket', async () => {
+  it("ends a deleted user's access: cookie, link and open WebSocket", async () => {
     const alice = session('alice');
     assert.equal((await t.http('DELETE', `/v3/users/${alice.user.userId}`)).status, 204);
     await closedWithin(alice, HERE_MS);
@@ -150,9 +164,12 @@ describe('notebook access ends with the user', () => {
     await unaffected(t, notebook, ['owner', 'admin', 'bob', 'carol'].map(session));
   });
 
-  it('ends a disabled user\'s access', async () => {
+  it("ends a disabled user's access", async () => {
     const bob = session('bob');
-    assert.equal((await t.http('PATCH', `/v3/users/${bob.user.userId}`, { body: { user: { enabled: false } } })).status, 200);
+    assert.equal(
+      (await t.http('PATCH', `/v3/users/${bob.user.userId}`, { body: { user: { enabled: false } } })).status,
+      200,
+    );
     await closedWithin(bob, HERE_MS);
     await refused(t, notebook, bob);
     await unaffected(t, notebook, ['owner', 'admin', 'carol'].map(session));
@@ -160,7 +177,10 @@ describe('notebook access ends with the user', () => {
 
   it('ends the access of a user whose role in the project is removed', async () => {
     const carol = session('carol');
-    assert.equal((await t.http('DELETE', `/v3/projects/${t.projectId}/users/${carol.user.userId}/roles/admin`)).status, 204);
+    assert.equal(
+      (await t.http('DELETE', `/v3/projects/${t.projectId}/users/${carol.user.userId}/roles/admin`)).status,
+      204,
+    );
     await closedWithin(carol, HERE_MS);
     await refused(t, notebook, carol);
     await unaffected(t, notebook, ['owner', 'admin'].map(session));
@@ -176,7 +196,9 @@ describe('notebook access ends with the user', () => {
     });
     assert.equal(direct.headers.get('access-control-allow-origin'), EVIL, 'Jupyter itself reflects the origin');
 
-    const proxied = await fetch(`${t.url}/notebook/${notebook.id}/api/status`, { headers: { cookie: session('owner').cookie, origin: EVIL } });
+    const proxied = await fetch(`${t.url}/notebook/${notebook.id}/api/status`, {
+      headers: { cookie: session('owner').cookie, origin: EVIL },
+    });
     assert.equal(proxied.status, 200);
     const cors = [...proxied.headers.keys()].filter((name) => name.startsWith('access-control-'));
     assert.deepEqual(cors, []);
@@ -213,7 +235,9 @@ describe('notebook access ends with the user, changed on another replica', () =>
   it('refuses the next request at once and closes the WebSocket within the scan interval', async () => {
     assert.equal((await elsewhere.http('DELETE', `/v3/users/${dave.user.userId}`)).status, 204);
     const deleted = Date.now();
-    const byCookie = await fetch(`${here.url}/notebook/${notebook.id}/api/status`, { headers: { cookie: dave.cookie } });
+    const byCookie = await fetch(`${here.url}/notebook/${notebook.id}/api/status`, {
+      headers: { cookie: dave.cookie },
+    });
     assert.equal(byCookie.status, 403, 'the next request here');
     await closedWithin(dave, ELSEWHERE_MS - (Date.now() - deleted));
     await refused(here, notebook, dave);

@@ -16,14 +16,22 @@ import { testDatabaseUrl } from '../support/test-store.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const LOCAL = { driver: 'local' as const, pollIntervalSeconds: 1 };
-const CPU = { profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'evs' } } };
+const CPU = {
+  profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+  flavor: 'modelarts.vm.cpu.2u',
+  spec: { storage: { type: 'evs' } },
+};
 
 describe('orphan collection on taking the lead', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'demanager-orphans-'));
   const ids = { kept: '', gone: '' };
   let t: TestApp | undefined;
   const reaches = (id: string, status: string) =>
-    eventually(async () => (await t!.http('GET', `${t!.instances()}/${id}`)).body.status === status, 120_000, `${id} to be ${status}`);
+    eventually(
+      async () => (await t!.http('GET', `${t!.instances()}/${id}`)).body.status === status,
+      120_000,
+      `${id} to be ${status}`,
+    );
   after(async () => {
     await t?.stop(false);
     // Whatever a failed run left behind (the assertions prove a passing run leaves nothing).
@@ -53,20 +61,28 @@ describe('orphan collection on taking the lead', () => {
     const lines: Record<string, unknown>[] = [];
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
+        for (const line of chunk.toString('utf8').split('\n'))
+          if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
         done();
       },
     });
     t = await startTestApp({ dataDir, runtime: LOCAL, start: { logger: pino({ level: 'info' }, sink) } });
     await eventually(() => notebookPids(ids.gone).length === 0, 30_000, 'the orphaned notebook to be stopped');
-    await eventually(() => !existsSync(join(dataDir, 'instances', ids.gone)), 10_000, 'the orphaned directory to be deleted');
+    await eventually(
+      () => !existsSync(join(dataDir, 'instances', ids.gone)),
+      10_000,
+      'the orphaned directory to be deleted',
+    );
     await eventually(() => lines.some((line) => line.removed === 1), 10_000, 'the count to be logged');
 
     assert.equal((await t.http('GET', `${t.instances()}/${ids.kept}`)).body.status, 'RUNNING');
     assert.equal(notebookPids(ids.kept).length, 1, 'the held instance keeps its notebook');
     assert.ok(existsSync(join(dataDir, 'instances', ids.kept, 'work')), 'and its storage');
 
-    assert.equal((await t.http('POST', `${t.instances()}/${ids.kept}/action`, { body: { action: 'stop' } })).status, 200);
+    assert.equal(
+      (await t.http('POST', `${t.instances()}/${ids.kept}/action`, { body: { action: 'stop' } })).status,
+      200,
+    );
     await reaches(ids.kept, 'STOPPED');
     assert.equal(notebookPids(ids.kept).length, 0);
   });

@@ -57,7 +57,10 @@ describe('notebook proxy hardening', () => {
   before(async () => {
     t = await startTestApp();
     workload = await startEchoWorkload();
-    framed = await startEchoWorkload({ 'x-frame-options': 'ALLOWALL', 'content-security-policy': "frame-ancestors 'self'; report-uri /csp" });
+    framed = await startEchoWorkload({
+      'x-frame-options': 'ALLOWALL',
+      'content-security-policy': "frame-ancestors 'self'; report-uri /csp",
+    });
     a = await runningInstance(t, 'harden-a', workload);
     b = await runningInstance(t, 'harden-b', framed);
     cookieA = await openNotebook(t, a);
@@ -77,7 +80,8 @@ describe('notebook proxy hardening', () => {
     assert.equal(echo.headers.authorization, `token ${workloadToken}`);
     assert.equal(echo.headers['x-auth-token'], undefined);
     assert.equal(echo.headers.cookie, JUPYTER_COOKIES, 'only Jupyter’s own cookies pass');
-    for (const secret of secrets) assert.ok(!JSON.stringify(echo).includes(secret), `${secret.slice(0, 12)}… reached the workload`);
+    for (const secret of secrets)
+      assert.ok(!JSON.stringify(echo).includes(secret), `${secret.slice(0, 12)}… reached the workload`);
   }
 
   it('strips API tokens, signatures and foreign cookies from HTTP requests, and keeps Jupyter’s cookies', async () => {
@@ -85,18 +89,30 @@ describe('notebook proxy hardening', () => {
     const signature = 'SDK-HMAC-SHA256 Access=AKEXAMPLE, SignedHeaders=host;x-sdk-date, Signature=0a1b2c3d4e5f';
     const cookie = `${cookieA}; ${JUPYTER_COOKIES}; api-session=s3cr3t-api; demanager-notebook-other=${cookieB.split('=')[1]}`;
     for (const authorization of [`Bearer ${t.adminToken}`, signature]) {
-      const res = await fetch(`${t.url}/notebook/${a}/api/status`, { headers: { cookie, authorization, 'x-auth-token': t.adminToken } });
+      const res = await fetch(`${t.url}/notebook/${a}/api/status`, {
+        headers: { cookie, authorization, 'x-auth-token': t.adminToken },
+      });
       assert.equal(res.status, 200);
       const echo = (await res.json()) as Echo;
       assert.equal(echo.url, `/notebook/${a}/api/status`);
-      assertNoDemanagerCredential(echo, workloadTokenOf(instance), [t.adminToken, cookieA.split('=')[1]!, cookieB.split('=')[1]!, 's3cr3t-api', 'AKEXAMPLE']);
+      assertNoDemanagerCredential(echo, workloadTokenOf(instance), [
+        t.adminToken,
+        cookieA.split('=')[1]!,
+        cookieB.split('=')[1]!,
+        's3cr3t-api',
+        'AKEXAMPLE',
+      ]);
     }
   });
 
   it('strips them from WebSocket upgrades too', async () => {
     const instance = (await t.app.services.store.instances.getById(a))!;
     const url = `${t.url.replace('http', 'ws')}/notebook/${a}/api/kernels/k1/channels`;
-    const headers = { cookie: `${cookieA}; ${JUPYTER_COOKIES}; api-session=s3cr3t-api`, authorization: `Bearer ${t.adminToken}`, 'x-auth-token': t.adminToken };
+    const headers = {
+      cookie: `${cookieA}; ${JUPYTER_COOKIES}; api-session=s3cr3t-api`,
+      authorization: `Bearer ${t.adminToken}`,
+      'x-auth-token': t.adminToken,
+    };
     const echo = await upgrade(url, headers, t.url);
     assert.equal(echo.url, `/notebook/${a}/api/kernels/k1/channels`);
     assertNoDemanagerCredential(echo, workloadTokenOf(instance), [t.adminToken, cookieA.split('=')[1]!, 's3cr3t-api']);
@@ -111,7 +127,11 @@ describe('notebook proxy hardening', () => {
     assert.equal(own.headers.get('content-security-policy'), "frame-ancestors 'self'");
     const loose = await fetch(`${t.url}/notebook/${b}/tree`, { headers: { cookie: cookieB } });
     assert.equal(loose.headers.get('x-frame-options'), 'SAMEORIGIN', 'the workload cannot allow framing');
-    assert.equal(loose.headers.get('content-security-policy'), "frame-ancestors 'self'; report-uri /csp", 'a policy of its own is kept');
+    assert.equal(
+      loose.headers.get('content-security-policy'),
+      "frame-ancestors 'self'; report-uri /csp",
+      'a policy of its own is kept',
+    );
     const denied = await fetch(`${t.url}/notebook/${a}/tree`);
     assert.equal(denied.status, 403);
     assert.equal(denied.headers.get('x-frame-options'), 'SAMEORIGIN');
@@ -121,7 +141,9 @@ describe('notebook proxy hardening', () => {
     const before = framed.received.length;
     const crossCookie = await fetch(`${t.url}/notebook/${b}/api/status`, { headers: { cookie: cookieA } });
     assert.equal(crossCookie.status, 403);
-    const crossToken = await fetch(`${t.url}/notebook/${b}/api/status?token=${await accessToken(t, a)}`, { redirect: 'manual' });
+    const crossToken = await fetch(`${t.url}/notebook/${b}/api/status?token=${await accessToken(t, a)}`, {
+      redirect: 'manual',
+    });
     assert.equal(crossToken.status, 403);
     assert.equal(framed.received.length, before, 'nothing reached instance B');
     assert.equal((await fetch(`${t.url}/notebook/${b}/api/status`, { headers: { cookie: cookieB } })).status, 200);
@@ -131,10 +153,19 @@ describe('notebook proxy hardening', () => {
     const before = workload.received.length;
     const url = `${t.url}/notebook/${a}/api/kernels`;
     for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-      const res = await fetch(url, { method, headers: { cookie: cookieA, origin: EVIL, 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(url, {
+        method,
+        headers: { cookie: cookieA, origin: EVIL, 'content-type': 'application/json' },
+        body: '{}',
+      });
       assert.equal(res.status, 403, `${method} from another origin`);
     }
-    const refused: Record<string, string>[] = [{ origin: 'null' }, { referer: `${EVIL}/notebook/${a}/tree` }, {}, { origin: EVIL, referer: `${t.url}/notebook/${a}/tree` }];
+    const refused: Record<string, string>[] = [
+      { origin: 'null' },
+      { referer: `${EVIL}/notebook/${a}/tree` },
+      {},
+      { origin: EVIL, referer: `${t.url}/notebook/${a}/tree` },
+    ];
     for (const headers of refused) {
       const res = await fetch(url, { method: 'POST', headers: { cookie: cookieA, ...headers }, body: '{}' });
       assert.equal(res.status, 403, JSON.stringify(headers));
@@ -145,13 +176,24 @@ describe('notebook proxy hardening', () => {
   it('forwards same-origin writes (Origin, or Referer without it), cookie-borne reads, and writes with the token', async () => {
     const sameOrigin: Record<string, string>[] = [{ origin: t.url }, { referer: `${t.url}/notebook/${a}/tree` }];
     for (const headers of sameOrigin) {
-      const res = await fetch(`${t.url}/notebook/${a}/api/kernels`, { method: 'POST', headers: { cookie: cookieA, ...headers }, body: '{}' });
+      const res = await fetch(`${t.url}/notebook/${a}/api/kernels`, {
+        method: 'POST',
+        headers: { cookie: cookieA, ...headers },
+        body: '{}',
+      });
       assert.equal(res.status, 200, JSON.stringify(headers));
       assert.equal(((await res.json()) as Echo).method, 'POST');
     }
     // A link followed from another site is a read, and the token in a query is no ambient credential.
-    assert.equal((await fetch(`${t.url}/notebook/${a}/tree`, { headers: { cookie: cookieA, referer: `${EVIL}/` } })).status, 200);
-    const withToken = await fetch(`${t.url}/notebook/${a}/api/kernels?token=${await accessToken(t, a)}`, { method: 'POST', headers: { origin: EVIL }, body: '{}' });
+    assert.equal(
+      (await fetch(`${t.url}/notebook/${a}/tree`, { headers: { cookie: cookieA, referer: `${EVIL}/` } })).status,
+      200,
+    );
+    const withToken = await fetch(`${t.url}/notebook/${a}/api/kernels?token=${await accessToken(t, a)}`, {
+      method: 'POST',
+      headers: { origin: EVIL },
+      body: '{}',
+    });
     assert.equal(withToken.status, 200);
   });
 
@@ -198,10 +240,18 @@ describe('notebook proxy behind a public URL', () => {
 
   it('accepts writes from the public origin as well as from the request’s own host', async () => {
     for (const origin of [publicUrl, t.url]) {
-      const res = await fetch(`${t.url}/notebook/${id}/api/kernels`, { method: 'POST', headers: { cookie, origin }, body: '{}' });
+      const res = await fetch(`${t.url}/notebook/${id}/api/kernels`, {
+        method: 'POST',
+        headers: { cookie, origin },
+        body: '{}',
+      });
       assert.equal(res.status, 200, origin);
     }
-    const res = await fetch(`${t.url}/notebook/${id}/api/kernels`, { method: 'POST', headers: { cookie, origin: 'http://notebooks.example' }, body: '{}' });
+    const res = await fetch(`${t.url}/notebook/${id}/api/kernels`, {
+      method: 'POST',
+      headers: { cookie, origin: 'http://notebooks.example' },
+      body: '{}',
+    });
     assert.equal(res.status, 403, 'the public origin’s scheme counts');
   });
 });

@@ -42,12 +42,18 @@ describe('instance change stream across replicas', () => {
     await b.http('POST', `${b.instances()}/${made.id}/action`, { body: { action: 'stop' } });
     await waitStatus(b, made.id, 'STOPPED');
 
-    const stream = await openEventStream(`${a.url}/v1/${a.projectId}/demanager/instance-changes`, { 'X-Auth-Token': a.adminToken });
+    const stream = await openEventStream(`${a.url}/v1/${a.projectId}/demanager/instance-changes`, {
+      'X-Auth-Token': a.adminToken,
+    });
     try {
       await stream.next((e) => e.event === 'ready');
-      const changed = await b.http('PUT', `${b.instances()}/${made.id}`, { body: { description: 'changed elsewhere' } });
+      const changed = await b.http('PUT', `${b.instances()}/${made.id}`, {
+        body: { description: 'changed elsewhere' },
+      });
       assert.equal(changed.status, 200, JSON.stringify(changed.body));
-      const seen = JSON.parse((await stream.next((e) => e.event === 'instance' && JSON.parse(e.data).id === made.id)).data);
+      const seen = JSON.parse(
+        (await stream.next((e) => e.event === 'instance' && JSON.parse(e.data).id === made.id)).data,
+      );
       assert.deepEqual([seen.description, seen.status], ['changed elsewhere', 'STOPPED']);
     } finally {
       stream.close();
@@ -62,7 +68,9 @@ describe('instance change stream across replicas', () => {
     await a.http('POST', `${a.instances()}/${dropped.id}/action`, { body: { action: 'stop' } });
     await waitStatus(a, dropped.id, 'STOPPED');
 
-    const first = await openEventStream(`${a.url}/v1/${a.projectId}/demanager/instance-changes`, { 'X-Auth-Token': a.adminToken });
+    const first = await openEventStream(`${a.url}/v1/${a.projectId}/demanager/instance-changes`, {
+      'X-Auth-Token': a.adminToken,
+    });
     await first.next((e) => e.event === 'ready');
     const lastId = first.lastEventId;
     first.close();
@@ -70,12 +78,20 @@ describe('instance change stream across replicas', () => {
     await b.http('DELETE', `${b.instances()}/${dropped.id}`);
     await waitGone(b, dropped.id);
 
-    const back = await openEventStream(`${b.url}/v1/${b.projectId}/demanager/instance-changes`, { 'X-Auth-Token': b.adminToken, 'Last-Event-ID': lastId });
+    const back = await openEventStream(`${b.url}/v1/${b.projectId}/demanager/instance-changes`, {
+      'X-Auth-Token': b.adminToken,
+      'Last-Event-ID': lastId,
+    });
     try {
       assert.equal(JSON.parse((await back.next((e) => e.event === 'ready')).data).resumed, true);
-      const seen = JSON.parse((await back.next((e) => e.event === 'instance' && JSON.parse(e.data).id === kept.id)).data);
+      const seen = JSON.parse(
+        (await back.next((e) => e.event === 'instance' && JSON.parse(e.data).id === kept.id)).data,
+      );
       assert.equal(seen.description, 'while away, elsewhere');
-      assert.deepEqual(JSON.parse((await back.next((e) => e.event === 'instance-deleted')).data), { id: dropped.id, status: 'DELETED' });
+      assert.deepEqual(JSON.parse((await back.next((e) => e.event === 'instance-deleted')).data), {
+        id: dropped.id,
+        status: 'DELETED',
+      });
     } finally {
       back.close();
     }

@@ -16,7 +16,12 @@ import { startChildServer, type ChildServer } from '../support/child-server.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 
-const SCARCE = completeFlavor({ name: 'modelarts.vm.cpu.scarce', type: 'CPU', params: { CPU: 1, memory: '2GiB' }, capacity: 4 });
+const SCARCE = completeFlavor({
+  name: 'modelarts.vm.cpu.scarce',
+  type: 'CPU',
+  params: { CPU: 1, memory: '2GiB' },
+  capacity: 4,
+});
 const RESTING = new Set(['RUNNING', 'STOPPED', 'CREATE_FAILED', 'START_FAILED', 'UNAVAILABLE']);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -65,7 +70,9 @@ describe('three replicas on one PostgreSQL', () => {
   };
 
   async function controllers(): Promise<Replica[]> {
-    const states = await Promise.all(living().map(async (r) => ({ r, body: (await r.server.http<any>('GET', '/readyz')).body })));
+    const states = await Promise.all(
+      living().map(async (r) => ({ r, body: (await r.server.http<any>('GET', '/readyz')).body })),
+    );
     for (const { body } of states) assert.equal(body.status, 'ready');
     return states.filter((s) => s.body.controller).map((s) => s.r);
   }
@@ -115,7 +122,10 @@ describe('three replicas on one PostgreSQL', () => {
     }
 
     // Random requests through random replicas; wrong-state answers are expected and harmless.
-    const actions = fc.sample(fc.tuple(fc.constantFrom(...ids), fc.constantFrom('start', 'stop', 'restart', 'delete')), { numRuns: 60, seed: 42 });
+    const actions = fc.sample(
+      fc.tuple(fc.constantFrom(...ids), fc.constantFrom('start', 'stop', 'restart', 'delete')),
+      { numRuns: 60, seed: 42 },
+    );
     let killed = false;
     for (const [n, [id, action]] of actions.entries()) {
       const replica = any();
@@ -123,12 +133,15 @@ describe('three replicas on one PostgreSQL', () => {
         action === 'delete'
           ? await replica.server.http<any>('DELETE', `${base}/${id}`)
           : await replica.server.http<any>('POST', `${base}/${id}/action`, { action });
-      assert.ok(res.status === 200 || (res.status === 400 && /^ModelArts\.63\d\d$/.test(res.body.error_code)), JSON.stringify(res.body));
+      assert.ok(
+        res.status === 200 || (res.status === 400 && /^ModelArts\.63\d\d$/.test(res.body.error_code)),
+        JSON.stringify(res.body),
+      );
       if (!killed && n === 30) {
         const [holder] = await controllers();
-        const moving = (await holder!.server.http<any>('GET', `${base}?de_type=Notebook&show_self=false`)).body.instances.filter(
-          (i: any) => !RESTING.has(i.status),
-        );
+        const moving = (
+          await holder!.server.http<any>('GET', `${base}?de_type=Notebook&show_self=false`)
+        ).body.instances.filter((i: any) => !RESTING.has(i.status));
         assert.ok(moving.length > 0, 'some instances are mid-transition when the lease holder dies');
         holder!.alive = false;
         await holder!.server.kill();
@@ -142,10 +155,26 @@ describe('three replicas on one PostgreSQL', () => {
     const deadline = Date.now() + 30_000;
     let views: any[][] = [];
     for (;;) {
-      views = await Promise.all(living().map(async (r) => (await r.server.http<any>('GET', `${base}?de_type=Notebook&sortby=name&show_self=false`)).body.instances));
+      views = await Promise.all(
+        living().map(
+          async (r) =>
+            (await r.server.http<any>('GET', `${base}?de_type=Notebook&sortby=name&show_self=false`)).body.instances,
+        ),
+      );
       const resting = views.every((v) => v.every((i: any) => RESTING.has(i.status)));
-      if (resting && views.every((v) => JSON.stringify(v.map((i: any) => [i.id, i.status, i.latest_update_timestamp])) === JSON.stringify(views[0]!.map((i: any) => [i.id, i.status, i.latest_update_timestamp])))) break;
-      assert.ok(Date.now() < deadline, `not at rest: ${JSON.stringify(views.map((v) => v.map((i: any) => [i.name, i.status])))}`);
+      if (
+        resting &&
+        views.every(
+          (v) =>
+            JSON.stringify(v.map((i: any) => [i.id, i.status, i.latest_update_timestamp])) ===
+            JSON.stringify(views[0]!.map((i: any) => [i.id, i.status, i.latest_update_timestamp])),
+        )
+      )
+        break;
+      assert.ok(
+        Date.now() < deadline,
+        `not at rest: ${JSON.stringify(views.map((v) => v.map((i: any) => [i.name, i.status])))}`,
+      );
       await sleep(200);
     }
     assert.equal((await controllers()).length, 1, 'a surviving replica took over the lease');
@@ -163,13 +192,17 @@ describe('three replicas on one PostgreSQL', () => {
       const events = (await any().server.http<any>('GET', `${base}/${id}/events?limit=1000`)).body.events as any[];
       assert.equal(events[0].kind, 'create');
       for (let i = 1; i < events.length; i++) {
-        assert.equal(events[i].from_status, events[i - 1].to_status, `${id}: ${JSON.stringify(events.slice(i - 1, i + 1))}`);
+        assert.equal(
+          events[i].from_status,
+          events[i - 1].to_status,
+          `${id}: ${JSON.stringify(events.slice(i - 1, i + 1))}`,
+        );
       }
       assert.equal(events.at(-1).to_status, views[0]!.find((x: any) => x.id === id).status);
     }
   });
 
-  it('admits exactly a flavor\'s capacity out of many creates fired at all replicas at once', async () => {
+  it("admits exactly a flavor's capacity out of many creates fired at all replicas at once", async () => {
     const base = `/v1/${replicas[0]!.server.projectId}/demanager/instances`;
     const alive = living();
     const results = await Promise.all(
@@ -184,7 +217,8 @@ describe('three replicas on one PostgreSQL', () => {
     );
     assert.equal(results.filter((r) => r.status === 200).length, SCARCE.capacity);
     for (const r of results.filter((r) => r.status !== 200)) assert.equal(r.body.error_code, 'ModelArts.6329');
-    const listed = (await alive[0]!.server.http<any>('GET', `${base}?de_type=Notebook&show_self=false&limit=1000`)).body.instances;
+    const listed = (await alive[0]!.server.http<any>('GET', `${base}?de_type=Notebook&show_self=false&limit=1000`)).body
+      .instances;
     assert.equal(listed.filter((i: any) => i.flavor === SCARCE.name).length, SCARCE.capacity);
   });
 });

@@ -52,10 +52,14 @@ function clusterFixture(backing: Backing): DriverFixture {
   const api = backing.kubeConfig.makeApiClient(CoreV1Api);
   const drivers: KubernetesDriver[] = [];
   const installationId = randomUUID();
-  const ofInstance = (workload: Workload) => (object: { metadata?: { annotations?: Record<string, string>; deletionTimestamp?: unknown } }) =>
-    object.metadata?.annotations?.[INSTANCE_ANNOTATION] === workload.instance.id && !object.metadata.deletionTimestamp;
+  const ofInstance =
+    (workload: Workload) =>
+    (object: { metadata?: { annotations?: Record<string, string>; deletionTimestamp?: unknown } }) =>
+      object.metadata?.annotations?.[INSTANCE_ANNOTATION] === workload.instance.id &&
+      !object.metadata.deletionTimestamp;
   /** A claim being deleted is gone for its instance: no new Pod may use it, and it goes once none does. */
-  const claimOf = async (workload: Workload) => (await api.listNamespacedPersistentVolumeClaim({ namespace })).items.find(ofInstance(workload));
+  const claimOf = async (workload: Workload) =>
+    (await api.listNamespacedPersistentVolumeClaim({ namespace })).items.find(ofInstance(workload));
   return {
     driver() {
       const driver = new KubernetesDriver({
@@ -100,7 +104,14 @@ const fake = await startFakeCluster({ kubelet: { stepDelayMs: 100 } });
 const FAKE_NAMESPACE = 'contract';
 driverContract(
   'kubernetes (fake cluster)',
-  clusterFixture({ kubeConfig: fake.kubeConfig(FAKE_NAMESPACE), namespace: FAKE_NAMESPACE, registry: 'swr.example.com', storageClass: 'csi-disk', unschedulableMs: 0, close: () => fake.close() }),
+  clusterFixture({
+    kubeConfig: fake.kubeConfig(FAKE_NAMESPACE),
+    namespace: FAKE_NAMESPACE,
+    registry: 'swr.example.com',
+    storageClass: 'csi-disk',
+    unschedulableMs: 0,
+    close: () => fake.close(),
+  }),
 );
 
 const realConfig = process.env.DEMANAGER_TEST_KUBECONFIG;
@@ -120,5 +131,7 @@ if (realConfig && realNamespace) {
     }),
   );
 } else {
-  console.log('kubernetes driver contract on a real cluster: not run here (set DEMANAGER_TEST_KUBECONFIG and DEMANAGER_TEST_NAMESPACE to run it)');
+  console.log(
+    'kubernetes driver contract on a real cluster: not run here (set DEMANAGER_TEST_KUBECONFIG and DEMANAGER_TEST_NAMESPACE to run it)',
+  );
 }

@@ -32,7 +32,11 @@ driverContract('local', {
     exists: async (workload) => existsSync(instanceDir(workload)),
     async write(workload, state, value) {
       const body = JSON.stringify({ type: 'file', format: 'text', content: value });
-      const put = await api(workload, state, MARKER, { method: 'PUT', body, headers: { 'Content-Type': 'application/json' } });
+      const put = await api(workload, state, MARKER, {
+        method: 'PUT',
+        body,
+        headers: { 'Content-Type': 'application/json' },
+      });
       if (put.status !== 201 && put.status !== 200) throw new Error(`writing the marker answered ${put.status}`);
     },
     async read(workload, state) {

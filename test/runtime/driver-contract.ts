@@ -113,7 +113,8 @@ export function driverContract(name: string, fixture: DriverFixture): void {
     async function assertRunning(running: Workload, on = driver): Promise<void> {
       assert.deepEqual(await on.poll(running), { state: 'running' });
       if (fixture.runs) assert.equal(await fixture.runs(running), true, 'the workload runs');
-      if (fixture.answers) assert.equal(await fixture.answers(running, running.instance.runtime!), true, 'the workload answers');
+      if (fixture.answers)
+        assert.equal(await fixture.answers(running, running.instance.runtime!), true, 'the workload answers');
     }
 
     /** Checked at once, not eventually: stop resolves only when the workload is gone. */
@@ -121,7 +122,8 @@ export function driverContract(name: string, fixture: DriverFixture): void {
       const health = await on.poll(stopped);
       assert.equal(health.state, 'exited', `poll after stop: ${JSON.stringify(health)}`);
       if (fixture.runs) assert.equal(await fixture.runs(stopped), false, 'nothing of the instance runs');
-      if (fixture.answers && stopped.instance.runtime) assert.equal(await fixture.answers(stopped, stopped.instance.runtime), false, 'nothing answers');
+      if (fixture.answers && stopped.instance.runtime)
+        assert.equal(await fixture.answers(stopped, stopped.instance.runtime), false, 'nothing answers');
     }
 
     /**
@@ -205,11 +207,17 @@ export function driverContract(name: string, fixture: DriverFixture): void {
         () => (settled = true),
       );
       // Where the backing shows the workload coming up, abort then, mid-start; else at once.
-      if (fixture.runs) await eventually(async () => settled || (await fixture.runs!(workload)), 60_000, 'the workload to come up');
+      if (fixture.runs)
+        await eventually(async () => settled || (await fixture.runs!(workload)), 60_000, 'the workload to come up');
       assert.equal(settled, false, 'the start had not finished when it was aborted');
       controller.abort(new Error('aborted by the test'));
       await assert.rejects(started);
-      if (fixture.runs) assert.equal(await fixture.runs(workload), adopts, adopts ? 'the workload is kept for the next start' : 'nothing of the instance runs');
+      if (fixture.runs)
+        assert.equal(
+          await fixture.runs(workload),
+          adopts,
+          adopts ? 'the workload is kept for the next start' : 'nothing of the instance runs',
+        );
       assert.equal((await driver.poll(workload)).state, 'exited');
       // The instance is not spoiled: a later start works (adopting what was kept), and one stop ends all.
       const running = await start(workload);
@@ -262,7 +270,8 @@ export function driverContract(name: string, fixture: DriverFixture): void {
         };
 
         assert.equal(await driver.collectOrphans!(known), 2);
-        for (const id of [kept, orphanRunning, orphanStopped].map((w) => w.instance.id)) assert.ok(asked.includes(id), `asked about ${id}`);
+        for (const id of [kept, orphanRunning, orphanStopped].map((w) => w.instance.id))
+          assert.ok(asked.includes(id), `asked about ${id}`);
         await assertGone(orphanRunning);
         for (const orphan of [orphanRunning, orphanStopped]) {
           if (fixture.storage) assert.equal(await fixture.storage.exists(orphan), false, 'the orphan storage is gone');

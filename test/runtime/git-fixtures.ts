@@ -59,7 +59,11 @@ export async function gitHttpServer(root: string, token: string): Promise<GitHtt
   };
 }
 
-function cgi(root: string, req: IncomingMessage, reply: (status: number, headers: Record<string, string>, body: Buffer) => void): void {
+function cgi(
+  root: string,
+  req: IncomingMessage,
+  reply: (status: number, headers: Record<string, string>, body: Buffer) => void,
+): void {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const child = spawn('git', ['http-backend'], {
     env: {

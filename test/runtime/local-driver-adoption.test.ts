@@ -8,7 +8,16 @@ import type { RuntimeState } from '../../src/core/model/instance.js';
 import type { Workload } from '../../src/core/ports/runtime.js';
 import { groupExists } from '../../src/runtime/local/process-control.js';
 import { markedProcesses } from '../../src/runtime/local/process-marker.js';
-import { eventually, makeDriver, makeWorkload, portFree, processGone, runData, tempDir, withRuntime } from './local-fixtures.js';
+import {
+  eventually,
+  makeDriver,
+  makeWorkload,
+  portFree,
+  processGone,
+  runData,
+  tempDir,
+  withRuntime,
+} from './local-fixtures.js';
 
 describe('local driver: re-adoption after a service restart', () => {
   const dataDir = tempDir('local-adoption');
@@ -19,7 +28,12 @@ describe('local driver: re-adoption after a service restart', () => {
   before(async () => {
     // Another process starts both workloads and exits, as a service that restarts would.
     const child = join(import.meta.dirname, 'start-in-child.ts');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', child, JSON.stringify({ dataDir, workloads: [crashing, stopping] })]);
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      '--import',
+      'tsx',
+      child,
+      JSON.stringify({ dataDir, workloads: [crashing, stopping] }),
+    ]);
     states = JSON.parse(stdout) as RuntimeState[];
   });
   after(async () => {
@@ -52,7 +66,10 @@ describe('local driver: re-adoption after a service restart', () => {
     await eventually(() => processGone(pid), 5_000, 'the server to die');
     const health = await driver.poll(recorded);
     assert.equal(health.state, 'exited');
-    assert.match(health.state === 'exited' ? health.reason : '', new RegExp(`notebook process ${pid} is gone; last log lines: .*NotebookApp`));
+    assert.match(
+      health.state === 'exited' ? health.reason : '',
+      new RegExp(`notebook process ${pid} is gone; last log lines: .*NotebookApp`),
+    );
     await driver.stop(recorded);
     assert.equal(await groupExists(pid), false);
   });
@@ -70,7 +87,10 @@ describe('local driver: re-adoption after a service restart', () => {
   it('treats a recorded pid now used by an unrelated process as exited, and never signals it', async () => {
     const stranger: Workload = makeWorkload();
     // pid 1 is alive but not ours: it does not carry the instance's marker.
-    const fake = { endpoint: 'http://127.0.0.1:9', data: { pid: 1, port: 9, runId: '0123456789abcdef', startedAt: 0, logFile: '' } };
+    const fake = {
+      endpoint: 'http://127.0.0.1:9',
+      data: { pid: 1, port: 9, runId: '0123456789abcdef', startedAt: 0, logFile: '' },
+    };
     assert.equal((await driver.poll(withRuntime(stranger, fake))).state, 'exited');
     await driver.stop(withRuntime(stranger, fake));
   });

@@ -6,7 +6,18 @@ import { after, describe, it } from 'node:test';
 import { freePort } from '../../src/runtime/local/free-port.js';
 import { LocalDriver } from '../../src/runtime/local/local-driver.js';
 import { readRunFile } from '../../src/runtime/local/run-record.js';
-import { eventually, groupGone, groupSignalable, makeDriver, makeWorkload, portFree, runData, tempDir, withRuntime, workloadError } from './local-fixtures.js';
+import {
+  eventually,
+  groupGone,
+  groupSignalable,
+  makeDriver,
+  makeWorkload,
+  portFree,
+  runData,
+  tempDir,
+  withRuntime,
+  workloadError,
+} from './local-fixtures.js';
 
 describe('local driver: failures', () => {
   const dataDir = tempDir('local-failures');

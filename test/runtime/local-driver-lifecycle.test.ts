@@ -6,7 +6,18 @@ import { after, describe, it } from 'node:test';
 import type { RuntimeState } from '../../src/core/model/instance.js';
 import type { Workload } from '../../src/core/ports/runtime.js';
 import { markedProcesses } from '../../src/runtime/local/process-marker.js';
-import { api, groupGone, makeDriver, makeWorkload, portFree, processGone, runData, secretFor, tempDir, withRuntime } from './local-fixtures.js';
+import {
+  api,
+  groupGone,
+  makeDriver,
+  makeWorkload,
+  portFree,
+  processGone,
+  runData,
+  secretFor,
+  tempDir,
+  withRuntime,
+} from './local-fixtures.js';
 
 describe('local driver: prepare, start, poll, stop, remove', () => {
   const dataDir = tempDir('local-lifecycle');
@@ -53,12 +64,24 @@ describe('local driver: prepare, start, poll, stop, remove', () => {
     const work = join(dataDir, 'instances', workload.instance.id, 'work');
     let state = await start(workload);
 
-    const notebook = { type: 'notebook', format: 'json', content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 } };
-    const put = await api(workload, state, 'api/contents/hello.ipynb', { method: 'PUT', body: JSON.stringify(notebook), headers: { 'Content-Type': 'application/json' } });
+    const notebook = {
+      type: 'notebook',
+      format: 'json',
+      content: { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 },
+    };
+    const put = await api(workload, state, 'api/contents/hello.ipynb', {
+      method: 'PUT',
+      body: JSON.stringify(notebook),
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(put.status, 201);
     assert.equal(JSON.parse(readFileSync(join(work, 'hello.ipynb'), 'utf8')).nbformat, 4);
 
-    const created = await api(workload, state, 'api/kernels', { method: 'POST', body: JSON.stringify({ name: 'python3' }), headers: { 'Content-Type': 'application/json' } });
+    const created = await api(workload, state, 'api/kernels', {
+      method: 'POST',
+      body: JSON.stringify({ name: 'python3' }),
+      headers: { 'Content-Type': 'application/json' },
+    });
     assert.equal(created.status, 201);
     const kernel = (await created.json()) as { id: string };
     // Without a WebSocket client nobody asks the kernel anything (it stays `starting`), but a
@@ -67,7 +90,9 @@ describe('local driver: prepare, start, poll, stop, remove', () => {
     assert.equal(restarted.status, 200);
     // The kernel runs in a session of its own; the stop sweep finds it by the inherited marker.
     const instanceDir = join(dataDir, 'instances', workload.instance.id);
-    const kernelPids = (await markedProcesses({ instanceDir })).filter((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ipykernel'));
+    const kernelPids = (await markedProcesses({ instanceDir })).filter((pid) =>
+      readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('ipykernel'),
+    );
     assert.equal(kernelPids.length, 1);
     assert.match(readFileSync(`/proc/${kernelPids[0]}/cmdline`, 'utf8'), /^\/usr\/bin\/python3\0/);
 
@@ -78,7 +103,10 @@ describe('local driver: prepare, start, poll, stop, remove', () => {
 
     state = await start(workload);
     const listing = (await (await api(workload, state, 'api/contents')).json()) as { content: { name: string }[] };
-    assert.ok(listing.content.some((entry) => entry.name === 'hello.ipynb'), 'files survive stop/start');
+    assert.ok(
+      listing.content.some((entry) => entry.name === 'hello.ipynb'),
+      'files survive stop/start',
+    );
     await driver.stop(withRuntime(workload, state));
 
     await driver.remove(withRuntime(workload, null));
@@ -115,7 +143,11 @@ describe('local driver: prepare, start, poll, stop, remove', () => {
     const work = join(dataDir, 'instances', workload.instance.id, 'work');
     writeFileSync(
       join(work, 'bg.sh'),
-      ['sleep 300 & echo $! > polite.pid', `sh -c 'trap "" TERM; while :; do sleep 0.1; done' & echo $! > stubborn.pid`, ''].join('\n'),
+      [
+        'sleep 300 & echo $! > polite.pid',
+        `sh -c 'trap "" TERM; while :; do sleep 0.1; done' & echo $! > stubborn.pid`,
+        '',
+      ].join('\n'),
     );
     started.push(workload);
     const state = await impatient.start(workload, new AbortController().signal);

@@ -25,7 +25,10 @@ describe('local driver: orphan collection', () => {
 
   /** A long sleep carrying `instanceDir` as its marker, as a notebook's kernel would. */
   function marked(instanceDir: string): number {
-    const child = spawn('sleep', ['300'], { env: { PATH: process.env.PATH, [INSTANCE_VAR]: instanceDir }, stdio: 'ignore' });
+    const child = spawn('sleep', ['300'], {
+      env: { PATH: process.env.PATH, [INSTANCE_VAR]: instanceDir },
+      stdio: 'ignore',
+    });
     children.push(child);
     return child.pid!;
   }
@@ -52,7 +55,11 @@ describe('local driver: orphan collection', () => {
     symlinkSync(outside, lookalikes.link);
 
     const lost = marked(join(root, newInstanceId()));
-    const strangers = [marked(join(elsewhere, 'instances', newInstanceId())), marked(join(root, 'notes')), marked(join(root, newInstanceId(), 'nested'))];
+    const strangers = [
+      marked(join(elsewhere, 'instances', newInstanceId())),
+      marked(join(root, 'notes')),
+      marked(join(root, newInstanceId(), 'nested')),
+    ];
     const asked: string[][] = [];
     const removed = await driver.collectOrphans(async (ids) => {
       asked.push([...ids]);
@@ -93,7 +100,7 @@ describe('local driver: orphan collection', () => {
     // Another (or an empty) database holds none of these instances: its service must not delete them.
     const theirs = makeDriver(shared, { installationId: 'database-b' });
     assert.equal(await theirs.collectOrphans(nobodyKnown), 0);
-    assert.ok(existsSync(dir), 'the other database\'s service deleted the instance\'s files');
+    assert.ok(existsSync(dir), "the other database's service deleted the instance's files");
     assert.equal(await ours.collectOrphans(nobodyKnown), 1);
     assert.ok(!existsSync(dir));
     rmSync(shared, { recursive: true, force: true });

@@ -1,10 +1,28 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Workload } from '../../src/core/ports/runtime.js';
 import { bareRepository, gitHttpServer, type GitHttpServer } from './git-fixtures.js';
-import { api, groupGone, makeDriver, makeWorkload, runData, tempDir, withRuntime, workloadError } from './local-fixtures.js';
+import {
+  api,
+  groupGone,
+  makeDriver,
+  makeWorkload,
+  runData,
+  tempDir,
+  withRuntime,
+  workloadError,
+} from './local-fixtures.js';
 
 const TOKEN = 'glpat-very-secret-token-123';
 const openSecret = (sealed: string) => {
@@ -48,7 +66,10 @@ describe('local driver: start-up extras', () => {
     const workload = makeWorkload({ custom_script_path: '/scripts/init.sh', log_path: '/logs/' });
     const work = await prepared(workload);
     mkdirSync(join(work, 'scripts'));
-    writeFileSync(join(work, 'scripts', 'init.sh'), 'echo "init ran in $(pwd) as HOME=$HOME"\necho made > made-by-script.txt\n');
+    writeFileSync(
+      join(work, 'scripts', 'init.sh'),
+      'echo "init ran in $(pwd) as HOME=$HOME"\necho made > made-by-script.txt\n',
+    );
     const state = await driver.start(workload, new AbortController().signal);
     // The log stays in the instance's own logs/, where no notebook can plant a link for the service to follow.
     const logFile = join(work, 'logs', 'notebook.log');
@@ -86,8 +107,14 @@ describe('local driver: start-up extras', () => {
     const work = await prepared(workload);
     let state = await driver.start(workload, new AbortController().signal);
     assert.equal(readFileSync(join(work, 'project', 'README.md'), 'utf8'), 'v1\n');
-    assert.match(readFileSync(join(work, 'project', '.git', 'config'), 'utf8'), /name = Alice[\s\S]*email = alice@example.com/);
-    assert.deepEqual(readdirSync(work).filter((name) => name.startsWith('.demanager')), []);
+    assert.match(
+      readFileSync(join(work, 'project', '.git', 'config'), 'utf8'),
+      /name = Alice[\s\S]*email = alice@example.com/,
+    );
+    assert.deepEqual(
+      readdirSync(work).filter((name) => name.startsWith('.demanager')),
+      [],
+    );
     await driver.stop(withRuntime(workload, state));
 
     repo.commit({ 'NEW.md': 'later\n' });
@@ -101,7 +128,9 @@ describe('local driver: start-up extras', () => {
 
   it('passes the access token to an HTTP remote through askpass only, and redacts it from failures', async () => {
     bareRepository(repos, 'private', { 'data.txt': 'private\n' });
-    const workload = makeWorkload({ repository: { connection_info: { url: http.url('private'), credential: { access_token: `sealed:${TOKEN}` } } } });
+    const workload = makeWorkload({
+      repository: { connection_info: { url: http.url('private'), credential: { access_token: `sealed:${TOKEN}` } } },
+    });
     const work = await prepared(workload);
     const state = await driver.start(workload, new AbortController().signal);
     assert.equal(readFileSync(join(work, 'private', 'data.txt'), 'utf8'), 'private\n');
@@ -113,12 +142,23 @@ describe('local driver: start-up extras', () => {
     assert.ok(!readFileSync(runData(state).logFile, 'utf8').includes(TOKEN));
     await driver.stop(withRuntime(workload, state));
 
-    const wrong = makeWorkload({ repository: { connection_info: { url: http.url('private'), credential: { access_token: 'sealed:wrong-token-456' } } } });
+    const wrong = makeWorkload({
+      repository: {
+        connection_info: { url: http.url('private'), credential: { access_token: 'sealed:wrong-token-456' } },
+      },
+    });
     await prepared(wrong);
     const error = await workloadError(driver.start(wrong, new AbortController().signal));
-    assert.match(error.message, /Cloning the repository http:\/\/127\.0\.0\.1:\d+\/private\.git failed[\s\S]*Authentication failed/);
+    assert.match(
+      error.message,
+      /Cloning the repository http:\/\/127\.0\.0\.1:\d+\/private\.git failed[\s\S]*Authentication failed/,
+    );
     assert.ok(!error.message.includes('wrong-token-456'));
-    assert.ok(!readdirSync(join(dataDir, 'instances', wrong.instance.id, 'work')).some((name) => name.startsWith('.demanager') || name === 'private'));
+    assert.ok(
+      !readdirSync(join(dataDir, 'instances', wrong.instance.id, 'work')).some(
+        (name) => name.startsWith('.demanager') || name === 'private',
+      ),
+    );
   });
 
   it('checks the host again just before the clone: a name resolving to this machine is not cloned', async () => {
@@ -126,12 +166,21 @@ describe('local driver: start-up extras', () => {
     bareRepository(repos, 'by-name', { 'data.txt': 'by name\n' });
     const requests = http.authorizations.length;
     // A driver with the default policy: no host on this machine, by whatever name.
-    const strict = makeDriver(dataDir, { openSecret, cloneTimeoutMs: 30_000, env: { GIT_CONFIG_GLOBAL: join(repos, 'gitconfig') } });
-    const workload = makeWorkload({ repository: { connection_info: { url: http.url('by-name').replace('127.0.0.1', 'localhost') } } });
+    const strict = makeDriver(dataDir, {
+      openSecret,
+      cloneTimeoutMs: 30_000,
+      env: { GIT_CONFIG_GLOBAL: join(repos, 'gitconfig') },
+    });
+    const workload = makeWorkload({
+      repository: { connection_info: { url: http.url('by-name').replace('127.0.0.1', 'localhost') } },
+    });
     await strict.prepare(workload, new AbortController().signal);
     const work = join(dataDir, 'instances', workload.instance.id, 'work');
     const error = await workloadError(strict.start(workload, new AbortController().signal));
-    assert.match(error.message, /The repository http:\/\/localhost:\d+\/by-name\.git was not cloned: its host is this machine/);
+    assert.match(
+      error.message,
+      /The repository http:\/\/localhost:\d+\/by-name\.git was not cloned: its host is this machine/,
+    );
     assert.equal(http.authorizations.length, requests, 'git never reached the server');
     assert.ok(!readdirSync(work).includes('by-name'));
   });

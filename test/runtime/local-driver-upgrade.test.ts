@@ -20,7 +20,9 @@ function uidOfProcess(pid: number): number {
   return Number(/^Uid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]);
 }
 
-describe('local driver: upgrading to notebooks as their own accounts', { skip: root ? false : 'needs root (CI runs as root)' }, () => {
+describe('local driver: upgrading to notebooks as their own accounts', {
+  skip: root ? false : 'needs root (CI runs as root)',
+}, () => {
   const dataDir = tempDir('local-upgrade');
   const previous = makeDriver(dataDir, { isolation: { mode: 'none', limits: 'best-effort' } });
   const upgraded = makeDriver(dataDir);
@@ -29,8 +31,14 @@ describe('local driver: upgrading to notebooks as their own accounts', { skip: r
     for (const workload of started) await upgraded.stop(workload);
     rmSync(dataDir, { recursive: true, force: true });
   });
-  const account = (workload: Workload) => Number(execFileSync('id', ['-u', accountName(workload.instance.user.id)], { encoding: 'utf8' }).trim());
-  const projectGroup = (workload: Workload) => Number(execFileSync('getent', ['group', projectGroupName(workload.instance.projectId)], { encoding: 'utf8' }).split(':')[2]);
+  const account = (workload: Workload) =>
+    Number(execFileSync('id', ['-u', accountName(workload.instance.user.id)], { encoding: 'utf8' }).trim());
+  const projectGroup = (workload: Workload) =>
+    Number(
+      execFileSync('getent', ['group', projectGroupName(workload.instance.projectId)], { encoding: 'utf8' }).split(
+        ':',
+      )[2],
+    );
 
   async function runWith(driver: typeof upgraded, workload: Workload): Promise<Workload> {
     const state = await driver.start(workload, new AbortController().signal);
@@ -55,7 +63,12 @@ describe('local driver: upgrading to notebooks as their own accounts', { skip: r
     const now = await runWith(upgraded, workload);
     const uid = account(workload);
     assert.equal(uidOfProcess(runData(now.instance.runtime!).pid), uid, 'the server runs as the account');
-    for (const path of [work, join(work, 'results'), join(work, 'results', 'model.bin'), join(dataDir, 'instances', workload.instance.id, 'home')]) {
+    for (const path of [
+      work,
+      join(work, 'results'),
+      join(work, 'results', 'model.bin'),
+      join(dataDir, 'instances', workload.instance.id, 'home'),
+    ]) {
       assert.equal(lstatSync(path).uid, uid, `${path} is the account's`);
     }
     assert.equal(readFileSync(join(work, 'results', 'model.bin'), 'utf8'), 'weights');

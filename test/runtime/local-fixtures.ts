@@ -41,7 +41,13 @@ export function runData(state: RuntimeState): { pid: number; port: number; runId
 }
 
 /** `GET|POST|PUT {endpoint}/notebook/<id>/<path>` with the workload's token. */
-export async function api(workload: Workload, state: RuntimeState, path: string, init: RequestInit = {}, token?: string): Promise<Response> {
+export async function api(
+  workload: Workload,
+  state: RuntimeState,
+  path: string,
+  init: RequestInit = {},
+  token?: string,
+): Promise<Response> {
   const id = workload.instance.id;
   const { runId } = runData(state);
   const headers = new Headers(init.headers);
@@ -76,7 +82,10 @@ export async function groupGone(pgid: number): Promise<boolean> {
 /** Pids of the notebook servers of one instance, found by the base URL on their command line. */
 export function notebookPids(id: string): number[] {
   try {
-    return execFileSync('pgrep', ['-f', `base_url=/notebook/${id}/`], { encoding: 'utf8' }).trim().split('\n').map(Number);
+    return execFileSync('pgrep', ['-f', `base_url=/notebook/${id}/`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
   } catch {
     return [];
   }

@@ -44,7 +44,12 @@ describe('local isolation units', () => {
   it('finds v1 controllers, split or co-mounted, before a hybrid host’s empty v2 mount', async () => {
     assert.deepEqual(await findHierarchy(mountinfo(V1_SPLIT)), {
       version: 1,
-      mounts: { cpu: '/sys/fs/cgroup/cpu', cpuacct: '/sys/fs/cgroup/cpuacct', memory: '/sys/fs/cgroup/memory', pids: '/sys/fs/cgroup/pids' },
+      mounts: {
+        cpu: '/sys/fs/cgroup/cpu',
+        cpuacct: '/sys/fs/cgroup/cpuacct',
+        memory: '/sys/fs/cgroup/memory',
+        pids: '/sys/fs/cgroup/pids',
+      },
     });
     const comounted = await findHierarchy(mountinfo(V1_COMOUNTED));
     assert.ok(comounted?.version === 1);
@@ -63,7 +68,9 @@ describe('local isolation units', () => {
     mkdirSync(root);
     writeFileSync(join(root, 'cgroup.controllers'), 'cpuset cpu io memory hugetlb pids rdma misc\n');
     writeFileSync(join(root, 'cgroup.subtree_control'), 'memory\n');
-    const hierarchy = await findHierarchy(mountinfo([`27 22 0:24 / ${root} rw,nosuid shared:4 - cgroup2 cgroup2 rw,nsdelegate`]));
+    const hierarchy = await findHierarchy(
+      mountinfo([`27 22 0:24 / ${root} rw,nosuid shared:4 - cgroup2 cgroup2 rw,nsdelegate`]),
+    );
     assert.deepEqual(hierarchy, { version: 2, root });
     const group = new ControlGroup(hierarchy!, 'DE-1');
     // cgroupfs makes the parent's control files itself; here the test lays them out first.
@@ -79,7 +86,10 @@ describe('local isolation units', () => {
     assert.equal(read('demanager', 'DE-1', 'memory.swap.max'), '0');
     assert.equal(read('demanager', 'DE-1', 'pids.max'), '256');
     writeFileSync(join(root, 'demanager', 'DE-1', 'memory.events'), 'low 0\nhigh 0\nmax 12\noom 3\noom_kill 2\n');
-    writeFileSync(join(root, 'demanager', 'DE-1', 'cpu.stat'), 'usage_usec 5000\nuser_usec 4000\nsystem_usec 1000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 800\n');
+    writeFileSync(
+      join(root, 'demanager', 'DE-1', 'cpu.stat'),
+      'usage_usec 5000\nuser_usec 4000\nsystem_usec 1000\nnr_periods 10\nnr_throttled 4\nthrottled_usec 800\n',
+    );
     assert.deepEqual(await group.usage(), { cpuUsageUs: 5000, throttledPeriods: 4, oomKills: 2 });
     await group.apply({ cpus: null, memoryBytes: null, maxTasks: 256 });
     assert.equal(read('demanager', 'DE-1', 'cpu.max'), 'max 100000');
@@ -96,7 +106,11 @@ describe('local isolation units', () => {
     assert.equal(formatBytes(8 * 2 ** 30), '8 GiB');
     assert.equal(formatBytes(400 * 2 ** 20), '400 MiB');
     const flavor = makeWorkload().flavor;
-    assert.deepEqual(limitsOf({ ...flavor, params: { CPU: 2, memory: '8GiB' } }, 100), { cpus: 2, memoryBytes: 8 * 2 ** 30, maxTasks: 100 });
+    assert.deepEqual(limitsOf({ ...flavor, params: { CPU: 2, memory: '8GiB' } }, 100), {
+      cpus: 2,
+      memoryBytes: 8 * 2 ** 30,
+      maxTasks: 100,
+    });
     assert.deepEqual(limitsOf({ ...flavor, params: {} }, 100), { cpus: null, memoryBytes: null, maxTasks: 100 });
     assert.throws(() => limitsOf({ ...flavor, params: { CPU: 0 } }, 100), /not a positive number/);
   });
@@ -112,8 +126,26 @@ describe('local isolation units', () => {
   it('reads the isolation settings, refusing what they cannot mean', async () => {
     const local = (settings: object) => resolveConfig({ dataDir: dir, runtime: { local: settings } }).runtime.local;
     assert.deepEqual(
-      { ...local({ isolation: 'none', limits: 'best-effort', maxProcesses: 64, gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }] }), objectRoot: '', stopTimeoutMs: 0, jupyter: '' },
-      { objectRoot: '', stopTimeoutMs: 0, jupyter: '', isolation: 'none', limits: 'best-effort', maxProcesses: 64, gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }] },
+      {
+        ...local({
+          isolation: 'none',
+          limits: 'best-effort',
+          maxProcesses: 64,
+          gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }],
+        }),
+        objectRoot: '',
+        stopTimeoutMs: 0,
+        jupyter: '',
+      },
+      {
+        objectRoot: '',
+        stopTimeoutMs: 0,
+        jupyter: '',
+        isolation: 'none',
+        limits: 'best-effort',
+        maxProcesses: 64,
+        gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }],
+      },
     );
     const defaults = local({});
     assert.equal(defaults.isolation, undefined, 'decided by the driver: users as root, none otherwise');
@@ -122,19 +154,31 @@ describe('local isolation units', () => {
     assert.throws(() => local({ isolation: 'everyone' }), /runtime.local.isolation must be "users" or "none"/);
     assert.throws(() => local({ limits: 'strict' }), /runtime.local.limits must be "enforced" or "best-effort"/);
     assert.throws(() => local({ maxProcesses: 2 }), /maxProcesses must be a whole number of at least 16/);
-    assert.throws(() => local({ gpus: [{ uuid: 'GPU-1' }, { uuid: 'GPU-1' }] }), /runtime.local.gpus must be a list of distinct GPUs/);
+    assert.throws(
+      () => local({ gpus: [{ uuid: 'GPU-1' }, { uuid: 'GPU-1' }] }),
+      /runtime.local.gpus must be a list of distinct GPUs/,
+    );
     assert.throws(() => local({ gpus: [{ uuid: '../x' }] }), /runtime.local.gpus/);
     // A configured list is the inventory, nvidia-smi or not; [] is a host without GPUs.
     assert.equal(await makeDriver(dir, { gpus: [] }).hostGpus(), 0);
     assert.equal(await makeDriver(dir, { gpus: [{ uuid: 'GPU-1' }, { uuid: 'GPU-2' }] }).hostGpus(), 2);
-    assert.match(await makeDriver(dir, { gpus: [{ uuid: 'GPU-1', name: 'Test GPU' }] }).describeGpus(), /1 GPU\(s\) to share out, from runtime.local.gpus: 0 GPU-1 \(Test GPU\)/);
-    if (process.getuid?.() !== 0) assert.throws(() => makeDriver(dir, { isolation: { mode: 'users' } }), /needs the service to run as root/);
+    assert.match(
+      await makeDriver(dir, { gpus: [{ uuid: 'GPU-1', name: 'Test GPU' }] }).describeGpus(),
+      /1 GPU\(s\) to share out, from runtime.local.gpus: 0 GPU-1 \(Test GPU\)/,
+    );
+    if (process.getuid?.() !== 0)
+      assert.throws(() => makeDriver(dir, { isolation: { mode: 'users' } }), /needs the service to run as root/);
   });
 
   it('refuses a flavor with limits where no control group can hold it, unless told best-effort', async () => {
     const noGroups = Promise.resolve(null);
     const limited = makeWorkload();
-    const enforced = new WorkloadIsolation({ mode: 'none', limits: 'enforced', maxTasks: 100 }, silent, undefined, noGroups);
+    const enforced = new WorkloadIsolation(
+      { mode: 'none', limits: 'enforced', maxTasks: 100 },
+      silent,
+      undefined,
+      noGroups,
+    );
     await assert.rejects(enforced.contain(limited), (err: WorkloadError) => {
       assert.equal(err.code, 'ModelArts.6361');
       assert.match(err.message, /asks for limits \(2 CPU, 8 GiB\) that this host cannot enforce[\s\S]*"best-effort"/);
@@ -142,7 +186,12 @@ describe('local isolation units', () => {
     });
     const unlimited = { ...limited, flavor: { ...limited.flavor, params: {} } };
     assert.deepEqual(await enforced.contain(unlimited), { identity: undefined, group: undefined });
-    const lenient = new WorkloadIsolation({ mode: 'none', limits: 'best-effort', maxTasks: 100 }, silent, undefined, noGroups);
+    const lenient = new WorkloadIsolation(
+      { mode: 'none', limits: 'best-effort', maxTasks: 100 },
+      silent,
+      undefined,
+      noGroups,
+    );
     const contained = await lenient.contain(limited);
     assert.equal(contained.group, undefined);
     assert.match(contained.warning!, /limits \(2 CPU, 8 GiB\) are not enforced on this host/);

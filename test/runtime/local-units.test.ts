@@ -13,18 +13,36 @@ describe('local driver units', () => {
   const settings = { port: 40000, instanceId: 'DE-1', notebookDir: '/data/work', asRoot: false };
 
   it('builds notebook 6 options under NotebookApp, never with the token or a wildcard origin', () => {
-    const args = jupyterArgs({ executable: '/usr/bin/jupyter', subcommand: 'notebook', version: '6.4.12', app: 'NotebookApp' }, settings);
+    const args = jupyterArgs(
+      { executable: '/usr/bin/jupyter', subcommand: 'notebook', version: '6.4.12', app: 'NotebookApp' },
+      settings,
+    );
     assert.equal(args[0], 'notebook');
-    for (const expected of ['--NotebookApp.ip=127.0.0.1', '--NotebookApp.port=40000', '--NotebookApp.port_retries=0', '--NotebookApp.base_url=/notebook/DE-1/', '--NotebookApp.notebook_dir=/data/work', '--no-browser']) {
+    for (const expected of [
+      '--NotebookApp.ip=127.0.0.1',
+      '--NotebookApp.port=40000',
+      '--NotebookApp.port_retries=0',
+      '--NotebookApp.base_url=/notebook/DE-1/',
+      '--NotebookApp.notebook_dir=/data/work',
+      '--no-browser',
+    ]) {
       assert.ok(args.includes(expected), expected);
     }
     assert.ok(!args.some((a) => /token|allow_origin|allow-root/.test(a)));
     // Jupyter refuses root without it; a notebook account never gets it.
-    assert.ok(jupyterArgs({ executable: '/usr/bin/jupyter', subcommand: 'notebook', version: '6.4.12', app: 'NotebookApp' }, { ...settings, asRoot: true }).includes('--allow-root'));
+    assert.ok(
+      jupyterArgs(
+        { executable: '/usr/bin/jupyter', subcommand: 'notebook', version: '6.4.12', app: 'NotebookApp' },
+        { ...settings, asRoot: true },
+      ).includes('--allow-root'),
+    );
   });
 
   it('builds lab/server options under ServerApp, with an exact public origin when asked', () => {
-    const args = jupyterArgs({ executable: '/x/jupyter', subcommand: 'lab', version: '4.2.0', app: 'ServerApp' }, { ...settings, publicOrigin: 'https://de.example.com' });
+    const args = jupyterArgs(
+      { executable: '/x/jupyter', subcommand: 'lab', version: '4.2.0', app: 'ServerApp' },
+      { ...settings, publicOrigin: 'https://de.example.com' },
+    );
     assert.equal(args[0], 'lab');
     assert.ok(args.includes('--ServerApp.root_dir=/data/work'));
     assert.ok(args.includes('--ServerApp.allow_origin=https://de.example.com'));
@@ -32,12 +50,21 @@ describe('local driver units', () => {
   });
 
   it('puts the directory of the jupyter in use, then /usr/bin, first on PATH', () => {
-    assert.equal(workloadPath('/root/.pyenv/shims:/usr/bin:/bin', '/usr/bin/jupyter'), '/usr/bin:/root/.pyenv/shims:/bin');
+    assert.equal(
+      workloadPath('/root/.pyenv/shims:/usr/bin:/bin', '/usr/bin/jupyter'),
+      '/usr/bin:/root/.pyenv/shims:/bin',
+    );
     assert.equal(workloadPath('/usr/bin:/bin', '/opt/venv/bin/jupyter'), '/opt/venv/bin:/usr/bin:/bin');
   });
 
   it('reads only well-formed run records', () => {
-    assert.deepEqual(parseRunRecord({ pid: 12, port: 34, runId: '0123456789abcdef', startedAt: 5, logFile: '/l' }), { pid: 12, port: 34, runId: '0123456789abcdef', startedAt: 5, logFile: '/l' });
+    assert.deepEqual(parseRunRecord({ pid: 12, port: 34, runId: '0123456789abcdef', startedAt: 5, logFile: '/l' }), {
+      pid: 12,
+      port: 34,
+      runId: '0123456789abcdef',
+      startedAt: 5,
+      logFile: '/l',
+    });
     assert.equal(parseRunRecord({ simulated: true, startedAt: 1 }), null);
     assert.equal(parseRunRecord({ pid: -1, port: 34, runId: '0123456789abcdef' }), null);
     assert.equal(parseRunRecord(null), null);

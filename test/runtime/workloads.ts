@@ -27,7 +27,12 @@ export function makeWorkload(spec: Partial<InstanceSpec> = {}, runtime: RuntimeS
   });
   const instance = {
     ...base,
-    spec: { ...base.spec, storage: { type: 'evs' as const, location: { volume_size: 5 } }, auto_stop: { enable: false, duration: 3600, prompt: false }, ...spec },
+    spec: {
+      ...base.spec,
+      storage: { type: 'evs' as const, location: { volume_size: 5 } },
+      auto_stop: { enable: false, duration: 3600, prompt: false },
+      ...spec,
+    },
   };
   return { profile, flavor, instance };
 }
@@ -37,7 +42,11 @@ export function withRuntime(workload: Workload, runtime: RuntimeState | null): W
   return { ...workload, instance: { ...workload.instance, runtime } };
 }
 
-export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+export async function eventually(
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);

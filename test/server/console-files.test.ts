@@ -55,7 +55,13 @@ describe('web console files', () => {
   it('answers anything else under /console/ with a JSON 404, traversal included', async () => {
     const raw = rawClient(t.url);
     try {
-      for (const target of ['/console/nope.js', '/console/../package.json', '/console/%2e%2e/package.json', '/console/assets/../../../src/server/http-server.ts', '/console/..%2f..%2fpackage.json']) {
+      for (const target of [
+        '/console/nope.js',
+        '/console/../package.json',
+        '/console/%2e%2e/package.json',
+        '/console/assets/../../../src/server/http-server.ts',
+        '/console/..%2f..%2fpackage.json',
+      ]) {
         const res = await raw.send({ method: 'GET', target, headers: {} });
         const body = JSON.parse(res.text);
         assert.equal(res.status, 404, target);

@@ -25,7 +25,11 @@ function parentDir(): string {
 
 /** SQLite in `dataDir` whichever store the suite runs on: the files under test are SQLite's. */
 function startOn(dataDir: string, driver: 'local' | 'simulated'): Promise<TestApp> {
-  return startTestApp({ dataDir, databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`, runtime: { driver, local: { isolation: 'none' } } });
+  return startTestApp({
+    dataDir,
+    databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`,
+    runtime: { driver, local: { isolation: 'none' } },
+  });
 }
 
 function modeOf(path: string): number {
@@ -40,7 +44,8 @@ describe('the data directory is private', () => {
       try {
         // The start-up wrote (the admin's login), so the WAL and its index exist to be looked at.
         const files = readdirSync(dataDir);
-        for (const name of ['demanager.db', 'demanager.db-wal', 'demanager.db-shm']) assert.ok(files.includes(name), `${name} in ${files.join(',')}`);
+        for (const name of ['demanager.db', 'demanager.db-wal', 'demanager.db-shm'])
+          assert.ok(files.includes(name), `${name} in ${files.join(',')}`);
         assert.equal(modeOf(dataDir), 0o700);
         for (const name of files) {
           const path = join(dataDir, name);
@@ -69,7 +74,8 @@ describe('the data directory is private', () => {
     try {
       assert.equal(modeOf(dataDir), 0o700);
       for (const name of readdirSync(dataDir)) assert.equal(modeOf(join(dataDir, name)) & 0o077, 0, name);
-      for (const name of ['demanager.db', 'demanager.db-wal', 'demanager.db-shm']) assert.equal(modeOf(join(dataDir, name)), 0o600, name);
+      for (const name of ['demanager.db', 'demanager.db-wal', 'demanager.db-shm'])
+        assert.equal(modeOf(join(dataDir, name)), 0o600, name);
     } finally {
       await t.stop(false);
     }

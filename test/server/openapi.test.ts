@@ -33,11 +33,41 @@ describe('OpenAPI document', () => {
     }
     const detail = doc.paths[`${base}/{instance_id}`].get.responses['200'].content['application/json'].schema;
     const properties = Object.keys(detail.properties ?? {});
-    for (const field of ['id', 'name', 'description', 'status', 'creation_timestamp', 'profile', 'flavor', 'spec', 'workspace', 'latest_update_timestamp', 'flavor_details', 'pool', 'ai_project', 'error_code', 'queuing_info', 'user']) {
+    for (const field of [
+      'id',
+      'name',
+      'description',
+      'status',
+      'creation_timestamp',
+      'profile',
+      'flavor',
+      'spec',
+      'workspace',
+      'latest_update_timestamp',
+      'flavor_details',
+      'pool',
+      'ai_project',
+      'error_code',
+      'queuing_info',
+      'user',
+    ]) {
       assert.ok(properties.includes(field), `Instance schema lacks ${field}`);
     }
     const list = doc.paths[base].get.parameters.map((p: { name: string }) => p.name);
-    for (const q of ['de_type', 'status', 'sortby', 'order', 'offset', 'limit', 'workspace_id', 'show_self', 'ai_project', 'ai_project_id', 'pool_id', 'provision_type']) {
+    for (const q of [
+      'de_type',
+      'status',
+      'sortby',
+      'order',
+      'offset',
+      'limit',
+      'workspace_id',
+      'show_self',
+      'ai_project',
+      'ai_project_id',
+      'pool_id',
+      'provision_type',
+    ]) {
       assert.ok(list.includes(q), `list lacks query parameter ${q}`);
     }
   });

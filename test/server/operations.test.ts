@@ -21,7 +21,10 @@ describe('operations endpoints', () => {
 
   it('/readyz says ready, with the database reachable, the schema current and this lone server the controller', async () => {
     const res = await t.http('GET', '/readyz', { token: null });
-    assert.deepEqual([res.status, res.body], [200, { status: 'ready', database: 'ok', migrations: 'current', writes: 'ok', controller: true }]);
+    assert.deepEqual(
+      [res.status, res.body],
+      [200, { status: 'ready', database: 'ok', migrations: 'current', writes: 'ok', controller: true }],
+    );
   });
 
   it('/readyz answers 503 once the database is gone, while /healthz still answers', async () => {
@@ -48,7 +51,9 @@ describe('demanager migrate', () => {
       const env: NodeJS.ProcessEnv = {
         ...process.env,
         DEMANAGER_DATA_DIR: dataDir,
-        ...(store.databaseUrl ? { DEMANAGER_DATABASE_URL: store.databaseUrl, DEMANAGER_MASTER_KEY: store.masterKey } : {}),
+        ...(store.databaseUrl
+          ? { DEMANAGER_DATABASE_URL: store.databaseUrl, DEMANAGER_MASTER_KEY: store.masterKey }
+          : {}),
       };
       const first = await run(process.execPath, [BIN, 'migrate'], { env });
       assert.match(first.stdout, /^applied 0001-initial, 0002-/);

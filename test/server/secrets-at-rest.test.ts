@@ -15,7 +15,13 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, lstatSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { canonicalRequest, formatSdkDate, signatureOf, stringToSign, UNSIGNED_PAYLOAD } from '../../src/core/identity/request-signing.js';
+import {
+  canonicalRequest,
+  formatSdkDate,
+  signatureOf,
+  stringToSign,
+  UNSIGNED_PAYLOAD,
+} from '../../src/core/identity/request-signing.js';
 import { runIdOf, InstanceTokens } from '../../src/core/identity/instance-tokens.js';
 import { deriveKey, sealingBoxes } from '../../src/core/secrets/box.js';
 import type { Store } from '../../src/core/ports/store.js';
@@ -24,7 +30,13 @@ import { explain, removeDir, runCli, tempDir } from '../cli/cli-harness.js';
 import { bareRepository, gitHttpServer, type GitHttpServer } from '../runtime/git-fixtures.js';
 import { notebookPids } from '../runtime/local-fixtures.js';
 import { startChildServer, type ChildServer } from '../support/child-server.js';
-import { databaseBytes, dropTestDatabase, TEST_MASTER_KEY, TEST_STORE, testDatabaseUrl } from '../support/test-store.js';
+import {
+  databaseBytes,
+  dropTestDatabase,
+  TEST_MASTER_KEY,
+  TEST_STORE,
+  testDatabaseUrl,
+} from '../support/test-store.js';
 
 const LOCAL = { driver: 'local' as const, pollIntervalSeconds: 1 };
 /** The test git server listens on 127.0.0.1, which repositories may use only when allowed. */
@@ -42,7 +54,13 @@ function leakForms(secret: string): string[] {
   const parts = [secret, ...secret.split('\n').filter((line) => line.length >= 16 && !line.startsWith('-----'))];
   return parts.flatMap((part) => {
     const bytes = Buffer.from(part, 'utf8');
-    return [part, JSON.stringify(part).slice(1, -1), bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), bytes.toString('hex')];
+    return [
+      part,
+      JSON.stringify(part).slice(1, -1),
+      bytes.toString('base64').replace(/=+$/, ''),
+      bytes.toString('base64url'),
+      bytes.toString('hex'),
+    ];
   });
 }
 
@@ -110,7 +128,9 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     const instance = (await withStore((store) => store.instances.getById(instanceId)))!;
     const tokens = new InstanceTokens(deriveKey(serverKey, 'instance-token'), deriveKey(serverKey, 'workload-token'));
     const token = tokens.workloadToken(instanceId, runIdOf(instance)!);
-    const direct = await fetch(`${instance.runtime!.endpoint}/notebook/${instanceId}/api/status`, { headers: { authorization: `token ${token}` } });
+    const direct = await fetch(`${instance.runtime!.endpoint}/notebook/${instanceId}/api/status`, {
+      headers: { authorization: `token ${token}` },
+    });
     assert.equal(direct.status, 200, 'the notebook server takes this token');
     logSecrets.push(token);
   }
@@ -124,7 +144,14 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     const date = formatSdkDate(Date.now());
     const headers = { host: new URL(child!.url).host, 'x-sdk-content-sha256': UNSIGNED_PAYLOAD, 'x-sdk-date': date };
     const signedHeaders = Object.keys(headers);
-    const canonical = canonicalRequest({ method: 'GET', path, query: '', headers, signedHeaders, payloadHash: UNSIGNED_PAYLOAD })!;
+    const canonical = canonicalRequest({
+      method: 'GET',
+      path,
+      query: '',
+      headers,
+      signedHeaders,
+      payloadHash: UNSIGNED_PAYLOAD,
+    })!;
     const authorization = `SDK-HMAC-SHA256 Access=${accessKey.access}, SignedHeaders=${signedHeaders.join(';')}, Signature=${signatureOf(accessKey.secret, stringToSign(date, canonical))}`;
     const { host: _host, ...sent } = headers;
     const res = await fetch(child!.url + path, { headers: { ...sent, authorization } });
@@ -138,7 +165,8 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     for (const file of filesUnder(dataDir)) assertNoSecret(readFileSync(file), all, file);
     assertNoSecret(databaseBytes(dataDir), all, 'the database');
   }
-  const rotate = () => runCli(['secrets', 'rotate', '--config', configFile, '--new-key-file', newKeyFile], { configDir: cliDir });
+  const rotate = () =>
+    runCli(['secrets', 'rotate', '--config', configFile, '--new-key-file', newKeyFile], { configDir: cliDir });
   async function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
     const store = connectStore((await testDatabaseUrl(dataDir)) ?? `sqlite:${join(dataDir, 'demanager.db')}`);
     try {
@@ -171,7 +199,10 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
 
   it('drives an instance with credentials and an access key through the API; no answer holds a secret', async () => {
     child = await startChildServer(dataDir, { logLevel: 'debug', runtime: LOCAL, repositories: GIT_SERVER_ALLOWED });
-    oldKey = TEST_STORE === 'postgres' ? Buffer.from(TEST_MASTER_KEY, 'base64') : Buffer.from(readFileSync(join(dataDir, 'master.key'), 'utf8').trim(), 'base64');
+    oldKey =
+      TEST_STORE === 'postgres'
+        ? Buffer.from(TEST_MASTER_KEY, 'base64')
+        : Buffer.from(readFileSync(join(dataDir, 'master.key'), 'utf8').trim(), 'base64');
     const created = await call('POST', base(), {
       name: 'with-secrets',
       profile_id: 'Multi-Engine 1.0 (python3)-cpu',
@@ -179,16 +210,27 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
       spec: {
         storage: { type: 'evs' },
         credential: { ssh_private_key: SECRETS.ssh, access_token: SECRETS.token },
-        repository: { branch: 'main', connection_info: { url: git.url('notes'), credential: { access_token: SECRETS.repoToken, ssh_private_key: SECRETS.repoSsh } } },
+        repository: {
+          branch: 'main',
+          connection_info: {
+            url: git.url('notes'),
+            credential: { access_token: SECRETS.repoToken, ssh_private_key: SECRETS.repoSsh },
+          },
+        },
       },
     });
     assert.equal(created.status, 200, JSON.stringify(created.body));
     instanceId = created.body.id;
     assert.deepEqual(created.body.spec.credential, { ssh_private_key: '******', access_token: '******' });
-    assert.deepEqual(created.body.spec.repository.connection_info.credential, { ssh_private_key: '******', access_token: '******' });
+    assert.deepEqual(created.body.spec.repository.connection_info.credential, {
+      ssh_private_key: '******',
+      access_token: '******',
+    });
 
     const userId = (await call('GET', '/v3/auth/tokens')).body.token.user.id;
-    const key = await child.http<any>('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: userId, description: 'rotation test' } });
+    const key = await child.http<any>('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+      credential: { user_id: userId, description: 'rotation test' },
+    });
     assert.equal(key.status, 201, JSON.stringify(key.body));
     accessKey = { access: key.body.credential.access, secret: key.body.credential.secret };
     secrets.push(accessKey.secret);
@@ -196,8 +238,15 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     serverKey = oldKey;
     const running = await waitFor('RUNNING');
     await noteWorkloadToken();
-    assert.deepEqual(running.spec.repository.connection_info.credential, { ssh_private_key: '******', access_token: '******' });
-    assert.equal(git.authorizations.filter((a) => a !== undefined).length > 0, true, 'the driver cloned with the token');
+    assert.deepEqual(running.spec.repository.connection_info.credential, {
+      ssh_private_key: '******',
+      access_token: '******',
+    });
+    assert.equal(
+      git.authorizations.filter((a) => a !== undefined).length > 0,
+      true,
+      'the driver cloned with the token',
+    );
     assert.ok(existsSync(join(dataDir, 'instances', instanceId, 'work', 'notes', 'README.md')));
     for (const [method, path, body] of [
       ['GET', `${base()}?de_type=Notebook&show_self=false`],
@@ -226,21 +275,30 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     const refused = await rotate();
     assert.equal(refused.code, 1, explain(refused));
     assert.match(refused.stderr, /holds the controller lease: stop every server first/);
-    const sealed = await withStore(async (store) => (await store.identity.getAccessKey(accessKey.access))!.sealedSecret);
+    const sealed = await withStore(
+      async (store) => (await store.identity.getAccessKey(accessKey.access))!.sealedSecret,
+    );
     assert.equal(sealingBoxes(oldKey).accessKeys.open(sealed), accessKey.secret);
   });
 
   it('leaves no secret in the debug log nor in any file of the data directory', async () => {
     await stopServer();
     assert.match(logs.join(''), /repository checked/);
-    assert.match(logs.join(''), /"url":"\/notebook\/[^"]*\?token=\[Redacted\]"/, 'the link was logged, without its token');
+    assert.match(
+      logs.join(''),
+      /"url":"\/notebook\/[^"]*\?token=\[Redacted\]"/,
+      'the link was logged, without its token',
+    );
     assertNothingAtRest();
   });
 
   it('secrets rotate re-seals every secret with the new key; the old key opens none; a second run changes nothing', async () => {
     const rotated = await rotate();
     assert.equal(rotated.code, 0, explain(rotated));
-    assert.match(rotated.stdout, /re-sealed 1 of 1 instances' credentials and 1 of 1 access keys' secrets with the new key/);
+    assert.match(
+      rotated.stdout,
+      /re-sealed 1 of 1 instances' credentials and 1 of 1 access keys' secrets with the new key/,
+    );
     if (TEST_STORE === 'postgres') {
       assert.match(rotated.stdout, /set masterKey \(or DEMANAGER_MASTER_KEY\) to the new key/);
     } else {
@@ -276,7 +334,12 @@ describe('secrets at rest: never in clear, and a master key rotation', () => {
     rmSync(join(dataDir, 'instances', instanceId, 'work', 'notes'), { recursive: true, force: true });
     const seen = git.authorizations.length;
     serverKey = newKey;
-    child = await startChildServer(dataDir, { logLevel: 'debug', runtime: LOCAL, repositories: GIT_SERVER_ALLOWED, ...(TEST_STORE === 'postgres' ? { masterKey: newKey.toString('base64') } : {}) });
+    child = await startChildServer(dataDir, {
+      logLevel: 'debug',
+      runtime: LOCAL,
+      repositories: GIT_SERVER_ALLOWED,
+      ...(TEST_STORE === 'postgres' ? { masterKey: newKey.toString('base64') } : {}),
+    });
     assert.equal(await signedGet(`${base()}/${instanceId}`), 200);
     await act('start', 'RUNNING');
     const expected = `Basic ${Buffer.from(`oauth2:${SECRETS.repoToken}`).toString('base64')}`;

@@ -18,7 +18,8 @@ async function warningsOf(options: Parameters<typeof startTestApp>[0]): Promise<
   const lines: { level: number; msg: string }[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line) lines.push(JSON.parse(line) as { level: number; msg: string });
+      for (const line of chunk.toString('utf8').split('\n'))
+        if (line) lines.push(JSON.parse(line) as { level: number; msg: string });
       done();
     },
   });
@@ -41,18 +42,29 @@ describe('start-up warnings about what notebooks can reach', () => {
     assert.ok(!simulated.some((w) => SERVICE_RIGHTS.test(w)), 'nothing to say when no notebook runs here');
   });
 
-  it('says, as root, when notebook accounts could not reach the data directory', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+  it('says, as root, when notebook accounts could not reach the data directory', {
+    skip: process.getuid?.() === 0 ? false : 'needs root',
+  }, async () => {
     const parent = mkdtempSync(join(tmpdir(), 'demanager-closed-'));
     mkdirSync(join(parent, 'data'));
     try {
       const warnings = await warningsOf({ dataDir: join(parent, 'data'), runtime: { driver: 'local' } });
-      assert.ok(warnings.some((w) => w.startsWith(`notebook accounts cannot reach ${join(parent, 'data')}: ${parent} (mode 0700) lets no other user through`)), warnings.join('\n'));
+      assert.ok(
+        warnings.some((w) =>
+          w.startsWith(
+            `notebook accounts cannot reach ${join(parent, 'data')}: ${parent} (mode 0700) lets no other user through`,
+          ),
+        ),
+        warnings.join('\n'),
+      );
     } finally {
       rmSync(parent, { recursive: true, force: true });
     }
   });
 
-  it('closes the data directory to notebook accounts at start-up, before any notebook runs', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+  it('closes the data directory to notebook accounts at start-up, before any notebook runs', {
+    skip: process.getuid?.() === 0 ? false : 'needs root',
+  }, async () => {
     const t = await startTestApp({ runtime: { driver: 'local' } });
     try {
       assert.equal(statSync(t.dataDir).mode & 0o777, 0o711);
@@ -76,7 +88,11 @@ describe('start-up warnings about what notebooks can reach', () => {
       // This server trusts local connections, so any password gets in: enough to show the URL's counts.
       const withPassword = new URL(db.url);
       withPassword.password = 'a-real-password';
-      const given = await warningsOf({ databaseUrl: withPassword.href, masterKey: TEST_MASTER_KEY, runtime: { driver: 'local' } });
+      const given = await warningsOf({
+        databaseUrl: withPassword.href,
+        masterKey: TEST_MASTER_KEY,
+        runtime: { driver: 'local' },
+      });
       assert.ok(!given.some((w) => NO_PASSWORD.test(w)), given.join('\n'));
     } finally {
       await db.drop();

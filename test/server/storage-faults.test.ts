@@ -79,7 +79,11 @@ async function actionsWork(t: TestApp, clock: SteppingClock, ids: string[]): Pro
   assert.equal((await action(t, deleted!, 'stop')).status, 200);
   await settle(t, clock, [deleted!], 'STOPPED');
   assert.equal((await t.http('DELETE', `${t.instances()}/${deleted}`)).status, 200);
-  await until('the deleted instance gone', async () => (await getInstance(t, deleted!)).status !== 200, () => clock.advance(STEP_MS));
+  await until(
+    'the deleted instance gone',
+    async () => (await getInstance(t, deleted!)).status !== 200,
+    () => clock.advance(STEP_MS),
+  );
   assertError(await getInstance(t, deleted!), 'ModelArts.6309');
 }
 
@@ -93,7 +97,12 @@ describe('SQLite on a full disk (a small tmpfs)', () => {
     mountPoint = mkdtempSync(join(tmpdir(), 'demanager-full-'));
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', mountPoint]);
     dataDir = join(mountPoint, 'data');
-    t = await startTestApp({ dataDir, databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`, start: { clock }, runtime: STEPPING_RUNTIME });
+    t = await startTestApp({
+      dataDir,
+      databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`,
+      start: { clock },
+      runtime: STEPPING_RUNTIME,
+    });
   });
 
   after(async () => {
@@ -138,7 +147,12 @@ describe('SQLite with its files made immutable (chattr +i, which binds root too)
 
   before(async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'demanager-immutable-'));
-    t = await startTestApp({ dataDir, databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`, start: { clock }, runtime: STEPPING_RUNTIME });
+    t = await startTestApp({
+      dataDir,
+      databaseUrl: `sqlite:${join(dataDir, 'demanager.db')}`,
+      start: { clock },
+      runtime: STEPPING_RUNTIME,
+    });
     files = ['demanager.db', 'demanager.db-wal'].map((f) => join(dataDir, f));
   });
 
@@ -153,7 +167,10 @@ describe('SQLite with its files made immutable (chattr +i, which binds root too)
     clock.advance(1_000);
     await until('every failed step waiting to retry', async () => clock.pendingBelow(1_000) >= COUNT);
     assert.deepEqual(await statuses(t, ids), Array(COUNT).fill('CREATING'));
-    assertUnavailable(await t.http('POST', t.instances(), { body: createBody('while-immutable') }), 'create while immutable');
+    assertUnavailable(
+      await t.http('POST', t.instances(), { body: createBody('while-immutable') }),
+      'create while immutable',
+    );
     const ready = await readiness(t);
     assert.equal(ready.status, 503);
     // SQLite reports the refused write to its log as an I/O error (SQLITE_IOERR_WRITE), not SQLITE_READONLY.
@@ -216,19 +233,34 @@ describe('PostgreSQL with its connections cut, and read-only', () => {
 
   it('says not ready while the database refuses writes, and ready once it takes them again', async () => {
     const name = new URL(db.url).pathname.slice(1);
-    const reconnect = () => adminQuery(`select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`, [name]);
+    const reconnect = () =>
+      adminQuery(
+        `select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()`,
+        [name],
+      );
     await adminQuery(`alter database "${name}" set default_transaction_read_only = on`);
     try {
       await reconnect();
       // Reads still answer; the probe's write is refused (once the pool has let go of the dropped connections).
-      await until('the probe refused', async () => (await readiness(t)).writes === 'failing: read-only', () => clock.advance(STEP_MS));
+      await until(
+        'the probe refused',
+        async () => (await readiness(t)).writes === 'failing: read-only',
+        () => clock.advance(STEP_MS),
+      );
       assert.equal((await readiness(t)).status, 503);
       assert.equal((await listInstances(t, 'show_self=false')).status, 200);
-      assertUnavailable(await t.http('POST', t.instances(), { body: createBody('while-read-only') }), 'create while read-only');
+      assertUnavailable(
+        await t.http('POST', t.instances(), { body: createBody('while-read-only') }),
+        'create while read-only',
+      );
     } finally {
       await adminQuery(`alter database "${name}" reset default_transaction_read_only`);
     }
     await reconnect();
-    await until('the probe written', async () => (await readiness(t)).status === 200, () => clock.advance(STEP_MS));
+    await until(
+      'the probe written',
+      async () => (await readiness(t)).status === 200,
+      () => clock.advance(STEP_MS),
+    );
   });
 });

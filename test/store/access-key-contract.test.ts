@@ -58,7 +58,10 @@ for (const factory of STORE_FACTORIES) {
       for (const user of [alice, bob]) await c.store.identity.insertUser(user);
       const key = makeAccessKey(alice.id);
       await c.store.identity.insertAccessKey(key);
-      await assert.rejects(c.store.identity.insertAccessKey(makeAccessKey(bob.id, { accessKey: key.accessKey })), DuplicateKeyError);
+      await assert.rejects(
+        c.store.identity.insertAccessKey(makeAccessKey(bob.id, { accessKey: key.accessKey })),
+        DuplicateKeyError,
+      );
       await assert.rejects(c.store.identity.insertAccessKey(makeAccessKey('user-missing')));
       assert.deepEqual(await c.store.identity.listAccessKeys(alice.id), [key]);
       assert.deepEqual(await c.store.identity.listAccessKeys(bob.id), []);
@@ -96,7 +99,10 @@ for (const factory of STORE_FACTORIES) {
       await c.store.identity.insertUser(user);
       const key = makeAccessKey(user.id);
       await c.store.identity.insertAccessKey(key);
-      assert.equal(await c.store.identity.replaceSealedSecret(key.accessKey, 'sealed:v1:stale', 'sealed:v2:lost'), false);
+      assert.equal(
+        await c.store.identity.replaceSealedSecret(key.accessKey, 'sealed:v1:stale', 'sealed:v2:lost'),
+        false,
+      );
       assert.equal(await c.store.identity.replaceSealedSecret(key.accessKey, key.sealedSecret, 'sealed:v2:new'), true);
       assert.deepEqual(await c.store.identity.getAccessKey(key.accessKey), { ...key, sealedSecret: 'sealed:v2:new' });
       assert.equal(await c.store.identity.replaceSealedSecret('AK-MISSING', key.sealedSecret, 'sealed:v2:x'), false);

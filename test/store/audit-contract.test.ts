@@ -35,11 +35,23 @@ for (const factory of STORE_FACTORIES) {
     it('reads calls and automatic actions of one project as one trail, newest first', async () => {
       const instance = makeInstance({ projectId: 'project-a' });
       await c.store.audit.record(call({ at: T0 + 10 }));
-      await c.store.audit.record(call({ at: T0 + 30, userId: null, userName: null, status: 401, outcome: 'ModelArts.0201', detail: null, target: instance.id }));
+      await c.store.audit.record(
+        call({
+          at: T0 + 30,
+          userId: null,
+          userName: null,
+          status: 401,
+          outcome: 'ModelArts.0201',
+          detail: null,
+          target: instance.id,
+        }),
+      );
       await c.store.audit.record(call({ at: T0 + 40, projectId: 'project-b' }));
       await c.store.audit.record(call({ at: T0 + 50, projectId: null, action: 'POST /v3/auth/tokens' }));
       await c.store.instances.insert(instance);
-      await c.store.instances.appendEvent(makeEvent(instance, { at: T0 + 20, kind: 'auto-stop', by: 'system', detail: { reason: 'deadline' } }));
+      await c.store.instances.appendEvent(
+        makeEvent(instance, { at: T0 + 20, kind: 'auto-stop', by: 'system', detail: { reason: 'deadline' } }),
+      );
       // Not automatic actions: a user's request, and the reconciler finishing a step.
       await c.store.instances.appendEvent(makeEvent(instance, { at: T0 + 25, kind: 'start', by: 'user-1' }));
       await c.store.instances.appendEvent(makeEvent(instance, { at: T0 + 26, kind: 'transition', by: 'system' }));
@@ -68,9 +80,21 @@ for (const factory of STORE_FACTORIES) {
       for (let i = 0; i < 5; i++) await c.store.audit.record(call({ at: T0 + i }));
       const page = await c.store.audit.list({ projectId: 'project-a', offset: 1, limit: 2 });
       assert.equal(page.total, 5);
-      assert.deepEqual(page.items.map((e) => e.at), [T0 + 3, T0 + 2]);
-      const window = await c.store.audit.list({ projectId: 'project-a', since: T0 + 1, until: T0 + 3, offset: 0, limit: 0 });
-      assert.deepEqual(window.items.map((e) => e.at), [T0 + 2, T0 + 1]);
+      assert.deepEqual(
+        page.items.map((e) => e.at),
+        [T0 + 3, T0 + 2],
+      );
+      const window = await c.store.audit.list({
+        projectId: 'project-a',
+        since: T0 + 1,
+        until: T0 + 3,
+        offset: 0,
+        limit: 0,
+      });
+      assert.deepEqual(
+        window.items.map((e) => e.at),
+        [T0 + 2, T0 + 1],
+      );
       assert.equal(window.total, 2);
     });
   });

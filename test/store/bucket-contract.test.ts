@@ -27,18 +27,33 @@ for (const factory of STORE_FACTORIES) {
       const { store } = c;
       const first = inBucket('project-a', '/shared/one/');
       await store.instances.insert(first);
-      assert.deepEqual(await store.buckets.get('shared'), { name: 'shared', projectId: 'project-a', claimedAt: first.createdAt, assignedBy: null });
+      assert.deepEqual(await store.buckets.get('shared'), {
+        name: 'shared',
+        projectId: 'project-a',
+        claimedAt: first.createdAt,
+        assignedBy: null,
+      });
       await store.instances.insert(inBucket('project-a', 'obs://shared/two/'));
 
       const intruder = inBucket('project-b', '//shared//one/');
-      await assert.rejects(store.instances.insert(intruder), (err: unknown) => err instanceof BucketHeldError && err.bucket === 'shared' && err.holder === 'project-a');
+      await assert.rejects(
+        store.instances.insert(intruder),
+        (err: unknown) => err instanceof BucketHeldError && err.bucket === 'shared' && err.holder === 'project-a',
+      );
       assert.equal(await store.instances.getById(intruder.id), undefined);
-      assert.equal((await store.instances.list({ projectId: 'project-b', sortBy: 'name', order: 'asc', offset: 0, limit: 0 })).total, 0);
+      assert.equal(
+        (await store.instances.list({ projectId: 'project-b', sortBy: 'name', order: 'asc', offset: 0, limit: 0 }))
+          .total,
+        0,
+      );
       assert.deepEqual(await store.instances.countByFlavor('project-b', intruder.user.id), new Map());
 
       // evs storage is the instance's own: no bucket.
       await store.instances.insert(makeInstance({ projectId: 'project-b' }));
-      assert.deepEqual((await store.buckets.list()).map((b) => [b.name, b.projectId, b.instances]), [['shared', 'project-a', 2]]);
+      assert.deepEqual(
+        (await store.buckets.list()).map((b) => [b.name, b.projectId, b.instances]),
+        [['shared', 'project-a', 2]],
+      );
       assert.deepEqual(await store.buckets.heldBy('project-a'), ['shared']);
       assert.deepEqual(await store.buckets.heldBy('project-b'), []);
     });
@@ -68,8 +83,17 @@ for (const factory of STORE_FACTORIES) {
       const used = inBucket('project-a', '/held/x/');
       await store.instances.insert(used);
       await store.buckets.assign({ name: 'held', projectId: 'project-b', claimedAt: T0 + 9, assignedBy: 'admin-1' });
-      assert.deepEqual(await store.buckets.get('held'), { name: 'held', projectId: 'project-b', claimedAt: T0 + 9, assignedBy: 'admin-1' });
-      assert.equal(await store.buckets.claim('held', 'project-a', T0 + 10), 'project-b', 'a held bucket stays with its holder');
+      assert.deepEqual(await store.buckets.get('held'), {
+        name: 'held',
+        projectId: 'project-b',
+        claimedAt: T0 + 9,
+        assignedBy: 'admin-1',
+      });
+      assert.equal(
+        await store.buckets.claim('held', 'project-a', T0 + 10),
+        'project-b',
+        'a held bucket stays with its holder',
+      );
       assert.equal(await store.buckets.claim('fresh', 'project-a', T0 + 10), 'project-a');
 
       assert.equal(await store.buckets.release('held'), 'in-use');
@@ -77,7 +101,10 @@ for (const factory of STORE_FACTORIES) {
       assert.equal(await store.buckets.release('held'), 'released');
       assert.equal(await store.buckets.release('held'), 'absent');
       assert.equal(await store.buckets.get('held'), undefined);
-      assert.deepEqual((await store.buckets.list()).map((b) => b.name), ['fresh']);
+      assert.deepEqual(
+        (await store.buckets.list()).map((b) => b.name),
+        ['fresh'],
+      );
     });
 
     it('migrates a database with instances: each bucket to the project of its oldest instance, the others still listed in it', async () => {
@@ -88,7 +115,8 @@ for (const factory of STORE_FACTORIES) {
       const own = inBucket('project-a', 'obs://own/work/', { createdAt: T0 + 2 });
       const evs = makeInstance({ projectId: 'project-a', createdAt: T0 + 3 });
       await old.withKysely(async (db) => {
-        for (const instance of [laterInShared, evs, own, oldestInShared]) await db.insertInto('instances').values(rowAt0001(instance)).execute();
+        for (const instance of [laterInShared, evs, own, oldestInShared])
+          await db.insertInto('instances').values(rowAt0001(instance)).execute();
       });
 
       const store = c.track(old.connect());
@@ -100,7 +128,11 @@ for (const factory of STORE_FACTORIES) {
           ['shared', 'project-b', T0, null, 2],
         ],
       );
-      assert.deepEqual(await store.instances.getById(laterInShared.id), laterInShared, 'the instance of the other project is kept as it was');
+      assert.deepEqual(
+        await store.instances.getById(laterInShared.id),
+        laterInShared,
+        'the instance of the other project is kept as it was',
+      );
       // The copied column serves what the store reads: a bucket in use is not released.
       assert.equal(await store.buckets.release('shared'), 'in-use');
       await assert.rejects(store.instances.insert(inBucket('project-a', '/shared/new/')), BucketHeldError);

@@ -27,8 +27,21 @@ type Op =
 
 const index = (n: number) => fc.nat({ max: n - 1 });
 const op: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ kind: fc.constant('insert' as const), project: index(2), user: index(2), workspace: index(2), flavor: index(2), status: index(STATUSES.length) }),
-  fc.record({ kind: fc.constant('update' as const), pick: fc.nat(), flavor: index(2), status: index(STATUSES.length), stale: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    project: index(2),
+    user: index(2),
+    workspace: index(2),
+    flavor: index(2),
+    status: index(STATUSES.length),
+  }),
+  fc.record({
+    kind: fc.constant('update' as const),
+    pick: fc.nat(),
+    flavor: index(2),
+    status: index(STATUSES.length),
+    stale: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('delete' as const), pick: fc.nat(), stale: fc.boolean() }),
 );
 
@@ -57,7 +70,12 @@ async function apply(store: Store, live: Map<string, Instance>, o: Op, n: number
   const target = existing[o.pick % existing.length]!;
   const version = o.stale ? target.version + 1 : target.version;
   if (o.kind === 'update') {
-    const next = await store.instances.update({ ...target, version, flavor: FLAVORS[o.flavor]!, status: STATUSES[o.status]! });
+    const next = await store.instances.update({
+      ...target,
+      version,
+      flavor: FLAVORS[o.flavor]!,
+      status: STATUSES[o.status]!,
+    });
     assert.equal(next === undefined, o.stale);
     if (next) live.set(next.id, next);
   } else {
@@ -68,16 +86,34 @@ async function apply(store: Store, live: Map<string, Instance>, o: Op, n: number
 
 async function assertCounts(store: Store, live: Map<string, Instance>): Promise<void> {
   const rows = [...live.values()];
-  assert.deepEqual(await store.instances.countByStatus(), tally(rows, (i) => i.status));
+  assert.deepEqual(
+    await store.instances.countByStatus(),
+    tally(rows, (i) => i.status),
+  );
   for (const statuses of [['RUNNING', 'CREATING'], ['START_QUEUING'], []] as InstanceStatus[][]) {
-    assert.deepEqual(await store.instances.countInStatuses(statuses), tally(rows.filter((i) => statuses.includes(i.status)), (i) => i.flavor));
+    assert.deepEqual(
+      await store.instances.countInStatuses(statuses),
+      tally(
+        rows.filter((i) => statuses.includes(i.status)),
+        (i) => i.flavor,
+      ),
+    );
   }
   for (const projectId of PROJECTS) {
     for (const userId of USERS) {
       const mine = rows.filter((i) => i.projectId === projectId && i.user.id === userId);
-      assert.deepEqual(await store.instances.countByFlavor(projectId, userId), tally(mine, (i) => i.flavor));
+      assert.deepEqual(
+        await store.instances.countByFlavor(projectId, userId),
+        tally(mine, (i) => i.flavor),
+      );
     }
-    const filters: Array<Partial<InstanceQuery>> = [{}, { userId: 'ua' }, { status: 'RUNNING' }, { workspaceId: '0' }, { userId: 'ub', status: 'STOPPED', workspaceId: 'w1' }];
+    const filters: Array<Partial<InstanceQuery>> = [
+      {},
+      { userId: 'ua' },
+      { status: 'RUNNING' },
+      { workspaceId: '0' },
+      { userId: 'ub', status: 'STOPPED', workspaceId: 'w1' },
+    ];
     for (const filter of filters) {
       const expected = rows.filter(
         (i) =>
@@ -86,7 +122,14 @@ async function assertCounts(store: Store, live: Map<string, Instance>): Promise<
           (filter.status === undefined || i.status === filter.status) &&
           (filter.workspaceId === undefined || i.workspaceId === filter.workspaceId),
       ).length;
-      const page = await store.instances.list({ projectId, sortBy: 'name', order: 'asc', offset: 0, limit: 1, ...filter });
+      const page = await store.instances.list({
+        projectId,
+        sortBy: 'name',
+        order: 'asc',
+        offset: 0,
+        limit: 1,
+        ...filter,
+      });
       assert.equal(page.total, expected, `total of ${projectId} ${JSON.stringify(filter)}`);
     }
   }
@@ -113,13 +156,24 @@ for (const factory of STORE_FACTORIES) {
       // connection in this thread would block it waiting for the first, so there one store serves all.
       const other = factory.name === 'sqlite' ? c.store : c.track(c.database.connect());
       const instances = Array.from({ length: 16 }, (_, i) =>
-        makeInstance({ name: `m${i}`, projectId: 'pa', user: { id: 'ua', name: 'ua' }, workspaceId: '0', flavor: 'small', status: i % 2 ? 'RUNNING' : 'STOPPED' }),
+        makeInstance({
+          name: `m${i}`,
+          projectId: 'pa',
+          user: { id: 'ua', name: 'ua' },
+          workspaceId: '0',
+          flavor: 'small',
+          status: i % 2 ? 'RUNNING' : 'STOPPED',
+        }),
       );
       for (const instance of instances) await c.store.instances.insert(instance);
       // Each flips its status, through either store: half go RUNNING → STOPPED, half the other way.
       const flipped = await Promise.all(
         instances.map((instance, i) =>
-          (i % 4 < 2 ? c.store : other).instances.update({ ...instance, version: 1, status: instance.status === 'RUNNING' ? 'STOPPED' : 'RUNNING' }),
+          (i % 4 < 2 ? c.store : other).instances.update({
+            ...instance,
+            version: 1,
+            status: instance.status === 'RUNNING' ? 'STOPPED' : 'RUNNING',
+          }),
         ),
       );
       assert.ok(flipped.every((f) => f !== undefined));

@@ -43,7 +43,10 @@ for (const factory of STORE_FACTORIES) {
       await c.store.instances.insert(instance, makeEvent(instance, { kind: 'create' }));
       await c.store.instances.appendEvent(makeEvent(instance, { kind: 'progress', detail: { message: 'cloning' } }));
       const page = await c.store.instances.listEvents(instance.id, ALL);
-      assert.deepEqual(page.items.map((e) => e.kind), ['create', 'progress']);
+      assert.deepEqual(
+        page.items.map((e) => e.kind),
+        ['create', 'progress'],
+      );
       assert.deepEqual(page.items[1]!.detail, { message: 'cloning' });
       assert.equal((await c.store.instances.getById(instance.id))!.version, 1, 'the instance itself is unchanged');
     });
@@ -85,10 +88,16 @@ for (const factory of STORE_FACTORIES) {
       await c.store.instances.insert(instance, created);
       await c.store.instances.update(instance, modified);
 
-      assert.equal(await c.store.instances.delete(instance.id, 1, makeEvent(instance, { kind: 'stale-delete' })), false);
+      assert.equal(
+        await c.store.instances.delete(instance.id, 1, makeEvent(instance, { kind: 'stale-delete' })),
+        false,
+      );
       assert.equal(await c.store.instances.delete(instance.id, 2, deleted), true);
       assert.equal(await c.store.instances.getById(instance.id), undefined);
-      assert.equal(await c.store.instances.delete(instance.id, 2, makeEvent(instance, { kind: 'second-delete' })), false);
+      assert.equal(
+        await c.store.instances.delete(instance.id, 2, makeEvent(instance, { kind: 'second-delete' })),
+        false,
+      );
 
       const { items, total } = await c.store.instances.listEvents(instance.id, ALL);
       assert.deepEqual(items, withSeqs([created, modified, deleted], items));
@@ -125,7 +134,8 @@ for (const factory of STORE_FACTORIES) {
 
     it('undoes the change when its event cannot be written', async () => {
       // A NOT NULL column left null: the database refuses the event after it accepted the change.
-      const unwritable = (instance: { id: string; projectId: string }) => makeEvent(instance, { by: null as unknown as string });
+      const unwritable = (instance: { id: string; projectId: string }) =>
+        makeEvent(instance, { by: null as unknown as string });
       const fresh = makeInstance();
       await assert.rejects(c.store.instances.insert(fresh, unwritable(fresh)));
       assert.equal(await c.store.instances.getById(fresh.id), undefined);
@@ -171,9 +181,15 @@ for (const factory of STORE_FACTORIES) {
       }
       const { items } = await c.store.instances.listEvents(a.id, ALL);
       assert.deepEqual(kinds(items), ['a0', 'a1', 'a2', 'a3']);
-      assert.deepEqual(items.map((e) => e.at), times);
+      assert.deepEqual(
+        items.map((e) => e.at),
+        times,
+      );
       const seqs = items.map((e) => e.seq ?? Number.NaN);
-      assert.ok(seqs.every((s, i) => i === 0 || s > (seqs[i - 1] ?? Infinity)), `seqs ${seqs.join(',')}`);
+      assert.ok(
+        seqs.every((s, i) => i === 0 || s > (seqs[i - 1] ?? Infinity)),
+        `seqs ${seqs.join(',')}`,
+      );
       assert.deepEqual(kinds((await c.store.instances.listEvents(b.id, ALL)).items), ['b0', 'b1', 'b2', 'b3']);
     });
 
@@ -223,14 +239,22 @@ for (const factory of STORE_FACTORIES) {
       const elsewhere = makeInstance({ projectId: 'project-other-since', updatedAt: at(500) });
       const goneBefore = makeInstance({ projectId: project, updatedAt: at(0) });
       const goneAfter = makeInstance({ projectId: project, updatedAt: at(0) });
-      for (const instance of [old, later, edge, elsewhere, goneBefore, goneAfter]) await c.store.instances.insert(instance);
-      await c.store.instances.delete(goneBefore.id, 1, makeEvent(goneBefore, { at: at(50), from: 'STOPPED', to: null }));
+      for (const instance of [old, later, edge, elsewhere, goneBefore, goneAfter])
+        await c.store.instances.insert(instance);
+      await c.store.instances.delete(
+        goneBefore.id,
+        1,
+        makeEvent(goneBefore, { at: at(50), from: 'STOPPED', to: null }),
+      );
       await c.store.instances.delete(goneAfter.id, 1, makeEvent(goneAfter, { at: at(200), from: 'STOPPED', to: null }));
       // A history entry that is not a deletion does not count as one.
       await c.store.instances.appendEvent(makeEvent(old, { kind: 'progress', at: at(400), to: 'RUNNING' }));
 
       const since = await c.store.instances.changesSince(project, at(100));
-      assert.deepEqual(since.changed.map((i) => i.id), [edge.id, later.id]);
+      assert.deepEqual(
+        since.changed.map((i) => i.id),
+        [edge.id, later.id],
+      );
       assert.deepEqual(since.changed[1], { ...later, version: 1 });
       assert.deepEqual(since.deleted, [goneAfter.id]);
       assert.deepEqual(await c.store.instances.changesSince(project, at(1000)), { changed: [], deleted: [] });

@@ -40,17 +40,26 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(await c.store.instances.existing(batch), new Set([held.id]));
     });
 
-    it('answers the ids in one status, every project\'s, and the instances of a batch of ids', async () => {
-      const running = [makeInstance({ name: 'r1', projectId: 'pa', status: 'RUNNING' }), makeInstance({ name: 'r2', projectId: 'pb', status: 'RUNNING' })];
+    it("answers the ids in one status, every project's, and the instances of a batch of ids", async () => {
+      const running = [
+        makeInstance({ name: 'r1', projectId: 'pa', status: 'RUNNING' }),
+        makeInstance({ name: 'r2', projectId: 'pb', status: 'RUNNING' }),
+      ];
       const stopped = makeInstance({ name: 's1', projectId: 'pa', status: 'STOPPED' });
       for (const instance of [...running, stopped]) await c.store.instances.insert(instance);
       const ids = running.map((i) => i.id).sort();
       assert.deepEqual(await c.store.instances.idsInStatus('RUNNING'), ids);
       assert.deepEqual(await c.store.instances.idsInStatus('STARTING'), []);
       const many = await c.store.instances.getMany([stopped.id, newInstanceId(), ...ids]);
-      assert.deepEqual(many.map((i) => [i.id, i.status, i.version]).sort(), [...running.map((i) => [i.id, 'RUNNING', 1]), [stopped.id, 'STOPPED', 1]].sort());
+      assert.deepEqual(
+        many.map((i) => [i.id, i.status, i.version]).sort(),
+        [...running.map((i) => [i.id, 'RUNNING', 1]), [stopped.id, 'STOPPED', 1]].sort(),
+      );
       assert.deepEqual(await c.store.instances.getMany([]), []);
-      assert.deepEqual(await c.store.instances.getById(stopped.id), many.find((i) => i.id === stopped.id));
+      assert.deepEqual(
+        await c.store.instances.getById(stopped.id),
+        many.find((i) => i.id === stopped.id),
+      );
     });
   });
 }

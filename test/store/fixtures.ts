@@ -135,7 +135,10 @@ export function makeToken(userId: string, projectId: string, overrides: Partial<
 }
 
 /** An event about `instance`, fully populated unless overridden; `seq` is left to the store. */
-export function makeEvent(instance: Pick<Instance, 'id' | 'projectId'>, overrides: Partial<InstanceEvent> = {}): InstanceEvent {
+export function makeEvent(
+  instance: Pick<Instance, 'id' | 'projectId'>,
+  overrides: Partial<InstanceEvent> = {},
+): InstanceEvent {
   sequence += 1;
   return {
     instanceId: instance.id,
@@ -152,7 +155,21 @@ export function makeEvent(instance: Pick<Instance, 'id' | 'projectId'>, override
 }
 
 /** Every migration this release has, in order, as the tests expect to find them applied. */
-export const ALL_MIGRATIONS = ['0001-initial', '0002-events-and-leases', '0003-due-times', '0004-access-keys', '0005-audit-log', '0006-instance-counts', '0007-changes-since', '0008-installation', '0009-no-status-index', '0010-names-unique-regardless-of-case', '0011-identity-revision', '0012-obs-buckets', '0013-write-probes'];
+export const ALL_MIGRATIONS = [
+  '0001-initial',
+  '0002-events-and-leases',
+  '0003-due-times',
+  '0004-access-keys',
+  '0005-audit-log',
+  '0006-instance-counts',
+  '0007-changes-since',
+  '0008-installation',
+  '0009-no-status-index',
+  '0010-names-unique-regardless-of-case',
+  '0011-identity-revision',
+  '0012-obs-buckets',
+  '0013-write-probes',
+];
 
 /** An instance row as release 0.1 (migration 0001) wrote it: its columns only. */
 export function rowAt0001(instance: Instance) {

@@ -37,10 +37,22 @@ for (const factory of STORE_FACTORIES) {
       assert.ok((await other.identity.revision()) > before, 'another connection sees the rise');
       assert.ok((await rise(c.store, () => identity.updateUser({ ...user, enabled: false }))) >= 1, 'disable user');
       assert.ok((await rise(c.store, () => identity.updateUser({ ...user, enabled: true }))) >= 1, 'enable user');
-      assert.ok((await rise(c.store, () => identity.assignRole({ projectId: project.id, userId: user.id, role: 'member' }))) >= 1, 'assign');
-      assert.ok((await rise(c.store, () => identity.unassignRole({ projectId: project.id, userId: user.id, role: 'member' }))) >= 1, 'unassign');
+      assert.ok(
+        (await rise(c.store, () => identity.assignRole({ projectId: project.id, userId: user.id, role: 'member' }))) >=
+          1,
+        'assign',
+      );
+      assert.ok(
+        (await rise(c.store, () =>
+          identity.unassignRole({ projectId: project.id, userId: user.id, role: 'member' }),
+        )) >= 1,
+        'unassign',
+      );
       await identity.assignRole({ projectId: project.id, userId: user.id, role: 'admin' });
-      assert.ok((await rise(c.store, () => identity.deleteProject(project.id))) >= 1, 'a deleted project takes its roles');
+      assert.ok(
+        (await rise(c.store, () => identity.deleteProject(project.id))) >= 1,
+        'a deleted project takes its roles',
+      );
       assert.ok((await rise(c.store, () => identity.deleteUser(user.id))) >= 1, 'delete user');
     });
 
@@ -53,11 +65,26 @@ for (const factory of STORE_FACTORIES) {
       const token = makeToken(user.id, project.id);
       assert.equal(await rise(c.store, () => identity.insertToken(token)), 0, 'insert token');
       assert.equal(await rise(c.store, () => identity.deleteTokensOfUser(user.id)), 0, 'delete tokens');
-      const key = { accessKey: 'AKREVISION0000000001', userId: user.id, sealedSecret: 's', description: '', createdAt: T0, lastUsedAt: null };
+      const key = {
+        accessKey: 'AKREVISION0000000001',
+        userId: user.id,
+        sealedSecret: 's',
+        description: '',
+        createdAt: T0,
+        lastUsedAt: null,
+      };
       assert.equal(await rise(c.store, () => identity.insertAccessKey(key)), 0, 'insert key');
       assert.equal(await rise(c.store, () => identity.touchAccessKey(key.accessKey, T0 + 60_000)), 0, 'touch key');
-      assert.equal(await rise(c.store, () => c.store.instances.insert(makeInstance({ projectId: project.id }))), 0, 'insert instance');
-      assert.equal(await rise(c.store, () => identity.unassignRole({ projectId: project.id, userId: user.id, role: 'admin' })), 0, 'unassign nothing');
+      assert.equal(
+        await rise(c.store, () => c.store.instances.insert(makeInstance({ projectId: project.id }))),
+        0,
+        'insert instance',
+      );
+      assert.equal(
+        await rise(c.store, () => identity.unassignRole({ projectId: project.id, userId: user.id, role: 'admin' })),
+        0,
+        'unassign nothing',
+      );
     });
 
     it('is added to a database left at the migration before, keeping its rows', async () => {

@@ -13,16 +13,28 @@ import { STORE_FACTORIES } from './store-factories.js';
 const HOLDERS = ['CREATING', 'RUNNING'] as const;
 const flavorLimit = (max: number): SlotLimit => ({ scope: 'flavor', key: 'tiny', max, statuses: HOLDERS });
 /** Four GPUs shared by a 1-GPU and a 2-GPU flavor; the writer needs its flavor's weight. */
-const gpuLimit = (need: number): SlotLimit => ({ scope: 'gpus', key: 'host', max: 4, statuses: HOLDERS, weighted: { weights: { 'gpu-1': 1, 'gpu-2': 2 }, need } });
+const gpuLimit = (need: number): SlotLimit => ({
+  scope: 'gpus',
+  key: 'host',
+  max: 4,
+  statuses: HOLDERS,
+  weighted: { weights: { 'gpu-1': 1, 'gpu-2': 2 }, need },
+});
 
 for (const factory of STORE_FACTORIES) {
   describe(`limits (${factory.name})`, () => {
     const c = contractCase(factory);
 
     it('insert admits up to the limit, then throws LimitReachedError and writes nothing', async () => {
-      for (let i = 0; i < 2; i++) await c.store.instances.insert(makeInstance({ name: `l${i}`, flavor: 'tiny', status: 'RUNNING' }), undefined, [flavorLimit(2)]);
+      for (let i = 0; i < 2; i++)
+        await c.store.instances.insert(makeInstance({ name: `l${i}`, flavor: 'tiny', status: 'RUNNING' }), undefined, [
+          flavorLimit(2),
+        ]);
       const third = makeInstance({ name: 'l2', flavor: 'tiny', status: 'CREATING' });
-      await assert.rejects(c.store.instances.insert(third, undefined, [flavorLimit(2)]), (err: unknown) => err instanceof LimitReachedError && err.limit.key === 'tiny');
+      await assert.rejects(
+        c.store.instances.insert(third, undefined, [flavorLimit(2)]),
+        (err: unknown) => err instanceof LimitReachedError && err.limit.key === 'tiny',
+      );
       assert.equal(await c.store.instances.getById(third.id), undefined);
     });
 
@@ -43,35 +55,67 @@ for (const factory of STORE_FACTORIES) {
       const b = makeInstance({ name: 'b', flavor: 'tiny', status: 'STOPPED', projectId: 'pq' });
       await c.store.instances.insert(b);
       const current = (await c.store.instances.getById(b.id))!;
-      await assert.rejects(c.store.instances.update({ ...current, status: 'CREATING' }, undefined, [flavorLimit(1)]), LimitReachedError);
+      await assert.rejects(
+        c.store.instances.update({ ...current, status: 'CREATING' }, undefined, [flavorLimit(1)]),
+        LimitReachedError,
+      );
       assert.deepEqual(await c.store.instances.getById(b.id), current);
       const quota: SlotLimit = { scope: 'project', key: 'pq', max: 2 };
-      await assert.rejects(c.store.instances.insert(makeInstance({ name: 'c', status: 'STOPPED', projectId: 'pq' }), undefined, [quota]), LimitReachedError);
+      await assert.rejects(
+        c.store.instances.insert(makeInstance({ name: 'c', status: 'STOPPED', projectId: 'pq' }), undefined, [quota]),
+        LimitReachedError,
+      );
     });
 
     it('a weighted limit sums each flavor’s holders times its weight, across flavors, and counts others nothing', async () => {
-      await c.store.instances.insert(makeInstance({ name: 'two', flavor: 'gpu-2', status: 'RUNNING' }), undefined, [gpuLimit(2)]);
+      await c.store.instances.insert(makeInstance({ name: 'two', flavor: 'gpu-2', status: 'RUNNING' }), undefined, [
+        gpuLimit(2),
+      ]);
       await c.store.instances.insert(makeInstance({ name: 'cpu', flavor: 'tiny', status: 'RUNNING' }));
       await c.store.instances.insert(makeInstance({ name: 'idle', flavor: 'gpu-2', status: 'STOPPED' }));
-      await c.store.instances.insert(makeInstance({ name: 'one', flavor: 'gpu-1', status: 'CREATING' }), undefined, [gpuLimit(1)]);
+      await c.store.instances.insert(makeInstance({ name: 'one', flavor: 'gpu-1', status: 'CREATING' }), undefined, [
+        gpuLimit(1),
+      ]);
       // 2 + 1 held of 4: another 2-GPU instance does not fit, a 1-GPU one does.
-      await assert.rejects(c.store.instances.insert(makeInstance({ name: 'big', flavor: 'gpu-2', status: 'CREATING' }), undefined, [gpuLimit(2)]), LimitReachedError);
+      await assert.rejects(
+        c.store.instances.insert(makeInstance({ name: 'big', flavor: 'gpu-2', status: 'CREATING' }), undefined, [
+          gpuLimit(2),
+        ]),
+        LimitReachedError,
+      );
       const last = makeInstance({ name: 'last', flavor: 'gpu-1', status: 'CREATING' });
       await c.store.instances.insert(last, undefined, [gpuLimit(1)]);
       // Re-checking its own holding does not count itself; one more does not fit.
-      assert.ok(await c.store.instances.update({ ...(await c.store.instances.getById(last.id))!, status: 'RUNNING' }, undefined, [gpuLimit(1)]));
-      await assert.rejects(c.store.instances.insert(makeInstance({ name: 'over', flavor: 'gpu-1', status: 'CREATING' }), undefined, [gpuLimit(1)]), LimitReachedError);
+      assert.ok(
+        await c.store.instances.update(
+          { ...(await c.store.instances.getById(last.id))!, status: 'RUNNING' },
+          undefined,
+          [gpuLimit(1)],
+        ),
+      );
+      await assert.rejects(
+        c.store.instances.insert(makeInstance({ name: 'over', flavor: 'gpu-1', status: 'CREATING' }), undefined, [
+          gpuLimit(1),
+        ]),
+        LimitReachedError,
+      );
     });
 
     it('concurrent weighted admissions never exceed the limit', async () => {
       const attempts = Array.from({ length: 12 }, (_, i) =>
-        c.store.instances.insert(makeInstance({ name: `gpu-race-${i}`, flavor: i % 2 ? 'gpu-1' : 'gpu-2', status: 'CREATING' }), undefined, [gpuLimit(i % 2 ? 1 : 2)]).then(
-          () => true,
-          (err: unknown) => {
-            if (err instanceof LimitReachedError) return false;
-            throw err;
-          },
-        ),
+        c.store.instances
+          .insert(
+            makeInstance({ name: `gpu-race-${i}`, flavor: i % 2 ? 'gpu-1' : 'gpu-2', status: 'CREATING' }),
+            undefined,
+            [gpuLimit(i % 2 ? 1 : 2)],
+          )
+          .then(
+            () => true,
+            (err: unknown) => {
+              if (err instanceof LimitReachedError) return false;
+              throw err;
+            },
+          ),
       );
       await Promise.all(attempts);
       const held = await c.store.instances.countInStatuses(HOLDERS);

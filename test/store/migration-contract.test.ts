@@ -9,9 +9,17 @@ import { describe, it } from 'node:test';
 import type { Instance } from '../../src/core/model/instance.js';
 import { DuplicateKeyError, DuplicateNameError } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
-import { T0, makeEvent, makeInstance, makeProject, makeToken, makeUser, rowAt0001, ALL_MIGRATIONS } from './fixtures.js';
+import {
+  T0,
+  makeEvent,
+  makeInstance,
+  makeProject,
+  makeToken,
+  makeUser,
+  rowAt0001,
+  ALL_MIGRATIONS,
+} from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';
-
 
 for (const factory of STORE_FACTORIES) {
   describe(`Store contract: migrations and ping (${factory.name})`, () => {
@@ -43,7 +51,11 @@ for (const factory of STORE_FACTORIES) {
       const running = { ...makeInstance({ status: 'RUNNING', stopAt: T0 + 3_600_000 }), idleSince: undefined };
       const { idleSince: _gone, ...stopped } = makeInstance({ status: 'STOPPED', updatedAt: T0 + 5_000 });
       await old.withKysely(async (db) => {
-        for (const instance of [created, running, stopped]) await db.insertInto('instances').values(rowAt0001(instance as Instance)).execute();
+        for (const instance of [created, running, stopped])
+          await db
+            .insertInto('instances')
+            .values(rowAt0001(instance as Instance))
+            .execute();
       });
       const user = makeUser({ isSystemAdmin: true });
       const project = makeProject();
@@ -57,7 +69,18 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(await store.pendingMigrations(), []);
       assert.deepEqual(await store.instances.getById(created.id), created);
       assert.deepEqual(await store.instances.getById(stopped.id), stopped);
-      assert.equal((await store.instances.list({ projectId: created.projectId, sortBy: 'name', order: 'asc', offset: 0, limit: 0 })).total, 3);
+      assert.equal(
+        (
+          await store.instances.list({
+            projectId: created.projectId,
+            sortBy: 'name',
+            order: 'asc',
+            offset: 0,
+            limit: 0,
+          })
+        ).total,
+        3,
+      );
       assert.deepEqual(await store.identity.getUser(user.id), user);
       assert.deepEqual(await store.identity.getProject(project.id), project);
       assert.deepEqual(await store.identity.rolesOf(user.id, project.id), ['admin']);
@@ -66,7 +89,10 @@ for (const factory of STORE_FACTORIES) {
 
       // The due times were filled from the documents: the deadline, and rest since the last change.
       assert.equal(await store.instances.earliest({ field: 'stopAt', status: 'RUNNING' }), T0 + 3_600_000);
-      assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: stopped.flavor }), T0 + 5_000);
+      assert.equal(
+        await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: stopped.flavor }),
+        T0 + 5_000,
+      );
       assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'CREATING' }), null);
 
       // And the new tables work on the upgraded database.
@@ -75,7 +101,10 @@ for (const factory of STORE_FACTORIES) {
       const event = makeEvent(current, { kind: 'start' });
       assert.ok(await store.instances.update({ ...current, status: 'STARTING' }, event));
       assert.deepEqual(kindsOf(await store.instances.listEvents(current.id, { offset: 0, limit: 0 })), ['start']);
-      assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: stopped.flavor }), null);
+      assert.equal(
+        await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: stopped.flavor }),
+        null,
+      );
       assert.equal(await store.leases.acquire('reconciler', 'a', 1_000, T0), true);
     });
 
@@ -91,7 +120,8 @@ for (const factory of STORE_FACTORIES) {
       const otherDomain = makeUser({ name: 'ADMIN', domain: 'Other', createdAt: T0 + 4 });
       const long = makeUser({ name: 'x'.repeat(64), createdAt: T0 + 5 });
       const longer = makeUser({ name: 'X'.repeat(64), createdAt: T0 + 6 });
-      for (const user of [shouting, long, admin, capital, otherDomain, taken, longer]) await store.identity.insertUser(user);
+      for (const user of [shouting, long, admin, capital, otherDomain, taken, longer])
+        await store.identity.insertUser(user);
       const team = makeProject({ name: 'team', createdAt: T0 + 1 });
       const Team = makeProject({ name: 'Team', createdAt: T0 + 2 });
       for (const project of [Team, team]) await store.identity.insertProject(project);
@@ -100,23 +130,44 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(await store.pendingMigrations(), []);
       const nameOf = async (id: string) => (await store.identity.getUser(id))!.name;
       assert.deepEqual(
-        [await nameOf(admin.id), await nameOf(taken.id), await nameOf(shouting.id), await nameOf(capital.id), await nameOf(otherDomain.id), await nameOf(long.id), await nameOf(longer.id)],
+        [
+          await nameOf(admin.id),
+          await nameOf(taken.id),
+          await nameOf(shouting.id),
+          await nameOf(capital.id),
+          await nameOf(otherDomain.id),
+          await nameOf(long.id),
+          await nameOf(longer.id),
+        ],
         ['admin', 'Admin-2', 'ADMIN-3', 'Admin-4', 'ADMIN', 'x'.repeat(64), `${'X'.repeat(62)}-2`],
       );
-      assert.deepEqual([(await store.identity.getProject(team.id))!.name, (await store.identity.getProject(Team.id))!.name], ['team', 'Team-2']);
+      assert.deepEqual(
+        [(await store.identity.getProject(team.id))!.name, (await store.identity.getProject(Team.id))!.name],
+        ['team', 'Team-2'],
+      );
       // Everything else about them is kept.
       assert.deepEqual(await store.identity.getUser(shouting.id), { ...shouting, name: 'ADMIN-3' });
 
-      const trail = (await store.audit.list({ offset: 0, limit: 0 })).items.filter((e) => e.action.startsWith('migration 0010'));
+      const trail = (await store.audit.list({ offset: 0, limit: 0 })).items.filter((e) =>
+        e.action.startsWith('migration 0010'),
+      );
       assert.deepEqual(
         trail.map((e) => [e.target, e.detail?.from, e.detail?.to]).sort(),
-        [[shouting.id, 'ADMIN', 'ADMIN-3'], [capital.id, 'Admin', 'Admin-4'], [longer.id, 'X'.repeat(64), `${'X'.repeat(62)}-2`], [Team.id, 'Team', 'Team-2']].sort(),
+        [
+          [shouting.id, 'ADMIN', 'ADMIN-3'],
+          [capital.id, 'Admin', 'Admin-4'],
+          [longer.id, 'X'.repeat(64), `${'X'.repeat(62)}-2`],
+          [Team.id, 'Team', 'Team-2'],
+        ].sort(),
       );
 
       // From now on the database itself refuses a name equal but for case, at create and at rename.
       await assert.rejects(store.identity.insertUser(makeUser({ name: 'aDmIn' })), DuplicateKeyError);
       await assert.rejects(store.identity.insertProject(makeProject({ name: 'TEAM' })), DuplicateKeyError);
-      await assert.rejects(store.identity.updateUser({ ...otherDomain, domain: 'Default', name: 'admin-2' }), DuplicateKeyError);
+      await assert.rejects(
+        store.identity.updateUser({ ...otherDomain, domain: 'Default', name: 'admin-2' }),
+        DuplicateKeyError,
+      );
       await store.identity.insertUser(makeUser({ name: 'ADMIN', domain: 'Third' }));
     });
 

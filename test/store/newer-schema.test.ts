@@ -15,7 +15,8 @@ import { TEST_MASTER_KEY } from '../support/test-store.js';
 import { STORE_FACTORIES, type TestDatabase } from './store-factories.js';
 
 const FUTURE = '9999-from-a-newer-release';
-const MESSAGE = /upgraded by a newer demanager than this one \(\d+\.\d+\.\d+\): it has run migrations this version does not know \(9999-from-a-newer-release\)/;
+const MESSAGE =
+  /upgraded by a newer demanager than this one \(\d+\.\d+\.\d+\): it has run migrations this version does not know \(9999-from-a-newer-release\)/;
 
 async function migrationsOf(database: TestDatabase): Promise<string[]> {
   return database.withKysely(async (db) => {
@@ -35,11 +36,22 @@ for (const factory of STORE_FACTORIES) {
       // An older schema as well, so that refusing must also mean not running this code's migrations.
       await database.migrateTo('0002-events-and-leases');
       await database.withKysely(async (db) => {
-        await sql`insert into kysely_migration (name, timestamp) values (${FUTURE}, ${new Date().toISOString()})`.execute(db);
+        await sql`insert into kysely_migration (name, timestamp) values (${FUTURE}, ${new Date().toISOString()})`.execute(
+          db,
+        );
       });
       dir = tempDir();
       configFile = join(dir, 'config.json');
-      writeFileSync(configFile, JSON.stringify({ dataDir: join(dir, 'data'), databaseUrl: database.url, masterKey: TEST_MASTER_KEY, runtime: { driver: 'simulated' }, port: 0 }));
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          dataDir: join(dir, 'data'),
+          databaseUrl: database.url,
+          masterKey: TEST_MASTER_KEY,
+          runtime: { driver: 'simulated' },
+          port: 0,
+        }),
+      );
     });
 
     after(async () => {
@@ -48,7 +60,10 @@ for (const factory of STORE_FACTORIES) {
     });
 
     it('is refused by the store, which runs none of its own migrations on it', async () => {
-      await assert.rejects(database.open(), (err: unknown) => err instanceof NewerSchemaError && MESSAGE.test(err.message));
+      await assert.rejects(
+        database.open(),
+        (err: unknown) => err instanceof NewerSchemaError && MESSAGE.test(err.message),
+      );
       assert.deepEqual(await migrationsOf(database), ['0001-initial', '0002-events-and-leases', FUTURE]);
     });
 

@@ -16,7 +16,6 @@ import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { makeInstance, ALL_MIGRATIONS } from './fixtures.js';
 import { adminQuery, createThrowawayDatabase, type ThrowawayDatabase } from './postgres-test-database.js';
 
-
 let database: ThrowawayDatabase | undefined;
 /** Stores a case opened; closed after it whether it passed or not. */
 let opened: Store[] = [];
@@ -65,7 +64,10 @@ describe('PostgresStore migrations', () => {
 
     const inDatabase = await raw(
       a,
-      sql<{ schema: string; name: string }>`select table_schema as schema, table_name as name from information_schema.tables
+      sql<{
+        schema: string;
+        name: string;
+      }>`select table_schema as schema, table_name as name from information_schema.tables
         where table_schema not in ('pg_catalog', 'information_schema') order by table_schema, table_name`,
     );
     assert.deepEqual(
@@ -87,12 +89,13 @@ describe('PostgresStore migrations', () => {
         'tokens',
         'users',
         'write_probes',
-      ].map(
-        (t) => `public.${t}`,
-      ),
+      ].map((t) => `public.${t}`),
     );
     const applied = await raw(a, sql<{ name: string }>`select name from kysely_migration order by name`);
-    assert.deepEqual(applied.map((m) => m.name), ALL_MIGRATIONS);
+    assert.deepEqual(
+      applied.map((m) => m.name),
+      ALL_MIGRATIONS,
+    );
     // One name for the database, whichever store drew it.
     const names = await raw(a, sql<{ id: string }>`select id from installation`);
     assert.equal(names.length, 1);
@@ -155,7 +158,17 @@ describe('PostgresStore events with compare-and-set', () => {
     const writers = Array.from({ length: 24 }, (_, i) =>
       (i % 2 === 0 ? a : b).instances.update(
         { ...original, description: `writer ${i}` },
-        { instanceId: original.id, projectId: original.projectId, at: i, kind: 'modify', from: null, to: null, by: 'u', replica: `r${i}`, detail: null },
+        {
+          instanceId: original.id,
+          projectId: original.projectId,
+          at: i,
+          kind: 'modify',
+          from: null,
+          to: null,
+          by: 'u',
+          replica: `r${i}`,
+          detail: null,
+        },
       ),
     );
     const results = await Promise.all(writers);
@@ -222,7 +235,11 @@ describe('PostgresStore transactions', () => {
     let attempts = 0;
     const result = await store.transaction(async (trx) => {
       attempts += 1;
-      const row = await trx.selectFrom('instances').select('version').where('id', '=', instance.id).executeTakeFirstOrThrow();
+      const row = await trx
+        .selectFrom('instances')
+        .select('version')
+        .where('id', '=', instance.id)
+        .executeTakeFirstOrThrow();
       if (attempts === 1) {
         // Another writer commits after this transaction's snapshot was taken.
         const current = await store.instances.getById(instance.id);
@@ -254,7 +271,11 @@ describe('PostgresStore transactions', () => {
     const barrier = new Promise<void>((resolve) => (bothLocked = resolve));
     const attempts = { xy: 0, yx: 0 };
     const bump = (trx: Transaction<Database>, id: string) =>
-      trx.updateTable('instances').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', id).execute();
+      trx
+        .updateTable('instances')
+        .set((eb) => ({ version: eb('version', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
     const lockBoth = (key: 'xy' | 'yx', first: string, second: string) =>
       store.transaction(
         async (trx) => {
@@ -337,17 +358,23 @@ describe('instance list queries on PostgreSQL', () => {
 });
 
 describe('instance event queries on PostgreSQL', () => {
-  it('read one instance\'s history through the (instance_id, seq) index, never sorting', async () => {
+  it("read one instance's history through the (instance_id, seq) index, never sorting", async () => {
     const store = await migratedStore();
     const plans = await store.transaction(
       async (trx) => {
         await sql`set local enable_seqscan = off`.execute(trx);
         await sql`set local enable_bitmapscan = off`.execute(trx);
         const found: string[] = [];
-        for (const range of [{ offset: 0, limit: 0 }, { offset: 20, limit: 10 }]) {
+        for (const range of [
+          { offset: 0, limit: 0 },
+          { offset: 20, limit: 10 },
+        ]) {
           const { page, count } = eventQueries(trx, 'DE-1', range);
           for (const compiled of [page.compile(), count.compile()]) {
-            const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>({ ...compiled, sql: `explain ${compiled.sql}` });
+            const { rows } = await trx.executeQuery<{ 'QUERY PLAN': string }>({
+              ...compiled,
+              sql: `explain ${compiled.sql}`,
+            });
             found.push(rows.map((r) => r['QUERY PLAN']).join(' | '));
           }
         }
@@ -399,7 +426,10 @@ describe('openStore with PostgreSQL', () => {
       assert.deepEqual(await store.instances.getById(instance.id), instance);
       assert.ok(store instanceof PostgresStore);
       const applied = await raw(store, sql<{ name: string }>`select name from kysely_migration order by name`);
-      assert.deepEqual(applied.map((m) => m.name), ALL_MIGRATIONS);
+      assert.deepEqual(
+        applied.map((m) => m.name),
+        ALL_MIGRATIONS,
+      );
     });
   }
 
@@ -412,6 +442,9 @@ describe('openStore with PostgreSQL', () => {
 
   it('fails with the cause when the server refuses the connection', async () => {
     // Port 1 on the loopback address: nothing listens there, so the refusal is immediate.
-    await assert.rejects(openStore('postgres://postgres@127.0.0.1:1/none'), /database migration failed: .*ECONNREFUSED/);
+    await assert.rejects(
+      openStore('postgres://postgres@127.0.0.1:1/none'),
+      /database migration failed: .*ECONNREFUSED/,
+    );
   });
 });

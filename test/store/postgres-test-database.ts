@@ -35,7 +35,10 @@ function adminPool(): pg.Pool {
 }
 
 /** Runs one statement as the admin, turning "no server" into a message that says what to do. */
-export async function adminQuery<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
+export async function adminQuery<R extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
   let client: pg.PoolClient;
   try {
     client = await adminPool().connect();
@@ -62,7 +65,9 @@ export async function adminQuery<R extends pg.QueryResultRow>(text: string, valu
  */
 export async function createThrowawayDatabase(): Promise<ThrowawayDatabase> {
   const name = `demanager_test_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  await adminQuery(`create database "${name}" template template0 encoding 'UTF8' locale_provider icu icu_locale 'en-US'`);
+  await adminQuery(
+    `create database "${name}" template template0 encoding 'UTF8' locale_provider icu icu_locale 'en-US'`,
+  );
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   return {

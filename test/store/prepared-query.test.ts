@@ -14,14 +14,20 @@ for (const factory of STORE_FACTORIES) {
   describe(`prepared queries (${factory.name})`, () => {
     const c = contractCase(factory);
 
-    it('runs with each call\'s values, in the places the placeholders held', async () => {
+    it("runs with each call's values, in the places the placeholders held", async () => {
       const a = makeInstance({ projectId: 'pa', name: 'alpha', createdAt: 1_000 });
       const b = makeInstance({ projectId: 'pb', name: 'beta', createdAt: 2_000 });
       for (const instance of [a, b]) await c.store.instances.insert(instance);
       await c.database.withKysely(async (db) => {
         // Values given in one order and used in another, beside a constant of the query's own.
         const find = prepareQuery(db, 3, (name: string, after: number, project: string) =>
-          db.selectFrom('instances').select(['id']).where('project_id', '=', project).where('status', '!=', 'DELETED').where('created_at', '>', after).where('name', '=', name),
+          db
+            .selectFrom('instances')
+            .select(['id'])
+            .where('project_id', '=', project)
+            .where('status', '!=', 'DELETED')
+            .where('created_at', '>', after)
+            .where('name', '=', name),
         );
         assert.deepEqual(await find('alpha', 0, 'pa'), [{ id: a.id }]);
         assert.deepEqual(await find('beta', 1_500, 'pb'), [{ id: b.id }]);
@@ -34,11 +40,18 @@ for (const factory of STORE_FACTORIES) {
 
     it('refuses a query that uses a value twice, never, or inside a pattern', async () => {
       await c.database.withKysely(async (db) => {
-        const twice = () => prepareQuery(db, 1, (id: string) => db.selectFrom('instances').select(['id']).where('id', '=', id).where('name', '=', id));
+        const twice = () =>
+          prepareQuery(db, 1, (id: string) =>
+            db.selectFrom('instances').select(['id']).where('id', '=', id).where('name', '=', id),
+          );
         assert.throws(twice, /value 0 is not used exactly once/);
-        const never = () => prepareQuery(db, 2, (id: string) => db.selectFrom('instances').select(['id']).where('id', '=', id));
+        const never = () =>
+          prepareQuery(db, 2, (id: string) => db.selectFrom('instances').select(['id']).where('id', '=', id));
         assert.throws(never, /value 1 is not used exactly once/);
-        const pattern = () => prepareQuery(db, 1, (name: string) => db.selectFrom('instances').select(['id']).where('name', 'like', `${name}%`));
+        const pattern = () =>
+          prepareQuery(db, 1, (name: string) =>
+            db.selectFrom('instances').select(['id']).where('name', 'like', `${name}%`),
+          );
         assert.throws(pattern, /value 0 is not used exactly once/);
       });
     });

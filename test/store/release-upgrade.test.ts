@@ -52,7 +52,8 @@ interface Fixture {
   facts: FixtureFacts;
 }
 
-const facts = (release: string, store: string) => JSON.parse(readFileSync(new URL(`${release}/${store}.json`, RELEASES), 'utf8')) as FixtureFacts;
+const facts = (release: string, store: string) =>
+  JSON.parse(readFileSync(new URL(`${release}/${store}.json`, RELEASES), 'utf8')) as FixtureFacts;
 
 function fixturesOf(release: string): Fixture[] {
   let database: ThrowawayDatabase | undefined;
@@ -71,7 +72,19 @@ function fixturesOf(release: string): Fixture[] {
       facts: facts(release, 'postgres'),
       async load() {
         database = await createThrowawayDatabase();
-        execFileSync('psql', ['-q', '-v', 'ON_ERROR_STOP=1', '-d', database.url, '-f', new URL(`${release}/postgres.sql`, RELEASES).pathname], { stdio: ['ignore', 'ignore', 'pipe'] });
+        execFileSync(
+          'psql',
+          [
+            '-q',
+            '-v',
+            'ON_ERROR_STOP=1',
+            '-d',
+            database.url,
+            '-f',
+            new URL(`${release}/postgres.sql`, RELEASES).pathname,
+          ],
+          { stdio: ['ignore', 'ignore', 'pipe'] },
+        );
         return database.url;
       },
       async drop() {
@@ -104,12 +117,15 @@ for (const fixture of fixturesOf('v0.1.0')) {
       // One instance per status, each a status today's code still knows.
       const statuses = facts.instances.map((i) => i.status);
       assert.equal(new Set(statuses).size, statuses.length);
-      assert.deepEqual(statuses.filter((s) => !INSTANCE_STATUSES.includes(s as InstanceStatus)), []);
+      assert.deepEqual(
+        statuses.filter((s) => !INSTANCE_STATUSES.includes(s as InstanceStatus)),
+        [],
+      );
       assert.ok(statuses.length >= 16);
       assert.deepEqual(CURRENT_MIGRATIONS.slice(0, facts.migrations.length), facts.migrations);
     });
 
-    it('is migrated in place with every migration it lacks, and today\'s store reads all of it', async () => {
+    it("is migrated in place with every migration it lacks, and today's store reads all of it", async () => {
       const store = await openStore(databaseUrl);
       try {
         assert.deepEqual(await store.pendingMigrations(), []);
@@ -119,12 +135,23 @@ for (const fixture of fixturesOf('v0.1.0')) {
           assert.equal(instance.status, expected.status, expected.name);
           assert.equal(instance.name, expected.name);
           assert.equal(boxes.secrets.open(instance.spec.credential!.access_token!), `fixture-token-${n}`);
-          assert.equal(boxes.secrets.open(instance.spec.repository!.connection_info!.credential!.ssh_private_key!), `fixture-ssh-key-${n}`);
-          assert.equal((await store.instances.listEvents(expected.id, { offset: 0, limit: 0 })).total, expected.events, `events of ${expected.name}`);
+          assert.equal(
+            boxes.secrets.open(instance.spec.repository!.connection_info!.credential!.ssh_private_key!),
+            `fixture-ssh-key-${n}`,
+          );
+          assert.equal(
+            (await store.instances.listEvents(expected.id, { offset: 0, limit: 0 })).total,
+            expected.events,
+            `events of ${expected.name}`,
+          );
         }
         for (const user of facts.users) {
           assert.equal((await store.identity.getUser(user.id))?.name, user.name);
-          for (const { projectId, role } of user.roles) assert.ok((await store.identity.rolesOf(user.id, projectId)).includes(role as 'admin'), `${user.name} ${role}`);
+          for (const { projectId, role } of user.roles)
+            assert.ok(
+              (await store.identity.rolesOf(user.id, projectId)).includes(role as 'admin'),
+              `${user.name} ${role}`,
+            );
         }
         for (const key of facts.accessKeys) {
           const stored = await store.identity.getAccessKey(key.access);
@@ -163,7 +190,10 @@ for (const fixture of fixturesOf('v0.1.0')) {
       const call = async (method: string, path: string, token?: string, body?: unknown) => {
         const res = await fetch(url + path, {
           method,
-          headers: { ...(token ? { 'X-Auth-Token': token } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
+          headers: {
+            ...(token ? { 'X-Auth-Token': token } : {}),
+            ...(body ? { 'Content-Type': 'application/json' } : {}),
+          },
           ...(body ? { body: JSON.stringify(body) } : {}),
         });
         const text = await res.text();
@@ -173,7 +203,13 @@ for (const fixture of fixturesOf('v0.1.0')) {
       for (const user of facts.users) {
         for (const { projectId } of user.roles) {
           const login = await call('POST', '/v3/auth/tokens', undefined, {
-            auth: { identity: { methods: ['password'], password: { user: { name: user.name, password: user.password, domain: { name: 'default' } } } }, scope: { project: { id: projectId } } },
+            auth: {
+              identity: {
+                methods: ['password'],
+                password: { user: { name: user.name, password: user.password, domain: { name: 'default' } } },
+              },
+              scope: { project: { id: projectId } },
+            },
           });
           assert.equal(login.status, 201, `${user.name} logs in to ${projectId}: ${JSON.stringify(login.body)}`);
           // The first user of each project in the facts is the one who made its instances.
@@ -188,10 +224,15 @@ for (const fixture of fixturesOf('v0.1.0')) {
         assert.equal((await call('GET', `/v3.0/OS-CREDENTIAL/credentials/${key.access}`, admin)).status, 200);
         const user = facts.users.find((u) => u.id === key.userId)!;
         const projectId = user.roles[0]!.projectId;
-        assert.equal(await signedGet(url, `/v1/${projectId}/demanager/instances?de_type=Notebook`, key), 200, `signed with ${user.name}'s key`);
+        assert.equal(
+          await signedGet(url, `/v1/${projectId}/demanager/instances?de_type=Notebook`, key),
+          200,
+          `signed with ${user.name}'s key`,
+        );
       }
 
-      const detail = (i: FixtureFacts['instances'][number]) => call('GET', `/v1/${i.projectId}/demanager/instances/${i.id}`, tokens.get(i.projectId));
+      const detail = (i: FixtureFacts['instances'][number]) =>
+        call('GET', `/v1/${i.projectId}/demanager/instances/${i.id}`, tokens.get(i.projectId));
       for (const expected of facts.instances) {
         const settled = autoStopped.has(expected.id) ? 'STOPPED' : (SETTLES_TO[expected.status] ?? expected.status);
         let status = '';
@@ -201,21 +242,40 @@ for (const fixture of fixturesOf('v0.1.0')) {
           status = gone ? 'GONE' : res.body.status;
           if (res.status !== 200 && !gone) assert.fail(`${expected.name}: ${res.status} ${JSON.stringify(res.body)}`);
           // Waits out the transitions (and an auto-stop, which begins from a resting RUNNING).
-          if (status === settled || status === 'GONE' || (!TRANSITIONAL_STATUSES.has(status as InstanceStatus) && status !== 'RUNNING')) break;
+          if (
+            status === settled ||
+            status === 'GONE' ||
+            (!TRANSITIONAL_STATUSES.has(status as InstanceStatus) && status !== 'RUNNING')
+          )
+            break;
           await new Promise((r) => setTimeout(r, 20));
         }
         assert.equal(status, settled, `${expected.name} after the start`);
         if (status !== 'GONE') {
-          const events = await call('GET', `/v1/${expected.projectId}/demanager/instances/${expected.id}/events?limit=0`, tokens.get(expected.projectId));
+          const events = await call(
+            'GET',
+            `/v1/${expected.projectId}/demanager/instances/${expected.id}/events?limit=0`,
+            tokens.get(expected.projectId),
+          );
           assert.equal(events.status, 200);
           assert.ok(events.body.total_count >= expected.events, `events of ${expected.name}`);
         }
       }
       for (const project of facts.projects) {
-        const list = await call('GET', `/v1/${project.id}/demanager/instances?de_type=Notebook`, tokens.get(project.id));
+        const list = await call(
+          'GET',
+          `/v1/${project.id}/demanager/instances?de_type=Notebook`,
+          tokens.get(project.id),
+        );
         assert.equal(list.status, 200, JSON.stringify(list.body));
-        const expected = facts.instances.filter((i) => i.projectId === project.id && SETTLES_TO[i.status] !== 'GONE').map((i) => i.id);
-        assert.deepEqual(new Set((list.body.instances as { id: string }[]).map((i) => i.id)), new Set(expected), `instances of ${project.name}`);
+        const expected = facts.instances
+          .filter((i) => i.projectId === project.id && SETTLES_TO[i.status] !== 'GONE')
+          .map((i) => i.id);
+        assert.deepEqual(
+          new Set((list.body.instances as { id: string }[]).map((i) => i.id)),
+          new Set(expected),
+          `instances of ${project.name}`,
+        );
       }
     });
   });

@@ -34,7 +34,9 @@ afterEach(async () => {
 function tableNames(file: string): string[] {
   const raw = new BetterSqlite3(file, { readonly: true });
   try {
-    const rows = raw.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{ name: string }>;
+    const rows = raw.prepare("select name from sqlite_master where type = 'table' order by name").all() as Array<{
+      name: string;
+    }>;
     return rows.map((r) => r.name);
   } finally {
     raw.close();
@@ -108,14 +110,18 @@ describe('instance list queries on SQLite', () => {
           for (const order of ['asc', 'desc'] as const) {
             const { page, count } = listQueries(db, { ...base, ...filter, sortBy, order });
             const compiled = page.compile();
-            const plan = (raw.prepare(`explain query plan ${compiled.sql}`).all(...compiled.parameters) as Array<{ detail: string }>)
+            const plan = (
+              raw.prepare(`explain query plan ${compiled.sql}`).all(...compiled.parameters) as Array<{ detail: string }>
+            )
               .map((r) => r.detail)
               .join(' | ');
             const what = `${label} by ${sortBy} ${order}: ${plan}`;
             assert.match(plan, /USING (COVERING )?INDEX/, what);
             assert.doesNotMatch(plan, /TEMP B-TREE/, what);
             const counted = count.compile();
-            const countPlan = (raw.prepare(`explain query plan ${counted.sql}`).all(...counted.parameters) as Array<{ detail: string }>)
+            const countPlan = (
+              raw.prepare(`explain query plan ${counted.sql}`).all(...counted.parameters) as Array<{ detail: string }>
+            )
               .map((r) => r.detail)
               .join(' | ');
             assert.match(countPlan, /USING (COVERING )?INDEX/, `count ${label}: ${countPlan}`);
@@ -145,7 +151,9 @@ function startReplica(job: LeaseRaceJob): { ready: Promise<void>; won: Promise<s
       if (message.won !== undefined) outcome = message.won;
     });
     worker.on('error', reject);
-    worker.on('exit', (code) => (outcome === undefined ? reject(new Error(`replica exited with ${code}`)) : resolve(outcome)));
+    worker.on('exit', (code) =>
+      outcome === undefined ? reject(new Error(`replica exited with ${code}`)) : resolve(outcome),
+    );
   });
   return { ready: readyPromise, won };
 }
@@ -161,7 +169,13 @@ describe('SQLite leases across connections', () => {
     // threads, not twenty: each one boots its own TypeScript loader, which takes most of a second.
     const gate = new SharedArrayBuffer(4);
     const replicas = Array.from({ length: 4 }, (_, r) =>
-      startReplica({ file, holders: Array.from({ length: 5 }, (_, i) => `racer-${r}-${i}`), now: T0, ttlMs: 30_000, gate }),
+      startReplica({
+        file,
+        holders: Array.from({ length: 5 }, (_, i) => `racer-${r}-${i}`),
+        now: T0,
+        ttlMs: 30_000,
+        gate,
+      }),
     );
     await Promise.all(replicas.map((r) => r.ready));
     Atomics.store(new Int32Array(gate), 0, 1);
@@ -179,17 +193,22 @@ describe('SQLite leases across connections', () => {
 });
 
 describe('instance event queries on SQLite', () => {
-  it('read one instance\'s history through the (instance_id, seq) index, never sorting', async () => {
+  it("read one instance's history through the (instance_id, seq) index, never sorting", async () => {
     const store = new SqliteStore(join(dir, 'events.db'));
     await store.migrate();
     await store.close();
     const raw = new BetterSqlite3(join(dir, 'events.db'));
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
     try {
-      for (const range of [{ offset: 0, limit: 0 }, { offset: 20, limit: 10 }]) {
+      for (const range of [
+        { offset: 0, limit: 0 },
+        { offset: 20, limit: 10 },
+      ]) {
         const { page, count } = eventQueries(db, 'DE-1', range);
         for (const query of [page.compile(), count.compile()]) {
-          const plan = (raw.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as Array<{ detail: string }>)
+          const plan = (
+            raw.prepare(`explain query plan ${query.sql}`).all(...query.parameters) as Array<{ detail: string }>
+          )
             .map((r) => r.detail)
             .join(' | ');
           assert.match(plan, /USING (COVERING )?INDEX instance_events_instance_seq_idx/, plan);

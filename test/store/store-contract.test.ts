@@ -123,10 +123,31 @@ for (const factory of STORE_FACTORIES) {
 
       async function seedForFilters(): Promise<void> {
         await insertAll(
-          makeInstance({ name: 'a1', user: user1, status: 'RUNNING', workspaceId: '0', aiProjectId: 'p1', pool: pool('pool-1') }),
+          makeInstance({
+            name: 'a1',
+            user: user1,
+            status: 'RUNNING',
+            workspaceId: '0',
+            aiProjectId: 'p1',
+            pool: pool('pool-1'),
+          }),
           makeInstance({ name: 'a2', user: user2, status: 'STOPPED', workspaceId: '1', aiProjectId: 'p2', pool: null }),
-          makeInstance({ name: 'a3', user: user1, status: 'STOPPED', workspaceId: '1', aiProjectId: 'p1', pool: pool('pool-2') }),
-          makeInstance({ name: 'a4', user: user2, status: 'RUNNING', workspaceId: '0', aiProjectId: 'p2', pool: pool('pool-1') }),
+          makeInstance({
+            name: 'a3',
+            user: user1,
+            status: 'STOPPED',
+            workspaceId: '1',
+            aiProjectId: 'p1',
+            pool: pool('pool-2'),
+          }),
+          makeInstance({
+            name: 'a4',
+            user: user2,
+            status: 'RUNNING',
+            workspaceId: '0',
+            aiProjectId: 'p2',
+            pool: pool('pool-1'),
+          }),
           makeInstance({ projectId: 'project-b', name: 'b1', user: user1, status: 'RUNNING', pool: pool('pool-1') }),
         );
       }
@@ -219,7 +240,10 @@ for (const factory of STORE_FACTORIES) {
           .sort((a, b) => a.key - b.key)
           .map((x) => x.name);
         await insertAll(...shuffled.map((name) => makeInstance({ name })));
-        assert.deepEqual(names(await store.instances.list(query({ sortBy: 'name', order: 'asc' }))), BYTE_ORDERED_NAMES);
+        assert.deepEqual(
+          names(await store.instances.list(query({ sortBy: 'name', order: 'asc' }))),
+          BYTE_ORDERED_NAMES,
+        );
         assert.deepEqual(
           names(await store.instances.list(query({ sortBy: 'name', order: 'desc' }))),
           [...BYTE_ORDERED_NAMES].reverse(),
@@ -297,7 +321,13 @@ for (const factory of STORE_FACTORIES) {
           makeInstance({ user: bob, flavor: 'f1' }),
           makeInstance({ projectId: 'project-b', user: alice, flavor: 'f3' }),
         );
-        assert.deepEqual(await store.instances.countByFlavor('project-a', 'user-1'), new Map([['f1', 2], ['f2', 1]]));
+        assert.deepEqual(
+          await store.instances.countByFlavor('project-a', 'user-1'),
+          new Map([
+            ['f1', 2],
+            ['f2', 1],
+          ]),
+        );
         assert.deepEqual(await store.instances.countByFlavor('project-a', 'user-2'), new Map([['f1', 1]]));
         assert.deepEqual(await store.instances.countByFlavor('project-b', 'user-1'), new Map([['f3', 1]]));
         assert.deepEqual(await store.instances.countByFlavor('project-a', 'user-9'), new Map());
@@ -315,10 +345,26 @@ for (const factory of STORE_FACTORIES) {
         const stale = makeInstance({ status: 'STOPPED', stopAt: T0 + MIN });
         await insertAll(late, soon, sooner, unbounded, stale);
         assert.equal(await store.instances.earliest({ field: 'stopAt', status: 'RUNNING' }), T0 + 5 * MIN);
-        const due = await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0 + 10 * MIN, limit: 10 });
-        assert.deepEqual(due.map((i) => i.id), [sooner.id, soon.id]);
-        assert.deepEqual((await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0 + 60 * MIN, limit: 1 })).map((i) => i.id), [sooner.id]);
-        assert.deepEqual(await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0, limit: 10 }), []);
+        const due = await store.instances.listDue({
+          field: 'stopAt',
+          status: 'RUNNING',
+          until: T0 + 10 * MIN,
+          limit: 10,
+        });
+        assert.deepEqual(
+          due.map((i) => i.id),
+          [sooner.id, soon.id],
+        );
+        assert.deepEqual(
+          (await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0 + 60 * MIN, limit: 1 })).map(
+            (i) => i.id,
+          ),
+          [sooner.id],
+        );
+        assert.deepEqual(
+          await store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: T0, limit: 10 }),
+          [],
+        );
       });
 
       it('follows each write: a stop clears the deadline, a rest starts from idleSince or the last change', async () => {
@@ -327,15 +373,34 @@ for (const factory of STORE_FACTORIES) {
         const stopped = await store.instances.update({ ...running, status: 'STOPPED', idleSince: T0 + 2 * MIN });
         assert.ok(stopped);
         assert.equal(await store.instances.earliest({ field: 'stopAt', status: 'RUNNING' }), null);
-        assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: 'f1' }), T0 + 2 * MIN);
+        assert.equal(
+          await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: 'f1' }),
+          T0 + 2 * MIN,
+        );
         assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'STOPPED', flavor: 'f2' }), null);
-        const legacy = makeInstance({ status: 'START_FAILED', idleSince: undefined, updatedAt: T0 + 3 * MIN, flavor: 'f1' });
+        const legacy = makeInstance({
+          status: 'START_FAILED',
+          idleSince: undefined,
+          updatedAt: T0 + 3 * MIN,
+          flavor: 'f1',
+        });
         await insertAll(legacy);
-        assert.equal(await store.instances.earliest({ field: 'restingSince', status: 'START_FAILED', flavor: 'f1' }), T0 + 3 * MIN);
+        assert.equal(
+          await store.instances.earliest({ field: 'restingSince', status: 'START_FAILED', flavor: 'f1' }),
+          T0 + 3 * MIN,
+        );
         const reserved = makeInstance({ status: 'READY_TO_START', reservedAt: T0 + 4 * MIN, flavor: 'f1' });
         await insertAll(reserved);
         assert.deepEqual(
-          (await store.instances.listDue({ field: 'reservedAt', status: 'READY_TO_START', flavor: 'f1', until: T0 + 4 * MIN, limit: 5 })).map((i) => i.id),
+          (
+            await store.instances.listDue({
+              field: 'reservedAt',
+              status: 'READY_TO_START',
+              flavor: 'f1',
+              until: T0 + 4 * MIN,
+              limit: 5,
+            })
+          ).map((i) => i.id),
           [reserved.id],
         );
       });
@@ -343,7 +408,12 @@ for (const factory of STORE_FACTORIES) {
 
     describe('instances: compare-and-set update and delete', () => {
       it('writes when the version matches and returns the instance with the next version', async () => {
-        const original = makeInstance({ name: 'before', status: 'RUNNING', flavor: 'f1', pool: { id: 'pool-1', name: 'p', type: 't', owner: null } });
+        const original = makeInstance({
+          name: 'before',
+          status: 'RUNNING',
+          flavor: 'f1',
+          pool: { id: 'pool-1', name: 'p', type: 't', owner: null },
+        });
         await store.instances.insert(original);
         const changed: Instance = {
           ...original,
@@ -361,7 +431,13 @@ for (const factory of STORE_FACTORIES) {
       });
 
       it('keeps the filter and sort columns in step with the document', async () => {
-        const original = makeInstance({ name: 'before', status: 'RUNNING', flavor: 'f1', workspaceId: '0', pool: { id: 'pool-1', name: 'p', type: 't', owner: null } });
+        const original = makeInstance({
+          name: 'before',
+          status: 'RUNNING',
+          flavor: 'f1',
+          workspaceId: '0',
+          pool: { id: 'pool-1', name: 'p', type: 't', owner: null },
+        });
         const other = makeInstance({ name: 'middle', createdAt: T0 + 500, pool: null });
         await insertAll(original, other);
         await store.instances.update({
@@ -496,7 +572,14 @@ for (const factory of STORE_FACTORIES) {
       it('updates every field but the id and creation time', async () => {
         const user = makeUser({ name: 'erin' });
         await store.identity.insertUser(user);
-        const changed = { ...user, name: 'erin2', domain: 'Other', passwordHash: 'scrypt$new', isSystemAdmin: true, enabled: false };
+        const changed = {
+          ...user,
+          name: 'erin2',
+          domain: 'Other',
+          passwordHash: 'scrypt$new',
+          isSystemAdmin: true,
+          enabled: false,
+        };
         await store.identity.updateUser({ ...changed, createdAt: user.createdAt + 5 });
         assert.deepEqual(await store.identity.getUser(user.id), changed);
         assert.deepEqual(await store.identity.findUserByName('Other', 'erin2'), changed);
@@ -529,7 +612,9 @@ for (const factory of STORE_FACTORIES) {
         assert.equal(await store.identity.getUser(gone.id), undefined);
         assert.deepEqual(await store.identity.listAssignments({ userId: gone.id }), []);
         assert.equal(await store.identity.findToken(goneToken.hash), undefined);
-        assert.deepEqual(await store.identity.listAssignments({}), [{ projectId: p1.id, userId: kept.id, role: 'member' }]);
+        assert.deepEqual(await store.identity.listAssignments({}), [
+          { projectId: p1.id, userId: kept.id, role: 'member' },
+        ]);
         assert.deepEqual(await store.identity.findToken(keptToken.hash), keptToken);
         assert.equal(await store.identity.deleteUser(gone.id), false);
       });
@@ -560,7 +645,8 @@ for (const factory of STORE_FACTORIES) {
           ['Default', 'deva'],
           ['default', 'Zeta'],
         ];
-        for (const [domain, name] of [...keys].reverse()) await store.identity.insertProject(makeProject({ domain, name }));
+        for (const [domain, name] of [...keys].reverse())
+          await store.identity.insertProject(makeProject({ domain, name }));
         const listed = (await store.identity.listProjects()).map((p) => [p.domain, p.name]);
         assert.deepEqual(listed, keys);
       });
@@ -587,7 +673,9 @@ for (const factory of STORE_FACTORIES) {
 
         assert.equal(await store.identity.deleteProject(gone.id), true);
         assert.equal(await store.identity.getProject(gone.id), undefined);
-        assert.deepEqual(await store.identity.listAssignments({}), [{ projectId: kept.id, userId: user.id, role: 'member' }]);
+        assert.deepEqual(await store.identity.listAssignments({}), [
+          { projectId: kept.id, userId: user.id, role: 'member' },
+        ]);
         assert.equal(await store.identity.findToken(goneToken.hash), undefined);
         assert.deepEqual(await store.identity.findToken(keptToken.hash), keptToken);
         assert.deepEqual(await store.identity.getUser(user.id), user);
@@ -608,9 +696,18 @@ for (const factory of STORE_FACTORIES) {
         for (const a of [u1p1Admin, u1p1Member, u2p1Member, u1p2Member, u1p1Admin]) await store.identity.assignRole(a);
 
         const bySet = (list: readonly object[]) => list.map((a) => JSON.stringify(a)).sort();
-        assert.deepEqual(bySet(await store.identity.listAssignments({})), bySet([u1p1Admin, u1p1Member, u2p1Member, u1p2Member]));
-        assert.deepEqual(bySet(await store.identity.listAssignments({ projectId: p1.id })), bySet([u1p1Admin, u1p1Member, u2p1Member]));
-        assert.deepEqual(bySet(await store.identity.listAssignments({ userId: u1.id })), bySet([u1p1Admin, u1p1Member, u1p2Member]));
+        assert.deepEqual(
+          bySet(await store.identity.listAssignments({})),
+          bySet([u1p1Admin, u1p1Member, u2p1Member, u1p2Member]),
+        );
+        assert.deepEqual(
+          bySet(await store.identity.listAssignments({ projectId: p1.id })),
+          bySet([u1p1Admin, u1p1Member, u2p1Member]),
+        );
+        assert.deepEqual(
+          bySet(await store.identity.listAssignments({ userId: u1.id })),
+          bySet([u1p1Admin, u1p1Member, u1p2Member]),
+        );
         assert.deepEqual(await store.identity.listAssignments({ projectId: p2.id, userId: u1.id }), [u1p2Member]);
         assert.deepEqual([...(await store.identity.rolesOf(u1.id, p1.id))].sort(), ['admin', 'member']);
         assert.deepEqual(await store.identity.rolesOf(u2.id, p2.id), []);
@@ -625,8 +722,12 @@ for (const factory of STORE_FACTORIES) {
         const project = makeProject();
         await store.identity.insertUser(user);
         await store.identity.insertProject(project);
-        await assert.rejects(store.identity.assignRole({ projectId: project.id, userId: 'user-missing', role: 'member' }));
-        await assert.rejects(store.identity.assignRole({ projectId: 'project-missing', userId: user.id, role: 'member' }));
+        await assert.rejects(
+          store.identity.assignRole({ projectId: project.id, userId: 'user-missing', role: 'member' }),
+        );
+        await assert.rejects(
+          store.identity.assignRole({ projectId: 'project-missing', userId: user.id, role: 'member' }),
+        );
         assert.deepEqual(await store.identity.listAssignments({}), []);
       });
     });
@@ -646,7 +747,10 @@ for (const factory of STORE_FACTORIES) {
         await store.identity.insertToken(token);
         assert.deepEqual(await store.identity.findToken(token.hash), token);
         assert.equal(await store.identity.findToken('sha256-missing'), undefined);
-        await assert.rejects(store.identity.insertToken({ ...token, expiresAt: token.expiresAt + 1 }), DuplicateKeyError);
+        await assert.rejects(
+          store.identity.insertToken({ ...token, expiresAt: token.expiresAt + 1 }),
+          DuplicateKeyError,
+        );
         assert.deepEqual(await store.identity.findToken(token.hash), token);
       });
 

@@ -81,7 +81,10 @@ const postgresFactory: StoreFactory = {
   name: 'postgres',
   async createDatabase() {
     const database = await createThrowawayDatabase();
-    const kysely = () => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) });
+    const kysely = () =>
+      new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
+      });
     return {
       url: database.url,
       open: () => openStore(database.url),

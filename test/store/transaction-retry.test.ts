@@ -21,7 +21,16 @@ describe('isRetryableTransactionError', () => {
   it('accepts serialization failures and deadlocks only', () => {
     assert.equal(isRetryableTransactionError(pgError('40001')), true);
     assert.equal(isRetryableTransactionError(pgError('40P01')), true);
-    for (const other of [pgError('23505'), pgError('57014'), pgError('40002'), new Error('40001'), '40001', null, undefined, { code: 40001 }]) {
+    for (const other of [
+      pgError('23505'),
+      pgError('57014'),
+      pgError('40002'),
+      new Error('40001'),
+      '40001',
+      null,
+      undefined,
+      { code: 40001 },
+    ]) {
       assert.equal(isRetryableTransactionError(other), false, String(other));
     }
   });
@@ -49,14 +58,11 @@ describe('retryTransaction', () => {
 
   it('retries a deadlock (40P01) too', async () => {
     let calls = 0;
-    const result = await retryTransaction(
-      async () => {
-        calls += 1;
-        if (calls < 3) throw pgError('40P01');
-        return 'ok';
-      },
-      recording().options,
-    );
+    const result = await retryTransaction(async () => {
+      calls += 1;
+      if (calls < 3) throw pgError('40P01');
+      return 'ok';
+    }, recording().options);
     assert.equal(result, 'ok');
     assert.equal(calls, 3);
   });
@@ -125,6 +131,9 @@ describe('retryTransaction', () => {
   });
 
   it('refuses a number of attempts below one', async () => {
-    await assert.rejects(retryTransaction(async () => 1, { attempts: 0 }), RangeError);
+    await assert.rejects(
+      retryTransaction(async () => 1, { attempts: 0 }),
+      RangeError,
+    );
   });
 });

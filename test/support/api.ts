@@ -31,16 +31,27 @@ export function assertError(res: HttpResult, code: string, status = 400, context
 
 /** GET detail (as `token`, in `projectId`). */
 export function getInstance(t: TestApp, id: string, opts: { token?: string; projectId?: string; query?: string } = {}) {
-  return t.http('GET', `${t.instances(opts.projectId)}/${id}${opts.query ?? ''}`, opts.token ? { token: opts.token } : {});
+  return t.http(
+    'GET',
+    `${t.instances(opts.projectId)}/${id}${opts.query ?? ''}`,
+    opts.token ? { token: opts.token } : {},
+  );
 }
 
 /** GET list with `?de_type=Notebook&<query>`. */
 export function listInstances(t: TestApp, query = '', opts: { token?: string; projectId?: string } = {}) {
-  return t.http('GET', `${t.instances(opts.projectId)}?de_type=Notebook${query ? `&${query}` : ''}`, opts.token ? { token: opts.token } : {});
+  return t.http(
+    'GET',
+    `${t.instances(opts.projectId)}?de_type=Notebook${query ? `&${query}` : ''}`,
+    opts.token ? { token: opts.token } : {},
+  );
 }
 
 export function action(t: TestApp, id: string, name: string, opts: { token?: string; projectId?: string } = {}) {
-  return t.http('POST', `${t.instances(opts.projectId)}/${id}/action`, { body: { action: name }, ...(opts.token ? { token: opts.token } : {}) });
+  return t.http('POST', `${t.instances(opts.projectId)}/${id}/action`, {
+    body: { action: name },
+    ...(opts.token ? { token: opts.token } : {}),
+  });
 }
 
 /** Polls GET detail until `predicate` holds (or the instance is gone, when `gone`), ~10 s at most. */
@@ -57,15 +68,26 @@ export async function waitUntil(
     if (last.status === 200 && predicate(last.body)) return last.body;
     await delay(5);
   }
-  throw new Error(`instance ${id} never became ${opts.what ?? 'as expected'}; last: ${last?.status} ${JSON.stringify(last?.body)?.slice(0, 400)}`);
+  throw new Error(
+    `instance ${id} never became ${opts.what ?? 'as expected'}; last: ${last?.status} ${JSON.stringify(last?.body)?.slice(0, 400)}`,
+  );
 }
 
-export function waitStatus(t: TestApp, id: string, status: string, opts: { token?: string; projectId?: string; timeoutMs?: number } = {}) {
+export function waitStatus(
+  t: TestApp,
+  id: string,
+  status: string,
+  opts: { token?: string; projectId?: string; timeoutMs?: number } = {},
+) {
   return waitUntil(t, id, (i) => i.status === status, { ...opts, what: status });
 }
 
 /** Waits until GET detail answers 6309. */
-export async function waitGone(t: TestApp, id: string, opts: { token?: string; projectId?: string } = {}): Promise<HttpResult> {
+export async function waitGone(
+  t: TestApp,
+  id: string,
+  opts: { token?: string; projectId?: string } = {},
+): Promise<HttpResult> {
   const deadline = Date.now() + 10_000;
   let last: HttpResult | undefined;
   while (Date.now() < deadline) {
@@ -77,7 +99,11 @@ export async function waitGone(t: TestApp, id: string, opts: { token?: string; p
 }
 
 /** POST create; asserts 200 and returns the body. */
-export async function create(t: TestApp, body: unknown, opts: { token?: string; projectId?: string } = {}): Promise<any> {
+export async function create(
+  t: TestApp,
+  body: unknown,
+  opts: { token?: string; projectId?: string } = {},
+): Promise<any> {
   const res = await t.http('POST', t.instances(opts.projectId), { body, ...(opts.token ? { token: opts.token } : {}) });
   assert.equal(res.status, 200, `create: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
@@ -86,7 +112,10 @@ export async function create(t: TestApp, body: unknown, opts: { token?: string; 
 /** `remain_time` is derived from the reading time (seconds to stop_timestamp); drop it from snapshots. */
 export function timeless(instance: any): any {
   if (!instance?.spec?.auto_stop) return instance;
-  return { ...instance, spec: { ...instance.spec, auto_stop: { ...instance.spec.auto_stop, remain_time: '(reading time)' } } };
+  return {
+    ...instance,
+    spec: { ...instance.spec, auto_stop: { ...instance.spec.auto_stop, remain_time: '(reading time)' } },
+  };
 }
 
 /**
@@ -128,7 +157,9 @@ export async function assertRejected(
 /* ---- administration (Keystone v3 shapes, as the system admin) ---- */
 
 export async function createProject(t: TestApp, name: string): Promise<string> {
-  const res = await t.http('POST', '/v3/projects', { body: { project: { name, description: `test project ${name}` } } });
+  const res = await t.http('POST', '/v3/projects', {
+    body: { project: { name, description: `test project ${name}` } },
+  });
   assert.equal(res.status, 201, `create project: ${JSON.stringify(res.body)}`);
   return res.body.project.id;
 }
@@ -139,7 +170,12 @@ export async function createUser(t: TestApp, name: string, password: string): Pr
   return res.body.user.id;
 }
 
-export async function assignRole(t: TestApp, projectId: string, userId: string, role: 'admin' | 'member'): Promise<void> {
+export async function assignRole(
+  t: TestApp,
+  projectId: string,
+  userId: string,
+  role: 'admin' | 'member',
+): Promise<void> {
   const res = await t.http('PUT', `/v3/projects/${projectId}/users/${userId}/roles/${role}`);
   assert.equal(res.status, 204, `assign role: ${res.status} ${JSON.stringify(res.body)}`);
 }

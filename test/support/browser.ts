@@ -22,7 +22,15 @@ export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -47,13 +55,22 @@ export function problemsOf(page: Page): PageProblems {
   });
   page.on('pageerror', (error) => problems.errors.push(`page: ${error.message}`));
   page.on('response', (response) => {
-    if (response.status() >= 400) problems.failedRequests.push(`${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`);
+    if (response.status() >= 400)
+      problems.failedRequests.push(
+        `${response.request().method()} ${new URL(response.url()).pathname} ${response.status()}`,
+      );
   });
   return problems;
 }
 
 /** Signs in to the console at `baseUrl` with the keyboard alone, and waits for the instance list. */
-export async function signInWithKeyboard(page: Page, baseUrl: string, user: string, password: string, beforeSubmit?: () => Promise<unknown>): Promise<void> {
+export async function signInWithKeyboard(
+  page: Page,
+  baseUrl: string,
+  user: string,
+  password: string,
+  beforeSubmit?: () => Promise<unknown>,
+): Promise<void> {
   await page.goto(`${baseUrl}/console/`);
   await page.getByLabel('User name').waitFor(WAIT);
   await beforeSubmit?.();
@@ -78,7 +95,9 @@ export interface BrowserPage {
  */
 export async function openBrowserPage(): Promise<BrowserPage> {
   const browser = await launchBrowser();
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' })).newPage();
+  const page = await (
+    await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'UTC' })
+  ).newPage();
   await page.clock.install();
   return { browser, page, problems: problemsOf(page) };
 }
@@ -116,7 +135,8 @@ export async function docsScreenshot(target: Page, name: string, options: { full
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
       const text = list.reduce(
-        (t, [where, source, sample]) => (where === null || node!.parentElement?.closest(where) ? t.replace(new RegExp(source, 'g'), sample) : t),
+        (t, [where, source, sample]) =>
+          where === null || node!.parentElement?.closest(where) ? t.replace(new RegExp(source, 'g'), sample) : t,
         node.data,
       );
       if (text === node.data) continue;
@@ -126,7 +146,12 @@ export async function docsScreenshot(target: Page, name: string, options: { full
     (window as unknown as { __rewritten: [Text, string][] }).__rewritten = rewritten;
   }, rules);
   try {
-    await target.screenshot({ path: join(DOCS_DIR, `${name}.png`), fullPage: options.fullPage ?? true, animations: 'disabled', caret: 'hide' });
+    await target.screenshot({
+      path: join(DOCS_DIR, `${name}.png`),
+      fullPage: options.fullPage ?? true,
+      animations: 'disabled',
+      caret: 'hide',
+    });
   } finally {
     await target.evaluate(() => {
       for (const [node, data] of (window as unknown as { __rewritten: [Text, string][] }).__rewritten) node.data = data;
@@ -163,7 +188,8 @@ export function unlabelledControls(page: Page): Promise<string[]> {
     [...document.querySelectorAll<HTMLElement>('input, select, textarea, button, a[href]')]
       .filter((el) => {
         const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
-        if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement) return !named && el.labels?.length === 0;
+        if (el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement)
+          return !named && el.labels?.length === 0;
         return !named && !(el.textContent ?? '').trim();
       })
       .map((el) => el.outerHTML.slice(0, 120)),

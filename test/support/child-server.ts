@@ -37,7 +37,11 @@ export interface ChildServerOptions {
   keepOutput?: boolean | RegExp;
 }
 
-export async function startChildServer(dataDir: string, options: ConfigOptions = {}, harness: ChildServerOptions = {}): Promise<ChildServer> {
+export async function startChildServer(
+  dataDir: string,
+  options: ConfigOptions = {},
+  harness: ChildServerOptions = {},
+): Promise<ChildServer> {
   const configFile = join(dataDir, 'child-config.json');
   const storeOptions = options.databaseUrl ? {} : await testStoreOptions(dataDir);
   const config: ConfigOptions = {
@@ -55,7 +59,10 @@ export async function startChildServer(dataDir: string, options: ConfigOptions =
   writeFileSync(configFile, JSON.stringify(config));
   // Only the config file speaks: no DEMANAGER_* variable of the caller's environment.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DEMANAGER_')));
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env,
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
@@ -84,13 +91,22 @@ export async function startChildServer(dataDir: string, options: ConfigOptions =
     const headers: Record<string, string> = {};
     if (token) headers['X-Auth-Token'] = token;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(url + path, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(url + path, {
+      method,
+      headers,
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
     const text = await res.text();
     return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   const login = await http<any>('POST', '/v3/auth/tokens', {
-    auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: ADMIN_PASSWORD, domain: { name: 'default' } } } } },
+    auth: {
+      identity: {
+        methods: ['password'],
+        password: { user: { name: 'admin', password: ADMIN_PASSWORD, domain: { name: 'default' } } },
+      },
+    },
   });
   if (login.status !== 201) throw new Error(`child login failed: ${JSON.stringify(login.body)}`);
   const token = login.headers.get('x-subject-token')!;

@@ -36,7 +36,11 @@ export async function pointAt(t: TestApp, instanceId: string, endpoint: string):
 /** Extra response headers the workload sends back (to see what the proxy puts over them). */
 export async function startEchoWorkload(responseHeaders: Record<string, string> = {}): Promise<EchoWorkload> {
   const received: Echo[] = [];
-  const echoOf = (req: { method?: string | undefined; url?: string | undefined; headers: IncomingHttpHeaders }): Echo => {
+  const echoOf = (req: {
+    method?: string | undefined;
+    url?: string | undefined;
+    headers: IncomingHttpHeaders;
+  }): Echo => {
     const echo = { method: req.method!, url: req.url!, headers: req.headers };
     received.push(echo);
     return echo;

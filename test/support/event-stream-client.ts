@@ -50,13 +50,17 @@ function parse(block: string): StreamEvent | undefined {
 }
 
 /** The answer's status and headers, and its body as it arrives; `destroy` hangs up. */
-function get(url: string, headers: Record<string, string>): Promise<{ status: number; headers: Headers; body: AsyncIterable<Buffer>; destroy(): void }> {
+function get(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Headers; body: AsyncIterable<Buffer>; destroy(): void }> {
   return new Promise((resolve, reject) => {
     // node:http rather than fetch: hanging up must close this connection and open no other one,
     // which a pooled client may do, leaving the server's close waiting on an idle socket.
     const req = request(url, { headers, agent: false }, (res) => {
       const answerHeaders = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) if (typeof value === 'string') answerHeaders.set(name, value);
+      for (const [name, value] of Object.entries(res.headers))
+        if (typeof value === 'string') answerHeaders.set(name, value);
       resolve({ status: res.statusCode ?? 0, headers: answerHeaders, body: res, destroy: () => req.destroy() });
     });
     req.on('error', reject);

@@ -19,15 +19,46 @@ export function percentEncode(text: string): string {
 }
 
 /** A string Node writes as a header value (no CR, LF or other controls but tab; Latin-1 allowed). */
-export const headerValue = fc
-  .string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff })).map((c) => String.fromCharCode(c)), maxLength: 80 });
+export const headerValue = fc.string({
+  unit: fc
+    .oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0x80, max: 0xff }))
+    .map((c) => String.fromCharCode(c)),
+  maxLength: 80,
+});
 
 /** A path segment (or several) as it goes on the request line. */
 export const hostileSegment = fc.oneof(
   fc.constantFrom(
-    '..', '.', '%2e%2e', '%2E%2E%2F..%2F', '..%2F..%2Fetc%2Fpasswd', '%00', 'a%00b', '%2F', '%5C', '..\\..\\', '%', '%zz', '%e0%80',
-    '%ff%fe', '%C0%AF', '%E2%80%AE', '\xff\xfe', '\xc3\x28', '~root', 'DE-00000000-0000-0000-0000-000000000000', 'null', 'undefined',
-    '__proto__', 'constructor', 'prototype', 'toString', '%25%32%65', "'%20OR%201=1--", '$%7Bjndi%7D', '%7B%7B7*7%7D%7D',
+    '..',
+    '.',
+    '%2e%2e',
+    '%2E%2E%2F..%2F',
+    '..%2F..%2Fetc%2Fpasswd',
+    '%00',
+    'a%00b',
+    '%2F',
+    '%5C',
+    '..\\..\\',
+    '%',
+    '%zz',
+    '%e0%80',
+    '%ff%fe',
+    '%C0%AF',
+    '%E2%80%AE',
+    '\xff\xfe',
+    '\xc3\x28',
+    '~root',
+    'DE-00000000-0000-0000-0000-000000000000',
+    'null',
+    'undefined',
+    '__proto__',
+    'constructor',
+    'prototype',
+    'toString',
+    '%25%32%65',
+    "'%20OR%201=1--",
+    '$%7Bjndi%7D',
+    '%7B%7B7*7%7D%7D',
   ),
   fc.string({ unit: 'grapheme', maxLength: 20 }).map(percentEncode),
   fc.string({ unit: 'binary', maxLength: 12 }).map(percentEncode),
@@ -56,13 +87,48 @@ export const pathMangle = fc.oneof(
 
 const queryKey = fc.oneof(
   fc.constantFrom(
-    'de_type', 'limit', 'offset', 'sortby', 'order', 'status', 'show_self', 'workspace_id', 'ai_project', 'ai_project_id', 'pool_id', 'user_id',
-    'scope.project.id', 'user.id', 'token', '__proto__', 'constructor', '__proto__[polluted]', 'constructor[prototype][polluted]', 'a[b][c]', '',
+    'de_type',
+    'limit',
+    'offset',
+    'sortby',
+    'order',
+    'status',
+    'show_self',
+    'workspace_id',
+    'ai_project',
+    'ai_project_id',
+    'pool_id',
+    'user_id',
+    'scope.project.id',
+    'user.id',
+    'token',
+    '__proto__',
+    'constructor',
+    '__proto__[polluted]',
+    'constructor[prototype][polluted]',
+    'a[b][c]',
+    '',
   ),
   fc.string({ maxLength: 10 }).map(percentEncode),
 );
 const queryValue = fc.oneof(
-  fc.constantFrom('Notebook', 'notebook', '-1', '0', '1e309', 'NaN', 'Infinity', '99999999999999999999', '0x10', 'true', 'True', 'name', 'desc', 'RUNNING', ''),
+  fc.constantFrom(
+    'Notebook',
+    'notebook',
+    '-1',
+    '0',
+    '1e309',
+    'NaN',
+    'Infinity',
+    '99999999999999999999',
+    '0x10',
+    'true',
+    'True',
+    'name',
+    'desc',
+    'RUNNING',
+    '',
+  ),
   fc.string({ unit: 'grapheme', maxLength: 20 }).map(percentEncode),
   fc.string({ unit: 'binary', maxLength: 10 }).map(percentEncode),
   fc.constantFrom('%', '%zz', '%ff', '%00', '[]', '{}', '&&', '=='),
@@ -78,7 +144,12 @@ export const hostileQuery = fc
 
 const POLLUTION = { polluted: 'yes', isSystemAdmin: true, is_system_admin: true, roles: ['admin'] };
 const pollute = (value: Record<string, unknown>) =>
-  JSON.stringify(value).replace(/^\{/, `{"__proto__":${JSON.stringify(POLLUTION)},"constructor":{"prototype":${JSON.stringify(POLLUTION)}},`).replace(/,\}$/, '}');
+  JSON.stringify(value)
+    .replace(
+      /^\{/,
+      `{"__proto__":${JSON.stringify(POLLUTION)},"constructor":{"prototype":${JSON.stringify(POLLUTION)}},`,
+    )
+    .replace(/,\}$/, '}');
 
 /** Bodies the routes expect, to be combined with hostile keys and junk values. */
 const PLAUSIBLE: Record<string, unknown>[] = [
@@ -87,8 +158,20 @@ const PLAUSIBLE: Record<string, unknown>[] = [
   { action: 'STOP' },
   { description: 'hostile', auto_stop: { enable: true, duration: 3600 } },
   { spec: { auto_stop: { enable: false } } },
-  { name: 'hostile-nb', profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u', spec: { storage: { type: 'evs' } } },
-  { auth: { identity: { methods: ['password'], password: { user: { name: 'admin', password: 'wrong', domain: { name: 'default' } } } } } },
+  {
+    name: 'hostile-nb',
+    profile_id: 'Multi-Engine 1.0 (python3)-cpu',
+    flavor: 'modelarts.vm.cpu.2u',
+    spec: { storage: { type: 'evs' } },
+  },
+  {
+    auth: {
+      identity: {
+        methods: ['password'],
+        password: { user: { name: 'admin', password: 'wrong', domain: { name: 'default' } } },
+      },
+    },
+  },
   { user: { name: 'hostile-user', password: 'hostile-password-1' } },
   { project: { name: 'hostile-project' } },
   { credential: { user_id: 'nobody' } },
@@ -109,7 +192,9 @@ export const junk = fc.oneof(
 
 function deepNesting(depth: number, object: boolean, poison: boolean): string {
   const inner = poison ? '{"__proto__":{"polluted":"yes"}}' : '1';
-  return object ? `${'{"a":'.repeat(depth)}${inner}${'}'.repeat(depth)}` : `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
+  return object
+    ? `${'{"a":'.repeat(depth)}${inner}${'}'.repeat(depth)}`
+    : `${'['.repeat(depth)}${inner}${']'.repeat(depth)}`;
 }
 
 const utf8 = (text: string) => Buffer.from(text, 'utf8');
@@ -122,37 +207,62 @@ export interface HostileBody {
 
 export const hostileBody: fc.Arbitrary<HostileBody> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ bytes: undefined, label: 'no body' }) },
-  { weight: 3, arbitrary: fc.jsonValue({ maxDepth: 4 }).map((v) => ({ bytes: utf8(JSON.stringify(v)), label: `json ${JSON.stringify(v).slice(0, 200)}` })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .jsonValue({ maxDepth: 4 })
+      .map((v) => ({ bytes: utf8(JSON.stringify(v)), label: `json ${JSON.stringify(v).slice(0, 200)}` })),
+  },
   {
     weight: 4,
-    arbitrary: fc.tuple(fc.constantFrom(...PLAUSIBLE), fc.constantFrom('', 'name', 'action', 'spec', 'auth', 'user', 'description', 'auto_stop'), junk, fc.boolean()).map(([base, key, value, poison]) => {
-      const body = key ? { ...base, [key]: value } : base;
-      const text = poison ? pollute(body) : JSON.stringify(body);
-      return { bytes: utf8(text), label: `plausible ${text.slice(0, 300)}` };
-    }),
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...PLAUSIBLE),
+        fc.constantFrom('', 'name', 'action', 'spec', 'auth', 'user', 'description', 'auto_stop'),
+        junk,
+        fc.boolean(),
+      )
+      .map(([base, key, value, poison]) => {
+        const body = key ? { ...base, [key]: value } : base;
+        const text = poison ? pollute(body) : JSON.stringify(body);
+        return { bytes: utf8(text), label: `plausible ${text.slice(0, 300)}` };
+      }),
   },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.constantFrom('name', 'description', 'action', 'password'), fc.integer({ min: 10_000, max: 1_100_000 })).map(([key, n]) => ({
-      bytes: utf8(`{"${key}":"${'x'.repeat(n)}"}`),
-      label: `huge ${key} of ${n} chars`,
-    })),
+    arbitrary: fc
+      .tuple(fc.constantFrom('name', 'description', 'action', 'password'), fc.integer({ min: 10_000, max: 1_100_000 }))
+      .map(([key, n]) => ({
+        bytes: utf8(`{"${key}":"${'x'.repeat(n)}"}`),
+        label: `huge ${key} of ${n} chars`,
+      })),
   },
   {
     weight: 1,
-    arbitrary: fc.tuple(fc.integer({ min: 50, max: 20_000 }), fc.boolean(), fc.boolean()).map(([depth, object, poison]) => ({
-      bytes: utf8(deepNesting(depth, object, poison)),
-      label: `nesting ${depth} deep (${object ? 'objects' : 'arrays'}${poison ? ', __proto__ inside' : ''})`,
-    })),
+    arbitrary: fc
+      .tuple(fc.integer({ min: 50, max: 20_000 }), fc.boolean(), fc.boolean())
+      .map(([depth, object, poison]) => ({
+        bytes: utf8(deepNesting(depth, object, poison)),
+        label: `nesting ${depth} deep (${object ? 'objects' : 'arrays'}${poison ? ', __proto__ inside' : ''})`,
+      })),
   },
   {
     weight: 1,
-    arbitrary: fc.oneof(
-      fc.constant(Buffer.from([0x7b, 0x22, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d])),
-      fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
-    ).map((bytes) => ({ bytes, label: `bytes ${bytes.toString('hex').slice(0, 130)}` })),
+    arbitrary: fc
+      .oneof(
+        fc.constant(
+          Buffer.from([
+            0x7b, 0x22, 0x61, 0x63, 0x74, 0x69, 0x6f, 0x6e, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0xc0, 0xaf, 0x22, 0x7d,
+          ]),
+        ),
+        fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)),
+      )
+      .map((bytes) => ({ bytes, label: `bytes ${bytes.toString('hex').slice(0, 130)}` })),
   },
-  { weight: 1, arbitrary: fc.string({ maxLength: 40 }).map((s) => ({ bytes: utf8(s), label: `text ${JSON.stringify(s)}` })) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ maxLength: 40 }).map((s) => ({ bytes: utf8(s), label: `text ${JSON.stringify(s)}` })),
+  },
 );
 
 export const contentType = fc.oneof(
@@ -160,8 +270,19 @@ export const contentType = fc.oneof(
   {
     weight: 3,
     arbitrary: fc.constantFrom(
-      'application/json; charset=latin1', 'APPLICATION/JSON', 'text/plain', 'text/html', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x',
-      'application/xml', 'application/octet-stream', '*/*', 'application/json, text/plain', 'application/vnd.api+json', 'application/json;;;', '',
+      'application/json; charset=latin1',
+      'APPLICATION/JSON',
+      'text/plain',
+      'text/html',
+      'application/x-www-form-urlencoded',
+      'multipart/form-data; boundary=x',
+      'application/xml',
+      'application/octet-stream',
+      '*/*',
+      'application/json, text/plain',
+      'application/vnd.api+json',
+      'application/json;;;',
+      '',
     ),
   },
   { weight: 1, arbitrary: headerValue },

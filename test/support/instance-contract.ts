@@ -34,7 +34,11 @@ const S = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'string', ...e
 const I = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'integer', ...extra });
 const B = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'boolean', ...extra });
 const M = (extra: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'map', ...extra });
-const O = (fields: Record<string, FieldSpec>, extra: Partial<FieldSpec> = {}): FieldSpec => ({ type: 'object', fields, ...extra });
+const O = (fields: Record<string, FieldSpec>, extra: Partial<FieldSpec> = {}): FieldSpec => ({
+  type: 'object',
+  fields,
+  ...extra,
+});
 
 const oneOf =
   (...allowed: string[]) =>
@@ -71,7 +75,10 @@ export const STATUSES = [
 ] as const;
 
 /** Table 21. */
-const credential = O({ ssh_private_key: S({ nullable: true }), access_token: S({ nullable: true }) }, { nullable: true });
+const credential = O(
+  { ssh_private_key: S({ nullable: true }), access_token: S({ nullable: true }) },
+  { nullable: true },
+);
 
 /** Table 7. queuing_num / queue_left_time are only mandatory for Free + soldOut; billing_* optional. */
 const flavorDetails = O({
@@ -147,7 +154,10 @@ export const INSTANCE_CONTRACT: FieldSpec = O({
         user_name: S({ nullable: true }),
         user_email: S({ nullable: true }),
         type: S({ nullable: true }),
-        connection_info: O({ protocol: S({ nullable: true }), url: S({ nullable: true }), credential }, { nullable: true }),
+        connection_info: O(
+          { protocol: S({ nullable: true }), url: S({ nullable: true }), credential },
+          { nullable: true },
+        ),
       },
       { nullable: true },
     ),
@@ -213,10 +223,12 @@ function checkValue(value: unknown, spec: FieldSpec, path: string, errors: strin
   switch (spec.type) {
     case 'string':
     case 'boolean':
-      if (actual !== spec.type) return void errors.push(`${path}: expected ${spec.type}, got ${actual} ${JSON.stringify(value)}`);
+      if (actual !== spec.type)
+        return void errors.push(`${path}: expected ${spec.type}, got ${actual} ${JSON.stringify(value)}`);
       break;
     case 'integer':
-      if (actual !== 'number' || !Number.isInteger(value)) return void errors.push(`${path}: expected integer, got ${actual} ${JSON.stringify(value)}`);
+      if (actual !== 'number' || !Number.isInteger(value))
+        return void errors.push(`${path}: expected integer, got ${actual} ${JSON.stringify(value)}`);
       break;
     case 'map':
       if (actual !== 'object') return void errors.push(`${path}: expected Map<String,String>, got ${actual}`);
@@ -237,7 +249,8 @@ function checkValue(value: unknown, spec: FieldSpec, path: string, errors: strin
     case 'object': {
       if (actual !== 'object') return void errors.push(`${path}: expected object, got ${actual}`);
       const record = value as Record<string, unknown>;
-      for (const [key, child] of Object.entries(spec.fields!)) checkValue(record[key], child, path ? `${path}.${key}` : key, errors);
+      for (const [key, child] of Object.entries(spec.fields!))
+        checkValue(record[key], child, path ? `${path}.${key}` : key, errors);
       for (const key of Object.keys(record)) {
         if (!(key in spec.fields!)) errors.push(`${path ? `${path}.` : ''}${key}: not a field of the contract`);
       }
@@ -254,19 +267,26 @@ function checkConditions(instance: any, errors: string[]): void {
     if (!fd || typeof fd !== 'object') return;
     if (fd.promo_type === 'Free' && fd.status === 'soldOut') {
       if (!Number.isInteger(fd.queuing_num)) errors.push(`${path}.queuing_num: mandatory for a Free, soldOut flavor`);
-      if (!Number.isInteger(fd.queue_left_time)) errors.push(`${path}.queue_left_time: mandatory for a Free, soldOut flavor`);
+      if (!Number.isInteger(fd.queue_left_time))
+        errors.push(`${path}.queue_left_time: mandatory for a Free, soldOut flavor`);
     }
-    if (fd.billing_flavor && !Number.isInteger(fd.billing_params)) errors.push(`${path}.billing_params: mandatory when billing_flavor is set`);
+    if (fd.billing_flavor && !Number.isInteger(fd.billing_params))
+      errors.push(`${path}.billing_params: mandatory when billing_flavor is set`);
   };
   checkFlavor(instance.flavor_details, 'flavor_details');
   checkFlavor(instance.queuing_info?.flavor_details, 'queuing_info.flavor_details');
   if (instance.flavor_details && instance.flavor !== instance.flavor_details.name) {
     errors.push(`flavor_details.name ${instance.flavor_details.name} differs from flavor ${instance.flavor}`);
   }
-  if (instance.pool?.type === 'USER_DEFINED' && !instance.pool.owner) errors.push('pool.owner: mandatory when type is USER_DEFINED');
-  const storages = [instance.spec?.storage, ...(Array.isArray(instance.spec?.extend_storage) ? instance.spec.extend_storage : [])];
+  if (instance.pool?.type === 'USER_DEFINED' && !instance.pool.owner)
+    errors.push('pool.owner: mandatory when type is USER_DEFINED');
+  const storages = [
+    instance.spec?.storage,
+    ...(Array.isArray(instance.spec?.extend_storage) ? instance.spec.extend_storage : []),
+  ];
   storages.forEach((s: any, i: number) => {
-    if (s?.type === 'obs' && typeof s.location?.path !== 'string') errors.push(`storage[${i}].location.path: mandatory when type is obs`);
+    if (s?.type === 'obs' && typeof s.location?.path !== 'string')
+      errors.push(`storage[${i}].location.path: mandatory when type is obs`);
   });
   if (
     EPOCH_MS_STRING.test(instance.creation_timestamp ?? '') &&
@@ -289,7 +309,9 @@ export function contractViolations(instance: unknown): string[] {
 export function assertInstanceContract(instance: unknown, context = ''): void {
   const errors = contractViolations(instance);
   if (errors.length > 0) {
-    throw new Error(`Instance${context ? ` (${context})` : ''} violates the contract:\n  ${errors.join('\n  ')}\n${JSON.stringify(instance, null, 1)}`);
+    throw new Error(
+      `Instance${context ? ` (${context})` : ''} violates the contract:\n  ${errors.join('\n  ')}\n${JSON.stringify(instance, null, 1)}`,
+    );
   }
 }
 
@@ -301,15 +323,20 @@ export function statusViolations(instance: any): string[] {
   const errors: string[] = [];
   const running = instance.status === 'RUNNING';
   const url = instance.spec?.annotations?.url;
-  if (running && !(typeof url === 'string' && url.length > 0)) errors.push('spec.annotations.url must be non-empty while RUNNING');
+  if (running && !(typeof url === 'string' && url.length > 0))
+    errors.push('spec.annotations.url must be non-empty while RUNNING');
   if (!running && url) errors.push(`spec.annotations.url must be empty in ${instance.status}, got ${url}`);
   const autoStop = instance.spec?.auto_stop ?? {};
   if (running && autoStop.enable) {
-    if (!Number.isInteger(autoStop.stop_timestamp)) errors.push('auto_stop.stop_timestamp must be set while RUNNING with auto stop');
-    if (!Number.isInteger(autoStop.remain_time)) errors.push('auto_stop.remain_time must be set while RUNNING with auto stop');
+    if (!Number.isInteger(autoStop.stop_timestamp))
+      errors.push('auto_stop.stop_timestamp must be set while RUNNING with auto stop');
+    if (!Number.isInteger(autoStop.remain_time))
+      errors.push('auto_stop.remain_time must be set while RUNNING with auto stop');
   } else {
-    if (autoStop.stop_timestamp !== null) errors.push(`auto_stop.stop_timestamp must be null in ${instance.status} (enable=${autoStop.enable})`);
-    if (autoStop.remain_time !== null) errors.push(`auto_stop.remain_time must be null in ${instance.status} (enable=${autoStop.enable})`);
+    if (autoStop.stop_timestamp !== null)
+      errors.push(`auto_stop.stop_timestamp must be null in ${instance.status} (enable=${autoStop.enable})`);
+    if (autoStop.remain_time !== null)
+      errors.push(`auto_stop.remain_time must be null in ${instance.status} (enable=${autoStop.enable})`);
   }
   if (instance.status === 'CREATE_FAILED' || instance.status === 'START_FAILED') {
     if (!instance.spec?.failed_reasons) errors.push(`spec.failed_reasons must explain ${instance.status}`);
@@ -320,7 +347,8 @@ export function statusViolations(instance: any): string[] {
 
 export function assertStatusRules(instance: any): void {
   const errors = statusViolations(instance);
-  if (errors.length > 0) throw new Error(`Instance in ${instance.status} breaks the status rules:\n  ${errors.join('\n  ')}`);
+  if (errors.length > 0)
+    throw new Error(`Instance in ${instance.status} breaks the status rules:\n  ${errors.join('\n  ')}`);
 }
 
 /** JSON type of a value for the sample comparison: integer and number are both "number". */
@@ -336,7 +364,8 @@ export function samplePathViolations(sample: unknown, actual: unknown, path = ''
   if (sample === null) {
     return actual === null || typeOf(actual) === 'object' ? [] : [`${path}: sample is null, ours is ${typeOf(actual)}`];
   }
-  if (typeOf(sample) !== typeOf(actual)) return [`${path || '(root)'}: sample is ${typeOf(sample)}, ours is ${typeOf(actual)}`];
+  if (typeOf(sample) !== typeOf(actual))
+    return [`${path || '(root)'}: sample is ${typeOf(sample)}, ours is ${typeOf(actual)}`];
   if (typeOf(sample) === 'number' && Number.isInteger(sample) !== Number.isInteger(actual)) {
     return [`${path}: sample is ${Number.isInteger(sample) ? 'an integer' : 'a fraction'}, ours is ${actual}`];
   }

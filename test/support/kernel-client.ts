@@ -28,7 +28,13 @@ export async function startKernel(baseUrl: string, instanceId: string, cookie: s
 }
 
 /** Runs `code` in a kernel over the proxied WebSocket and answers what it printed (and any error's value); rejects if the kernel dies. */
-export function execute(url: string, cookie: string, code: string, origin: string, timeoutMs = 30_000): Promise<string> {
+export function execute(
+  url: string,
+  cookie: string,
+  code: string,
+  origin: string,
+  timeoutMs = 30_000,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { headers: { cookie }, origin });
     const msgId = randomUUID();
@@ -46,10 +52,24 @@ export function execute(url: string, cookie: string, code: string, origin: strin
     ws.on('open', () => {
       ws.send(
         JSON.stringify({
-          header: { msg_id: msgId, username: 'test', session: randomUUID(), msg_type: 'execute_request', version: '5.3', date: new Date().toISOString() },
+          header: {
+            msg_id: msgId,
+            username: 'test',
+            session: randomUUID(),
+            msg_type: 'execute_request',
+            version: '5.3',
+            date: new Date().toISOString(),
+          },
           parent_header: {},
           metadata: {},
-          content: { code, silent: false, store_history: false, user_expressions: {}, allow_stdin: false, stop_on_error: true },
+          content: {
+            code,
+            silent: false,
+            store_history: false,
+            user_expressions: {},
+            allow_stdin: false,
+            stop_on_error: true,
+          },
           channel: 'shell',
           buffers: [],
         }),

@@ -31,7 +31,12 @@ const accountsBefore = names('/etc/passwd', ACCOUNT_PREFIX);
 const groupsBefore = names('/etc/group', PROJECT_GROUP_PREFIX);
 const hierarchy = process.getuid?.() === 0 ? await findHierarchy() : null;
 const cgroupParents = hierarchy ? new ControlGroup(hierarchy, 'DE-x').dirs.map(dirname) : [];
-const instanceGroups = () => cgroupParents.flatMap((parent) => entries(parent).filter((name) => name.startsWith('DE-')).map((name) => join(parent, name)));
+const instanceGroups = () =>
+  cgroupParents.flatMap((parent) =>
+    entries(parent)
+      .filter((name) => name.startsWith('DE-'))
+      .map((name) => join(parent, name)),
+  );
 const cgroupsBefore = new Set(instanceGroups());
 
 if (process.getuid?.() === 0) {

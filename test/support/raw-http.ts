@@ -34,7 +34,11 @@ export function rawClient(baseUrl: string) {
         { host: base.hostname, port: base.port, method: req.method, path: req.target, headers, agent, timeout: 15_000 },
         (res) => {
           const chunks: Buffer[] = [];
-          const answer = () => ({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+          const answer = () => ({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
           // An event stream does not end: it is read up to its first event, then hung up on.
           const stream = /^text\/event-stream/.test(String(res.headers['content-type'] ?? ''));
           res.on('data', (chunk: Buffer) => {
@@ -48,7 +52,9 @@ export function rawClient(baseUrl: string) {
           res.on('error', reject);
         },
       );
-      outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer to ${req.method} ${req.target.slice(0, 200)}`)));
+      outgoing.on('timeout', () =>
+        outgoing.destroy(new Error(`no answer to ${req.method} ${req.target.slice(0, 200)}`)),
+      );
       outgoing.on('error', reject);
       outgoing.end(req.body);
     });

@@ -4,7 +4,14 @@
  * signs it: answers the HTTP status, so a test can tell a key whose secret the server opened (not
  * 401) from one it could not.
  */
-import { canonicalRequest, formatSdkDate, sha256Hex, signatureOf, stringToSign, SIGNING_ALGORITHM } from '../../src/core/identity/request-signing.js';
+import {
+  canonicalRequest,
+  formatSdkDate,
+  sha256Hex,
+  signatureOf,
+  stringToSign,
+  SIGNING_ALGORITHM,
+} from '../../src/core/identity/request-signing.js';
 
 export interface SigningKey {
   access: string;
@@ -17,10 +24,20 @@ export async function signedGet(url: string, target: string, key: SigningKey): P
   const [path = '', query = ''] = target.split('?');
   const date = formatSdkDate(Date.now());
   const headers = { host, 'x-sdk-date': date };
-  const canonical = canonicalRequest({ method: 'GET', path, query, headers, signedHeaders: ['host', 'x-sdk-date'], payloadHash: sha256Hex('') })!;
+  const canonical = canonicalRequest({
+    method: 'GET',
+    path,
+    query,
+    headers,
+    signedHeaders: ['host', 'x-sdk-date'],
+    payloadHash: sha256Hex(''),
+  })!;
   const signature = signatureOf(key.secret, stringToSign(date, canonical));
   const res = await fetch(url + target, {
-    headers: { 'X-Sdk-Date': date, Authorization: `${SIGNING_ALGORITHM} Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}` },
+    headers: {
+      'X-Sdk-Date': date,
+      Authorization: `${SIGNING_ALGORITHM} Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}`,
+    },
   });
   await res.arrayBuffer();
   return res.status;

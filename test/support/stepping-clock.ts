@@ -53,7 +53,8 @@ export class SteppingClock extends ManualClock {
   async fire(ms: number, count = 1, timeoutMs = 5_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (this.pending(ms) < count) {
-      if (Date.now() > deadline) throw new Error(`nobody started sleeping ${ms} ms (pending: ${JSON.stringify([...this.#pending])})`);
+      if (Date.now() > deadline)
+        throw new Error(`nobody started sleeping ${ms} ms (pending: ${JSON.stringify([...this.#pending])})`);
       await delay(2);
     }
     const due = Math.max(...[...this.#pending].filter((s) => s.ms === ms).map((s) => s.due));

@@ -26,8 +26,16 @@ export interface TestApp {
   projectId: string;
   adminToken: string;
   /** Sends JSON (when `body` is given) with the token, answers the parsed body. */
-  http<T = any>(method: string, path: string, options?: { token?: string | null; body?: unknown; headers?: Record<string, string> }): Promise<HttpResult<T>>;
-  login(user: string, password: string, project?: { id?: string; name?: string }): Promise<{ token: string; projectId: string; userId: string }>;
+  http<T = any>(
+    method: string,
+    path: string,
+    options?: { token?: string | null; body?: unknown; headers?: Record<string, string> },
+  ): Promise<HttpResult<T>>;
+  login(
+    user: string,
+    password: string,
+    project?: { id?: string; name?: string },
+  ): Promise<{ token: string; projectId: string; userId: string }>;
   /** Path of the project's instances collection. */
   instances(projectId?: string): string;
   /** Stops the server; keeps the data directory unless `remove` is true. */
@@ -58,7 +66,11 @@ export async function startTestApp(
   const app = await startApp(config, { logger: pino({ level: 'silent' }), ...start });
   const url = app.url;
 
-  async function http<T>(method: string, path: string, opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {}) {
+  async function http<T>(
+    method: string,
+    path: string,
+    opts: { token?: string | null; body?: unknown; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { ...opts.headers };
     const token = opts.token === undefined ? adminToken : opts.token;
     if (token) headers['X-Auth-Token'] = token;
@@ -66,7 +78,9 @@ export async function startTestApp(
     const response = await fetch(url + path, {
       method,
       headers,
-      ...(opts.body !== undefined ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) } : {}),
+      ...(opts.body !== undefined
+        ? { body: typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body) }
+        : {}),
     });
     const text = await response.text();
     let body: unknown = text;
@@ -83,13 +97,20 @@ export async function startTestApp(
       token: null,
       body: {
         auth: {
-          identity: { methods: ['password'], password: { user: { name: user, password, domain: { name: 'default' } } } },
+          identity: {
+            methods: ['password'],
+            password: { user: { name: user, password, domain: { name: 'default' } } },
+          },
           ...(project ? { scope: { project } } : {}),
         },
       },
     });
     if (result.status !== 201) throw new Error(`login failed: ${result.status} ${JSON.stringify(result.body)}`);
-    return { token: result.headers.get('x-subject-token')!, projectId: result.body.token.project.id, userId: result.body.token.user.id };
+    return {
+      token: result.headers.get('x-subject-token')!,
+      projectId: result.body.token.project.id,
+      userId: result.body.token.user.id,
+    };
   }
 
   let adminToken = '';
@@ -122,7 +143,10 @@ export function createBody(name: string, overrides: Record<string, unknown> = {}
     description: '',
     profile_id: 'Multi-Engine 1.0 (python3)-gpu',
     flavor: 'modelarts.bm.gpu.v100NV32',
-    spec: { storage: { type: 'obs', location: { path: '/bucket/work/' } }, auto_stop: { enable: true, duration: 3600, prompt: true } },
+    spec: {
+      storage: { type: 'obs', location: { path: '/bucket/work/' } },
+      auto_stop: { enable: true, duration: 3600, prompt: true },
+    },
     workspace: { id: '0' },
     ...overrides,
   };

@@ -44,7 +44,8 @@ export async function dropTestDatabase(dataDir: string): Promise<void> {
 /** Every byte the store holds for `dataDir`: the SQLite files (WAL included), or a pg_dump. */
 export function databaseBytes(dataDir: string): Buffer {
   const file = join(dataDir, URL_FILE);
-  if (existsSync(file)) return execFileSync('pg_dump', ['--data-only', readFileSync(file, 'utf8')], { maxBuffer: 256 * 1024 * 1024 });
+  if (existsSync(file))
+    return execFileSync('pg_dump', ['--data-only', readFileSync(file, 'utf8')], { maxBuffer: 256 * 1024 * 1024 });
   const files = readdirSync(dataDir).filter((f) => f.startsWith('demanager.db'));
   if (!files.includes('demanager.db')) throw new Error(`no SQLite database in ${dataDir}: ${files.join(',')}`);
   return Buffer.concat(files.map((f) => readFileSync(join(dataDir, f))));

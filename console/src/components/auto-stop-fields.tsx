@@ -17,10 +17,16 @@ export function AutoStopFields({ id, label, enabled, hours, error, onEnabled, on
   return (
     <>
       <label class="check">
-        <input type="checkbox" checked={enabled} onChange={(e) => onEnabled(e.currentTarget.checked)} /> Stop automatically
+        <input type="checkbox" checked={enabled} onChange={(e) => onEnabled(e.currentTarget.checked)} /> Stop
+        automatically
       </label>
       <Field id={id} label={label} error={error}>
-        <select {...describedBy(id, error)} value={String(hours)} disabled={!enabled} onChange={(e) => onHours(Number(e.currentTarget.value))}>
+        <select
+          {...describedBy(id, error)}
+          value={String(hours)}
+          disabled={!enabled}
+          onChange={(e) => onHours(Number(e.currentTarget.value))}
+        >
           {HOURS.map((h) => (
             <option value={String(h)}>{h === 1 ? '1 hour' : `${h} hours`}</option>
           ))}

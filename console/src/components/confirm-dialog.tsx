@@ -19,7 +19,13 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
     if (element && !element.open) element.showModal();
   }, []);
   return (
-    <dialog ref={dialog} class="confirm" aria-labelledby="confirm-title" aria-describedby="confirm-message" onCancel={onCancel}>
+    <dialog
+      ref={dialog}
+      class="confirm"
+      aria-labelledby="confirm-title"
+      aria-describedby="confirm-message"
+      onCancel={onCancel}
+    >
       <h2 id="confirm-title">{title}</h2>
       <p id="confirm-message">{message}</p>
       <div class="buttons">

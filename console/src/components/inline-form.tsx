@@ -1,7 +1,15 @@
 import type { ComponentChildren } from 'preact';
 
 /** A one-line form, named for assistive technology, submitted by script only. */
-export function InlineForm({ label, onSubmit, children }: { label: string; onSubmit(): void; children: ComponentChildren }) {
+export function InlineForm({
+  label,
+  onSubmit,
+  children,
+}: {
+  label: string;
+  onSubmit(): void;
+  children: ComponentChildren;
+}) {
   return (
     <form
       class="inline-form"

@@ -1,5 +1,15 @@
 /** A labelled choice among `options` (value and text). */
-export function PickList({ label, value, options, onPick }: { label: string; value: string; options: readonly { value: string; text: string }[]; onPick(value: string): void }) {
+export function PickList({
+  label,
+  value,
+  options,
+  onPick,
+}: {
+  label: string;
+  value: string;
+  options: readonly { value: string; text: string }[];
+  onPick(value: string): void;
+}) {
   return (
     <label>
       {label}

@@ -31,7 +31,13 @@ interface Directory {
   assignments: RoleAssignment[];
 }
 
-export function AdministrationPage({ console: c, onFailure }: { console: ConsoleSession; onFailure(error: unknown): void }) {
+export function AdministrationPage({
+  console: c,
+  onFailure,
+}: {
+  console: ConsoleSession;
+  onFailure(error: unknown): void;
+}) {
   const [directory, setDirectory] = useState<Directory | null>(null);
   const [problem, setProblem] = useState('');
   const [notice, setNotice] = useState('');
@@ -47,7 +53,11 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
 
   const load = useCallback(async () => {
     try {
-      const [users, projects, assignments] = await Promise.all([c.client.listUsers(), c.client.listProjects(), c.client.listAssignments()]);
+      const [users, projects, assignments] = await Promise.all([
+        c.client.listUsers(),
+        c.client.listProjects(),
+        c.client.listAssignments(),
+      ]);
       setDirectory({ users, projects, assignments });
     } catch (error) {
       report(error);
@@ -75,7 +85,9 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
 
   function remove({ kind, id, name }: Doomed): void {
     setAsking(null);
-    void change(`${kind === 'user' ? 'User' : 'Project'} ${name} deleted.`, () => (kind === 'user' ? c.client.deleteUser(id) : c.client.deleteProject(id)));
+    void change(`${kind === 'user' ? 'User' : 'Project'} ${name} deleted.`, () =>
+      kind === 'user' ? c.client.deleteUser(id) : c.client.deleteProject(id),
+    );
   }
 
   if (!directory) return <p aria-busy="true">{problem || 'Loading…'}</p>;
@@ -102,10 +114,22 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
                   <td class="row-actions">
                     {u.id !== c.session.user.id && (
                       <>
-                        <button type="button" onClick={() => void change(`${u.name} ${u.enabled ? 'disabled' : 'enabled'}.`, () => c.client.updateUser(u.id, { enabled: !u.enabled }))}>
+                        <button
+                          type="button"
+                          onClick={() =>
+                            void change(`${u.name} ${u.enabled ? 'disabled' : 'enabled'}.`, () =>
+                              c.client.updateUser(u.id, { enabled: !u.enabled }),
+                            )
+                          }
+                        >
                           {u.enabled ? 'Disable' : 'Enable'}
                         </button>
-                        <button type="button" class="danger" aria-label={`Delete user ${u.name}`} onClick={() => setAsking({ kind: 'user', id: u.id, name: u.name })}>
+                        <button
+                          type="button"
+                          class="danger"
+                          aria-label={`Delete user ${u.name}`}
+                          onClick={() => setAsking({ kind: 'user', id: u.id, name: u.name })}
+                        >
                           Delete
                         </button>
                       </>
@@ -118,7 +142,11 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
           <InlineForm
             label="New user"
             onSubmit={async () => {
-              if (await change(`User ${userName} created.`, () => c.client.createUser({ name: userName.trim(), password }))) {
+              if (
+                await change(`User ${userName} created.`, () =>
+                  c.client.createUser({ name: userName.trim(), password }),
+                )
+              ) {
                 setUserName('');
                 setPassword('');
               }
@@ -130,7 +158,12 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
             </label>
             <label>
               Password
-              <input type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autocomplete="new-password" />
+              <input
+                type="password"
+                value={password}
+                onInput={(e) => setPassword(e.currentTarget.value)}
+                autocomplete="new-password"
+              />
             </label>
             <button type="submit">Create user</button>
           </InlineForm>
@@ -147,7 +180,12 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
                   <td class="row-actions">
                     {/* Deleting the project this session is in would end the session. */}
                     {p.id !== c.session.projectId && (
-                      <button type="button" class="danger" aria-label={`Delete project ${p.name}`} onClick={() => setAsking({ kind: 'project', id: p.id, name: p.name })}>
+                      <button
+                        type="button"
+                        class="danger"
+                        aria-label={`Delete project ${p.name}`}
+                        onClick={() => setAsking({ kind: 'project', id: p.id, name: p.name })}
+                      >
                         Delete
                       </button>
                     )}
@@ -159,7 +197,11 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
           <InlineForm
             label="New project"
             onSubmit={async () => {
-              if (await change(`Project ${projectName} created.`, () => c.client.createProject({ name: projectName.trim(), description: projectDescription }))) {
+              if (
+                await change(`Project ${projectName} created.`, () =>
+                  c.client.createProject({ name: projectName.trim(), description: projectDescription }),
+                )
+              ) {
                 setProjectName('');
                 setProjectDescription('');
               }
@@ -183,7 +225,10 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
           <ColumnHeads names={['User', 'Project', 'Role', '']} />
           <tbody>
             {directory.assignments.map((a) => (
-              <tr key={`${a.user.id}/${a.scope.project.id}/${a.role.id}`} data-assignment={`${userNamed(a.user.id)}/${projectNamed(a.scope.project.id)}/${a.role.name}`}>
+              <tr
+                key={`${a.user.id}/${a.scope.project.id}/${a.role.id}`}
+                data-assignment={`${userNamed(a.user.id)}/${projectNamed(a.scope.project.id)}/${a.role.name}`}
+              >
                 <td data-label="User">{userNamed(a.user.id)}</td>
                 <td data-label="Project">{projectNamed(a.scope.project.id)}</td>
                 <td data-label="Role">{a.role.name}</td>
@@ -191,8 +236,14 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
                   <button
                     type="button"
                     onClick={() =>
-                      void change(`${userNamed(a.user.id)} is no longer ${a.role.name} of ${projectNamed(a.scope.project.id)}.`, () =>
-                        c.client.unassignRole({ projectId: a.scope.project.id, userId: a.user.id, role: a.role.id as RoleName }),
+                      void change(
+                        `${userNamed(a.user.id)} is no longer ${a.role.name} of ${projectNamed(a.scope.project.id)}.`,
+                        () =>
+                          c.client.unassignRole({
+                            projectId: a.scope.project.id,
+                            userId: a.user.id,
+                            role: a.role.id as RoleName,
+                          }),
                       )
                     }
                   >
@@ -208,11 +259,23 @@ export function AdministrationPage({ console: c, onFailure }: { console: Console
           onSubmit={() => {
             const userId = assignUser || directory.users[0]?.id || '';
             const projectId = assignProject || directory.projects[0]?.id || '';
-            void change(`${userNamed(userId)} is ${assignRole} of ${projectNamed(projectId)}.`, () => c.client.assignRole({ projectId, userId, role: assignRole }));
+            void change(`${userNamed(userId)} is ${assignRole} of ${projectNamed(projectId)}.`, () =>
+              c.client.assignRole({ projectId, userId, role: assignRole }),
+            );
           }}
         >
-          <PickList label="User" value={assignUser} options={directory.users.map((u) => ({ value: u.id, text: u.name }))} onPick={setAssignUser} />
-          <PickList label="Project" value={assignProject} options={directory.projects.map((p) => ({ value: p.id, text: p.name }))} onPick={setAssignProject} />
+          <PickList
+            label="User"
+            value={assignUser}
+            options={directory.users.map((u) => ({ value: u.id, text: u.name }))}
+            onPick={setAssignUser}
+          />
+          <PickList
+            label="Project"
+            value={assignProject}
+            options={directory.projects.map((p) => ({ value: p.id, text: p.name }))}
+            onPick={setAssignProject}
+          />
           <PickList
             label="Role"
             value={assignRole}

@@ -3,7 +3,12 @@
  * as such), storage, auto-stop and repository; the API's own messages shown by their fields.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { DemanagerApiError, type CatalogFlavor, type CatalogProfile, type CreateInstanceRequest } from '../../../src/client/index.js';
+import {
+  DemanagerApiError,
+  type CatalogFlavor,
+  type CatalogProfile,
+  type CreateInstanceRequest,
+} from '../../../src/client/index.js';
 import { fieldOf, messageOf, type FormField } from '../api-errors.js';
 import { AutoStopFields } from '../components/auto-stop-fields.js';
 import { describedBy, Field } from '../components/field.js';
@@ -16,12 +21,22 @@ function flavorLabel(f: CatalogFlavor): string {
   if (f.promo_type === 'Free') parts.push('free');
   if (!f.is_permitted) parts.push('not permitted in this project');
   else if (f.status === 'soldOut') {
-    parts.push(f.queues ? `sold out — you will queue${f.queuing_num ? ` behind ${f.queuing_num}` : ''}${f.queue_left_time ? `, about ${formatDuration(f.queue_left_time)}` : ''}` : 'sold out');
+    parts.push(
+      f.queues
+        ? `sold out — you will queue${f.queuing_num ? ` behind ${f.queuing_num}` : ''}${f.queue_left_time ? `, about ${formatDuration(f.queue_left_time)}` : ''}`
+        : 'sold out',
+    );
   }
   return parts.filter(Boolean).join(' · ');
 }
 
-export function CreateInstancePage({ console: c, onFailure }: { console: ConsoleSession; onFailure(error: unknown): void }) {
+export function CreateInstancePage({
+  console: c,
+  onFailure,
+}: {
+  console: ConsoleSession;
+  onFailure(error: unknown): void;
+}) {
   const [profiles, setProfiles] = useState<CatalogProfile[]>([]);
   const [flavors, setFlavors] = useState<CatalogFlavor[]>([]);
   const [name, setName] = useState('');
@@ -54,7 +69,11 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
       .flavors({ profile_id: profileId })
       .then((answer) => {
         setFlavors(answer.flavors);
-        setFlavorName((current) => (answer.flavors.some((f) => f.name === current) ? current : answer.flavors.find((f) => f.is_permitted)?.name ?? ''));
+        setFlavorName((current) =>
+          answer.flavors.some((f) => f.name === current)
+            ? current
+            : (answer.flavors.find((f) => f.is_permitted)?.name ?? ''),
+        );
       })
       .catch(onFailure);
   }, [c, profileId]);
@@ -62,7 +81,8 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
   const flavor = flavors.find((f) => f.name === flavorName);
   const storageTypes = flavor?.storage_list ?? ['evs'];
   useEffect(() => {
-    if (!storageTypes.includes(storageType)) setStorageType(storageTypes.includes('evs') ? 'evs' : storageTypes[0] ?? 'evs');
+    if (!storageTypes.includes(storageType))
+      setStorageType(storageTypes.includes('evs') ? 'evs' : (storageTypes[0] ?? 'evs'));
   }, [flavorName, flavors]);
 
   async function submit(event: Event) {
@@ -82,7 +102,12 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
             : { type: storageType, location: { path: path.trim() } },
         auto_stop: autoStop ? { enable: true, duration: hours * 3600, prompt: true } : { enable: false },
         ...(repository.trim()
-          ? { repository: { branch: branch.trim() || null, connection_info: { protocol: 'https', url: repository.trim() } } }
+          ? {
+              repository: {
+                branch: branch.trim() || null,
+                connection_info: { protocol: 'https', url: repository.trim() },
+              },
+            }
           : {}),
       },
     };
@@ -90,7 +115,8 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
       const created = await c.client.create(body);
       navigate(hrefOf.detail(created.id));
     } catch (error) {
-      if (error instanceof DemanagerApiError && error.status === 400) setErrors({ [fieldOf(error, body.name)]: messageOf(error) });
+      if (error instanceof DemanagerApiError && error.status === 400)
+        setErrors({ [fieldOf(error, body.name)]: messageOf(error) });
       else {
         setErrors({ form: messageOf(error) });
         onFailure(error);
@@ -108,13 +134,28 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
       <h1 id="create-title">New notebook instance</h1>
       <form onSubmit={submit} noValidate>
         <Field id="name" label="Name" error={errors.name} hint="Letters, digits, _ and -; unique in the project.">
-          <input {...describedBy('name', errors.name, true)} value={name} onInput={(e) => setName(e.currentTarget.value)} autocomplete="off" maxLength={64} />
+          <input
+            {...describedBy('name', errors.name, true)}
+            value={name}
+            onInput={(e) => setName(e.currentTarget.value)}
+            autocomplete="off"
+            maxLength={64}
+          />
         </Field>
         <Field id="description" label="Description (optional)" error={errors.description}>
-          <input {...describedBy('description', errors.description)} value={description} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={512} />
+          <input
+            {...describedBy('description', errors.description)}
+            value={description}
+            onInput={(e) => setDescription(e.currentTarget.value)}
+            maxLength={512}
+          />
         </Field>
         <Field id="profile" label="Image (profile)" error={errors.profile}>
-          <select {...describedBy('profile', errors.profile)} value={profileId} onChange={(e) => setProfileId(e.currentTarget.value)}>
+          <select
+            {...describedBy('profile', errors.profile)}
+            value={profileId}
+            onChange={(e) => setProfileId(e.currentTarget.value)}
+          >
             {profiles.map((p) => (
               <option value={p.id}>
                 {p.name} — {p.description}
@@ -123,7 +164,11 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
           </select>
         </Field>
         <Field id="flavor" label="Size (flavor)" error={errors.flavor}>
-          <select {...describedBy('flavor', errors.flavor)} value={flavorName} onChange={(e) => setFlavorName(e.currentTarget.value)}>
+          <select
+            {...describedBy('flavor', errors.flavor)}
+            value={flavorName}
+            onChange={(e) => setFlavorName(e.currentTarget.value)}
+          >
             {flavors.map((f) => (
               <option value={f.name} disabled={!f.is_permitted} data-status={f.status}>
                 {flavorLabel(f)}
@@ -134,30 +179,70 @@ export function CreateInstancePage({ console: c, onFailure }: { console: Console
         <fieldset>
           <legend>Storage</legend>
           <Field id="storage-type" label="Type" error={errors.storage}>
-            <select {...describedBy('storage-type', errors.storage)} value={storageType} onChange={(e) => setStorageType(e.currentTarget.value)}>
+            <select
+              {...describedBy('storage-type', errors.storage)}
+              value={storageType}
+              onChange={(e) => setStorageType(e.currentTarget.value)}
+            >
               {storageTypes.map((t) => (
-                <option value={t}>{t === 'evs' ? 'evs — a volume of its own' : t === 'obs' ? 'obs — a bucket path, kept after delete' : t}</option>
+                <option value={t}>
+                  {t === 'evs'
+                    ? 'evs — a volume of its own'
+                    : t === 'obs'
+                      ? 'obs — a bucket path, kept after delete'
+                      : t}
+                </option>
               ))}
             </select>
           </Field>
           {storageType === 'evs' ? (
             <Field id="volume-size" label="Volume size (GB)">
-              <input id="volume-size" type="number" min={5} max={4096} value={volumeSize} onInput={(e) => setVolumeSize(e.currentTarget.value)} />
+              <input
+                id="volume-size"
+                type="number"
+                min={5}
+                max={4096}
+                value={volumeSize}
+                onInput={(e) => setVolumeSize(e.currentTarget.value)}
+              />
             </Field>
           ) : (
             <Field id="storage-path" label="Path" hint="For example /bucket/work/ (ends with /).">
-              <input id="storage-path" aria-describedby="storage-path-hint" value={path} onInput={(e) => setPath(e.currentTarget.value)} />
+              <input
+                id="storage-path"
+                aria-describedby="storage-path-hint"
+                value={path}
+                onInput={(e) => setPath(e.currentTarget.value)}
+              />
             </Field>
           )}
         </fieldset>
         <fieldset>
           <legend>Auto-stop</legend>
-          <AutoStopFields id="auto-stop" label="After" enabled={autoStop} hours={hours} error={errors.auto_stop} onEnabled={setAutoStop} onHours={setHours} />
+          <AutoStopFields
+            id="auto-stop"
+            label="After"
+            enabled={autoStop}
+            hours={hours}
+            error={errors.auto_stop}
+            onEnabled={setAutoStop}
+            onHours={setHours}
+          />
         </fieldset>
         <fieldset>
           <legend>Repository (optional)</legend>
-          <Field id="repository" label="Git URL" error={errors.repository} hint="https:// or ssh; cloned on the first start.">
-            <input {...describedBy('repository', errors.repository, true)} value={repository} onInput={(e) => setRepository(e.currentTarget.value)} autocomplete="off" />
+          <Field
+            id="repository"
+            label="Git URL"
+            error={errors.repository}
+            hint="https:// or ssh; cloned on the first start."
+          >
+            <input
+              {...describedBy('repository', errors.repository, true)}
+              value={repository}
+              onInput={(e) => setRepository(e.currentTarget.value)}
+              autocomplete="off"
+            />
           </Field>
           <Field id="branch" label="Branch">
             <input id="branch" value={branch} onInput={(e) => setBranch(e.currentTarget.value)} autocomplete="off" />

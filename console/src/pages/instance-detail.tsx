@@ -76,7 +76,10 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       changed(changed) {
         if (changed.id !== id) return;
         show(changed);
-        c.client.events(id, { limit: 1000 }).then((h) => setEvents(h.events), () => undefined);
+        c.client.events(id, { limit: 1000 }).then(
+          (h) => setEvents(h.events),
+          () => undefined,
+        );
       },
       deleted(deleted) {
         if (deleted === id) setGone(true);
@@ -171,7 +174,12 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
             </button>
           )}
           {actionsFor(instance, flavorQueues(instance.flavor)).map((action) => (
-            <button type="button" class={action === 'delete' ? 'danger' : undefined} disabled={busy} onClick={(e) => ask(action, e.currentTarget)}>
+            <button
+              type="button"
+              class={action === 'delete' ? 'danger' : undefined}
+              disabled={busy}
+              onClick={(e) => ask(action, e.currentTarget)}
+            >
               {ACTION_LABEL[action]}
             </button>
           ))}
@@ -212,7 +220,10 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         <dd>{instance.description || <span class="muted">—</span>}</dd>
         <dt>Image</dt>
         <dd>
-          {instance.profile.name} <span class="muted">({instance.profile.provision.spec.params.image_name}:{instance.profile.provision.spec.params.image_tag})</span>
+          {instance.profile.name}{' '}
+          <span class="muted">
+            ({instance.profile.provision.spec.params.image_name}:{instance.profile.provision.spec.params.image_tag})
+          </span>
         </dd>
         <dt>Flavor</dt>
         <dd>
@@ -221,7 +232,9 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         </dd>
         <dt>Storage</dt>
         <dd>
-          {instance.spec.storage.type} {instance.spec.storage.location.path ?? (instance.spec.storage.location.volume_size ? `${instance.spec.storage.location.volume_size} GB` : '')}
+          {instance.spec.storage.type}{' '}
+          {instance.spec.storage.location.path ??
+            (instance.spec.storage.location.volume_size ? `${instance.spec.storage.location.volume_size} GB` : '')}
         </dd>
         <dt>Auto-stop</dt>
         <dd>
@@ -229,7 +242,8 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           {left !== null && (
             <>
               {' '}
-              · stops in <AutoStopLeft instance={instance} now={now} /> ({formatTime(instance.spec.auto_stop.stop_timestamp)})
+              · stops in <AutoStopLeft instance={instance} now={now} /> (
+              {formatTime(instance.spec.auto_stop.stop_timestamp)})
             </>
           )}
         </dd>
@@ -293,10 +307,13 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
               <td data-label="When">{formatTime(e.timestamp)}</td>
               <td data-label="What">
                 {e.kind}
-                {e.detail && Object.values(e.detail).length > 0 && <span class="muted"> — {Object.values(e.detail).join('; ')}</span>}
+                {e.detail && Object.values(e.detail).length > 0 && (
+                  <span class="muted"> — {Object.values(e.detail).join('; ')}</span>
+                )}
               </td>
               <td data-label="Status">
-                {e.from_status ? statusLook(e.from_status).label : '—'} → {e.to_status ? statusLook(e.to_status).label : 'gone'}
+                {e.from_status ? statusLook(e.from_status).label : '—'} →{' '}
+                {e.to_status ? statusLook(e.to_status).label : 'gone'}
               </td>
               <td data-label="By">{e.by === 'system' ? 'the service' : e.by === c.session.user.id ? 'you' : e.by}</td>
             </tr>

@@ -26,8 +26,22 @@ interface Filters {
   offset: number;
 }
 
-export function InstanceListPage({ console: c, live, onFailure }: { console: ConsoleSession; live: LiveEvents; onFailure(error: unknown): void }) {
-  const [filters, setFilters] = useState<Filters>({ status: '', mine: false, sortby: 'creation_timestamp', order: 'desc', offset: 0 });
+export function InstanceListPage({
+  console: c,
+  live,
+  onFailure,
+}: {
+  console: ConsoleSession;
+  live: LiveEvents;
+  onFailure(error: unknown): void;
+}) {
+  const [filters, setFilters] = useState<Filters>({
+    status: '',
+    mine: false,
+    sortby: 'creation_timestamp',
+    order: 'desc',
+    offset: 0,
+  });
   const [page, setPage] = useState<InstanceList | null>(null);
   const [problem, setProblem] = useState('');
   const now = useNow();
@@ -40,7 +54,13 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
 
   const load = useCallback(async () => {
     const f = filtersRef.current;
-    const query: ListInstancesQuery = { sortby: f.sortby, order: f.order, offset: f.offset, limit: PAGE_SIZE, show_self: String(f.mine) };
+    const query: ListInstancesQuery = {
+      sortby: f.sortby,
+      order: f.order,
+      offset: f.offset,
+      limit: PAGE_SIZE,
+      show_self: String(f.mine),
+    };
     if (f.status) query.status = f.status;
     try {
       const answer = await c.client.list(query);
@@ -65,7 +85,14 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
     const stop = live.subscribe({
       changed(instance: Instance) {
         const known = shown.current.has(instance.id);
-        if (known) setPage((current) => current && { ...current, instances: current.instances.map((i) => (i.id === instance.id ? newest(i, instance) : i)) });
+        if (known)
+          setPage(
+            (current) =>
+              current && {
+                ...current,
+                instances: current.instances.map((i) => (i.id === instance.id ? newest(i, instance) : i)),
+              },
+          );
         // A new instance, or one that may have left the filtered view: the list decides.
         if (!known || filtersRef.current.status) soon();
       },
@@ -92,7 +119,10 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
       <form class="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filter and sort">
         <label>
           Status
-          <select value={filters.status} onChange={(e) => set({ status: e.currentTarget.value as InstanceStatus | '' })}>
+          <select
+            value={filters.status}
+            onChange={(e) => set({ status: e.currentTarget.value as InstanceStatus | '' })}
+          >
             <option value="">Any</option>
             {INSTANCE_STATUSES.filter((s) => s !== 'DELETED').map((s) => (
               <option value={s}>{statusLook(s).label}</option>
@@ -119,7 +149,9 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
         </label>
       </form>
       <Messages problem={problem} />
-      {page && page.instances.length === 0 && <p class="empty">No instances here yet. Create one to start a notebook.</p>}
+      {page && page.instances.length === 0 && (
+        <p class="empty">No instances here yet. Create one to start a notebook.</p>
+      )}
       {page && page.instances.length > 0 && (
         <table class="instances">
           <caption class="visually-hidden">Instances, {total} in all</caption>
@@ -149,13 +181,21 @@ export function InstanceListPage({ console: c, live, onFailure }: { console: Con
       )}
       {total > PAGE_SIZE && (
         <nav class="pager" aria-label="Pages">
-          <button type="button" disabled={filters.offset === 0} onClick={() => setFilters({ ...filters, offset: Math.max(0, filters.offset - PAGE_SIZE) })}>
+          <button
+            type="button"
+            disabled={filters.offset === 0}
+            onClick={() => setFilters({ ...filters, offset: Math.max(0, filters.offset - PAGE_SIZE) })}
+          >
             Previous
           </button>
           <span>
             {filters.offset + 1}–{Math.min(total, filters.offset + PAGE_SIZE)} of {total}
           </span>
-          <button type="button" disabled={filters.offset + PAGE_SIZE >= total} onClick={() => setFilters({ ...filters, offset: filters.offset + PAGE_SIZE })}>
+          <button
+            type="button"
+            disabled={filters.offset + PAGE_SIZE >= total}
+            onClick={() => setFilters({ ...filters, offset: filters.offset + PAGE_SIZE })}
+          >
             Next
           </button>
         </nav>

@@ -35,15 +35,34 @@ export function SignInPage({ onSignedIn, reason }: { onSignedIn(session: Console
         )}
         <div class="field">
           <label for="user">User name</label>
-          <input id="user" value={user} onInput={(e) => setUser(e.currentTarget.value)} autocomplete="username" required autofocus />
+          <input
+            id="user"
+            value={user}
+            onInput={(e) => setUser(e.currentTarget.value)}
+            autocomplete="username"
+            required
+            autofocus
+          />
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input id="password" type="password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} autocomplete="current-password" required />
+          <input
+            id="password"
+            type="password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+            autocomplete="current-password"
+            required
+          />
         </div>
         <div class="field">
           <label for="project">Project (optional)</label>
-          <input id="project" value={project} onInput={(e) => setProject(e.currentTarget.value)} aria-describedby="project-hint" />
+          <input
+            id="project"
+            value={project}
+            onInput={(e) => setProject(e.currentTarget.value)}
+            aria-describedby="project-hint"
+          />
           <p class="hint" id="project-hint">
             Your first project when left empty.
           </p>

@@ -63,7 +63,12 @@ export const auditRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = 
     global.addHook('preParsing', authenticate(services, { scoped: false, systemAdmin: true }));
     global.get(
       '/v3/audit',
-      { schema: { ...schema, summary: 'The audit trail of every project, and of calls made in none, such as logins (system admins)' } },
+      {
+        schema: {
+          ...schema,
+          summary: 'The audit trail of every project, and of calls made in none, such as logins (system admins)',
+        },
+      },
       async (request) => trail(services.store, undefined, request.query),
     );
   });

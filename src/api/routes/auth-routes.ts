@@ -33,7 +33,13 @@ export function tokenBody(principal: Principal, baseUrl: string, region: string)
           id: 'modelartsv1',
           name: 'modelarts',
           endpoints: [
-            { id: `modelartsv1-${region}`, interface: 'public', region, region_id: region, url: `${baseUrl}/v1/${principal.projectId}` },
+            {
+              id: `modelartsv1-${region}`,
+              interface: 'public',
+              region,
+              region_id: region,
+              url: `${baseUrl}/v1/${principal.projectId}`,
+            },
           ],
         },
       ],
@@ -54,7 +60,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = a
         password: user.password,
         address: request.ip,
         ...(user.domain?.name ? { domain: user.domain.name } : {}),
-        ...(scope ? { project: { ...(scope.id ? { id: scope.id } : {}), ...(scope.name ? { name: scope.name } : {}) } } : {}),
+        ...(scope
+          ? { project: { ...(scope.id ? { id: scope.id } : {}), ...(scope.name ? { name: scope.name } : {}) } }
+          : {}),
       });
       reply.code(201).header('X-Subject-Token', issued.token);
       return tokenBody(issued.principal, publicUrlOf(services, request), services.config.region);
@@ -64,7 +72,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = a
   // Keystone's token validation: who does the calling token belong to.
   app.get(
     '/v3/auth/tokens',
-    { preParsing: authenticate(services, { scoped: false }), schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } } },
+    {
+      preParsing: authenticate(services, { scoped: false }),
+      schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } },
+    },
     async (request) => tokenBody(principalOf(request), publicUrlOf(services, request), services.config.region),
   );
 };

@@ -12,7 +12,13 @@ import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';
 import { AssignBucketBody, BucketParams, BucketSchema } from '../schemas/bucket-schemas.js';
 
-const bucketView = (b: ObsBucketUse) => ({ name: b.name, project_id: b.projectId, claimed_at: b.claimedAt, assigned_by: b.assignedBy, instances: b.instances });
+const bucketView = (b: ObsBucketUse) => ({
+  name: b.name,
+  project_id: b.projectId,
+  claimed_at: b.claimedAt,
+  assigned_by: b.assignedBy,
+  instances: b.instances,
+});
 const errors = { '4xx': ErrorBody };
 
 export const bucketRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
@@ -20,20 +26,37 @@ export const bucketRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> =
   app.addHook('preParsing', authenticate(services, { scoped: false, systemAdmin: true }));
   const tags = ['administration'];
 
-  app.get('/v3/buckets', { schema: { tags, response: { 200: Type.Object({ buckets: Type.Array(BucketSchema) }), ...errors } } }, async () => ({
-    buckets: (await buckets.list()).map(bucketView),
-  }));
-
-  app.put(
-    '/v3/buckets/:name',
-    { schema: { tags, params: BucketParams, body: AssignBucketBody, response: { 200: Type.Object({ bucket: BucketSchema }), ...errors } } },
-    async (request) => ({
-      bucket: bucketView(await buckets.assign(request.params.name, request.body.bucket.project_id, principalOf(request).userId)),
+  app.get(
+    '/v3/buckets',
+    { schema: { tags, response: { 200: Type.Object({ buckets: Type.Array(BucketSchema) }), ...errors } } },
+    async () => ({
+      buckets: (await buckets.list()).map(bucketView),
     }),
   );
 
-  app.delete('/v3/buckets/:name', { schema: { tags, params: BucketParams, response: { 204: Type.Null(), ...errors } } }, async (request, reply) => {
-    await buckets.release(request.params.name);
-    return reply.code(204).send(null);
-  });
+  app.put(
+    '/v3/buckets/:name',
+    {
+      schema: {
+        tags,
+        params: BucketParams,
+        body: AssignBucketBody,
+        response: { 200: Type.Object({ bucket: BucketSchema }), ...errors },
+      },
+    },
+    async (request) => ({
+      bucket: bucketView(
+        await buckets.assign(request.params.name, request.body.bucket.project_id, principalOf(request).userId),
+      ),
+    }),
+  );
+
+  app.delete(
+    '/v3/buckets/:name',
+    { schema: { tags, params: BucketParams, response: { 204: Type.Null(), ...errors } } },
+    async (request, reply) => {
+      await buckets.release(request.params.name);
+      return reply.code(204).send(null);
+    },
+  );
 };

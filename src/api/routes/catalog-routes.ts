@@ -60,8 +60,14 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> 
       const { flavor_type: type, profile_id: profileId } = request.query;
       const profile = profileId === undefined ? undefined : catalog.profile(profileId);
       if (profileId !== undefined && !profile) throw new DomainError('ModelArts.6336', 'profile_id');
-      const chosen = catalog.data.flavors.filter((f) => (!type || f.type === type) && (!profile || profile.flavor_types.includes(f.type)));
-      const ctx = await viewContext(services, request, chosen.map((f) => f.name));
+      const chosen = catalog.data.flavors.filter(
+        (f) => (!type || f.type === type) && (!profile || profile.flavor_types.includes(f.type)),
+      );
+      const ctx = await viewContext(
+        services,
+        request,
+        chosen.map((f) => f.name),
+      );
       const flavors = chosen.map((f) => ({ ...flavorDetailsView(f, ctx), capacity: f.capacity, queues: f.queues }));
       return { flavors, total_count: flavors.length };
     },

@@ -10,7 +10,13 @@ import type { AccessKey, KeyManager } from '../../core/identity/access-keys.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';
-import { CreateCredentialBody, CreatedCredentialSchema, CredentialParams, CredentialQuery, CredentialSchema } from '../schemas/credential-schemas.js';
+import {
+  CreateCredentialBody,
+  CreatedCredentialSchema,
+  CredentialParams,
+  CredentialQuery,
+  CredentialSchema,
+} from '../schemas/credential-schemas.js';
 import { keystoneTime } from './auth-routes.js';
 
 const errors = { '4xx': ErrorBody };
@@ -39,10 +45,20 @@ export const credentialRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext 
 
   app.post(
     base,
-    { schema: { tags, summary: 'Create an access key', body: CreateCredentialBody, response: { 201: Type.Object({ credential: CreatedCredentialSchema }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create an access key',
+        body: CreateCredentialBody,
+        response: { 201: Type.Object({ credential: CreatedCredentialSchema }), ...errors },
+      },
+    },
     async (request, reply) => {
       const { user_id, description } = request.body.credential;
-      const { key, secret } = await accessKeys.create(managerOf(request), { userId: user_id, ...(description !== undefined ? { description } : {}) });
+      const { key, secret } = await accessKeys.create(managerOf(request), {
+        userId: user_id,
+        ...(description !== undefined ? { description } : {}),
+      });
       reply.code(201);
       return { credential: { ...credentialView(key), secret } };
     },
@@ -50,7 +66,14 @@ export const credentialRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext 
 
   app.get(
     base,
-    { schema: { tags, summary: 'List access keys', querystring: CredentialQuery, response: { 200: Type.Object({ credentials: Type.Array(CredentialSchema) }), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'List access keys',
+        querystring: CredentialQuery,
+        response: { 200: Type.Object({ credentials: Type.Array(CredentialSchema) }), ...errors },
+      },
+    },
     async (request) => ({
       credentials: (await accessKeys.list(managerOf(request), request.query.user_id || undefined)).map(credentialView),
     }),
@@ -58,13 +81,29 @@ export const credentialRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext 
 
   app.get(
     `${base}/:access_key`,
-    { schema: { tags, summary: 'Describe an access key', params: CredentialParams, response: { 200: Type.Object({ credential: CredentialSchema }), ...errors } } },
-    async (request) => ({ credential: credentialView(await accessKeys.get(managerOf(request), request.params.access_key)) }),
+    {
+      schema: {
+        tags,
+        summary: 'Describe an access key',
+        params: CredentialParams,
+        response: { 200: Type.Object({ credential: CredentialSchema }), ...errors },
+      },
+    },
+    async (request) => ({
+      credential: credentialView(await accessKeys.get(managerOf(request), request.params.access_key)),
+    }),
   );
 
   app.delete(
     `${base}/:access_key`,
-    { schema: { tags, summary: 'Delete an access key', params: CredentialParams, response: { 204: Type.Null(), ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete an access key',
+        params: CredentialParams,
+        response: { 204: Type.Null(), ...errors },
+      },
+    },
     async (request, reply) => {
       await accessKeys.delete(managerOf(request), request.params.access_key);
       return reply.code(204).send(null);

@@ -22,7 +22,9 @@ const Readiness = Type.Object({
 export const healthRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
   const tags = ['operations'];
   const writeProbe = new WriteProbe(services.store, services.clock, app.log, services.replica);
-  app.get('/healthz', { schema: { tags, response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { tags, response: { 200: Type.Object({ status: Type.String() }) } } }, async () => ({
+    status: 'ok',
+  }));
 
   app.get('/readyz', { schema: { tags, response: { 200: Readiness, 503: Readiness } } }, async (request, reply) => {
     let database = 'ok';
@@ -40,8 +42,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> =
       migrations = 'unknown';
     }
     const ready = database === 'ok' && migrations === 'current' && writes === 'ok';
-    return reply
-      .code(ready ? 200 : 503)
-      .send({ status: ready ? 'ready' : 'unavailable', database, migrations, writes, controller: services.controller.held });
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'unavailable',
+      database,
+      migrations,
+      writes,
+      controller: services.controller.held,
+    });
   });
 };

@@ -42,7 +42,10 @@ const STREAM_DESCRIPTION =
   'Every event and keep-alive carries an `id`; sent back as `Last-Event-ID` (or `?last_event_id=`), the stream first sends every instance changed ' +
   'and deleted since, or `reset` (data: `{"reason"}`) when it cannot, after which the client reads the list again.';
 
-export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext; limits: StreamLimits }> = async (app, { services, limits }) => {
+export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext; limits: StreamLimits }> = async (
+  app,
+  { services, limits },
+) => {
   const open = new Set<EventStream>();
   const perUser = new Map<string, number>();
   app.addHook('preParsing', authenticate(services, { scoped: true }));
@@ -61,7 +64,11 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
         summary: "Live changes of the project's instances, as server-sent events (demanager extension)",
         params: ProjectParams,
         querystring: StreamQuery,
-        headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ description: 'The id of the last event received, to resume from.' })) }),
+        headers: Type.Object({
+          'last-event-id': Type.Optional(
+            Type.String({ description: 'The id of the last event received, to resume from.' }),
+          ),
+        }),
         response: {
           200: { description: STREAM_DESCRIPTION, content: { 'text/event-stream': { schema: Type.String() } } },
           '4xx': ErrorBody,
@@ -73,7 +80,11 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
       const held = perUser.get(actor.userId) ?? 0;
       if (held >= limits.perUser) throw new HttpError('APIGW.0308').retryAfter(limits.keepAliveMs / 1000);
       const serialize = reply.compileSerializationSchema(InstanceSchema as unknown as Record<string, unknown>);
-      const resume = resumeFrom(request.headers['last-event-id'] ?? request.query.last_event_id, services.clock.now(), limits);
+      const resume = resumeFrom(
+        request.headers['last-event-id'] ?? request.query.last_event_id,
+        services.clock.now(),
+        limits,
+      );
       // The id each event carries: the time by which everything before it was told (replayed
       // events keep the resume point, so a stream cut during the replay resumes it again).
       let cursor = resume.cursor;
@@ -85,7 +96,8 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
 
       async function deliver(change: InstanceChange, id: string): Promise<void> {
         if (stream.closed) return;
-        if (change.kind === 'deleted') return stream.send('instance-deleted', JSON.stringify({ id: change.id, status: 'DELETED' }), id);
+        if (change.kind === 'deleted')
+          return stream.send('instance-deleted', JSON.stringify({ id: change.id, status: 'DELETED' }), id);
         const ctx = await viewContext(services, request, [change.instance.flavor]);
         stream.send('instance', serialize(instanceView(change.instance, ctx)), id);
       }
@@ -109,14 +121,19 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
         if (left > 0) perUser.set(actor.userId, left);
         else perUser.delete(actor.userId);
       });
-      stream.send('ready', JSON.stringify({ project_id: actor.projectId, resumed: resume.kind === 'resume' }), formatCursor(cursor));
+      stream.send(
+        'ready',
+        JSON.stringify({ project_id: actor.projectId, resumed: resume.kind === 'resume' }),
+        formatCursor(cursor),
+      );
       const reset = (reason: string) => stream.send('reset', JSON.stringify({ reason }), formatCursor(cursor));
       if (resume.kind === 'reset') reset(resume.reason);
       if (resume.kind === 'resume') {
         try {
           const { changed, deleted } = await services.store.instances.changesSince(actor.projectId, resume.since);
           for (const instance of changed) await deliver({ kind: 'changed', instance }, formatCursor(cursor));
-          for (const id of deleted) await deliver({ kind: 'deleted', id, projectId: actor.projectId }, formatCursor(cursor));
+          for (const id of deleted)
+            await deliver({ kind: 'deleted', id, projectId: actor.projectId }, formatCursor(cursor));
         } catch (err) {
           request.log.error({ err }, 'the changes since the last event id could not be read');
           reset('the changes since the last event id could not be read');

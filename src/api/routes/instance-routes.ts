@@ -49,13 +49,25 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
   app.addHook('preParsing', authenticate(services, { scoped: true }));
 
   async function view(request: FastifyRequest, instances: Instance[]) {
-    const ctx = await viewContext(services, request, instances.map((i) => i.flavor));
+    const ctx = await viewContext(
+      services,
+      request,
+      instances.map((i) => i.flavor),
+    );
     return instances.map((i) => instanceView(i, ctx));
   }
 
   app.post(
     base,
-    { schema: { tags, summary: 'Create an instance', params: ProjectParams, body: CreateInstanceBody, response: { 200: InstanceSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Create an instance',
+        params: ProjectParams,
+        body: CreateInstanceBody,
+        response: { 200: InstanceSchema, ...errors },
+      },
+    },
     async (request) => {
       const instance = await lifecycle.create(actorOf(request), request.body);
       return (await view(request, [instance]))[0]!;
@@ -64,7 +76,15 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
 
   app.get(
     base,
-    { schema: { tags, summary: 'List instances', params: ProjectParams, querystring: ListQuery, response: { 200: InstanceListSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'List instances',
+        params: ProjectParams,
+        querystring: ListQuery,
+        response: { 200: InstanceListSchema, ...errors },
+      },
+    },
     async (request) => {
       const q = request.query;
       const sortBy = (q.sortby || 'name') as SortKey;
@@ -88,7 +108,15 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
 
   app.get(
     `${base}/:instance_id`,
-    { schema: { tags, summary: 'Show an instance', params: InstanceParams, querystring: DetailQuery, response: { 200: InstanceSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Show an instance',
+        params: InstanceParams,
+        querystring: DetailQuery,
+        response: { 200: InstanceSchema, ...errors },
+      },
+    },
     async (request) => {
       const instance = await lifecycle.get(actorOf(request), request.params.instance_id);
       return (await view(request, [instance]))[0]!;
@@ -114,7 +142,14 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
 
   app.delete(
     `${base}/:instance_id`,
-    { schema: { tags, summary: 'Delete an instance', params: InstanceParams, response: { 200: DeleteResultSchema, ...errors } } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete an instance',
+        params: InstanceParams,
+        response: { 200: DeleteResultSchema, ...errors },
+      },
+    },
     async (request) => {
       await lifecycle.remove(actorOf(request), request.params.instance_id);
       return { instance_id: request.params.instance_id };
@@ -124,7 +159,13 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
   app.post(
     `${base}/:instance_id/action`,
     {
-      schema: { tags, summary: 'Start, stop or restart', params: InstanceParams, body: ActionBody, response: { 200: ActionResultSchema, ...errors } },
+      schema: {
+        tags,
+        summary: 'Start, stop or restart',
+        params: InstanceParams,
+        body: ActionBody,
+        response: { 200: ActionResultSchema, ...errors },
+      },
     },
     async (request) => {
       const result = await lifecycle.act(actorOf(request), request.params.instance_id, request.body.action);

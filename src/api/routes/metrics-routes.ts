@@ -13,7 +13,12 @@ import { routePatternOf } from '../route-pattern.js';
 export function timeRequests(api: FastifyInstance, metrics: ApiMetrics): void {
   // Callback style: nothing to wait for, and a promise per request would cost more than the observation.
   api.addHook('onResponse', (request, reply, done) => {
-    metrics.apiRequest(request.method, routePatternOf(request) ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+    metrics.apiRequest(
+      request.method,
+      routePatternOf(request) ?? 'unmatched',
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+    );
     done();
   });
 }

@@ -9,10 +9,19 @@ import { Nullable, StringMap } from './common.js';
 export const AuditEntrySchema = Type.Object({
   seq: Type.Integer({ description: 'Increases in write order within its origin.' }),
   timestamp: Type.Integer({ description: 'Epoch milliseconds.' }),
-  origin: Type.Union([Type.Literal('api'), Type.Literal('system')], { description: '`api` for a call, `system` for an automatic action.' }),
-  user_id: Nullable(Type.String({ description: 'Who called; null for automatic actions and calls refused before the caller was known.' })),
+  origin: Type.Union([Type.Literal('api'), Type.Literal('system')], {
+    description: '`api` for a call, `system` for an automatic action.',
+  }),
+  user_id: Nullable(
+    Type.String({
+      description: 'Who called; null for automatic actions and calls refused before the caller was known.',
+    }),
+  ),
   user_name: Nullable(Type.String()),
-  action: Type.String({ description: 'Method and route (`POST /v1/{project_id}/demanager/instances`), or the automatic action (`auto-stop`, `idle-stop`, `admit`, `reservation-expired`, `retention`, `fault`).' }),
+  action: Type.String({
+    description:
+      'Method and route (`POST /v1/{project_id}/demanager/instances`), or the automatic action (`auto-stop`, `idle-stop`, `admit`, `reservation-expired`, `retention`, `fault`).',
+  }),
   target: Nullable(Type.String({ description: 'The instance, user, project or key concerned.' })),
   source: Type.String({ description: "The caller's address; empty for automatic actions." }),
   status: Type.Integer({ description: 'The HTTP status of the answer; 0 for automatic actions.' }),

@@ -9,7 +9,9 @@ export const BucketSchema = Type.Object({
   name: Type.String({ description: 'The first segment of an obs path (`/name/dir/`).' }),
   project_id: Type.String({ description: 'The project that holds it.' }),
   claimed_at: Type.Integer({ description: 'When it was claimed or last assigned, epoch ms.' }),
-  assigned_by: Type.Union([Type.String(), Type.Null()], { description: 'The system admin who assigned it; null when a create claimed it.' }),
+  assigned_by: Type.Union([Type.String(), Type.Null()], {
+    description: 'The system admin who assigned it; null when a create claimed it.',
+  }),
   instances: Type.Integer({ description: 'Instances (of any project) whose storage lies in it.' }),
 });
 

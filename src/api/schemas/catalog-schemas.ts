@@ -16,12 +16,17 @@ export const CatalogProfileSchema = Type.Object({
   flavor_types: Type.Array(Type.String(), { description: 'The flavor types (`CPU`, `GPU`) the image runs on.' }),
 });
 
-export const ProfileListSchema = Type.Object({ profiles: Type.Array(CatalogProfileSchema), total_count: Type.Integer() });
+export const ProfileListSchema = Type.Object({
+  profiles: Type.Array(CatalogProfileSchema),
+  total_count: Type.Integer(),
+});
 
 export const CatalogFlavorSchema = Type.Object({
   ...FlavorDetailsSchema.properties,
   capacity: Type.Integer({ description: 'Instances that may hold a slot at once; 0 for no limit.' }),
-  queues: Type.Boolean({ description: 'Whether a create or start that finds it sold out waits in line instead of failing (6329).' }),
+  queues: Type.Boolean({
+    description: 'Whether a create or start that finds it sold out waits in line instead of failing (6329).',
+  }),
 });
 
 export const FlavorListSchema = Type.Object({ flavors: Type.Array(CatalogFlavorSchema), total_count: Type.Integer() });
@@ -33,5 +38,7 @@ export const ProfileQuery = Type.Object({
 
 export const FlavorQuery = Type.Object({
   flavor_type: Type.Optional(FlavorType),
-  profile_id: Type.Optional(Type.String({ maxLength: 256, description: 'Only the flavors this profile runs on (6336 for an unknown one).' })),
+  profile_id: Type.Optional(
+    Type.String({ maxLength: 256, description: 'Only the flavors this profile runs on (6336 for an unknown one).' }),
+  ),
 });

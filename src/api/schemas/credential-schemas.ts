@@ -22,7 +22,9 @@ const credentialFields = {
 
 export const CredentialSchema = Type.Object({
   ...credentialFields,
-  last_use_time: Type.Optional(Type.String({ description: 'When a request with a valid signature by the key last arrived (to the minute).' })),
+  last_use_time: Type.Optional(
+    Type.String({ description: 'When a request with a valid signature by the key last arrived (to the minute).' }),
+  ),
 });
 
 export const CreatedCredentialSchema = Type.Object({

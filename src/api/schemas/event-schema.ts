@@ -10,7 +10,10 @@ import { StatusSchema } from './instance-schema.js';
 export const EventSchema = Type.Object({
   seq: Type.Integer({ description: 'Increases in write order.' }),
   timestamp: Type.Integer({ description: 'Epoch milliseconds.' }),
-  kind: Type.String({ description: "`create`, `start`, `stop`, `restart`, `queue`, `dequeue`, `delete`, `modify`, `resize`, `renew`, `transition`, `admit`, `auto-stop`, `idle-stop`, `reservation-expired`, `retention`, `fault`, `progress`, `out-of-memory` (a process of the running notebook was stopped at its flavor's memory limit) or `isolation` (a notebook started before isolation still runs with the service's rights)." }),
+  kind: Type.String({
+    description:
+      "`create`, `start`, `stop`, `restart`, `queue`, `dequeue`, `delete`, `modify`, `resize`, `renew`, `transition`, `admit`, `auto-stop`, `idle-stop`, `reservation-expired`, `retention`, `fault`, `progress`, `out-of-memory` (a process of the running notebook was stopped at its flavor's memory limit) or `isolation` (a notebook started before isolation still runs with the service's rights).",
+  }),
   from_status: Nullable(StatusSchema),
   to_status: Nullable(StatusSchema),
   by: Type.String({ description: 'The user id, or `system` for automatic actions.' }),

@@ -18,7 +18,17 @@ export const LoginBody = Type.Object({
         }),
       }),
     }),
-    scope: Type.Optional(Type.Object({ project: Type.Optional(Type.Object({ id: Type.Optional(Type.String()), name: Type.Optional(Type.String()), domain: Type.Optional(Named) })) })),
+    scope: Type.Optional(
+      Type.Object({
+        project: Type.Optional(
+          Type.Object({
+            id: Type.Optional(Type.String()),
+            name: Type.Optional(Type.String()),
+            domain: Type.Optional(Named),
+          }),
+        ),
+      }),
+    ),
   }),
 });
 
@@ -30,7 +40,14 @@ export const TokenBody = Type.Object({
     expires_at: Type.String(),
     issued_at: Type.String(),
     methods: Type.Array(Type.String()),
-    user: Type.Object({ id: Type.String(), name: Type.String(), domain: Domain, is_system_admin: Type.Optional(Type.Boolean({ description: 'demanager: whether the user may use the administration API.' })) }),
+    user: Type.Object({
+      id: Type.String(),
+      name: Type.String(),
+      domain: Domain,
+      is_system_admin: Type.Optional(
+        Type.Boolean({ description: 'demanager: whether the user may use the administration API.' }),
+      ),
+    }),
     project: Type.Object({ id: Type.String(), name: Type.String(), domain: Domain }),
     roles: Type.Array(Ref),
     catalog: Type.Array(
@@ -39,7 +56,13 @@ export const TokenBody = Type.Object({
         id: Type.String(),
         name: Type.String(),
         endpoints: Type.Array(
-          Type.Object({ id: Type.String(), interface: Type.String(), region: Type.String(), region_id: Type.String(), url: Type.String() }),
+          Type.Object({
+            id: Type.String(),
+            interface: Type.String(),
+            region: Type.String(),
+            region_id: Type.String(),
+            url: Type.String(),
+          }),
         ),
       }),
     ),

@@ -33,7 +33,11 @@ export const AutoStopInput = Type.Object({
   duration: Type.Optional(Nullable(Type.Integer({ description: 'Seconds, 3600–86400.' }))),
   prompt: Type.Optional(Type.Boolean()),
   stop_timestamp: Type.Optional(
-    Nullable(Type.Integer({ description: 'PUT only: renew a RUNNING instance by moving its deadline later (epoch ms, at most 24 h ahead).' })),
+    Nullable(
+      Type.Integer({
+        description: 'PUT only: renew a RUNNING instance by moving its deadline later (epoch ms, at most 24 h ahead).',
+      }),
+    ),
   ),
 });
 
@@ -89,7 +93,9 @@ export type CreateInstanceInput = Static<typeof CreateInstanceBody>;
 
 export const ModifyInstanceBody = Type.Object({
   description: Type.Optional(Nullable(Str({ maxLength: 512 }))),
-  flavor: Type.Optional(Nullable(Str({ description: 'New flavor of a STOPPED instance (the instance goes RESIZING).' }))),
+  flavor: Type.Optional(
+    Nullable(Str({ description: 'New flavor of a STOPPED instance (the instance goes RESIZING).' })),
+  ),
   spec: Type.Optional(Nullable(Type.Object({ auto_stop: Type.Optional(Nullable(AutoStopInput)) }))),
   auto_stop: Type.Optional(Nullable(AutoStopInput)),
 });
@@ -118,7 +124,7 @@ export const ListQuery = Type.Object({
   offset: Type.Optional(PageOffset),
   limit: Type.Optional(PageLimit(`At most ${MAX_PAGE_LIMIT}; 0 (default) returns every match.`)),
   workspace_id: Type.Optional(Str()),
-  show_self: Type.Optional(Str({ description: '`true` (default): only the caller\'s instances; case-insensitive.' })),
+  show_self: Type.Optional(Str({ description: "`true` (default): only the caller's instances; case-insensitive." })),
   ai_project: Type.Optional(Str()),
   ai_project_id: Type.Optional(Str()),
   pool_id: Type.Optional(Str()),

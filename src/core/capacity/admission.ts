@@ -12,7 +12,14 @@ import type { InstanceStatus } from '../model/statuses.js';
 import type { SlotLimit } from '../ports/store.js';
 
 /** Statuses in which an instance holds a slot of its flavor (and pool). */
-export const SLOT_STATUSES: readonly InstanceStatus[] = ['CREATING', 'STARTING', 'RUNNING', 'RESTARTING', 'STOPPING', 'READY_TO_START'];
+export const SLOT_STATUSES: readonly InstanceStatus[] = [
+  'CREATING',
+  'STARTING',
+  'RUNNING',
+  'RESTARTING',
+  'STOPPING',
+  'READY_TO_START',
+];
 const HOLDS_SLOT = new Set(SLOT_STATUSES);
 
 export interface Quotas {
@@ -30,12 +37,20 @@ export function holdsSlot(status: InstanceStatus): boolean {
 export function slotLimits(catalog: Catalog, instance: Pick<Instance, 'flavor' | 'pool'>): SlotLimit[] {
   const limits: SlotLimit[] = [];
   const flavor = catalog.flavor(instance.flavor);
-  if (flavor && flavor.capacity > 0) limits.push({ scope: 'flavor', key: flavor.name, max: flavor.capacity, statuses: SLOT_STATUSES });
+  if (flavor && flavor.capacity > 0)
+    limits.push({ scope: 'flavor', key: flavor.name, max: flavor.capacity, statuses: SLOT_STATUSES });
   const pool = instance.pool ? catalog.pool(instance.pool.id) : undefined;
-  if (pool && pool.capacity > 0) limits.push({ scope: 'pool', key: pool.id, max: pool.capacity, statuses: SLOT_STATUSES });
+  if (pool && pool.capacity > 0)
+    limits.push({ scope: 'pool', key: pool.id, max: pool.capacity, statuses: SLOT_STATUSES });
   const gpus = flavor ? gpusOf(flavor) : 0;
   if (catalog.hostGpus !== null && gpus > 0) {
-    limits.push({ scope: 'gpus', key: 'host', max: catalog.hostGpus, statuses: SLOT_STATUSES, weighted: { weights: catalog.gpuWeights(), need: gpus } });
+    limits.push({
+      scope: 'gpus',
+      key: 'host',
+      max: catalog.hostGpus,
+      statuses: SLOT_STATUSES,
+      weighted: { weights: catalog.gpuWeights(), need: gpus },
+    });
   }
   return limits;
 }
@@ -44,7 +59,8 @@ export function slotLimits(catalog: Catalog, instance: Pick<Instance, 'flavor' |
 export function quotaLimits(quotas: Quotas, instance: Pick<Instance, 'projectId' | 'user'>): SlotLimit[] {
   const limits: SlotLimit[] = [];
   if (quotas.instancesPerUser > 0) limits.push({ scope: 'user', key: instance.user.id, max: quotas.instancesPerUser });
-  if (quotas.instancesPerProject > 0) limits.push({ scope: 'project', key: instance.projectId, max: quotas.instancesPerProject });
+  if (quotas.instancesPerProject > 0)
+    limits.push({ scope: 'project', key: instance.projectId, max: quotas.instancesPerProject });
   return limits;
 }
 
@@ -84,6 +100,8 @@ export function soldOut(catalog: Catalog, flavor: Flavor, holders: ReadonlyMap<s
 /** The queueing flavors whose line may move when an instance of `flavor` gives up its slot. */
 export function flavorsFreedBy(catalog: Catalog, flavor: Flavor): Flavor[] {
   const sharesGpus = catalog.hostGpus !== null && gpusOf(flavor) > 0;
-  const others = sharesGpus ? catalog.data.flavors.filter((f) => f.name !== flavor.name && f.queues && gpusOf(f) > 0) : [];
+  const others = sharesGpus
+    ? catalog.data.flavors.filter((f) => f.name !== flavor.name && f.queues && gpusOf(f) > 0)
+    : [];
   return [flavor, ...others];
 }

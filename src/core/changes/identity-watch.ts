@@ -36,7 +36,13 @@ export class IdentityWatch {
   private readonly log: Logger;
 
   constructor(options: IdentityWatchOptions) {
-    ({ store: this.store, clock: this.clock, scanMs: this.scanMs, localWrites: this.localWrites, log: this.log } = options);
+    ({
+      store: this.store,
+      clock: this.clock,
+      scanMs: this.scanMs,
+      localWrites: this.localWrites,
+      log: this.log,
+    } = options);
   }
 
   /** Calls `onRevision` with the revision after every local write and every `scanMs`, while `wanted()`. */
@@ -79,7 +85,10 @@ export class IdentityWatch {
         sleeping.abort();
         resolve();
       };
-      this.clock.sleep(this.scanMs, sleeping.signal).then(() => this.#wake?.(), () => {});
+      this.clock.sleep(this.scanMs, sleeping.signal).then(
+        () => this.#wake?.(),
+        () => {},
+      );
     });
   }
 }

@@ -10,7 +10,9 @@ import type { Instance } from '../model/instance.js';
 import type { Logger } from '../shared/logger.js';
 import type { InstanceRepository } from '../ports/store.js';
 
-export type InstanceChange = { kind: 'changed'; instance: Instance } | { kind: 'deleted'; id: string; projectId: string };
+export type InstanceChange =
+  | { kind: 'changed'; instance: Instance }
+  | { kind: 'deleted'; id: string; projectId: string };
 export type ChangeListener = (change: InstanceChange) => void;
 
 export class InstanceFeed {
@@ -89,7 +91,8 @@ export class InstanceFeed {
   async #baseline(projectId: string): Promise<void> {
     try {
       const items = await this.#read(projectId);
-      if (this.#watchers.has(projectId) && !this.#told.has(projectId)) this.#told.set(projectId, new Map(items.map((i) => [i.id, i.version])));
+      if (this.#watchers.has(projectId) && !this.#told.has(projectId))
+        this.#told.set(projectId, new Map(items.map((i) => [i.id, i.version])));
     } catch (err) {
       this.log.warn({ err, projectId }, 'could not read the instances of a watched project');
     }

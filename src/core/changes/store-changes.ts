@@ -57,7 +57,11 @@ const INSTANCE_READS: ReadonlySet<PropertyKey> = new Set<keyof InstanceRepositor
  * `target`, its methods bound to it, those in `overrides` replaced, and those `wrap` is given
  * wrapped by it; each method made once (the store is on every request's path).
  */
-function delegate<T extends object>(target: T, overrides: Partial<T>, wrap?: (key: PropertyKey, method: (...args: unknown[]) => unknown) => unknown): T {
+function delegate<T extends object>(
+  target: T,
+  overrides: Partial<T>,
+  wrap?: (key: PropertyKey, method: (...args: unknown[]) => unknown) => unknown,
+): T {
   const made = new Map<PropertyKey, unknown>();
   return new Proxy(target, {
     get(inner, key) {
@@ -91,7 +95,10 @@ function counted<T extends object>(target: T, reads: ReadonlySet<PropertyKey>, g
 }
 
 /** `store` with its writes counted in the returned generations and its instance changes published. */
-export function watchStore(store: Store, publish: (change: CommittedChange) => void = () => {}): { store: Store; changes: StoreChanges } {
+export function watchStore(
+  store: Store,
+  publish: (change: CommittedChange) => void = () => {},
+): { store: Store; changes: StoreChanges } {
   const changes: StoreChanges = { identity: new Generation(), instances: new Generation() };
   const inner = counted(store.instances, INSTANCE_READS, changes.instances);
   const instances = delegate<InstanceRepository>(inner, {

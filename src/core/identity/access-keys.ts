@@ -175,7 +175,8 @@ export class AccessKeyService {
     const signedAt = typeof sdkDate === 'string' ? parseSdkDate(sdkDate) : undefined;
     if (signedAt === undefined) throw new SignatureRejected('missing or malformed X-Sdk-Date');
     const now = this.clock.now();
-    if (Math.abs(now - signedAt) > SIGNATURE_WINDOW_MS) throw new SignatureRejected('X-Sdk-Date outside the accepted window');
+    if (Math.abs(now - signedAt) > SIGNATURE_WINDOW_MS)
+      throw new SignatureRejected('X-Sdk-Date outside the accepted window');
     const { key, secret } = await this.#key(header.accessKey);
     const canonical = canonicalRequest({
       method: request.method,
@@ -188,7 +189,8 @@ export class AccessKeyService {
     if (canonical === undefined) throw new SignatureRejected('path, query or a signed header cannot be canonicalised');
     const expected = signatureOf(secret, stringToSign(sdkDate as string, canonical));
     if (!signaturesMatch(expected, header.signature)) throw new SignatureRejected('signature mismatch');
-    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS) await this.store.identity.touchAccessKey(key.accessKey, now);
+    if (key.lastUsedAt === null || now - key.lastUsedAt >= TOUCH_INTERVAL_MS)
+      await this.store.identity.touchAccessKey(key.accessKey, now);
     return { accessKey: key.accessKey, userId: key.userId, signedAt };
   }
 }

@@ -90,7 +90,11 @@ export class LoginThrottle {
 
   /** Forgets what has run out, then the least recently failed: unlocked entries before locked ones. */
   #evict(now: number): void {
-    const passes: ((c: Counter) => boolean)[] = [(c) => c.resetAt <= now && c.lockedUntil <= now, (c) => c.lockedUntil <= now, () => true];
+    const passes: ((c: Counter) => boolean)[] = [
+      (c) => c.resetAt <= now && c.lockedUntil <= now,
+      (c) => c.lockedUntil <= now,
+      () => true,
+    ];
     for (const forgettable of passes) {
       for (const [key, counter] of this.#counters) {
         if (this.#counters.size <= this.#maxEntries) return;

@@ -138,9 +138,13 @@ export function parseSignatureHeader(authorization: string): SignatureHeader | u
     fields.set(name, part.slice(at + 1).trim());
   }
   const accessKey = fields.get('Access');
-  const signedHeaders = fields.get('SignedHeaders')?.split(';').map((h) => h.trim().toLowerCase());
+  const signedHeaders = fields
+    .get('SignedHeaders')
+    ?.split(';')
+    .map((h) => h.trim().toLowerCase());
   const signature = fields.get('Signature');
-  if (!accessKey || !signature || fields.size !== 3 || !signedHeaders || signedHeaders.some((h) => h === '')) return undefined;
+  if (!accessKey || !signature || fields.size !== 3 || !signedHeaders || signedHeaders.some((h) => h === ''))
+    return undefined;
   if (new Set(signedHeaders).size !== signedHeaders.length) return undefined;
   return { accessKey, signedHeaders, signature: signature.toLowerCase() };
 }
@@ -149,14 +153,26 @@ export function parseSignatureHeader(authorization: string): SignatureHeader | u
 export function parseSdkDate(text: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const ms = Date.UTC(year, month - 1, day, hour, minute, second);
   // Date.UTC rolls 31 February over into March: a real time is one that reads back the same.
   const at = new Date(ms);
   const same = at.getUTCFullYear() === year && at.getUTCMonth() === month - 1 && at.getUTCDate() === day;
-  return same && at.getUTCHours() === hour && at.getUTCMinutes() === minute && at.getUTCSeconds() === second ? ms : undefined;
+  return same && at.getUTCHours() === hour && at.getUTCMinutes() === minute && at.getUTCSeconds() === second
+    ? ms
+    : undefined;
 }
 
 export function formatSdkDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
 }

@@ -12,7 +12,14 @@ import { DomainError } from '../shared/errors.js';
 import type { Project, RoleAssignment, RoleName, StoredToken, User } from '../model/identity-types.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { IDENTITY_CACHE_MS, ReadCache, type Generation } from '../shared/read-cache.js';
-import { DUMMY_PASSWORD_HASH, hashPassword, randomHex, randomPassword, sha256Hex, verifyPassword } from './passwords.js';
+import {
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  randomHex,
+  randomPassword,
+  sha256Hex,
+  verifyPassword,
+} from './passwords.js';
 import { DuplicateKeyError, type Store } from '../ports/store.js';
 
 /** Who is calling, resolved from a token or an access key's signature. */
@@ -80,11 +87,17 @@ export class IdentityService {
   }
 
   /** Creates the first admin user and project when the store has no users. */
-  async bootstrap(options: { adminUser: string; adminPassword: string | null; project: string }): Promise<BootstrapResult> {
+  async bootstrap(options: {
+    adminUser: string;
+    adminPassword: string | null;
+    project: string;
+  }): Promise<BootstrapResult> {
     const notCreated = async (): Promise<BootstrapResult> => ({
       created: false,
       user: options.adminUser,
-      project: (await this.store.identity.findProjectByName(this.defaultDomain, options.project)) ?? (await this.store.identity.listProjects())[0]!,
+      project:
+        (await this.store.identity.findProjectByName(this.defaultDomain, options.project)) ??
+        (await this.store.identity.listProjects())[0]!,
       generatedPassword: null,
     });
     if ((await this.store.identity.listUsers()).length > 0) return notCreated();
@@ -114,7 +127,6 @@ export class IdentityService {
     }
   }
 
-
   /**
    * Password login. While the name or the address is locked out every attempt, the right password
    * included, is refused with 401 IAM.0005 before any lookup, the same for names that do not exist.
@@ -143,7 +155,13 @@ export class IdentityService {
     const token = `dm1.${randomBytes(32).toString('base64url')}`;
     const issuedAt = this.clock.now();
     const expiresAt = issuedAt + this.tokenTtlMs;
-    await this.store.identity.insertToken({ hash: sha256Hex(token), userId: user.id, projectId: project.id, issuedAt, expiresAt });
+    await this.store.identity.insertToken({
+      hash: sha256Hex(token),
+      userId: user.id,
+      projectId: project.id,
+      issuedAt,
+      expiresAt,
+    });
     return { token, principal: this.#principal(user, project, roles, issuedAt, expiresAt) };
   }
 
@@ -193,20 +211,27 @@ export class IdentityService {
    * (or, without one, their first project, as a login without scope), for the signature's window.
    * A disabled user, or one with no role there, is refused as a bad signature is.
    */
-  async signedPrincipal(userId: string, projectId: string | undefined, window: { issuedAt: number; expiresAt: number }): Promise<Principal> {
+  async signedPrincipal(
+    userId: string,
+    projectId: string | undefined,
+    window: { issuedAt: number; expiresAt: number },
+  ): Promise<Principal> {
     const load = () => this.#resolveSigner(userId, projectId);
-    const { user, project, roles } = await (this.#signers ? this.#signers.get(`${userId}\n${projectId ?? ''}`, load) : load());
+    const { user, project, roles } = await (this.#signers
+      ? this.#signers.get(`${userId}\n${projectId ?? ''}`, load)
+      : load());
     return this.#principal(user!, project, roles, window.issuedAt, window.expiresAt);
   }
 
   async #resolveSigner(userId: string, projectId: string | undefined): Promise<Resolved> {
     const user = await this.store.identity.getUser(userId);
-    if (!user?.enabled) throw new SignatureRejected('the key\'s user is disabled');
+    if (!user?.enabled) throw new SignatureRejected("the key's user is disabled");
     let project: Project;
     try {
       project = await this.#scopeProject(user, projectId === undefined ? undefined : { id: projectId });
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'IAM.0001') throw new SignatureRejected('the key\'s user has no role in the project');
+      if (err instanceof DomainError && err.code === 'IAM.0001')
+        throw new SignatureRejected("the key's user has no role in the project");
       throw err;
     }
     return { user, project, roles: await this.store.identity.rolesOf(user.id, project.id) };
@@ -231,8 +256,15 @@ export class IdentityService {
     };
   }
 
-  async createUser(input: { name: string; password: string; domain?: string; isSystemAdmin?: boolean; enabled?: boolean }): Promise<User> {
-    if (!NAME_PATTERN.test(input.name)) throw new DomainError('IAM.0004', 'user names are 1-64 letters, digits and _ . @ -');
+  async createUser(input: {
+    name: string;
+    password: string;
+    domain?: string;
+    isSystemAdmin?: boolean;
+    enabled?: boolean;
+  }): Promise<User> {
+    if (!NAME_PATTERN.test(input.name))
+      throw new DomainError('IAM.0004', 'user names are 1-64 letters, digits and _ . @ -');
     checkPassword(input.password);
     const user: User = {
       id: randomHex(16),
@@ -247,7 +279,10 @@ export class IdentityService {
     return user;
   }
 
-  async updateUser(id: string, changes: { password?: string; enabled?: boolean; isSystemAdmin?: boolean }): Promise<User> {
+  async updateUser(
+    id: string,
+    changes: { password?: string; enabled?: boolean; isSystemAdmin?: boolean },
+  ): Promise<User> {
     const user = await this.getUser(id);
     const next: User = { ...user };
     if (changes.password !== undefined) {
@@ -290,11 +325,13 @@ export class IdentityService {
     const manages = (u: User | undefined) => u?.isSystemAdmin === true && u.enabled;
     if (!manages(before) || manages(after)) return;
     const others = (await this.store.identity.listUsers()).filter((u) => u.id !== before.id && manages(u));
-    if (others.length === 0) throw new DomainError('IAM.0004', 'this is the last enabled system admin; make another one first');
+    if (others.length === 0)
+      throw new DomainError('IAM.0004', 'this is the last enabled system admin; make another one first');
   }
 
   async createProject(input: { name: string; description?: string; domain?: string }): Promise<Project> {
-    if (!NAME_PATTERN.test(input.name)) throw new DomainError('IAM.0004', 'project names are 1-64 letters, digits and _ . @ -');
+    if (!NAME_PATTERN.test(input.name))
+      throw new DomainError('IAM.0004', 'project names are 1-64 letters, digits and _ . @ -');
     checkFreeText(input.description, 'a description');
     const project: Project = {
       id: randomHex(16),
@@ -324,13 +361,26 @@ export class IdentityService {
    */
   async deleteProject(id: string, sessionProject: string): Promise<void> {
     await this.getProject(id);
-    if (id === sessionProject) throw new DomainError('IAM.0004', 'you cannot delete the project your session is in; sign in to another one first');
-    const { total } = await this.store.instances.list({ projectId: id, sortBy: 'name', order: 'asc', offset: 0, limit: 1 });
+    if (id === sessionProject)
+      throw new DomainError(
+        'IAM.0004',
+        'you cannot delete the project your session is in; sign in to another one first',
+      );
+    const { total } = await this.store.instances.list({
+      projectId: id,
+      sortBy: 'name',
+      order: 'asc',
+      offset: 0,
+      limit: 1,
+    });
     if (total > 0) throw new DomainError('IAM.0004', `the project still has ${total} instance(s); delete them first`);
     // Its buckets' files stay on disk: freeing them with the project would hand them to whichever project named them next.
     const buckets = await this.store.buckets.heldBy(id);
     if (buckets.length > 0) {
-      throw new DomainError('IAM.0004', `the project still holds the obs bucket(s) ${buckets.join(', ')}; assign them to another project or release them first (/v3/buckets)`);
+      throw new DomainError(
+        'IAM.0004',
+        `the project still holds the obs bucket(s) ${buckets.join(', ')}; assign them to another project or release them first (/v3/buckets)`,
+      );
     }
     await this.store.identity.deleteProject(id);
   }
@@ -363,5 +413,6 @@ export class IdentityService {
 }
 
 function checkPassword(password: string): void {
-  if (password.length < MIN_PASSWORD_LENGTH) throw new DomainError('IAM.0004', `passwords have at least ${MIN_PASSWORD_LENGTH} characters`);
+  if (password.length < MIN_PASSWORD_LENGTH)
+    throw new DomainError('IAM.0004', `passwords have at least ${MIN_PASSWORD_LENGTH} characters`);
 }

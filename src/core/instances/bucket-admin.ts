@@ -32,10 +32,15 @@ export class BucketAdmin {
     checkName(name);
     const outcome = await this.store.buckets.release(name);
     if (outcome === 'absent') throw new DomainError('IAM.0002', 'obs bucket');
-    if (outcome === 'in-use') throw new DomainError('IAM.0004', `instances still use the obs bucket ${name}; delete them or assign the bucket instead`);
+    if (outcome === 'in-use')
+      throw new DomainError(
+        'IAM.0004',
+        `instances still use the obs bucket ${name}; delete them or assign the bucket instead`,
+      );
   }
 }
 
 function checkName(name: string): void {
-  if (!isBucketName(name)) throw new DomainError('IAM.0004', 'a bucket name is one path segment: no /, \\, control characters, . or ..');
+  if (!isBucketName(name))
+    throw new DomainError('IAM.0004', 'a bucket name is one path segment: no /, \\, control characters, . or ..');
 }

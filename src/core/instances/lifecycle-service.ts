@@ -14,11 +14,34 @@ import { RepositoryHosts } from './repository-hosts.js';
 import type { WriterOptions } from './writer-options.js';
 import type { SecretBox } from '../secrets/box.js';
 import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from '../model/instance.js';
-import { checkAutoStop, checkDescription, checkRenew, resolveFlavor, validateCreate, type CreateRequest, type ModifyRequest } from './requests.js';
+import {
+  checkAutoStop,
+  checkDescription,
+  checkRenew,
+  resolveFlavor,
+  validateCreate,
+  type CreateRequest,
+  type ModifyRequest,
+} from './requests.js';
 import { BucketHeldError, bucketRefusal } from '../model/obs-buckets.js';
-import { TRANSITIONS, TRANSITIONAL_STATUSES, wrongStateCode, type InstanceAction, type InstanceStatus } from '../model/statuses.js';
+import {
+  TRANSITIONS,
+  TRANSITIONAL_STATUSES,
+  wrongStateCode,
+  type InstanceAction,
+  type InstanceStatus,
+} from '../model/statuses.js';
 import { holdsSlot, isCapacity, limitError, quotaLimits, slotLimits, type Quotas } from '../capacity/admission.js';
-import { DuplicateNameError, LimitReachedError, type SlotLimit, type EventPage, type InstanceEvent, type InstancePage, type InstanceQuery, type Store } from '../ports/store.js';
+import {
+  DuplicateNameError,
+  LimitReachedError,
+  type SlotLimit,
+  type EventPage,
+  type InstanceEvent,
+  type InstancePage,
+  type InstanceQuery,
+  type Store,
+} from '../ports/store.js';
 
 /**
  * Who acts, as far as instances care. Every member of a project may list and read its instances;
@@ -31,7 +54,6 @@ export interface Actor {
   /** Project admins act on every instance of the project; members on their own. */
   isProjectAdmin: boolean;
 }
-
 
 export interface ActionResult {
   previous: InstanceStatus;
@@ -69,7 +91,14 @@ export class LifecycleService {
   private readonly repositoryHosts: RepositoryHosts;
 
   constructor(options: LifecycleServiceOptions) {
-    ({ store: this.store, catalog: this.catalog, clock: this.clock, trigger: this.trigger, secrets: this.secrets, replica: this.replica } = options);
+    ({
+      store: this.store,
+      catalog: this.catalog,
+      clock: this.clock,
+      trigger: this.trigger,
+      secrets: this.secrets,
+      replica: this.replica,
+    } = options);
     this.quotas = options.quotas ?? { instancesPerUser: 0, instancesPerProject: 0 };
     this.queue = options.queue ?? null;
     this.repositoryHosts = options.repositoryHosts ?? new RepositoryHosts();
@@ -131,7 +160,11 @@ export class LifecycleService {
       version: 1,
     };
     try {
-      await this.#insert(instance, [...slotLimits(this.catalog, instance), ...quotaLimits(this.quotas, instance)], actor.userId);
+      await this.#insert(
+        instance,
+        [...slotLimits(this.catalog, instance), ...quotaLimits(this.quotas, instance)],
+        actor.userId,
+      );
     } catch (err) {
       // A flavor that queues takes the request in line instead of refusing it.
       if (!(err instanceof LimitReachedError && this.#queues(instance, err))) throw this.#refusal(err);
@@ -170,9 +203,16 @@ export class LifecycleService {
     return this.store.instances.listEvents(id, page);
   }
 
-  list(actor: Actor, query: Omit<InstanceQuery, 'projectId' | 'userId'> & { showSelf: boolean }): Promise<InstancePage> {
+  list(
+    actor: Actor,
+    query: Omit<InstanceQuery, 'projectId' | 'userId'> & { showSelf: boolean },
+  ): Promise<InstancePage> {
     const { showSelf, ...rest } = query;
-    return this.store.instances.list({ ...rest, projectId: actor.projectId, ...(showSelf ? { userId: actor.userId } : {}) });
+    return this.store.instances.list({
+      ...rest,
+      projectId: actor.projectId,
+      ...(showSelf ? { userId: actor.userId } : {}),
+    });
   }
 
   async modify(actor: Actor, id: string, request: ModifyRequest): Promise<Instance> {
@@ -186,7 +226,8 @@ export class LifecycleService {
       const autoStop = request.spec?.auto_stop ?? request.auto_stop;
       // Applies from the next start; the running deadline stays as it was (public API behaviour).
       next.spec.auto_stop = checkAutoStop(autoStop, current.spec.auto_stop);
-      if (autoStop?.stop_timestamp != null) next.stopAt = checkRenew(autoStop.stop_timestamp, current, this.clock.now());
+      if (autoStop?.stop_timestamp != null)
+        next.stopAt = checkRenew(autoStop.stop_timestamp, current, this.clock.now());
       if (request.flavor && request.flavor !== current.flavor) {
         if (current.status !== 'STOPPED') throw new DomainError('ModelArts.6347', current.status, 'flavor');
         const profile = this.catalog.profile(current.profileId);
@@ -204,7 +245,8 @@ export class LifecycleService {
     const run = (request: InstanceAction) =>
       this.#change(actor, id, request, (current) => {
         previous = current.status;
-        if (request === 'queue' && !this.catalog.flavor(current.flavor)?.queues) throw new DomainError('ModelArts.6357');
+        if (request === 'queue' && !this.catalog.flavor(current.flavor)?.queues)
+          throw new DomainError('ModelArts.6357');
         return this.#transition(current, request, request, actor.userId);
       });
     let next: Instance;
@@ -215,7 +257,8 @@ export class LifecycleService {
       if (!(action === 'start' && err instanceof QueueFull)) throw err;
       next = await run('queue');
     }
-    if (action === 'queue' || action === 'dequeue' || next.status === 'START_QUEUING') await this.queue?.admitNext(next.flavor);
+    if (action === 'queue' || action === 'dequeue' || next.status === 'START_QUEUING')
+      await this.queue?.admitNext(next.flavor);
     const latest = next.status === 'START_QUEUING' ? await this.store.instances.getById(id) : next;
     return { previous, current: latest?.status ?? next.status };
   }
@@ -228,7 +271,11 @@ export class LifecycleService {
     const rule = TRANSITIONS[request];
     if (!rule.from.has(current.status)) throw new DomainError(`ModelArts.${wrongStateCode(request, current.status)}`);
     const now = this.clock.now();
-    const next: Instance = { ...current, status: rule.to === 'STARTING' && current.prepared === false ? 'CREATING' : rule.to, intent: { kind, at: now, by } };
+    const next: Instance = {
+      ...current,
+      status: rule.to === 'STARTING' && current.prepared === false ? 'CREATING' : rule.to,
+      intent: { kind, at: now, by },
+    };
     if (request === 'start' || request === 'queue') {
       next.failedReasons = null;
       next.errorCode = null;
@@ -247,12 +294,21 @@ export class LifecycleService {
       const current = await this.getOwned(actor, id);
       const next = change(current);
       next.updatedAt = this.clock.now();
-      const eventKind = next.status === 'RESIZING' && current.status !== 'RESIZING' ? 'resize' : next.stopAt !== current.stopAt ? 'renew' : kind;
+      const eventKind =
+        next.status === 'RESIZING' && current.status !== 'RESIZING'
+          ? 'resize'
+          : next.stopAt !== current.stopAt
+            ? 'renew'
+            : kind;
       // Entering a slot-holding status takes a slot, which the store grants only if one is free.
       const limits = holdsSlot(next.status) && !holdsSlot(current.status) ? slotLimits(this.catalog, next) : [];
       let written: Instance | undefined;
       try {
-        written = await this.store.instances.update(next, this.#event(current, eventKind, current.status, next.status, actor.userId), limits);
+        written = await this.store.instances.update(
+          next,
+          this.#event(current, eventKind, current.status, next.status, actor.userId),
+          limits,
+        );
       } catch (err) {
         if (err instanceof LimitReachedError && this.#queues(next, err)) throw new QueueFull();
         throw this.#refusal(err);

@@ -65,8 +65,18 @@ export class QueueService {
   private readonly replica: string;
 
   constructor(options: QueueServiceOptions) {
-    ({ store: this.store, catalog: this.catalog, clock: this.clock, trigger: this.trigger, log: this.log, replica: this.replica } = options);
-    this.#admissions = new RetryingTasks(this.clock, this.log, { backoff: STEP_BACKOFF, failure: 'queue admission failed; retrying' });
+    ({
+      store: this.store,
+      catalog: this.catalog,
+      clock: this.clock,
+      trigger: this.trigger,
+      log: this.log,
+      replica: this.replica,
+    } = options);
+    this.#admissions = new RetryingTasks(this.clock, this.log, {
+      backoff: STEP_BACKOFF,
+      failure: 'queue admission failed; retrying',
+    });
   }
 
   /**
@@ -75,7 +85,9 @@ export class QueueService {
    */
   async start(): Promise<void> {
     this.#abort ??= new AbortController();
-    await Promise.all(this.catalog.data.flavors.filter((flavor) => flavor.queues).map((flavor) => this.admitLater(flavor.name)));
+    await Promise.all(
+      this.catalog.data.flavors.filter((flavor) => flavor.queues).map((flavor) => this.admitLater(flavor.name)),
+    );
   }
 
   /** Stops admitting in the background and waits for the admissions under way. */
@@ -117,8 +129,16 @@ export class QueueService {
     for (const waiting of await this.line(flavorName)) {
       const now = this.clock.now();
       // Either the slot waits for the owner's confirmation, or the instance goes on at once.
-      const to = flavor.reservation_seconds > 0 ? 'READY_TO_START' : waiting.prepared === false ? 'CREATING' : 'STARTING';
-      const event = instanceEvent(waiting, { kind: 'admit', from: waiting.status, to, by: 'system', at: now, replica: this.replica });
+      const to =
+        flavor.reservation_seconds > 0 ? 'READY_TO_START' : waiting.prepared === false ? 'CREATING' : 'STARTING';
+      const event = instanceEvent(waiting, {
+        kind: 'admit',
+        from: waiting.status,
+        to,
+        by: 'system',
+        at: now,
+        replica: this.replica,
+      });
       try {
         const written = await this.store.instances.update(
           { ...waiting, status: to, reservedAt: now, updatedAt: now, intent: { ...waiting.intent, at: now } },

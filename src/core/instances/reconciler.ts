@@ -63,7 +63,10 @@ export class Reconciler {
   constructor(private readonly options: ReconcilerOptions) {
     ({ store: this.store, driver: this.driver, catalog: this.catalog, clock: this.clock, log: this.log } = options);
     this.driver.watchExits?.((id, exit) => this.#reported(id, exit));
-    this.#tasks = new RetryingTasks(this.clock, this.log, { backoff: STEP_BACKOFF, failure: 'reconcile failed; retrying' });
+    this.#tasks = new RetryingTasks(this.clock, this.log, {
+      backoff: STEP_BACKOFF,
+      failure: 'reconcile failed; retrying',
+    });
   }
 
   get #signal(): AbortSignal {
@@ -81,7 +84,12 @@ export class Reconciler {
     this.#loops = [
       this.#every(this.clock, this.options.pollIntervalMs, () => this.pollRunning(), 'liveness poll failed'),
       // Finding other replicas' work is plumbing, not domain time: it runs on the real clock.
-      this.#every(systemClock, this.options.scanIntervalMs, () => this.#resume(), 'scan for pending transitions failed'),
+      this.#every(
+        systemClock,
+        this.options.scanIntervalMs,
+        () => this.#resume(),
+        'scan for pending transitions failed',
+      ),
       this.#collecting(),
     ];
   }
@@ -97,7 +105,12 @@ export class Reconciler {
     await this.collectOrphans().catch((err: unknown) => {
       if (!this.#signal.aborted) this.log.error({ err }, 'orphan collection failed');
     });
-    await this.#every(this.clock, intervalMs, () => this.collectOrphans().then(() => undefined), 'orphan collection failed');
+    await this.#every(
+      this.clock,
+      intervalMs,
+      () => this.collectOrphans().then(() => undefined),
+      'orphan collection failed',
+    );
   }
 
   /** Stops taking work and waits for the tasks in flight to end (they stop at their next step). */
@@ -156,7 +169,8 @@ export class Reconciler {
     if (!this.driver.watchExits) return this.store.instances.listByStatus(['RUNNING']);
     const polled: Instance[] = [];
     for (const flavor of this.catalog.data.flavors) {
-      if (flavor.idle_stop_seconds > 0) polled.push(...(await this.store.instances.listByStatus(['RUNNING'], flavor.name)));
+      if (flavor.idle_stop_seconds > 0)
+        polled.push(...(await this.store.instances.listByStatus(['RUNNING'], flavor.name)));
     }
     return polled;
   }
@@ -164,7 +178,9 @@ export class Reconciler {
   async #pollOne(instance: Instance): Promise<void> {
     const workload = this.#workload(instance);
     if (!workload) return;
-    const health = await this.driver.poll(workload).catch((err: unknown) => ({ state: 'unknown' as const, reason: String(err) }));
+    const health = await this.driver
+      .poll(workload)
+      .catch((err: unknown) => ({ state: 'unknown' as const, reason: String(err) }));
     if (health.state === 'running') {
       for (const notice of health.notices ?? []) this.#note(instance, notice.kind, notice.message);
       return this.#stopIfIdle(workload);
@@ -192,7 +208,9 @@ export class Reconciler {
         runtime: null,
         stopAt: null,
         intent: { kind: 'fault', at: this.clock.now(), by: 'system' },
-        ...failure('ModelArts.6361', `The notebook stopped unexpectedly: ${exit.reason}`, { exit_code: String(exit.code ?? '') }),
+        ...failure('ModelArts.6361', `The notebook stopped unexpectedly: ${exit.reason}`, {
+          exit_code: String(exit.code ?? ''),
+        }),
       },
     });
   }
@@ -207,7 +225,12 @@ export class Reconciler {
     const reason = `idle-stop: no activity since ${new Date(last).toISOString()} (limit ${flavor.idle_stop_seconds} s)`;
     const spec = { ...instance.spec, annotations: { ...instance.spec.annotations, [STOP_REASON_ANNOTATION]: reason } };
     this.log.info({ instance: instance.id, reason }, 'stopping an idle notebook');
-    if (await this.#commit(instance, 'RUNNING', { status: 'STOPPING', patch: { spec, intent: { kind: 'idle-stop', at: now, by: 'system' } } })) {
+    if (
+      await this.#commit(instance, 'RUNNING', {
+        status: 'STOPPING',
+        patch: { spec, intent: { kind: 'idle-stop', at: now, by: 'system' } },
+      })
+    ) {
       this.wake(instance.id);
     }
   }
@@ -239,13 +262,17 @@ export class Reconciler {
   async #step(instance: Instance): Promise<Outcome> {
     const workload = this.#workload(instance);
     if (!workload) {
-      const reasons = failure('ModelArts.6361', `Profile ${instance.profileId} or flavor ${instance.flavor} is no longer configured.`);
+      const reasons = failure(
+        'ModelArts.6361',
+        `Profile ${instance.profileId} or flavor ${instance.flavor} is no longer configured.`,
+      );
       if (instance.status === 'DELETING') return { deleted: true };
       return { status: instance.intent.kind === 'create' ? 'CREATE_FAILED' : 'START_FAILED', patch: reasons };
     }
     const failedStatus: InstanceStatus = instance.intent.kind === 'create' ? 'CREATE_FAILED' : 'START_FAILED';
     // Read before the step, so a store that fails it is retried rather than failing the start.
-    const refused = instance.status === 'STARTING' || instance.status === 'RESTARTING' ? await this.#bucketRefused(instance) : null;
+    const refused =
+      instance.status === 'STARTING' || instance.status === 'RESTARTING' ? await this.#bucketRefused(instance) : null;
     try {
       switch (instance.status) {
         case 'CREATING':
@@ -281,13 +308,24 @@ export class Reconciler {
           : failure('ModelArts.6361', 'Internal service or configuration error.');
       if (instance.status === 'STOPPING' || instance.status === 'DELETING') {
         // Stopping cannot be refused: the workload is gone or unreachable either way.
-        return instance.status === 'DELETING' ? { deleted: true } : { status: 'STOPPED', patch: { runtime: null, stopAt: null } };
+        return instance.status === 'DELETING'
+          ? { deleted: true }
+          : { status: 'STOPPED', patch: { runtime: null, stopAt: null } };
       }
-      if (err instanceof WorkloadError && err.code === INSUFFICIENT_RESOURCES && workload.flavor.queues && instance.status !== 'CREATING') {
+      if (
+        err instanceof WorkloadError &&
+        err.code === INSUFFICIENT_RESOURCES &&
+        workload.flavor.queues &&
+        instance.status !== 'CREATING'
+      ) {
         // A flavor that queues waits for room rather than failing: back to the end of its line, the reason kept.
         const status: InstanceStatus = instance.intent.kind === 'create' ? 'CREATE_QUEUING' : 'START_QUEUING';
         const now = this.clock.now();
-        return { status, event: 'requeue', patch: { runtime: null, stopAt: null, queuedAt: now, reservedAt: null, ...reasons } };
+        return {
+          status,
+          event: 'requeue',
+          patch: { runtime: null, stopAt: null, queuedAt: now, reservedAt: null, ...reasons },
+        };
       }
       return { status: failedStatus, patch: { runtime: null, stopAt: null, ...reasons } };
     }
@@ -314,11 +352,20 @@ export class Reconciler {
     outer.addEventListener('abort', abortAll, { once: true });
     const timeout = this.clock
       .sleep(this.options.startTimeoutMs, controller.signal)
-      .then(() => controller.abort(new WorkloadError(`The notebook did not start within ${this.options.startTimeoutMs / 1000} s.`, 'ModelArts.6361')));
+      .then(() =>
+        controller.abort(
+          new WorkloadError(
+            `The notebook did not start within ${this.options.startTimeoutMs / 1000} s.`,
+            'ModelArts.6361',
+          ),
+        ),
+      );
     try {
       return await Promise.race([
         this.driver.start(workload, controller.signal),
-        new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true })),
+        new Promise<never>((_, reject) =>
+          controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }),
+        ),
       ]);
     } finally {
       if (!controller.signal.aborted) controller.abort(new Error('start finished'));
@@ -334,7 +381,9 @@ export class Reconciler {
   #workload(instance: Instance): Workload | undefined {
     const profile = this.catalog.profile(instance.profileId);
     const flavor = this.catalog.flavor(instance.flavor);
-    return profile && flavor ? { instance, profile, flavor, progress: (message) => this.#note(instance, 'progress', message) } : undefined;
+    return profile && flavor
+      ? { instance, profile, flavor, progress: (message) => this.#note(instance, 'progress', message) }
+      : undefined;
   }
 
   /** Progress and notices go to the instance's history; losing one must never fail the step. */
@@ -348,7 +397,9 @@ export class Reconciler {
       replica: this.options.replica,
       detail: { message },
     });
-    this.store.instances.appendEvent(event).catch((err: unknown) => this.log.warn({ err, instance: instance.id, kind }, 'history entry not recorded'));
+    this.store.instances
+      .appendEvent(event)
+      .catch((err: unknown) => this.log.warn({ err, instance: instance.id, kind }, 'history entry not recorded'));
   }
 
   /**
@@ -393,7 +444,6 @@ export class Reconciler {
       detail: next ? failureDetail(next) : null,
     });
   }
-
 }
 
 const STOPPED = AbortSignal.abort(new Error('reconciler not started'));
@@ -401,7 +451,11 @@ const STOPPED = AbortSignal.abort(new Error('reconciler not started'));
 const RESUME = 'resume';
 const POLL_EVERY_RUNNING = 'poll every running';
 
-function failure(code: string, message: string, detail: Record<string, string> = {}): Pick<Instance, 'failedReasons' | 'errorCode'> {
+function failure(
+  code: string,
+  message: string,
+  detail: Record<string, string> = {},
+): Pick<Instance, 'failedReasons' | 'errorCode'> {
   const reasons: FailedReasons = { code, message, detail: Object.keys(detail).length ? detail : null };
   return { failedReasons: reasons, errorCode: code };
 }

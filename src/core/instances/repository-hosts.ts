@@ -28,8 +28,22 @@ export const DEFAULT_REPOSITORY_HOST_POLICY: RepositoryHostPolicy = { allowedHos
 
 type Subnet = readonly [address: string, prefix: number];
 
-const NEVER: readonly Subnet[] = [['127.0.0.0', 8], ['0.0.0.0', 8], ['169.254.0.0', 16], ['::1', 128], ['::', 128], ['fe80::', 10]];
-const PRIVATE: readonly Subnet[] = [['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10], ['fc00::', 7], ['fec0::', 10]];
+const NEVER: readonly Subnet[] = [
+  ['127.0.0.0', 8],
+  ['0.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['::1', 128],
+  ['::', 128],
+  ['fe80::', 10],
+];
+const PRIVATE: readonly Subnet[] = [
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['100.64.0.0', 10],
+  ['fc00::', 7],
+  ['fec0::', 10],
+];
 
 const LOCALHOST = /(^|\.)localhost\.?$/;
 
@@ -76,7 +90,10 @@ export class RepositoryHosts {
   constructor(policy: RepositoryHostPolicy = DEFAULT_REPOSITORY_HOST_POLICY) {
     for (const entry of policy.allowedHosts) {
       const parsed = parseAllowedHost(entry);
-      if (!parsed) throw new Error(`repositories.allowedHosts: ${JSON.stringify(entry)} is neither a host name nor an address or CIDR`);
+      if (!parsed)
+        throw new Error(
+          `repositories.allowedHosts: ${JSON.stringify(entry)} is neither a host name nor an address or CIDR`,
+        );
       if ('name' in parsed) this.#names.add(parsed.name);
       else this.#allowed.addSubnet(parsed.subnet[0], parsed.subnet[1], familyOf(parsed.subnet[0]));
     }

@@ -49,7 +49,12 @@ function isSafeHost(host: string): boolean {
 }
 
 /** `user[:password]@host[:port]` split as git reads it (the last `@` ends the user part). */
-function authorityParts(authority: string): { user: string | null; password: string | null; host: string; port: string } {
+function authorityParts(authority: string): {
+  user: string | null;
+  password: string | null;
+  host: string;
+  port: string;
+} {
   const at = authority.lastIndexOf('@');
   const userInfo = at < 0 ? null : authority.slice(0, at);
   const hostPort = authority.slice(at + 1);
@@ -100,8 +105,21 @@ function transportOf(url: string): RepositoryProtocol | null {
     // Checked as sent, not as parsed: git reads the raw text (`https:///x` has no host for it).
     const userAndHost = (authority[1] ?? '').split('@');
     const { user, password, host, port } = authorityParts(authority[1] ?? '');
-    if (!u || !isSafeHost(host) || !/^\d*$/.test(port) || userAndHost.some((part) => part === '' || /^(-|%2d)/i.test(part))) return null;
-    const transport = u.protocol === 'https:' ? 'https' : u.protocol === 'http:' && LOOPBACK.test(u.hostname) ? 'http' : u.protocol === 'ssh:' && u.pathname.length > 1 ? 'ssh' : null;
+    if (
+      !u ||
+      !isSafeHost(host) ||
+      !/^\d*$/.test(port) ||
+      userAndHost.some((part) => part === '' || /^(-|%2d)/i.test(part))
+    )
+      return null;
+    const transport =
+      u.protocol === 'https:'
+        ? 'https'
+        : u.protocol === 'http:' && LOOPBACK.test(u.hostname)
+          ? 'http'
+          : u.protocol === 'ssh:' && u.pathname.length > 1
+            ? 'ssh'
+            : null;
     if (transport !== null && (password !== null || (user !== null && transport !== 'ssh'))) {
       throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(CREDENTIALS_IN_URL);
     }
@@ -120,9 +138,11 @@ function transportOf(url: string): RepositoryProtocol | null {
  * A declared protocol must agree with the address: `protocol: https` with an ssh address is refused.
  */
 export function checkRepositoryUrl(url: string, declared: string | null | undefined): RepositoryProtocol {
-  if (declared && declared !== 'https' && declared !== 'ssh' && declared !== 'http') throw new DomainError('ModelArts.6336', 'repository.connection_info.protocol');
+  if (declared && declared !== 'https' && declared !== 'ssh' && declared !== 'http')
+    throw new DomainError('ModelArts.6336', 'repository.connection_info.protocol');
   const transport = transportOf(url);
-  if (!transport || (declared && declared !== transport)) throw new DomainError('ModelArts.6336', 'repository.connection_info.url');
+  if (!transport || (declared && declared !== transport))
+    throw new DomainError('ModelArts.6336', 'repository.connection_info.url');
   return transport;
 }
 
@@ -136,6 +156,7 @@ export function checkBranch(branch: string): string {
 
 /** Author name and e-mail become `git config` values: one line of text, no control characters. */
 export function checkGitIdentity(value: string, field: 'user_name' | 'user_email'): string {
-  if (/[\x00-\x1f\x7f]/.test(value) || OPTION_LIKE.test(value)) throw new DomainError('ModelArts.6336', `repository.${field}`);
+  if (/[\x00-\x1f\x7f]/.test(value) || OPTION_LIKE.test(value))
+    throw new DomainError('ModelArts.6336', `repository.${field}`);
   return value;
 }

@@ -8,7 +8,16 @@ import type { Catalog, Flavor, Profile } from '../model/catalog.js';
 import { escapedCharacter, firstControlCharacter } from '../shared/control-characters.js';
 import { DomainError } from '../shared/errors.js';
 import { checkBranch, checkGitIdentity, checkRepositoryUrl } from './repository-url.js';
-import type { AutoStopSettings, Credential, Instance, InstanceSpec, PoolRef, Repository, Storage, StorageType } from '../model/instance.js';
+import type {
+  AutoStopSettings,
+  Credential,
+  Instance,
+  InstanceSpec,
+  PoolRef,
+  Repository,
+  Storage,
+  StorageType,
+} from '../model/instance.js';
 
 type Maybe<T> = T | null | undefined;
 
@@ -42,7 +51,12 @@ export interface CreateRequest {
     credential?: Maybe<CredentialRequest>;
   };
   workspace?: Maybe<{ id?: Maybe<string> }>;
-  pool?: Maybe<{ id?: Maybe<string>; name?: Maybe<string>; type?: Maybe<string>; owner?: Maybe<{ project_id?: Maybe<string> }> }>;
+  pool?: Maybe<{
+    id?: Maybe<string>;
+    name?: Maybe<string>;
+    type?: Maybe<string>;
+    owner?: Maybe<{ project_id?: Maybe<string> }>;
+  }>;
   ai_project?: Maybe<{ id?: Maybe<string> }>;
 }
 
@@ -105,7 +119,8 @@ function checkStorage(request: Maybe<StorageRequest>, flavor: Flavor): Storage {
   if (type === 'evs') {
     // A Go client sends 0 for "not set".
     const size = location.volume_size || EVS_RANGE.min;
-    if (size < EVS_RANGE.min || size > EVS_RANGE.max) throw new DomainError('ModelArts.6331', EVS_RANGE.min, EVS_RANGE.max);
+    if (size < EVS_RANGE.min || size > EVS_RANGE.max)
+      throw new DomainError('ModelArts.6331', EVS_RANGE.min, EVS_RANGE.max);
     return { type, location: { volume_size: size, ...mount } };
   }
   const path = location.path;
@@ -133,9 +148,11 @@ function checkAbsolutePath(path: string, field: string): string {
  * the current one), within the longest running time from now.
  */
 export function checkRenew(stopTimestamp: number, instance: Instance, now: number): number {
-  if (instance.status !== 'RUNNING' || instance.stopAt === null) throw new DomainError('ModelArts.6347', instance.status, 'stop_timestamp');
+  if (instance.status !== 'RUNNING' || instance.stopAt === null)
+    throw new DomainError('ModelArts.6347', instance.status, 'stop_timestamp');
   if (stopTimestamp <= now) throw new DomainError('ModelArts.6346');
-  if (stopTimestamp < instance.stopAt || stopTimestamp > now + AUTO_STOP_RANGE.max * 1000) throw new DomainError('ModelArts.6336', 'stop_timestamp');
+  if (stopTimestamp < instance.stopAt || stopTimestamp > now + AUTO_STOP_RANGE.max * 1000)
+    throw new DomainError('ModelArts.6336', 'stop_timestamp');
   return stopTimestamp;
 }
 
@@ -187,8 +204,14 @@ function checkPool(catalog: Catalog, request: CreateRequest['pool'], projectId: 
   // A Go client always sends a pool; all-empty fields mean "no pool".
   if (!request?.id) return null;
   const pool = catalog.pool(request.id);
-  if (!pool || (pool.owner_project_id && pool.owner_project_id !== projectId)) throw new DomainError('ModelArts.6336', 'pool.id');
-  return { id: pool.id, name: pool.name, type: pool.type, owner: pool.owner_project_id ? { project_id: pool.owner_project_id } : null };
+  if (!pool || (pool.owner_project_id && pool.owner_project_id !== projectId))
+    throw new DomainError('ModelArts.6336', 'pool.id');
+  return {
+    id: pool.id,
+    name: pool.name,
+    type: pool.type,
+    owner: pool.owner_project_id ? { project_id: pool.owner_project_id } : null,
+  };
 }
 
 function nonEmpty<T extends object>(value: Maybe<T>): T | null {
@@ -215,7 +238,9 @@ export function validateCreate(catalog: Catalog, request: CreateRequest, project
   if (!profile) throw new DomainError('ModelArts.6336', 'profile_id');
   const flavor = resolveFlavor(catalog, profile, request.flavor, projectId);
   const storage = checkStorage(request.spec.storage, flavor);
-  const extendStorage = request.spec.extend_storage?.length ? request.spec.extend_storage.map((s) => checkStorage(s, flavor)) : null;
+  const extendStorage = request.spec.extend_storage?.length
+    ? request.spec.extend_storage.map((s) => checkStorage(s, flavor))
+    : null;
   const autoStop = checkAutoStop(request.spec.auto_stop, { enable: false, duration: flavor.duration, prompt: true });
   const workspaceId = request.workspace?.id || '0';
   if (!catalog.hasWorkspace(workspaceId)) throw new DomainError('ModelArts.6336', 'workspace.id');

@@ -11,7 +11,11 @@ import type { Store } from '../ports/store.js';
 const BATCH = 500;
 
 /** Resolves with how many instances were RUNNING when it began; stops early once `signal` aborts. */
-export async function forEachRunningBatch(store: Store, signal: AbortSignal, visit: (batch: Instance[]) => Promise<void>): Promise<number> {
+export async function forEachRunningBatch(
+  store: Store,
+  signal: AbortSignal,
+  visit: (batch: Instance[]) => Promise<void>,
+): Promise<number> {
   const ids = await store.instances.idsInStatus('RUNNING');
   for (let at = 0; at < ids.length && !signal.aborted; at += BATCH) {
     const batch = await store.instances.getMany(ids.slice(at, at + BATCH));

@@ -34,7 +34,12 @@ export class AutoStopJob implements ScheduledJob {
   }
 
   async runDue(now: number): Promise<void> {
-    for (const instance of await this.store.instances.listDue({ field: 'stopAt', status: 'RUNNING', until: now, limit: DUE_BATCH })) {
+    for (const instance of await this.store.instances.listDue({
+      field: 'stopAt',
+      status: 'RUNNING',
+      until: now,
+      limit: DUE_BATCH,
+    })) {
       await this.#stop(instance, now);
     }
   }
@@ -45,7 +50,15 @@ export class AutoStopJob implements ScheduledJob {
 
   async #stop(instance: Instance, now: number): Promise<void> {
     const reason = `auto-stop: the running time of ${instance.spec.auto_stop.duration} s ended at ${new Date(instance.stopAt!).toISOString()}`;
-    const event = instanceEvent(instance, { kind: 'auto-stop', from: 'RUNNING', to: 'STOPPING', by: 'system', at: now, replica: this.replica, detail: { reason } });
+    const event = instanceEvent(instance, {
+      kind: 'auto-stop',
+      from: 'RUNNING',
+      to: 'STOPPING',
+      by: 'system',
+      at: now,
+      replica: this.replica,
+      detail: { reason },
+    });
     const written = await this.store.instances.update(
       {
         ...instance,

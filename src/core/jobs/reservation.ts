@@ -30,22 +30,38 @@ export class ReservationJob implements ScheduledJob {
   private readonly replica: string;
 
   constructor(options: ReservationJobOptions) {
-    ({ store: this.store, catalog: this.catalog, clock: this.clock, queue: this.queue, log: this.log, replica: this.replica } = options);
+    ({
+      store: this.store,
+      catalog: this.catalog,
+      clock: this.clock,
+      queue: this.queue,
+      log: this.log,
+      replica: this.replica,
+    } = options);
   }
 
   /** Flavors that make the owner confirm, with their window (ms). */
   *#confirming(): Generator<[Flavor, number]> {
-    for (const flavor of this.catalog.data.flavors) if (flavor.reservation_seconds > 0) yield [flavor, flavor.reservation_seconds * 1000];
+    for (const flavor of this.catalog.data.flavors)
+      if (flavor.reservation_seconds > 0) yield [flavor, flavor.reservation_seconds * 1000];
   }
 
   dueAt(instance: Instance): number | null {
     const window = this.catalog.flavor(instance.flavor)?.reservation_seconds ?? 0;
-    return instance.status === 'READY_TO_START' && instance.reservedAt !== null && window > 0 ? instance.reservedAt + window * 1000 : null;
+    return instance.status === 'READY_TO_START' && instance.reservedAt !== null && window > 0
+      ? instance.reservedAt + window * 1000
+      : null;
   }
 
   async runDue(now: number): Promise<void> {
     for (const [flavor, window] of this.#confirming()) {
-      const due = await this.store.instances.listDue({ field: 'reservedAt', status: 'READY_TO_START', flavor: flavor.name, until: now - window, limit: DUE_BATCH });
+      const due = await this.store.instances.listDue({
+        field: 'reservedAt',
+        status: 'READY_TO_START',
+        flavor: flavor.name,
+        until: now - window,
+        limit: DUE_BATCH,
+      });
       for (const instance of due) await this.#expire(instance, flavor, now);
       if (due.length > 0) await this.queue.admitFreed(flavor.name);
     }
@@ -54,7 +70,11 @@ export class ReservationJob implements ScheduledJob {
   async nextDue(): Promise<number | null> {
     const times: (number | null)[] = [];
     for (const [flavor, window] of this.#confirming()) {
-      const reserved = await this.store.instances.earliest({ field: 'reservedAt', status: 'READY_TO_START', flavor: flavor.name });
+      const reserved = await this.store.instances.earliest({
+        field: 'reservedAt',
+        status: 'READY_TO_START',
+        flavor: flavor.name,
+      });
       times.push(reserved === null ? null : reserved + window);
     }
     return earliestOf(times);
@@ -62,7 +82,15 @@ export class ReservationJob implements ScheduledJob {
 
   async #expire(instance: Instance, flavor: Flavor, now: number): Promise<void> {
     const reason = `reservation-expired: the reserved slot was not confirmed with start within ${flavor.reservation_seconds} s`;
-    const event = instanceEvent(instance, { kind: 'reservation-expired', from: 'READY_TO_START', to: 'STOPPED', by: 'system', at: now, replica: this.replica, detail: { reason } });
+    const event = instanceEvent(instance, {
+      kind: 'reservation-expired',
+      from: 'READY_TO_START',
+      to: 'STOPPED',
+      by: 'system',
+      at: now,
+      replica: this.replica,
+      detail: { reason },
+    });
     const written = await this.store.instances.update(
       {
         ...instance,

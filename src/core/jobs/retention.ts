@@ -30,12 +30,19 @@ export class RetentionJob implements ScheduledJob {
   private readonly replica: string;
 
   constructor(options: RetentionJobOptions) {
-    ({ store: this.store, catalog: this.catalog, trigger: this.trigger, log: this.log, replica: this.replica } = options);
+    ({
+      store: this.store,
+      catalog: this.catalog,
+      trigger: this.trigger,
+      log: this.log,
+      replica: this.replica,
+    } = options);
   }
 
   /** The flavors that delete what rests too long, with how long that is (ms). */
   *#retaining(): Generator<[Flavor, number]> {
-    for (const flavor of this.catalog.data.flavors) if (flavor.store_time >= 0) yield [flavor, flavor.store_time * HOUR_MS];
+    for (const flavor of this.catalog.data.flavors)
+      if (flavor.store_time >= 0) yield [flavor, flavor.store_time * HOUR_MS];
   }
 
   dueAt(instance: Instance): number | null {
@@ -47,7 +54,13 @@ export class RetentionJob implements ScheduledJob {
   async runDue(now: number): Promise<void> {
     for (const [flavor, keep] of this.#retaining()) {
       for (const status of IDLE_STATUSES) {
-        const due = await this.store.instances.listDue({ field: 'restingSince', status, flavor: flavor.name, until: now - keep, limit: DUE_BATCH });
+        const due = await this.store.instances.listDue({
+          field: 'restingSince',
+          status,
+          flavor: flavor.name,
+          until: now - keep,
+          limit: DUE_BATCH,
+        });
         for (const instance of due) await this.#delete(instance, flavor, now);
       }
     }
@@ -66,7 +79,15 @@ export class RetentionJob implements ScheduledJob {
 
   async #delete(instance: Instance, flavor: Flavor, now: number): Promise<void> {
     const reason = `retention: unused for ${flavor.store_time} h (flavor ${flavor.name})`;
-    const event = instanceEvent(instance, { kind: 'retention', from: instance.status, to: 'DELETING', by: 'system', at: now, replica: this.replica, detail: { reason } });
+    const event = instanceEvent(instance, {
+      kind: 'retention',
+      from: instance.status,
+      to: 'DELETING',
+      by: 'system',
+      at: now,
+      replica: this.replica,
+      detail: { reason },
+    });
     const written = await this.store.instances.update(
       { ...instance, status: 'DELETING', intent: { kind: 'retention', at: now, by: 'system' }, updatedAt: now },
       event,

@@ -72,7 +72,8 @@ export class Scheduler {
   async #refreshEvery(ms: number, signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       await systemClock.sleep(ms, signal).catch(() => undefined);
-      if (!signal.aborted) await this.#sweep().catch((err: unknown) => this.log.error({ err }, 'scheduled work failed'));
+      if (!signal.aborted)
+        await this.#sweep().catch((err: unknown) => this.log.error({ err }, 'scheduled work failed'));
     }
   }
 

@@ -28,7 +28,13 @@ export interface CatalogOptions {
 }
 
 export function completeProfile(options: ProfileOptions): Profile {
-  const base = profile(options.id, options.description ?? '', options.flavor_types, options.image?.image_name ?? 'notebook', options.image?.image_tag ?? 'latest');
+  const base = profile(
+    options.id,
+    options.description ?? '',
+    options.flavor_types,
+    options.image?.image_name ?? 'notebook',
+    options.image?.image_tag ?? 'latest',
+  );
   base.name = options.name ?? options.id;
   base.labels = options.labels ?? null;
   base.provision.spec.params.namespace = options.image?.namespace ?? base.provision.spec.params.namespace;
@@ -38,13 +44,23 @@ export function completeProfile(options: ProfileOptions): Profile {
 
 function checkedEnvironment(id: string, local: LocalEnvironment): LocalEnvironment {
   const where = `catalog profile ${JSON.stringify(id)}: local`;
-  if (local.prefix !== undefined && (typeof local.prefix !== 'string' || !local.prefix.startsWith('/'))) throw new Error(`${where}.prefix must be an absolute path, got ${JSON.stringify(local.prefix)}`);
-  if (local.jupyter !== undefined && (typeof local.jupyter !== 'string' || local.jupyter === '')) throw new Error(`${where}.jupyter must be a command name or path, got ${JSON.stringify(local.jupyter)}`);
+  if (local.prefix !== undefined && (typeof local.prefix !== 'string' || !local.prefix.startsWith('/')))
+    throw new Error(`${where}.prefix must be an absolute path, got ${JSON.stringify(local.prefix)}`);
+  if (local.jupyter !== undefined && (typeof local.jupyter !== 'string' || local.jupyter === ''))
+    throw new Error(`${where}.jupyter must be a command name or path, got ${JSON.stringify(local.jupyter)}`);
   const env = local.env ?? {};
-  if (typeof env !== 'object' || Array.isArray(env) || !Object.entries(env).every(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === 'string')) {
+  if (
+    typeof env !== 'object' ||
+    Array.isArray(env) ||
+    !Object.entries(env).every(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === 'string')
+  ) {
     throw new Error(`${where}.env must map variable names to strings, got ${JSON.stringify(local.env)}`);
   }
-  return { ...(local.prefix ? { prefix: local.prefix } : {}), ...(local.jupyter ? { jupyter: local.jupyter } : {}), ...(local.env ? { env: { ...env } } : {}) };
+  return {
+    ...(local.prefix ? { prefix: local.prefix } : {}),
+    ...(local.jupyter ? { jupyter: local.jupyter } : {}),
+    ...(local.env ? { env: { ...env } } : {}),
+  };
 }
 
 export function completeFlavor(options: FlavorOptions): Flavor {
@@ -103,15 +119,38 @@ function flavor(name: string, type: FlavorType, params: Flavor['params'], extra:
 
 export const BUILTIN_CATALOG: CatalogData = {
   profiles: [
-    profile('Multi-Engine 1.0 (python3)-cpu', 'multi engine, cpu, python 3.6 for notebook', ['CPU'], 'mul-kernel-cpu-cp36', '2.0.5-B003'),
-    profile('Multi-Engine 1.0 (python3)-gpu', 'multi engine, gpu, python 3.6 for notebook', ['GPU'], 'mul-kernel-gpu-cuda-cp36', '2.0.5-B003'),
-    profile('Multi-Engine 2.0 (python3)', 'multi engine 2.0, cpu and gpu, python 3.7 for notebook', ['CPU', 'GPU'], 'mul-kernel-cp37', '3.0.1-B001'),
+    profile(
+      'Multi-Engine 1.0 (python3)-cpu',
+      'multi engine, cpu, python 3.6 for notebook',
+      ['CPU'],
+      'mul-kernel-cpu-cp36',
+      '2.0.5-B003',
+    ),
+    profile(
+      'Multi-Engine 1.0 (python3)-gpu',
+      'multi engine, gpu, python 3.6 for notebook',
+      ['GPU'],
+      'mul-kernel-gpu-cuda-cp36',
+      '2.0.5-B003',
+    ),
+    profile(
+      'Multi-Engine 2.0 (python3)',
+      'multi engine 2.0, cpu and gpu, python 3.7 for notebook',
+      ['CPU', 'GPU'],
+      'mul-kernel-cp37',
+      '3.0.1-B001',
+    ),
   ],
   flavors: [
     flavor('modelarts.vm.cpu.2u', 'CPU', { CPU: 2, memory: '8GiB' }),
     flavor('modelarts.vm.cpu.8u', 'CPU', { CPU: 8, memory: '32GiB' }),
     // Free flavors are scarce by design: few slots, a queue, and a two-week retention.
-    flavor('modelarts.vm.cpu.free', 'CPU', { CPU: 1, memory: '4GiB' }, { promo_type: 'Free', capacity: 5, queues: true, store_time: 336 }),
+    flavor(
+      'modelarts.vm.cpu.free',
+      'CPU',
+      { CPU: 1, memory: '4GiB' },
+      { promo_type: 'Free', capacity: 5, queues: true, store_time: 336 },
+    ),
     flavor('modelarts.vm.gpu.v100', 'GPU', { CPU: 8, GPU: 1, gpu_type: 'v100', memory: '64GiB' }),
     flavor('modelarts.bm.gpu.v100NV32', 'GPU', { CPU: 8, GPU: 1, gpu_type: 'v100NV32', memory: '64GiB' }),
   ],

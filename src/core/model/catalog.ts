@@ -114,7 +114,11 @@ export class Catalog {
     this.#profiles = new Map(data.profiles.map((p) => [p.id, p]));
     this.#flavors = new Map(data.flavors.map((f) => [f.name, f]));
     this.#pools = new Map(data.pools.map((p) => [p.id, p]));
-    this.#gpuWeights = Object.freeze(hostGpus === null ? {} : Object.fromEntries(data.flavors.filter((f) => gpusOf(f) > 0).map((f) => [f.name, gpusOf(f)])));
+    this.#gpuWeights = Object.freeze(
+      hostGpus === null
+        ? {}
+        : Object.fromEntries(data.flavors.filter((f) => gpusOf(f) > 0).map((f) => [f.name, gpusOf(f)])),
+    );
     this.#workspaces = new Set(['0', ...data.workspaces]);
   }
 

@@ -119,7 +119,20 @@ export interface Instance {
   version: number;
 }
 
-export type IntentKind = 'create' | 'start' | 'stop' | 'restart' | 'queue' | 'dequeue' | 'delete' | 'resize' | 'auto-stop' | 'idle-stop' | 'fault' | 'retention' | 'reservation-expired';
+export type IntentKind =
+  | 'create'
+  | 'start'
+  | 'stop'
+  | 'restart'
+  | 'queue'
+  | 'dequeue'
+  | 'delete'
+  | 'resize'
+  | 'auto-stop'
+  | 'idle-stop'
+  | 'fault'
+  | 'retention'
+  | 'reservation-expired';
 
 export interface Intent {
   kind: IntentKind;
@@ -155,12 +168,18 @@ export function restingSince(instance: Pick<Instance, 'status' | 'idleSince' | '
  * `spec` with each of its credentials (its own and its repository's) passed through `map`: how they
  * are sealed on arrival and re-sealed under a new master key.
  */
-export function mapCredentials(spec: InstanceSpec, map: (credential: Credential | null | undefined) => Credential | null): InstanceSpec {
+export function mapCredentials(
+  spec: InstanceSpec,
+  map: (credential: Credential | null | undefined) => Credential | null,
+): InstanceSpec {
   const repository = spec.repository;
   const info = repository?.connection_info;
   return {
     ...spec,
     credential: map(spec.credential),
-    repository: repository && info?.credential ? { ...repository, connection_info: { ...info, credential: map(info.credential)! } } : repository,
+    repository:
+      repository && info?.credential
+        ? { ...repository, connection_info: { ...info, credential: map(info.credential)! } }
+        : repository,
   };
 }

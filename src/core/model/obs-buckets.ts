@@ -33,7 +33,9 @@ export function bucketOf(storage: Storage): string | null {
 
 /** Bucket names are one path segment: what {@link bucketOf} can return and no path can escape by. */
 export function isBucketName(name: string): boolean {
-  return name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(name);
+  return (
+    name.length > 0 && name.length <= 255 && name !== '.' && name !== '..' && !/[/\\\u0000-\u001f\u007f]/.test(name)
+  );
 }
 
 /** A write that needed a bucket another project holds; nothing was written. */

@@ -60,30 +60,38 @@ export const INSTANCE_ACTIONS: readonly InstanceAction[] = ['start', 'stop', 're
 export const QUEUED_STATUSES: readonly InstanceStatus[] = ['CREATE_QUEUING', 'START_QUEUING'];
 
 /** From which statuses each request is accepted and where it leads. */
-export const TRANSITIONS: Record<InstanceAction | 'delete', { from: ReadonlySet<InstanceStatus>; to: InstanceStatus }> = {
-  start: {
-    // From READY_TO_START it is the owner confirming a reserved slot (an instance never created goes to CREATING).
-    from: new Set<InstanceStatus>(['STOPPED', 'CREATE_FAILED', 'START_FAILED', 'RESIZE_FAILED', 'UNAVAILABLE', 'READY_TO_START']),
-    to: 'STARTING',
-  },
-  stop: { from: new Set<InstanceStatus>(['RUNNING']), to: 'STOPPING' },
-  restart: { from: new Set<InstanceStatus>(['RUNNING']), to: 'RESTARTING' },
-  queue: { from: new Set<InstanceStatus>(['STOPPED']), to: 'START_QUEUING' },
-  dequeue: { from: new Set<InstanceStatus>(['CREATE_QUEUING', 'START_QUEUING', 'READY_TO_START']), to: 'STOPPED' },
-  delete: {
-    from: new Set<InstanceStatus>([
-      'STOPPED',
-      'CREATE_FAILED',
-      'START_FAILED',
-      'RESIZE_FAILED',
-      'UNAVAILABLE',
-      'CREATE_QUEUING',
-      'START_QUEUING',
-      'READY_TO_START',
-    ]),
-    to: 'DELETING',
-  },
-};
+export const TRANSITIONS: Record<InstanceAction | 'delete', { from: ReadonlySet<InstanceStatus>; to: InstanceStatus }> =
+  {
+    start: {
+      // From READY_TO_START it is the owner confirming a reserved slot (an instance never created goes to CREATING).
+      from: new Set<InstanceStatus>([
+        'STOPPED',
+        'CREATE_FAILED',
+        'START_FAILED',
+        'RESIZE_FAILED',
+        'UNAVAILABLE',
+        'READY_TO_START',
+      ]),
+      to: 'STARTING',
+    },
+    stop: { from: new Set<InstanceStatus>(['RUNNING']), to: 'STOPPING' },
+    restart: { from: new Set<InstanceStatus>(['RUNNING']), to: 'RESTARTING' },
+    queue: { from: new Set<InstanceStatus>(['STOPPED']), to: 'START_QUEUING' },
+    dequeue: { from: new Set<InstanceStatus>(['CREATE_QUEUING', 'START_QUEUING', 'READY_TO_START']), to: 'STOPPED' },
+    delete: {
+      from: new Set<InstanceStatus>([
+        'STOPPED',
+        'CREATE_FAILED',
+        'START_FAILED',
+        'RESIZE_FAILED',
+        'UNAVAILABLE',
+        'CREATE_QUEUING',
+        'START_QUEUING',
+        'READY_TO_START',
+      ]),
+      to: 'DELETING',
+    },
+  };
 
 /**
  * The ModelArts error for a request that the instance's status does not allow, chosen the way

@@ -56,7 +56,9 @@ export class LeaseKeeper {
     await this.#loop;
     if (this.#held) {
       await this.#lose('shutting down');
-      await this.leases.release(this.options.name, this.options.holder).catch((err: unknown) => this.log.error({ err }, 'lease release failed'));
+      await this.leases
+        .release(this.options.name, this.options.holder)
+        .catch((err: unknown) => this.log.error({ err }, 'lease release failed'));
     }
   }
 

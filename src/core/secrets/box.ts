@@ -29,7 +29,11 @@ export type SealingBoxes = Record<keyof typeof SEALING_PURPOSES, SecretBox>;
 
 /** The boxes that seal stored values under `master`, opening also what `previous` master keys sealed. */
 export function sealingBoxes(master: Buffer, previous: readonly Buffer[] = []): SealingBoxes {
-  const box = (purpose: string) => new SecretBox(deriveKey(master, purpose), previous.map((key) => deriveKey(key, purpose)));
+  const box = (purpose: string) =>
+    new SecretBox(
+      deriveKey(master, purpose),
+      previous.map((key) => deriveKey(key, purpose)),
+    );
   return { secrets: box(SEALING_PURPOSES.secrets), accessKeys: box(SEALING_PURPOSES.accessKeys) };
 }
 

@@ -95,7 +95,10 @@ async function resealAccessKeys(store: Store, boxes: SealingBoxes): Promise<Rota
   const count: RotationCount = { sealed: 0, resealed: 0 };
   const reseal = inRow<{ accessKey: string; sealedSecret: string }>(
     (k) => `access key ${k.accessKey}`,
-    (key) => (boxes.accessKeys.isCurrent(key.sealedSecret) ? null : { ...key, sealedSecret: boxes.accessKeys.reseal(key.sealedSecret) }),
+    (key) =>
+      boxes.accessKeys.isCurrent(key.sealedSecret)
+        ? null
+        : { ...key, sealedSecret: boxes.accessKeys.reseal(key.sealedSecret) },
   );
   for (const user of await store.identity.listUsers()) {
     for (const key of await store.identity.listAccessKeys(user.id)) {

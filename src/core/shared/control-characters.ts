@@ -34,5 +34,6 @@ export function escapeControlCharactersInLines(text: string): string {
 /** Refuses a free-text identity field (a project's or an access key's description) that holds one. */
 export function checkFreeText(text: string | undefined, field: string): void {
   const control = text === undefined ? undefined : firstControlCharacter(text);
-  if (control !== undefined) throw new DomainError('IAM.0004', `${field} may not hold the control character ${escapedCharacter(control)}`);
+  if (control !== undefined)
+    throw new DomainError('IAM.0004', `${field} may not hold the control character ${escapedCharacter(control)}`);
 }

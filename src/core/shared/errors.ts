@@ -34,7 +34,8 @@ const templates = {
   'ModelArts.6347': "When the instance is in the '{}' status, the '{}' parameter cannot be modified.",
   'ModelArts.6348': "The 'duration' parameter is mandatory for enabling auto stop.",
   'ModelArts.6349': "The 'duration' parameter is incorrect. The value ranges from {} to {}.",
-  'ModelArts.6357': 'The operation is not allowed because another operation is being performed on the instance or the instance is in the target state.',
+  'ModelArts.6357':
+    'The operation is not allowed because another operation is being performed on the instance or the instance is in the target state.',
   'ModelArts.6358': 'The path parameter cannot be the root directory of an OBS bucket.',
   'ModelArts.6360': 'Failed to start the notebook due to insufficient resources.',
   'ModelArts.6361': 'Internal service or configuration error.',
@@ -45,7 +46,8 @@ const templates = {
   'ModelArts.0210': 'The project ID in the URL does not match the project ID in the token.',
   'ModelArts.0108': 'You are not authorized to perform this operation.',
   /* The spec's authorisation family (0108, 0210): a resource of another project (core/model/obs-buckets). */
-  'ModelArts.0109': 'The obs bucket {} belongs to another project. A system admin can assign it to this project (PUT /v3/buckets/{name}).',
+  'ModelArts.0109':
+    'The obs bucket {} belongs to another project. A system admin can assign it to this project (PUT /v3/buckets/{name}).',
   'APIGW.0301': 'Incorrect IAM authentication information.',
   /* Keystone-style identity errors (decision: same body shape as every other error). */
   'IAM.0001': 'The username or password is incorrect.',

@@ -36,8 +36,13 @@ export async function deleted(what: string, call: () => Promise<unknown>): Promi
 export function clusterError(doing: string, err: unknown): WorkloadError {
   if (err instanceof WorkloadError) return err;
   const status = statusOf(err);
-  const how = status === undefined ? `could not be reached (${(err as Error)?.message ?? String(err)})` : `answered HTTP ${status}`;
-  const failure = new WorkloadError(`The Kubernetes cluster ${how} while ${doing}.`, 'ModelArts.6361', { phase: 'cluster' });
+  const how =
+    status === undefined
+      ? `could not be reached (${(err as Error)?.message ?? String(err)})`
+      : `answered HTTP ${status}`;
+  const failure = new WorkloadError(`The Kubernetes cluster ${how} while ${doing}.`, 'ModelArts.6361', {
+    phase: 'cluster',
+  });
   failure.cause = err;
   return failure;
 }

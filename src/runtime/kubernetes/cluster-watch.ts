@@ -5,12 +5,22 @@
  * API server sees two watches however many notebooks run. The informer relists by itself when its
  * resourceVersion is too old (410 Gone); a watch that fails otherwise is restarted after a pause.
  */
-import { CoreV1Api, ListWatch, Watch, type CoreV1Event, type KubeConfig, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  ListWatch,
+  Watch,
+  type CoreV1Event,
+  type KubeConfig,
+  type KubernetesObject,
+  type V1Pod,
+} from '@kubernetes/client-node';
 import type { Logger } from '../../core/shared/logger.js';
 import { clusterError } from './api-errors.js';
 import { managedSelector } from './resource-names.js';
 
-export type ClusterChange = { kind: 'pod'; verb: 'add' | 'update' | 'delete'; object: V1Pod } | { kind: 'event'; verb: 'add' | 'update' | 'delete'; object: CoreV1Event };
+export type ClusterChange =
+  | { kind: 'pod'; verb: 'add' | 'update' | 'delete'; object: V1Pod }
+  | { kind: 'event'; verb: 'add' | 'update' | 'delete'; object: CoreV1Event };
 
 interface Kept<T extends KubernetesObject> {
   informer: ListWatch<T>;
@@ -40,10 +50,24 @@ export class ClusterWatch {
     const labelSelector = managedSelector(installationId);
     this.#pods = this.#keep(
       'pods',
-      new ListWatch<V1Pod>(`/api/v1/namespaces/${namespace}/pods`, watch, () => api.listNamespacedPod({ namespace, labelSelector }), false, labelSelector),
+      new ListWatch<V1Pod>(
+        `/api/v1/namespaces/${namespace}/pods`,
+        watch,
+        () => api.listNamespacedPod({ namespace, labelSelector }),
+        false,
+        labelSelector,
+      ),
     );
     // Events carry no labels of their Pod: the namespace's are kept, and readers pick theirs.
-    this.#events = this.#keep('events', new ListWatch<CoreV1Event>(`/api/v1/namespaces/${namespace}/events`, watch, () => api.listNamespacedEvent({ namespace }), false));
+    this.#events = this.#keep(
+      'events',
+      new ListWatch<CoreV1Event>(
+        `/api/v1/namespaces/${namespace}/events`,
+        watch,
+        () => api.listNamespacedEvent({ namespace }),
+        false,
+      ),
+    );
   }
 
   /** Resolves once both caches are listed; a failed first listing rejects, and the next call tries again. */
@@ -116,7 +140,10 @@ export class ClusterWatch {
       this.log.warn({ err, watch: what }, 'kubernetes watch failed; restarting it');
       const timer = setTimeout(() => {
         this.#timers.delete(timer);
-        if (!this.#closed) informer.start().catch((again: unknown) => this.log.error({ err: again, watch: what }, 'kubernetes watch restart failed'));
+        if (!this.#closed)
+          informer
+            .start()
+            .catch((again: unknown) => this.log.error({ err: again, watch: what }, 'kubernetes watch restart failed'));
       }, this.retryMs);
       this.#timers.add(timer);
     });

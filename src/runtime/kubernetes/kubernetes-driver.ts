@@ -10,7 +10,13 @@
 import { randomBytes } from 'node:crypto';
 import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
 import type { Instance, RuntimeState } from '../../core/model/instance.js';
-import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/ports/runtime.js';
+import {
+  WorkloadError,
+  type ExitListener,
+  type Health,
+  type RuntimeDriver,
+  type Workload,
+} from '../../core/ports/runtime.js';
 import { endpointOf, secretManifest, serviceManifest } from './access-manifests.js';
 import { clusterError, created, deleted, statusOf } from './api-errors.js';
 import { StartsInFlight } from '../starts-in-flight.js';
@@ -51,7 +57,13 @@ export class KubernetesDriver implements RuntimeDriver {
   constructor(options: KubernetesDriverOptions) {
     this.#options = options;
     this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
-    this.#watch = new ClusterWatch(options.kubeConfig, options.namespace, options.installationId, options.log, options.watchRetryMs ?? 1000);
+    this.#watch = new ClusterWatch(
+      options.kubeConfig,
+      options.namespace,
+      options.installationId,
+      options.log,
+      options.watchRetryMs ?? 1000,
+    );
     this.#watch.subscribe((change) => this.#noticed(change));
   }
 
@@ -68,7 +80,9 @@ export class KubernetesDriver implements RuntimeDriver {
     if (instance.spec.storage.type !== 'evs') return;
     workload.progress?.(`creating the instance volume (${instance.spec.storage.location.volume_size ?? 5} GiB)`);
     const body = claimManifest(instance, names, this.#options, this.#options.storageClass);
-    await created('the volume claim', () => this.#api.createNamespacedPersistentVolumeClaim({ namespace: this.#namespace, body }));
+    await created('the volume claim', () =>
+      this.#api.createNamespacedPersistentVolumeClaim({ namespace: this.#namespace, body }),
+    );
   }
 
   start(workload: Workload, signal: AbortSignal): Promise<RuntimeState> {
@@ -80,7 +94,9 @@ export class KubernetesDriver implements RuntimeDriver {
     await this.#watch.ready();
     const names = resourceNames(workload.instance.id);
     await this.#deletePod(names.pod, true);
-    await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }));
+    await deleted('the token Secret', () =>
+      this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }),
+    );
   }
 
   async poll(workload: Workload): Promise<Health> {
@@ -88,7 +104,8 @@ export class KubernetesDriver implements RuntimeDriver {
     if (!recorded) return { state: 'exited', code: null, reason: 'no notebook Pod is recorded for this instance' };
     await this.#watch.ready();
     const pod = this.#watch.pod(recorded.name);
-    if (pod && pod.metadata?.uid !== recorded.uid) return { state: 'exited', code: null, reason: 'the notebook Pod was replaced outside demanager' };
+    if (pod && pod.metadata?.uid !== recorded.uid)
+      return { state: 'exited', code: null, reason: 'the notebook Pod was replaced outside demanager' };
     return podHealth(pod);
   }
 
@@ -113,14 +130,22 @@ export class KubernetesDriver implements RuntimeDriver {
     const instanceId = instanceOf(pod.metadata, this.#options.installationId);
     const gone = change.verb === 'delete';
     const health = podHealth(gone ? undefined : pod);
-    if (this.#onExit && instanceId && health.state === 'exited' && !this.#deleting.has(uid) && !this.#reported.has(uid)) {
+    if (
+      this.#onExit &&
+      instanceId &&
+      health.state === 'exited' &&
+      !this.#deleting.has(uid) &&
+      !this.#reported.has(uid)
+    ) {
       this.#reported.add(uid);
       this.#onExit(instanceId, { code: health.code, reason: health.reason });
       // A crash-looping Pod keeps its node's resources while it backs off: the instance is down, so is
       // its Pod. A start in flight sees the failure itself, and the reconciler stops what it began.
       const name = pod.metadata?.name;
       if (!gone && name && !TERMINAL.has(pod.status?.phase ?? '') && !this.#starting.has(instanceId)) {
-        this.#deletePod(name, false).catch((err: unknown) => this.#options.log.warn({ err, pod: name }, 'deleting a failed notebook Pod failed'));
+        this.#deletePod(name, false).catch((err: unknown) =>
+          this.#options.log.warn({ err, pod: name }, 'deleting a failed notebook Pod failed'),
+        );
       }
     }
     if (gone) {
@@ -170,7 +195,8 @@ export class KubernetesDriver implements RuntimeDriver {
     const names = resourceNames(instance.id);
     const pod = this.#watch.pod(names.pod);
     // A start whose result was never recorded left a Pod behind: adopt it rather than start another.
-    const adopted = pod && adoptable(pod) ? { uid: pod.metadata!.uid!, runId: pod.metadata!.labels![RUN_LABEL]! } : null;
+    const adopted =
+      pod && adoptable(pod) ? { uid: pod.metadata!.uid!, runId: pod.metadata!.labels![RUN_LABEL]! } : null;
     if (pod && !adopted) await this.#deletePod(names.pod, true);
     let ref: { uid: string; runId: string };
     if (adopted) {
@@ -182,12 +208,20 @@ export class KubernetesDriver implements RuntimeDriver {
       workload.progress?.('creating the notebook Pod');
       const body = podManifest(workload, names, runId, this.#options);
       await this.#replaceSecret(workload, names, runId);
-      await created('the Service', () => this.#api.createNamespacedService({ namespace: this.#namespace, body: serviceManifest(instance, names, this.#options) }));
+      await created('the Service', () =>
+        this.#api.createNamespacedService({
+          namespace: this.#namespace,
+          body: serviceManifest(instance, names, this.#options),
+        }),
+      );
       ref = { uid: await this.#createPod(names.pod, body, signal), runId };
     }
     await this.#awaitReady(workload, { name: names.pod, uid: ref.uid }, signal);
     this.#options.log.info({ instance: instance.id, pod: names.pod }, 'notebook Pod ready');
-    return { endpoint: endpointOf(names, this.#options), data: { pod: names.pod, uid: ref.uid, runId: ref.runId, namespace: this.#namespace } };
+    return {
+      endpoint: endpointOf(names, this.#options),
+      data: { pod: names.pod, uid: ref.uid, runId: ref.runId, namespace: this.#namespace },
+    };
   }
 
   /**
@@ -213,10 +247,17 @@ export class KubernetesDriver implements RuntimeDriver {
     const { instance } = workload;
     const body = secretManifest(instance, names, this.#options, runId, this.#options.secretFor(instance.id, runId));
     for (let attempt = 0; attempt < 2; attempt++) {
-      if (await created('the token Secret', () => this.#api.createNamespacedSecret({ namespace: this.#namespace, body }))) return;
-      await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }));
+      if (
+        await created('the token Secret', () => this.#api.createNamespacedSecret({ namespace: this.#namespace, body }))
+      )
+        return;
+      await deleted('the token Secret', () =>
+        this.#api.deleteNamespacedSecret({ name: names.secret, namespace: this.#namespace }),
+      );
     }
-    throw new WorkloadError('The token Secret of the notebook could not be replaced.', 'ModelArts.6361', { phase: 'start' });
+    throw new WorkloadError('The token Secret of the notebook could not be replaced.', 'ModelArts.6361', {
+      phase: 'start',
+    });
   }
 
   /** Follows the Pod through the watch until it is ready or fails, telling the owner how it goes. */
@@ -243,9 +284,16 @@ export class KubernetesDriver implements RuntimeDriver {
         }
         const current = this.#watch.pod(pod.name);
         const mine = current?.metadata?.uid === pod.uid ? current : undefined;
-        if (!mine && seen) throw new WorkloadError('The notebook Pod was deleted outside demanager while it started.', 'ModelArts.6361', { phase: 'start', reason: 'Deleted' });
+        if (!mine && seen)
+          throw new WorkloadError(
+            'The notebook Pod was deleted outside demanager while it started.',
+            'ModelArts.6361',
+            { phase: 'start', reason: 'Deleted' },
+          );
         seen ||= Boolean(mine);
-        const state = mine ? startState(mine) : ({ kind: 'starting', message: 'waiting for the notebook Pod to appear' } as const);
+        const state = mine
+          ? startState(mine)
+          : ({ kind: 'starting', message: 'waiting for the notebook Pod to appear' } as const);
         if (state.kind === 'ready') return;
         if (state.kind === 'failed') throw state.error;
         // Events interleave with these: a state is told once, however often the Pod changes within it.
@@ -253,7 +301,8 @@ export class KubernetesDriver implements RuntimeDriver {
         if (state.kind === 'unschedulable') {
           unschedulableSince ??= this.#options.clock.now();
           const left = this.#options.unschedulableMs - (this.#options.clock.now() - unschedulableSince);
-          if (left <= 0) throw new WorkloadError(state.message, 'ModelArts.6360', { phase: 'start', reason: 'Unschedulable' });
+          if (left <= 0)
+            throw new WorkloadError(state.message, 'ModelArts.6360', { phase: 'start', reason: 'Unschedulable' });
           await Promise.race([changed, this.#options.clock.sleep(left, step.signal)]);
         } else {
           unschedulableSince = null;
@@ -300,7 +349,9 @@ export class KubernetesDriver implements RuntimeDriver {
     await this.#deletePod(names.pod, false);
     await deleted('the Service', () => this.#api.deleteNamespacedService({ name: names.service, namespace }));
     await deleted('the token Secret', () => this.#api.deleteNamespacedSecret({ name: names.secret, namespace }));
-    await deleted('the volume claim', () => this.#api.deleteNamespacedPersistentVolumeClaim({ name: names.claim, namespace }));
+    await deleted('the volume claim', () =>
+      this.#api.deleteNamespacedPersistentVolumeClaim({ name: names.claim, namespace }),
+    );
   }
 
   async #keepWatching(): Promise<void> {
@@ -318,15 +369,22 @@ export class KubernetesDriver implements RuntimeDriver {
 
 /** A Pod of an earlier start of this instance that may still become (or already is) ready. */
 function adoptable(pod: V1Pod): boolean {
-  return !pod.metadata?.deletionTimestamp && Boolean(pod.metadata?.uid && pod.metadata.labels?.[RUN_LABEL]) && startState(pod).kind !== 'failed';
+  return (
+    !pod.metadata?.deletionTimestamp &&
+    Boolean(pod.metadata?.uid && pod.metadata.labels?.[RUN_LABEL]) &&
+    startState(pod).kind !== 'failed'
+  );
 }
 
 /** What the local runtime does with the spec that this one does not (yet): said, never silently dropped. */
 export function unappliedSettings(instance: Instance): string[] {
   const notes: string[] = [];
-  if (instance.spec.repository?.connection_info?.url) notes.push('note: the kubernetes runtime does not clone repositories yet; the repository was not cloned');
-  if (instance.spec.custom_script_path) notes.push('note: the kubernetes runtime does not run custom scripts yet; custom_script_path was not run');
-  if (instance.spec.log_path) notes.push("note: the notebook's output goes to its Pod's log (kubectl logs), not to log_path");
+  if (instance.spec.repository?.connection_info?.url)
+    notes.push('note: the kubernetes runtime does not clone repositories yet; the repository was not cloned');
+  if (instance.spec.custom_script_path)
+    notes.push('note: the kubernetes runtime does not run custom scripts yet; custom_script_path was not run');
+  if (instance.spec.log_path)
+    notes.push("note: the notebook's output goes to its Pod's log (kubectl logs), not to log_path");
   return notes;
 }
 

@@ -15,7 +15,14 @@ import type { V1Container, V1Pod, V1ResourceRequirements, V1Toleration, V1Volume
 import type { Workload } from '../../core/ports/runtime.js';
 import { memorySize } from '../flavor-memory.js';
 import type { ClusterSettings } from './kubernetes-driver-options.js';
-import { instanceMetadata, labelValue, POOL_KEY, RUN_LABEL, type ObjectScope, type ResourceNames } from './resource-names.js';
+import {
+  instanceMetadata,
+  labelValue,
+  POOL_KEY,
+  RUN_LABEL,
+  type ObjectScope,
+  type ResourceNames,
+} from './resource-names.js';
 import { workVolume } from './work-volume.js';
 
 export const TOKEN_KEY = 'token';
@@ -65,7 +72,12 @@ export function notebookArgs(instanceId: string, port: number, notebookDir: stri
   ];
 }
 
-export function podManifest(workload: Workload, names: ResourceNames, runId: string, settings: ClusterSettings & ObjectScope): V1Pod {
+export function podManifest(
+  workload: Workload,
+  names: ResourceNames,
+  runId: string,
+  settings: ClusterSettings & ObjectScope,
+): V1Pod {
   const { instance, flavor } = workload;
   const mountPath = instance.spec.storage.location.mount_path ?? DEFAULT_MOUNT;
   const work = workVolume(instance.spec.storage, names, settings.obsVolume);
@@ -95,15 +107,23 @@ export function podManifest(workload: Workload, names: ResourceNames, runId: str
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       terminationGracePeriodSeconds: 30,
-      ...(settings.imagePullSecrets.length ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) } : {}),
+      ...(settings.imagePullSecrets.length
+        ? { imagePullSecrets: settings.imagePullSecrets.map((name) => ({ name })) }
+        : {}),
       ...poolScheduling(instance.pool?.id),
     },
   };
 }
 
 /** A dedicated pool's nodes are labelled and tainted `demanager.io/pool=<pool id>`. */
-function poolScheduling(poolId: string | undefined): { nodeSelector?: Record<string, string>; tolerations?: V1Toleration[] } {
+function poolScheduling(poolId: string | undefined): {
+  nodeSelector?: Record<string, string>;
+  tolerations?: V1Toleration[];
+} {
   if (!poolId) return {};
   const value = labelValue(poolId);
-  return { nodeSelector: { [POOL_KEY]: value }, tolerations: [{ key: POOL_KEY, operator: 'Equal', value, effect: 'NoSchedule' }] };
+  return {
+    nodeSelector: { [POOL_KEY]: value },
+    tolerations: [{ key: POOL_KEY, operator: 'Equal', value, effect: 'NoSchedule' }],
+  };
 }

@@ -50,7 +50,10 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** A value Kubernetes accepts as a label value; anything else is cut to what it accepts. */
 export function labelValue(value: string): string {
   if (value.length <= 63 && LABEL_VALUE.test(value)) return value;
-  return value.replace(/[^-A-Za-z0-9_.]/g, '_').slice(0, 63).replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
+  return value
+    .replace(/[^-A-Za-z0-9_.]/g, '_')
+    .slice(0, 63)
+    .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '');
 }
 
 export interface ObjectMeta {
@@ -61,7 +64,11 @@ export interface ObjectMeta {
 }
 
 /** The metadata every object of the instance carries. */
-export function instanceMetadata(instance: { id: string; projectId: string }, name: string, scope: ObjectScope): ObjectMeta {
+export function instanceMetadata(
+  instance: { id: string; projectId: string },
+  name: string,
+  scope: ObjectScope,
+): ObjectMeta {
   return {
     name,
     namespace: scope.namespace,
@@ -76,7 +83,11 @@ export function instanceMetadata(instance: { id: string; projectId: string }, na
 }
 
 /** The instance an object belongs to; undefined for objects this installation does not manage. */
-export function instanceOf(metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined, installationId: string): string | undefined {
-  if (metadata?.labels?.[MANAGED_BY] !== MANAGER || metadata.labels[INSTALLATION_LABEL] !== labelValue(installationId)) return undefined;
+export function instanceOf(
+  metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } | undefined,
+  installationId: string,
+): string | undefined {
+  if (metadata?.labels?.[MANAGED_BY] !== MANAGER || metadata.labels[INSTALLATION_LABEL] !== labelValue(installationId))
+    return undefined;
   return metadata.annotations?.[INSTANCE_ANNOTATION] ?? metadata.labels[INSTANCE_LABEL];
 }

@@ -18,10 +18,19 @@ export interface WorkVolume {
   subPath?: string;
 }
 
-export function workVolume(storage: Storage, names: ResourceNames, obsVolume: Record<string, unknown> | null): WorkVolume {
-  if (storage.type === 'evs') return { volume: { name: WORK_VOLUME, persistentVolumeClaim: { claimName: names.claim } } };
+export function workVolume(
+  storage: Storage,
+  names: ResourceNames,
+  obsVolume: Record<string, unknown> | null,
+): WorkVolume {
+  if (storage.type === 'evs')
+    return { volume: { name: WORK_VOLUME, persistentVolumeClaim: { claimName: names.claim } } };
   if (!obsVolume) {
-    throw new WorkloadError(`This service has no volume for ${storage.type} storage (runtime.kubernetes.obsVolume is not set).`, 'ModelArts.6361', { phase: 'storage' });
+    throw new WorkloadError(
+      `This service has no volume for ${storage.type} storage (runtime.kubernetes.obsVolume is not set).`,
+      'ModelArts.6361',
+      { phase: 'storage' },
+    );
   }
   return { volume: { ...obsVolume, name: WORK_VOLUME }, subPath: objectSubPath(storage) };
 }
@@ -35,12 +44,22 @@ export function objectSubPath(storage: Storage): string {
   } catch (err) {
     throw new WorkloadError(`Invalid storage: ${(err as Error).message}`, 'ModelArts.6361', { phase: 'storage' });
   }
-  if (segments.length === 0) throw new WorkloadError(`The ${storage.type} storage path ${JSON.stringify(path)} names no bucket.`, 'ModelArts.6361', { phase: 'storage' });
+  if (segments.length === 0)
+    throw new WorkloadError(
+      `The ${storage.type} storage path ${JSON.stringify(path)} names no bucket.`,
+      'ModelArts.6361',
+      { phase: 'storage' },
+    );
   return segments.join('/');
 }
 
 /** The `evs` claim: `volume_size` GiB of the configured class (the cluster's default without one). */
-export function claimManifest(instance: Instance, names: ResourceNames, scope: ObjectScope, storageClass: string | null): V1PersistentVolumeClaim {
+export function claimManifest(
+  instance: Instance,
+  names: ResourceNames,
+  scope: ObjectScope,
+  storageClass: string | null,
+): V1PersistentVolumeClaim {
   const size = instance.spec.storage.location.volume_size ?? 5;
   return {
     apiVersion: 'v1',

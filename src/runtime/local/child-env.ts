@@ -8,7 +8,8 @@
 import { delimiter, dirname } from 'node:path';
 import type { InstanceLayout } from './instance-layout.js';
 
-const INHERITED = /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|TERM|SHELL|USER|LOGNAME|TMPDIR|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CUDA_VISIBLE_DEVICES|LD_LIBRARY_PATH)$/;
+const INHERITED =
+  /^(LANG|LANGUAGE|LC_[A-Z]+|TZ|TERM|SHELL|USER|LOGNAME|TMPDIR|(HTTPS?|NO|ALL)_PROXY|(https?|no|all)_proxy|SSL_CERT_(FILE|DIR)|REQUESTS_CA_BUNDLE|CUDA_VISIBLE_DEVICES|LD_LIBRARY_PATH)$/;
 
 /** The PATH lookups (of `jupyter` itself) use: the configured one, else the service's. */
 export function basePath(extra: Record<string, string>): string {
@@ -38,7 +39,9 @@ export interface ChildEnvOptions {
 }
 
 export function childEnv({ layout, path, extra, marker, account, gpus }: ChildEnvOptions): Record<string, string> {
-  const inherited = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => INHERITED.test(e[0]) && e[1] !== undefined));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => INHERITED.test(e[0]) && e[1] !== undefined),
+  );
   return {
     LANG: 'C.UTF-8',
     // Otherwise every kernel start logs a four-line debugger warning, which crowds log tails.

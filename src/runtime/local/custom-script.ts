@@ -38,7 +38,9 @@ export async function runCustomScript(request: ScriptRequest): Promise<void> {
   }
   if (result.code === 0 && !result.timedOut) return;
   const lines = (await tail(request.logFile, 10)).join('\n');
-  const why = result.timedOut ? `did not finish within ${Math.round(request.timeoutMs / 1000)} s` : `exited with ${result.code ?? result.signal}`;
+  const why = result.timedOut
+    ? `did not finish within ${Math.round(request.timeoutMs / 1000)} s`
+    : `exited with ${result.code ?? result.signal}`;
   throw new WorkloadError(`The custom script ${request.shownAs} ${why}. Last log lines:\n${lines}`, 'ModelArts.6361', {
     phase: 'custom_script',
     log_tail: lines,

@@ -59,7 +59,12 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
   if (await exists(target)) return 'exists';
   await request.onStart?.();
   const refusal = await request.hosts.refusal(request.url, 'refuse');
-  if (refusal) throw new WorkloadError(`The repository ${maskedRepositoryUrl(request.url)} was not cloned: ${refusal}.`, 'ModelArts.6361', { phase: 'repository' });
+  if (refusal)
+    throw new WorkloadError(
+      `The repository ${maskedRepositoryUrl(request.url)} was not cloned: ${refusal}.`,
+      'ModelArts.6361',
+      { phase: 'repository' },
+    );
   const token = request.token();
   const staging = join(request.storageDir, `.demanager-clone-${randomBytes(4).toString('hex')}`);
   const env: Record<string, string> = {
@@ -80,7 +85,11 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
     const identity = request.containment?.identity;
     if (identity) await chown(request.askpassPath, identity.uid, identity.gid);
     // Forges accept a token as the password with any user name (GitLab wants `oauth2`).
-    Object.assign(env, { GIT_ASKPASS: request.askpassPath, DEMANAGER_GIT_USERNAME: 'oauth2', DEMANAGER_GIT_PASSWORD: token });
+    Object.assign(env, {
+      GIT_ASKPASS: request.askpassPath,
+      DEMANAGER_GIT_USERNAME: 'oauth2',
+      DEMANAGER_GIT_PASSWORD: token,
+    });
   }
   const args = ['clone', '--depth', '1'];
   if (request.branch) args.push(`--branch=${request.branch}`);
@@ -89,29 +98,49 @@ export async function cloneRepository(request: CloneRequest): Promise<'cloned' |
   args.push('--', request.url, staging);
   const shownUrl = maskedRepositoryUrl(request.url);
   const secrets = [token, safePassword(request.url)];
-  const contained = { cwd: request.storageDir, output: 'capture' as const, timeoutMs: request.timeoutMs, signal: request.signal, ...(request.containment ? { containment: request.containment } : {}) };
+  const contained = {
+    cwd: request.storageDir,
+    output: 'capture' as const,
+    timeoutMs: request.timeoutMs,
+    signal: request.signal,
+    ...(request.containment ? { containment: request.containment } : {}),
+  };
   try {
     const result = await runToExit('git', args, { ...contained, env });
     const output = redact(result.output, secrets);
     await appendFile(request.logFile, output);
     if (result.timedOut || result.code !== 0) {
       const tailLines = output.split('\n').filter(Boolean).slice(-10).join('\n');
-      const why = result.timedOut ? `timed out after ${Math.round(request.timeoutMs / 1000)} s` : `failed (exit ${result.code ?? result.signal})`;
-      throw new WorkloadError(`Cloning the repository ${shownUrl} ${why}: ${tailLines}`, 'ModelArts.6361', { phase: 'repository', output: tailLines });
+      const why = result.timedOut
+        ? `timed out after ${Math.round(request.timeoutMs / 1000)} s`
+        : `failed (exit ${result.code ?? result.signal})`;
+      throw new WorkloadError(`Cloning the repository ${shownUrl} ${why}: ${tailLines}`, 'ModelArts.6361', {
+        phase: 'repository',
+        output: tailLines,
+      });
     }
     const moved = await runToExit('mv', ['-T', '--', staging, target], { ...contained, env: request.env });
-    if (moved.code !== 0) throw new WorkloadError(`Cloning the repository ${shownUrl} failed: ${moved.output.trim()}`, 'ModelArts.6361', { phase: 'repository' });
+    if (moved.code !== 0)
+      throw new WorkloadError(`Cloning the repository ${shownUrl} failed: ${moved.output.trim()}`, 'ModelArts.6361', {
+        phase: 'repository',
+      });
     return 'cloned';
   } catch (err) {
     if (!(err instanceof WorkloadError) && !request.signal.aborted) {
       const code = (err as NodeJS.ErrnoException).code ?? 'error';
-      const failure = new WorkloadError(`Cloning the repository ${shownUrl} failed (${code}).`, 'ModelArts.6361', { phase: 'repository' });
+      const failure = new WorkloadError(`Cloning the repository ${shownUrl} failed (${code}).`, 'ModelArts.6361', {
+        phase: 'repository',
+      });
       failure.cause = err;
       throw failure;
     }
     throw err;
   } finally {
-    await runToExit('rm', ['-rf', '--', staging], { ...contained, signal: new AbortController().signal, env: request.env });
+    await runToExit('rm', ['-rf', '--', staging], {
+      ...contained,
+      signal: new AbortController().signal,
+      env: request.env,
+    });
   }
 }
 

@@ -29,7 +29,8 @@ const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Throws for an id that is not a single safe path component (ids are `DE-<uuid>`). */
 export function instanceLayout(dataDir: string, instanceId: string): InstanceLayout {
-  if (!SAFE_ID.test(instanceId)) throw new Error(`instance id ${JSON.stringify(instanceId)} is not a safe directory name`);
+  if (!SAFE_ID.test(instanceId))
+    throw new Error(`instance id ${JSON.stringify(instanceId)} is not a safe directory name`);
   const dir = join(dataDir, 'instances', instanceId);
   const home = join(dir, 'home');
   return {

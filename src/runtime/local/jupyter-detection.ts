@@ -58,7 +58,12 @@ async function detect(command: string, path: string): Promise<JupyterInstall | n
 }
 
 export async function which(command: string, path: string): Promise<string | null> {
-  const candidates = command.includes('/') ? [command] : path.split(delimiter).filter((dir) => isAbsolute(dir)).map((dir) => join(dir, command));
+  const candidates = command.includes('/')
+    ? [command]
+    : path
+        .split(delimiter)
+        .filter((dir) => isAbsolute(dir))
+        .map((dir) => join(dir, command));
   for (const candidate of candidates) {
     try {
       await access(candidate, constants.X_OK);

@@ -19,7 +19,11 @@ export interface StatusTarget {
   token: string;
 }
 
-export async function fetchStatus(target: StatusTarget, timeoutMs: number, signal?: AbortSignal): Promise<StatusAnswer> {
+export async function fetchStatus(
+  target: StatusTarget,
+  timeoutMs: number,
+  signal?: AbortSignal,
+): Promise<StatusAnswer> {
   const url = `http://127.0.0.1:${target.port}${basePathOf(target.instanceId)}api/status?no_track_activity=1`;
   const timeout = AbortSignal.timeout(timeoutMs);
   try {
@@ -52,7 +56,10 @@ export interface ReadinessOptions {
 }
 
 /** Polls with backoff (100 ms → 1 s) until 200, the process exits, or the time is up. */
-export async function waitReady(target: StatusTarget, options: ReadinessOptions): Promise<'ready' | 'exited' | 'timeout'> {
+export async function waitReady(
+  target: StatusTarget,
+  options: ReadinessOptions,
+): Promise<'ready' | 'exited' | 'timeout'> {
   const deadline = Date.now() + options.timeoutMs;
   const either = AbortSignal.any([options.signal, options.exited]);
   let pause = 100;

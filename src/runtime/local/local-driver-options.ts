@@ -63,7 +63,9 @@ export interface LocalDriverOptions {
   gpus?: readonly ConfiguredGpu[];
 }
 
-export type ResolvedOptions = Required<Omit<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'isolation' | 'gpus'>> &
+export type ResolvedOptions = Required<
+  Omit<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'isolation' | 'gpus'>
+> &
   Pick<LocalDriverOptions, 'publicOrigin' | 'installationId' | 'gpus'> & { isolation: IsolationSettings };
 
 export function resolveOptions(options: LocalDriverOptions, pickPort: () => Promise<number>): ResolvedOptions {
@@ -77,8 +79,12 @@ export function resolveOptions(options: LocalDriverOptions, pickPort: () => Prom
     limits: options.isolation?.limits ?? (root ? 'enforced' : 'best-effort'),
     maxTasks: options.isolation?.maxTasks ?? 4096,
   };
-  if (isolation.mode === 'users' && !root) throw new Error('runtime.local.isolation "users" needs the service to run as root (it makes accounts and starts notebooks as them)');
-  if (!Number.isInteger(isolation.maxTasks) || isolation.maxTasks < 16) throw new Error(`runtime.local.maxProcesses must be an integer of at least 16, not ${isolation.maxTasks}`);
+  if (isolation.mode === 'users' && !root)
+    throw new Error(
+      'runtime.local.isolation "users" needs the service to run as root (it makes accounts and starts notebooks as them)',
+    );
+  if (!Number.isInteger(isolation.maxTasks) || isolation.maxTasks < 16)
+    throw new Error(`runtime.local.maxProcesses must be an integer of at least 16, not ${isolation.maxTasks}`);
   return {
     objectRoot: join(options.dataDir, 'obs'),
     clock: systemClock,

@@ -14,7 +14,13 @@ import { gpusOf } from '../../core/model/catalog.js';
 import { isInstanceId, type RuntimeState } from '../../core/model/instance.js';
 import { RepositoryHosts } from '../../core/instances/repository-hosts.js';
 import { maskedRepositoryUrl } from '../../core/instances/repository-url.js';
-import { WorkloadError, type Health, type RuntimeDriver, type Workload, type WorkloadNotice } from '../../core/ports/runtime.js';
+import {
+  WorkloadError,
+  type Health,
+  type RuntimeDriver,
+  type Workload,
+  type WorkloadNotice,
+} from '../../core/ports/runtime.js';
 import { basePath, childEnv, workloadPath } from './child-env.js';
 import { runCustomScript } from './custom-script.js';
 import { freePort } from './free-port.js';
@@ -39,7 +45,9 @@ import { StartsInFlight } from '../starts-in-flight.js';
 
 export type { LocalDriverOptions } from './local-driver-options.js';
 
-export type Diagnosis = { ok: true; install: JupyterInstall; message: string } | { ok: false; install: null; message: string };
+export type Diagnosis =
+  | { ok: true; install: JupyterInstall; message: string }
+  | { ok: false; install: null; message: string };
 
 export class LocalDriver implements RuntimeDriver {
   readonly name = 'local';
@@ -64,7 +72,11 @@ export class LocalDriver implements RuntimeDriver {
   static async diagnose(options: Pick<LocalDriverOptions, 'command' | 'env'> = {}): Promise<Diagnosis> {
     const install = await LocalDriver.detect(options);
     if (!install) return { ok: false, install: null, message: INSTALL_HINT };
-    return { ok: true, install, message: `local runtime uses ${install.executable} ${install.subcommand} ${install.version}` };
+    return {
+      ok: true,
+      install,
+      message: `local runtime uses ${install.executable} ${install.subcommand} ${install.version}`,
+    };
   }
 
   constructor(options: LocalDriverOptions) {
@@ -116,16 +128,36 @@ export class LocalDriver implements RuntimeDriver {
   async poll(workload: Workload): Promise<Health> {
     const record = parseRunRecord(workload.instance.runtime?.data);
     const layout = this.#layoutOrNull(workload);
-    if (!record || !layout) return { state: 'exited', code: null, reason: 'no notebook process is recorded for this instance' };
-    const ours = (await isAlive(record.pid)) ? await carriesMarker(record.pid, { instanceDir: layout.dir, runId: record.runId }) : false;
+    if (!record || !layout)
+      return { state: 'exited', code: null, reason: 'no notebook process is recorded for this instance' };
+    const ours = (await isAlive(record.pid))
+      ? await carriesMarker(record.pid, { instanceDir: layout.dir, runId: record.runId })
+      : false;
     if (ours === false) return this.#exited(workload, record);
-    await rotateIfLarge(record.logFile, this.#policy).catch((err: unknown) => this.#options.log.warn({ err, instance: workload.instance.id }, 'log rotation failed'));
+    await rotateIfLarge(record.logFile, this.#policy).catch((err: unknown) =>
+      this.#options.log.warn({ err, instance: workload.instance.id }, 'log rotation failed'),
+    );
     const answer = await fetchStatus(this.#target(workload, record), this.#options.pollRequestTimeoutMs);
     if (answer.kind === 'ok') {
-      const notices = await this.#oomNotices(workload, layout, 'a kernel or another process of the notebook was stopped');
-      if (!this.#uidChecked.has(record.pid) && this.#uidChecked.add(record.pid) && (await this.#isolation.runsAsService(record.pid))) {
-        this.#options.log.warn({ instance: workload.instance.id, pid: record.pid }, 'a notebook started before isolation still runs with the service’s rights; restart it');
-        notices.push({ kind: 'isolation', message: 'this notebook was started before notebooks ran as their own accounts and still runs with the service’s rights: stop and start it' });
+      const notices = await this.#oomNotices(
+        workload,
+        layout,
+        'a kernel or another process of the notebook was stopped',
+      );
+      if (
+        !this.#uidChecked.has(record.pid) &&
+        this.#uidChecked.add(record.pid) &&
+        (await this.#isolation.runsAsService(record.pid))
+      ) {
+        this.#options.log.warn(
+          { instance: workload.instance.id, pid: record.pid },
+          'a notebook started before isolation still runs with the service’s rights; restart it',
+        );
+        notices.push({
+          kind: 'isolation',
+          message:
+            'this notebook was started before notebooks ran as their own accounts and still runs with the service’s rights: stop and start it',
+        });
       }
       return notices.length ? { state: 'running', notices } : { state: 'running' };
     }
@@ -170,14 +202,20 @@ export class LocalDriver implements RuntimeDriver {
     if (ids.size === 0) return 0;
     const owner = this.#options.installationId;
     if (owner !== undefined && !(await claimInstances(root, owner))) {
-      this.#options.log.error({ dir: root }, 'not collecting orphans: the instance directories belong to another database (see .installation)');
+      this.#options.log.error(
+        { dir: root },
+        'not collecting orphans: the instance directories belong to another database (see .installation)',
+      );
       return 0;
     }
     const held = await known([...ids]);
     let removed = 0;
     for (const id of ids) {
       if (held.has(id)) continue;
-      this.#options.log.info({ instance: id }, 'removing the notebook processes and files of an instance the store no longer holds');
+      this.#options.log.info(
+        { instance: id },
+        'removing the notebook processes and files of an instance the store no longer holds',
+      );
       const layout = instanceLayout(this.#options.dataDir, id);
       // The stop sequence reads every process's environment: worth it only where something may run.
       const mayRun = running.has(id) || this.#starting.has(id) || (await readRunFile(layout.runFile)) !== null;
@@ -206,7 +244,11 @@ export class LocalDriver implements RuntimeDriver {
   async #freeRun(id: string): Promise<void> {
     await this.#gpus.release(id);
     const group = await this.#isolation.group(id);
-    if (group && !(await group.remove())) this.#options.log.warn({ instance: id, dirs: group.dirs }, 'the control group still holds processes; left in place');
+    if (group && !(await group.remove()))
+      this.#options.log.warn(
+        { instance: id, dirs: group.dirs },
+        'the control group still holds processes; left in place',
+      );
   }
 
   async #removeIn(layout: InstanceLayout, id: string, recorded: RunRecord | null): Promise<void> {
@@ -220,13 +262,20 @@ export class LocalDriver implements RuntimeDriver {
     const layout = this.#layout(workload);
     // A start whose result was never recorded left a server behind: adopt it rather than run two.
     const previous = [parseRunRecord(workload.instance.runtime?.data), await readRunFile(layout.runFile)];
-    for (const record of previous) if (record && (await this.#answers(workload, layout, record))) return runtimeState(record);
+    for (const record of previous)
+      if (record && (await this.#answers(workload, layout, record))) return runtimeState(record);
     await this.#terminate(layout, previous);
     signal.throwIfAborted();
 
-    const environment = await profileEnvironment(workload.profile, { command: options.command, path: basePath(options.env) });
+    const environment = await profileEnvironment(workload.profile, {
+      command: options.command,
+      path: basePath(options.env),
+    });
     const install = await detectJupyter(environment.command, environment.path);
-    if (!install) throw workload.profile.local ? noJupyterIn(workload.profile, environment.command) : new WorkloadError(INSTALL_HINT, 'ModelArts.6361', { phase: 'start' });
+    if (!install)
+      throw workload.profile.local
+        ? noJupyterIn(workload.profile, environment.command)
+        : new WorkloadError(INSTALL_HINT, 'ModelArts.6361', { phase: 'start' });
     await this.#files.instanceDir(layout);
     const containment = await this.#isolation.contain(workload);
     if (containment.warning) workload.progress?.(containment.warning);
@@ -235,7 +284,15 @@ export class LocalDriver implements RuntimeDriver {
     const gpus = await this.#gpus.assign(id, gpusOf(workload.flavor));
     if (gpus.message) workload.progress?.(gpus.message);
     try {
-      return await this.#startContained({ workload, signal, layout, install, environment, containment, gpuEnv: gpus.env });
+      return await this.#startContained({
+        workload,
+        signal,
+        layout,
+        install,
+        environment,
+        containment,
+        gpuEnv: gpus.env,
+      });
     } catch (err) {
       // A failed start has ended what it spawned: nothing of this run is left to hold its GPUs or group.
       await this.#freeRun(id);
@@ -252,7 +309,12 @@ export class LocalDriver implements RuntimeDriver {
     const run = this.#files.runner(identity, signal);
     await this.#files.home(layout, identity, run);
     if (environment.python) await this.#files.profileKernel(layout, environment.python, workload, run);
-    const storage = await storageDir(workload, layout, options.objectRoot, identity && this.#files.access(identity, signal));
+    const storage = await storageDir(
+      workload,
+      layout,
+      options.objectRoot,
+      identity && this.#files.access(identity, signal),
+    );
     const log = await logFile(workload, layout, storage, run);
     await this.#files.logFile(log, layout, identity);
     await rotateIfLarge(log, this.#policy);
@@ -297,7 +359,16 @@ export class LocalDriver implements RuntimeDriver {
       const shownAs = workload.instance.spec.custom_script_path ?? script;
       workload.progress?.(`running the custom script ${shownAs}`);
       await note(log, options.clock, `running custom script ${shownAs}`);
-      await runCustomScript({ script, shownAs, cwd: storage, env, logFile: log, timeoutMs: options.scriptTimeoutMs, signal, containment });
+      await runCustomScript({
+        script,
+        shownAs,
+        cwd: storage,
+        env,
+        logFile: log,
+        timeoutMs: options.scriptTimeoutMs,
+        signal,
+        containment,
+      });
     }
 
     workload.progress?.(`starting jupyter ${install.subcommand} and waiting for it to answer`);
@@ -319,7 +390,10 @@ export class LocalDriver implements RuntimeDriver {
       },
       options,
     );
-    options.log.info({ instance: id, pid: record.pid, port: record.port, account: identity?.account }, 'notebook server started');
+    options.log.info(
+      { instance: id, pid: record.pid, port: record.port, account: identity?.account },
+      'notebook server started',
+    );
     return runtimeState(record);
   }
 
@@ -327,7 +401,9 @@ export class LocalDriver implements RuntimeDriver {
   async #oomNotices(workload: Workload, layout: InstanceLayout, what: string): Promise<WorkloadNotice[]> {
     const group = await this.#isolation.group(workload.instance.id);
     if (!group) return [];
-    const notice = await oomNotice(group, layout.oomFile, this.#isolation.memoryLimitOf(workload), what).catch(() => undefined);
+    const notice = await oomNotice(group, layout.oomFile, this.#isolation.memoryLimitOf(workload), what).catch(
+      () => undefined,
+    );
     return notice ? [notice] : [];
   }
 
@@ -352,11 +428,18 @@ export class LocalDriver implements RuntimeDriver {
     for (const record of records) {
       if (!record || groups.includes(record.pid)) continue;
       // A pid recorded long ago may belong to someone else by now: signal only a marked one.
-      if ((await carriesMarker(record.pid, { instanceDir: layout.dir, runId: record.runId })) !== false) groups.push(record.pid);
+      if ((await carriesMarker(record.pid, { instanceDir: layout.dir, runId: record.runId })) !== false)
+        groups.push(record.pid);
     }
     const group = await this.#isolation.group(basename(layout.dir));
     const members = group ? () => group.members() : undefined;
-    await terminate({ groups, marker: { instanceDir: layout.dir }, graceMs: this.#options.stopTimeoutMs, log: this.#options.log, ...(members ? { members } : {}) });
+    await terminate({
+      groups,
+      marker: { instanceDir: layout.dir },
+      graceMs: this.#options.stopTimeoutMs,
+      log: this.#options.log,
+      ...(members ? { members } : {}),
+    });
     for (const record of records) if (record) this.#exits.delete(record.pid);
   }
 
@@ -380,13 +463,18 @@ export class LocalDriver implements RuntimeDriver {
       return this.#options.openSecret(sealed);
     } catch (err) {
       this.#options.log.error({ err }, 'cannot open the repository access token');
-      throw new WorkloadError('The repository access token cannot be decrypted.', 'ModelArts.6361', { phase: 'repository' });
+      throw new WorkloadError('The repository access token cannot be decrypted.', 'ModelArts.6361', {
+        phase: 'repository',
+      });
     }
   }
 
   #layout(workload: Workload): InstanceLayout {
     const layout = this.#layoutOrNull(workload);
-    if (!layout) throw new WorkloadError(`The instance id ${workload.instance.id} cannot name a directory.`, 'ModelArts.6361', { phase: 'storage' });
+    if (!layout)
+      throw new WorkloadError(`The instance id ${workload.instance.id} cannot name a directory.`, 'ModelArts.6361', {
+        phase: 'storage',
+      });
     return layout;
   }
 

@@ -51,7 +51,11 @@ export async function note(file: string, clock: Clock, text: string): Promise<vo
 }
 
 /** The last `lines` non-empty lines (from at most the last 64 KiB), secrets masked; [] when unreadable. */
-export async function tail(file: string, lines: number, secrets: readonly (string | undefined)[] = []): Promise<string[]> {
+export async function tail(
+  file: string,
+  lines: number,
+  secrets: readonly (string | undefined)[] = [],
+): Promise<string[]> {
   const window = 64 * 1024;
   let handle: FileHandle | undefined;
   try {

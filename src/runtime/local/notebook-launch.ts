@@ -44,9 +44,19 @@ export async function launchNotebook(request: LaunchRequest, options: ResolvedOp
   for (let attempt = 1; ; attempt++) {
     request.signal.throwIfAborted();
     const port = await options.pickPort();
-    await note(request.logFile, options.clock, `starting jupyter ${request.install.subcommand} ${request.install.version} on port ${port} (attempt ${attempt})`);
+    await note(
+      request.logFile,
+      options.clock,
+      `starting jupyter ${request.install.subcommand} ${request.install.version} on port ${port} (attempt ${attempt})`,
+    );
     const { child, exited } = await spawnServer(request, port, options.publicOrigin);
-    const record: RunRecord = { pid: child.pid!, port, runId: request.runId, startedAt: request.startedAt, logFile: request.logFile };
+    const record: RunRecord = {
+      pid: child.pid!,
+      port,
+      runId: request.runId,
+      startedAt: request.startedAt,
+      logFile: request.logFile,
+    };
     const marker = { instanceDir: request.layout.dir, runId: request.runId };
     const kill = async () => {
       await terminate({ groups: [record.pid], marker, graceMs: options.stopTimeoutMs, log: options.log });
@@ -57,7 +67,12 @@ export async function launchNotebook(request: LaunchRequest, options: ResolvedOp
       await writeRunFile(request.layout.runFile, record);
       outcome = await waitReady(
         { port, instanceId: request.instanceId, token: request.token },
-        { timeoutMs: options.readyTimeoutMs, requestTimeoutMs: options.pollRequestTimeoutMs, signal: request.signal, exited: exited.signal },
+        {
+          timeoutMs: options.readyTimeoutMs,
+          requestTimeoutMs: options.pollRequestTimeoutMs,
+          signal: request.signal,
+          exited: exited.signal,
+        },
       );
     } catch (err) {
       await kill();
@@ -74,13 +89,20 @@ export async function launchNotebook(request: LaunchRequest, options: ResolvedOp
       );
     }
     if (attempt < ATTEMPTS && portTaken(lines, port)) {
-      options.log.warn({ instance: request.instanceId, port, attempt }, 'notebook port was taken before the server bound it; retrying');
+      options.log.warn(
+        { instance: request.instanceId, port, attempt },
+        'notebook port was taken before the server bound it; retrying',
+      );
       continue;
     }
-    throw new WorkloadError(`The notebook server exited during start-up. Last log lines:\n${lines.join('\n')}`, 'ModelArts.6361', {
-      phase: 'start',
-      log_tail: lines.join('\n'),
-    });
+    throw new WorkloadError(
+      `The notebook server exited during start-up. Last log lines:\n${lines.join('\n')}`,
+      'ModelArts.6361',
+      {
+        phase: 'start',
+        log_tail: lines.join('\n'),
+      },
+    );
   }
 }
 
@@ -89,16 +111,30 @@ function portTaken(lines: readonly string[], port: number): boolean {
   return lines.some((line) => line.includes(String(port)) && /already in use|not available|address in use/i.test(line));
 }
 
-async function spawnServer(request: LaunchRequest, port: number, publicOrigin: string | undefined): Promise<{ child: ChildProcess; exited: AbortController }> {
+async function spawnServer(
+  request: LaunchRequest,
+  port: number,
+  publicOrigin: string | undefined,
+): Promise<{ child: ChildProcess; exited: AbortController }> {
   const log = await openForChild(request.logFile);
   const exited = new AbortController();
   const identity = request.containment.identity;
-  const settings = { port, instanceId: request.instanceId, notebookDir: request.storage, asRoot: (identity?.uid ?? process.getuid?.()) === 0, ...(publicOrigin ? { publicOrigin } : {}) };
+  const settings = {
+    port,
+    instanceId: request.instanceId,
+    notebookDir: request.storage,
+    asRoot: (identity?.uid ?? process.getuid?.()) === 0,
+    ...(publicOrigin ? { publicOrigin } : {}),
+  };
   let child: ChildProcess;
   try {
     child = await spawnContained(request.install.executable, jupyterArgs(request.install, settings), {
       cwd: request.storage,
-      env: { ...request.env, ...markerEnv({ instanceDir: request.layout.dir, runId: request.runId }), JUPYTER_TOKEN: request.token },
+      env: {
+        ...request.env,
+        ...markerEnv({ instanceDir: request.layout.dir, runId: request.runId }),
+        JUPYTER_TOKEN: request.token,
+      },
       output: log.fd,
       containment: request.containment,
     });

@@ -26,7 +26,9 @@ function entries(marker: Marker): string[] {
 
 /** The environment variables that mark a child of this instance (and run). */
 export function markerEnv(marker: Marker): Record<string, string> {
-  return marker.runId ? { [INSTANCE_VAR]: marker.instanceDir, [RUN_VAR]: marker.runId } : { [INSTANCE_VAR]: marker.instanceDir };
+  return marker.runId
+    ? { [INSTANCE_VAR]: marker.instanceDir, [RUN_VAR]: marker.runId }
+    : { [INSTANCE_VAR]: marker.instanceDir };
 }
 
 async function environ(pid: number): Promise<string[] | null> {
@@ -121,7 +123,9 @@ export async function markedProcesses(marker: Marker): Promise<number[]> {
 export async function markedInstanceDirs(root: string): Promise<Set<string>> {
   const prefix = `${INSTANCE_VAR}=${root}${sep}`;
   const marked = await processesWhose((env) => env.some((entry) => entry.startsWith(prefix)));
-  return new Set(marked.map(({ env }) => env.find((entry) => entry.startsWith(prefix))!.slice(INSTANCE_VAR.length + 1)));
+  return new Set(
+    marked.map(({ env }) => env.find((entry) => entry.startsWith(prefix))!.slice(INSTANCE_VAR.length + 1)),
+  );
 }
 
 let procAvailable: Promise<boolean> | undefined;

@@ -22,29 +22,44 @@ export interface ResolvedEnvironment {
   python?: string;
 }
 
-export async function profileEnvironment(profile: Profile, defaults: { command: string; path: string }): Promise<ResolvedEnvironment> {
+export async function profileEnvironment(
+  profile: Profile,
+  defaults: { command: string; path: string },
+): Promise<ResolvedEnvironment> {
   const local = profile.local;
   if (!local) return { command: defaults.command, path: defaults.path, env: {} };
   const env: Record<string, string> = { ...local.env };
   if (!local.prefix) return { command: local.jupyter ?? defaults.command, path: defaults.path, env };
   const bin = join(local.prefix, 'bin');
-  if (!(await isDirectory(bin))) throw missing(profile, `its environment ${local.prefix} does not exist on this host (no ${bin})`);
+  if (!(await isDirectory(bin)))
+    throw missing(profile, `its environment ${local.prefix} does not exist on this host (no ${bin})`);
   const python = join(bin, 'python3');
   if (!(await executable(python))) throw missing(profile, `its environment ${local.prefix} has no python3`);
   if (await exists(join(local.prefix, 'pyvenv.cfg'))) env.VIRTUAL_ENV = local.prefix;
   else if (await isDirectory(join(local.prefix, 'conda-meta'))) env.CONDA_PREFIX = local.prefix;
-  return { command: local.jupyter ?? join(bin, 'jupyter'), path: [bin, ...defaults.path.split(delimiter)].join(delimiter), env, python };
+  return {
+    command: local.jupyter ?? join(bin, 'jupyter'),
+    path: [bin, ...defaults.path.split(delimiter)].join(delimiter),
+    env,
+    python,
+  };
 }
 
 /** Why a profile's Jupyter was not found, naming the profile (the host-wide hint serves the rest). */
 export function noJupyterIn(profile: Profile, command: string): WorkloadError {
-  return missing(profile, `no Jupyter was found at ${command} (looked for \`jupyter lab\`, \`jupyter server\` and \`jupyter notebook\`)`);
+  return missing(
+    profile,
+    `no Jupyter was found at ${command} (looked for \`jupyter lab\`, \`jupyter server\` and \`jupyter notebook\`)`,
+  );
 }
 
 /** The profile's Python cannot run a kernel (no ipykernel, or it does not run as the notebook's account). */
 export function missingKernel(profile: Profile, python: string, output: string): WorkloadError {
   const said = output.trim().split('\n').pop() ?? '';
-  return missing(profile, `its ${python} cannot run a kernel${said ? ` (${said})` : ''}; install ipykernel in that environment`);
+  return missing(
+    profile,
+    `its ${python} cannot run a kernel${said ? ` (${said})` : ''}; install ipykernel in that environment`,
+  );
 }
 
 /** The `python3` kernel of the profile's environment, as Jupyter reads it from a kernel.json. */
@@ -53,7 +68,10 @@ export function kernelSpec(python: string, profile: Profile): string {
 }
 
 function missing(profile: Profile, what: string): WorkloadError {
-  return new WorkloadError(`The profile ${profile.name} cannot start here: ${what}.`, 'ModelArts.6361', { phase: 'environment', profile: profile.id });
+  return new WorkloadError(`The profile ${profile.name} cannot start here: ${what}.`, 'ModelArts.6361', {
+    phase: 'environment',
+    profile: profile.id,
+  });
 }
 
 async function isDirectory(path: string): Promise<boolean> {

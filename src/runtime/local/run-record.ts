@@ -23,7 +23,13 @@ export function parseRunRecord(data: unknown): RunRecord | null {
   const { pid, port, runId, startedAt, logFile } = data as Record<string, unknown>;
   const positive = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n > 0;
   if (!positive(pid) || !positive(port) || typeof runId !== 'string' || !/^[0-9a-f]{16,64}$/.test(runId)) return null;
-  return { pid, port, runId, startedAt: typeof startedAt === 'number' ? startedAt : 0, logFile: typeof logFile === 'string' ? logFile : '' };
+  return {
+    pid,
+    port,
+    runId,
+    startedAt: typeof startedAt === 'number' ? startedAt : 0,
+    logFile: typeof logFile === 'string' ? logFile : '',
+  };
 }
 
 export function runtimeState(record: RunRecord): RuntimeState {

@@ -50,8 +50,10 @@ export async function ensureDirInside(root: string, segments: readonly string[])
       if (err.code !== 'EEXIST') throw err;
     });
     const real = await realpath(next);
-    if (!isInside(base, real)) throw new PathEscapeError(`The path component ${JSON.stringify(segment)} leads outside its root.`);
-    if (!(await stat(real)).isDirectory()) throw new PathEscapeError(`The path component ${JSON.stringify(segment)} is not a directory.`);
+    if (!isInside(base, real))
+      throw new PathEscapeError(`The path component ${JSON.stringify(segment)} leads outside its root.`);
+    if (!(await stat(real)).isDirectory())
+      throw new PathEscapeError(`The path component ${JSON.stringify(segment)} is not a directory.`);
     current = real;
   }
   return current;
@@ -61,7 +63,9 @@ export async function ensureDirInside(root: string, segments: readonly string[])
 export async function existingFileInside(root: string, segments: readonly string[]): Promise<string> {
   const base = await realpath(root);
   const real = await realpath(join(base, ...segments));
-  if (!isInside(base, real)) throw new PathEscapeError(`The path ${JSON.stringify(segments.join('/'))} leads outside its root.`);
-  if (!(await stat(real)).isFile()) throw new PathEscapeError(`The path ${JSON.stringify(segments.join('/'))} is not a file.`);
+  if (!isInside(base, real))
+    throw new PathEscapeError(`The path ${JSON.stringify(segments.join('/'))} leads outside its root.`);
+  if (!(await stat(real)).isFile())
+    throw new PathEscapeError(`The path ${JSON.stringify(segments.join('/'))} is not a file.`);
   return real;
 }

@@ -6,7 +6,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
 
 /** Resolves true as soon as `done()` holds, false after `timeoutMs`; checks every `intervalMs`. */
-export async function waitUntil(done: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<boolean> {
+export async function waitUntil(
+  done: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await done()) return true;

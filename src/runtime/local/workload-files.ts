@@ -95,7 +95,13 @@ export class WorkloadFiles {
     const probe = await run(python, ['-c', 'import ipykernel'], layout.home);
     if (probe.code !== 0) throw missingKernel(workload.profile, python, probe.output);
     const dir = join(layout.jupyterData, 'kernels', 'python3');
-    const write = ['-c', 'mkdir -p -- "$1" && printf %s "$2" > "$1/kernel.json"', 'sh', dir, kernelSpec(python, workload.profile)];
+    const write = [
+      '-c',
+      'mkdir -p -- "$1" && printf %s "$2" > "$1/kernel.json"',
+      'sh',
+      dir,
+      kernelSpec(python, workload.profile),
+    ];
     await asWorkload(run, '/bin/sh', write, layout.home, "the profile's kernel", 'environment');
   }
 
@@ -112,7 +118,15 @@ export class WorkloadFiles {
   /** Runs short helpers as the workload would: as its account (users mode) or as the service. */
   runner(identity: WorkloadIdentity | undefined, signal: AbortSignal): RunAsWorkload {
     const containment: Containment = { identity };
-    return (file, args, cwd) => runToExit(file, args, { cwd, env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' }, output: 'capture', timeoutMs: 60_000, signal, containment });
+    return (file, args, cwd) =>
+      runToExit(file, args, {
+        cwd,
+        env: { PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' },
+        output: 'capture',
+        timeoutMs: 60_000,
+        signal,
+        containment,
+      });
   }
 
   /** How storage is reached as the account. */
@@ -128,7 +142,11 @@ export class WorkloadFiles {
       if (blocked) {
         // The owner sees no server path; the operator reads what to fix in the log.
         this.options.log.error({ dir, blocked }, unreachableMessage(dir, blocked));
-        throw new WorkloadError("Notebook accounts cannot reach the service's storage directories (see the service log).", 'ModelArts.6361', { phase: 'storage' });
+        throw new WorkloadError(
+          "Notebook accounts cannot reach the service's storage directories (see the service log).",
+          'ModelArts.6361',
+          { phase: 'storage' },
+        );
       }
     }
   }

@@ -31,7 +31,12 @@ export interface AccountAccess {
 }
 
 /** Creates (if needed) and returns the real path of the workload's storage directory. */
-export async function storageDir(workload: Workload, layout: InstanceLayout, objectRoot: string, access?: AccountAccess): Promise<string> {
+export async function storageDir(
+  workload: Workload,
+  layout: InstanceLayout,
+  objectRoot: string,
+  access?: AccountAccess,
+): Promise<string> {
   const storage = workload.instance.spec.storage;
   return refusingEscapes('storage', async () => {
     if (storage.type === 'evs') {
@@ -40,17 +45,25 @@ export async function storageDir(workload: Workload, layout: InstanceLayout, obj
       return layout.work;
     }
     const path = storage.location.path;
-    if (!path) throw new WorkloadError(`The ${storage.type} storage of the instance has no path.`, 'ModelArts.6361', { phase: 'storage' });
+    if (!path)
+      throw new WorkloadError(`The ${storage.type} storage of the instance has no path.`, 'ModelArts.6361', {
+        phase: 'storage',
+      });
     const segments = pathSegments(path);
-    if (segments.length === 0) throw new WorkloadError(`The ${storage.type} storage path ${path} names no bucket.`, 'ModelArts.6361', { phase: 'storage' });
+    if (segments.length === 0)
+      throw new WorkloadError(`The ${storage.type} storage path ${path} names no bucket.`, 'ModelArts.6361', {
+        phase: 'storage',
+      });
     if (!access) return ensureDirInside(objectRoot, segments);
     await passThrough(objectRoot);
     const bucket = join(objectRoot, segments[0]!);
     await claimBucket(bucket, access.identity.gid);
     const rest = segments.slice(1);
-    if (rest.length) await asWorkload(access.run, 'mkdir', ['-p', '--', rest.join('/')], bucket, `the ${storage.type} path ${path}`);
+    if (rest.length)
+      await asWorkload(access.run, 'mkdir', ['-p', '--', rest.join('/')], bucket, `the ${storage.type} path ${path}`);
     const real = await realpath(join(bucket, ...rest));
-    if (!isInside(bucket, real)) throw new PathEscapeError(`The path ${JSON.stringify(path)} leads outside its bucket.`);
+    if (!isInside(bucket, real))
+      throw new PathEscapeError(`The path ${JSON.stringify(path)} leads outside its bucket.`);
     return real;
   });
 }
@@ -60,7 +73,12 @@ export async function storageDir(workload: Workload, layout: InstanceLayout, obj
  * so rotating and quoting it never follows a link a notebook planted. With `spec.log_path` (a
  * directory inside the storage) the log is also reachable there, as a symbolic link.
  */
-export async function logFile(workload: Workload, layout: InstanceLayout, storage: string, run: RunAsWorkload): Promise<string> {
+export async function logFile(
+  workload: Workload,
+  layout: InstanceLayout,
+  storage: string,
+  run: RunAsWorkload,
+): Promise<string> {
   const file = join(layout.logs, LOG_FILE_NAME);
   const logPath = workload.instance.spec.log_path;
   if (!logPath) return file;
@@ -81,7 +99,11 @@ export async function customScript(workload: Workload, storage: string): Promise
       return await existingFileInside(storage, pathSegments(script));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-        throw new WorkloadError(`The custom script ${script} does not exist in the instance storage.`, 'ModelArts.6361', { phase: 'custom_script' });
+        throw new WorkloadError(
+          `The custom script ${script} does not exist in the instance storage.`,
+          'ModelArts.6361',
+          { phase: 'custom_script' },
+        );
       }
       throw err;
     }
@@ -89,22 +111,37 @@ export async function customScript(workload: Workload, storage: string): Promise
 }
 
 /** Runs a preparing step as the workload; its failure fails the start, saying what it prepared. */
-export async function asWorkload(run: RunAsWorkload, file: string, args: readonly string[], cwd: string, what: string, phase = 'storage'): Promise<void> {
+export async function asWorkload(
+  run: RunAsWorkload,
+  file: string,
+  args: readonly string[],
+  cwd: string,
+  what: string,
+  phase = 'storage',
+): Promise<void> {
   const result = await run(file, args, cwd);
   if (result.code === 0) return;
   const said = result.output.trim().split('\n').slice(-3).join(' ');
-  throw new WorkloadError(`Failed to prepare ${what}: ${said || `exit ${result.code ?? result.signal}`}`, 'ModelArts.6361', { phase });
+  throw new WorkloadError(
+    `Failed to prepare ${what}: ${said || `exit ${result.code ?? result.signal}`}`,
+    'ModelArts.6361',
+    { phase },
+  );
 }
 
 async function refusingEscapes<T>(field: string, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof PathEscapeError) throw new WorkloadError(`Invalid ${field}: ${err.message}`, 'ModelArts.6361', { phase: 'storage', field });
+    if (err instanceof PathEscapeError)
+      throw new WorkloadError(`Invalid ${field}: ${err.message}`, 'ModelArts.6361', { phase: 'storage', field });
     if (err instanceof WorkloadError) throw err;
     // Only the errno goes to the owner: the message would show the server's directory layout.
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    const failure = new WorkloadError(`Failed to prepare the instance ${field} (${code}).`, 'ModelArts.6361', { phase: 'storage', field });
+    const failure = new WorkloadError(`Failed to prepare the instance ${field} (${code}).`, 'ModelArts.6361', {
+      phase: 'storage',
+      field,
+    });
     failure.cause = err;
     throw failure;
   }

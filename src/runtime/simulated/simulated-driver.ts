@@ -10,7 +10,13 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../core/shared/clock.js';
 import type { RuntimeState } from '../../core/model/instance.js';
-import { WorkloadError, type ExitListener, type Health, type RuntimeDriver, type Workload } from '../../core/ports/runtime.js';
+import {
+  WorkloadError,
+  type ExitListener,
+  type Health,
+  type RuntimeDriver,
+  type Workload,
+} from '../../core/ports/runtime.js';
 
 const CRASHED = 'the simulated workload crashed';
 const STOPPED = 'the simulated workload was stopped';
@@ -38,7 +44,9 @@ export class SimulatedDriver implements RuntimeDriver {
     private readonly clock: Clock,
     private readonly options: SimulatedDriverOptions,
   ) {
-    this.#failOn = Object.fromEntries(Object.entries(options.failOn).map(([phase, pattern]) => [phase, new RegExp(pattern)]));
+    this.#failOn = Object.fromEntries(
+      Object.entries(options.failOn).map(([phase, pattern]) => [phase, new RegExp(pattern)]),
+    );
   }
 
   /** Makes the next `phase` of the instance fail with `error` (once). */
@@ -69,7 +77,10 @@ export class SimulatedDriver implements RuntimeDriver {
     // A repeated start (its result never recorded) gets the run already going, not a second one.
     const run = this.#runs.get(workload.instance.id);
     if (run && 'state' in run) return run.state;
-    const state = { endpoint: null, data: { simulated: true, runId: randomBytes(8).toString('hex'), startedAt: this.clock.now() } };
+    const state = {
+      endpoint: null,
+      data: { simulated: true, runId: randomBytes(8).toString('hex'), startedAt: this.clock.now() },
+    };
     this.#runs.set(workload.instance.id, { state });
     return state;
   }
@@ -83,11 +94,14 @@ export class SimulatedDriver implements RuntimeDriver {
 
   async poll(workload: Workload): Promise<Health> {
     const data = workload.instance.runtime?.data;
-    if (data?.simulated !== true) return { state: 'exited', code: null, reason: 'no simulated workload is recorded for this instance' };
+    if (data?.simulated !== true)
+      return { state: 'exited', code: null, reason: 'no simulated workload is recorded for this instance' };
     const run = this.#runs.get(workload.instance.id);
     if (run === undefined) return { state: 'running' };
     if ('ended' in run) return { state: 'exited', code: null, reason: run.ended };
-    return run.state.data.runId === data.runId ? { state: 'running' } : { state: 'exited', code: null, reason: 'a later run replaced this one' };
+    return run.state.data.runId === data.runId
+      ? { state: 'running' }
+      : { state: 'exited', code: null, reason: 'a later run replaced this one' };
   }
 
   /** Nobody uses a simulated notebook: its last activity is when it started. */

@@ -40,7 +40,11 @@ async function up(db: Kysely<unknown>, { keyText }: SchemaDialect): Promise<void
     .addUniqueConstraint('instances_project_id_name_key', ['project_id', 'name'])
     .execute();
   for (const [name, columns] of INSTANCE_LIST_INDEXES) {
-    await db.schema.createIndex(name).on('instances').columns([...columns]).execute();
+    await db.schema
+      .createIndex(name)
+      .on('instances')
+      .columns([...columns])
+      .execute();
   }
 
   await db.schema

@@ -23,9 +23,17 @@ async function up(db: Kysely<unknown>, { keyText, serialKey }: SchemaDialect): P
     .addColumn('detail', 'text')
     .execute();
   // One instance's history in write order.
-  await db.schema.createIndex('instance_events_instance_seq_idx').on('instance_events').columns(['instance_id', 'seq']).execute();
+  await db.schema
+    .createIndex('instance_events_instance_seq_idx')
+    .on('instance_events')
+    .columns(['instance_id', 'seq'])
+    .execute();
   // A project's audit trail by time; seq breaks ties between events of the same millisecond.
-  await db.schema.createIndex('instance_events_project_at_idx').on('instance_events').columns(['project_id', 'at', 'seq']).execute();
+  await db.schema
+    .createIndex('instance_events_project_at_idx')
+    .on('instance_events')
+    .columns(['project_id', 'at', 'seq'])
+    .execute();
 
   await db.schema
     .createTable('leases')

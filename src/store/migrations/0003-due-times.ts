@@ -39,13 +39,23 @@ async function up(db: Kysely<any>): Promise<void> {
     await db.schema.alterTable('instances').addColumn(column, 'bigint').execute();
   }
   for (let after = ''; ; ) {
-    const rows: Row[] = await db.selectFrom('instances').select(['id', 'status', 'updated_at', 'doc']).where('id', '>', after).orderBy('id').limit(BATCH).execute();
+    const rows: Row[] = await db
+      .selectFrom('instances')
+      .select(['id', 'status', 'updated_at', 'doc'])
+      .where('id', '>', after)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
     for (const row of rows) await db.updateTable('instances').set(dueColumns(row)).where('id', '=', row.id).execute();
     if (rows.length < BATCH) break;
     after = rows[rows.length - 1]!.id;
   }
   for (const [name, columns] of DUE_INDEXES) {
-    await db.schema.createIndex(name).on('instances').columns([...columns]).execute();
+    await db.schema
+      .createIndex(name)
+      .on('instances')
+      .columns([...columns])
+      .execute();
   }
 }
 

@@ -24,9 +24,17 @@ async function up(db: Kysely<unknown>, { keyText, serialKey }: SchemaDialect): P
     .addColumn('replica', keyText, (c) => c.notNull())
     .addColumn('detail', 'text')
     .execute();
-  await db.schema.createIndex('audit_log_project_at_idx').on('audit_log').columns(['project_id', 'at', 'seq']).execute();
+  await db.schema
+    .createIndex('audit_log_project_at_idx')
+    .on('audit_log')
+    .columns(['project_id', 'at', 'seq'])
+    .execute();
   // The automatic actions of a project, by time, without reading its whole history.
-  await db.schema.createIndex('instance_events_project_by_at_idx').on('instance_events').columns(['project_id', 'by_user', 'at', 'seq']).execute();
+  await db.schema
+    .createIndex('instance_events_project_by_at_idx')
+    .on('instance_events')
+    .columns(['project_id', 'by_user', 'at', 'seq'])
+    .execute();
 }
 
 async function down(db: Kysely<unknown>): Promise<void> {

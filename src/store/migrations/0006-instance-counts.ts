@@ -24,7 +24,11 @@ async function up(db: Kysely<any>, { keyText }: SchemaDialect): Promise<void> {
     .addPrimaryKeyConstraint('instance_counts_pkey', [...KEY])
     .execute();
   // Serves the counts over every project by status (slots held, queue depth, /metrics).
-  await db.schema.createIndex('instance_counts_status_idx').on('instance_counts').columns(['status', 'flavor']).execute();
+  await db.schema
+    .createIndex('instance_counts_status_idx')
+    .on('instance_counts')
+    .columns(['status', 'flavor'])
+    .execute();
   await db
     .insertInto('instance_counts')
     .columns([...KEY, 'n'])

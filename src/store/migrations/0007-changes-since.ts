@@ -8,7 +8,11 @@ import type { Kysely, Migration } from 'kysely';
 
 // Migrations must not depend on today's `Database` type, which follows the newest schema.
 async function up(db: Kysely<unknown>): Promise<void> {
-  await db.schema.createIndex('instances_project_updated_at_idx').on('instances').columns(['project_id', 'updated_at']).execute();
+  await db.schema
+    .createIndex('instances_project_updated_at_idx')
+    .on('instances')
+    .columns(['project_id', 'updated_at'])
+    .execute();
 }
 
 async function down(db: Kysely<unknown>): Promise<void> {

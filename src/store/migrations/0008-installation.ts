@@ -9,7 +9,10 @@ import type { Kysely, Migration } from 'kysely';
 import type { SchemaDialect } from './schema-dialect.js';
 
 async function up(db: Kysely<any>, { keyText }: SchemaDialect): Promise<void> {
-  await db.schema.createTable('installation').addColumn('id', keyText, (c) => c.primaryKey()).execute();
+  await db.schema
+    .createTable('installation')
+    .addColumn('id', keyText, (c) => c.primaryKey())
+    .execute();
   await db.insertInto('installation').values({ id: randomUUID() }).execute();
 }
 

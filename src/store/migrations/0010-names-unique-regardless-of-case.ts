@@ -38,7 +38,8 @@ function freeName(name: string, taken: Set<string>): string {
 
 async function renameClashes(db: Kysely<unknown>, table: 'users' | 'projects', kind: string): Promise<void> {
   // Ordered so that within a clash the oldest comes first and keeps its name.
-  const { rows } = await sql<NamedRow>`select id, name, domain from ${sql.table(table)} order by domain, created_at, id`.execute(db);
+  const { rows } =
+    await sql<NamedRow>`select id, name, domain from ${sql.table(table)} order by domain, created_at, id`.execute(db);
   const taken = new Map<string, Set<string>>();
   for (const row of rows) {
     const names = taken.get(row.domain) ?? new Set<string>();
@@ -58,7 +59,9 @@ async function renameClashes(db: Kysely<unknown>, table: 'users' | 'projects', k
     await sql`update ${sql.table(table)} set name = ${renamed} where id = ${row.id}`.execute(db);
     const detail = JSON.stringify({ kind, from: row.name, to: renamed, reason: 'names are unique regardless of case' });
     await sql`insert into audit_log (at, project_id, user_id, user_name, action, target, source, status, outcome, replica, detail)
-      values (${Date.now()}, ${kind === 'project' ? row.id : null}, ${null}, ${null}, ${'migration 0010-names-unique-regardless-of-case'}, ${row.id}, ${''}, ${0}, ${'success'}, ${'migration'}, ${detail})`.execute(db);
+      values (${Date.now()}, ${kind === 'project' ? row.id : null}, ${null}, ${null}, ${'migration 0010-names-unique-regardless-of-case'}, ${row.id}, ${''}, ${0}, ${'success'}, ${'migration'}, ${detail})`.execute(
+      db,
+    );
   }
 }
 

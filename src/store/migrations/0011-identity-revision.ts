@@ -32,7 +32,9 @@ async function postgresTriggers(db: Kysely<unknown>): Promise<void> {
   // Row triggers, as on SQLite: a statement that changed no row changes nothing anyone cached.
   for (const table of WATCHED) {
     await sql
-      .raw(`create trigger ${table}_identity_revision after insert or update or delete on ${table} for each row execute function bump_identity_revision()`)
+      .raw(
+        `create trigger ${table}_identity_revision after insert or update or delete on ${table} for each row execute function bump_identity_revision()`,
+      )
       .execute(db);
   }
 }
@@ -50,7 +52,8 @@ async function up(db: Kysely<any>, { engine }: SchemaDialect): Promise<void> {
 
 async function down(db: Kysely<unknown>, { engine }: SchemaDialect): Promise<void> {
   if (engine === 'sqlite') {
-    for (const table of WATCHED) for (const event of EVENTS) await sql.raw(`drop trigger ${table}_${event}_identity_revision`).execute(db);
+    for (const table of WATCHED)
+      for (const event of EVENTS) await sql.raw(`drop trigger ${table}_${event}_identity_revision`).execute(db);
   } else {
     for (const table of WATCHED) await sql.raw(`drop trigger ${table}_identity_revision on ${table}`).execute(db);
     await sql`drop function bump_identity_revision()`.execute(db);

@@ -15,7 +15,8 @@ const BATCH = 500;
 
 /** The bucket an instance document's storage lies in, as release 0.2 read it (frozen here). */
 function bucketOfDoc(doc: string): string | null {
-  const storage = (JSON.parse(doc) as { spec?: { storage?: { type?: string; location?: { path?: string | null } } } }).spec?.storage;
+  const storage = (JSON.parse(doc) as { spec?: { storage?: { type?: string; location?: { path?: string | null } } } })
+    .spec?.storage;
   if (!storage || storage.type === 'evs') return null;
   const path = (storage.location?.path ?? '').replace(/^[a-z][a-z0-9+.-]*:\/\//i, '/');
   return path.split('/').find((segment) => segment !== '') ?? null;
@@ -47,7 +48,9 @@ async function up(db: Kysely<any>, { keyText }: SchemaDialect): Promise<void> {
     let query = db.selectFrom('instances').select(['id', 'project_id', 'created_at', 'doc']);
     if (after) {
       const { at, id } = after;
-      query = query.where((eb) => eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]));
+      query = query.where((eb) =>
+        eb.or([eb('created_at', '>', at), eb.and([eb('created_at', '=', at), eb('id', '>', id)])]),
+      );
     }
     const rows = (await query.orderBy('created_at').orderBy('id').limit(BATCH).execute()) as Row[];
     for (const row of rows) {
@@ -56,7 +59,10 @@ async function up(db: Kysely<any>, { keyText }: SchemaDialect): Promise<void> {
       await db.updateTable('instances').set({ bucket }).where('id', '=', row.id).execute();
       if (holders.has(bucket)) continue;
       holders.add(bucket);
-      await db.insertInto('obs_buckets').values({ name: bucket, project_id: row.project_id, claimed_at: Number(row.created_at), assigned_by: null }).execute();
+      await db
+        .insertInto('obs_buckets')
+        .values({ name: bucket, project_id: row.project_id, claimed_at: Number(row.created_at), assigned_by: null })
+        .execute();
     }
     if (rows.length < BATCH) break;
     const last = rows[rows.length - 1]!;

@@ -34,7 +34,9 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: SchemaDiale
 function migrationFailed(error: unknown, migration?: string): Error {
   const reason = error instanceof Error ? error.message : String(error);
   return new Error(
-    migration === undefined ? `database migration failed: ${reason}` : `database migration ${migration} failed: ${reason}`,
+    migration === undefined
+      ? `database migration failed: ${reason}`
+      : `database migration ${migration} failed: ${reason}`,
     { cause: error },
   );
 }

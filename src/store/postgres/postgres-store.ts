@@ -5,7 +5,15 @@
  */
 import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } from 'kysely';
-import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/ports/store.js';
+import type {
+  BucketRepository,
+  IdentityRepository,
+  AuditRepository,
+  InstanceRepository,
+  LeaseRepository,
+  StorageFault,
+  Store,
+} from '../../core/ports/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
@@ -37,7 +45,8 @@ export interface PostgresTransactionOptions extends TransactionRetryOptions {
 const DEFAULTS = { poolSize: 10, statementTimeoutMs: 15_000, connectionTimeoutMs: 10_000 } as const;
 
 function checkCount(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
+  if (!Number.isInteger(value) || value < min)
+    throw new RangeError(`${name} must be an integer >= ${min}, got ${value}`);
   return value;
 }
 
@@ -77,8 +86,16 @@ export class PostgresStore implements Store {
   /** Connects lazily: nothing reaches the server before the first query. Call {@link migrate} before use. */
   constructor(url: string, options: PostgresStoreOptions = {}) {
     const poolSize = checkCount('poolSize', options.poolSize ?? DEFAULTS.poolSize, 1);
-    const statementTimeoutMs = checkCount('statementTimeoutMs', options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs, 0);
-    this.#connectionTimeoutMs = checkCount('connectionTimeoutMs', options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs, 0);
+    const statementTimeoutMs = checkCount(
+      'statementTimeoutMs',
+      options.statementTimeoutMs ?? DEFAULTS.statementTimeoutMs,
+      0,
+    );
+    this.#connectionTimeoutMs = checkCount(
+      'connectionTimeoutMs',
+      options.connectionTimeoutMs ?? DEFAULTS.connectionTimeoutMs,
+      0,
+    );
     this.#url = url;
     this.#pool = new pg.Pool(poolConfig(url, poolSize, statementTimeoutMs, this.#connectionTimeoutMs));
     this.#db = kyselyOver(this.#pool);
@@ -132,7 +149,10 @@ export class PostgresStore implements Store {
    * Runs `work` in one transaction, re-running it whole when PostgreSQL aborts it for a
    * serialization conflict or a deadlock; see {@link retryTransaction} for what `work` may do.
    */
-  async transaction<T>(work: (trx: Transaction<Database>) => Promise<T>, options: PostgresTransactionOptions = {}): Promise<T> {
+  async transaction<T>(
+    work: (trx: Transaction<Database>) => Promise<T>,
+    options: PostgresTransactionOptions = {},
+  ): Promise<T> {
     const { isolation = 'serializable', ...retry } = options;
     return retryTransaction(() => this.#db.transaction().setIsolationLevel(isolation).execute(work), retry);
   }

@@ -39,7 +39,8 @@ export async function retryTransaction<T>(
   options: TransactionRetryOptions = {},
 ): Promise<T> {
   const attempts = options.attempts ?? 5;
-  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be a positive integer, got ${attempts}`);
+  if (!Number.isInteger(attempts) || attempts < 1)
+    throw new RangeError(`attempts must be a positive integer, got ${attempts}`);
   const baseDelayMs = options.baseDelayMs ?? 5;
   const maxDelayMs = options.maxDelayMs ?? 200;
   const sleep = options.sleep ?? ((ms: number) => delay(ms));

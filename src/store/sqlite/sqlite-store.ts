@@ -16,7 +16,15 @@ import {
   type Driver,
   type SqliteDialectConfig,
 } from 'kysely';
-import type { BucketRepository, IdentityRepository, AuditRepository, InstanceRepository, LeaseRepository, StorageFault, Store } from '../../core/ports/store.js';
+import type {
+  BucketRepository,
+  IdentityRepository,
+  AuditRepository,
+  InstanceRepository,
+  LeaseRepository,
+  StorageFault,
+  Store,
+} from '../../core/ports/store.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
@@ -113,7 +121,9 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.#sqlite = sqlite;
-    this.#db = new Kysely<Database>({ dialect: new TransactionalDdlSqliteDialect({ database: cachingStatements(sqlite) }, () => sqlite.inTransaction) });
+    this.#db = new Kysely<Database>({
+      dialect: new TransactionalDdlSqliteDialect({ database: cachingStatements(sqlite) }, () => sqlite.inTransaction),
+    });
     this.instances = new KyselyInstanceRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);

@@ -36,13 +36,25 @@ describe('fake cluster: watches over client-node', () => {
   async function watch(query: Record<string, string | boolean>, path = PATH) {
     const seen: Seen[] = [];
     const ended: { err: unknown }[] = [];
-    const request = await new Watch(cluster.kubeConfig(NS)).watch(path, query, (type, object) => seen.push({ type, object }), (err) => ended.push({ err }));
+    const request = await new Watch(cluster.kubeConfig(NS)).watch(
+      path,
+      query,
+      (type, object) => seen.push({ type, object }),
+      (err) => ended.push({ err }),
+    );
     stops.push(() => request.abort());
     return { seen, ended };
   }
 
-  function informer(labelSelector?: string): Informer<V1Pod> & ObjectCache<V1Pod> & { log: string[]; errors: unknown[] } {
-    const inf = makeInformer<V1Pod>(cluster.kubeConfig(NS), PATH, () => api.listNamespacedPod({ namespace: NS, labelSelector }), labelSelector);
+  function informer(
+    labelSelector?: string,
+  ): Informer<V1Pod> & ObjectCache<V1Pod> & { log: string[]; errors: unknown[] } {
+    const inf = makeInformer<V1Pod>(
+      cluster.kubeConfig(NS),
+      PATH,
+      () => api.listNamespacedPod({ namespace: NS, labelSelector }),
+      labelSelector,
+    );
     const log: string[] = [];
     const errors: unknown[] = [];
     inf.on('add', (p) => log.push(`add ${p.metadata?.name}`));
@@ -73,7 +85,10 @@ describe('fake cluster: watches over client-node', () => {
     assert.equal(seen[0]!.object.kind, 'Pod', 'watch objects carry their kind');
     await api.deleteNamespacedPod({ namespace: NS, name: 'w-replay-1' });
     await eventually(() => seen.length === 2, 'the live DELETED');
-    assert.deepEqual(seen.map((e) => e.type), ['ADDED', 'DELETED']);
+    assert.deepEqual(
+      seen.map((e) => e.type),
+      ['ADDED', 'DELETED'],
+    );
     assert.ok(Number(seen[1]!.object.metadata.resourceVersion) > Number(seen[0]!.object.metadata.resourceVersion));
   });
 
@@ -106,7 +121,12 @@ describe('fake cluster: watches over client-node', () => {
     const unasked = await watch({ labelSelector: 'none=here' });
     await api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'w-bump' } } });
     const bookmark = await eventually(
-      () => asked.seen.find((e) => e.type === 'BOOKMARK' && e.object.metadata.resourceVersion === cluster.objects('secrets', NS)[0]?.metadata.resourceVersion),
+      () =>
+        asked.seen.find(
+          (e) =>
+            e.type === 'BOOKMARK' &&
+            e.object.metadata.resourceVersion === cluster.objects('secrets', NS)[0]?.metadata.resourceVersion,
+        ),
       'a bookmark past the secret',
     );
     assert.equal(bookmark.object.kind, 'Pod');
@@ -134,10 +154,13 @@ describe('fake cluster: watches over client-node', () => {
     assert.equal(ended[0]!.err, null);
   });
 
-  it('watches one pod\'s Events with an involvedObject field selector', async () => {
+  it("watches one pod's Events with an involvedObject field selector", async () => {
     const pod = await api.createNamespacedPod({ namespace: NS, body: podBody('w-events') });
     await api.createNamespacedPod({ namespace: NS, body: podBody('w-other') });
-    const { seen } = await watch({ fieldSelector: `involvedObject.uid=${pod.metadata!.uid}` }, `/api/v1/namespaces/${NS}/events`);
+    const { seen } = await watch(
+      { fieldSelector: `involvedObject.uid=${pod.metadata!.uid}` },
+      `/api/v1/namespaces/${NS}/events`,
+    );
     await cluster.kubelet.settle();
     await eventually(() => seen.some((e) => e.object.reason === 'Started'), 'the Started event');
     assert.ok(seen.every((e) => e.object.involvedObject.name === 'w-events' && e.object.kind === 'Event'));
@@ -148,7 +171,11 @@ describe('fake cluster: watches over client-node', () => {
     await inf.start();
     await api.createNamespacedPod({ namespace: NS, body: podBody('i-basic', { inf: 'basic' }) });
     await eventually(() => inf.get('i-basic', NS), 'the informer to hold the pod');
-    await api.patchNamespacedPod({ namespace: NS, name: 'i-basic', body: [{ op: 'add', path: '/metadata/annotations', value: { a: 'b' } }] });
+    await api.patchNamespacedPod({
+      namespace: NS,
+      name: 'i-basic',
+      body: [{ op: 'add', path: '/metadata/annotations', value: { a: 'b' } }],
+    });
     await eventually(() => inf.get('i-basic', NS)?.metadata?.annotations?.a === 'b', 'the update');
     await api.deleteNamespacedPod({ namespace: NS, name: 'i-basic' });
     await eventually(() => !inf.get('i-basic', NS), 'the delete');

@@ -49,7 +49,10 @@ describe('fake cluster: objects over client-node', () => {
   });
 
   it('fills generateName with a random suffix', async () => {
-    const pod = await api.createNamespacedPod({ namespace: NS, body: { ...podBody(''), metadata: { generateName: 'nb-gen-' } } });
+    const pod = await api.createNamespacedPod({
+      namespace: NS,
+      body: { ...podBody(''), metadata: { generateName: 'nb-gen-' } },
+    });
     assert.match(pod.metadata?.name ?? '', /^nb-gen-[a-z0-9]{5}$/);
   });
 
@@ -57,39 +60,73 @@ describe('fake cluster: objects over client-node', () => {
     const missing = await apiError(api.readNamespacedPod({ namespace: NS, name: 'nope' }));
     assert.equal(missing.code, 404);
     assert.deepEqual(missing.body, {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-      message: 'pods "nope" not found', reason: 'NotFound', details: { name: 'nope', kind: 'pods' }, code: 404,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'pods "nope" not found',
+      reason: 'NotFound',
+      details: { name: 'nope', kind: 'pods' },
+      code: 404,
     });
-    await api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'dup' }, stringData: { token: 't' } } });
+    await api.createNamespacedSecret({
+      namespace: NS,
+      body: { metadata: { name: 'dup' }, stringData: { token: 't' } },
+    });
     const dup = await apiError(api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'dup' } } }));
     assert.equal(dup.code, 409);
     assert.equal(dup.body.reason, 'AlreadyExists');
     const unnamed = await apiError(api.createNamespacedService({ namespace: NS, body: { metadata: {}, spec: {} } }));
     assert.equal(unnamed.code, 422);
     assert.equal(unnamed.body.reason, 'Invalid');
-    assert.deepEqual(unnamed.body.details.causes.map((c: any) => c.field), ['metadata.name', 'spec.ports']);
-    const noImage = await apiError(api.createNamespacedPod({ namespace: NS, body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'c' }] } } }));
+    assert.deepEqual(
+      unnamed.body.details.causes.map((c: any) => c.field),
+      ['metadata.name', 'spec.ports'],
+    );
+    const noImage = await apiError(
+      api.createNamespacedPod({
+        namespace: NS,
+        body: { metadata: { name: 'x' }, spec: { containers: [{ name: 'c' }] } },
+      }),
+    );
     assert.equal(noImage.body.message, 'Pod "x" is invalid: spec.containers[0].image: Required value');
   });
 
   it('rejects what a cluster rejects: bad label values, a Service name starting with a digit, requests above limits, bad quantities', async () => {
-    const badLabel = await apiError(api.createNamespacedPod({ namespace: NS, body: podBody('v-label', { instance: 'a:b' }) }));
+    const badLabel = await apiError(
+      api.createNamespacedPod({ namespace: NS, body: podBody('v-label', { instance: 'a:b' }) }),
+    );
     assert.equal(badLabel.code, 422);
     assert.equal(badLabel.body.details.causes[0].field, 'metadata.labels');
-    const digit = await apiError(api.createNamespacedService({ namespace: NS, body: { metadata: { name: '1abc' }, spec: { ports: [{ port: 80 }] } } }));
+    const digit = await apiError(
+      api.createNamespacedService({
+        namespace: NS,
+        body: { metadata: { name: '1abc' }, spec: { ports: [{ port: 80 }] } },
+      }),
+    );
     assert.equal(digit.body.details.causes[0].field, 'metadata.name');
     const resources = (requests: Record<string, string>, limits: Record<string, string>) =>
       podBody('v-res', {}, { containers: [{ name: 'notebook', image: 'i:1', resources: { requests, limits } }] });
-    const above = await apiError(api.createNamespacedPod({ namespace: NS, body: resources({ cpu: '2' }, { cpu: '1500m' }) }));
-    assert.match(above.body.message, /spec\.containers\[0\]\.resources\.requests: Invalid value: "2": must be less than or equal to cpu limit of 1500m/);
+    const above = await apiError(
+      api.createNamespacedPod({ namespace: NS, body: resources({ cpu: '2' }, { cpu: '1500m' }) }),
+    );
+    assert.match(
+      above.body.message,
+      /spec\.containers\[0\]\.resources\.requests: Invalid value: "2": must be less than or equal to cpu limit of 1500m/,
+    );
     const garbled = await apiError(api.createNamespacedPod({ namespace: NS, body: resources({}, { memory: '2 GB' }) }));
     assert.equal(garbled.body.details.causes[0].field, 'spec.containers[0].resources.limits[memory]');
-    const guaranteed = await api.createNamespacedPod({ namespace: NS, body: resources({ cpu: '1000m', memory: '1024Mi' }, { cpu: '1', memory: '1Gi' }) });
+    const guaranteed = await api.createNamespacedPod({
+      namespace: NS,
+      body: resources({ cpu: '1000m', memory: '1024Mi' }, { cpu: '1', memory: '1Gi' }),
+    });
     assert.equal(guaranteed.status?.qosClass, 'Guaranteed');
   });
 
   it('answers 404 for a resource it does not serve and 401 without a token', async () => {
-    const res = await fetch(`${cluster.server}/api/v1/namespaces/${NS}/configmaps`, { headers: { authorization: 'Bearer x' } });
+    const res = await fetch(`${cluster.server}/api/v1/namespaces/${NS}/configmaps`, {
+      headers: { authorization: 'Bearer x' },
+    });
     assert.equal(res.status, 404);
     assert.equal((await res.json()).reason, 'NotFound');
     assert.equal((await fetch(`${cluster.server}/api/v1/namespaces/${NS}/pods`)).status, 401);
@@ -101,7 +138,8 @@ describe('fake cluster: objects over client-node', () => {
       ['sel-b', { app: 'nb', tier: 'cpu' }],
       ['sel-c', { app: 'other' }],
     ] as const;
-    for (const [name, labels] of labelled) await api.createNamespacedPod({ namespace: NS, body: podBody(name, { ...labels }) });
+    for (const [name, labels] of labelled)
+      await api.createNamespacedPod({ namespace: NS, body: podBody(name, { ...labels }) });
     const names = async (labelSelector?: string, fieldSelector?: string) =>
       (await api.listNamespacedPod({ namespace: NS, labelSelector, fieldSelector })).items
         .map((p) => p.metadata!.name!)
@@ -120,7 +158,9 @@ describe('fake cluster: objects over client-node', () => {
   });
 
   it('lists with a resourceVersion and without kind/apiVersion on the items, as the real API does', async () => {
-    const res = await fetch(`${cluster.server}/api/v1/namespaces/${NS}/pods`, { headers: { authorization: 'Bearer x' } });
+    const res = await fetch(`${cluster.server}/api/v1/namespaces/${NS}/pods`, {
+      headers: { authorization: 'Bearer x' },
+    });
     const list = await res.json();
     assert.equal(list.kind, 'PodList');
     assert.match(list.metadata.resourceVersion, /^\d+$/);
@@ -131,14 +171,24 @@ describe('fake cluster: objects over client-node', () => {
   it('pages a list with limit and continue, in namespace/name order', async () => {
     const ns = 'paged';
     const paged = cluster.kubeConfig(ns).makeApiClient(CoreV1Api);
-    for (const name of ['s-c', 's-a', 's-e', 's-b', 's-d']) await paged.createNamespacedSecret({ namespace: ns, body: { metadata: { name } } });
+    for (const name of ['s-c', 's-a', 's-e', 's-b', 's-d'])
+      await paged.createNamespacedSecret({ namespace: ns, body: { metadata: { name } } });
     const first = await paged.listNamespacedSecret({ namespace: ns, limit: 2 });
-    assert.deepEqual(first.items.map((s) => s.metadata?.name), ['s-a', 's-b']);
+    assert.deepEqual(
+      first.items.map((s) => s.metadata?.name),
+      ['s-a', 's-b'],
+    );
     assert.equal(first.metadata?.remainingItemCount, 3);
     const second = await paged.listNamespacedSecret({ namespace: ns, limit: 2, _continue: first.metadata?._continue });
-    assert.deepEqual(second.items.map((s) => s.metadata?.name), ['s-c', 's-d']);
+    assert.deepEqual(
+      second.items.map((s) => s.metadata?.name),
+      ['s-c', 's-d'],
+    );
     const last = await paged.listNamespacedSecret({ namespace: ns, limit: 2, _continue: second.metadata?._continue });
-    assert.deepEqual(last.items.map((s) => s.metadata?.name), ['s-e']);
+    assert.deepEqual(
+      last.items.map((s) => s.metadata?.name),
+      ['s-e'],
+    );
     assert.equal(last.metadata?._continue, undefined);
     assert.equal(last.metadata?.resourceVersion, first.metadata?.resourceVersion);
   });
@@ -148,7 +198,10 @@ describe('fake cluster: objects over client-node', () => {
     const status = await api.deleteNamespacedSecret({ namespace: NS, name: 'gone' });
     assert.equal(status.status, 'Success');
     assert.equal(status.details?.name, 'gone');
-    const svc = await api.createNamespacedService({ namespace: NS, body: { metadata: { name: 'nb-svc' }, spec: { selector: { app: 'nb' }, ports: [{ port: 8888 }] } } });
+    const svc = await api.createNamespacedService({
+      namespace: NS,
+      body: { metadata: { name: 'nb-svc' }, spec: { selector: { app: 'nb' }, ports: [{ port: 8888 }] } },
+    });
     assert.match(svc.spec?.clusterIP ?? '', /^10\.96\.\d+\.\d+$/);
     assert.equal(svc.spec?.ports?.[0]?.protocol, 'TCP');
     const removed = await api.deleteNamespacedService({ namespace: NS, name: 'nb-svc' });
@@ -157,15 +210,25 @@ describe('fake cluster: objects over client-node', () => {
   });
 
   it('folds stringData into base64 data', async () => {
-    const secret = await api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'token' }, stringData: { token: 's3cret' } } });
+    const secret = await api.createNamespacedSecret({
+      namespace: NS,
+      body: { metadata: { name: 'token' }, stringData: { token: 's3cret' } },
+    });
     assert.equal(secret.data?.token, Buffer.from('s3cret').toString('base64'));
     assert.equal(secret.stringData, undefined);
     assert.equal(secret.type, 'Opaque');
   });
 
   it('replaces with a resourceVersion (409 on a stale one) and merge-patches', async () => {
-    const svc = await api.createNamespacedService({ namespace: NS, body: { metadata: { name: 'upd' }, spec: { ports: [{ port: 80 }] } } });
-    const updated = await api.replaceNamespacedService({ namespace: NS, name: 'upd', body: { ...svc, metadata: { ...svc.metadata, labels: { v: '2' } } } });
+    const svc = await api.createNamespacedService({
+      namespace: NS,
+      body: { metadata: { name: 'upd' }, spec: { ports: [{ port: 80 }] } },
+    });
+    const updated = await api.replaceNamespacedService({
+      namespace: NS,
+      name: 'upd',
+      body: { ...svc, metadata: { ...svc.metadata, labels: { v: '2' } } },
+    });
     assert.equal(updated.metadata?.labels?.v, '2');
     assert.notEqual(updated.metadata?.resourceVersion, svc.metadata?.resourceVersion);
     const stale = await apiError(api.replaceNamespacedService({ namespace: NS, name: 'upd', body: svc }));
@@ -181,7 +244,10 @@ describe('fake cluster: objects over client-node', () => {
   });
 
   it('lists across namespaces and serves the discovery documents', async () => {
-    await cluster.kubeConfig('elsewhere').makeApiClient(CoreV1Api).createNamespacedSecret({ namespace: 'elsewhere', body: { metadata: { name: 'far' } } });
+    await cluster
+      .kubeConfig('elsewhere')
+      .makeApiClient(CoreV1Api)
+      .createNamespacedSecret({ namespace: 'elsewhere', body: { metadata: { name: 'far' } } });
     const all = await api.listSecretForAllNamespaces();
     const namespaces = new Set(all.items.map((s) => s.metadata?.namespace));
     assert.ok(namespaces.has('elsewhere') && namespaces.has(NS));
@@ -194,17 +260,33 @@ describe('fake cluster: objects over client-node', () => {
   it('refuses Pod updates beyond the image, as a cluster does', async () => {
     const pod = await api.createNamespacedPod({ namespace: NS, body: podBody('u-pod') });
     const container = pod.spec!.containers[0]!;
-    const image = await api.replaceNamespacedPod({ namespace: NS, name: 'u-pod', body: { ...pod, spec: { ...pod.spec!, containers: [{ ...container, image: 'i:2' }] } } });
+    const image = await api.replaceNamespacedPod({
+      namespace: NS,
+      name: 'u-pod',
+      body: { ...pod, spec: { ...pod.spec!, containers: [{ ...container, image: 'i:2' }] } },
+    });
     assert.equal(image.spec?.containers[0]?.image, 'i:2');
-    const forbidden = await apiError(api.replaceNamespacedPod({ namespace: NS, name: 'u-pod', body: { ...image, spec: { ...image.spec!, restartPolicy: 'Never' } } }));
+    const forbidden = await apiError(
+      api.replaceNamespacedPod({
+        namespace: NS,
+        name: 'u-pod',
+        body: { ...image, spec: { ...image.spec!, restartPolicy: 'Never' } },
+      }),
+    );
     assert.equal(forbidden.code, 422);
-    assert.match(forbidden.body.message, /^Pod "u-pod" is invalid: spec: Forbidden: pod updates may not change fields other than/);
+    assert.match(
+      forbidden.body.message,
+      /^Pod "u-pod" is invalid: spec: Forbidden: pod updates may not change fields other than/,
+    );
   });
 
   it('records every call by RBAC verb, resource and namespace', () => {
     const calls = cluster.calls();
     for (const verb of ['create', 'get', 'list', 'delete', 'update', 'patch']) {
-      assert.ok(calls.some((c) => c.verb === verb && c.namespace === NS), verb);
+      assert.ok(
+        calls.some((c) => c.verb === verb && c.namespace === NS),
+        verb,
+      );
     }
     assert.deepEqual(calls[0], { verb: 'create', resource: 'pods', namespace: NS });
   });

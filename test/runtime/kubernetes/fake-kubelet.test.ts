@@ -12,7 +12,11 @@ import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fak
 import { claimBody, podBody, podWithStorage } from '../../support/kubernetes/test-objects.js';
 
 const NS = 'kubelet';
-const GPU = { containers: [{ name: 'notebook', image: 'registry.example/ai/notebook:1.0', resources: { limits: { 'nvidia.com/gpu': '1' } } }] };
+const GPU = {
+  containers: [
+    { name: 'notebook', image: 'registry.example/ai/notebook:1.0', resources: { limits: { 'nvidia.com/gpu': '1' } } },
+  ],
+};
 
 describe('fake kubelet (manual steps)', () => {
   let cluster: FakeCluster;
@@ -36,7 +40,10 @@ describe('fake kubelet (manual steps)', () => {
   }
 
   it('starts a pod through Pending to Running with the statuses and Events of a real one', async () => {
-    await api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'tok' }, stringData: { token: 't' } } });
+    await api.createNamespacedSecret({
+      namespace: NS,
+      body: { metadata: { name: 'tok' }, stringData: { token: 't' } },
+    });
     await api.createNamespacedPersistentVolumeClaim({ namespace: NS, body: claimBody('work') });
     await create(podWithStorage('k-happy', 'work', 'tok'));
     await cluster.kubelet.settle();
@@ -63,7 +70,10 @@ describe('fake kubelet (manual steps)', () => {
     // Through client-node's typed models, as the driver reads them.
     const typed = await api.readNamespacedPod({ namespace: NS, name: 'k-happy' });
     assert.ok(typed.status?.containerStatuses?.[0]?.state?.running?.startedAt instanceof Date);
-    const list = await api.listNamespacedEvent({ namespace: NS, fieldSelector: 'involvedObject.name=k-happy,involvedObject.kind=Pod' });
+    const list = await api.listNamespacedEvent({
+      namespace: NS,
+      fieldSelector: 'involvedObject.name=k-happy,involvedObject.kind=Pod',
+    });
     const [scheduled, pulling] = list.items;
     // The scheduler writes events.k8s.io events: core/v1 shows them with eventTime and no timestamps.
     // client-node leaves a MicroTime as the string it received (it converts only Time fields to Date).
@@ -96,14 +106,18 @@ describe('fake kubelet (manual steps)', () => {
   it('holds a pod in CreateContainerConfigError until its Secret exists', async () => {
     await create(podWithStorage('k-nosecret', 'work', 'later'));
     await cluster.kubelet.settle();
-    assert.deepEqual(container('k-nosecret').state, { waiting: { reason: 'CreateContainerConfigError', message: 'secret "later" not found' } });
-    assert.ok(events('k-nosecret').some((e) => e.type === 'Warning' && e.message === 'Error: secret "later" not found'));
+    assert.deepEqual(container('k-nosecret').state, {
+      waiting: { reason: 'CreateContainerConfigError', message: 'secret "later" not found' },
+    });
+    assert.ok(
+      events('k-nosecret').some((e) => e.type === 'Warning' && e.message === 'Error: secret "later" not found'),
+    );
     await api.createNamespacedSecret({ namespace: NS, body: { metadata: { name: 'later' } } });
     await cluster.kubelet.settle();
     assert.equal(pod('k-nosecret').status.phase, 'Running');
   });
 
-  it('leaves an unschedulable pod Pending with the scheduler\'s reason, and schedules it once it fits', async () => {
+  it("leaves an unschedulable pod Pending with the scheduler's reason, and schedules it once it fits", async () => {
     const lift = cluster.kubelet.inject('k-gpu', 'unschedulable');
     await create(podBody('k-gpu', {}, GPU));
     await cluster.kubelet.settle();
@@ -136,13 +150,18 @@ describe('fake kubelet (manual steps)', () => {
   it('turns a failed pull into ErrImagePull, then ImagePullBackOff, with Failed and BackOff events', async () => {
     cluster.kubelet.inject('k-pull', 'image-pull');
     await create(podBody('k-pull'));
-    const pulling = stepUntil('k-pull', (p) => p.status.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull');
+    const pulling = stepUntil(
+      'k-pull',
+      (p) => p.status.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull',
+    );
     assert.match(pulling.status.containerStatuses[0].state.waiting.message, /failed to pull and unpack image/);
     await cluster.kubelet.settle();
     assert.equal(container('k-pull').state.waiting.reason, 'ImagePullBackOff');
     assert.equal(pod('k-pull').status.phase, 'Pending');
     const messages = events('k-pull').map((e) => `${e.type} ${e.reason} ${e.message}`);
-    assert.ok(messages.some((m) => m.startsWith('Warning Failed Failed to pull image "registry.example/ai/notebook:1.0"')));
+    assert.ok(
+      messages.some((m) => m.startsWith('Warning Failed Failed to pull image "registry.example/ai/notebook:1.0"')),
+    );
     assert.ok(messages.includes('Warning Failed Error: ErrImagePull'));
     assert.ok(messages.includes('Normal BackOff Back-off pulling image "registry.example/ai/notebook:1.0"'));
     assert.ok(messages.includes('Warning Failed Error: ImagePullBackOff'));
@@ -205,7 +224,10 @@ describe('fake kubelet (manual steps)', () => {
     cluster.kubelet.inject((p) => p.metadata.name === 'k-oom', 'oom');
     const killed = stepUntil('k-oom', (p) => p.status.containerStatuses[0].state.terminated);
     assert.deepEqual(
-      [killed.status.containerStatuses[0].state.terminated.reason, killed.status.containerStatuses[0].state.terminated.exitCode],
+      [
+        killed.status.containerStatuses[0].state.terminated.reason,
+        killed.status.containerStatuses[0].state.terminated.exitCode,
+      ],
       ['OOMKilled', 137],
     );
     await cluster.kubelet.settle();
@@ -279,7 +301,9 @@ describe('fake kubelet (timed steps)', () => {
 
   it('runs a pod on its own, and an informer sees it go from Pending to Running', async () => {
     const api = cluster.kubeConfig(NS).makeApiClient(CoreV1Api);
-    const informer = makeInformer<V1Pod>(cluster.kubeConfig(NS), `/api/v1/namespaces/${NS}/pods`, () => api.listNamespacedPod({ namespace: NS }));
+    const informer = makeInformer<V1Pod>(cluster.kubeConfig(NS), `/api/v1/namespaces/${NS}/pods`, () =>
+      api.listNamespacedPod({ namespace: NS }),
+    );
     const phases: string[] = [];
     informer.on('add', (p) => phases.push(`add ${p.status?.phase}`));
     informer.on('update', (p) => phases.push(`update ${p.status?.phase}`));
@@ -299,8 +323,12 @@ describe('fake kubelet (timed steps)', () => {
     const api = cluster.kubeConfig('many').makeApiClient(CoreV1Api);
     await api.createNamespacedSecret({ namespace: 'many', body: { metadata: { name: 'tok' } } });
     const names = Array.from({ length: 50 }, (_, i) => `m-${i}`);
-    await Promise.all(names.map((n) => api.createNamespacedPersistentVolumeClaim({ namespace: 'many', body: claimBody(n) })));
-    await Promise.all(names.map((n) => api.createNamespacedPod({ namespace: 'many', body: podWithStorage(n, n, 'tok') })));
+    await Promise.all(
+      names.map((n) => api.createNamespacedPersistentVolumeClaim({ namespace: 'many', body: claimBody(n) })),
+    );
+    await Promise.all(
+      names.map((n) => api.createNamespacedPod({ namespace: 'many', body: podWithStorage(n, n, 'tok') })),
+    );
     await cluster.kubelet.settle();
     assert.ok(cluster.objects('pods', 'many').every((p) => p.status.phase === 'Running'));
     await Promise.all(names.map((n) => api.deleteNamespacedPersistentVolumeClaim({ namespace: 'many', name: n })));

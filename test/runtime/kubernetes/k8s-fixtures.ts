@@ -16,14 +16,18 @@ export function recordedPod(name: string): V1Pod {
 }
 
 export function recordedEvents(): CoreV1Event[] {
-  return (JSON.parse(readFileSync(new URL('fixtures/events.json', import.meta.url), 'utf8')) as { items: CoreV1Event[] }).items;
+  return (
+    JSON.parse(readFileSync(new URL('fixtures/events.json', import.meta.url), 'utf8')) as { items: CoreV1Event[] }
+  ).items;
 }
 
 /** The installation (Store.installationId) the drivers and manifests of these tests belong to. */
 export const TEST_INSTALLATION = '3f6b1e2a-9c4d-4e8f-a7b2-1d5c9e0f4a6b';
 
 /** The cluster side of a driver's options, as the manifest and driver tests build on it. */
-export function testClusterSettings(overrides: Partial<ClusterSettings & ObjectScope> = {}): ClusterSettings & ObjectScope {
+export function testClusterSettings(
+  overrides: Partial<ClusterSettings & ObjectScope> = {},
+): ClusterSettings & ObjectScope {
   return {
     namespace: 'notebooks',
     installationId: TEST_INSTALLATION,
@@ -39,7 +43,10 @@ export function testClusterSettings(overrides: Partial<ClusterSettings & ObjectS
 
 /** A started-to-be instance of the built-in catalog with 5 GiB of evs storage. */
 export function testInstance(overrides: Partial<Instance> = {}): Instance {
-  const sparse = makeSparseInstance({ id: 'DE-0c3f9a52-8e1d-4b7a-a1c4-5f2e9d7b6a38', projectId: '5f0f5c3c2a1b4f0e9d8c7b6a5f4e3d2c' });
+  const sparse = makeSparseInstance({
+    id: 'DE-0c3f9a52-8e1d-4b7a-a1c4-5f2e9d7b6a38',
+    projectId: '5f0f5c3c2a1b4f0e9d8c7b6a5f4e3d2c',
+  });
   return {
     ...sparse,
     status: 'STARTING',

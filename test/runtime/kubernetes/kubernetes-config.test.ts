@@ -12,7 +12,8 @@ writeFileSync(namespaceFile, 'notebooks\n');
 const outside: ConfigHost = { env: {}, namespaceFile };
 const inside: ConfigHost = { env: { KUBERNETES_SERVICE_HOST: '10.0.0.1' }, namespaceFile };
 
-const kubernetes = (options: KubernetesRuntimeOptions, host = outside) => resolveConfig({ runtime: { driver: 'kubernetes', kubernetes: options } }, host).runtime.kubernetes;
+const kubernetes = (options: KubernetesRuntimeOptions, host = outside) =>
+  resolveConfig({ runtime: { driver: 'kubernetes', kubernetes: options } }, host).runtime.kubernetes;
 
 after(() => rmSync(dir, { recursive: true, force: true }));
 

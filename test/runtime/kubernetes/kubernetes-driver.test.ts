@@ -39,12 +39,20 @@ function objectsOf(cluster: FakeCluster, instanceId: string): Record<(typeof KIN
       .objects(kind, NAMESPACE)
       .map((o) => o.metadata.name as string)
       .filter((name) => names.includes(name));
-  return { pods: of('pods'), services: of('services'), secrets: of('secrets'), persistentvolumeclaims: of('persistentvolumeclaims') };
+  return {
+    pods: of('pods'),
+    services: of('services'),
+    secrets: of('secrets'),
+    persistentvolumeclaims: of('persistentvolumeclaims'),
+  };
 }
 
 /** Claims go a moment after their delete, once the volume controller drops their protection finalizer. */
 async function allGone(cluster: FakeCluster, instanceId: string): Promise<void> {
-  await eventually(() => Object.values(objectsOf(cluster, instanceId)).every((names) => names.length === 0), `every object of ${instanceId} gone`);
+  await eventually(
+    () => Object.values(objectsOf(cluster, instanceId)).every((names) => names.length === 0),
+    `every object of ${instanceId} gone`,
+  );
 }
 
 describe('Kubernetes driver on the fake cluster', () => {
@@ -87,7 +95,11 @@ describe('Kubernetes driver on the fake cluster', () => {
     const names = resourceNames(subject.id);
     const progress: string[] = [];
     await k8s.prepare(workloadOf(subject, null, progress), new AbortController().signal);
-    assert.deepEqual(cluster.objects('persistentvolumeclaims', NAMESPACE).find((c) => c.metadata.name === names.claim)?.spec.resources.requests, { storage: '5Gi' });
+    assert.deepEqual(
+      cluster.objects('persistentvolumeclaims', NAMESPACE).find((c) => c.metadata.name === names.claim)?.spec.resources
+        .requests,
+      { storage: '5Gi' },
+    );
     await k8s.prepare(workloadOf(subject), new AbortController().signal); // idempotent
 
     const first = await k8s.start(workloadOf(subject, null, progress), new AbortController().signal);
@@ -95,14 +107,29 @@ describe('Kubernetes driver on the fake cluster', () => {
     assert.equal(first.data.pod, names.pod);
     assert.match(String(first.data.runId), /^[0-9a-f]{16}$/);
     const secret = cluster.objects('secrets', NAMESPACE).find((s) => s.metadata.name === names.secret);
-    assert.equal(Buffer.from(secret.data.token, 'base64').toString(), `token-of-${subject.id}-${String(first.data.runId)}`.slice(-32));
+    assert.equal(
+      Buffer.from(secret.data.token, 'base64').toString(),
+      `token-of-${subject.id}-${String(first.data.runId)}`.slice(-32),
+    );
     assert.ok(progress.includes('creating the notebook Pod'), progress.join(' | '));
-    assert.ok(progress.some((m) => /^pulling image "swr\.example\.com\/atelier\/mul-kernel-cpu-cp36:2\.0\.5-B003"/i.test(m)), progress.join(' | '));
+    assert.ok(
+      progress.some((m) => /^pulling image "swr\.example\.com\/atelier\/mul-kernel-cpu-cp36:2\.0\.5-B003"/i.test(m)),
+      progress.join(' | '),
+    );
     assert.deepEqual(await k8s.poll(workloadOf(subject, first)), { state: 'running' });
 
     await k8s.stop(workloadOf(subject, first));
-    assert.deepEqual(objectsOf(cluster, subject.id), { pods: [], services: [names.service], secrets: [], persistentvolumeclaims: [names.claim] });
-    assert.deepEqual(await k8s.poll(workloadOf(subject, first)), { state: 'exited', code: null, reason: 'the notebook Pod was deleted outside demanager' });
+    assert.deepEqual(objectsOf(cluster, subject.id), {
+      pods: [],
+      services: [names.service],
+      secrets: [],
+      persistentvolumeclaims: [names.claim],
+    });
+    assert.deepEqual(await k8s.poll(workloadOf(subject, first)), {
+      state: 'exited',
+      code: null,
+      reason: 'the notebook Pod was deleted outside demanager',
+    });
     await k8s.stop(workloadOf(subject, first)); // nothing runs: a no-op
 
     const second = await k8s.start(workloadOf(subject), new AbortController().signal);
@@ -124,7 +151,10 @@ describe('Kubernetes driver on the fake cluster', () => {
     const state = await k8s.start(workloadOf(subject), new AbortController().signal);
     cluster.kubelet.stop(); // a node that does not answer: its Pod stays terminating
     await k8s.remove(workloadOf(subject, state));
-    const deletes = cluster.calls().filter((call) => call.verb === 'delete').map((call) => call.resource);
+    const deletes = cluster
+      .calls()
+      .filter((call) => call.verb === 'delete')
+      .map((call) => call.resource);
     assert.deepEqual(deletes.slice(-4), ['pods', 'services', 'secrets', 'persistentvolumeclaims']);
     cluster.kubelet.start();
     await allGone(cluster, subject.id);
@@ -135,8 +165,16 @@ describe('Kubernetes driver on the fake cluster', () => {
   it('explains a failed image pull and a Pod no node can take in plain words with their codes', async () => {
     const k8s = driver();
     const cases = [
-      ['image-pull', 'ModelArts.6361', /^The image swr\.example\.com\/atelier\/mul-kernel-cpu-cp36:2\.0\.5-B003 cannot be pulled \((ErrImagePull|ImagePullBackOff)\)/],
-      ['unschedulable', 'ModelArts.6360', /^No node has enough free CPU for this flavor \(0\/3 nodes are available: 3 Insufficient cpu/],
+      [
+        'image-pull',
+        'ModelArts.6361',
+        /^The image swr\.example\.com\/atelier\/mul-kernel-cpu-cp36:2\.0\.5-B003 cannot be pulled \((ErrImagePull|ImagePullBackOff)\)/,
+      ],
+      [
+        'unschedulable',
+        'ModelArts.6360',
+        /^No node has enough free CPU for this flavor \(0\/3 nodes are available: 3 Insufficient cpu/,
+      ],
     ] as const;
     for (const [failure, code, message] of cases) {
       const subject = instance();
@@ -166,7 +204,10 @@ describe('Kubernetes driver on the fake cluster', () => {
       () => 'started',
       (err: unknown) => err,
     );
-    await eventually(() => progress.some((m) => m.startsWith('No node has enough free CPU')), 'the unschedulable progress message');
+    await eventually(
+      () => progress.some((m) => m.startsWith('No node has enough free CPU')),
+      'the unschedulable progress message',
+    );
     clock.advance(59_999);
     await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(await Promise.race([outcome, 'pending']), 'pending', 'still waiting before the grace has passed');
@@ -194,7 +235,10 @@ describe('Kubernetes driver on the fake cluster', () => {
     cluster.kubelet.start();
     const state = await k8s.start(workloadOf(subject), new AbortController().signal);
     assert.equal(creates(), before, 'no second Pod');
-    assert.equal(state.data.uid, cluster.objects('pods', NAMESPACE).find((p) => p.metadata.name === resourceNames(subject.id).pod).metadata.uid);
+    assert.equal(
+      state.data.uid,
+      cluster.objects('pods', NAMESPACE).find((p) => p.metadata.name === resourceNames(subject.id).pod).metadata.uid,
+    );
     await k8s.stop(workloadOf(subject, state));
     await k8s.remove(workloadOf(subject, state));
   });
@@ -238,7 +282,10 @@ describe('Kubernetes driver on the fake cluster', () => {
     assert.match(exits.get(crashing.id)!, /^the notebook server keeps crashing/);
     assert.match(exits.get(hungry.id)!, /^the notebook server ran out of memory/);
     // A Pod backing off between crashes would hold its node's resources for an instance that is down.
-    await eventually(() => objectsOf(cluster, crashing.id).pods.length === 0 && objectsOf(cluster, hungry.id).pods.length === 0, 'the failed Pods deleted');
+    await eventually(
+      () => objectsOf(cluster, crashing.id).pods.length === 0 && objectsOf(cluster, hungry.id).pods.length === 0,
+      'the failed Pods deleted',
+    );
     assert.equal(reports, 2, 'their deletion is no further exit');
     for (const subject of [crashing, hungry]) await k8s.remove(workloadOf(subject));
   });
@@ -309,7 +356,12 @@ describe('Kubernetes driver on the fake cluster', () => {
     assert.ok([kept.id, lost.id, claimOnly.id].every((id) => asked[0]!.includes(id)));
     for (const id of [lost.id, claimOnly.id]) await allGone(cluster, id);
     const names = resourceNames(kept.id);
-    assert.deepEqual(objectsOf(cluster, kept.id), { pods: [names.pod], services: [names.service], secrets: [names.secret], persistentvolumeclaims: [names.claim] });
+    assert.deepEqual(objectsOf(cluster, kept.id), {
+      pods: [names.pod],
+      services: [names.service],
+      secrets: [names.secret],
+      persistentvolumeclaims: [names.claim],
+    });
     assert.equal(await k8s.collectOrphans(async (ids) => new Set(ids)), 0);
     await k8s.remove(workloadOf(kept));
   });
@@ -320,9 +372,18 @@ describe('Kubernetes driver on the fake cluster', () => {
     const exits = { ours: [] as string[], theirs: [] as string[] };
     ours.watchExits((id) => exits.ours.push(id));
     theirs.watchExits((id) => exits.theirs.push(id));
-    const [ourKept, ourOrphan, theirKept, theirOrphan] = [instance(), instance(), instance({ status: 'STOPPED' }), instance({ status: 'STOPPED' })] as const;
+    const [ourKept, ourOrphan, theirKept, theirOrphan] = [
+      instance(),
+      instance(),
+      instance({ status: 'STOPPED' }),
+      instance({ status: 'STOPPED' }),
+    ] as const;
     const states = new Map<string, RuntimeState>();
-    for (const [k8s, subject] of [[ours, ourKept], [ours, ourOrphan], [theirs, theirKept]] as const) {
+    for (const [k8s, subject] of [
+      [ours, ourKept],
+      [ours, ourOrphan],
+      [theirs, theirKept],
+    ] as const) {
       await k8s.prepare(workloadOf(subject), new AbortController().signal);
       states.set(subject.id, await k8s.start(workloadOf(subject), new AbortController().signal));
     }
@@ -340,8 +401,17 @@ describe('Kubernetes driver on the fake cluster', () => {
     assert.deepEqual(await collect(ours, ourKept), { removed: 1, asked: [ourKept.id, ourOrphan.id].sort() });
     await allGone(cluster, ourOrphan.id);
     const theirNames = resourceNames(theirKept.id);
-    assert.deepEqual(objectsOf(cluster, theirKept.id), { pods: [theirNames.pod], services: [theirNames.service], secrets: [theirNames.secret], persistentvolumeclaims: [theirNames.claim] });
-    assert.deepEqual(objectsOf(cluster, theirOrphan.id).persistentvolumeclaims, [resourceNames(theirOrphan.id).claim], "the other installation's claim survives");
+    assert.deepEqual(objectsOf(cluster, theirKept.id), {
+      pods: [theirNames.pod],
+      services: [theirNames.service],
+      secrets: [theirNames.secret],
+      persistentvolumeclaims: [theirNames.claim],
+    });
+    assert.deepEqual(
+      objectsOf(cluster, theirOrphan.id).persistentvolumeclaims,
+      [resourceNames(theirOrphan.id).claim],
+      "the other installation's claim survives",
+    );
 
     assert.deepEqual(await collect(theirs, theirKept), { removed: 1, asked: [theirKept.id, theirOrphan.id].sort() });
     await allGone(cluster, theirOrphan.id);
@@ -363,10 +433,22 @@ describe('Kubernetes driver on the fake cluster', () => {
   });
 
   it('makes exactly the API calls api-usage.ts lists: none outside it, and none it lists goes unused', () => {
-    const allowed = new Set(KUBERNETES_API_USAGE.flatMap((usage) => usage.verbs.map((verb) => `${usage.resource}:${verb}`)));
+    const allowed = new Set(
+      KUBERNETES_API_USAGE.flatMap((usage) => usage.verbs.map((verb) => `${usage.resource}:${verb}`)),
+    );
     const made = new Set(cluster.calls().map((call) => `${call.resource}:${call.verb}`));
-    assert.deepEqual([...made].filter((call) => !allowed.has(call)), []);
-    assert.deepEqual([...allowed].filter((call) => !made.has(call)), [], 'the Role would grant more than the driver uses');
-    assert.ok(cluster.calls().every((call) => call.namespace?.startsWith('notebooks-')), 'every call stays in the driver namespace');
+    assert.deepEqual(
+      [...made].filter((call) => !allowed.has(call)),
+      [],
+    );
+    assert.deepEqual(
+      [...allowed].filter((call) => !made.has(call)),
+      [],
+      'the Role would grant more than the driver uses',
+    );
+    assert.ok(
+      cluster.calls().every((call) => call.namespace?.startsWith('notebooks-')),
+      'every call stays in the driver namespace',
+    );
   });
 });

@@ -3,7 +3,12 @@ import { describe, it } from 'node:test';
 import { PersistentVolumeClaim, Pod, Secret, Service } from 'kubernetes-models/v1';
 import { endpointOf, secretManifest, serviceManifest } from '../../../src/runtime/kubernetes/access-manifests.js';
 import { flavorResources, memoryQuantity, podManifest } from '../../../src/runtime/kubernetes/pod-manifest.js';
-import { instanceOf, labelValue, managedSelector, resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
+import {
+  instanceOf,
+  labelValue,
+  managedSelector,
+  resourceNames,
+} from '../../../src/runtime/kubernetes/resource-names.js';
 import { claimManifest } from '../../../src/runtime/kubernetes/work-volume.js';
 import { unappliedSettings } from '../../../src/runtime/kubernetes/kubernetes-driver.js';
 import { TEST_INSTALLATION, testClusterSettings, testInstance, testWorkload } from './k8s-fixtures.js';
@@ -28,7 +33,11 @@ describe('names and labels', () => {
     });
     const pod = podManifest(testWorkload(), names, 'run1', settings);
     assert.equal(instanceOf(pod.metadata, TEST_INSTALLATION), instance.id);
-    assert.equal(instanceOf({ labels: { 'demanager.io/instance': instance.id } }, TEST_INSTALLATION), undefined, 'objects without managed-by are not ours');
+    assert.equal(
+      instanceOf({ labels: { 'demanager.io/instance': instance.id } }, TEST_INSTALLATION),
+      undefined,
+      'objects without managed-by are not ours',
+    );
   });
 
   it("knows only its own installation's objects: another database's, or one without the label, are not its own", () => {
@@ -36,7 +45,10 @@ describe('names and labels', () => {
     assert.equal(instanceOf(pod.metadata, '9a8b7c6d-0000-4000-8000-000000000000'), undefined);
     const { 'demanager.io/installation': _, ...unscoped } = pod.metadata!.labels!;
     assert.equal(instanceOf({ ...pod.metadata, labels: unscoped }, TEST_INSTALLATION), undefined);
-    assert.equal(managedSelector(TEST_INSTALLATION), `app.kubernetes.io/managed-by=demanager,demanager.io/installation=${TEST_INSTALLATION}`);
+    assert.equal(
+      managedSelector(TEST_INSTALLATION),
+      `app.kubernetes.io/managed-by=demanager,demanager.io/installation=${TEST_INSTALLATION}`,
+    );
   });
 
   it('cuts label values to what Kubernetes accepts', () => {
@@ -62,8 +74,13 @@ describe('Pod manifest', () => {
     assert.ok(container!.args!.includes(`--NotebookApp.base_url=/notebook/${instance.id}/`));
     assert.ok(container!.args!.includes('--NotebookApp.port=8888'));
     assert.ok(!JSON.stringify(pod).includes('token='), 'no token on the command line');
-    assert.deepEqual(container!.env, [{ name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: names.secret, key: 'token' } } }]);
-    assert.deepEqual(container!.resources, { requests: { cpu: '2', memory: '8Gi' }, limits: { cpu: '2', memory: '8Gi' } });
+    assert.deepEqual(container!.env, [
+      { name: 'JUPYTER_TOKEN', valueFrom: { secretKeyRef: { name: names.secret, key: 'token' } } },
+    ]);
+    assert.deepEqual(container!.resources, {
+      requests: { cpu: '2', memory: '8Gi' },
+      limits: { cpu: '2', memory: '8Gi' },
+    });
     assert.deepEqual(pod.spec!.volumes, [{ name: 'work', persistentVolumeClaim: { claimName: names.claim } }]);
     assert.deepEqual(container!.volumeMounts, [{ name: 'work', mountPath: '/home/ma-user/work' }]);
     assert.equal(pod.spec!.automountServiceAccountToken, false);
@@ -72,26 +89,43 @@ describe('Pod manifest', () => {
   });
 
   it('asks for nvidia.com/gpu on GPU flavors, and schedules onto the dedicated pool with its toleration', () => {
-    const gpu = testInstance({ profileId: 'Multi-Engine 1.0 (python3)-gpu', flavor: 'modelarts.vm.gpu.v100', pool: { id: 'pool-a1', name: 'a1', type: 'USER_DEFINED', owner: null } });
+    const gpu = testInstance({
+      profileId: 'Multi-Engine 1.0 (python3)-gpu',
+      flavor: 'modelarts.vm.gpu.v100',
+      pool: { id: 'pool-a1', name: 'a1', type: 'USER_DEFINED', owner: null },
+    });
     const pod = valid(Pod, podManifest(testWorkload(gpu), names, 'run1', settings));
     assert.deepEqual(pod.spec!.containers[0]!.resources!.limits, { cpu: '8', memory: '64Gi', 'nvidia.com/gpu': '1' });
     assert.deepEqual(pod.spec!.nodeSelector, { 'demanager.io/pool': 'pool-a1' });
-    assert.deepEqual(pod.spec!.tolerations, [{ key: 'demanager.io/pool', operator: 'Equal', value: 'pool-a1', effect: 'NoSchedule' }]);
+    assert.deepEqual(pod.spec!.tolerations, [
+      { key: 'demanager.io/pool', operator: 'Equal', value: 'pool-a1', effect: 'NoSchedule' },
+    ]);
   });
 
   it('mounts obs storage from the configured volume at the instance path, under mount_path when given', () => {
-    const obs = testInstance({ spec: { ...instance.spec, storage: { type: 'obs', location: { path: '/bucket/work/', mount_path: '/data' } } } });
+    const obs = testInstance({
+      spec: { ...instance.spec, storage: { type: 'obs', location: { path: '/bucket/work/', mount_path: '/data' } } },
+    });
     const pod = valid(Pod, podManifest(testWorkload(obs), names, 'run1', settings));
     assert.deepEqual(pod.spec!.volumes, [{ name: 'work', persistentVolumeClaim: { claimName: 'obs-bucket' } }]);
-    assert.deepEqual(pod.spec!.containers[0]!.volumeMounts, [{ name: 'work', mountPath: '/data', subPath: 'bucket/work' }]);
+    assert.deepEqual(pod.spec!.containers[0]!.volumeMounts, [
+      { name: 'work', mountPath: '/data', subPath: 'bucket/work' },
+    ]);
     assert.ok(pod.spec!.containers[0]!.args!.includes('--NotebookApp.notebook_dir=/data'));
   });
 
   it('refuses obs storage without a configured volume, and paths that leave it', () => {
-    const obs = (path: string) => testWorkload(testInstance({ spec: { ...instance.spec, storage: { type: 'obs', location: { path } } } }));
-    assert.throws(() => podManifest(obs('/bucket/work/'), names, 'run1', { ...settings, obsVolume: null }), { code: 'ModelArts.6361', message: /runtime\.kubernetes\.obsVolume/ });
+    const obs = (path: string) =>
+      testWorkload(testInstance({ spec: { ...instance.spec, storage: { type: 'obs', location: { path } } } }));
+    assert.throws(() => podManifest(obs('/bucket/work/'), names, 'run1', { ...settings, obsVolume: null }), {
+      code: 'ModelArts.6361',
+      message: /runtime\.kubernetes\.obsVolume/,
+    });
     assert.throws(() => podManifest(obs('/bucket/../etc/'), names, 'run1', settings), { code: 'ModelArts.6361' });
-    assert.throws(() => podManifest(obs('/'), names, 'run1', settings), { code: 'ModelArts.6361', message: /names no bucket/ });
+    assert.throws(() => podManifest(obs('/'), names, 'run1', settings), {
+      code: 'ModelArts.6361',
+      message: /names no bucket/,
+    });
   });
 
   it('writes flavor sizes as Kubernetes quantities', () => {
@@ -101,15 +135,24 @@ describe('Pod manifest', () => {
     assert.equal(memoryQuantity('100KB'), '100k');
     assert.equal(memoryQuantity(1024), '1024');
     assert.throws(() => memoryQuantity('lots'), { code: 'ModelArts.6361' });
-    assert.deepEqual(flavorResources({ CPU: 8, GPU: 2, memory: '64GiB' }, false).limits, { cpu: '8', memory: '64Gi' }, 'no GPU on a CPU flavor');
+    assert.deepEqual(
+      flavorResources({ CPU: 8, GPU: 2, memory: '64GiB' }, false).limits,
+      { cpu: '8', memory: '64Gi' },
+      'no GPU on a CPU flavor',
+    );
   });
 });
 
 describe('Service, Secret and claim', () => {
   it('the Service selects the instance Pod on the notebook port; the endpoint is its cluster name', () => {
     const service = valid(Service, serviceManifest(instance, names, settings));
-    assert.deepEqual(service.spec!.selector, { 'app.kubernetes.io/managed-by': 'demanager', 'demanager.io/installation': TEST_INSTALLATION, 'demanager.io/instance': instance.id });
-    const { 'demanager.io/run': _, ...podLabels } = podManifest(testWorkload(), names, 'run1', settings).metadata!.labels!;
+    assert.deepEqual(service.spec!.selector, {
+      'app.kubernetes.io/managed-by': 'demanager',
+      'demanager.io/installation': TEST_INSTALLATION,
+      'demanager.io/instance': instance.id,
+    });
+    const { 'demanager.io/run': _, ...podLabels } = podManifest(testWorkload(), names, 'run1', settings).metadata!
+      .labels!;
     assert.deepEqual(service.metadata!.labels, podLabels, "the Pod's labels but its run");
     assert.deepEqual(service.spec!.ports, [{ name: 'notebook', port: 8888, targetPort: 8888, protocol: 'TCP' }]);
     assert.equal(endpointOf(names, settings), `http://${names.service}.notebooks.svc.cluster.local:8888`);
@@ -124,7 +167,11 @@ describe('Service, Secret and claim', () => {
   it('the claim asks for volume_size GiB of the configured class, or the default class without one', () => {
     const sized = testInstance({ spec: { ...instance.spec, storage: { type: 'evs', location: { volume_size: 50 } } } });
     const claim = valid(PersistentVolumeClaim, claimManifest(sized, names, settings, 'csi-disk'));
-    assert.deepEqual(claim.spec, { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '50Gi' } }, storageClassName: 'csi-disk' });
+    assert.deepEqual(claim.spec, {
+      accessModes: ['ReadWriteOnce'],
+      resources: { requests: { storage: '50Gi' } },
+      storageClassName: 'csi-disk',
+    });
     assert.equal(claimManifest(sized, names, settings, null).spec!.storageClassName, undefined);
   });
 });
@@ -133,10 +180,18 @@ describe('settings the kubernetes runtime does not apply yet', () => {
   it('are told, one note each, and none for a plain instance', () => {
     assert.deepEqual(unappliedSettings(instance), []);
     const full = testInstance({
-      spec: { ...instance.spec, repository: { connection_info: { url: 'https://git.example.com/r.git' } }, custom_script_path: '/init.sh', log_path: '/logs/' },
+      spec: {
+        ...instance.spec,
+        repository: { connection_info: { url: 'https://git.example.com/r.git' } },
+        custom_script_path: '/init.sh',
+        log_path: '/logs/',
+      },
     });
     const notes = unappliedSettings(full);
     assert.equal(notes.length, 3);
-    assert.match(notes.join('\n'), /repository was not cloned[\s\S]*custom_script_path was not run[\s\S]*not to log_path/);
+    assert.match(
+      notes.join('\n'),
+      /repository was not cloned[\s\S]*custom_script_path was not run[\s\S]*not to log_path/,
+    );
   });
 });

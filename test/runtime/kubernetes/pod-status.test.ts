@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { WorkloadError } from '../../../src/core/ports/runtime.js';
-import { podHealth, startState, unschedulableMessage, type StartState } from '../../../src/runtime/kubernetes/pod-status.js';
+import type { WorkloadError } from '../../../src/core/ports/runtime.js';
+import {
+  podHealth,
+  startState,
+  unschedulableMessage,
+  type StartState,
+} from '../../../src/runtime/kubernetes/pod-status.js';
 import { recordedPod } from './k8s-fixtures.js';
 
 function failure(state: StartState): WorkloadError {
@@ -15,9 +20,18 @@ describe('Pod status → start state', () => {
   });
 
   it('a Pod not yet scheduled, a container being created and a server not yet listening are starting, each saying so', () => {
-    assert.deepEqual(startState(recordedPod('pending-new')), { kind: 'starting', message: 'waiting for the scheduler to place the notebook on a node' });
-    assert.deepEqual(startState(recordedPod('container-creating')), { kind: 'starting', message: 'creating the notebook container on node node-2' });
-    assert.deepEqual(startState(recordedPod('running-not-ready')), { kind: 'starting', message: 'waiting for the notebook server to accept connections' });
+    assert.deepEqual(startState(recordedPod('pending-new')), {
+      kind: 'starting',
+      message: 'waiting for the scheduler to place the notebook on a node',
+    });
+    assert.deepEqual(startState(recordedPod('container-creating')), {
+      kind: 'starting',
+      message: 'creating the notebook container on node node-2',
+    });
+    assert.deepEqual(startState(recordedPod('running-not-ready')), {
+      kind: 'starting',
+      message: 'waiting for the notebook server to accept connections',
+    });
   });
 
   it('an unschedulable Pod names the resources no node has', () => {
@@ -31,7 +45,10 @@ describe('Pod status → start state', () => {
   it('image pull errors name the image and what the registry said', () => {
     const pull = failure(startState(recordedPod('err-image-pull')));
     assert.equal(pull.code, 'ModelArts.6361');
-    assert.match(pull.message, /^The image swr\.example\.com\/atelier\/mul-kernel-cpu-cp36:2\.0\.5-B003 cannot be pulled \(ErrImagePull\): failed to pull .*not found$/);
+    assert.match(
+      pull.message,
+      /^The image swr\.example\.com\/atelier\/mul-kernel-cpu-cp36:2\.0\.5-B003 cannot be pulled \(ErrImagePull\): failed to pull .*not found$/,
+    );
     assert.deepEqual(pull.detail, { phase: 'start', reason: 'ErrImagePull' });
     const backoff = failure(startState(recordedPod('image-pull-backoff')));
     assert.equal(backoff.detail.reason, 'ImagePullBackOff');
@@ -51,7 +68,10 @@ describe('Pod status → start state', () => {
   });
 
   it('an evicted Pod and one deleted while starting fail', () => {
-    assert.match(failure(startState(recordedPod('evicted'))).message, /^The notebook server exited with code 137 \(Evicted\): The node was low on resource: ephemeral-storage/);
+    assert.match(
+      failure(startState(recordedPod('evicted'))).message,
+      /^The notebook server exited with code 137 \(Evicted\): The node was low on resource: ephemeral-storage/,
+    );
     assert.equal(failure(startState(recordedPod('terminating'))).detail.reason, 'Deleted');
   });
 });
@@ -69,20 +89,38 @@ describe('Pod status → health', () => {
   });
 
   it('crash loops, OOM kills, evictions and a server that ended are exits with their code', () => {
-    assert.deepEqual(podHealth(recordedPod('crash-loop')), { state: 'exited', code: 1, reason: 'the notebook server keeps crashing (exit code 1, restarted 3 times): Error' });
-    assert.deepEqual(podHealth(recordedPod('oom-crash-loop')), { state: 'exited', code: 137, reason: 'the notebook server ran out of memory (limit 8Gi) and was killed.' });
+    assert.deepEqual(podHealth(recordedPod('crash-loop')), {
+      state: 'exited',
+      code: 1,
+      reason: 'the notebook server keeps crashing (exit code 1, restarted 3 times): Error',
+    });
+    assert.deepEqual(podHealth(recordedPod('oom-crash-loop')), {
+      state: 'exited',
+      code: 137,
+      reason: 'the notebook server ran out of memory (limit 8Gi) and was killed.',
+    });
     assert.equal(podHealth(recordedPod('evicted')).state, 'exited');
-    assert.deepEqual(podHealth(recordedPod('succeeded')), { state: 'exited', code: 0, reason: 'the notebook server exited with code 0 (Completed).' });
+    assert.deepEqual(podHealth(recordedPod('succeeded')), {
+      state: 'exited',
+      code: 0,
+      reason: 'the notebook server exited with code 0 (Completed).',
+    });
   });
 
   it('a Pod running but not ready is unknown, not an exit', () => {
-    assert.deepEqual(podHealth(recordedPod('running-not-ready')), { state: 'unknown', reason: 'the notebook Pod is Running but not ready' });
+    assert.deepEqual(podHealth(recordedPod('running-not-ready')), {
+      state: 'unknown',
+      reason: 'the notebook Pod is Running but not ready',
+    });
   });
 });
 
 describe('unschedulable messages', () => {
   it('names memory alone, and falls back to a plain sentence for other reasons', () => {
-    assert.equal(unschedulableMessage('0/2 nodes are available: 2 Insufficient memory.'), 'No node has enough free memory for this flavor (0/2 nodes are available: 2 Insufficient memory).');
+    assert.equal(
+      unschedulableMessage('0/2 nodes are available: 2 Insufficient memory.'),
+      'No node has enough free memory for this flavor (0/2 nodes are available: 2 Insufficient memory).',
+    );
     assert.equal(
       unschedulableMessage("0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector."),
       "No node can take the notebook now (0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector).",

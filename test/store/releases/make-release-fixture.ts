@@ -37,20 +37,22 @@ type Json = any;
 
 async function main(): Promise<void> {
   const [releaseRoot, databaseUrl, factsFile] = process.argv.slice(2);
-  if (!releaseRoot || !databaseUrl || !factsFile) throw new Error('usage: make-release-fixture.ts <release checkout> <database URL> <facts.json>');
+  if (!releaseRoot || !databaseUrl || !factsFile)
+    throw new Error('usage: make-release-fixture.ts <release checkout> <database URL> <facts.json>');
   // A module's path now, or where releases up to 0.2.0 had it (flat src/core/, wiring in src/).
   const from = (...paths: string[]) => {
     const path = paths.find((p) => existsSync(resolve(releaseRoot, p))) ?? paths[0]!;
     return import(pathToFileURL(resolve(releaseRoot, path)).href) as Promise<Json>;
   };
-  const [{ resolveConfig }, { startApp }, { openStore }, { INSTANCE_STATUSES }, { instanceEvent }, pkg] = await Promise.all([
-    from('src/server/config.ts', 'src/config.ts'),
-    from('src/server/app.ts', 'src/app.ts'),
-    from('src/store/open-store.ts'),
-    from('src/core/model/statuses.ts', 'src/core/statuses.ts'),
-    from('src/core/instances/events.ts', 'src/core/instance-events.ts'),
-    import(pathToFileURL(resolve(releaseRoot, 'package.json')).href, { with: { type: 'json' } }),
-  ]);
+  const [{ resolveConfig }, { startApp }, { openStore }, { INSTANCE_STATUSES }, { instanceEvent }, pkg] =
+    await Promise.all([
+      from('src/server/config.ts', 'src/config.ts'),
+      from('src/server/app.ts', 'src/app.ts'),
+      from('src/store/open-store.ts'),
+      from('src/core/model/statuses.ts', 'src/core/statuses.ts'),
+      from('src/core/instances/events.ts', 'src/core/instance-events.ts'),
+      import(pathToFileURL(resolve(releaseRoot, 'package.json')).href, { with: { type: 'json' } }),
+    ]);
   const dataDir = mkdtempSync(join(tmpdir(), 'demanager-fixture-'));
   const config = resolveConfig({
     host: '127.0.0.1',
@@ -66,7 +68,10 @@ async function main(): Promise<void> {
   const call = async (method: string, path: string, body?: unknown, token = adminToken): Promise<Json> => {
     const res = await fetch(app.url + path, {
       method,
-      headers: { ...(token ? { 'X-Auth-Token': token } : {}), ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: {
+        ...(token ? { 'X-Auth-Token': token } : {}),
+        ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+      },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await res.text();
@@ -86,21 +91,41 @@ async function main(): Promise<void> {
   const defaultProject = { id: login.body.token.project.id as string, name: login.body.token.project.name as string };
   const adminId = login.body.token.user.id as string;
 
-  const research = (await call('POST', '/v3/projects', { project: { name: 'research', description: 'fixture project' } })).body.project;
+  const research = (
+    await call('POST', '/v3/projects', { project: { name: 'research', description: 'fixture project' } })
+  ).body.project;
   const projects = [defaultProject, { id: research.id as string, name: research.name as string }];
-  const users: FixtureFacts['users'] = [{ id: adminId, name: 'admin', password: FIXTURE_ADMIN_PASSWORD, roles: [{ projectId: defaultProject.id, role: 'admin' }] }];
+  const users: FixtureFacts['users'] = [
+    {
+      id: adminId,
+      name: 'admin',
+      password: FIXTURE_ADMIN_PASSWORD,
+      roles: [{ projectId: defaultProject.id, role: 'admin' }],
+    },
+  ];
   for (const [name, roles] of [
-    ['alice', [{ projectId: defaultProject.id, role: 'member' }, { projectId: research.id, role: 'admin' }]],
+    [
+      'alice',
+      [
+        { projectId: defaultProject.id, role: 'member' },
+        { projectId: research.id, role: 'admin' },
+      ],
+    ],
     ['bob', [{ projectId: research.id, role: 'member' }]],
   ] as const) {
     const password = `${name}-fixture-password-1`;
     const user = (await call('POST', '/v3/users', { user: { name, password } })).body.user;
-    for (const { projectId, role } of roles) await call('PUT', `/v3/projects/${projectId}/users/${user.id}/roles/${role}`);
+    for (const { projectId, role } of roles)
+      await call('PUT', `/v3/projects/${projectId}/users/${user.id}/roles/${role}`);
     users.push({ id: user.id, name, password, roles: [...roles] });
   }
   const accessKeys: FixtureFacts['accessKeys'] = [];
   for (const user of users) {
-    const key = (await call('POST', '/v3.0/OS-CREDENTIAL/credentials', { credential: { user_id: user.id, description: `fixture key of ${user.name}` } })).body.credential;
+    const key = (
+      await call('POST', '/v3.0/OS-CREDENTIAL/credentials', {
+        credential: { user_id: user.id, description: `fixture key of ${user.name}` },
+      })
+    ).body.credential;
     accessKeys.push({ access: key.access, secret: key.secret, userId: user.id });
   }
 
@@ -108,12 +133,19 @@ async function main(): Promise<void> {
   const alice = users.find((u) => u.name === 'alice')!;
   const tokens = new Map([
     [defaultProject.id, adminToken],
-    [research.id as string, (await logIn(alice.name, alice.password, research.id)).headers.get('x-subject-token') as string],
+    [
+      research.id as string,
+      (await logIn(alice.name, alice.password, research.id)).headers.get('x-subject-token') as string,
+    ],
   ]);
   const instancesPath = (projectId: string) => `/v1/${projectId}/demanager/instances`;
   const settle = async (projectId: string, id: string, status: string): Promise<void> => {
     for (let i = 0; i < 500; i++) {
-      if ((await call('GET', `${instancesPath(projectId)}/${id}`, undefined, tokens.get(projectId))).body.status === status) return;
+      if (
+        (await call('GET', `${instancesPath(projectId)}/${id}`, undefined, tokens.get(projectId))).body.status ===
+        status
+      )
+        return;
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error(`instance ${id} never reached ${status}`);
@@ -132,7 +164,13 @@ async function main(): Promise<void> {
         storage: { type: 'evs' },
         auto_stop: { enable: n % 2 === 0, duration: 3600 },
         credential: { access_token: `fixture-token-${n}` },
-        repository: { connection_info: { protocol: 'https', url: 'https://git.example/fixture.git', credential: { ssh_private_key: `fixture-ssh-key-${n}` } } },
+        repository: {
+          connection_info: {
+            protocol: 'https',
+            url: 'https://git.example/fixture.git',
+            credential: { ssh_private_key: `fixture-ssh-key-${n}` },
+          },
+        },
       },
     };
     const token = tokens.get(projectId);
@@ -163,8 +201,17 @@ async function main(): Promise<void> {
   for (const { id, name, projectId, status } of created) {
     const current = await store.instances.getById(id);
     if (current.status !== status) {
-      const event = instanceEvent(current, { at: Date.now(), kind: 'transition', from: current.status, to: status, by: 'system', replica: 'make-release-fixture', detail: { fixture: 'status set by make-release-fixture' } });
-      if (!(await store.instances.update({ ...current, status, updatedAt: Date.now() }, event))) throw new Error(`could not set ${name} to ${status}`);
+      const event = instanceEvent(current, {
+        at: Date.now(),
+        kind: 'transition',
+        from: current.status,
+        to: status,
+        by: 'system',
+        replica: 'make-release-fixture',
+        detail: { fixture: 'status set by make-release-fixture' },
+      });
+      if (!(await store.instances.update({ ...current, status, updatedAt: Date.now() }, event)))
+        throw new Error(`could not set ${name} to ${status}`);
     }
     const events = (await store.instances.listEvents(id, { offset: 0, limit: 0 })).total as number;
     instances.push({ id, name, projectId, status, events });

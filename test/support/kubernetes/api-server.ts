@@ -6,7 +6,16 @@
  */
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { ApiError, badRequest, deleted, invalid, methodNotAllowed, notFound, unauthorized, unknownResource } from './api-status.js';
+import {
+  ApiError,
+  badRequest,
+  deleted,
+  invalid,
+  methodNotAllowed,
+  notFound,
+  unauthorized,
+  unknownResource,
+} from './api-status.js';
 import { deleteObject } from './deletion.js';
 import { discovery } from './discovery.js';
 import { fieldSelector } from './field-selector.js';
@@ -87,7 +96,16 @@ export class ApiServer {
       this.#handle(req, res).catch((err: unknown) => {
         if (res.headersSent) return void res.destroy();
         if (err instanceof ApiError) return send(res, err.status.code, err.status);
-        send(res, 500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: String(err), reason: 'InternalError', details: {}, code: 500 });
+        send(res, 500, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: String(err),
+          reason: 'InternalError',
+          details: {},
+          code: 500,
+        });
       });
     });
   }
@@ -97,7 +115,7 @@ export class ApiServer {
   }
 
   dropWatches(abrupt: boolean): void {
-    for (const watch of [...this.#watches]) (abrupt ? watch.destroy() : watch.end());
+    for (const watch of [...this.#watches]) abrupt ? watch.destroy() : watch.end();
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -107,7 +125,12 @@ export class ApiServer {
     if (document) return send(res, 200, document);
     const target = parseTarget(url.pathname);
     const query = url.searchParams;
-    const record = (verb: string) => this.#calls.push({ verb, resource: target.resource, ...(target.namespace ? { namespace: target.namespace } : {}) });
+    const record = (verb: string) =>
+      this.#calls.push({
+        verb,
+        resource: target.resource,
+        ...(target.namespace ? { namespace: target.namespace } : {}),
+      });
     const { resource, namespace, name } = target;
     const kind = RESOURCE_KINDS[resource];
 
@@ -120,7 +143,12 @@ export class ApiServer {
         }
         record('list');
         const all = this.#store.list(resource, namespace).filter(matches).map(listItem);
-        const { items, metadata } = listPage(all, query.get('limit'), query.get('continue'), this.#store.resourceVersion);
+        const { items, metadata } = listPage(
+          all,
+          query.get('limit'),
+          query.get('continue'),
+          this.#store.resourceVersion,
+        );
         return send(res, 200, { kind: kind.listKind, apiVersion: 'v1', metadata, items });
       }
       case 'GET object': {
@@ -150,10 +178,17 @@ export class ApiServer {
         record('delete');
         const body = (await readJson(req)) ?? {};
         const grace = query.get('gracePeriodSeconds') ?? body.gracePeriodSeconds;
-        const options = { preconditions: body.preconditions, ...(grace !== undefined && grace !== null ? { gracePeriodSeconds: Number(grace) } : {}) };
+        const options = {
+          preconditions: body.preconditions,
+          ...(grace !== undefined && grace !== null ? { gracePeriodSeconds: Number(grace) } : {}),
+        };
         const result = deleteObject(this.#store, resource, namespace!, name!, options);
         const gone = !this.#store.get(resource, namespace!, name!);
-        return send(res, 200, gone && !kind.returnsDeletedObject ? deleted(resource, name!, result.metadata.uid) : result);
+        return send(
+          res,
+          200,
+          gone && !kind.returnsDeletedObject ? deleted(resource, name!, result.metadata.uid) : result,
+        );
       }
       default:
         throw methodNotAllowed();
@@ -168,7 +203,8 @@ export class ApiServer {
 
   #watch(target: Target, query: URLSearchParams, matches: (obj: any) => boolean, res: ServerResponse): void {
     const resourceVersion = query.get('resourceVersion') ?? '';
-    if (resourceVersion !== '' && !/^\d+$/.test(resourceVersion)) throw badRequest(`invalid resource version: ${resourceVersion}`);
+    if (resourceVersion !== '' && !/^\d+$/.test(resourceVersion))
+      throw badRequest(`invalid resource version: ${resourceVersion}`);
     const timeout = query.get('timeoutSeconds');
     const watch: OpenWatch = serveWatch(
       this.#store,
@@ -189,8 +225,10 @@ export class ApiServer {
 
   #checkBody(target: Target, body: any): any {
     const { kind } = RESOURCE_KINDS[target.resource];
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw badRequest('the body of the request must be a JSON object');
-    if (body.kind !== undefined && body.kind !== kind) throw badRequest(`the kind of the provided object (${body.kind}) does not match ${kind}`);
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw badRequest('the body of the request must be a JSON object');
+    if (body.kind !== undefined && body.kind !== kind)
+      throw badRequest(`the kind of the provided object (${body.kind}) does not match ${kind}`);
     if (body.metadata?.namespace !== undefined && body.metadata.namespace !== target.namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
@@ -200,19 +238,30 @@ export class ApiServer {
   #create(target: Target, body: any): any {
     const obj = this.#checkBody(target, body);
     const kind = RESOURCE_KINDS[target.resource];
-    if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${nameSuffix()}`;
+    if (!obj.metadata.name && obj.metadata.generateName)
+      obj.metadata.name = `${obj.metadata.generateName}${nameSuffix()}`;
     const causes = kind.validate(obj);
     if (causes.length) throw invalid(kind.kind, obj.metadata.name ?? '', causes);
-    for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp']) delete obj.metadata[field];
-    kind.defaults(obj, { allocateClusterIP: () => `10.96.${Math.floor(this.#serviceIPs.next / 250)}.${(this.#serviceIPs.next++ % 250) + 1}` });
+    for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'deletionTimestamp'])
+      delete obj.metadata[field];
+    kind.defaults(obj, {
+      allocateClusterIP: () =>
+        `10.96.${Math.floor(this.#serviceIPs.next / 250)}.${(this.#serviceIPs.next++ % 250) + 1}`,
+    });
     return this.#store.create(target.resource, obj);
   }
 
   /** PUT semantics: a resourceVersion in the body must be the stored one; server-owned fields are kept. */
-  #replace(target: Target, body: any, current = this.#store.get(target.resource, target.namespace!, target.name!)): any {
+  #replace(
+    target: Target,
+    body: any,
+    current = this.#store.get(target.resource, target.namespace!, target.name!),
+  ): any {
     const obj = this.#checkBody(target, body);
     if (obj.metadata.name !== target.name) {
-      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${target.name})`);
+      throw badRequest(
+        `the name of the object (${obj.metadata.name}) does not match the name on the URL (${target.name})`,
+      );
     }
     if (!current) throw notFound(target.resource, target.name!);
     const kind = RESOURCE_KINDS[target.resource];

@@ -31,7 +31,16 @@ export class ApiError extends Error {
 }
 
 function failure(code: number, reason: string, message: string, details: Status['details'] = {}): ApiError {
-  return new ApiError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, details, code });
+  return new ApiError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    details,
+    code,
+  });
 }
 
 // The real server names the resource (plural), not the kind, in these details.
@@ -52,7 +61,11 @@ export const methodNotAllowed = () =>
 export const badRequest = (message: string) => failure(400, 'BadRequest', message);
 
 export const unsupportedMediaType = (type: string) =>
-  failure(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${type})`);
+  failure(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (got ${type})`,
+  );
 
 export const unauthorized = () => failure(401, 'Unauthorized', 'Unauthorized');
 
@@ -70,5 +83,12 @@ export function expired(requested: string, oldest: string): Status {
 
 /** What a DELETE answers for kinds that do not return the deleted object (Secrets). */
 export function deleted(resource: string, name: string, uid: string): Status {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: resource, uid }, code: 200 };
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Success',
+    details: { name, kind: resource, uid },
+    code: 200,
+  };
 }

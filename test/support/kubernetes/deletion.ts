@@ -14,15 +14,29 @@ export interface DeleteOptions {
 }
 
 /** Resolves with the object as it stands after the delete (marked or gone). */
-export function deleteObject(store: ObjectStore, resource: ResourceName, namespace: string, name: string, options: DeleteOptions = {}): any {
+export function deleteObject(
+  store: ObjectStore,
+  resource: ResourceName,
+  namespace: string,
+  name: string,
+  options: DeleteOptions = {},
+): any {
   const obj = store.get(resource, namespace, name);
   if (!obj) throw notFound(resource, name);
   const { uid, resourceVersion } = options.preconditions ?? {};
   if (uid && uid !== obj.metadata.uid) {
-    throw conflict(resource, name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${obj.metadata.uid}`);
+    throw conflict(
+      resource,
+      name,
+      `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${obj.metadata.uid}`,
+    );
   }
   if (resourceVersion && resourceVersion !== obj.metadata.resourceVersion) {
-    throw conflict(resource, name, `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`);
+    throw conflict(
+      resource,
+      name,
+      `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${obj.metadata.resourceVersion}`,
+    );
   }
   const grace = RESOURCE_KINDS[resource].gracefulDelete ? gracePeriod(obj, options) : 0;
   if (grace > 0) {

@@ -17,9 +17,23 @@ const VERBS: Record<ResourceName, string[]> = {
 export function discovery(path: string, server: string): unknown {
   switch (path) {
     case '/version':
-      return { major: '1', minor: '31', gitVersion: 'v1.31.0-fake', gitCommit: '', gitTreeState: 'clean', buildDate: '2026-01-01T00:00:00Z', goVersion: 'go1.22.0', compiler: 'gc', platform: 'linux/amd64' };
+      return {
+        major: '1',
+        minor: '31',
+        gitVersion: 'v1.31.0-fake',
+        gitCommit: '',
+        gitTreeState: 'clean',
+        buildDate: '2026-01-01T00:00:00Z',
+        goVersion: 'go1.22.0',
+        compiler: 'gc',
+        platform: 'linux/amd64',
+      };
     case '/api':
-      return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: new URL(server).host }] };
+      return {
+        kind: 'APIVersions',
+        versions: ['v1'],
+        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: new URL(server).host }],
+      };
     case '/apis':
       return { kind: 'APIGroupList', apiVersion: 'v1', groups: [] };
     case '/api/v1':

@@ -47,7 +47,10 @@ export interface FakeClusterOptions {
 }
 
 export async function startFakeCluster(options: FakeClusterOptions = {}): Promise<FakeCluster> {
-  const store = new ObjectStore({ historyLimit: options.historyLimit ?? 1000, ...(options.now ? { now: options.now } : {}) });
+  const store = new ObjectStore({
+    historyLimit: options.historyLimit ?? 1000,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const api = new ApiServer(store, { bookmarkIntervalMs: options.bookmarkIntervalMs ?? 1000 });
   const kubelet = new FakeKubelet(store, new EventRecorder(store), options.kubelet);
   await new Promise<void>((resolve) => api.http.listen(0, '127.0.0.1', resolve));

@@ -68,7 +68,11 @@ export class FakeKubelet {
    * Makes matching Pods (by name in any namespace, or by predicate) fail the given way from their
    * next step on, including Pods created later with that name; answers a function that lifts it.
    */
-  inject(target: string | ((pod: any) => boolean), failure: InjectedFailure, options: InjectionOptions = {}): () => void {
+  inject(
+    target: string | ((pod: any) => boolean),
+    failure: InjectedFailure,
+    options: InjectionOptions = {},
+  ): () => void {
     const injection: Injection = {
       matches: typeof target === 'string' ? (pod) => pod.metadata.name === target : target,
       kind: failure,
@@ -90,7 +94,8 @@ export class FakeKubelet {
   /** Deletes a Pod the way `kubectl delete` or a node drain does (graceful), not as an API client of the test. */
   deleteFromOutside(podName: string, namespace?: string): any {
     const pods = this.#store.list('pods', namespace).filter((p) => p.metadata.name === podName);
-    if (pods.length !== 1) throw new Error(`${pods.length} pods named ${podName}${namespace ? ` in ${namespace}` : ''}`);
+    if (pods.length !== 1)
+      throw new Error(`${pods.length} pods named ${podName}${namespace ? ` in ${namespace}` : ''}`);
     return deleteObject(this.#store, 'pods', pods[0].metadata.namespace, podName);
   }
 
@@ -153,7 +158,9 @@ export class FakeKubelet {
       nodeCount: this.#options.nodeCount,
       maxRestarts: this.#options.maxRestarts,
       nextPodIP: () => `10.244.${Math.floor(this.#podIPs / 250)}.${(this.#podIPs++ % 250) + 2}`,
-      ...(injection ? { failure: { kind: injection.kind, ...(injection.message ? { message: injection.message } : {}) } } : {}),
+      ...(injection
+        ? { failure: { kind: injection.kind, ...(injection.message ? { message: injection.message } : {}) } }
+        : {}),
     };
   }
 

@@ -34,9 +34,7 @@ function parseRequirement(text: string): Requirement {
     const [, key, op, list] = m as unknown as [string, string, string, string];
     const values = new Set(list.split(',').map((v) => v.trim()));
     if ([...values].some((v) => !new RegExp(`^${VALUE}$`).test(v))) throw unparsable(text);
-    return op === 'in'
-      ? (l) => key in l && values.has(l[key]!)
-      : (l) => !(key in l) || !values.has(l[key]!);
+    return op === 'in' ? (l) => key in l && values.has(l[key]!) : (l) => !(key in l) || !values.has(l[key]!);
   }
   m = new RegExp(`^(${KEY})\\s*(==|=|!=)\\s*(${VALUE})$`).exec(text);
   if (m) {
@@ -51,7 +49,8 @@ function parseRequirement(text: string): Requirement {
   throw unparsable(text);
 }
 
-const unparsable = (text: string) => badRequest(`unable to parse requirement: found '${text}', expected: a valid label selector`);
+const unparsable = (text: string) =>
+  badRequest(`unable to parse requirement: found '${text}', expected: a valid label selector`);
 
 /** Compiles a selector; throws a 400 Status for one the server would reject. */
 export function labelSelector(selector: string | null | undefined): (labels: Labels) => boolean {

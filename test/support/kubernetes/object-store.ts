@@ -103,7 +103,11 @@ export class ObjectStore {
     const current = objects.get(keyOf(namespace, name));
     if (!current) throw notFound(resource, name);
     if (expectedVersion && expectedVersion !== current.metadata.resourceVersion) {
-      throw conflict(resource, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      throw conflict(
+        resource,
+        name,
+        'the object has been modified; please apply your changes to the latest version and try again',
+      );
     }
     const stored = structuredClone(obj);
     stored.metadata = {
@@ -113,12 +117,22 @@ export class ObjectStore {
       resourceVersion: String(++this.#resourceVersion),
     };
     // A graceful deletion (Pods) waits for its grace period to be ended by the kubelet, not for finalizers.
-    if (stored.metadata.deletionTimestamp && !stored.metadata.deletionGracePeriodSeconds && !stored.metadata.finalizers?.length) {
+    if (
+      stored.metadata.deletionTimestamp &&
+      !stored.metadata.deletionGracePeriodSeconds &&
+      !stored.metadata.finalizers?.length
+    ) {
       objects.delete(keyOf(namespace, name));
       this.#record({ type: 'DELETED', resource, object: stored, resourceVersion: this.#resourceVersion });
     } else {
       objects.set(keyOf(namespace, name), stored);
-      this.#record({ type: 'MODIFIED', resource, object: stored, previous: current, resourceVersion: this.#resourceVersion });
+      this.#record({
+        type: 'MODIFIED',
+        resource,
+        object: stored,
+        previous: current,
+        resourceVersion: this.#resourceVersion,
+      });
     }
     return structuredClone(stored);
   }

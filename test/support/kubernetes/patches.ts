@@ -22,7 +22,10 @@ function jsonPatch(target: any, operations: unknown, kind: string, name: string)
   if (!Array.isArray(operations)) throw badRequest('json patch must be an array of operations');
   const doc = structuredClone(target);
   for (const op of operations) {
-    const path: string[] = String(op?.path ?? '').split('/').slice(1).map(unescapeToken);
+    const path: string[] = String(op?.path ?? '')
+      .split('/')
+      .slice(1)
+      .map(unescapeToken);
     const last = path.pop();
     let parent: any = doc;
     for (const token of path) parent = parent?.[token];

@@ -6,7 +6,15 @@
  */
 import { timestamp, type ObjectStore } from './object-store.js';
 import type { EventRecorder } from './event-recorder.js';
-import { condition, containerId, imageId, setCondition, setReadiness, statusesIn, waitingStatus } from './pod-status.js';
+import {
+  condition,
+  containerId,
+  imageId,
+  setCondition,
+  setReadiness,
+  statusesIn,
+  waitingStatus,
+} from './pod-status.js';
 
 export type InjectedFailure = 'unschedulable' | 'image-pull' | 'crash-loop' | 'oom';
 
@@ -33,9 +41,12 @@ const PULL_ERROR = (image: string) =>
 function missingSecrets(pod: any, store: ObjectStore): string[] {
   const ns = pod.metadata.namespace;
   const names = new Set<string>();
-  for (const v of pod.spec.volumes ?? []) if (v.secret?.secretName && !v.secret.optional) names.add(v.secret.secretName);
+  for (const v of pod.spec.volumes ?? [])
+    if (v.secret?.secretName && !v.secret.optional) names.add(v.secret.secretName);
   for (const c of pod.spec.containers) {
-    for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef?.name && !e.valueFrom.secretKeyRef.optional) names.add(e.valueFrom.secretKeyRef.name);
+    for (const e of c.env ?? [])
+      if (e.valueFrom?.secretKeyRef?.name && !e.valueFrom.secretKeyRef.optional)
+        names.add(e.valueFrom.secretKeyRef.name);
     for (const e of c.envFrom ?? []) if (e.secretRef?.name && !e.secretRef.optional) names.add(e.secretRef.name);
   }
   return [...names].filter((n) => !store.get('secrets', ns, n));
@@ -45,7 +56,9 @@ export const claimNames = (pod: any): string[] =>
   (pod.spec.volumes ?? []).map((v: any) => v.persistentVolumeClaim?.claimName).filter(Boolean);
 
 function unschedulableMessage(pod: any, nodes: number): string {
-  const wantsGpu = pod.spec.containers.some((c: any) => c.resources?.limits?.['nvidia.com/gpu'] || c.resources?.requests?.['nvidia.com/gpu']);
+  const wantsGpu = pod.spec.containers.some(
+    (c: any) => c.resources?.limits?.['nvidia.com/gpu'] || c.resources?.requests?.['nvidia.com/gpu'],
+  );
   const why = wantsGpu ? 'Insufficient nvidia.com/gpu' : 'Insufficient cpu';
   return `0/${nodes} nodes are available: ${nodes} ${why}. preemption: 0/${nodes} nodes are available: ${nodes} No preemption victims found for incoming pod.`;
 }
@@ -56,13 +69,23 @@ function scheduleStep(pod: any, ctx: PodContext): Step | undefined {
   const missingClaim = claimNames(pod).find((n) => !store.get('persistentvolumeclaims', ns, n));
   const unbound = claimNames(pod).some((n) => store.get('persistentvolumeclaims', ns, n)?.status?.phase !== 'Bound');
   let failure: string | undefined;
-  if (missingClaim) failure = `0/${ctx.nodeCount} nodes are available: persistentvolumeclaim "${missingClaim}" not found. preemption: 0/${ctx.nodeCount} nodes are available: ${ctx.nodeCount} Preemption is not helpful for scheduling.`;
-  else if (ctx.failure?.kind === 'unschedulable') failure = ctx.failure.message ?? unschedulableMessage(pod, ctx.nodeCount);
+  if (missingClaim)
+    failure = `0/${ctx.nodeCount} nodes are available: persistentvolumeclaim "${missingClaim}" not found. preemption: 0/${ctx.nodeCount} nodes are available: ${ctx.nodeCount} Preemption is not helpful for scheduling.`;
+  else if (ctx.failure?.kind === 'unschedulable')
+    failure = ctx.failure.message ?? unschedulableMessage(pod, ctx.nodeCount);
   else if (unbound) return undefined; // the binder is about to bind it
   const run = failure
     ? () => {
-        const marked = store.mutate('pods', ns, pod.metadata.name, (p) => setCondition(p, 'PodScheduled', 'False', timestamp(store.now()), 'Unschedulable', failure));
-        if (marked) events.scheduler(marked, { type: 'Warning', reason: 'FailedScheduling', message: failure!, action: 'Scheduling' });
+        const marked = store.mutate('pods', ns, pod.metadata.name, (p) =>
+          setCondition(p, 'PodScheduled', 'False', timestamp(store.now()), 'Unschedulable', failure),
+        );
+        if (marked)
+          events.scheduler(marked, {
+            type: 'Warning',
+            reason: 'FailedScheduling',
+            message: failure!,
+            action: 'Scheduling',
+          });
       }
     : () => {
         const bound = store.mutate('pods', ns, pod.metadata.name, (p) => {
@@ -86,7 +109,12 @@ function kubeletStep(pod: any, ctx: PodContext): Step | undefined {
   const update = (change: (p: any) => void) => store.mutate('pods', ns, name, change);
   const step = (run: () => void): Step => ({ actor: 'kubelet', run });
   const emit = (p: any, type: 'Normal' | 'Warning', reason: string, message: string, container?: string) =>
-    events.kubelet(p, node.name, { type, reason, message, ...(container ? { fieldPath: `spec.containers{${container}}` } : {}) });
+    events.kubelet(p, node.name, {
+      type,
+      reason,
+      message,
+      ...(container ? { fieldPath: `spec.containers{${container}}` } : {}),
+    });
   const statuses: any[] = pod.status.containerStatuses ?? [];
   const containers: any[] = pod.spec.containers;
 
@@ -98,7 +126,15 @@ function kubeletStep(pod: any, ctx: PodContext): Step | undefined {
       update((p) => {
         for (const s of statusesIn(p, 'running')) {
           // A notebook server stops cleanly on SIGTERM within the grace period.
-          s.state = { terminated: { exitCode: 0, reason: 'Completed', startedAt: s.state.running.startedAt, finishedAt: now(), containerID: s.containerID } };
+          s.state = {
+            terminated: {
+              exitCode: 0,
+              reason: 'Completed',
+              startedAt: s.state.running.startedAt,
+              finishedAt: now(),
+              containerID: s.containerID,
+            },
+          };
           Object.assign(s, { ready: false, started: false });
         }
         setReadiness(p, false, now());
@@ -120,13 +156,16 @@ function kubeletStep(pod: any, ctx: PodContext): Step | undefined {
   }
 
   const missing = missingSecrets(pod, store);
-  const creating = statuses.filter((s) => ['ContainerCreating', 'CreateContainerConfigError'].includes(s.state.waiting?.reason));
+  const creating = statuses.filter((s) =>
+    ['ContainerCreating', 'CreateContainerConfigError'].includes(s.state.waiting?.reason),
+  );
   if (creating.length && missing.length) {
     const message = `secret "${missing[0]}" not found`;
     if (creating.every((s) => s.state.waiting.message === message)) return undefined;
     return step(() => {
       const blocked = update((p) => {
-        for (const s of p.status.containerStatuses) s.state = { waiting: { reason: 'CreateContainerConfigError', message } };
+        for (const s of p.status.containerStatuses)
+          s.state = { waiting: { reason: 'CreateContainerConfigError', message } };
       });
       for (const s of creating) emit(blocked, 'Warning', 'Failed', `Error: ${message}`, s.name);
     });
@@ -158,7 +197,12 @@ function kubeletStep(pod: any, ctx: PodContext): Step | undefined {
       update((p) => {
         for (const s of p.status.containerStatuses) {
           if (s.state.waiting?.reason === 'ErrImagePull') {
-            s.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${s.image}": ErrImagePull: ${PULL_ERROR(s.image)}` } };
+            s.state = {
+              waiting: {
+                reason: 'ImagePullBackOff',
+                message: `Back-off pulling image "${s.image}": ErrImagePull: ${PULL_ERROR(s.image)}`,
+              },
+            };
           }
         }
       });
@@ -173,7 +217,15 @@ function kubeletStep(pod: any, ctx: PodContext): Step | undefined {
         for (const s of p.status.containerStatuses) {
           if (!s.state.running) continue;
           const [exitCode, reason] = crash === 'oom' ? [137, 'OOMKilled'] : [1, 'Error'];
-          s.state = { terminated: { exitCode, reason, startedAt: s.state.running.startedAt, finishedAt: now(), containerID: s.containerID } };
+          s.state = {
+            terminated: {
+              exitCode,
+              reason,
+              startedAt: s.state.running.startedAt,
+              finishedAt: now(),
+              containerID: s.containerID,
+            },
+          };
           Object.assign(s, { ready: false, started: false });
         }
         if (p.spec.restartPolicy === 'Never') p.status.phase = 'Failed';
@@ -183,21 +235,34 @@ function kubeletStep(pod: any, ctx: PodContext): Step | undefined {
   }
 
   if (pod.spec.restartPolicy === 'Never' || pod.status.phase === 'Failed') return undefined;
-  const exited = statuses.filter((s) => s.state.terminated && !(pod.spec.restartPolicy === 'OnFailure' && s.state.terminated.exitCode === 0));
+  const exited = statuses.filter(
+    (s) => s.state.terminated && !(pod.spec.restartPolicy === 'OnFailure' && s.state.terminated.exitCode === 0),
+  );
   if (exited.length) {
     return step(() => {
       const waiting = update((p) => {
         for (const s of p.status.containerStatuses) {
           if (!s.state.terminated) continue;
           const message = `back-off 10s restarting failed container=${s.name} pod=${name}_${ns}(${pod.metadata.uid})`;
-          Object.assign(s, { lastState: { terminated: s.state.terminated }, state: { waiting: { reason: 'CrashLoopBackOff', message } } });
+          Object.assign(s, {
+            lastState: { terminated: s.state.terminated },
+            state: { waiting: { reason: 'CrashLoopBackOff', message } },
+          });
         }
       });
-      for (const s of exited) emit(waiting, 'Warning', 'BackOff', `Back-off restarting failed container ${s.name} in pod ${name}_${ns}(${pod.metadata.uid})`, s.name);
+      for (const s of exited)
+        emit(
+          waiting,
+          'Warning',
+          'BackOff',
+          `Back-off restarting failed container ${s.name} in pod ${name}_${ns}(${pod.metadata.uid})`,
+          s.name,
+        );
     });
   }
   const backingOff = statuses.filter((s) => s.state.waiting?.reason === 'CrashLoopBackOff');
-  if (backingOff.length && backingOff.every((s) => s.restartCount < ctx.maxRestarts)) return step(() => startContainers(pod, ctx, true));
+  if (backingOff.length && backingOff.every((s) => s.restartCount < ctx.maxRestarts))
+    return step(() => startContainers(pod, ctx, true));
   return undefined;
 }
 
@@ -207,10 +272,22 @@ function startContainers(pod: any, ctx: PodContext, restart: boolean): void {
   const now = timestamp(store.now());
   for (const c of pod.spec.containers) {
     const fieldPath = `spec.containers{${c.name}}`;
-    const pulled = restart ? `Container image "${c.image}" already present on machine` : `Successfully pulled image "${c.image}" in 812ms (812ms including waiting). Image size: 152643072 bytes.`;
+    const pulled = restart
+      ? `Container image "${c.image}" already present on machine`
+      : `Successfully pulled image "${c.image}" in 812ms (812ms including waiting). Image size: 152643072 bytes.`;
     events.kubelet(pod, node.name, { type: 'Normal', reason: 'Pulled', message: pulled, fieldPath });
-    events.kubelet(pod, node.name, { type: 'Normal', reason: 'Created', message: `Created container: ${c.name}`, fieldPath });
-    events.kubelet(pod, node.name, { type: 'Normal', reason: 'Started', message: `Started container ${c.name}`, fieldPath });
+    events.kubelet(pod, node.name, {
+      type: 'Normal',
+      reason: 'Created',
+      message: `Created container: ${c.name}`,
+      fieldPath,
+    });
+    events.kubelet(pod, node.name, {
+      type: 'Normal',
+      reason: 'Started',
+      message: `Started container ${c.name}`,
+      fieldPath,
+    });
   }
   store.mutate('pods', pod.metadata.namespace, pod.metadata.name, (p) => {
     p.status.containerStatuses = p.spec.containers.map((c: any) => {

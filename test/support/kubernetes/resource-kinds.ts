@@ -6,7 +6,15 @@
  */
 import type { StatusCause } from './api-status.js';
 import { METADATA_FIELDS, type SelectableFields } from './field-selector.js';
-import { DNS_LABEL, DNS_SUBDOMAIN, metadataCauses, parseQuantity, required, requiredItems, resourcesCauses } from './validation.js';
+import {
+  DNS_LABEL,
+  DNS_SUBDOMAIN,
+  metadataCauses,
+  parseQuantity,
+  required,
+  requiredItems,
+  resourcesCauses,
+} from './validation.js';
 
 export type ResourceName = 'pods' | 'services' | 'secrets' | 'persistentvolumeclaims' | 'events';
 
@@ -32,17 +40,29 @@ export interface ResourceKind {
 /** Equal as JSON, whatever the order of keys (clients serialize in their own order). */
 function sameJson(a: unknown, b: unknown): boolean {
   const canonical = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(canonical)
-    : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).sort(([k1], [k2]) => (k1 < k2 ? -1 : 1)).map(([k, x]) => [k, canonical(x)]))
-    : v;
+    Array.isArray(v)
+      ? v.map(canonical)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v)
+              .filter(([, x]) => x !== undefined)
+              .sort(([k1], [k2]) => (k1 < k2 ? -1 : 1))
+              .map(([k, x]) => [k, canonical(x)]),
+          )
+        : v;
   return JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
 }
 
 function qosClass(containers: any[]): string {
   const resources = containers.map((c) => c.resources ?? {});
-  if (resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length)) return 'BestEffort';
+  if (resources.every((r) => !Object.keys(r.requests ?? {}).length && !Object.keys(r.limits ?? {}).length))
+    return 'BestEffort';
   const guaranteed = resources.every((r) =>
-    ['cpu', 'memory'].every((res) => r.limits?.[res] !== undefined && parseQuantity(r.requests?.[res] ?? r.limits[res]) === parseQuantity(r.limits[res])),
+    ['cpu', 'memory'].every(
+      (res) =>
+        r.limits?.[res] !== undefined &&
+        parseQuantity(r.requests?.[res] ?? r.limits[res]) === parseQuantity(r.limits[res]),
+    ),
   );
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
@@ -109,7 +129,14 @@ const pods: ResourceKind = {
       tolerations: undefined,
     });
     if (sameJson(mutable(current.spec), mutable(next.spec))) return [];
-    return [{ reason: 'FieldValueForbidden', field: 'spec', message: 'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)' }];
+    return [
+      {
+        reason: 'FieldValueForbidden',
+        field: 'spec',
+        message:
+          'Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)',
+      },
+    ];
   },
   returnsDeletedObject: true,
   gracefulDelete: true,
@@ -140,7 +167,13 @@ const services: ResourceKind = {
   updateCauses(current, next) {
     const ip = next.spec?.clusterIP;
     if (ip === undefined || ip === current.spec.clusterIP) return [];
-    return [{ reason: 'FieldValueInvalid', field: 'spec.clusterIPs[0]', message: `Invalid value: []string{"${ip}"}: may not change once set` }];
+    return [
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.clusterIPs[0]',
+        message: `Invalid value: []string{"${ip}"}: may not change once set`,
+      },
+    ];
   },
   returnsDeletedObject: true,
   gracefulDelete: false,
@@ -209,7 +242,13 @@ const events: ResourceKind = {
   gracefulDelete: false,
 };
 
-export const RESOURCE_KINDS: Record<ResourceName, ResourceKind> = { pods, services, secrets, persistentvolumeclaims, events };
+export const RESOURCE_KINDS: Record<ResourceName, ResourceKind> = {
+  pods,
+  services,
+  secrets,
+  persistentvolumeclaims,
+  events,
+};
 
 export function isResourceName(name: string): name is ResourceName {
   return Object.hasOwn(RESOURCE_KINDS, name);

@@ -14,18 +14,22 @@ export function podBody(name: string, labels: Record<string, string> = {}, extra
 
 /** A Pod that mounts `claim` and reads its token from Secret `secret`. */
 export function podWithStorage(name: string, claim: string, secret: string): V1Pod {
-  return podBody(name, { app: 'nb' }, {
-    volumes: [{ name: 'work', persistentVolumeClaim: { claimName: claim } }],
-    containers: [
-      {
-        name: 'notebook',
-        image: 'registry.example/ai/notebook:1.0',
-        resources: { limits: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': '1' } },
-        env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: secret, key: 'token' } } }],
-        volumeMounts: [{ name: 'work', mountPath: '/home/ma-user/work' }],
-      },
-    ],
-  });
+  return podBody(
+    name,
+    { app: 'nb' },
+    {
+      volumes: [{ name: 'work', persistentVolumeClaim: { claimName: claim } }],
+      containers: [
+        {
+          name: 'notebook',
+          image: 'registry.example/ai/notebook:1.0',
+          resources: { limits: { cpu: '1', memory: '2Gi', 'nvidia.com/gpu': '1' } },
+          env: [{ name: 'TOKEN', valueFrom: { secretKeyRef: { name: secret, key: 'token' } } }],
+          volumeMounts: [{ name: 'work', mountPath: '/home/ma-user/work' }],
+        },
+      ],
+    },
+  );
 }
 
 export function claimBody(name: string, size = '5Gi'): V1PersistentVolumeClaim {

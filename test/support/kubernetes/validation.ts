@@ -26,11 +26,28 @@ function labelCauses(labels: Record<string, unknown> | undefined): StatusCause[]
   return Object.entries(labels ?? {}).flatMap(([key, value]) => {
     const [prefix, name] = key.includes('/') ? key.split('/', 2) : [undefined, key];
     const causes: StatusCause[] = [];
-    if (!name || name.length > 63 || !LABEL_PART.test(name) || (prefix !== undefined && (!DNS_SUBDOMAIN.test(prefix) || prefix.length > 253))) {
-      causes.push(invalidValue('metadata.labels', key, 'name part must consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character'));
+    if (
+      !name ||
+      name.length > 63 ||
+      !LABEL_PART.test(name) ||
+      (prefix !== undefined && (!DNS_SUBDOMAIN.test(prefix) || prefix.length > 253))
+    ) {
+      causes.push(
+        invalidValue(
+          'metadata.labels',
+          key,
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
     }
     if (typeof value !== 'string' || value.length > 63 || !LABEL_PART.test(value)) {
-      causes.push(invalidValue('metadata.labels', value, 'a valid label must be an empty string or consist of alphanumeric characters, \'-\', \'_\' or \'.\', and must start and end with an alphanumeric character'));
+      causes.push(
+        invalidValue(
+          'metadata.labels',
+          value,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
     }
     return causes;
   });
@@ -40,9 +57,16 @@ function labelCauses(labels: Record<string, unknown> | undefined): StatusCause[]
 export function metadataCauses(obj: any, pattern: RegExp, max: number): StatusCause[] {
   const name: unknown = obj.metadata?.name;
   const causes = labelCauses(obj.metadata?.labels);
-  if (!name && !obj.metadata?.generateName) return [required('metadata.name', 'name or generateName is required'), ...causes];
+  if (!name && !obj.metadata?.generateName)
+    return [required('metadata.name', 'name or generateName is required'), ...causes];
   if (typeof name === 'string' && (!pattern.test(name) || name.length > max)) {
-    causes.unshift(invalidValue('metadata.name', name, `a lowercase RFC ${pattern === DNS_LABEL ? '1035 label' : '1123 subdomain'} must consist of lower case alphanumeric characters or '-'`));
+    causes.unshift(
+      invalidValue(
+        'metadata.name',
+        name,
+        `a lowercase RFC ${pattern === DNS_LABEL ? '1035 label' : '1123 subdomain'} must consist of lower case alphanumeric characters or '-'`,
+      ),
+    );
   }
   return causes;
 }
@@ -54,8 +78,22 @@ export function requiredItems(items: any[] | undefined, field: string, itemField
 }
 
 const SUFFIX: Record<string, number> = {
-  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
-  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 
 /** A resource quantity ("500m", "2Gi", "1e3") as a number, or undefined when it is not one. */
@@ -70,7 +108,14 @@ export function resourcesCauses(resources: any, field: string): StatusCause[] {
   const causes: StatusCause[] = [];
   for (const kind of ['limits', 'requests'] as const) {
     for (const [name, value] of Object.entries(resources?.[kind] ?? {})) {
-      if (parseQuantity(value) === undefined) causes.push(invalidValue(`${field}.${kind}[${name}]`, value, 'must match the regex ^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'));
+      if (parseQuantity(value) === undefined)
+        causes.push(
+          invalidValue(
+            `${field}.${kind}[${name}]`,
+            value,
+            'must match the regex ^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$',
+          ),
+        );
     }
   }
   for (const [name, value] of Object.entries(resources?.requests ?? {})) {

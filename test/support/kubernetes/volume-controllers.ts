@@ -41,7 +41,11 @@ export function nextClaimStep(claim: any, store: ObjectStore): Step | undefined 
           'volume.kubernetes.io/storage-provisioner': PROVISIONER,
         };
         c.spec.volumeName = `pvc-${c.metadata.uid}`;
-        c.status = { phase: 'Bound', accessModes: c.spec.accessModes, capacity: { storage: c.spec.resources.requests.storage } };
+        c.status = {
+          phase: 'Bound',
+          accessModes: c.spec.accessModes,
+          capacity: { storage: c.spec.resources.requests.storage },
+        };
       }),
   };
 }

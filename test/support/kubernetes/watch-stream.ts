@@ -40,10 +40,17 @@ function translate(event: StoreEvent, matches: (obj: any) => boolean): Line | un
   return undefined;
 }
 
-export function serveWatch(store: ObjectStore, request: WatchRequest, res: ServerResponse, onClose: () => void): OpenWatch {
+export function serveWatch(
+  store: ObjectStore,
+  request: WatchRequest,
+  res: ServerResponse,
+  onClose: () => void,
+): OpenWatch {
   const { resource, namespace } = request;
   const matches = (obj: any) =>
-    obj.metadata.namespace !== undefined && (namespace === undefined || obj.metadata.namespace === namespace) && request.matches(obj);
+    obj.metadata.namespace !== undefined &&
+    (namespace === undefined || obj.metadata.namespace === namespace) &&
+    request.matches(obj);
   const write = (line: Line) => {
     if (!res.writableEnded && !res.destroyed) res.write(`${JSON.stringify(line)}\n`);
   };
@@ -86,7 +93,14 @@ export function serveWatch(store: ObjectStore, request: WatchRequest, res: Serve
     timers.push(
       setInterval(() => {
         // Every change up to the store's version was written synchronously, so it is a safe resume point.
-        write({ type: 'BOOKMARK', object: { kind, apiVersion: 'v1', metadata: { resourceVersion: store.resourceVersion, creationTimestamp: null } } });
+        write({
+          type: 'BOOKMARK',
+          object: {
+            kind,
+            apiVersion: 'v1',
+            metadata: { resourceVersion: store.resourceVersion, creationTimestamp: null },
+          },
+        });
       }, request.bookmarkIntervalMs),
     );
   }

@@ -30,27 +30,43 @@ export function parseNvidiaSmi(output: string): Gpu[] {
   for (const line of output.split('\n')) {
     const fields = line.split(',').map((field) => field.trim());
     if (fields.length < 4 || !/^\d+$/.test(fields[0]!) || !fields[1]) continue;
-    gpus.push({ index: Number(fields[0]), uuid: fields[1], name: fields.slice(2, -1).join(', '), memory: fields.at(-1)! });
+    gpus.push({
+      index: Number(fields[0]),
+      uuid: fields[1],
+      name: fields.slice(2, -1).join(', '),
+      memory: fields.at(-1)!,
+    });
   }
   return gpus;
 }
 
 export function configuredInventory(list: readonly ConfiguredGpu[]): GpuInventory {
-  return { gpus: list.map((gpu, index) => ({ index, uuid: gpu.uuid, name: gpu.name ?? '', memory: '' })), source: 'runtime.local.gpus' };
+  return {
+    gpus: list.map((gpu, index) => ({ index, uuid: gpu.uuid, name: gpu.name ?? '', memory: '' })),
+    source: 'runtime.local.gpus',
+  };
 }
 
 /** Asks `nvidia-smi` (looked up on `path`). */
 export function detectGpus(path: string, timeoutMs = 15_000): Promise<GpuInventory> {
   const args = ['--query-gpu=index,uuid,name,memory.total', '--format=csv,noheader'];
   return new Promise((resolve) => {
-    execFile('nvidia-smi', args, { env: { PATH: path, LANG: 'C' }, timeout: timeoutMs, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const reason = code === 'ENOENT' ? 'nvidia-smi is not installed' : `nvidia-smi failed: ${(stderr || err.message).trim().split('\n')[0]}`;
-        resolve({ gpus: null, reason });
-        return;
-      }
-      resolve({ gpus: parseNvidiaSmi(stdout), source: 'nvidia-smi' });
-    });
+    execFile(
+      'nvidia-smi',
+      args,
+      { env: { PATH: path, LANG: 'C' }, timeout: timeoutMs, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) {
+          const code = (err as NodeJS.ErrnoException).code;
+          const reason =
+            code === 'ENOENT'
+              ? 'nvidia-smi is not installed'
+              : `nvidia-smi failed: ${(stderr || err.message).trim().split('\n')[0]}`;
+          resolve({ gpus: null, reason });
+          return;
+        }
+        resolve({ gpus: parseNvidiaSmi(stdout), source: 'nvidia-smi' });
+      },
+    );
   });
 }

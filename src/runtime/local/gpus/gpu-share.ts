@@ -32,7 +32,9 @@ export class GpuShare {
   }
 
   inventory(): Promise<GpuInventory> {
-    this.#inventory ??= this.configured ? Promise.resolve(configuredInventory(this.configured)) : detectGpus(this.path());
+    this.#inventory ??= this.configured
+      ? Promise.resolve(configuredInventory(this.configured))
+      : detectGpus(this.path());
     return this.#inventory;
   }
 
@@ -44,7 +46,8 @@ export class GpuShare {
   /** One line for the start-up log. */
   async describe(): Promise<string> {
     const inventory = await this.inventory();
-    if (inventory.gpus === null) return `no GPUs to share out (${inventory.reason}): GPU flavors' notebooks start without a GPU of their own`;
+    if (inventory.gpus === null)
+      return `no GPUs to share out (${inventory.reason}): GPU flavors' notebooks start without a GPU of their own`;
     const list = inventory.gpus.map((gpu) => `${gpu.index} ${gpu.uuid}${gpu.name ? ` (${gpu.name})` : ''}`).join(', ');
     return `${inventory.gpus.length} GPU(s) to share out, from ${inventory.source}${list ? `: ${list}` : ''}`;
   }
@@ -56,16 +59,24 @@ export class GpuShare {
       await this.claims.release(instanceId);
       return { env: { CUDA_VISIBLE_DEVICES: '', NVIDIA_VISIBLE_DEVICES: 'void' } };
     }
-    if (inventory.gpus === null) return { env: {}, message: `no GPU of its own: this host has none to share out (${inventory.reason})` };
+    if (inventory.gpus === null)
+      return { env: {}, message: `no GPU of its own: this host has none to share out (${inventory.reason})` };
     const held = await this.claims.claim(instanceId, need, inventory.gpus);
     if (!held) {
-      throw new WorkloadError(`No ${need === 1 ? 'GPU is' : `${need} GPUs are`} free for this notebook: the host's ${inventory.gpus.length} are held by other notebooks.`, 'ModelArts.6361', {
-        phase: 'gpus',
-      });
+      throw new WorkloadError(
+        `No ${need === 1 ? 'GPU is' : `${need} GPUs are`} free for this notebook: the host's ${inventory.gpus.length} are held by other notebooks.`,
+        'ModelArts.6361',
+        {
+          phase: 'gpus',
+        },
+      );
     }
     const uuids = held.map((gpu) => gpu.uuid).join(',');
     const described = held.map((gpu) => `${gpu.index} (${gpu.uuid}${gpu.name ? `, ${gpu.name}` : ''})`).join(', ');
-    return { env: { CUDA_VISIBLE_DEVICES: uuids, NVIDIA_VISIBLE_DEVICES: uuids }, message: `assigned GPU${held.length > 1 ? 's' : ''} ${described}` };
+    return {
+      env: { CUDA_VISIBLE_DEVICES: uuids, NVIDIA_VISIBLE_DEVICES: uuids },
+      message: `assigned GPU${held.length > 1 ? 's' : ''} ${described}`,
+    };
   }
 
   release(instanceId: string): Promise<void> {

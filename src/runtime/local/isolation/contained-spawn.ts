@@ -36,11 +36,20 @@ function gate(umask: boolean): string {
  * Spawns `file args…` detached (it leads a new process group). Resolves once the process runs the
  * program in its group; rejects when it cannot be spawned, or (having killed it) placed.
  */
-export async function spawnContained(file: string, args: readonly string[], options: ContainedSpawnOptions): Promise<ChildProcess> {
+export async function spawnContained(
+  file: string,
+  args: readonly string[],
+  options: ContainedSpawnOptions,
+): Promise<ChildProcess> {
   const { identity, group } = options.containment;
   const child =
     !identity && !group
-      ? spawn(file, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', options.output, options.output] })
+      ? spawn(file, args, {
+          cwd: options.cwd,
+          env: options.env,
+          detached: true,
+          stdio: ['ignore', options.output, options.output],
+        })
       : spawn('/bin/sh', ['-c', gate(identity !== undefined), file, ...args], {
           cwd: options.cwd,
           env: options.env,

@@ -49,7 +49,9 @@ export async function findHierarchy(mountinfo = '/proc/self/mountinfo'): Promise
     const mountPoint = unescapeMount(left.split(' ')[4] ?? '');
     const [fsType, , superOptions = ''] = right.split(' ');
     if (fsType === 'cgroup2') v2 ??= mountPoint;
-    if (fsType === 'cgroup') for (const option of superOptions.split(',')) if ((V1_CONTROLLERS as readonly string[]).includes(option)) v1[option as V1Controller] ??= mountPoint;
+    if (fsType === 'cgroup')
+      for (const option of superOptions.split(','))
+        if ((V1_CONTROLLERS as readonly string[]).includes(option)) v1[option as V1Controller] ??= mountPoint;
   }
   if (V1_CONTROLLERS.every((c) => v1[c])) return { version: 1, mounts: v1 as Record<V1Controller, string> };
   if (v2 !== null) {
@@ -97,7 +99,10 @@ export class ControlGroup {
     for (const dir of this.dirs) await mkdir(dir, { recursive: true });
     if (this.hierarchy.version === 2) {
       const dir = this.#dir('cpu');
-      await writeFile(join(dir, 'cpu.max'), limits.cpus === null ? `max ${PERIOD_US}` : `${quota(limits.cpus)} ${PERIOD_US}`);
+      await writeFile(
+        join(dir, 'cpu.max'),
+        limits.cpus === null ? `max ${PERIOD_US}` : `${quota(limits.cpus)} ${PERIOD_US}`,
+      );
       await writeFile(join(dir, 'memory.max'), limits.memoryBytes === null ? 'max' : String(limits.memoryBytes));
       // Without swap limited too, a "hard" limit would page the rest out instead of stopping it.
       await writeFile(join(dir, 'memory.swap.max'), '0').catch(ignoreMissing);
@@ -105,7 +110,10 @@ export class ControlGroup {
       return;
     }
     await writeFile(join(this.#dir('cpu'), 'cpu.cfs_period_us'), String(PERIOD_US));
-    await writeFile(join(this.#dir('cpu'), 'cpu.cfs_quota_us'), limits.cpus === null ? '-1' : String(quota(limits.cpus)));
+    await writeFile(
+      join(this.#dir('cpu'), 'cpu.cfs_quota_us'),
+      limits.cpus === null ? '-1' : String(quota(limits.cpus)),
+    );
     const memory = this.#dir('memory');
     // memsw must stay ≥ the plain limit: lower memsw first when shrinking, raise it last when growing.
     const bytes = limits.memoryBytes === null ? '-1' : String(limits.memoryBytes);
@@ -140,11 +148,21 @@ export class ControlGroup {
   async usage(): Promise<GroupUsage> {
     if (this.hierarchy.version === 2) {
       const cpu = keyed(await readFile(join(this.#dir('cpu'), 'cpu.stat'), 'utf8').catch(() => ''));
-      return { cpuUsageUs: cpu.usage_usec ?? 0, throttledPeriods: cpu.nr_throttled ?? 0, oomKills: await this.oomKills() };
+      return {
+        cpuUsageUs: cpu.usage_usec ?? 0,
+        throttledPeriods: cpu.nr_throttled ?? 0,
+        oomKills: await this.oomKills(),
+      };
     }
-    const usageNs = Number((await readFile(join(this.#dir('cpuacct'), 'cpuacct.usage'), 'utf8').catch(() => '0')).trim());
+    const usageNs = Number(
+      (await readFile(join(this.#dir('cpuacct'), 'cpuacct.usage'), 'utf8').catch(() => '0')).trim(),
+    );
     const cpu = keyed(await readFile(join(this.#dir('cpu'), 'cpu.stat'), 'utf8').catch(() => ''));
-    return { cpuUsageUs: Math.round(usageNs / 1000), throttledPeriods: cpu.nr_throttled ?? 0, oomKills: await this.oomKills() };
+    return {
+      cpuUsageUs: Math.round(usageNs / 1000),
+      throttledPeriods: cpu.nr_throttled ?? 0,
+      oomKills: await this.oomKills(),
+    };
   }
 
   /** Processes the OOM killer ended in the group (one file: read at every liveness poll); 0 for a group that is gone. */

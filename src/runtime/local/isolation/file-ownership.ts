@@ -23,7 +23,8 @@ const run = promisify(execFile);
 export async function handOver(path: string, uid: number, gid: number, mode = 0o700): Promise<void> {
   await mkdir(path, { recursive: true, mode: 0o700 });
   const info = await lstat(path);
-  if (!info.isDirectory()) throw new PathEscapeError(`The directory ${basename(path)} of the instance is not a directory.`);
+  if (!info.isDirectory())
+    throw new PathEscapeError(`The directory ${basename(path)} of the instance is not a directory.`);
   if (info.uid !== uid || info.gid !== gid) await run('chown', ['-R', '--no-dereference', `${uid}:${gid}`, '--', path]);
   if ((info.mode & 0o7777) !== mode) await chmod(path, mode);
 }

@@ -11,7 +11,10 @@ import type { Limits } from './control-groups.js';
 export function limitsOf(flavor: Flavor, maxTasks: number): Limits {
   const { CPU, memory } = flavor.params;
   const cpus = CPU === undefined ? null : Number(CPU);
-  if (cpus !== null && !(cpus > 0)) throw new WorkloadError(`The flavor's CPU ${JSON.stringify(CPU)} is not a positive number.`, 'ModelArts.6361', { phase: 'start' });
+  if (cpus !== null && !(cpus > 0))
+    throw new WorkloadError(`The flavor's CPU ${JSON.stringify(CPU)} is not a positive number.`, 'ModelArts.6361', {
+      phase: 'start',
+    });
   return { cpus, memoryBytes: memory === undefined ? null : memoryBytes(memory), maxTasks };
 }
 
@@ -22,7 +25,11 @@ export function hasLimits(limits: Limits): boolean {
 
 /** 8589934592 → "8 GiB", 268435456 → "256 MiB". */
 export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
     if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
   }
   return `${bytes} B`;

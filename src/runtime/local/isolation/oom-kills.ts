@@ -28,7 +28,12 @@ export async function startCounting(group: ControlGroup, file: string): Promise<
 }
 
 /** The history entry for kills since last told ("<what>: out of memory, limit 8 GiB"), or none. */
-export async function oomNotice(group: ControlGroup, file: string, limit: string | null, what: string): Promise<WorkloadNotice | undefined> {
+export async function oomNotice(
+  group: ControlGroup,
+  file: string,
+  limit: string | null,
+  what: string,
+): Promise<WorkloadNotice | undefined> {
   const kills = await newOomKills(group, file);
   if (kills === 0) return undefined;
   const times = kills > 1 ? ` (${kills} times)` : '';

@@ -30,7 +30,9 @@ export const PROJECT_GROUP_PREFIX = 'dmp-';
 /** `<prefix><first 12 hex of the id>` for hex ids (demanager's own), else of the id's SHA-256. */
 function shortId(id: string): string {
   const lower = id.toLowerCase();
-  return /^[0-9a-f]{12,}$/.test(lower) ? lower.slice(0, 12) : createHash('sha256').update(id).digest('hex').slice(0, 12);
+  return /^[0-9a-f]{12,}$/.test(lower)
+    ? lower.slice(0, 12)
+    : createHash('sha256').update(id).digest('hex').slice(0, 12);
 }
 
 export function accountName(userId: string): string {
@@ -93,7 +95,8 @@ async function ensured(database: 'passwd' | 'group', name: string, add: [string,
     await withLockRetry(add[0], add.slice(1));
   } catch (err) {
     // Another replica may have made it between our look and ours (exit 9: the name is in use).
-    if ((err as { code?: unknown }).code !== 9) throw new AccountError(`${add[0]} ${name} failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
+    if ((err as { code?: unknown }).code !== 9)
+      throw new AccountError(`${add[0]} ${name} failed: ${String((err as { stderr?: unknown }).stderr ?? err).trim()}`);
   }
   const made = await getent(database, name);
   if (!made) throw new AccountError(`${name} was made but cannot be looked up`);
@@ -108,10 +111,23 @@ export class OsAccounts {
   account(userId: string): Promise<OsAccount> {
     return this.#serial(async () => {
       const name = accountName(userId);
-      const add: [string, ...string[]] = ['useradd', '--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', '--user-group', '--comment', comment(userId), name];
+      const add: [string, ...string[]] = [
+        'useradd',
+        '--no-create-home',
+        '--home-dir',
+        '/nonexistent',
+        '--shell',
+        '/usr/sbin/nologin',
+        '--user-group',
+        '--comment',
+        comment(userId),
+        name,
+      ];
       const entry = await ensured('passwd', name, add);
       if (entry[4] !== comment(userId)) {
-        throw new AccountError(`the OS account ${name} exists but is not demanager's account of user ${userId} (its comment is ${JSON.stringify(entry[4])})`);
+        throw new AccountError(
+          `the OS account ${name} exists but is not demanager's account of user ${userId} (its comment is ${JSON.stringify(entry[4])})`,
+        );
       }
       return { name, uid: Number(entry[2]), gid: Number(entry[3]) };
     });

@@ -66,7 +66,9 @@ export class WorkloadIsolation {
     } catch (err) {
       if (!(err instanceof AccountError)) throw err;
       this.log.error({ err, instance: workload.instance.id }, 'cannot make the notebook account');
-      throw new WorkloadError(`The notebook's OS account cannot be made: ${err.message}.`, 'ModelArts.6361', { phase: 'account' });
+      throw new WorkloadError(`The notebook's OS account cannot be made: ${err.message}.`, 'ModelArts.6361', {
+        phase: 'account',
+      });
     }
   }
 
@@ -77,7 +79,12 @@ export class WorkloadIsolation {
     const hierarchy = await this.#hierarchy;
     if (!hierarchy) {
       if (!hasLimits(limits)) return { identity, group: undefined };
-      const wanted = [limits.cpus !== null ? `${limits.cpus} CPU` : '', limits.memoryBytes !== null ? formatBytes(limits.memoryBytes) : ''].filter(Boolean).join(', ');
+      const wanted = [
+        limits.cpus !== null ? `${limits.cpus} CPU` : '',
+        limits.memoryBytes !== null ? formatBytes(limits.memoryBytes) : '',
+      ]
+        .filter(Boolean)
+        .join(', ');
       if (this.settings.limits === 'enforced') {
         throw new WorkloadError(
           `The flavor ${workload.flavor.name} asks for limits (${wanted}) that this host cannot enforce: no usable control groups (cgroup v2 with cpu, memory and pids, or v1 cpu, cpuacct, memory and pids, writable by the service). Set runtime.local.limits to "best-effort" to start it unlimited.`,
@@ -85,14 +92,22 @@ export class WorkloadIsolation {
           { phase: 'limits' },
         );
       }
-      return { identity, group: undefined, warning: `the flavor's limits (${wanted}) are not enforced on this host: no usable control groups` };
+      return {
+        identity,
+        group: undefined,
+        warning: `the flavor's limits (${wanted}) are not enforced on this host: no usable control groups`,
+      };
     }
     const group = new ControlGroup(hierarchy, workload.instance.id);
     try {
       await group.apply(limits);
     } catch (err) {
       this.log.error({ err, instance: workload.instance.id }, 'cannot set up the control group');
-      throw new WorkloadError(`The notebook's control group cannot be set up (${(err as NodeJS.ErrnoException).code ?? 'error'}).`, 'ModelArts.6361', { phase: 'limits' });
+      throw new WorkloadError(
+        `The notebook's control group cannot be set up (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
+        'ModelArts.6361',
+        { phase: 'limits' },
+      );
     }
     return { identity, group };
   }
