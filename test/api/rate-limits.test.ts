@@ -9,15 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/shared/clock.js';
-import {
-  canonicalRequest,
-  formatSdkDate,
-  sha256Hex,
-  signatureOf,
-  stringToSign,
-} from '../../src/core/identity/request-signing.js';
 import { resolveConfig } from '../../src/server/config.js';
 import { assertError, listInstances } from '../support/api.js';
+import { type SigningKey, signingHeaders } from '../support/signed-request.js';
 import { ADMIN_PASSWORD, startTestApp, type HttpResult, type TestApp } from '../support/test-app.js';
 
 const MINUTE = 60_000;
@@ -35,25 +29,9 @@ async function statuses(count: number, send: () => Promise<HttpResult>): Promise
 }
 
 /** A list request signed with `key` (the signer itself is tested in aksk.test.ts). */
-function signedList(t: TestApp, key: { access: string; secret: string }): Promise<HttpResult> {
-  const path = t.instances();
-  const query = 'de_type=Notebook';
-  const date = formatSdkDate(Date.now());
-  const headers = { host: new URL(t.url).host, 'x-sdk-date': date };
-  const canonical = canonicalRequest({
-    method: 'GET',
-    path,
-    query,
-    headers,
-    signedHeaders: ['host', 'x-sdk-date'],
-    payloadHash: sha256Hex(''),
-  })!;
-  const signature = signatureOf(key.secret, stringToSign(date, canonical));
-  const authorization = `SDK-HMAC-SHA256 Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}`;
-  return t.http('GET', `${path}?${query}`, {
-    token: null,
-    headers: { 'X-Sdk-Date': date, Authorization: authorization },
-  });
+function signedList(t: TestApp, key: SigningKey): Promise<HttpResult> {
+  const target = `${t.instances()}?de_type=Notebook`;
+  return t.http('GET', target, { token: null, headers: signingHeaders(t.url, target, key) });
 }
 
 describe('per-caller limit (5 a minute; the address limit off)', () => {

@@ -18,27 +18,28 @@ export interface SigningKey {
   secret: string;
 }
 
-/** `target` is a path with an optional query, sent to the server at `url`. */
-export async function signedGet(url: string, target: string, key: SigningKey): Promise<number> {
-  const host = new URL(url).host;
+/** The headers that sign a GET of `target` (a path with an optional query) at the server at `url`. */
+export function signingHeaders(url: string, target: string, key: SigningKey): Record<string, string> {
   const [path = '', query = ''] = target.split('?');
   const date = formatSdkDate(Date.now());
-  const headers = { host, 'x-sdk-date': date };
   const canonical = canonicalRequest({
     method: 'GET',
     path,
     query,
-    headers,
+    headers: { host: new URL(url).host, 'x-sdk-date': date },
     signedHeaders: ['host', 'x-sdk-date'],
     payloadHash: sha256Hex(''),
   })!;
   const signature = signatureOf(key.secret, stringToSign(date, canonical));
-  const res = await fetch(url + target, {
-    headers: {
-      'X-Sdk-Date': date,
-      Authorization: `${SIGNING_ALGORITHM} Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}`,
-    },
-  });
+  return {
+    'X-Sdk-Date': date,
+    Authorization: `${SIGNING_ALGORITHM} Access=${key.access}, SignedHeaders=host;x-sdk-date, Signature=${signature}`,
+  };
+}
+
+/** `target` is a path with an optional query, sent to the server at `url`. */
+export async function signedGet(url: string, target: string, key: SigningKey): Promise<number> {
+  const res = await fetch(url + target, { headers: signingHeaders(url, target, key) });
   await res.arrayBuffer();
   return res.status;
 }
