@@ -21,7 +21,7 @@ import { Scheduler } from '../../src/core/jobs/scheduler.js';
 import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { Catalog, type Flavor } from '../../src/core/model/catalog.js';
 import type { Instance } from '../../src/core/model/instance.js';
-import type { Store } from '../../src/core/ports/store.js';
+import type { InstanceEvent, Store } from '../../src/core/ports/store.js';
 import { SecretBox } from '../../src/core/secrets/box.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { SimulatedDriver } from '../../src/runtime/simulated/simulated-driver.js';
@@ -62,6 +62,8 @@ export interface CoreHarness {
   settle(): Promise<void>;
   /** The stored instance, or undefined once deleted. */
   read(id: string): Promise<Instance | undefined>;
+  /** The instance's history, oldest first, without the progress entries. */
+  history(id: string): Promise<InstanceEvent[]>;
   /** Settles until the instance is in `status` (`GONE`: deleted); fails after a bounded wait. */
   until(id: string, status: string): Promise<Instance | undefined>;
   close(): Promise<void>;
@@ -127,6 +129,10 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     async advance(ms) {
       clock.advance(ms);
       await settle();
+    },
+    async history(id) {
+      const page = await lifecycle.events(ALICE, id, { offset: 0, limit: 1000 });
+      return page.items.filter((e) => e.kind !== 'progress').sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
     },
     async until(id, status) {
       for (let i = 0; i < 200; i++) {
