@@ -33,7 +33,6 @@ describe('reservation window over HTTP (manual clock)', () => {
   });
   after(() => t.stop());
 
-  const get = async (id: string) => (await t.http('GET', `${t.instances()}/${id}`)).body;
   const act = (id: string, action: string) => t.http('POST', `${t.instances()}/${id}/action`, { body: { action } });
   const create = async (name: string) => (await t.http('POST', t.instances(), { body: body(name) })).body.id as string;
   const history = async (id: string) => (await t.http('GET', `${t.instances()}/${id}/events`)).body.events as any[];
