@@ -49,6 +49,8 @@ export interface CoreHarnessOptions {
   startAt?: number;
   /** Instance names (a regular expression) whose start the simulated driver fails. */
   failStart?: string;
+  /** How often RUNNING workloads are polled for liveness (and idleness); default never. */
+  pollIntervalMs?: number;
 }
 
 export interface CoreHarness {
@@ -91,7 +93,7 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
     log: silent,
     replica: 'test',
     startTimeoutMs: 60_000,
-    pollIntervalMs: 0,
+    pollIntervalMs: options.pollIntervalMs ?? 0,
     scanIntervalMs: 0,
   });
   const writer = { store, clock, log: silent, replica: 'test' };
