@@ -4,16 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { assertError } from '../support/api.js';
+import { SMALL } from '../support/rule-flavors.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
-const SMALL = completeFlavor({
-  name: 'modelarts.vm.cpu.small',
-  type: 'CPU',
-  params: { CPU: 1, memory: '2GiB' },
-  capacity: 3,
-});
 const body = (name: string, flavor = SMALL.name) => ({
   name,
   profile_id: 'Multi-Engine 1.0 (python3)-cpu',

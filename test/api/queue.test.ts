@@ -5,21 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertError } from '../support/api.js';
 import { assertInstanceContract } from '../support/instance-contract.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
+import { LINE } from '../support/rule-flavors.js';
 
 const HOUR = 3_600_000;
-const LINE = completeFlavor({
-  name: 'modelarts.vm.cpu.line',
-  type: 'CPU',
-  params: { CPU: 1 },
-  promo_type: 'Free',
-  capacity: 2,
-  queues: true,
-});
 const body = (name: string) => cpuBody(name, LINE.name);
 
 describe('queues over HTTP (manual clock)', () => {

@@ -4,21 +4,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertInstanceContract } from '../support/instance-contract.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
+import { CONFIRM, RESERVATION_SECONDS } from '../support/rule-flavors.js';
 
-const WINDOW_S = 300;
-const CONFIRM = completeFlavor({
-  name: 'modelarts.vm.cpu.confirm',
-  type: 'CPU',
-  params: { CPU: 1 },
-  promo_type: 'Free',
-  capacity: 1,
-  queues: true,
-  reservation_seconds: WINDOW_S,
-});
 const body = (name: string) => cpuBody(name, CONFIRM.name);
 
 describe('reservation window over HTTP (manual clock)', () => {
@@ -58,7 +49,7 @@ describe('reservation window over HTTP (manual clock)', () => {
     assert.equal(reserved.queuing_info, null);
     assert.equal(reserved.flavor_details.status, 'soldOut');
 
-    await advance(WINDOW_S * 1000);
+    await advance(RESERVATION_SECONDS * 1000);
     const expired = await waitForStatus(t, first, ['STOPPED']);
     assert.match(
       expired.spec.annotations['demanager/stop_reason'],
@@ -69,7 +60,7 @@ describe('reservation window over HTTP (manual clock)', () => {
     const event = (await history(first)).find((e) => e.kind === 'reservation-expired');
     assert.deepEqual(
       [event.from_status, event.to_status, event.by, event.timestamp],
-      ['READY_TO_START', 'STOPPED', 'system', reservedAt + WINDOW_S * 1000],
+      ['READY_TO_START', 'STOPPED', 'system', reservedAt + RESERVATION_SECONDS * 1000],
     );
 
     await waitForStatus(t, second, ['READY_TO_START']);

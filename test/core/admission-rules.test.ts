@@ -6,11 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { DomainError } from '../../src/core/shared/errors.js';
-import { ALICE, cpuRequest, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
+import { SMALL } from '../support/rule-flavors.js';
+import { cpuBody } from '../support/cpu-request.js';
+import { ALICE, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
 
-const SMALL = completeFlavor({ name: 'modelarts.vm.cpu.small', type: 'CPU', params: { CPU: 1 }, capacity: 3 });
 const BOB = { ...ALICE, userId: 'u-bob', userName: 'bob' };
 
 const refusedWith = (code: string) => (err: unknown) => err instanceof DomainError && err.code === code;
@@ -25,7 +25,7 @@ describe('flavor capacity (core)', () => {
 
   it('admits exactly the capacity out of many concurrent creates; the rest get 6329 and write nothing', async () => {
     const results = await Promise.allSettled(
-      Array.from({ length: 20 }, (_, i) => h.lifecycle.create(ALICE, cpuRequest(`cap-${i}`, SMALL.name))),
+      Array.from({ length: 20 }, (_, i) => h.lifecycle.create(ALICE, cpuBody(`cap-${i}`, SMALL.name))),
     );
     admitted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.id] : []));
     assert.equal(admitted.length, 3);
@@ -40,7 +40,7 @@ describe('flavor capacity (core)', () => {
     await h.lifecycle.act(ALICE, a, 'stop');
     await h.until(a, 'STOPPED');
     // Someone else takes the freed slot; the stopped instance cannot start until one frees again.
-    await h.lifecycle.create(ALICE, cpuRequest('cap-late', SMALL.name));
+    await h.lifecycle.create(ALICE, cpuBody('cap-late', SMALL.name));
     await assert.rejects(h.lifecycle.act(ALICE, a, 'start'), refusedWith('ModelArts.6329'));
     assert.equal((await h.read(a))?.status, 'STOPPED');
     await h.lifecycle.act(ALICE, b, 'stop');
@@ -51,7 +51,7 @@ describe('flavor capacity (core)', () => {
   });
 
   it('flavors without a capacity are never full', async () => {
-    for (let i = 0; i < 5; i++) await h.lifecycle.create(ALICE, cpuRequest(`unbounded-${i}`, 'modelarts.vm.cpu.2u'));
+    for (let i = 0; i < 5; i++) await h.lifecycle.create(ALICE, cpuBody(`unbounded-${i}`, 'modelarts.vm.cpu.2u'));
   });
 });
 
@@ -64,7 +64,7 @@ describe('instance quotas (core)', () => {
 
   it('a user over quota gets 6302, a project over quota 0113, and nothing is written', async () => {
     const create = (actor: typeof ALICE, name: string) =>
-      h.lifecycle.create(actor, cpuRequest(name, 'modelarts.vm.cpu.2u'));
+      h.lifecycle.create(actor, cpuBody(name, 'modelarts.vm.cpu.2u'));
     await create(ALICE, 'q-1');
     await create(ALICE, 'q-2');
     await assert.rejects(create(ALICE, 'q-3'), refusedWith('ModelArts.6302'));

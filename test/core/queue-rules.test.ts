@@ -6,19 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { DomainError } from '../../src/core/shared/errors.js';
-import { ALICE, cpuRequest, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
+import { cpuBody } from '../support/cpu-request.js';
+import { ALICE, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
+import { LINE } from '../support/rule-flavors.js';
 
 const HOUR = 3_600_000;
-const LINE = completeFlavor({
-  name: 'modelarts.vm.cpu.line',
-  type: 'CPU',
-  params: { CPU: 1 },
-  promo_type: 'Free',
-  capacity: 2,
-  queues: true,
-});
 
 describe('queues (core, manual clock)', () => {
   let h: CoreHarness;
@@ -29,7 +22,7 @@ describe('queues (core, manual clock)', () => {
 
   const ids: string[] = [];
   const create = async (name: string, flavor = LINE.name) =>
-    (await h.lifecycle.create(ALICE, cpuRequest(name, flavor))).id;
+    (await h.lifecycle.create(ALICE, cpuBody(name, flavor))).id;
   const ranks = async () => {
     const { positions } = await h.queue.snapshot(LINE.name);
     return new Map([...positions].map(([id, p]) => [id, p.rank]));
@@ -41,9 +34,7 @@ describe('queues (core, manual clock)', () => {
       await h.until(ids[n]!, 'RUNNING');
     }
     const start = h.clock.now();
-    const queued = await Promise.all(
-      [2, 3, 4].map((n) => h.lifecycle.create(ALICE, cpuRequest(`line-${n}`, LINE.name))),
-    );
+    const queued = await Promise.all([2, 3, 4].map((n) => h.lifecycle.create(ALICE, cpuBody(`line-${n}`, LINE.name))));
     for (const instance of queued) assert.equal(instance.status, 'CREATE_QUEUING');
     const snapshot = await h.queue.snapshot(LINE.name);
     const line = [...snapshot.positions].sort(([, a], [, b]) => a.rank - b.rank);

@@ -6,20 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { STOP_REASON_ANNOTATION } from '../../src/core/model/instance.js';
-import { ALICE, cpuRequest, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
-
-const WINDOW_S = 300;
-const CONFIRM = completeFlavor({
-  name: 'modelarts.vm.cpu.confirm',
-  type: 'CPU',
-  params: { CPU: 1 },
-  promo_type: 'Free',
-  capacity: 1,
-  queues: true,
-  reservation_seconds: WINDOW_S,
-});
+import { cpuBody } from '../support/cpu-request.js';
+import { ALICE, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
+import { CONFIRM, RESERVATION_SECONDS } from '../support/rule-flavors.js';
 
 describe('reservation window (core, manual clock)', () => {
   let h: CoreHarness;
@@ -28,7 +18,7 @@ describe('reservation window (core, manual clock)', () => {
   });
   after(() => h.close());
 
-  const create = async (name: string) => (await h.lifecycle.create(ALICE, cpuRequest(name, CONFIRM.name))).id;
+  const create = async (name: string) => (await h.lifecycle.create(ALICE, cpuBody(name, CONFIRM.name))).id;
   const status = async (id: string) => (await h.read(id))?.status;
   const rank = async (id: string) => (await h.queue.snapshot(CONFIRM.name)).positions.get(id)?.rank;
   const transitions = async (id: string) => (await h.history(id)).map((e) => [e.kind, e.from, e.to]);
@@ -62,7 +52,7 @@ describe('reservation window (core, manual clock)', () => {
   });
 
   it('start within the window confirms: a never-created instance goes through CREATING to RUNNING', async () => {
-    await h.advance(reservedAt + (WINDOW_S - 1) * 1000 - h.clock.now());
+    await h.advance(reservedAt + (RESERVATION_SECONDS - 1) * 1000 - h.clock.now());
     await h.lifecycle.act(ALICE, first, 'start');
     await h.until(first, 'RUNNING');
     assert.deepEqual(await transitions(first), [
@@ -79,7 +69,7 @@ describe('reservation window (core, manual clock)', () => {
     await h.until(second, 'READY_TO_START');
     reservedAt = h.clock.now();
     assert.equal(await rank(holder), 1);
-    await h.advance(WINDOW_S * 1000 - 1);
+    await h.advance(RESERVATION_SECONDS * 1000 - 1);
     assert.equal(await status(second), 'READY_TO_START');
     await h.advance(1);
     const expired = await h.until(second, 'STOPPED');
@@ -90,7 +80,7 @@ describe('reservation window (core, manual clock)', () => {
     const event = (await h.history(second)).find((e) => e.kind === 'reservation-expired');
     assert.deepEqual(
       [event?.from, event?.to, event?.by, event?.at],
-      ['READY_TO_START', 'STOPPED', 'system', reservedAt + WINDOW_S * 1000],
+      ['READY_TO_START', 'STOPPED', 'system', reservedAt + RESERVATION_SECONDS * 1000],
     );
     // The next in line (the old holder, queued by its start) now holds the reservation.
     await h.until(holder, 'READY_TO_START');

@@ -9,7 +9,8 @@ import { after, before, describe, it } from 'node:test';
 import { completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { STOP_REASON_ANNOTATION } from '../../src/core/model/instance.js';
 import { DomainError } from '../../src/core/shared/errors.js';
-import { ALICE, cpuRequest, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
+import { cpuBody } from '../support/cpu-request.js';
+import { ALICE, startCoreHarness, type CoreHarness } from '../support/core-harness.js';
 
 const HOUR = 3_600_000;
 const KEPT = completeFlavor({ name: 'modelarts.vm.cpu.kept', type: 'CPU', params: { CPU: 1 }, store_time: 1 });
@@ -25,7 +26,7 @@ describe('scheduled work (core, manual clock)', () => {
   after(() => h.close());
 
   const create = async (name: string, flavor = KEPT.name, autoStop = true) =>
-    (await h.lifecycle.create(ALICE, cpuRequest(name, flavor, autoStop))).id;
+    (await h.lifecycle.create(ALICE, cpuBody(name, flavor, autoStop))).id;
 
   it('auto-stop records why the instance stopped, and a start clears it', async () => {
     const id = await create('auto');
@@ -96,8 +97,8 @@ describe('idle stop (core, manual clock, liveness polling every minute)', () => 
   after(() => h.close());
 
   it("stops a notebook unused for the flavor's idle time and says why; other flavors keep running", async () => {
-    const idle = (await h.lifecycle.create(ALICE, cpuRequest('idle-one', IDLE.name, false))).id;
-    const busy = (await h.lifecycle.create(ALICE, cpuRequest('no-idle-stop', 'modelarts.vm.cpu.2u', false))).id;
+    const idle = (await h.lifecycle.create(ALICE, cpuBody('idle-one', IDLE.name, false))).id;
+    const busy = (await h.lifecycle.create(ALICE, cpuBody('no-idle-stop', 'modelarts.vm.cpu.2u', false))).id;
     for (const id of [idle, busy]) await h.until(id, 'RUNNING');
     for (let minute = 1; minute <= 9; minute++) await h.advance(60_000);
     assert.equal((await h.read(idle))?.status, 'RUNNING', 'not idle for 10 minutes yet');

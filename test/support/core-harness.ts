@@ -31,16 +31,6 @@ const silent = { info() {}, warn() {}, error() {} };
 
 export const ALICE: Actor = { userId: 'u-alice', userName: 'alice', projectId: 'p1', isProjectAdmin: false };
 
-/** A create request on the CPU profile and `flavor`, with evs storage and a one-hour auto-stop. */
-export function cpuRequest(name: string, flavor: string, autoStop = true) {
-  return {
-    name,
-    profile_id: 'Multi-Engine 1.0 (python3)-cpu',
-    flavor,
-    spec: { storage: { type: 'evs' }, auto_stop: { enable: autoStop, duration: 3600 } },
-  };
-}
-
 export interface CoreHarnessOptions {
   /** Added to the built-in flavors. */
   flavors?: Flavor[];

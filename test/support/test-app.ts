@@ -161,15 +161,7 @@ export function createBodyAt(name: string, path: string) {
 /** Simulated phases that take no time: each transition settles as soon as the reconciler runs. */
 export const INSTANT_PHASES = { prepare: 0, start: 0, stop: 0, remove: 0 };
 
-/** A create body on the CPU profile and `flavor`, with evs storage and a one-hour auto-stop. */
-export function cpuBody(name: string, flavor: string, autoStop = true) {
-  return {
-    name,
-    profile_id: 'Multi-Engine 1.0 (python3)-cpu',
-    flavor,
-    spec: { storage: { type: 'evs' }, auto_stop: { enable: autoStop, duration: 3600 } },
-  };
-}
+export { cpuBody } from './cpu-request.js';
 
 /** Polls GET detail until the status is one of `statuses` (fails after ~10 s). */
 export async function waitForStatus(t: TestApp, id: string, statuses: string[], token?: string): Promise<any> {
