@@ -18,7 +18,7 @@ import { deriveKey } from '../../src/core/secrets/box.js';
 import { loadOrCreateKey } from '../../src/server/key-file.js';
 import { ACCESS_WITHDRAWN } from '../../src/proxy/notebook-sockets.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
-import { member } from '../support/api.js';
+import { action, member, waitStatus } from '../support/api.js';
 import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
@@ -117,6 +117,13 @@ async function unaffected(t: TestApp, notebook: { id: string; kernelUrl: string 
   assert.equal(await execute(notebook.kernelUrl, kept[0]!.cookie, 'print(6 * 7)', t.url), '42\n');
 }
 
+/** Notebooks outlive the service that started them: stopped through the API before it goes. */
+async function stopNotebook(t: TestApp | undefined, id: string | undefined): Promise<void> {
+  if (!t || !id) return;
+  await action(t, id, 'stop');
+  await waitStatus(t, id, 'STOPPED', { timeoutMs: 30_000 });
+}
+
 describe('notebook access ends with the user', () => {
   let t: TestApp;
   let notebook: { id: string; kernelUrl: string };
@@ -134,6 +141,7 @@ describe('notebook access ends with the user', () => {
   });
   after(async () => {
     for (const session of sessions.values()) session.ws.terminate();
+    await stopNotebook(t, notebook?.id);
     await t.stop();
   });
 
@@ -227,6 +235,7 @@ describe('notebook access ends with the user, changed on another replica', () =>
   after(async () => {
     dave?.ws.terminate();
     keeper?.ws.terminate();
+    await stopNotebook(here, notebook?.id);
     await elsewhere?.stop();
     await here?.stop();
     await db?.drop();
