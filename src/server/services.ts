@@ -176,15 +176,15 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     failuresPerAddress: config.limits.loginFailuresPerAddress,
     lockoutMs: config.limits.loginLockoutSeconds * 1000,
   });
-  const identity = new IdentityService(
+  const identity = new IdentityService({
     store,
     clock,
-    config.tokenTtlSeconds * 1000,
-    config.bootstrap.domain,
-    loginThrottle,
-    changes.identity,
-  );
-  const accessKeys = new AccessKeyService(store, clock, accessKeyBox, changes.identity);
+    tokenTtlMs: config.tokenTtlSeconds * 1000,
+    defaultDomain: config.bootstrap.domain,
+    throttle: loginThrottle,
+    changes: changes.identity,
+  });
+  const accessKeys = new AccessKeyService({ store, clock, box: accessKeyBox, changes: changes.identity });
   const reconciler = new Reconciler({
     store,
     driver,
@@ -199,16 +199,16 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const writer = { store, clock, log, replica };
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
-  const scheduler = new Scheduler(
+  const scheduler = new Scheduler({
     clock,
     log,
-    [
+    jobs: [
       new AutoStopJob({ ...writer, trigger: reconciler }),
       new RetentionJob({ ...writer, catalog, trigger: reconciler }),
       new ReservationJob({ ...writer, catalog, queue }),
     ],
-    config.coordination.scanIntervalMs,
-  );
+    refreshMs: config.coordination.scanIntervalMs,
+  });
   const lifecycle = new LifecycleService({
     ...writer,
     catalog,

@@ -139,7 +139,7 @@ describe('Scheduler after a failed job', () => {
       nextDue: async () => null,
       dueAt: () => null,
     };
-    const scheduler = new Scheduler(clock, silent, [job]);
+    const scheduler = new Scheduler({ clock, log: silent, jobs: [job] });
     try {
       await scheduler.start();
       assert.equal(runs, 1);

@@ -88,11 +88,15 @@ export async function startCoreHarness(options: CoreHarnessOptions = {}): Promis
   });
   const writer = { store, clock, log: silent, replica: 'test' };
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
-  const scheduler = new Scheduler(clock, silent, [
-    new AutoStopJob({ ...writer, trigger: reconciler }),
-    new RetentionJob({ ...writer, catalog, trigger: reconciler }),
-    new ReservationJob({ ...writer, catalog, queue }),
-  ]);
+  const scheduler = new Scheduler({
+    clock,
+    log: silent,
+    jobs: [
+      new AutoStopJob({ ...writer, trigger: reconciler }),
+      new RetentionJob({ ...writer, catalog, trigger: reconciler }),
+      new ReservationJob({ ...writer, catalog, queue }),
+    ],
+  });
   const lifecycle = new LifecycleService({
     ...writer,
     catalog,

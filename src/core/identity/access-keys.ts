@@ -88,18 +88,27 @@ export function signsPayload(headers: HeaderValues): boolean {
   return headers[CONTENT_SHA256_HEADER] !== UNSIGNED_PAYLOAD;
 }
 
+export interface AccessKeyServiceOptions {
+  store: Store;
+  clock: Clock;
+  /** Seals secret keys; its key is for this purpose only. */
+  box: SecretBox;
+  /** Identity writes through this process's store; given, key lookups are cached. */
+  changes?: Generation;
+}
+
 export class AccessKeyService {
   /** Keys with their secret opened: a signature is checked on every signed request. */
   readonly #keys: ReadCache<string, { key: StoredAccessKey; secret: string }> | undefined;
 
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    /** Seals secret keys; its key is for this purpose only. */
-    private readonly box: SecretBox,
-    /** Identity writes through this process's store; given, key lookups are cached. */
-    changes?: Generation,
-  ) {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly box: SecretBox;
+
+  constructor({ store, clock, box, changes }: AccessKeyServiceOptions) {
+    this.store = store;
+    this.clock = clock;
+    this.box = box;
     if (changes) this.#keys = new ReadCache(changes, IDENTITY_CACHE_MS);
   }
 

@@ -67,19 +67,36 @@ interface Resolved {
 const MIN_PASSWORD_LENGTH = 8;
 const NAME_PATTERN = /^[A-Za-z0-9_.@-]{1,64}$/;
 
+export interface IdentityServiceOptions {
+  store: Store;
+  clock: Clock;
+  tokenTtlMs: number;
+  /** The domain a user or project named without one belongs to. */
+  defaultDomain: string;
+  throttle?: LoginThrottle;
+  /** Identity writes through this process's store; given, token and signer lookups are cached. */
+  changes?: Generation;
+}
+
 export class IdentityService {
   readonly #tokens: ReadCache<string, Resolved & { token: StoredToken }> | undefined;
   readonly #signers: ReadCache<string, Resolved> | undefined;
 
-  constructor(
-    private readonly store: Store,
-    private readonly clock: Clock,
-    private readonly tokenTtlMs: number,
-    readonly defaultDomain: string,
-    private readonly throttle?: LoginThrottle,
-    /** Identity writes through this process's store; given, token and signer lookups are cached. */
-    changes?: Generation,
-  ) {
+  private readonly store: Store;
+  private readonly clock: Clock;
+  private readonly tokenTtlMs: number;
+  readonly defaultDomain: string;
+  private readonly throttle: LoginThrottle | undefined;
+
+  constructor(options: IdentityServiceOptions) {
+    ({
+      store: this.store,
+      clock: this.clock,
+      tokenTtlMs: this.tokenTtlMs,
+      defaultDomain: this.defaultDomain,
+      throttle: this.throttle,
+    } = options);
+    const { changes } = options;
     if (changes) {
       this.#tokens = new ReadCache(changes, IDENTITY_CACHE_MS);
       this.#signers = new ReadCache(changes, IDENTITY_CACHE_MS);

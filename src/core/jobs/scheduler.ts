@@ -36,6 +36,17 @@ export function earliestOf(times: Iterable<number | null>): number | null {
   return next;
 }
 
+export interface SchedulerOptions {
+  clock: Clock;
+  log: Logger;
+  jobs: readonly ScheduledJob[];
+  /**
+   * With several replicas, changes committed elsewhere are not noticed here: this often (real
+   * time, ms) the jobs are asked again for their next due time — a few index probes. 0 never.
+   */
+  refreshMs?: number;
+}
+
 export class Scheduler {
   #due: number | null = null;
   #timer: AbortController | null = null;
@@ -48,16 +59,17 @@ export class Scheduler {
   /** Sweeps in a row in which some job failed. */
   #failures = 0;
 
-  constructor(
-    private readonly clock: Clock,
-    private readonly log: Logger,
-    private readonly jobs: readonly ScheduledJob[],
-    /**
-     * With several replicas, changes committed elsewhere are not noticed here: this often (real
-     * time, ms) the jobs are asked again for their next due time — a few index probes. 0 never.
-     */
-    private readonly refreshMs = 0,
-  ) {}
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly jobs: readonly ScheduledJob[];
+  private readonly refreshMs: number;
+
+  constructor({ clock, log, jobs, refreshMs = 0 }: SchedulerOptions) {
+    this.clock = clock;
+    this.log = log;
+    this.jobs = jobs;
+    this.refreshMs = refreshMs;
+  }
 
   /** Runs what is already due and arms the timer (when this replica gains the controller lease). */
   async start(): Promise<void> {
