@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { Catalog } from '../../src/core/model/catalog.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
-import type { RuntimeState } from '../../src/core/model/instance.js';
+import type { Instance, RuntimeState } from '../../src/core/model/instance.js';
 import { LifecycleService, type Actor } from '../../src/core/instances/lifecycle-service.js';
 import { QueueService } from '../../src/core/instances/queue-service.js';
 import { Reconciler } from '../../src/core/instances/reconciler.js';
@@ -97,26 +97,81 @@ describe('reconciler', () => {
     await store.close();
   });
 
-  it('resumes transitions a previous process left half-done, from the store alone', async () => {
+  it('resumes CREATING, STARTING, STOPPING and RESTARTING from the store alone; leaves RUNNING and STOPPED untouched', async () => {
     store = await openStore(join(dir, 'b.db'));
     const clock = new ManualClock();
-    const slow = new SimulatedDriver(clock, {
-      delays: { prepare: 10_000, start: 10_000, stop: 10_000, remove: 10 },
+    // The first process (its reconciler and driver) runs on its own clock: once that process
+    // "dies", its steps and timers in flight never fire (a graceful close would instead wait for
+    // the stop in flight to end).
+    const firstProcessClock = new ManualClock(clock.now());
+    const step = 10_000;
+    const slow = new SimulatedDriver(firstProcessClock, {
+      delays: { prepare: step, start: step, stop: step, remove: 10 },
       failOn: {},
     });
-    const first = await started(slow, clock);
-    const a = await first.lifecycle.create(actor, body('resume-a'));
-    await settle();
-    await first.reconciler.close(); // the "crash": nothing finished
-    assert.equal((await store.instances.getById(a.id))!.status, 'CREATING');
+    const first = await started(slow, firstProcessClock);
+    const made: Record<string, string> = {};
+    for (const name of ['keep-running', 'keep-stopped', 'to-stop', 'to-restart'])
+      made[name] = (await first.lifecycle.create(actor, body(name))).id;
+    const advance = async (ms: number) => {
+      await settle();
+      clock.advance(ms);
+      firstProcessClock.advance(ms);
+      await settle();
+    };
+    await advance(step);
+    await advance(step);
+    await first.lifecycle.act(actor, made['keep-stopped']!, 'stop');
+    await advance(step);
+    made['was-starting'] = (await first.lifecycle.create(actor, body('was-starting'))).id;
+    await advance(step);
+    made['was-creating'] = (await first.lifecycle.create(actor, body('was-creating'))).id;
+    await first.lifecycle.act(actor, made['to-stop']!, 'stop');
+    await first.lifecycle.act(actor, made['to-restart']!, 'restart');
+    await settle(); // then the first process dies: nothing in flight finishes
+    const atCrash = new Map<string, Instance>();
+    for (const [name, id] of Object.entries(made)) atCrash.set(name, (await store.instances.getById(id))!);
+    assert.deepEqual([...atCrash].map(([name, i]) => `${name}:${i.status}`).sort(), [
+      'keep-running:RUNNING',
+      'keep-stopped:STOPPED',
+      'to-restart:RESTARTING',
+      'to-stop:STOPPING',
+      'was-creating:CREATING',
+      'was-starting:STARTING',
+    ]);
 
+    clock.advance(60_000);
     const fast = new SimulatedDriver(clock, { delays: { prepare: 0, start: 0, stop: 0, remove: 0 }, failOn: {} });
-    const second = setup(fast, clock);
-    await second.reconciler.start();
+    const second = await started(fast, clock);
     await settle();
     await second.reconciler.idle();
-    assert.equal((await store.instances.getById(a.id))!.status, 'RUNNING');
+    const rested = new Map<string, Instance>();
+    for (const [name, id] of Object.entries(made)) rested.set(name, (await store.instances.getById(id))!);
+    assert.deepEqual(Object.fromEntries([...rested].map(([name, i]) => [name, i.status])), {
+      'keep-running': 'RUNNING',
+      'keep-stopped': 'STOPPED',
+      'to-stop': 'STOPPED',
+      'to-restart': 'RUNNING',
+      'was-starting': 'RUNNING',
+      'was-creating': 'RUNNING',
+    });
+    for (const name of ['keep-running', 'keep-stopped'])
+      assert.deepEqual(rested.get(name), atCrash.get(name), `${name}: not even its update time moved`);
+    for (const name of ['to-restart', 'was-starting', 'was-creating']) {
+      const resumed = rested.get(name)!;
+      assert.equal(resumed.stopAt, clock.now() + 3600 * 1000, `${name}: a new auto-stop deadline from its new start`);
+      assert.equal(resumed.failedReasons, null, name);
+    }
     await second.reconciler.close();
+
+    // A further start (a third process) finds everything at rest and changes nothing.
+    const third = await started(fast, clock);
+    await settle();
+    await third.reconciler.pollRunning();
+    await third.reconciler.idle();
+    for (const [name, id] of Object.entries(made))
+      assert.deepEqual(await store.instances.getById(id), rested.get(name), `${name} after a third start`);
+    await third.reconciler.close();
     await store.close();
   });
 
