@@ -8,6 +8,7 @@ import type { Catalog } from '../core/model/catalog.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { IdentityService } from '../core/identity/service.js';
 import type { InstanceFeed } from '../core/changes/instance-feed.js';
+import type { InstanceShares } from '../core/instances/instance-shares.js';
 import type { InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { LifecycleService } from '../core/instances/lifecycle-service.js';
 import type { ViewCounts } from '../core/capacity/view-counts.js';
@@ -39,6 +40,7 @@ export interface ApiContext {
   queue: QueueService;
   viewCounts: ViewCounts;
   instanceTokens: InstanceTokens;
+  instanceShares: InstanceShares;
   instanceFeed: Pick<InstanceFeed, 'watch'>;
   /** Whether this replica holds the controller lease (reported by /readyz). */
   controller: { readonly held: boolean };

@@ -28,12 +28,24 @@ function errorCodeOf(payload: unknown): string | null {
   }
 }
 
-/** The few body fields worth keeping: what action was asked for, which name a login tried. */
-function detailOf(request: FastifyRequest): Record<string, string> | null {
+/**
+ * The few fields worth keeping: what action was asked for, which name a login tried, whom a
+ * notebook was shared with or unshared from (the target is the instance).
+ */
+function detailOf(request: FastifyRequest, params: Record<string, string | undefined>): Record<string, string> | null {
   const body = request.body as
-    | { action?: unknown; auth?: { identity?: { password?: { user?: { name?: unknown } } } } }
+    | {
+        action?: unknown;
+        user_name?: unknown;
+        user_id?: unknown;
+        auth?: { identity?: { password?: { user?: { name?: unknown } } } };
+      }
     | undefined;
   if (typeof body?.action === 'string') return { action: body.action.slice(0, 64) };
+  if (params.instance_id !== undefined) {
+    const user = params.user_id ?? body?.user_id ?? body?.user_name;
+    if (typeof user === 'string') return { user: user.slice(0, 128) };
+  }
   const user = body?.auth?.identity?.password?.user?.name;
   if (typeof user === 'string') return { user: user.slice(0, 128) };
   return null;
@@ -63,7 +75,7 @@ export function recordChanges(api: FastifyInstance, services: { store: Store; cl
       status: reply.statusCode,
       outcome: reply.statusCode < 400 ? 'success' : (request.auditOutcome ?? `HTTP ${reply.statusCode}`),
       replica: services.replica,
-      detail: detailOf(request),
+      detail: detailOf(request, params),
     };
     // The answer is gone already; a trail that cannot be written is an operator's problem, loudly.
     services.store.audit

@@ -16,8 +16,10 @@ import type { IdentityWatch } from '../core/changes/identity-watch.js';
 import type { InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import type { Store } from '../core/ports/store.js';
+import type { Clock } from '../core/shared/clock.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
 import { deniedPage } from './denied-page.js';
+import { recordOpen } from './notebook-opens.js';
 import { NotebookSockets } from './notebook-sockets.js';
 import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
@@ -38,6 +40,9 @@ export interface NotebookProxyOptions {
   /** The configured public URL, whose origin the CSRF check accepts besides the request's own. */
   publicUrl: string | null;
   timeouts: ProxyTimeouts;
+  /** For the audit entry of each opening (proxy/notebook-opens). */
+  clock: Clock;
+  replica: string;
 }
 
 /** Bounds on every call the proxy makes to a workload, so a hung notebook cannot hold requests. */
@@ -80,7 +85,7 @@ function deny(reply: FastifyReply, status: number, reason: string): FastifyReply
 }
 
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
-  const { store, instanceTokens, openers, identityWatch, publicUrl, timeouts } = options;
+  const { store, instanceTokens, openers, identityWatch, publicUrl, timeouts, clock, replica } = options;
   app.decorateRequest('notebook', null);
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
 
@@ -108,6 +113,10 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     }
     if (access.fromQuery && request.method === 'GET' && !request.headers.upgrade) {
       // Trade the token in the link for a cookie scoped to this notebook, and drop it from the URL.
+      await recordOpen(
+        { store, openers, clock, replica },
+        { instanceId: id, userId: access.userId, source: request.ip },
+      ).catch((err: unknown) => request.log.error({ err }, 'audit record of a notebook opening not written'));
       const secure = request.protocol === 'https' ? '; Secure' : '';
       return reply
         .code(302)

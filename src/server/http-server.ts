@@ -20,6 +20,7 @@ import { credentialRoutes } from '../api/routes/credential-routes.js';
 import { healthRoutes } from '../api/routes/health-routes.js';
 import { instanceChangeRoutes } from '../api/routes/instance-change-routes.js';
 import { instanceRoutes } from '../api/routes/instance-routes.js';
+import { shareRoutes } from '../api/routes/share-routes.js';
 import type { ApiContext } from '../api/api-context.js';
 import { registerRateLimits, type RateLimits } from '../api/rate-limits.js';
 import { serializerCompiler } from '../api/response-serializer.js';
@@ -161,6 +162,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(bucketRoutes, { services });
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });
+    await api.register(shareRoutes, { services });
     await api.register(catalogRoutes, { services });
     await api.register(instanceChangeRoutes, {
       services,
@@ -182,6 +184,8 @@ export async function buildServer(services: ServerContext, options: ServerOption
     openers: services.notebookOpeners,
     identityWatch: services.identityWatch,
     publicUrl: services.config.publicUrl,
+    clock: services.clock,
+    replica: services.replica,
     timeouts: {
       connectMs: limits.workloadConnectSeconds * 1000,
       answerMs: limits.workloadAnswerSeconds * 1000,

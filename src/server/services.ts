@@ -19,6 +19,7 @@ import { IdentityService } from '../core/identity/service.js';
 import { IdentityWatch } from '../core/changes/identity-watch.js';
 import { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import { InstanceFeed } from '../core/changes/instance-feed.js';
+import { InstanceShares } from '../core/instances/instance-shares.js';
 import { InstanceTokens } from '../core/identity/instance-tokens.js';
 import { LeaseKeeper } from '../core/replica/lease-keeper.js';
 import { LifecycleService } from '../core/instances/lifecycle-service.js';
@@ -53,6 +54,8 @@ export interface Services {
   viewCounts: ViewCounts;
   driver: RuntimeDriver;
   instanceTokens: InstanceTokens;
+  /** Who an instance is shared with, and who may ask for its token. */
+  instanceShares: InstanceShares;
   /** Who may open a notebook now; the proxy asks on every request. */
   notebookOpeners: NotebookOpeners;
   /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
@@ -274,6 +277,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     controller,
     driver,
     instanceTokens,
+    instanceShares: new InstanceShares({ store, clock, lifecycle }),
     notebookOpeners: new NotebookOpeners(store),
     identityWatch,
     instanceFeed,

@@ -146,6 +146,15 @@ export interface WriteProbesTable {
   at: BigintColumn;
 }
 
+/** Who an instance is shared with (migration 0014); writes raise the identity revision. */
+export interface InstanceSharesTable {
+  instance_id: string;
+  user_id: string;
+  /** The user id of the owner or admin who granted it. */
+  granted_by: string;
+  granted_at: BigintColumn;
+}
+
 /** One row (id 1): bumped by triggers on every write to users and role assignments (migration 0011). */
 export interface IdentityRevisionTable {
   id: number;
@@ -167,6 +176,7 @@ export interface Database {
   write_probes: WriteProbesTable;
   identity_revision: IdentityRevisionTable;
   obs_buckets: ObsBucketsTable;
+  instance_shares: InstanceSharesTable;
 }
 
 /** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */

@@ -169,6 +169,7 @@ export const ALL_MIGRATIONS = [
   '0011-identity-revision',
   '0012-obs-buckets',
   '0013-write-probes',
+  '0014-instance-shares',
 ];
 
 /** An instance row as release 0.1 (migration 0001) wrote it: its columns only. */

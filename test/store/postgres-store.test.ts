@@ -79,6 +79,7 @@ describe('PostgresStore migrations', () => {
         'installation',
         'instance_counts',
         'instance_events',
+        'instance_shares',
         'instances',
         'kysely_migration',
         'kysely_migration_lock',

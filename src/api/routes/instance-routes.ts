@@ -218,7 +218,8 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
     },
     async (request) => {
       const actor = actorOf(request);
-      const instance = await lifecycle.getOwned(actor, request.params.instance_id);
+      // A user it is shared with gets a token of their own, as the owner and the admins do.
+      const instance = await services.instanceShares.openable(actor, request.params.instance_id);
       return { token: services.instanceTokens.issue(instance, actor.userId) };
     },
   );

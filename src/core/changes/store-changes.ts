@@ -14,7 +14,7 @@
  */
 import type { CommittedChange } from './committed-changes.js';
 import { Generation } from '../shared/read-cache.js';
-import type { IdentityRepository, InstanceRepository, Store } from '../ports/store.js';
+import type { IdentityRepository, InstanceRepository, ShareRepository, Store } from '../ports/store.js';
 
 export interface StoreChanges {
   identity: Generation;
@@ -35,6 +35,9 @@ const IDENTITY_READS: ReadonlySet<PropertyKey> = new Set<keyof IdentityRepositor
   'getAccessKey',
   'listAccessKeys',
 ]);
+
+/** Shares decide who may open a notebook, as roles do: their writes count as identity writes. */
+const SHARE_READS: ReadonlySet<PropertyKey> = new Set<keyof ShareRepository>(['list', 'has', 'inProject']);
 
 /** `appendEvent` is here too: a progress entry changes no instance and no count. */
 const INSTANCE_READS: ReadonlySet<PropertyKey> = new Set<keyof InstanceRepository>([
@@ -119,5 +122,6 @@ export function watchStore(
     },
   });
   const identity = counted(store.identity, IDENTITY_READS, changes.identity);
-  return { store: delegate<Store>(store, { identity, instances }), changes };
+  const shares = counted(store.shares, SHARE_READS, changes.identity);
+  return { store: delegate<Store>(store, { identity, instances, shares }), changes };
 }

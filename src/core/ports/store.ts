@@ -6,6 +6,7 @@
  */
 import type { Instance } from '../model/instance.js';
 import type { InstanceStatus } from '../model/statuses.js';
+import type { InstanceShare, NewInstanceShare } from '../model/instance-share.js';
 import type { BucketHeldError, ObsBucket, ObsBucketUse } from '../model/obs-buckets.js';
 import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../model/identity-types.js';
 
@@ -252,6 +253,23 @@ export interface BucketRepository {
 }
 
 /**
+ * Who instances are shared with (core/model/instance-share). Every write raises the identity
+ * revision in its transaction, as a role assignment's does; a share goes with its instance or user.
+ */
+export interface ShareRepository {
+  /** One instance's shares, by user name. */
+  list(instanceId: string): Promise<InstanceShare[]>;
+  /** Whether `userId` holds a share of the instance. */
+  has(instanceId: string, userId: string): Promise<boolean>;
+  /** The user ids each instance of a project is shared with (instances shared with nobody left out). */
+  inProject(projectId: string): Promise<Map<string, string[]>>;
+  /** Writes the share unless that user already holds one (kept as it is): whether it wrote. */
+  grant(share: NewInstanceShare): Promise<boolean>;
+  /** Whether there was a share to remove. */
+  revoke(instanceId: string, userId: string): Promise<boolean>;
+}
+
+/**
  * One API call that asked for a change, kept for the audit trail whether it was granted or not.
  * Automatic actions are not written here: they are in the instance history, written with the
  * change itself, and {@link AuditRepository.list} reads both.
@@ -324,6 +342,7 @@ export interface Store {
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
+  readonly shares: ShareRepository;
   /** Brings the schema to the newest version; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Names of migrations this code knows that the database has not run (empty when current). */

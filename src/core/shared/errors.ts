@@ -39,6 +39,11 @@ const templates = {
   'ModelArts.6358': 'The path parameter cannot be the root directory of an OBS bucket.',
   'ModelArts.6360': 'Failed to start the notebook due to insufficient resources.',
   'ModelArts.6361': 'Internal service or configuration error.',
+  /* Sharing a notebook (demanager extension, core/instances/instance-shares). */
+  'ModelArts.6390': 'The user {} is not a member of this project.',
+  'ModelArts.6391': 'The user {} owns the instance: an owner needs no share.',
+  'ModelArts.6392': 'The user {} is disabled.',
+  'ModelArts.6393': 'The instance is not shared with the user {}.',
   'ModelArts.0113': 'Create Notebook failed. Quota: {} is exhausted.',
   'ModelArts.0201': 'The token does not exist.',
   'ModelArts.0202': 'The token has expired.',

@@ -17,6 +17,7 @@ import { namesUniqueRegardlessOfCase } from './0010-names-unique-regardless-of-c
 import { identityRevision } from './0011-identity-revision.js';
 import { obsBuckets } from './0012-obs-buckets.js';
 import { writeProbes } from './0013-write-probes.js';
+import { instanceShares } from './0014-instance-shares.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
@@ -34,5 +35,6 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0011-identity-revision': identityRevision(dialect),
     '0012-obs-buckets': obsBuckets(dialect),
     '0013-write-probes': writeProbes(dialect),
+    '0014-instance-shares': instanceShares(dialect),
   };
 }

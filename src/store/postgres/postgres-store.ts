@@ -7,6 +7,7 @@ import pg from 'pg';
 import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } from 'kysely';
 import type {
   BucketRepository,
+  ShareRepository,
   IdentityRepository,
   AuditRepository,
   InstanceRepository,
@@ -17,6 +18,7 @@ import type {
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
+import { KyselyShareRepository } from '../kysely-shares.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import type { KeyLock } from '../key-lock.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
@@ -78,6 +80,7 @@ export class PostgresStore implements Store {
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
+  readonly shares: ShareRepository;
   readonly #pool: pg.Pool;
   readonly #db: Kysely<Database>;
   readonly #url: string;
@@ -105,6 +108,7 @@ export class PostgresStore implements Store {
     };
     this.instances = new KyselyInstanceRepository(this.#db, lock);
     this.buckets = new KyselyBucketRepository(this.#db, lock);
+    this.shares = new KyselyShareRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);

@@ -18,6 +18,7 @@ import {
 } from 'kysely';
 import type {
   BucketRepository,
+  ShareRepository,
   IdentityRepository,
   AuditRepository,
   InstanceRepository,
@@ -28,6 +29,7 @@ import type {
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
+import { KyselyShareRepository } from '../kysely-shares.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
@@ -104,6 +106,7 @@ export class SqliteStore implements Store {
   readonly identity: IdentityRepository;
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
+  readonly shares: ShareRepository;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #db: Kysely<Database>;
 
@@ -129,6 +132,7 @@ export class SqliteStore implements Store {
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);
     this.buckets = new KyselyBucketRepository(this.#db);
+    this.shares = new KyselyShareRepository(this.#db);
   }
 
   async migrate(): Promise<void> {
