@@ -3,10 +3,10 @@
  * Who may pass the notebook proxy: whoever presents the instance's current access token, in the
  * `token` query parameter (the link the API hands out) or in the HttpOnly cookie the proxy sets
  * from it, while the user it was issued to may still open the notebook. The token is issued only
- * to the owner or a project admin, and stops working when the instance stops or restarts, and
- * when its user is deleted, disabled or loses their role in the project
- * (core/identity/notebook-openers): on every request and upgrade, not only when the link is first
- * used.
+ * to the owner, a project admin or a user the instance is shared with, and stops working when the
+ * instance stops or restarts, and when its user is deleted, disabled, loses their role in the
+ * project or their share (core/identity/notebook-openers): on every request and upgrade, not only
+ * when the link is first used.
  */
 import { runIdOf, type InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
