@@ -26,6 +26,8 @@ import type {
   InstanceEventList,
   InstanceEventQuery,
   InstanceList,
+  InstanceShare,
+  InstanceShareList,
   InstanceTokenResult,
   ListInstancesQuery,
   ProfileList,
@@ -33,6 +35,7 @@ import type {
   Project,
   RoleAssignment,
   RoleName,
+  ShareRequest,
   UpdateInstanceRequest,
   UpdateUserRequest,
   User,
@@ -133,6 +136,21 @@ export class DemanagerClient {
   /** The instance's history, oldest first. */
   events(id: string, page: InstanceEventQuery = {}): Promise<InstanceEventList> {
     return this.#instances.events(id, page);
+  }
+
+  /** Who the notebook is shared with. */
+  shares(id: string): Promise<InstanceShareList> {
+    return this.#instances.shares(id);
+  }
+
+  /** Shares the notebook with a member of the project, by `user_name` or `user_id`. */
+  share(id: string, target: ShareRequest): Promise<InstanceShare> {
+    return this.#instances.share(id, target);
+  }
+
+  /** Ends a user's share of the notebook. */
+  unshare(id: string, userId: string): Promise<void> {
+    return this.#instances.unshare(id, userId);
   }
 
   profiles(query: ProfileListQuery = {}): Promise<ProfileList> {

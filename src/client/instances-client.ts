@@ -1,6 +1,7 @@
 /**
  * @module client/instances-client
- * The seven DevEnviron operations under `{apiBase}/demanager/instances`, and the history extension.
+ * The seven DevEnviron operations under `{apiBase}/demanager/instances`, and the history and
+ * sharing extensions.
  */
 import type { HttpClient } from './http.js';
 import type {
@@ -12,8 +13,11 @@ import type {
   InstanceEventList,
   InstanceEventQuery,
   InstanceList,
+  InstanceShare,
+  InstanceShareList,
   InstanceTokenResult,
   ListInstancesQuery,
+  ShareRequest,
   UpdateInstanceRequest,
 } from './types.js';
 
@@ -88,5 +92,28 @@ export class InstancesClient {
         query: page,
       })
     ).body;
+  }
+
+  /** Who the notebook is shared with (its owner and the project's admins). */
+  async shares(id: string): Promise<InstanceShareList> {
+    return (await this.http.request<InstanceShareList>('GET', this.#item(id, '/shares'), { token: this.authToken() }))
+      .body;
+  }
+
+  /** Shares the notebook with a member of the project; sharing again changes nothing. */
+  async share(id: string, target: ShareRequest): Promise<InstanceShare> {
+    return (
+      await this.http.request<InstanceShare>('POST', this.#item(id, '/shares'), {
+        token: this.authToken(),
+        body: target,
+      })
+    ).body;
+  }
+
+  /** Ends a user's share (by user id). */
+  async unshare(id: string, userId: string): Promise<void> {
+    await this.http.request('DELETE', this.#item(id, `/shares/${encodeURIComponent(userId)}`), {
+      token: this.authToken(),
+    });
   }
 }

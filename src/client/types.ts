@@ -39,6 +39,7 @@ import type {
   ProfileQuery,
 } from '../api/schemas/catalog-schemas.js';
 import type { EventListSchema, EventQuery, EventSchema } from '../api/schemas/event-schema.js';
+import type { ShareBody, ShareListSchema, ShareSchema } from '../api/schemas/share-schemas.js';
 
 export type Instance = Static<typeof InstanceSchema>;
 export type InstanceStatus = Static<typeof StatusSchema>;
@@ -55,6 +56,11 @@ export type ListInstancesQuery = Omit<Static<typeof ListQuery>, 'de_type'> & { d
 export type InstanceEvent = Static<typeof EventSchema>;
 export type InstanceEventList = Static<typeof EventListSchema>;
 export type InstanceEventQuery = Static<typeof EventQuery>;
+
+export type InstanceShare = Static<typeof ShareSchema>;
+export type InstanceShareList = Static<typeof ShareListSchema>;
+/** Whom to share with: `{ user_name }` or `{ user_id }`. */
+export type ShareRequest = Static<typeof ShareBody>;
 
 export type CatalogProfile = Static<typeof CatalogProfileSchema>;
 export type ProfileList = Static<typeof ProfileListSchema>;
