@@ -11,6 +11,7 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { InlineForm } from '../components/inline-form.js';
 import { Messages } from '../components/messages.js';
 import { PickList } from '../components/pick-list.js';
+import { runChange } from '../run-change.js';
 import type { ConsoleSession } from '../session.js';
 
 /** What a delete button asked about, until it is confirmed or cancelled. */
@@ -69,19 +70,8 @@ export function AdministrationPage({
   }, [load]);
 
   /** Runs one change, says what happened, and reads the directory again. */
-  async function change(what: string, run: () => Promise<unknown>): Promise<boolean> {
-    setProblem('');
-    setNotice('');
-    try {
-      await run();
-      setNotice(what);
-      await load();
-      return true;
-    } catch (error) {
-      report(error);
-      return false;
-    }
-  }
+  const change = (what: string, run: () => Promise<unknown>) =>
+    runChange({ setNotice, setProblem, report, reload: load }, what, run);
 
   function remove({ kind, id, name }: Doomed): void {
     setAsking(null);

@@ -1,6 +1,7 @@
 /**
  * One instance: every field, failures in plain words, its history, the actions its status allows
- * (destructive ones confirmed), "Open" for a running notebook, and a renew offer before auto-stop.
+ * (destructive ones confirmed), "Open" for a running notebook, a renew offer before auto-stop, and
+ * who it is shared with (for its owner and the project's admins).
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isNotFound, type Instance, type InstanceEvent } from '../../../src/client/index.js';
@@ -8,6 +9,7 @@ import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { EditInstance } from '../components/edit-instance.js';
+import { InstanceShares } from '../components/instance-shares.js';
 import { Messages } from '../components/messages.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
@@ -16,7 +18,7 @@ import { formatDuration, formatParams, formatTime } from '../format.js';
 import { newest } from '../freshness.js';
 import type { LiveEvents } from '../live-events.js';
 import { hrefOf } from '../router.js';
-import type { ConsoleSession } from '../session.js';
+import { isProjectAdmin, type ConsoleSession } from '../session.js';
 import { ACTION_LABEL, actionsFor, DESTRUCTIVE, statusLook, type ConsoleAction } from '../statuses.js';
 
 const WARN_BEFORE_S = 15 * 60;
@@ -294,6 +296,9 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         )}
       </dl>
       <EditInstance key={`${instance.id}:${instance.status}`} console={c} instance={instance} onSaved={show} />
+      {(instance.user.id === c.session.user.id || isProjectAdmin(c.session)) && (
+        <InstanceShares console={c} instance={instance} onFailure={onFailure} />
+      )}
       <details class="raw">
         <summary>Every field, as the API answers it</summary>
         <pre>{JSON.stringify(instance, null, 2)}</pre>
