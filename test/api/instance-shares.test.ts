@@ -4,14 +4,20 @@
  * their own and opens the notebook through the proxy (an echo server stands in for Jupyter), and
  * loses it at once on revocation. Every refusal is a ModelArts-style error; the audit trail shows
  * the grant, the opening and the revocation; a share goes with its instance and with its user.
+ * With two replicas on one PostgreSQL, a share revoked through one ends the shared user's next
+ * request through the other at once, and their WebSocket there within the scan interval.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import WebSocket from 'ws';
+import { ACCESS_WITHDRAWN } from '../../src/proxy/notebook-sockets.js';
 import { OPEN_ACTION } from '../../src/proxy/notebook-opens.js';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 import { assertError, createProject, member } from '../support/api.js';
 import { startEchoWorkload, type EchoWorkload } from '../support/echo-workload.js';
 import { openNotebook } from '../support/kernel-client.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
+import { TEST_MASTER_KEY } from '../support/test-store.js';
 
 type Member = Awaited<ReturnType<typeof member>>;
 
@@ -211,5 +217,58 @@ describe('sharing a notebook', () => {
     for (let i = 0; i < 200 && (await t.app.services.store.instances.getById(otherId)); i++)
       await new Promise((r) => setTimeout(r, 10));
     assert.deepEqual(await t.app.services.store.shares.list(otherId), []);
+  });
+});
+
+describe('sharing a notebook across replicas', () => {
+  let db: ThrowawayDatabase;
+  let here: TestApp;
+  let elsewhere: TestApp;
+  let echo: EchoWorkload;
+
+  before(async () => {
+    db = await createThrowawayDatabase();
+    const shared = { databaseUrl: db.url, masterKey: TEST_MASTER_KEY };
+    // Started first, this one holds the controller lease and runs the instance.
+    here = await startTestApp({ ...shared, runtime: { simulated: { delays: INSTANT_PHASES } } });
+    elsewhere = await startTestApp(shared);
+    echo = await startEchoWorkload();
+  });
+  after(async () => {
+    await echo?.close();
+    await elsewhere?.stop();
+    await here?.stop();
+    await db?.drop();
+  });
+
+  it('ends a share revoked on another replica at the next request, and its WebSocket within a scan', async () => {
+    const sam = await member(here, 'sam', here.projectId);
+    const created = await here.http('POST', here.instances(), { body: cpuBody('across', 'modelarts.vm.cpu.2u') });
+    const id = created.body.id as string;
+    await waitForStatus(here, id, ['RUNNING']);
+    await echo.serveFor(here, id);
+    const shares = `${elsewhere.instances()}/${id}/shares`;
+    assert.equal((await elsewhere.http('POST', shares, { body: { user_name: 'sam' } })).status, 200);
+
+    const link = await here.http('GET', `${here.instances()}/${id}/token`, { token: sam.token });
+    assert.equal(link.status, 200, JSON.stringify(link.body));
+    const cookie = await openNotebook(here.url, id, link.body.token);
+    const ws = new WebSocket(`${here.url.replace('http', 'ws')}/notebook/${id}/api/kernels/k1/channels`, {
+      headers: { cookie },
+      origin: here.url,
+    });
+    const closed = new Promise((resolve) =>
+      ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+    );
+    await new Promise((resolve, reject) => ws.once('message', resolve).once('error', reject));
+
+    assert.equal((await elsewhere.http('DELETE', `${shares}/${sam.userId}`)).status, 200);
+    const revoked = Date.now();
+    const next = await fetch(`${here.url}/notebook/${id}/api/status`, { headers: { cookie } });
+    assert.equal(next.status, 403, 'the next request here');
+    // One scan interval (1 s on PostgreSQL) and a margin.
+    const outcome = await Promise.race([closed, new Promise((r) => setTimeout(r, 4_000, 'still open'))]);
+    assert.deepEqual(outcome, { code: ACCESS_WITHDRAWN.code, reason: ACCESS_WITHDRAWN.reason });
+    assert.ok(Date.now() - revoked < 4_000);
   });
 });
