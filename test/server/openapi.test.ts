@@ -20,6 +20,8 @@ describe('OpenAPI document', () => {
       [`${base}/{instance_id}`]: ['delete', 'get', 'put'],
       [`${base}/{instance_id}/action`]: ['post'],
       [`${base}/{instance_id}/token`]: ['get'],
+      [`${base}/{instance_id}/shares`]: ['get', 'post'],
+      [`${base}/{instance_id}/shares/{user_id}`]: ['delete'],
       '/v1/{project_id}/demanager/profiles': ['get'],
       '/v1/{project_id}/demanager/flavors': ['get'],
       '/v1/{project_id}/demanager/instance-changes': ['get'],
