@@ -2,14 +2,15 @@
  * @module core/identity/notebook-openers
  * Who may open an instance's notebook, by the rule of `GET …/token`: an enabled user with a role
  * in the instance's project who owns the instance, is an admin there, or holds a share of it
- * (core/instances/instance-shares). The proxy asks on every
- * request and upgrade, so a user deleted, disabled or taken out of the project is refused at
- * once, whatever token or cookie they still hold.
+ * (core/instances/instance-shares). The proxy asks on every request and upgrade, so a user
+ * deleted, disabled, taken out of the project or whose share was revoked is refused at once,
+ * whatever token or cookie they still hold.
  *
  * Each answer costs one read of the identity revision; the project's users, roles and shares are
- * read again only when it moved. The revision is raised by the database in the transaction of every
- * identity or share write, whichever replica or process made it, so nothing here can be stale: a load
- * begun before a write is kept under the revision read before it, which the write has passed.
+ * read again only when it moved. The revision is raised by the database in the transaction of
+ * every identity or share write, whichever replica or process made it, so nothing here can be
+ * stale: a load begun before a write is kept under the revision read before it, which the write
+ * has passed.
  */
 import type { Instance } from '../model/instance.js';
 import type { RoleName } from '../model/identity-types.js';
