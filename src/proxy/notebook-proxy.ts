@@ -18,6 +18,7 @@ import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import type { Store } from '../core/ports/store.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
 import { deniedPage } from './denied-page.js';
+import { notebookOriginOf, type NotebookHostPattern } from './notebook-hosts.js';
 import { NotebookSockets } from './notebook-sockets.js';
 import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
@@ -35,8 +36,13 @@ export interface NotebookProxyOptions {
   openers: NotebookOpeners;
   /** Tells when identities change, so the WebSockets of users who lost access are closed. */
   identityWatch: IdentityWatch;
-  /** The configured public URL, whose origin the CSRF check accepts besides the request's own. */
+  /**
+   * The configured public URL, whose origin the CSRF check accepts besides the request's own,
+   * unless notebooks have hosts of their own: then it accepts the notebook's origin instead, and
+   * the console's origin may no more drive a notebook than another notebook may.
+   */
   publicUrl: string | null;
+  notebookHost: NotebookHostPattern | null;
   timeouts: ProxyTimeouts;
 }
 
@@ -80,7 +86,7 @@ function deny(reply: FastifyReply, status: number, reason: string): FastifyReply
 }
 
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
-  const { store, instanceTokens, openers, identityWatch, publicUrl, timeouts } = options;
+  const { store, instanceTokens, openers, identityWatch, publicUrl, notebookHost, timeouts } = options;
   app.decorateRequest('notebook', null);
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
 
@@ -101,7 +107,8 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     const token = typeof query.token === 'string' ? query.token : undefined;
     const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, token, request.headers.cookie);
     if (!access.allowed) return deny(reply, access.status, access.reason);
-    if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, publicUrl)) {
+    const trusted = notebookHost ? notebookOriginOf(notebookHost, publicUrl, request, id) : publicUrl;
+    if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, trusted)) {
       // Only the origin: a referer's path and query are none of the log's business.
       request.log.info({ from: sourceOf(request)?.origin ?? null }, 'cross-origin notebook request refused');
       return deny(reply, 403, 'The request did not come from a page of this server.');
