@@ -63,8 +63,11 @@ export function notebookIdOfHost(pattern: NotebookHostPattern, hostname: string)
   return ID_LABEL.test(id) ? id : null;
 }
 
+/** What of a request the origins here are read from. */
+type RequestOrigin = Pick<FastifyRequest, 'protocol' | 'host' | 'hostname'>;
+
 /** The base whose scheme and port notebook URLs take: the public URL, else the request's own origin. */
-function baseOf(publicUrl: string | null, request: FastifyRequest): URL {
+function baseOf(publicUrl: string | null, request: RequestOrigin): URL {
   return new URL(publicUrl ?? `${request.protocol}://${request.host}`);
 }
 
@@ -72,7 +75,7 @@ function baseOf(publicUrl: string | null, request: FastifyRequest): URL {
 export function notebookOriginOf(
   pattern: NotebookHostPattern,
   publicUrl: string | null,
-  request: FastifyRequest,
+  request: RequestOrigin,
   id: string,
 ): string {
   const base = baseOf(publicUrl, request);
@@ -89,7 +92,7 @@ export function notebookOriginOf(
 export function mainOriginOf(
   pattern: NotebookHostPattern | null,
   publicUrl: string | null,
-  request: FastifyRequest,
+  request: RequestOrigin,
 ): string | null {
   if (publicUrl) return new URL(publicUrl).origin;
   if (pattern && notebookIdOfHost(pattern, request.hostname) !== null) return null;

@@ -8,6 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { mainOriginOf } from '../../src/proxy/notebook-hosts.js';
 import { loadConfigOptions, resolveConfig } from '../../src/server/config.js';
 import { create, CPU_FLAVOR, listInstances, waitStatus } from '../support/api.js';
 import { rawClient, type RawResponse } from '../support/raw-http.js';
@@ -53,6 +54,19 @@ describe('notebookHost: the pattern', () => {
     });
     assert.equal(resolveConfig({}).notebookHost, null, 'off by default');
     assert.equal(loadConfigOptions({ DEMANAGER_NOTEBOOK_HOST: PATTERN }, undefined).notebookHost, PATTERN);
+  });
+});
+
+describe('notebookHost: the way back from a notebook to the console', () => {
+  const pattern = resolveConfig({ notebookHost: PATTERN }).notebookHost;
+  const at = (host: string) => ({ protocol: 'http' as const, host, hostname: host.split(':')[0]! });
+
+  it("is the public URL's origin, else the request's unless it came to a notebook host, which cannot tell", () => {
+    const publicUrl = 'https://demanager.example.com/base/';
+    assert.equal(mainOriginOf(pattern, publicUrl, at('de-1.nb.localhost:8080')), 'https://demanager.example.com');
+    assert.equal(mainOriginOf(pattern, null, at('127.0.0.1:8080')), 'http://127.0.0.1:8080');
+    assert.equal(mainOriginOf(pattern, null, at('de-1.nb.localhost:8080')), null);
+    assert.equal(mainOriginOf(null, null, at('127.0.0.1:8080')), 'http://127.0.0.1:8080');
   });
 });
 
