@@ -19,8 +19,6 @@ export interface NotebookHostPattern {
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-/** What `{id}` stands for in a host: one label's worth of what instance ids are made of. */
-const ID_LABEL = /^[a-z0-9-]{1,63}$/;
 
 /**
  * Reads `pattern` (`{id}.nb.example.com`, optionally `:port`), or throws saying what is wrong:
@@ -54,13 +52,16 @@ export function notebookHostOf(pattern: NotebookHostPattern, id: string): string
   return `${pattern.prefix}${id.toLowerCase()}${pattern.suffix}`;
 }
 
-/** The id (lower case) whose notebook host `hostname` (no port) is, or null for any other host. */
+/**
+ * What stands for `{id}` in `hostname` (no port), lower case, or null for a host outside the
+ * pattern. Every host the pattern takes in is a notebook's, even one no instance has (`a.b.nb.…`,
+ * which a wildcard DNS record also answers): it serves no notebook, and never the API or the console.
+ */
 export function notebookIdOfHost(pattern: NotebookHostPattern, hostname: string): string | null {
   const host = hostname.toLowerCase();
   if (host.length <= pattern.prefix.length + pattern.suffix.length) return null;
   if (!host.startsWith(pattern.prefix) || !host.endsWith(pattern.suffix)) return null;
-  const id = host.slice(pattern.prefix.length, host.length - pattern.suffix.length);
-  return ID_LABEL.test(id) ? id : null;
+  return host.slice(pattern.prefix.length, host.length - pattern.suffix.length);
 }
 
 /** What of a request the origins here are read from. */

@@ -125,11 +125,15 @@ describe('notebookHost: URLs and which host serves what', () => {
 
   it('answers the API, the console and the health checks on a notebook host with 404, a ModelArts error', async () => {
     const token = { 'x-auth-token': t.adminToken };
+    // Any host under the pattern is a notebook's, even one with a dot where the id goes.
+    const deeper = `x.${hostOf(a)}`;
     for (const target of [`${t.instances()}?de_type=Notebook`, `${t.instances()}/${a}`, '/healthz', '/openapi.json']) {
       assert.equal((await get(main, target, token)).status, 200, `${target} on the main host`);
-      const res = await get(hostOf(a), target, token);
-      assert.equal(res.status, 404, target);
-      assert.equal(JSON.parse(res.text).error_code, 'ModelArts.0404', target);
+      for (const host of [hostOf(a), deeper]) {
+        const res = await get(host, target, token);
+        assert.equal(res.status, 404, `${target} on ${host}`);
+        assert.equal(JSON.parse(res.text).error_code, 'ModelArts.0404', target);
+      }
     }
     // The console (built or not: a test checkout may not have built it) is refused before its route.
     const page = await get(hostOf(a), '/console/');
@@ -158,6 +162,7 @@ describe('notebookHost: URLs and which host serves what', () => {
     await notHere(hostOf(b), `/notebook/${a}/api/contents`);
     await notHere(hostOf(a), `/notebook/${b}/`);
     await notHere(`other.nb.localhost:${new URL(t.url).port}`, `/notebook/${a}/`);
+    await notHere(`x.${hostOf(a)}`, `/notebook/${a}/`);
     // On its own host the request reaches the proxy, which asks for the token as before.
     const own = await get(hostOf(a), `/notebook/${a}/api/contents`);
     assert.equal(own.status, 403);
