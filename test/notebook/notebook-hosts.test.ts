@@ -4,16 +4,16 @@
  * host-only cookie; over plain HTTP (with the `Host` a browser sends, Node's resolver not knowing
  * `*.localhost`) A's cookie opens nothing of B, A's path is not served on B's host or the main one,
  * the API is not served on A's host, and a write to A is accepted only from A's own origin. In
- * Chromium, holding both cookies, a script of A's page cannot read B, the API or the console, nor
- * open B's WebSocket, and the browser keeps A's cookie to A's host.
+ * Chromium, A opened from the console and B from its link, a script of A's page cannot read B, the
+ * API or the console, nor open B's WebSocket, and the browser keeps A's cookie to A's host.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { action, create, CPU_FLAVOR, waitStatus } from '../support/api.js';
-import { launchBrowser } from '../support/browser.js';
+import { launchBrowser, signInWithKeyboard } from '../support/browser.js';
 import { rawClient, type RawResponse } from '../support/raw-http.js';
-import { cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 
 interface Notebook {
   id: string;
@@ -123,16 +123,20 @@ describe('a host name per notebook, with two real notebooks', { timeout: 240_000
     before(async () => {
       browser = await launchBrowser();
       context = await browser.newContext();
-      pageA = await context.newPage();
+      // A from the console's "Open", B from its link: `*.localhost` is this machine to Chromium.
+      const consolePage = await context.newPage();
+      await signInWithKeyboard(consolePage, t.url, 'admin', ADMIN_PASSWORD);
+      await consolePage.getByRole('link', { name: 'host-a' }).click();
+      const open = consolePage.getByRole('button', { name: 'Open' });
+      await open.waitFor({ timeout: 30_000 });
+      [pageA] = await Promise.all([context.waitForEvent('page'), open.click()]);
       const pageB = await context.newPage();
-      // Through their links, as the console opens them: `*.localhost` is this machine to Chromium.
+      await pageB.goto(`${b.url}?token=${b.token}`);
       for (const [page, notebook] of [
         [pageA, a],
         [pageB, b],
-      ] as const) {
-        await page.goto(`${notebook.url}?token=${notebook.token}`);
+      ] as const)
         await page.waitForURL((url) => url.href.startsWith(`${notebook.url}tree`), { timeout: 30_000 });
-      }
     });
 
     it("keeps each cookie to its own notebook's host", async () => {
