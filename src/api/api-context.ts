@@ -14,6 +14,7 @@ import type { LifecycleService } from '../core/instances/lifecycle-service.js';
 import type { ViewCounts } from '../core/capacity/view-counts.js';
 import type { QueueService } from '../core/instances/queue-service.js';
 import type { Store } from '../core/ports/store.js';
+import type { NotebookHostPattern } from '../proxy/notebook-hosts.js';
 
 /** What the edge records and exposes of the service's metrics (src/server/metrics.ts). */
 export interface ApiMetrics {
@@ -26,6 +27,8 @@ export interface ApiContext {
   config: {
     /** Public base URL; null derives it from each request's origin. */
     publicUrl: string | null;
+    /** A host name per notebook; null serves every notebook on the API's origin. */
+    notebookHost: NotebookHostPattern | null;
     region: string;
   };
   /** This server process's id, written into audit entries. */

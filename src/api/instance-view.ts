@@ -18,6 +18,8 @@ export interface ViewContext {
   now: number;
   /** Public base URL of this server, no trailing slash. */
   publicUrl: string;
+  /** Where an instance's notebook opens (api/public-url). */
+  notebookUrl(id: string): string;
   projectId: string;
   /** The caller's instance count per flavor (Table 7 `instance_num`). */
   instanceCounts: ReadonlyMap<string, number>;
@@ -178,7 +180,7 @@ export function instanceView(instance: Instance, ctx: ViewContext): InstanceBody
       annotations: {
         ...instance.spec.annotations,
         target_domain: ctx.publicUrl,
-        url: running ? `${ctx.publicUrl}/notebook/${instance.id}/` : '',
+        url: running ? ctx.notebookUrl(instance.id) : '',
       },
       extend_params: instance.spec.extend_params,
     },

@@ -8,7 +8,7 @@ import type { FastifyRequest } from 'fastify';
 import type { ApiContext } from './api-context.js';
 import { actorOf } from './auth.js';
 import type { ViewContext } from './instance-view.js';
-import { publicUrlOf } from './public-url.js';
+import { notebookUrlOf, publicUrlOf } from './public-url.js';
 
 export async function viewContext(
   services: ApiContext,
@@ -26,6 +26,7 @@ export async function viewContext(
     catalog,
     now: clock.now(),
     publicUrl: publicUrlOf(services, request),
+    notebookUrl: (id) => notebookUrlOf(services, request, id),
     projectId: actor.projectId,
     instanceCounts,
     slotHolders,

@@ -20,6 +20,7 @@ import type { Clock } from '../core/shared/clock.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
 import { deniedPage } from './denied-page.js';
 import { recordOpen } from './notebook-opens.js';
+import { notebookOriginOf, type NotebookHostPattern } from './notebook-hosts.js';
 import { NotebookSockets } from './notebook-sockets.js';
 import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
@@ -37,8 +38,13 @@ export interface NotebookProxyOptions {
   openers: NotebookOpeners;
   /** Tells when identities change, so the WebSockets of users who lost access are closed. */
   identityWatch: IdentityWatch;
-  /** The configured public URL, whose origin the CSRF check accepts besides the request's own. */
+  /**
+   * The configured public URL, whose origin the CSRF check accepts besides the request's own,
+   * unless notebooks have hosts of their own: then it accepts the notebook's origin instead, and
+   * the console's origin may no more drive a notebook than another notebook may.
+   */
   publicUrl: string | null;
+  notebookHost: NotebookHostPattern | null;
   timeouts: ProxyTimeouts;
   /** For the audit entry of each opening (proxy/notebook-opens). */
   clock: Clock;
@@ -85,7 +91,7 @@ function deny(reply: FastifyReply, status: number, reason: string): FastifyReply
 }
 
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
-  const { store, instanceTokens, openers, identityWatch, publicUrl, timeouts, clock, replica } = options;
+  const { store, instanceTokens, openers, identityWatch, publicUrl, notebookHost, timeouts, clock, replica } = options;
   app.decorateRequest('notebook', null);
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
 
@@ -106,7 +112,8 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     const token = typeof query.token === 'string' ? query.token : undefined;
     const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, token, request.headers.cookie);
     if (!access.allowed) return deny(reply, access.status, access.reason);
-    if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, publicUrl)) {
+    const trusted = notebookHost ? notebookOriginOf(notebookHost, publicUrl, request, id) : publicUrl;
+    if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, trusted)) {
       // Only the origin: a referer's path and query are none of the log's business.
       request.log.info({ from: sourceOf(request)?.origin ?? null }, 'cross-origin notebook request refused');
       return deny(reply, 403, 'The request did not come from a page of this server.');

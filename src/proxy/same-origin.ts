@@ -5,7 +5,8 @@
  * token-authenticated requests — so the proxy is the only place left to make them. A request the
  * access cookie authenticates that changes state (any method but GET, HEAD and OPTIONS) or opens
  * a WebSocket must come from a page of this server: its `Origin` (or, without one, its `Referer`)
- * has the request's own `Host`, or the origin of the configured public URL. A request with
+ * has the request's own `Host`, or the one origin the proxy trusts besides: the configured public
+ * URL's or, with a host name per notebook (proxy/notebook-hosts), the notebook's own. A request with
  * neither header, or `Origin: null`, is refused: browsers send `Origin` on every such request,
  * and scripts holding the cookie can send it too. A request carrying the token in its query is
  * not checked: a forger would have to know the token.
@@ -33,9 +34,9 @@ export function sourceOf(request: FastifyRequest): URL | undefined {
 }
 
 /** Whether the request names this server as where it came from; see the module comment. */
-export function isSameOrigin(request: FastifyRequest, publicUrl: string | null): boolean {
+export function isSameOrigin(request: FastifyRequest, trusted: string | null): boolean {
   const source = sourceOf(request);
   if (!source || !/^https?:$/.test(source.protocol)) return false;
   if (request.headers.host !== undefined && source.host === request.headers.host.toLowerCase()) return true;
-  return publicUrl !== null && source.origin === urlOf(publicUrl)?.origin;
+  return trusted !== null && source.origin === urlOf(trusted)?.origin;
 }

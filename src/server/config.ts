@@ -10,6 +10,7 @@ import type { CatalogData } from '../core/model/catalog.js';
 import { resolveCatalog, type CatalogOptions } from '../core/model/builtin-catalog.js';
 import { parseAllowedHost, type RepositoryHostPolicy } from '../core/instances/repository-hosts.js';
 import type { KubeConfigSource } from '../runtime/kubernetes/kube-config.js';
+import { notebookIdOfHost, parseNotebookHost, type NotebookHostPattern } from '../proxy/notebook-hosts.js';
 
 export interface SimulatedRuntimeOptions {
   /** Milliseconds each phase takes. Defaults: prepare 2000, start 3000, stop 1500, remove 500 (slow enough to watch). */
@@ -107,6 +108,12 @@ export interface ConfigOptions {
   port?: number;
   /** Public base URL of this server (token catalog, notebook URLs). Default `http://{host}:{port}`. */
   publicUrl?: string;
+  /**
+   * A host name per notebook, `{id}` standing for the instance id: `{id}.nb.example.com`, optionally
+   * with `:port` (default: the public URL's). Notebooks are then served only on their own hosts and
+   * the API and console only on the others. Default none: every notebook shares the API's origin.
+   */
+  notebookHost?: string;
   /** Directory for the SQLite file and instance data. Default `./data`. */
   dataDir?: string;
   /** `sqlite:<file>` (default `sqlite:<dataDir>/demanager.db`). */
@@ -220,6 +227,7 @@ export interface Config {
   host: string;
   port: number;
   publicUrl: string | null;
+  notebookHost: NotebookHostPattern | null;
   dataDir: string;
   databaseUrl: string;
   region: string;
@@ -313,6 +321,7 @@ export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PR
     host: options.host ?? '127.0.0.1',
     port: options.port ?? 8080,
     publicUrl: options.publicUrl ?? null,
+    notebookHost: resolveNotebookHost(options.notebookHost, options.publicUrl),
     dataDir,
     databaseUrl,
     region: options.region ?? 'local',
@@ -366,6 +375,18 @@ export function resolveConfig(options: ConfigOptions = {}, host: ConfigHost = PR
     metrics: { enabled: options.metrics?.enabled ?? true },
     trustProxy: checkTrustProxy(options.trustProxy ?? false),
   };
+}
+
+/** The pattern, which must leave the public URL's host to the API and the console. */
+function resolveNotebookHost(pattern: unknown, publicUrl: string | undefined): NotebookHostPattern | null {
+  if (pattern === undefined || pattern === null || pattern === '') return null;
+  const parsed = parseNotebookHost(pattern);
+  const main = publicUrl ? URL.parse(publicUrl)?.hostname : undefined;
+  if (main && notebookIdOfHost(parsed, main) !== null)
+    throw new Error(
+      `notebookHost ${JSON.stringify(pattern)} takes in publicUrl's own host ${main}, where the API and the console must stay: choose a pattern under another name, such as "{id}.nb.${main}"`,
+    );
+  return parsed;
 }
 
 function resolveRepositories(options: NonNullable<ConfigOptions['repositories']>): RepositoryHostPolicy {
@@ -457,6 +478,7 @@ const ENV_KEYS = {
   DEMANAGER_HOST: 'host',
   DEMANAGER_PORT: 'port',
   DEMANAGER_PUBLIC_URL: 'publicUrl',
+  DEMANAGER_NOTEBOOK_HOST: 'notebookHost',
   DEMANAGER_DATA_DIR: 'dataDir',
   DEMANAGER_DATABASE_URL: 'databaseUrl',
   DEMANAGER_LOG_LEVEL: 'logLevel',

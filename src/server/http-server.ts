@@ -31,6 +31,7 @@ import type { IdentityWatch } from '../core/changes/identity-watch.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import { notebookProxy } from '../proxy/notebook-proxy.js';
 import { consoleRoutes } from '../web/console-routes.js';
+import { routeByHost } from './host-routing.js';
 import { VERSION } from '../core/shared/release.js';
 
 /** A request URL as logged: a `token` in the query (a notebook link's access token) is left out. */
@@ -124,6 +125,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
 
   registerErrorHandling(app, (error) => services.store.faultOf(error));
   registerNulGuard(app);
+  routeByHost(app, services.config.notebookHost);
 
   await app.register(swagger, {
     openapi: {
@@ -186,6 +188,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
     publicUrl: services.config.publicUrl,
     clock: services.clock,
     replica: services.replica,
+    notebookHost: services.config.notebookHost,
     timeouts: {
       connectMs: limits.workloadConnectSeconds * 1000,
       answerMs: limits.workloadAnswerSeconds * 1000,
