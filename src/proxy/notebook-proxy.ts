@@ -2,9 +2,12 @@
  * @module proxy/notebook-proxy
  * `/notebook/{instance_id}/…` → the instance's notebook server, HTTP and WebSocket, streamed. The
  * path is kept as is (the notebook's base URL is that same path). Access is checked before
- * anything is forwarded, and so is the origin of cookie-authenticated writes and upgrades
+ * anything is forwarded (proxy/notebook-access: a `?token=` link, an `Authorization` token header
+ * or the cookie), and so is the origin of cookie-authenticated writes and upgrades
  * (proxy/same-origin); the workload's own token is added here and never leaves the server, and
- * the caller's demanager credentials never reach the workload (proxy/workload-headers). Every
+ * the caller's credentials — the instance token in the header included — never reach the workload
+ * (proxy/workload-headers). A refusal says why, to a browser with a link back to the console
+ * (proxy/denial). Every
  * answer carries the headers of proxy/security-headers. Open WebSockets are kept with the user
  * who opened them and closed when that user loses access (proxy/notebook-sockets).
  */
@@ -16,8 +19,9 @@ import type { IdentityWatch } from '../core/changes/identity-watch.js';
 import type { InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import type { Store } from '../core/ports/store.js';
+import { consoleLinkFor, consoleLinkOnThisServer, type ConsoleLinkOf } from './console-link.js';
+import { deny } from './denial.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
-import { deniedPage } from './denied-page.js';
 import { NotebookSockets } from './notebook-sockets.js';
 import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
@@ -38,6 +42,8 @@ export interface NotebookProxyOptions {
   /** The configured public URL, whose origin the CSRF check accepts besides the request's own. */
   publicUrl: string | null;
   timeouts: ProxyTimeouts;
+  /** Where a refusal links to for the instance; the console's route on this server by default. */
+  consoleLinkOf?: ConsoleLinkOf;
 }
 
 /** Bounds on every call the proxy makes to a workload, so a hung notebook cannot hold requests. */
@@ -51,13 +57,18 @@ export interface ProxyTimeouts {
 }
 
 /** A workload that could not be reached, or did not answer in time: 504 for time, 502 otherwise. */
-function unreachable(reply: FastifyReply, error: { statusCode?: number; code?: string }): void {
+function unreachable(
+  reply: FastifyReply,
+  error: { statusCode?: number; code?: string },
+  consoleLink: string | undefined,
+): void {
   const timedOut = error.statusCode === 504 || error.code === 'UND_ERR_CONNECT_TIMEOUT';
   reply.log.warn({ code: error.code }, 'notebook unreachable');
   deny(
     reply,
     timedOut ? 504 : 502,
     timedOut ? 'The notebook did not answer in time.' : 'The notebook cannot be reached.',
+    consoleLink,
   );
 }
 
@@ -71,16 +82,11 @@ function withoutToken(url: string): string {
   return parsed.pathname + parsed.search;
 }
 
-function deny(reply: FastifyReply, status: number, reason: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(deniedPage(reason));
-}
-
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
   const { store, instanceTokens, openers, identityWatch, publicUrl, timeouts } = options;
+  const linkOf = options.consoleLinkOf ?? consoleLinkOnThisServer;
+  const consoleLinkOf = (request: FastifyRequest) =>
+    consoleLinkFor((request.params as { instance_id: string }).instance_id, linkOf);
   app.decorateRequest('notebook', null);
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
 
@@ -99,15 +105,23 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     const { instance_id: id } = request.params as { instance_id: string };
     const query = request.query as { token?: string };
     const token = typeof query.token === 'string' ? query.token : undefined;
-    const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, token, request.headers.cookie);
-    if (!access.allowed) return deny(reply, access.status, access.reason);
-    if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, publicUrl)) {
+    const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, {
+      query: token,
+      authorization: request.headers.authorization,
+      cookie: request.headers.cookie,
+    });
+    if (!access.allowed) return deny(reply, access.status, access.reason, consoleLinkOf(request));
+    // Only the cookie is an ambient credential a browser attaches to a forged request: a token in
+    // the query or the header had to be known to whoever sent it (and a page of another origin
+    // cannot set `Authorization` without a CORS preflight, which the proxy never approves).
+    if (access.via === 'cookie' && needsOriginCheck(request) && !isSameOrigin(request, publicUrl)) {
       // Only the origin: a referer's path and query are none of the log's business.
       request.log.info({ from: sourceOf(request)?.origin ?? null }, 'cross-origin notebook request refused');
-      return deny(reply, 403, 'The request did not come from a page of this server.');
+      return deny(reply, 403, 'The request did not come from a page of this server.', consoleLinkOf(request));
     }
-    if (access.fromQuery && request.method === 'GET' && !request.headers.upgrade) {
-      // Trade the token in the link for a cookie scoped to this notebook, and drop it from the URL.
+    if (access.via === 'query' && request.method === 'GET' && !request.headers.upgrade) {
+      // Trade the token in the link for a cookie scoped to this notebook, and drop it from the URL:
+      // only for a link, which a browser follows; a client sending the header sends it every time.
       const secure = request.protocol === 'https' ? '; Secure' : '';
       return reply
         .code(302)
@@ -139,7 +153,11 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
       getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint,
       rewriteRequestHeaders: (request, headers) => upstreamHeaders(headers, request as FastifyRequest),
       onError: (reply, { error }) =>
-        unreachable(reply as FastifyReply, error as { statusCode?: number; code?: string }),
+        unreachable(
+          reply as FastifyReply,
+          error as { statusCode?: number; code?: string },
+          consoleLinkOf((reply as FastifyReply).request),
+        ),
     },
     wsClientOptions,
     wsHooks: { onConnect: (_context, source) => sockets.opened(source) },
