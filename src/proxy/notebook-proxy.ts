@@ -82,6 +82,16 @@ function withoutToken(url: string): string {
   return parsed.pathname + parsed.search;
 }
 
+/**
+ * The query the workload gets: the request's, without `token`. The instance token is a demanager
+ * credential, and Jupyter reads a `token` query before the `Authorization` header the proxy sets,
+ * so a forwarded one would also fail there (a WebSocket `?token=` link, as `@jupyterlab/services`
+ * opens them, or a write with the token in its query).
+ */
+function forwardedQuery(_search: string | undefined, requestUrl: string): string {
+  return withoutToken(requestUrl).split('?')[1] ?? '';
+}
+
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
   const { store, instanceTokens, openers, identityWatch, publicUrl, timeouts } = options;
   const linkOf = options.consoleLinkOf ?? consoleLinkOnThisServer;
@@ -139,6 +149,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
 
   // A documented option (README "wsClientOptions") that the package's typings leave out.
   const wsClientOptions = {
+    queryString: forwardedQuery,
     rewriteRequestHeaders: (headers: IncomingHttpHeaders, request: FastifyRequest) => upstreamHeaders(headers, request),
   } as unknown as ClientOptions;
 
@@ -151,6 +162,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     undici: { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.answerMs, bodyTimeout: timeouts.idleMs },
     replyOptions: {
       getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint,
+      queryString: forwardedQuery,
       rewriteRequestHeaders: (request, headers) => upstreamHeaders(headers, request as FastifyRequest),
       onError: (reply, { error }) =>
         unreachable(
@@ -160,6 +172,23 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
         ),
     },
     wsClientOptions,
-    wsHooks: { onConnect: (_context, source) => sockets.opened(source) },
+    // The proxy accepts the client's upgrade before it opens the workload's, so it cannot pass on
+    // the subprotocol the workload would pick. ws's default picks the client's first, which Jupyter
+    // Server 2 speaks (`v1.kernel.websocket.jupyter.org`) but notebook 6 does not: the workload
+    // answers without it, the proxy's connection fails, and the client, told the protocol was
+    // accepted, reconnects with it forever. With none chosen, clients (JupyterLab 4,
+    // `@jupyterlab/services`) fall back to Jupyter's original protocol, which every notebook
+    // server speaks.
+    wsServerOptions: { handleProtocols: () => false },
+    wsHooks: {
+      onConnect: (_context, source, target) => {
+        // @fastify/http-proxy closes the workload's side of a client that left only if it was
+        // already open; one still connecting would stay open, unread. To notebook 6 it is a live
+        // connection of the client's session, which takes the messages of the client's next one
+        // (`@jupyterlab/services` in Node leaves its first upgrade at once; see above).
+        if (source.readyState !== source.OPEN) target.terminate();
+        else sockets.opened(source);
+      },
+    },
   });
 };

@@ -137,6 +137,29 @@ describe('the instance token in an Authorization header', () => {
     await assert.rejects(upgradeEcho(url, { authorization: `token ${tokenB}` }), /403/, "B's token on A");
   });
 
+  it('keeps a `?token=` out of what the workload gets, on writes and WebSockets', async () => {
+    const post = await fetch(`${t.url}/notebook/${a}/api/kernels?token=${tokenA}&kind=x`, {
+      method: 'POST',
+      body: '{}',
+    });
+    assert.equal(((await post.json()) as Echo).url, `/notebook/${a}/api/kernels?kind=x`);
+    const base = `${t.url.replace('http', 'ws')}/notebook/${a}/api/kernels/k1/channels`;
+    const echo = await upgradeEcho(`${base}?session_id=s1&token=${tokenA}`, {});
+    assert.equal(echo.url, `/notebook/${a}/api/kernels/k1/channels?session_id=s1`);
+    assert.ok(!JSON.stringify(echo).includes(tokenA));
+  });
+
+  it('picks no WebSocket subprotocol, since it cannot know which the workload speaks', async () => {
+    const url = `${t.url.replace('http', 'ws')}/notebook/${a}/api/kernels/k1/channels?token=${tokenA}`;
+    const before = workload.received.length;
+    const ws = new WebSocket(url, ['v1.kernel.websocket.jupyter.org']);
+    // ws holds a server that answers none to the protocol it asked for; a browser takes it as ''.
+    const [error] = (await once(ws, 'error')) as [Error];
+    assert.match(error.message, /Server sent no subprotocol/);
+    // The proxy opens the workload's side all the same; let it get there before the next test counts.
+    while (workload.received.length === before) await new Promise((r) => setTimeout(r, 10));
+  });
+
   it("refuses a wrong token, or another instance's, in JSON, before anything reaches the workload", async () => {
     const before = workload.received.length;
     for (const authorization of [`token ${'0'.repeat(32)}`, `token ${tokenB}`, 'Bearer nonsense']) {
