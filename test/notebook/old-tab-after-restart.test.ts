@@ -65,7 +65,7 @@ describe('an old notebook tab after a restart', { timeout: 180_000 }, () => {
     const answer = await page.reload();
     assert.equal(answer?.status(), 403);
     await page.getByRole('heading', { name: 'Notebook not available' }).waitFor(WAIT);
-    assert.match(await page.locator('p').first().innerText(), /the notebook was restarted/);
+    assert.match((await page.locator('p').first().textContent()) ?? '', /the notebook was restarted/);
     const link = page.getByRole('link', { name: 'Open this instance in the console' });
     assert.equal(await link.getAttribute('href'), `/console/#/instances/${id}`);
     await link.click();
