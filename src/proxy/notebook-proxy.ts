@@ -7,9 +7,9 @@
  * (proxy/same-origin); the workload's own token is added here and never leaves the server, and
  * the caller's credentials — the instance token in the header included — never reach the workload
  * (proxy/workload-headers). A refusal says why, to a browser with a link back to the console
- * (proxy/denial). Every
- * answer carries the headers of proxy/security-headers. Open WebSockets are kept with the user
- * who opened them and closed when that user loses access (proxy/notebook-sockets).
+ * (proxy/denial). Every answer carries the headers of proxy/security-headers. Open WebSockets are
+ * kept with the user who opened them and closed when that user loses access
+ * (proxy/notebook-sockets).
  */
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
