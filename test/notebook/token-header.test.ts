@@ -127,6 +127,22 @@ describe('the instance token in an Authorization header', () => {
     }
   });
 
+  it("approves no browser's preflight, so a page of another origin cannot send the header", async () => {
+    const res = await fetch(`${t.url}/notebook/${a}/api/contents`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: EVIL,
+        'access-control-request-method': 'GET',
+        'access-control-request-headers': 'authorization',
+      },
+    });
+    assert.equal(res.status, 403);
+    assert.deepEqual(
+      [...res.headers.keys()].filter((name) => name.startsWith('access-control-')),
+      [],
+    );
+  });
+
   it('opens a WebSocket with the header and no Origin, and replaces it upstream', async () => {
     const instance = (await t.app.services.store.instances.getById(a))!;
     const url = `${t.url.replace('http', 'ws')}/notebook/${a}/api/kernels/k1/channels`;
