@@ -2,11 +2,14 @@
  * @module proxy/notebook-proxy
  * `/notebook/{instance_id}/…` → the instance's notebook server, HTTP and WebSocket, streamed. The
  * path is kept as is (the notebook's base URL is that same path). Access is checked before
- * anything is forwarded, and so is the origin of cookie-authenticated writes and upgrades
+ * anything is forwarded (proxy/notebook-access: a `?token=` link, an `Authorization` token header
+ * or the cookie), and so is the origin of cookie-authenticated writes and upgrades
  * (proxy/same-origin); the workload's own token is added here and never leaves the server, and
- * the caller's demanager credentials never reach the workload (proxy/workload-headers). Every
- * answer carries the headers of proxy/security-headers. Open WebSockets are kept with the user
- * who opened them and closed when that user loses access (proxy/notebook-sockets).
+ * the caller's credentials — the instance token in the header included — never reach the workload
+ * (proxy/workload-headers). A refusal says why, to a browser with a link back to the console
+ * (proxy/denial). Every answer carries the headers of proxy/security-headers. Open WebSockets are
+ * kept with the user who opened them and closed when that user loses access
+ * (proxy/notebook-sockets).
  */
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -17,10 +20,11 @@ import type { InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import type { Store } from '../core/ports/store.js';
 import type { Clock } from '../core/shared/clock.js';
+import { consoleLinkFor, consoleLinkOnThisServer } from './console-link.js';
+import { deny } from './denial.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
-import { deniedPage } from './denied-page.js';
+import { mainOriginOf, notebookOriginOf, type NotebookHostPattern } from './notebook-hosts.js';
 import { recordOpen } from './notebook-opens.js';
-import { notebookOriginOf, type NotebookHostPattern } from './notebook-hosts.js';
 import { NotebookSockets } from './notebook-sockets.js';
 import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
@@ -62,13 +66,18 @@ export interface ProxyTimeouts {
 }
 
 /** A workload that could not be reached, or did not answer in time: 504 for time, 502 otherwise. */
-function unreachable(reply: FastifyReply, error: { statusCode?: number; code?: string }): void {
+function unreachable(
+  reply: FastifyReply,
+  error: { statusCode?: number; code?: string },
+  consoleLink: string | undefined,
+): void {
   const timedOut = error.statusCode === 504 || error.code === 'UND_ERR_CONNECT_TIMEOUT';
   reply.log.warn({ code: error.code }, 'notebook unreachable');
   deny(
     reply,
     timedOut ? 504 : 502,
     timedOut ? 'The notebook did not answer in time.' : 'The notebook cannot be reached.',
+    consoleLink,
   );
 }
 
@@ -82,16 +91,28 @@ function withoutToken(url: string): string {
   return parsed.pathname + parsed.search;
 }
 
-function deny(reply: FastifyReply, status: number, reason: string): FastifyReply {
-  return reply
-    .code(status)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(deniedPage(reason));
+/**
+ * The query the workload gets: the request's, without `token`. The instance token is a demanager
+ * credential, and Jupyter reads a `token` query before the `Authorization` header the proxy sets,
+ * so a forwarded one would also fail there (a WebSocket `?token=` link, as `@jupyterlab/services`
+ * opens them, or a write with the token in its query).
+ */
+function forwardedQuery(_search: string | undefined, requestUrl: string): string {
+  return withoutToken(requestUrl).split('?')[1] ?? '';
 }
 
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
   const { store, instanceTokens, openers, identityWatch, publicUrl, notebookHost, timeouts, clock, replica } = options;
+  /**
+   * Where a refusal links to: the instance's page in the console, on this server, or with notebooks
+   * on hosts of their own on the main one (no link when a notebook's host cannot tell which).
+   */
+  const consoleLinkOf = (request: FastifyRequest) => {
+    const id = (request.params as { instance_id: string }).instance_id;
+    if (!notebookHost) return consoleLinkFor(id, consoleLinkOnThisServer);
+    const main = mainOriginOf(notebookHost, publicUrl, request);
+    return main === null ? undefined : consoleLinkFor(id, (i) => main + consoleLinkOnThisServer(i));
+  };
   app.decorateRequest('notebook', null);
   app.addHook('onSend', async (_request, reply) => setSecurityHeaders(reply));
 
@@ -110,16 +131,24 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     const { instance_id: id } = request.params as { instance_id: string };
     const query = request.query as { token?: string };
     const token = typeof query.token === 'string' ? query.token : undefined;
-    const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, token, request.headers.cookie);
-    if (!access.allowed) return deny(reply, access.status, access.reason);
+    const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, {
+      query: token,
+      authorization: request.headers.authorization,
+      cookie: request.headers.cookie,
+    });
+    if (!access.allowed) return deny(reply, access.status, access.reason, consoleLinkOf(request));
     const trusted = notebookHost ? notebookOriginOf(notebookHost, publicUrl, request, id) : publicUrl;
-    if (!access.fromQuery && needsOriginCheck(request) && !isSameOrigin(request, trusted)) {
+    // Only the cookie is an ambient credential a browser attaches to a forged request: a token in
+    // the query or the header had to be known to whoever sent it (and a page of another origin
+    // cannot set `Authorization` without a CORS preflight, which the proxy never approves).
+    if (access.via === 'cookie' && needsOriginCheck(request) && !isSameOrigin(request, trusted)) {
       // Only the origin: a referer's path and query are none of the log's business.
       request.log.info({ from: sourceOf(request)?.origin ?? null }, 'cross-origin notebook request refused');
-      return deny(reply, 403, 'The request did not come from a page of this server.');
+      return deny(reply, 403, 'The request did not come from a page of this server.', consoleLinkOf(request));
     }
-    if (access.fromQuery && request.method === 'GET' && !request.headers.upgrade) {
-      // Trade the token in the link for a cookie scoped to this notebook, and drop it from the URL.
+    if (access.via === 'query' && request.method === 'GET' && !request.headers.upgrade) {
+      // Trade the token in the link for a cookie scoped to this notebook, and drop it from the URL:
+      // only for a link, which a browser follows; a client sending the header sends it every time.
       await recordOpen(
         { store, openers, clock, replica },
         { instanceId: id, userId: access.userId, source: request.ip },
@@ -141,6 +170,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
 
   // A documented option (README "wsClientOptions") that the package's typings leave out.
   const wsClientOptions = {
+    queryString: forwardedQuery,
     rewriteRequestHeaders: (headers: IncomingHttpHeaders, request: FastifyRequest) => upstreamHeaders(headers, request),
   } as unknown as ClientOptions;
 
@@ -153,11 +183,33 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     undici: { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.answerMs, bodyTimeout: timeouts.idleMs },
     replyOptions: {
       getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint,
+      queryString: forwardedQuery,
       rewriteRequestHeaders: (request, headers) => upstreamHeaders(headers, request as FastifyRequest),
       onError: (reply, { error }) =>
-        unreachable(reply as FastifyReply, error as { statusCode?: number; code?: string }),
+        unreachable(
+          reply as FastifyReply,
+          error as { statusCode?: number; code?: string },
+          consoleLinkOf((reply as FastifyReply).request),
+        ),
     },
     wsClientOptions,
-    wsHooks: { onConnect: (_context, source) => sockets.opened(source) },
+    // The proxy accepts the client's upgrade before it opens the workload's, so it cannot pass on
+    // the subprotocol the workload would pick. ws's default picks the client's first, which Jupyter
+    // Server 2 speaks (`v1.kernel.websocket.jupyter.org`) but notebook 6 does not: the workload
+    // answers without it, the proxy's connection fails, and the client, told the protocol was
+    // accepted, reconnects with it forever. With none chosen, clients (JupyterLab 4,
+    // `@jupyterlab/services`) fall back to Jupyter's original protocol, which every notebook
+    // server speaks.
+    wsServerOptions: { handleProtocols: () => false },
+    wsHooks: {
+      onConnect: (_context, source, target) => {
+        // @fastify/http-proxy closes the workload's side of a client that left only if it was
+        // already open; one still connecting would stay open, unread. To notebook 6 it is a live
+        // connection of the client's session, which takes the messages of the client's next one
+        // (`@jupyterlab/services` in Node leaves its first upgrade at once; see above).
+        if (source.readyState !== source.OPEN) target.terminate();
+        else sockets.opened(source);
+      },
+    },
   });
 };

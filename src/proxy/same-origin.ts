@@ -8,8 +8,10 @@
  * has the request's own `Host`, or the one origin the proxy trusts besides: the configured public
  * URL's or, with a host name per notebook (proxy/notebook-hosts), the notebook's own. A request with
  * neither header, or `Origin: null`, is refused: browsers send `Origin` on every such request,
- * and scripts holding the cookie can send it too. A request carrying the token in its query is
- * not checked: a forger would have to know the token.
+ * and scripts holding the cookie can send it too. A request carrying the token in its query or in
+ * an `Authorization` header (proxy/notebook-access) is not checked: it carries no cookie to abuse,
+ * a forger would have to know the token, and a page of another origin cannot set that header
+ * without a CORS preflight, which the proxy never approves.
  */
 import type { FastifyRequest } from 'fastify';
 

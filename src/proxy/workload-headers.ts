@@ -2,8 +2,8 @@
  * @module proxy/workload-headers
  * What of the browser's request reaches the workload. The notebook runs the owner's code, so it
  * must never see a demanager credential: `X-Auth-Token`, any `Authorization` (an API token, an
- * `SDK-HMAC-SHA256` signature) and `X-Subject-Token` are dropped and `Authorization` becomes the
- * workload's own token. Cookies pass by allow-list, not deny-list: only the ones Jupyter sets for
+ * `SDK-HMAC-SHA256` signature, the instance token a Jupyter client sends) and `X-Subject-Token`
+ * are dropped and `Authorization` becomes the workload's own token. Cookies pass by allow-list, not deny-list: only the ones Jupyter sets for
  * itself — `_xsrf` and its login cookie `username-<host>` (notebook 6 and jupyter_server alike) —
  * so the access cookie of this or any other instance, and whatever the API or another application
  * on the same host set, stay behind.
