@@ -167,6 +167,7 @@ describe('notebookHost: URLs and which host serves what', () => {
     const own = await get(hostOf(a), `/notebook/${a}/api/contents`);
     assert.equal(own.status, 403);
     assert.match(own.text, /Open this notebook from its URL with a token/);
+    assert.doesNotMatch(own.text, /console/, 'without publicUrl a notebook host cannot tell where the console is');
     // A WebSocket upgrade is routed the same way.
     const upgrade = await get(hostOf(b), `/notebook/${a}/api/kernels/k/channels`, {
       connection: 'Upgrade',
@@ -175,5 +176,28 @@ describe('notebookHost: URLs and which host serves what', () => {
       'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
     });
     assert.equal(upgrade.status, 404);
+  });
+
+  it("links a refusal to the instance's page in the console on the main host, given publicUrl", async () => {
+    const app = await startTestApp({
+      notebookHost: '{id}.nb.example.com',
+      publicUrl: 'https://demanager.example.com',
+      runtime: { simulated: { delays: INSTANT_PHASES } },
+    });
+    const client = rawClient(app.url);
+    try {
+      const id = (await create(app, cpuBody('linked', CPU_FLAVOR))).id as string;
+      await waitStatus(app, id, 'RUNNING');
+      const refused = await client.send({
+        method: 'GET',
+        target: `/notebook/${id}/tree`,
+        headers: { host: `${id.toLowerCase()}.nb.example.com`, cookie: 'demanager-notebook=stale' },
+      });
+      assert.equal(refused.status, 403);
+      assert.ok(refused.text.includes(`href="https://demanager.example.com/console/#/instances/${id}"`), refused.text);
+    } finally {
+      client.close();
+      await app.stop(true);
+    }
   });
 });
