@@ -296,18 +296,23 @@ function seconds(annotations: Record<string, string> | undefined, name: string):
   return Number(annotations?.[`nginx.ingress.kubernetes.io/${name}`] ?? 60);
 }
 
-/** The Ingress serves publicUrl and keeps notebook WebSockets and change streams open as long as demanager does. */
+/** The Ingress serves publicUrl (and notebookHost's hosts) and keeps notebook WebSockets and change streams open as long as demanager does. */
 export function ingressProblems(objects: readonly KubernetesObject[], view: PodView): string[] {
   const { config } = view;
   const ingress = onlyOfKind<V1Ingress>(objects, 'Ingress');
   const problems: string[] = [];
   const publicUrl = config.publicUrl ? new URL(config.publicUrl) : undefined;
-  const hosts = [
-    ...(ingress.spec?.rules ?? []).map((r) => r.host),
-    ...(ingress.spec?.tls ?? []).flatMap((t) => t.hosts ?? []),
-  ];
-  if (!publicUrl || hosts.some((host) => host !== publicUrl.hostname))
+  const ruleHosts = (ingress.spec?.rules ?? []).map((r) => r.host);
+  const tlsHosts = (ingress.spec?.tls ?? []).flatMap((t) => t.hosts ?? []);
+  // With notebookHost, each notebook's host is one label under the same name: one wildcard rule
+  // (and certificate) serves them all, beside publicUrl's host for the API and the console.
+  const pattern = config.notebookHost;
+  const notebookHosts = pattern ? `*${pattern.suffix.slice(pattern.suffix.indexOf('.'))}` : undefined;
+  const hosts = [...ruleHosts, ...tlsHosts];
+  if (!publicUrl || hosts.some((host) => host !== publicUrl.hostname && host !== notebookHosts))
     problems.push(`publicUrl ${config.publicUrl} is not the Ingress's host (${hosts.join(', ')})`);
+  if (notebookHosts && !(ruleHosts.includes(notebookHosts) && (!tlsHosts.length || tlsHosts.includes(notebookHosts))))
+    problems.push(`the Ingress does not serve (or hold a certificate for) the notebooks' hosts ${notebookHosts}`);
   if (ingress.spec?.tls?.length && publicUrl?.protocol !== 'https:')
     problems.push('the Ingress terminates TLS but publicUrl is not https');
   if (ingress.spec?.ingressClassName !== 'nginx') {

@@ -342,7 +342,7 @@ describe('deploy/kubernetes manifests', () => {
     );
   });
 
-  it('serve publicUrl through an Ingress that keeps notebook WebSockets and change streams open', () => {
+  it('serve publicUrl and every notebook host through an Ingress that keeps notebook WebSockets and change streams open', () => {
     passesAndCatches(
       ingressProblems,
       (o) =>
@@ -353,6 +353,16 @@ describe('deploy/kubernetes manifests', () => {
       ingressProblems,
       (o) => configJson(o, (c) => (c.publicUrl = 'https://notebooks.example.com')),
       /is not the Ingress's host/,
+    );
+    passesAndCatches(
+      ingressProblems,
+      (o) => configJson(o, (c) => (c.notebookHost = '{id}.notebooks.example.com')),
+      /does not serve \(or hold a certificate for\) the notebooks' hosts \*\.notebooks\.example\.com/,
+    );
+    passesAndCatches(
+      ingressProblems,
+      (o) => (of<V1Ingress>(o, 'Ingress').spec!.tls![0]!.hosts = ['demanager.example.com']),
+      /hold a certificate for/,
     );
     passesAndCatches(ingressProblems, (o) => configJson(o, (c) => delete c.trustProxy), /trustProxy is false/);
     passesAndCatches(ingressProblems, (o) => configJson(o, (c) => (c.trustProxy = true)), /trustProxy is true/);
