@@ -35,7 +35,8 @@ for (const kind of ['sqlite', 'postgres'] as const) {
 
     before(async () => {
       if (kind === 'postgres') database = await createThrowawayDatabase();
-      env = database ? { DEMANAGER_DATABASE_URL: database.url, DEMANAGER_MASTER_KEY: TEST_MASTER_KEY } : {};
+      // No master key: recovery touches no sealed secret, so the database URL alone is enough.
+      env = database ? { DEMANAGER_DATABASE_URL: database.url } : {};
       t = await start();
       await createProject(t, 'lab');
       // carol has forgotten her password and holds no role anywhere.

@@ -112,10 +112,13 @@ describe('web console: safe administration', { timeout: 120_000 }, () => {
     await own.waitFor({ state: 'detached', ...WAIT });
     await page.locator('.notice', { hasText: 'admin is no longer admin of default.' }).waitFor(WAIT);
     assert.equal(await page.getByRole('heading', { name: 'Administration' }).count(), 1, 'still signed in');
+    assert.equal(await page.locator('.no-role').count(), 0, 'the note is for a session signed in without a role');
 
     // Signed out and in again, with no role anywhere: the console lets the system admin in.
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
+    assert.match(await page.locator('.no-role').innerText(), /You hold no role in default.*give yourself one/s);
+    assert.match(await page.locator('.no-role').innerText(), /You hold no role in default.*give yourself one/s);
     await page.getByRole('link', { name: 'Administration' }).click();
     const give = page.getByRole('form', { name: 'Give a role' });
     await give.getByLabel('User').selectOption({ label: 'admin' });
