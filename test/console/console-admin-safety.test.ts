@@ -41,11 +41,21 @@ describe('web console: safe administration', { timeout: 120_000 }, () => {
     await page.getByRole('alert').filter({ hasText: 'Choose a project to give the role to.' }).waitFor(WAIT);
     assert.equal(await focusedBox(), 'Project');
 
-    // The case: the admin's own admin role, "given" member. Asked, and cancelled.
-    await give.getByLabel('User').selectOption({ label: 'admin' });
-    await give.getByLabel('Project').selectOption({ label: 'default' });
-    await give.getByLabel('Role').selectOption('member');
-    await give.getByRole('button', { name: 'Give role' }).click();
+    // The case: the admin's own admin role, "given" member. With the keyboard alone, from
+    // the Project box that has the focus: asked, and cancelled.
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await give.getByLabel('User').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text), 'admin');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(
+      await give.getByLabel('Project').evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.text),
+      'default',
+    );
+    await page.keyboard.press('Tab');
+    assert.equal(await give.getByLabel('Role').inputValue(), 'member');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
     const replace = page.getByRole('dialog', { name: 'Replace admin with member?' });
     await replace.waitFor(WAIT);
     assert.match(
@@ -53,7 +63,11 @@ describe('web console: safe administration', { timeout: 120_000 }, () => {
       /The user admin has the role admin in default\. A user has one role per project, so member would replace it/,
     );
     await docsScreenshot(page, 'console-admin-replace-role');
-    await replace.getByRole('button', { name: 'Cancel' }).click();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await docsScreenshot(page, 'console-admin-replace-role-phone', { fullPage: false });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // Cancel has the focus: Enter cancels.
+    await page.keyboard.press('Enter');
     await replace.waitFor({ state: 'detached', ...WAIT });
     assert.equal(await page.locator('tr[data-assignment="admin/default/admin"]').count(), 1);
 
