@@ -77,6 +77,13 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
         </button>
       </header>
       <main id="main" tabIndex={-1}>
+        {/* Only a system admin signs in without a role (they may, so no one is locked out). */}
+        {session.session.roles.length === 0 && (
+          <p class="notice no-role">
+            You hold no role in {session.session.projectName}, so its instances are closed to you: give yourself one
+            under Administration.
+          </p>
+        )}
         {route.page === 'list' && <InstanceListPage console={session} live={live} onFailure={onFailure} />}
         {route.page === 'create' && <CreateInstancePage console={session} onFailure={onFailure} />}
         {route.page === 'admin' &&

@@ -22,6 +22,9 @@ declare module 'fastify' {
   }
 }
 
+const NO_ROLE =
+  'this token holds no role in its project; a system admin signed in there may use the administration API (/v3) only, so give yourself a role first';
+
 export type Authenticators = Pick<ApiContext, 'identity' | 'accessKeys'>;
 
 export interface AuthOptions {
@@ -92,6 +95,9 @@ export function authenticate(auth: Authenticators, options: AuthOptions): prePar
       request.principal = await auth.identity.authenticate(token);
       if (options.scoped && (request.params as { project_id?: string }).project_id !== request.principal.projectId)
         throw new DomainError('ModelArts.0210');
+      // Only a system admin's token holds no role (core/identity/service): it administers, it acts in no project.
+      if (options.scoped && request.principal.roles.length === 0)
+        throw new DomainError('ModelArts.0108').because(NO_ROLE);
     }
     if (options.systemAdmin && !request.principal.isSystemAdmin) throw new DomainError('ModelArts.0108');
     // Fastify parses the payload this hook returns; the one it was given has been read.

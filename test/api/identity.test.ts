@@ -16,21 +16,13 @@ import {
   getInstance,
   ids,
   listInstances,
+  loginBody,
   member,
   timeless,
   waitStatus,
 } from '../support/api.js';
 import { ADMIN_PASSWORD, createBody, createBodyAt, startTestApp, type TestApp } from '../support/test-app.js';
 import { databaseBytes } from '../support/test-store.js';
-
-function loginBody(name: string, password: string, scope?: { id?: string; name?: string }) {
-  return {
-    auth: {
-      identity: { methods: ['password'], password: { user: { name, password, domain: { name: 'default' } } } },
-      ...(scope ? { scope: { project: scope } } : {}),
-    },
-  };
-}
 
 describe('login (POST /v3/auth/tokens)', () => {
   let t: TestApp;

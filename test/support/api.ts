@@ -154,6 +154,16 @@ export async function assertRejected(
   return res;
 }
 
+/** The body of a password login (`POST /v3/auth/tokens`), scoped to `scope` if given. */
+export function loginBody(name: string, password: string, scope?: { id?: string; name?: string }) {
+  return {
+    auth: {
+      identity: { methods: ['password'], password: { user: { name, password, domain: { name: 'default' } } } },
+      ...(scope ? { scope: { project: scope } } : {}),
+    },
+  };
+}
+
 /* ---- administration (Keystone v3 shapes, as the system admin) ---- */
 
 export async function createProject(t: TestApp, name: string): Promise<string> {

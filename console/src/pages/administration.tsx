@@ -1,20 +1,21 @@
 /**
  * Users, projects and role assignments, for system admins (the administration API answers 403
- * to anyone else, and the console shows this page only to them). Deleting asks first; the API
- * says why it refuses (a project with instances, the last system admin), and the page shows it.
+ * to anyone else, and the console shows this page only to them). Deleting, disabling a user,
+ * removing one's own role and replacing a role ask first; the API says why it refuses (a project
+ * with instances, the last system admin), and the page shows it.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { Project, RoleAssignment, RoleName, User } from '../../../src/client/index.js';
 import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
+import { GiveRoleForm, type Question } from '../components/give-role-form.js';
 import { InlineForm } from '../components/inline-form.js';
 import { Messages } from '../components/messages.js';
-import { PickList } from '../components/pick-list.js';
 import { runChange } from '../run-change.js';
 import type { ConsoleSession } from '../session.js';
 
-/** What a delete button asked about, until it is confirmed or cancelled. */
+/** What a delete button names. */
 interface Doomed {
   kind: 'user' | 'project';
   id: string;
@@ -46,10 +47,7 @@ export function AdministrationPage({
   const [password, setPassword] = useState('');
   const [projectName, setProjectName] = useState('');
   const [projectDescription, setProjectDescription] = useState('');
-  const [assignUser, setAssignUser] = useState('');
-  const [assignProject, setAssignProject] = useState('');
-  const [assignRole, setAssignRole] = useState<RoleName>('member');
-  const [asking, setAsking] = useState<Doomed | null>(null);
+  const [asking, setAsking] = useState<Question | null>(null);
   const report = reporter(setProblem, onFailure);
 
   const load = useCallback(async () => {
@@ -73,16 +71,60 @@ export function AdministrationPage({
   const change = (what: string, run: () => Promise<unknown>) =>
     runChange({ setNotice, setProblem, report, reload: load }, what, run);
 
-  function remove({ kind, id, name }: Doomed): void {
-    setAsking(null);
-    void change(`${kind === 'user' ? 'User' : 'Project'} ${name} deleted.`, () =>
-      kind === 'user' ? c.client.deleteUser(id) : c.client.deleteProject(id),
-    );
+  function askDelete({ kind, id, name }: Doomed): void {
+    setAsking({
+      title: `Delete ${kind} ${name}?`,
+      message: DELETE_WARNING[kind],
+      confirmLabel: 'Delete',
+      run: () =>
+        void change(`${kind === 'user' ? 'User' : 'Project'} ${name} deleted.`, () =>
+          kind === 'user' ? c.client.deleteUser(id) : c.client.deleteProject(id),
+        ),
+    });
+  }
+
+  function setEnabled(u: User): void {
+    const run = () =>
+      void change(`${u.name} ${u.enabled ? 'disabled' : 'enabled'}.`, () =>
+        c.client.updateUser(u.id, { enabled: !u.enabled }),
+      );
+    if (!u.enabled) {
+      run();
+      return;
+    }
+    setAsking({
+      title: `Disable user ${u.name}?`,
+      message: 'Their sessions and access keys stop working at once, and they cannot sign in until enabled again.',
+      confirmLabel: 'Disable',
+      run,
+    });
   }
 
   if (!directory) return <p aria-busy="true">{problem || 'Loading…'}</p>;
   const userNamed = (id: string) => directory.users.find((u) => u.id === id)?.name ?? id;
   const projectNamed = (id: string) => directory.projects.find((p) => p.id === id)?.name ?? id;
+
+  /** Removes a role; one's own asks first, saying what the session loses. */
+  function removeRole(a: RoleAssignment): void {
+    const project = projectNamed(a.scope.project.id);
+    const run = () =>
+      void change(`${userNamed(a.user.id)} is no longer ${a.role.name} of ${project}.`, () =>
+        c.client.unassignRole({ projectId: a.scope.project.id, userId: a.user.id, role: a.role.id as RoleName }),
+      );
+    if (a.user.id !== c.session.user.id) {
+      run();
+      return;
+    }
+    const here = a.scope.project.id === c.session.projectId;
+    setAsking({
+      title: `Remove your own ${a.role.name} role in ${project}?`,
+      message: here
+        ? `This session is in ${project}: its notebook pages will answer "not authorized" and only Administration stays, until you give yourself a role there again. As a system admin you can still sign in, to any project.`
+        : `You will no longer see or use the notebooks of ${project}. As a system admin you can give the role back here.`,
+      confirmLabel: 'Remove my role',
+      run,
+    });
+  }
 
   return (
     <section aria-labelledby="admin-title">
@@ -104,21 +146,14 @@ export function AdministrationPage({
                   <td class="row-actions">
                     {u.id !== c.session.user.id && (
                       <>
-                        <button
-                          type="button"
-                          onClick={() =>
-                            void change(`${u.name} ${u.enabled ? 'disabled' : 'enabled'}.`, () =>
-                              c.client.updateUser(u.id, { enabled: !u.enabled }),
-                            )
-                          }
-                        >
+                        <button type="button" onClick={() => setEnabled(u)}>
                           {u.enabled ? 'Disable' : 'Enable'}
                         </button>
                         <button
                           type="button"
                           class="danger"
                           aria-label={`Delete user ${u.name}`}
-                          onClick={() => setAsking({ kind: 'user', id: u.id, name: u.name })}
+                          onClick={() => askDelete({ kind: 'user', id: u.id, name: u.name })}
                         >
                           Delete
                         </button>
@@ -174,7 +209,7 @@ export function AdministrationPage({
                         type="button"
                         class="danger"
                         aria-label={`Delete project ${p.name}`}
-                        onClick={() => setAsking({ kind: 'project', id: p.id, name: p.name })}
+                        onClick={() => askDelete({ kind: 'project', id: p.id, name: p.name })}
                       >
                         Delete
                       </button>
@@ -223,20 +258,7 @@ export function AdministrationPage({
                 <td data-label="Project">{projectNamed(a.scope.project.id)}</td>
                 <td data-label="Role">{a.role.name}</td>
                 <td>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      void change(
-                        `${userNamed(a.user.id)} is no longer ${a.role.name} of ${projectNamed(a.scope.project.id)}.`,
-                        () =>
-                          c.client.unassignRole({
-                            projectId: a.scope.project.id,
-                            userId: a.user.id,
-                            role: a.role.id as RoleName,
-                          }),
-                      )
-                    }
-                  >
+                  <button type="button" onClick={() => removeRole(a)}>
                     Remove
                   </button>
                 </td>
@@ -244,46 +266,31 @@ export function AdministrationPage({
             ))}
           </tbody>
         </table>
-        <InlineForm
-          label="Give a role"
-          onSubmit={() => {
-            const userId = assignUser || directory.users[0]?.id || '';
-            const projectId = assignProject || directory.projects[0]?.id || '';
-            void change(`${userNamed(userId)} is ${assignRole} of ${projectNamed(projectId)}.`, () =>
-              c.client.assignRole({ projectId, userId, role: assignRole }),
-            );
+        <GiveRoleForm
+          users={directory.users}
+          projects={directory.projects}
+          assignments={directory.assignments}
+          ask={setAsking}
+          setProblem={(message) => {
+            setNotice('');
+            setProblem(message);
           }}
-        >
-          <PickList
-            label="User"
-            value={assignUser}
-            options={directory.users.map((u) => ({ value: u.id, text: u.name }))}
-            onPick={setAssignUser}
-          />
-          <PickList
-            label="Project"
-            value={assignProject}
-            options={directory.projects.map((p) => ({ value: p.id, text: p.name }))}
-            onPick={setAssignProject}
-          />
-          <PickList
-            label="Role"
-            value={assignRole}
-            options={[
-              { value: 'member', text: 'member' },
-              { value: 'admin', text: 'admin' },
-            ]}
-            onPick={(role) => setAssignRole(role as RoleName)}
-          />
-          <button type="submit">Give role</button>
-        </InlineForm>
+          give={({ userId, projectId, role }) =>
+            void change(`${userNamed(userId)} is ${role} of ${projectNamed(projectId)}.`, () =>
+              c.client.assignRole({ projectId, userId, role }),
+            )
+          }
+        />
       </section>
       {asking && (
         <ConfirmDialog
-          title={`Delete ${asking.kind} ${asking.name}?`}
-          message={DELETE_WARNING[asking.kind]}
-          confirmLabel="Delete"
-          onConfirm={() => remove(asking)}
+          title={asking.title}
+          message={asking.message}
+          confirmLabel={asking.confirmLabel}
+          onConfirm={() => {
+            setAsking(null);
+            asking.run();
+          }}
           onCancel={() => setAsking(null)}
         />
       )}

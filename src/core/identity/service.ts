@@ -163,7 +163,7 @@ export class IdentityService {
     // The count is cleared only once the whole login stands: a right password with a project
     // that does not exist (or is not the user's) is a failure, else it would tell a guesser the
     // password is right by leaving the name's count at zero.
-    const project = await this.#scopeProject(user, request.project).catch((err: unknown) => {
+    const project = await this.#scopeProject(user, request.project, user.isSystemAdmin).catch((err: unknown) => {
       if (err instanceof DomainError && err.code === 'IAM.0001') this.throttle?.failed(attempt);
       throw err;
     });
@@ -182,7 +182,13 @@ export class IdentityService {
     return { token, principal: this.#principal(user, project, roles, issuedAt, expiresAt) };
   }
 
-  async #scopeProject(user: User, scope: LoginRequest['project']): Promise<Project> {
+  /**
+   * The project a login or a signature acts in. `anyProject` (a system admin's password login) may
+   * name a project where the user holds no role, and without a scope falls back to the first
+   * project of all: whatever roles were removed, a system admin can always sign in and repair them
+   * (such a token serves the administration API only; see api/auth).
+   */
+  async #scopeProject(user: User, scope: LoginRequest['project'], anyProject = false): Promise<Project> {
     let project: Project | undefined;
     // An empty id names no project: it must not fall through to the first one (`/v1//…` signed).
     if (scope?.id !== undefined) project = await this.store.identity.getProject(scope.id);
@@ -191,9 +197,10 @@ export class IdentityService {
       // Keystone would issue an unscoped token; every API here needs a project, so take the first one.
       const assignments = await this.store.identity.listAssignments({ userId: user.id });
       const projects = await Promise.all(assignments.map((a) => this.store.identity.getProject(a.projectId)));
-      project = projects.filter((p): p is Project => !!p).sort((a, b) => a.name.localeCompare(b.name))[0];
+      project = firstByName(projects.filter((p): p is Project => !!p));
+      if (!project && anyProject) project = firstByName(await this.store.identity.listProjects());
     }
-    if (!project || (await this.store.identity.rolesOf(user.id, project.id)).length === 0) {
+    if (!project || (!anyProject && (await this.store.identity.rolesOf(user.id, project.id)).length === 0)) {
       // Same answer for "no such project" and "not a member", as Keystone does.
       throw new DomainError('IAM.0001');
     }
@@ -206,7 +213,8 @@ export class IdentityService {
     const load = () => this.#resolveToken(hash);
     const { token: stored, user, project, roles } = await (this.#tokens ? this.#tokens.get(hash, load) : load());
     if (stored.expiresAt <= this.clock.now()) throw new DomainError('ModelArts.0202');
-    if (!user?.enabled || roles.length === 0) throw new DomainError('ModelArts.0203');
+    // A system admin's token stays valid without a role in its project (api/auth keeps it off the project's paths).
+    if (!user?.enabled || (roles.length === 0 && !user.isSystemAdmin)) throw new DomainError('ModelArts.0203');
     return this.#principal(user, project, roles, stored.issuedAt, stored.expiresAt);
   }
 
@@ -427,6 +435,10 @@ export class IdentityService {
       throw err;
     }
   }
+}
+
+function firstByName(projects: Project[]): Project | undefined {
+  return projects.sort((a, b) => a.name.localeCompare(b.name))[0];
 }
 
 function checkPassword(password: string): void {
