@@ -26,11 +26,16 @@ export type Access =
       token: string;
       /** Whose token it is, and the identity revision under which they were found allowed. */
       userId: string;
+      /** What lets that user open it, and the instance's project: for the audit entry of an opening. */
+      opensAs: OpensAs;
+      projectId: string;
       revision: number;
     }
   | { allowed: false; status: 403 | 503; reason: string };
 
 export type Credential = 'query' | 'header' | 'cookie';
+
+export type OpensAs = 'owner' | 'admin' | 'shared';
 
 /** What the request presents as the instance token, each where it was found. */
 export interface Presented {
@@ -109,7 +114,7 @@ export async function checkAccess(
   // Unknown instance, wrong token and a user who lost access read the same, so the proxy reveals
   // nothing about ids or accounts.
   if (!instance) return { allowed: false, status: 403, reason: REFUSED };
-  const { users, revision } = await openers.of(instance);
+  const { users, shared, revision } = await openers.of(instance);
   const admitted = holderAmong(offered, (token) => tokens.holderOf(instance, token, users));
   if (!admitted) return { allowed: false, status: 403, reason: REFUSED };
   const { via, token, userId } = admitted;
@@ -123,6 +128,8 @@ export async function checkAccess(
     via,
     token,
     userId,
+    opensAs: userId === instance.user.id ? 'owner' : shared.has(userId) ? 'shared' : 'admin',
+    projectId: instance.projectId,
     revision,
   };
 }

@@ -150,8 +150,14 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
       // Trade the token in the link for a cookie scoped to this notebook, and drop it from the URL:
       // only for a link, which a browser follows; a client sending the header sends it every time.
       await recordOpen(
-        { store, openers, clock, replica },
-        { instanceId: id, userId: access.userId, source: request.ip },
+        { store, clock, replica },
+        {
+          instanceId: id,
+          projectId: access.projectId,
+          userId: access.userId,
+          as: access.opensAs,
+          source: request.ip,
+        },
       ).catch((err: unknown) => request.log.error({ err }, 'audit record of a notebook opening not written'));
       const secure = request.protocol === 'https' ? '; Secure' : '';
       return reply

@@ -10,7 +10,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import type { Project, User } from '../model/identity-types.js';
 import type { Store } from '../ports/store.js';
-import { IdentityService } from './service.js';
+import { firstByName, IdentityService } from './service.js';
 
 export interface RecoveryContext {
   store: Store;
@@ -73,7 +73,7 @@ export class AccountRecovery {
     }
     const bootstrap = await store.identity.findProjectByName(defaultDomain, defaultProject);
     if (bootstrap) return bootstrap;
-    const first = (await store.identity.listProjects()).sort((a, b) => a.name.localeCompare(b.name))[0];
+    const first = firstByName(await store.identity.listProjects());
     return first ?? this.#identity.createProject({ name: defaultProject, description: 'Created by demanager recover' });
   }
 

@@ -437,7 +437,8 @@ export class IdentityService {
   }
 }
 
-function firstByName(projects: Project[]): Project | undefined {
+/** The first of `projects` by name: the project a login without a scope, or a recovery, falls back to. */
+export function firstByName(projects: Project[]): Project | undefined {
   return projects.sort((a, b) => a.name.localeCompare(b.name))[0];
 }
 
