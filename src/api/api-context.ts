@@ -11,6 +11,7 @@ import type { InstanceFeed } from '../core/changes/instance-feed.js';
 import type { InstanceShares } from '../core/instances/instance-shares.js';
 import type { InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { LifecycleService } from '../core/instances/lifecycle-service.js';
+import type { NotebookLogs } from '../core/instances/notebook-log.js';
 import type { ViewCounts } from '../core/capacity/view-counts.js';
 import type { QueueService } from '../core/instances/queue-service.js';
 import type { Store } from '../core/ports/store.js';
@@ -44,6 +45,7 @@ export interface ApiContext {
   viewCounts: ViewCounts;
   instanceTokens: InstanceTokens;
   instanceShares: InstanceShares;
+  notebookLogs: Pick<NotebookLogs, 'read'>;
   instanceFeed: Pick<InstanceFeed, 'watch'>;
   /** Whether this replica holds the controller lease (reported by /readyz). */
   controller: { readonly held: boolean };

@@ -19,6 +19,7 @@ import { IdentityService } from '../core/identity/service.js';
 import { IdentityWatch } from '../core/changes/identity-watch.js';
 import { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import { InstanceFeed } from '../core/changes/instance-feed.js';
+import { NotebookLogs } from '../core/instances/notebook-log.js';
 import { InstanceShares } from '../core/instances/instance-shares.js';
 import { InstanceTokens } from '../core/identity/instance-tokens.js';
 import { LeaseKeeper } from '../core/replica/lease-keeper.js';
@@ -56,6 +57,8 @@ export interface Services {
   instanceTokens: InstanceTokens;
   /** Who an instance is shared with, and who may ask for its token. */
   instanceShares: InstanceShares;
+  /** The notebook log extension (readers: those who may open the notebook). */
+  notebookLogs: NotebookLogs;
   /** Who may open a notebook now; the proxy asks on every request. */
   notebookOpeners: NotebookOpeners;
   /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
@@ -221,6 +224,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     queue,
     repositoryHosts: new RepositoryHosts(config.repositories),
   });
+  const instanceShares = new InstanceShares({ store, clock, lifecycle });
   const metrics = new Metrics(store);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   committed.subscribe((change) => scheduler.noticeChange(change));
@@ -277,7 +281,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     controller,
     driver,
     instanceTokens,
-    instanceShares: new InstanceShares({ store, clock, lifecycle }),
+    instanceShares,
+    notebookLogs: new NotebookLogs({ driver, catalog, shares: instanceShares, log }),
     notebookOpeners: new NotebookOpeners(store),
     identityWatch,
     instanceFeed,

@@ -5,7 +5,7 @@ import { workloadPath } from '../../src/runtime/local/child-env.js';
 import { cloneTargetName } from '../../src/runtime/local/git-clone.js';
 import { jupyterArgs } from '../../src/runtime/local/jupyter-command.js';
 import { resolveOptions } from '../../src/runtime/local/local-driver-options.js';
-import { redact } from '../../src/runtime/local/redact.js';
+import { redact } from '../../src/runtime/redact.js';
 import { parseRunRecord } from '../../src/runtime/local/run-record.js';
 import { pathSegments } from '../../src/runtime/local/safe-paths.js';
 

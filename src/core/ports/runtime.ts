@@ -23,6 +23,13 @@ export interface WorkloadNotice {
   message: string;
 }
 
+/** The end of a workload's own output (its server's stdout and stderr), oldest line first. */
+export interface WorkloadLog {
+  lines: string[];
+  /** Whether earlier output exists that is not in `lines`. */
+  truncated: boolean;
+}
+
 export type Health =
   | { state: 'running'; notices?: WorkloadNotice[] }
   | { state: 'exited'; code: number | null; reason: string }
@@ -78,6 +85,11 @@ export interface RuntimeDriver {
    * GPUs are not counted here (a cluster schedules them, or the driver knows of none).
    */
   hostGpus?(): Promise<number | null>;
+  /**
+   * The last `tail` lines of the workload's output, with its own token masked; null where the
+   * driver keeps none for it (never started, or its Pod is gone). Absent: the driver keeps no log.
+   */
+  logs?(workload: Workload, tail: number): Promise<WorkloadLog | null>;
   /** Last user activity (epoch ms), where the workload can tell. */
   activity?(workload: Workload): Promise<number | undefined>;
   close?(): Promise<void>;

@@ -16,6 +16,7 @@ import {
   type Health,
   type RuntimeDriver,
   type Workload,
+  type WorkloadLog,
 } from '../../core/ports/runtime.js';
 import { endpointOf, secretManifest, serviceManifest } from './access-manifests.js';
 import { clusterError, created, deleted, statusOf } from './api-errors.js';
@@ -23,7 +24,8 @@ import { StartsInFlight } from '../starts-in-flight.js';
 import { ClusterWatch, type ClusterChange } from './cluster-watch.js';
 import { concernsPod, occurrenceOf, progressMessage } from './event-progress.js';
 import type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
-import { podManifest } from './pod-manifest.js';
+import { NOTEBOOK_CONTAINER, podManifest } from './pod-manifest.js';
+import { redact } from '../redact.js';
 import { podHealth, startState } from './pod-status.js';
 import { instanceOf, managedSelector, resourceNames, RUN_LABEL, type ResourceNames } from './resource-names.js';
 import { claimManifest, workVolume } from './work-volume.js';
@@ -114,6 +116,37 @@ export class KubernetesDriver implements RuntimeDriver {
     await this.#starting.settled(workload.instance.id);
     await this.#watch.ready();
     await this.#removeAll(resourceNames(workload.instance.id));
+  }
+
+  /**
+   * The end of the notebook container's log, from the Pod log API (`tailLines`), its run's token
+   * masked. Null when there is none to read: no Pod (stopped: the log went with it) or a container
+   * that has not started yet (the API answers 400 then).
+   */
+  async logs(workload: Workload, count: number): Promise<WorkloadLog | null> {
+    await this.#watch.ready();
+    const { id } = workload.instance;
+    const name = resourceNames(id).pod;
+    const pod = this.#watch.pod(name);
+    if (!pod) return null;
+    let text: string;
+    try {
+      // One line more than asked tells whether earlier lines exist.
+      text = await this.#api.readNamespacedPodLog({
+        name,
+        namespace: this.#namespace,
+        container: NOTEBOOK_CONTAINER,
+        tailLines: count + 1,
+      });
+    } catch (err) {
+      const status = statusOf(err);
+      if (status === 404 || status === 400) return null;
+      throw clusterError('reading the notebook log', err);
+    }
+    const runId = pod.metadata?.labels?.[RUN_LABEL];
+    const lines = redact(text, [runId && this.#options.secretFor(id, runId)]).split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    return { lines: lines.slice(-count), truncated: lines.length > count };
   }
 
   watchExits(listener: ExitListener): void {

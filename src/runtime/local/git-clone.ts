@@ -14,7 +14,7 @@ import type { RepositoryHosts } from '../../core/instances/repository-hosts.js';
 import { maskedRepositoryUrl } from '../../core/instances/repository-url.js';
 import { WorkloadError } from '../../core/ports/runtime.js';
 import type { Containment } from './isolation/contained-spawn.js';
-import { redact } from './redact.js';
+import { redact } from '../redact.js';
 import { runToExit } from './run-to-exit.js';
 
 export interface CloneRequest {

@@ -19,6 +19,7 @@ import {
   type Health,
   type RuntimeDriver,
   type Workload,
+  type WorkloadLog,
   type WorkloadNotice,
 } from '../../core/ports/runtime.js';
 import { basePath, childEnv, workloadPath } from './child-env.js';
@@ -34,13 +35,13 @@ import { detectJupyter, INSTALL_HINT, type JupyterInstall } from './jupyter-dete
 import { fetchStatus } from './jupyter-status.js';
 import { noJupyterIn, profileEnvironment, type ResolvedEnvironment } from './profile-environment.js';
 import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from './local-driver-options.js';
-import { note, rotateIfLarge, tail } from './log-file.js';
+import { lastLines, note, rotateIfLarge, tail } from './log-file.js';
 import { launchNotebook } from './notebook-launch.js';
 import { isAlive, terminate } from './process-control.js';
 import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
 import { WorkloadFiles } from './workload-files.js';
-import { customScript, logFile, storageDir } from './workload-storage.js';
+import { customScript, LOG_FILE_NAME, logFile, storageDir } from './workload-storage.js';
 import { StartsInFlight } from '../starts-in-flight.js';
 
 export type { LocalDriverOptions } from './local-driver-options.js';
@@ -172,6 +173,19 @@ export class LocalDriver implements RuntimeDriver {
     if (!record) return undefined;
     const answer = await fetchStatus(this.#target(workload, record), this.#options.pollRequestTimeoutMs);
     return answer.kind === 'ok' ? answer.lastActivity : undefined;
+  }
+
+  /**
+   * The end of the instance's log, which outlives its runs (a stopped notebook's last words are
+   * there); the current run's token masked. Earlier runs' tokens are dead, and core masks every
+   * `token=` of a URL besides.
+   */
+  async logs(workload: Workload, count: number): Promise<WorkloadLog | null> {
+    const layout = this.#layoutOrNull(workload);
+    if (!layout) return null;
+    const record = parseRunRecord(workload.instance.runtime?.data);
+    const token = record ? this.#options.secretFor(workload.instance.id, record.runId) : undefined;
+    return lastLines(join(layout.logs, LOG_FILE_NAME), count, [token]);
   }
 
   /** Stops the workload and deletes its private directory; obs/efs/obsfs storage stays. */

@@ -7,9 +7,10 @@
  * a poll finds the file too large. O_APPEND makes the child's next write land at the new end
  * after the truncate (no sparse file); lines written between the copy and the truncate are lost.
  */
+import { constants } from 'node:fs';
 import { copyFile, open, rename, rm, stat, truncate, appendFile, type FileHandle } from 'node:fs/promises';
 import type { Clock } from '../../core/shared/clock.js';
-import { redact } from './redact.js';
+import { redact } from '../redact.js';
 
 export interface RotationPolicy {
   maxBytes: number;
@@ -50,29 +51,81 @@ export async function note(file: string, clock: Clock, text: string): Promise<vo
   await appendFile(file, `[demanager ${new Date(clock.now()).toISOString()}] ${text}\n`, { mode: 0o600 });
 }
 
-/** The last `lines` non-empty lines (from at most the last 64 KiB), secrets masked; [] when unreadable. */
+/** How much of the log one read goes through backwards, at most: a log of one endless line costs no more. */
+const MAX_READ_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
+/** Longer lines (a progress bar redrawn with \r, a dumped array) are cut here. */
+const MAX_LINE_CHARS = 8 * 1024;
+
+/**
+ * The last `count` lines of the log, read backwards from its end in chunks, so a large log costs
+ * only its tail; secrets masked. `truncated` says earlier lines exist (before the part read, or
+ * in a rotated generation). Null when the file does not exist. A link is refused (ELOOP), never
+ * followed, although a notebook cannot plant one in its log directory.
+ */
+export async function lastLines(
+  file: string,
+  count: number,
+  secrets: readonly (string | undefined)[] = [],
+): Promise<{ lines: string[]; truncated: boolean } | null> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    const { size } = await handle.stat();
+    const chunks: Buffer[] = [];
+    let position = size;
+    let newlines = 0;
+    // count + 1 line ends: the one before the first wanted line proves that line is whole.
+    while (position > 0 && newlines <= count && size - position < MAX_READ_BYTES) {
+      const length = Math.min(CHUNK_BYTES, position);
+      position -= length;
+      const chunk = Buffer.alloc(length);
+      await handle.read(chunk, 0, length, position);
+      chunks.unshift(chunk);
+      for (const byte of chunk) if (byte === 0x0a) newlines++;
+    }
+    const all = redact(Buffer.concat(chunks).toString('utf8'), secrets).split('\n');
+    if (all.at(-1) === '') all.pop();
+    // Read from the middle of the file: the first piece is the end of a line whose start was not
+    // read. Dropped, unless it is all there is (one endless line): then its end is shown, marked cut.
+    const partial = position > 0 ? all.shift() : undefined;
+    if (partial && all.length === 0) all.push(`…${partial.slice(1 - MAX_LINE_CHARS)}`);
+    const earlier = position > 0 || all.length > count || (await exists(`${file}.1`));
+    return {
+      lines: all.slice(-count).map((line) => {
+        const bare = line.replace(/\r+$/, '');
+        return bare.length > MAX_LINE_CHARS ? `${bare.slice(0, MAX_LINE_CHARS)}…` : bare;
+      }),
+      truncated: earlier,
+    };
+  } finally {
+    await handle.close();
+  }
+}
+
+function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** The last `lines` non-empty lines, secrets masked; [] when unreadable (for failure messages). */
 export async function tail(
   file: string,
   lines: number,
   secrets: readonly (string | undefined)[] = [],
 ): Promise<string[]> {
-  const window = 64 * 1024;
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(file, 'r');
-    const { size } = await handle.stat();
-    const length = Math.min(size, window);
-    const buffer = Buffer.alloc(length);
-    await handle.read(buffer, 0, length, size - length);
-    const text = redact(buffer.toString('utf8'), secrets);
-    return text
-      .split('\n')
-      .map((line) => line.trimEnd())
-      .filter((line) => line !== '')
-      .slice(-lines);
-  } catch {
-    return [];
-  } finally {
-    await handle?.close();
-  }
+  // Blank lines are dropped afterwards: read a few more so that `lines` are usually left.
+  const read = await lastLines(file, lines * 4, secrets).catch(() => null);
+  if (!read) return [];
+  return read.lines
+    .map((line) => line.trimEnd())
+    .filter((line) => line !== '')
+    .slice(-lines);
 }

@@ -280,6 +280,39 @@ describe('fake cluster: objects over client-node', () => {
     );
   });
 
+  it('serves a Pod log as text/plain with tailLines and the failures the real server answers', async () => {
+    const name = 'nb-log';
+    await api.createNamespacedPod({ namespace: NS, body: podBody(name) });
+    const waiting = await apiError(api.readNamespacedPodLog({ namespace: NS, name, container: 'notebook' }));
+    assert.equal(waiting.code, 400);
+    assert.equal(waiting.body.message, `container "notebook" in pod "${name}" is waiting to start: ContainerCreating`);
+    await cluster.kubelet.settle();
+    cluster.writeLog(NS, name, 'one\ntwo\nthree\n');
+    assert.equal(
+      await api.readNamespacedPodLog({ namespace: NS, name, container: 'notebook', tailLines: 2 }),
+      'two\nthree\n',
+    );
+    assert.equal(await api.readNamespacedPodLog({ namespace: NS, name }), 'one\ntwo\nthree\n', 'the only container');
+
+    const raw = (query: string) =>
+      fetch(`${cluster.server}/api/v1/namespaces/${NS}/pods/${name}/log?${query}`, {
+        headers: { Authorization: 'Bearer fake-token' },
+      });
+    const plain = await raw('tailLines=1');
+    assert.equal(plain.status, 200);
+    assert.equal(plain.headers.get('content-type'), 'text/plain');
+    assert.equal(await plain.text(), 'three\n');
+    const negative = await raw('tailLines=-1');
+    assert.equal(negative.status, 422);
+    assert.equal(((await negative.json()) as { reason: string }).reason, 'Invalid');
+    assert.equal((await raw('tailLines=x')).status, 400);
+    const other = await apiError(api.readNamespacedPodLog({ namespace: NS, name, container: 'sidecar' }));
+    assert.equal(other.code, 400);
+    assert.equal(other.body.message, `container sidecar is not valid for pod ${name}`);
+    assert.equal((await apiError(api.readNamespacedPodLog({ namespace: NS, name: 'nope' }))).code, 404);
+    assert.ok(cluster.calls().some((c) => c.verb === 'get' && c.resource === 'pods/log' && c.namespace === NS));
+  });
+
   it('records every call by RBAC verb, resource and namespace', () => {
     const calls = cluster.calls();
     for (const verb of ['create', 'get', 'list', 'delete', 'update', 'patch']) {

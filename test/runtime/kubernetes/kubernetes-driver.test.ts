@@ -432,6 +432,35 @@ describe('Kubernetes driver on the fake cluster', () => {
     await theirs.remove(workloadOf(theirKept));
   });
 
+  it('reads the notebook log through the Pod log API, the run’s token masked, and none once the Pod is gone', async () => {
+    const k8s = driver();
+    const subject = instance();
+    const signal = new AbortController().signal;
+    assert.equal(await k8s.logs(workloadOf(subject), 10), null, 'no Pod yet');
+    await k8s.prepare(workloadOf(subject), signal);
+    const state = await k8s.start(workloadOf(subject), signal);
+    const token = `token-of-${subject.id}-${String(state.data.runId)}`.slice(-32);
+    const link = `http://127.0.0.1:8888/notebook/${subject.id}/lab`;
+    cluster.writeLog(
+      NAMESPACE,
+      resourceNames(subject.id).pod,
+      `[I ServerApp] Jupyter Server 2.14.2 is running at:\n[I ServerApp] ${link}?token=${token}\nline a\nline b\n`,
+    );
+    assert.deepEqual(await k8s.logs(workloadOf(subject, state), 100), {
+      lines: [
+        '[I ServerApp] Jupyter Server 2.14.2 is running at:',
+        `[I ServerApp] ${link}?token=[redacted]`,
+        'line a',
+        'line b',
+      ],
+      truncated: false,
+    });
+    assert.deepEqual(await k8s.logs(workloadOf(subject, state), 2), { lines: ['line a', 'line b'], truncated: true });
+    await k8s.stop(workloadOf(subject, state));
+    assert.equal(await k8s.logs(workloadOf(subject), 10), null, 'the log went with the Pod');
+    await k8s.remove(workloadOf(subject));
+  });
+
   it('makes exactly the API calls api-usage.ts lists: none outside it, and none it lists goes unused', () => {
     const allowed = new Set(
       KUBERNETES_API_USAGE.flatMap((usage) => usage.verbs.map((verb) => `${usage.resource}:${verb}`)),

@@ -16,6 +16,7 @@ import {
   unauthorized,
   unknownResource,
 } from './api-status.js';
+import { ContainerLogs } from './container-logs.js';
 import { deleteObject } from './deletion.js';
 import { discovery } from './discovery.js';
 import { fieldSelector } from './field-selector.js';
@@ -40,17 +41,21 @@ interface Target {
   resource: ResourceName;
   namespace?: string;
   name?: string;
+  /** The only subresource served: a Pod's `log`. */
+  subresource?: 'log';
 }
 
-const PATH = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?$/;
+const PATH = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
 
 function parseTarget(pathname: string): Target {
   const m = PATH.exec(pathname);
   if (!m) throw unknownResource();
-  const [, namespace, resource, name] = m.map((p) => (p === undefined ? p : decodeURIComponent(p)));
+  const [, namespace, resource, name, subresource] = m.map((p) => (p === undefined ? p : decodeURIComponent(p)));
   if (!resource || !isResourceName(resource)) throw unknownResource();
   if (name !== undefined && namespace === undefined) throw unknownResource();
-  return { resource, namespace, name };
+  if (subresource === undefined) return { resource, namespace, name };
+  if (resource !== 'pods' || subresource !== 'log') throw unknownResource();
+  return { resource, namespace, name, subresource };
 }
 
 async function readJson(req: IncomingMessage): Promise<any> {
@@ -88,6 +93,8 @@ export class ApiServer {
   readonly #serviceIPs = { next: 10 };
   readonly http: Server;
   url = '';
+
+  readonly logs = new ContainerLogs();
 
   constructor(store: ObjectStore, options: ApiServerOptions) {
     this.#store = store;
@@ -128,11 +135,20 @@ export class ApiServer {
     const record = (verb: string) =>
       this.#calls.push({
         verb,
-        resource: target.resource,
+        resource: target.subresource ? `${target.resource}/${target.subresource}` : target.resource,
         ...(target.namespace ? { namespace: target.namespace } : {}),
       });
     const { resource, namespace, name } = target;
     const kind = RESOURCE_KINDS[resource];
+    if (target.subresource === 'log') {
+      if (req.method !== 'GET') throw methodNotAllowed();
+      record('get');
+      const pod = this.#store.get(resource, namespace!, name!);
+      if (!pod) throw notFound(resource, name!);
+      const text = this.logs.read(pod, query);
+      res.writeHead(200, { 'Content-Type': 'text/plain' });
+      return void res.end(text);
+    }
 
     switch (`${req.method} ${name === undefined ? 'collection' : 'object'}`) {
       case 'GET collection': {

@@ -26,6 +26,8 @@ export interface FakeCluster {
   objects(resource: ResourceName, namespace?: string): any[];
   /** Every API call so far as {verb, resource, namespace} — verbs: create, get, list, watch, delete, update, patch. */
   calls(): ApiCall[];
+  /** Appends `text` to what the Pod's container printed (its first container by default); the Pod must exist. */
+  writeLog(namespace: string, pod: string, text: string, container?: string): void;
   /** Forgets old history so a watch from an older resourceVersion gets 410 Gone. */
   compact(): void;
   /**
@@ -72,6 +74,11 @@ export async function startFakeCluster(options: FakeClusterOptions = {}): Promis
     },
     objects: (resource, namespace) => store.list(resource, namespace),
     calls: () => api.calls(),
+    writeLog(namespace, name, text, container) {
+      const pod = store.get('pods', namespace, name);
+      if (!pod) throw new Error(`no Pod ${namespace}/${name} to write the log of`);
+      api.logs.write(pod, container ?? pod.spec.containers[0].name, text);
+    },
     compact: () => store.compact(),
     dropWatches: (drop = {}) => api.dropWatches(drop.abrupt ?? false),
     async close() {

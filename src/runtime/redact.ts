@@ -1,7 +1,7 @@
 /**
- * @module runtime/local/redact
- * Keeps secrets out of what the driver shows: log tails that go into `failed_reasons` (repository
- * URLs that may carry `user:password@` are masked by core/instances/repository-url).
+ * @module runtime/redact
+ * Keeps secrets out of what a driver shows: log tails that go into `failed_reasons` and the notebook
+ * log (repository URLs that may carry `user:password@` are masked by core/instances/repository-url).
  */
 
 const MASK = '[redacted]';

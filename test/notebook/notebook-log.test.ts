@@ -1,0 +1,93 @@
+/**
+ * The notebook log of a real Jupyter server on the local runtime, over the API: its start-up lines,
+ * what a kernel writes to the server's stderr (the log file's fd, which every process of the
+ * notebook inherits) as it goes, the workload's token masked wherever it appears, `tail` and
+ * `truncated`, and the log still there once the notebook has stopped.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { create, waitStatus } from '../support/api.js';
+import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
+import { cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+
+describe('the log of a real notebook', { timeout: 180_000 }, () => {
+  let t: TestApp;
+  let id = '';
+  let kernel = '';
+  let cookie = '';
+  let running = false;
+  const logs = async (query = '') => {
+    const res = await t.http('GET', `${t.instances()}/${id}/logs${query}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    return res.body as { lines: string[]; truncated: boolean; available: boolean };
+  };
+
+  before(async () => {
+    t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
+    id = (await create(t, cpuBody('logged', 'modelarts.vm.cpu.2u'))).id;
+    running = true;
+    await waitStatus(t, id, 'RUNNING', { timeoutMs: 90_000 });
+    const token = (await t.http('GET', `${t.instances()}/${id}/token`)).body.token as string;
+    cookie = await openNotebook(t.url, id, token);
+    kernel = await startKernel(t.url, id, cookie);
+  });
+  after(async () => {
+    // A local notebook outlives the service by design: stop it, or it outlives the test run.
+    if (running) {
+      await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
+      await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
+    }
+    await t?.stop(true);
+  });
+
+  it("shows the server's start-up lines", async () => {
+    const log = await logs();
+    assert.equal(log.available, true);
+    assert.ok(
+      log.lines.some((line) => /Jupyter|Serving notebooks|ServerApp|NotebookApp/.test(line)),
+      log.lines.join('\n'),
+    );
+  });
+
+  it('masks the workload token and every URL token, however they were written', async () => {
+    // A kernel's fd 2 is the server's: the log file. What user code writes there lands in the log.
+    const code = [
+      'import os',
+      "secret = os.environ.get('JUPYTER_TOKEN', '')",
+      "os.write(2, f'marker-url http://127.0.0.1:1/lab?token={secret}\\nmarker-raw {secret}\\nmarker-other https://example.test/x?a=1&token=tok-123456&b=2\\n'.encode())",
+      'print(secret)',
+    ].join('\n');
+    const secret = (await execute(kernel, cookie, code, t.url)).trim();
+    assert.ok(secret.length >= 16, `the kernel sees the workload token (${secret.length} characters)`);
+    let lines: string[] = [];
+    for (let i = 0; i < 100 && !lines.some((l) => l.includes('marker-other')); i++) {
+      lines = (await logs('?tail=1000')).lines;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const text = lines.join('\n');
+    assert.ok(!text.includes(secret), 'the workload token appears nowhere');
+    assert.ok(!text.includes('tok-123456'), 'nor does another URL token');
+    assert.ok(lines.includes('marker-url http://127.0.0.1:1/lab?token=[redacted]'), text);
+    assert.ok(lines.includes('marker-raw [redacted]'), text);
+    assert.ok(lines.includes('marker-other https://example.test/x?a=1&token=[redacted]&b=2'), text);
+  });
+
+  it('answers the last `tail` lines, saying when earlier ones exist', async () => {
+    await execute(kernel, cookie, "import os\nos.write(2, b'tail-1\\ntail-2\\ntail-3\\n')", t.url);
+    let log = await logs('?tail=2');
+    for (let i = 0; i < 100 && log.lines.at(-1) !== 'tail-3'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      log = await logs('?tail=2');
+    }
+    assert.deepEqual(log, { lines: ['tail-2', 'tail-3'], truncated: true, available: true });
+  });
+
+  it('keeps the log once the notebook has stopped', async () => {
+    await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
+    await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
+    running = false;
+    const log = await logs();
+    assert.equal(log.available, true);
+    assert.ok(log.lines.includes('tail-3'), log.lines.join('\n'));
+  });
+});
