@@ -1,7 +1,7 @@
 /**
  * @module cli/instances-command
- * `demanager instances create|list|show|update|start|stop|restart|delete|share|unshare|shares`
- * (sharing in cli/share-commands). Every command takes
+ * `demanager instances create|list|show|update|start|stop|restart|delete|logs|share|unshare|shares`
+ * (the log in cli/logs-command, sharing in cli/share-commands). Every command takes
  * `--json` for the raw API answer; instances are named by id or name.
  */
 import { Command, Option } from '@commander-js/extra-typings';
@@ -11,6 +11,7 @@ import { connect } from './cli-context.js';
 import { createBody, updateBody } from './instance-bodies.js';
 import { printInstanceDetail, printInstanceTable } from './instance-format.js';
 import { findInstance } from './instance-lookup.js';
+import { logsCommand } from './logs-command.js';
 import { shareCommand, sharesCommand, unshareCommand } from './share-commands.js';
 import { assertNotFailed, waitForGone, waitForRest } from './instance-wait.js';
 import { integerOption } from './option-parsers.js';
@@ -214,6 +215,7 @@ export function instancesCommand() {
     .addCommand(actionCommand('queue'))
     .addCommand(actionCommand('dequeue'))
     .addCommand(deleteCommand())
+    .addCommand(logsCommand())
     .addCommand(shareCommand())
     .addCommand(unshareCommand())
     .addCommand(sharesCommand());

@@ -28,6 +28,8 @@ import type {
   InstanceList,
   InstanceShare,
   InstanceShareList,
+  NotebookLog,
+  NotebookLogQuery,
   InstanceTokenResult,
   ListInstancesQuery,
   ProfileList,
@@ -136,6 +138,11 @@ export class DemanagerClient {
   /** The instance's history, oldest first. */
   events(id: string, page: InstanceEventQuery = {}): Promise<InstanceEventList> {
     return this.#instances.events(id, page);
+  }
+
+  /** The last `tail` lines (default 100, at most 1000) of the notebook's log, tokens masked. */
+  logs(id: string, query: NotebookLogQuery = {}): Promise<NotebookLog> {
+    return this.#instances.logs(id, query);
   }
 
   /** Who the notebook is shared with. */

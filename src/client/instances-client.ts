@@ -17,6 +17,8 @@ import type {
   InstanceShareList,
   InstanceTokenResult,
   ListInstancesQuery,
+  NotebookLog,
+  NotebookLogQuery,
   ShareRequest,
   UpdateInstanceRequest,
 } from './types.js';
@@ -92,6 +94,12 @@ export class InstancesClient {
         query: page,
       })
     ).body;
+  }
+
+  /** The last lines of the notebook's log (a demanager extension; those who may open it). */
+  async logs(id: string, query: NotebookLogQuery = {}): Promise<NotebookLog> {
+    return (await this.http.request<NotebookLog>('GET', this.#item(id, '/logs'), { token: this.authToken(), query }))
+      .body;
   }
 
   /** Who the notebook is shared with (its owner and the project's admins). */

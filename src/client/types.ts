@@ -5,6 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { BucketSchema } from '../api/schemas/bucket-schemas.js';
+import type { LogQuery, NotebookLogSchema } from '../api/schemas/notebook-log-schemas.js';
 import type {
   CreateCredentialBody,
   CreatedCredentialSchema,
@@ -56,6 +57,10 @@ export type ListInstancesQuery = Omit<Static<typeof ListQuery>, 'de_type'> & { d
 export type InstanceEvent = Static<typeof EventSchema>;
 export type InstanceEventList = Static<typeof EventListSchema>;
 export type InstanceEventQuery = Static<typeof EventQuery>;
+
+/** The last lines of the notebook's log (`GET …/instances/{id}/logs`). */
+export type NotebookLog = Static<typeof NotebookLogSchema>;
+export type NotebookLogQuery = Static<typeof LogQuery>;
 
 export type InstanceShare = Static<typeof ShareSchema>;
 export type InstanceShareList = Static<typeof ShareListSchema>;

@@ -4,7 +4,7 @@
  * environment, and answers exit code, stdout and stderr. Asynchronous on purpose: the server under
  * test runs in this process and must keep answering while the child waits for it.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -41,24 +41,37 @@ function cleanEnv(extra: Record<string, string | undefined>, configDir: string):
   return env;
 }
 
-export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: cleanEnv(options.env ?? {}, options.configDir),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+/** A CLI still running: what it printed so far, and its end. */
+export interface RunningCli {
+  child: ChildProcess;
+  output(): CliResult;
+  /** Resolves once it has exited (SIGKILLed after 30 s). */
+  exited: Promise<CliResult>;
+}
+
+/** Starts the CLI and answers at once, for commands that keep running (`logs --follow`). */
+export function spawnCli(args: string[], options: CliOptions): RunningCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: cleanEnv(options.env ?? {}, options.configDir),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const result: CliResult = { code: null, stdout: '', stderr: '' };
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (result.stdout += chunk));
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (result.stderr += chunk));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const exited = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ ...result, code });
     });
-    child.stdin.end(options.input ?? '');
   });
+  child.stdin!.end(options.input ?? '');
+  return { child, output: () => ({ ...result }), exited };
+}
+
+export function runCli(args: string[], options: CliOptions): Promise<CliResult> {
+  return spawnCli(args, options).exited;
 }
 
 export function tempDir(prefix = 'demanager-cli-'): string {
