@@ -7,13 +7,14 @@
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import type { DemanagerClient, NotebookLog } from '../client/index.js';
 import { linesAfter } from '../client/log-follow.js';
+import { DEFAULT_LOG_TAIL, MAX_LOG_TAIL } from '../core/model/notebook-log-limits.js';
 import { connect } from './cli-context.js';
 import { findInstance } from './instance-lookup.js';
 import { integerOption } from './option-parsers.js';
 import { note, printJson, printLine } from './output.js';
 
 /** What the API answers at most; a follower asks for this much, so that two tails meet. */
-const MAX_TAIL = 1000;
+const MAX_TAIL = MAX_LOG_TAIL;
 
 function seconds(value: string): number {
   const n = Number(value);
@@ -41,7 +42,7 @@ export function logsCommand() {
   return new Command('logs')
     .description("print the last lines of the notebook's log (owner, project admins and users it is shared with)")
     .argument('<instance>', 'instance id or name')
-    .option('-n, --tail <lines>', `how many of the last lines (1 … ${MAX_TAIL})`, tailOption, 100)
+    .option('-n, --tail <lines>', `how many of the last lines (1 … ${MAX_TAIL})`, tailOption, DEFAULT_LOG_TAIL)
     .option('-f, --follow', 'keep printing new lines as they come, until Ctrl-C')
     .addOption(
       new Option('--interval <seconds>', 'with --follow: how often to ask for new lines').argParser(seconds).default(2),

@@ -115,6 +115,11 @@ const VARYING_TEXT: ReadonlyArray<readonly [string | null, RegExp, string]> = [
   [null, /DE-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'DE-6f1c2a9e-3b7d-4e58-9a0c-1d2e3f4a5b6c'],
   [null, /\b(127\.0\.0\.1|localhost):\d+/g, '$1:8080'],
   ['[data-testid="auto-stop-left"], .queue', DURATION, '59 min 30 s'],
+  // A notebook log: the service's and Jupyter's timestamps, the test's data directory, the port.
+  ['pre[role="log"]', /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/g, '2026-11-28T09:00:00.000Z'],
+  ['pre[role="log"]', /\b\d{2}:\d{2}:\d{2}\.\d{3}\b/g, '09:00:01.000'],
+  ['pre[role="log"]', /demanager-test-[A-Za-z0-9]{6}/g, 'demanager-test-a1B2c3'],
+  ['pre[role="log"]', /on port \d+/g, 'on port 40000'],
 ];
 
 /**

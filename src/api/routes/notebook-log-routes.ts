@@ -4,7 +4,7 @@
  * lines of the notebook's log, for whoever may open the notebook (core/instances/notebook-log).
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DEFAULT_LOG_TAIL } from '../../core/instances/notebook-log.js';
+import { DEFAULT_LOG_TAIL } from '../../core/model/notebook-log-limits.js';
 import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';

@@ -5,7 +5,7 @@
  * empty one and a follower can compare two answers line by line.
  */
 import { Type } from 'typebox';
-import { DEFAULT_LOG_TAIL, MAX_LOG_TAIL } from '../../core/instances/notebook-log.js';
+import { DEFAULT_LOG_TAIL, MAX_LOG_TAIL } from '../../core/model/notebook-log-limits.js';
 
 export const LogQuery = Type.Object({
   tail: Type.Optional(

@@ -8,16 +8,12 @@
  * prints its own at start-up (an older run's token, or one the user's code printed, included).
  */
 import type { Catalog } from '../model/catalog.js';
+import { MAX_LOG_TAIL } from '../model/notebook-log-limits.js';
 import type { RuntimeDriver } from '../ports/runtime.js';
 import type { Logger } from '../shared/logger.js';
 import { DomainError } from '../shared/errors.js';
 import type { Actor } from './lifecycle-service.js';
 import type { InstanceShares } from './instance-shares.js';
-
-/** Lines answered when the caller names no number. */
-export const DEFAULT_LOG_TAIL = 100;
-/** The most lines one request may ask for: a follower asks again, it never needs the whole log. */
-export const MAX_LOG_TAIL = 1000;
 
 export interface NotebookLog {
   lines: string[];
