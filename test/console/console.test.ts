@@ -93,6 +93,8 @@ describe('web console in Chromium', { timeout: 180_000 }, () => {
     const holder = await create(t, cpuBody('free-holder', SCARCE.name));
     await waitStatus(t, holder.id, 'RUNNING');
     await page.getByRole('link', { name: 'New instance' }).first().click();
+    // The form sets its fields once the catalog has loaded: typing before that is typed in vain.
+    await page.getByRole('button', { name: 'Create', exact: true }).and(page.locator(':enabled')).waitFor(WAIT);
     await page.getByLabel('Name').fill('notebook-waits');
     await page.getByLabel('Image (profile)').selectOption('Multi-Engine 1.0 (python3)-cpu');
     const option = page.locator(`#flavor option[value="${SCARCE.name}"]`);
