@@ -12,6 +12,7 @@ import type { InstanceShares } from '../core/instances/instance-shares.js';
 import type { InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { LifecycleService } from '../core/instances/lifecycle-service.js';
 import type { NotebookLogs } from '../core/instances/notebook-log.js';
+import type { ResourceUsage } from '../core/instances/resource-usage.js';
 import type { ViewCounts } from '../core/capacity/view-counts.js';
 import type { QueueService } from '../core/instances/queue-service.js';
 import type { Store } from '../core/ports/store.js';
@@ -46,6 +47,7 @@ export interface ApiContext {
   instanceTokens: InstanceTokens;
   instanceShares: InstanceShares;
   notebookLogs: Pick<NotebookLogs, 'read'>;
+  resourceUsage: Pick<ResourceUsage, 'read'>;
   instanceFeed: Pick<InstanceFeed, 'watch'>;
   /** Whether this replica holds the controller lease (reported by /readyz). */
   controller: { readonly held: boolean };

@@ -30,6 +30,7 @@ import type {
   InstanceShareList,
   NotebookLog,
   NotebookLogQuery,
+  ResourceUsage,
   InstanceTokenResult,
   ListInstancesQuery,
   ProfileList,
@@ -143,6 +144,11 @@ export class DemanagerClient {
   /** The last `tail` lines (default 100, at most 1000) of the notebook's log, tokens masked. */
   logs(id: string, query: NotebookLogQuery = {}): Promise<NotebookLog> {
     return this.#instances.logs(id, query);
+  }
+
+  /** A running notebook's CPU and memory use; every figure null where the runtime cannot tell. */
+  usage(id: string): Promise<ResourceUsage> {
+    return this.#instances.usage(id);
   }
 
   /** Who the notebook is shared with. */

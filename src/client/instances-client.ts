@@ -19,6 +19,7 @@ import type {
   ListInstancesQuery,
   NotebookLog,
   NotebookLogQuery,
+  ResourceUsage,
   ShareRequest,
   UpdateInstanceRequest,
 } from './types.js';
@@ -100,6 +101,11 @@ export class InstancesClient {
   async logs(id: string, query: NotebookLogQuery = {}): Promise<NotebookLog> {
     return (await this.http.request<NotebookLog>('GET', this.#item(id, '/logs'), { token: this.authToken(), query }))
       .body;
+  }
+
+  /** A running notebook's CPU and memory use against its flavor's limits (a demanager extension). */
+  async usage(id: string): Promise<ResourceUsage> {
+    return (await this.http.request<ResourceUsage>('GET', this.#item(id, '/usage'), { token: this.authToken() })).body;
   }
 
   /** Who the notebook is shared with (its owner and the project's admins). */

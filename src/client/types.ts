@@ -6,6 +6,7 @@
 import type { Static } from 'typebox';
 import type { BucketSchema } from '../api/schemas/bucket-schemas.js';
 import type { LogQuery, NotebookLogSchema } from '../api/schemas/notebook-log-schemas.js';
+import type { ResourceUsageSchema } from '../api/schemas/resource-usage-schemas.js';
 import type {
   CreateCredentialBody,
   CreatedCredentialSchema,
@@ -61,6 +62,8 @@ export type InstanceEventQuery = Static<typeof EventQuery>;
 /** The last lines of the notebook's log (`GET …/instances/{id}/logs`). */
 export type NotebookLog = Static<typeof NotebookLogSchema>;
 export type NotebookLogQuery = Static<typeof LogQuery>;
+/** A running notebook's CPU and memory use (`GET …/instances/{id}/usage`); null figures: not known. */
+export type ResourceUsage = Static<typeof ResourceUsageSchema>;
 
 export type InstanceShare = Static<typeof ShareSchema>;
 export type InstanceShareList = Static<typeof ShareListSchema>;

@@ -21,6 +21,7 @@ import { healthRoutes } from '../api/routes/health-routes.js';
 import { instanceChangeRoutes } from '../api/routes/instance-change-routes.js';
 import { instanceRoutes } from '../api/routes/instance-routes.js';
 import { notebookLogRoutes } from '../api/routes/notebook-log-routes.js';
+import { resourceUsageRoutes } from '../api/routes/resource-usage-routes.js';
 import { shareRoutes } from '../api/routes/share-routes.js';
 import type { ApiContext } from '../api/api-context.js';
 import { registerRateLimits, type RateLimits } from '../api/rate-limits.js';
@@ -167,6 +168,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(instanceRoutes, { services });
     await api.register(shareRoutes, { services });
     await api.register(notebookLogRoutes, { services });
+    await api.register(resourceUsageRoutes, { services });
     await api.register(catalogRoutes, { services });
     await api.register(instanceChangeRoutes, {
       services,

@@ -20,6 +20,7 @@ import { IdentityWatch } from '../core/changes/identity-watch.js';
 import { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import { InstanceFeed } from '../core/changes/instance-feed.js';
 import { NotebookLogs } from '../core/instances/notebook-log.js';
+import { ResourceUsage } from '../core/instances/resource-usage.js';
 import { InstanceShares } from '../core/instances/instance-shares.js';
 import { InstanceTokens } from '../core/identity/instance-tokens.js';
 import { LeaseKeeper } from '../core/replica/lease-keeper.js';
@@ -59,6 +60,8 @@ export interface Services {
   instanceShares: InstanceShares;
   /** The notebook log extension (readers: those who may open the notebook). */
   notebookLogs: NotebookLogs;
+  /** The resource-usage extension (readers: every member of the project). */
+  resourceUsage: ResourceUsage;
   /** Who may open a notebook now; the proxy asks on every request. */
   notebookOpeners: NotebookOpeners;
   /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
@@ -283,6 +286,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     instanceTokens,
     instanceShares,
     notebookLogs: new NotebookLogs({ driver, catalog, shares: instanceShares, log }),
+    resourceUsage: new ResourceUsage({ driver, catalog, lifecycle, clock, log }),
     notebookOpeners: new NotebookOpeners(store),
     identityWatch,
     instanceFeed,

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually } from '../runtime/workloads.js';
 import { create, member, waitStatus } from '../support/api.js';
+import { stopRealNotebook } from '../support/real-notebook.js';
 import { cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 import { explain, removeDir, runCli, spawnCli, tempDir } from './cli-harness.js';
 
@@ -31,11 +32,7 @@ describe('demanager instances logs (CLI)', { timeout: 180_000 }, () => {
     appendFileSync(logFile, 'cli-line-1\ncli-line-2\ncli-line-3\n');
   });
   after(async () => {
-    // A local notebook outlives the service by design: stop it, or it outlives the test run.
-    if (id) {
-      await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
-      await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
-    }
+    if (id) await stopRealNotebook(t, id);
     await t?.stop(true);
     removeDir(configDir);
   });

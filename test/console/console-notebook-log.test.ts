@@ -10,6 +10,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { create, waitStatus } from '../support/api.js';
+import { stopRealNotebook } from '../support/real-notebook.js';
 import { consoleFixture, docsScreenshot, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
 
@@ -22,11 +23,7 @@ describe('web console: the notebook log', { timeout: 180_000 }, () => {
   const append = (text: string) => appendFileSync(join(f.t.dataDir, 'instances', id, 'logs', 'notebook.log'), text);
 
   after(async () => {
-    // A local notebook outlives the service by design: stop it, or it outlives the test run.
-    if (running) {
-      await f.t.http('POST', `${f.t.instances()}/${id}/action`, { body: { action: 'stop' } });
-      await waitStatus(f.t, id, 'STOPPED', { timeoutMs: 60_000 });
-    }
+    if (running) await stopRealNotebook(f.t, id);
   });
 
   it('shows the last lines and follows new ones live', async () => {
@@ -103,8 +100,7 @@ describe('web console: the notebook log', { timeout: 180_000 }, () => {
   it("keeps the notebook's last words once it has stopped", async () => {
     const { t, page } = f;
     append('console-last-words\n');
-    await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
-    await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
+    await stopRealNotebook(t, id);
     running = false;
     const section = page.getByRole('region', { name: 'Notebook log' });
     await section.getByText('The notebook is not running.').waitFor(WAIT);

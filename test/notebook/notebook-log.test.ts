@@ -6,8 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { create, waitStatus } from '../support/api.js';
-import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
+import { execute } from '../support/kernel-client.js';
+import { startRealNotebook, stopRealNotebook } from '../support/real-notebook.js';
 import { cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
 
 describe('the log of a real notebook', { timeout: 180_000 }, () => {
@@ -24,19 +24,11 @@ describe('the log of a real notebook', { timeout: 180_000 }, () => {
 
   before(async () => {
     t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
-    id = (await create(t, cpuBody('logged', 'modelarts.vm.cpu.2u'))).id;
+    ({ id, cookie, kernel } = await startRealNotebook(t, cpuBody('logged', 'modelarts.vm.cpu.2u')));
     running = true;
-    await waitStatus(t, id, 'RUNNING', { timeoutMs: 90_000 });
-    const token = (await t.http('GET', `${t.instances()}/${id}/token`)).body.token as string;
-    cookie = await openNotebook(t.url, id, token);
-    kernel = await startKernel(t.url, id, cookie);
   });
   after(async () => {
-    // A local notebook outlives the service by design: stop it, or it outlives the test run.
-    if (running) {
-      await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
-      await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
-    }
+    if (running) await stopRealNotebook(t, id);
     await t?.stop(true);
   });
 
@@ -83,8 +75,7 @@ describe('the log of a real notebook', { timeout: 180_000 }, () => {
   });
 
   it('keeps the log once the notebook has stopped', async () => {
-    await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
-    await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
+    await stopRealNotebook(t, id);
     running = false;
     const log = await logs();
     assert.equal(log.available, true);

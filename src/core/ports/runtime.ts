@@ -30,6 +30,17 @@ export interface WorkloadLog {
   truncated: boolean;
 }
 
+/** What a running workload uses now, against its flavor's limits; null where the runtime cannot tell. */
+export interface WorkloadUsage {
+  /** CPU cores in use, averaged over the last moments (since the previous reading, or a short sample). */
+  cpuCores: number | null;
+  /** The CPU limit in cores; null: none. */
+  cpuLimitCores: number | null;
+  memoryBytes: number | null;
+  /** The memory limit in bytes; null: none. */
+  memoryLimitBytes: number | null;
+}
+
 export type Health =
   | { state: 'running'; notices?: WorkloadNotice[] }
   | { state: 'exited'; code: number | null; reason: string }
@@ -90,6 +101,12 @@ export interface RuntimeDriver {
    * driver keeps none for it (never started, or its Pod is gone). Absent: the driver keeps no log.
    */
   logs?(workload: Workload, tail: number): Promise<WorkloadLog | null>;
+  /**
+   * What the workload uses now, where the driver can measure it (the local driver reads the
+   * notebook's control group); null when it cannot (no control group, nothing running). Absent:
+   * the driver never can.
+   */
+  usage?(workload: Workload): Promise<WorkloadUsage | null>;
   /** Last user activity (epoch ms), where the workload can tell. */
   activity?(workload: Workload): Promise<number | undefined>;
   close?(): Promise<void>;

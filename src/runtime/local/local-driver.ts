@@ -21,6 +21,7 @@ import {
   type Workload,
   type WorkloadLog,
   type WorkloadNotice,
+  type WorkloadUsage,
 } from '../../core/ports/runtime.js';
 import { basePath, childEnv, workloadPath } from './child-env.js';
 import { runCustomScript } from './custom-script.js';
@@ -29,7 +30,9 @@ import { cloneRepository } from './git-clone.js';
 import { GpuShare } from './gpus/gpu-share.js';
 import { instanceLayout, type InstanceLayout } from './instance-layout.js';
 import { claimInstances } from './instances-owner.js';
+import { limitsOf } from './isolation/flavor-limits.js';
 import { oomNotice, startCounting } from './isolation/oom-kills.js';
+import { UsageMeter } from './isolation/usage-meter.js';
 import { WorkloadIsolation, type WorkloadContainment } from './isolation/workload-isolation.js';
 import { detectJupyter, INSTALL_HINT, type JupyterInstall } from './jupyter-detection.js';
 import { fetchStatus } from './jupyter-status.js';
@@ -61,6 +64,7 @@ export class LocalDriver implements RuntimeDriver {
   readonly #gpus: GpuShare;
   readonly #files: WorkloadFiles;
   readonly #repositoryHosts: RepositoryHosts;
+  readonly #usage = new UsageMeter();
   /** Servers (by pid) whose account was looked at: one still running as the service is told of once. */
   readonly #uidChecked = new Set<number>();
 
@@ -186,6 +190,19 @@ export class LocalDriver implements RuntimeDriver {
     const record = parseRunRecord(workload.instance.runtime?.data);
     const token = record ? this.#options.secretFor(workload.instance.id, record.runId) : undefined;
     return lastLines(join(layout.logs, LOG_FILE_NAME), count, [token]);
+  }
+
+  /** What the notebook's control group uses now; null without control groups or once it has stopped. */
+  async usage(workload: Workload): Promise<WorkloadUsage | null> {
+    const group = await this.#isolation.group(workload.instance.id);
+    if (!group) return null;
+    let limits: { cpus: number | null; memoryBytes: number | null };
+    try {
+      limits = limitsOf(workload.flavor, this.#options.isolation.maxTasks);
+    } catch {
+      limits = { cpus: null, memoryBytes: null };
+    }
+    return this.#usage.measure(group, limits);
   }
 
   /** Stops the workload and deletes its private directory; obs/efs/obsfs storage stays. */

@@ -165,6 +165,13 @@ export class ControlGroup {
     };
   }
 
+  /** Memory the group's processes use now, in bytes (page cache included, as the limit counts it); null for a group that is gone. */
+  async memoryCurrent(): Promise<number | null> {
+    const file = this.hierarchy.version === 2 ? 'memory.current' : 'memory.usage_in_bytes';
+    const text = await readFile(join(this.#dir('memory'), file), 'utf8').catch(() => '');
+    return /^\d+$/.test(text.trim()) ? Number(text.trim()) : null;
+  }
+
   /** Processes the OOM killer ended in the group (one file: read at every liveness poll); 0 for a group that is gone. */
   async oomKills(): Promise<number> {
     const file = this.hierarchy.version === 2 ? 'memory.events' : 'memory.oom_control';
