@@ -120,6 +120,9 @@ const VARYING_TEXT: ReadonlyArray<readonly [string | null, RegExp, string]> = [
   ['pre[role="log"]', /\b\d{2}:\d{2}:\d{2}\.\d{3}\b/g, '09:00:01.000'],
   ['pre[role="log"]', /demanager-test-[A-Za-z0-9]{6}/g, 'demanager-test-a1B2c3'],
   ['pre[role="log"]', /on port \d+/g, 'on port 40000'],
+  // Resource use as measured: the figures in words (the meters still show the run's own).
+  ['[data-testid="usage-cpu-text"]', /^\d+\.\d{2}/g, '0.96'],
+  ['[data-testid="usage-memory-text"]', /^\d+(\.\d)? (MiB|GiB)/g, '212 MiB'],
 ];
 
 /**

@@ -12,6 +12,7 @@ import { EditInstance } from '../components/edit-instance.js';
 import { InstanceShares } from '../components/instance-shares.js';
 import { Messages } from '../components/messages.js';
 import { NotebookLog } from '../components/notebook-log.js';
+import { ResourceUsage } from '../components/resource-usage.js';
 import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { secondsLeft, useNow } from '../countdown.js';
@@ -300,6 +301,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
       {(instance.user.id === c.session.user.id || isProjectAdmin(c.session)) && (
         <InstanceShares console={c} instance={instance} onFailure={onFailure} />
       )}
+      <ResourceUsage console={c} instance={instance} onFailure={onFailure} />
       <NotebookLog console={c} instance={instance} onFailure={onFailure} />
       <details class="raw">
         <summary>Every field, as the API answers it</summary>
