@@ -2,14 +2,15 @@
  * The notebook log on an instance's page, with a real notebook on the local runtime: Jupyter's
  * start-up lines appear, lines the notebook writes later follow live, Pause holds the view still
  * until it is pressed again (keyboard only), a long line wraps instead of widening a phone's page,
- * and the log stays readable (its last words) once the notebook has stopped. Lines are appended to
- * the log file itself, as the notebook's processes do through the fd they inherit.
+ * and the log stays readable (its last words) once the notebook has stopped — though not to a
+ * member it is not shared with, who is told so. Lines are appended to the log file itself, as the
+ * notebook's processes do through the fd they inherit.
  */
 import assert from 'node:assert/strict';
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { create, waitStatus } from '../support/api.js';
+import { create, member, waitStatus } from '../support/api.js';
 import { stopRealNotebook } from '../support/real-notebook.js';
 import { consoleFixture, docsScreenshot, signInWithKeyboard, unlabelledControls } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
@@ -106,5 +107,23 @@ describe('web console: the notebook log', { timeout: 180_000 }, () => {
     await section.getByText('The notebook is not running.').waitFor(WAIT);
     await section.getByRole('log').filter({ hasText: 'console-last-words' }).waitFor(WAIT);
     assert.equal(await section.getByRole('button', { name: 'Pause' }).count(), 0, 'nothing to pause');
+  });
+
+  it('tells a member the notebook is not shared with that the log is not theirs to read', async () => {
+    const { t, page, problems } = f;
+    const sam = await member(t, 'sam', t.projectId);
+    await signInWithKeyboard(page, t.url, 'sam', sam.password);
+    await page.evaluate((instanceId) => {
+      location.hash = `#/instances/${instanceId}`;
+    }, id);
+    const section = page.getByRole('region', { name: 'Notebook log' });
+    await section
+      .getByText("Only the owner, the project's admins and users it is shared with can read this log.")
+      .waitFor(WAIT);
+    assert.equal(await section.getByRole('log').count(), 0);
+    assert.ok(
+      problems.failedRequests.every((r) => r === `GET /v1/${t.projectId}/demanager/instances/${id}/logs 403`),
+      problems.failedRequests.join(', '),
+    );
   });
 });
