@@ -57,10 +57,17 @@ describe('web console: resource use', { skip: root ? false : 'needs root (CI run
       await cpuText.filter({ hasText: /^(0\.[5-9]\d|1\.\d{2}) of 1 CPU cores/ }).waitFor({ timeout: 30_000 });
       assert.ok(Number(await cpuMeter.getAttribute('value')) > 0.5, 'the meter shows it too');
       await section.scrollIntoViewIfNeeded();
+      // Right after a measurement has been shown, so that no answer re-renders the meters during the shot.
+      const settled = async () => {
+        await page.waitForResponse((r) => r.url().endsWith(`/${notebook!.id}/usage`));
+        await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+      };
+      await settled();
       await docsScreenshot(page, 'console-resource-usage', { fullPage: false });
       await page.setViewportSize({ width: 390, height: 844 });
       try {
         await section.scrollIntoViewIfNeeded();
+        await settled();
         assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways scrolling');
         await docsScreenshot(page, 'console-resource-usage-phone', { fullPage: false });
       } finally {

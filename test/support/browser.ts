@@ -125,11 +125,18 @@ const VARYING_TEXT: ReadonlyArray<readonly [string | null, RegExp, string]> = [
   ['[data-testid="usage-memory-text"]', /^\d+(\.\d)? (MiB|GiB)/g, '212 MiB'],
 ];
 
+/** Meters showing measured figures (resource use), and the sample each shows in the screenshots. */
+const VARYING_METERS: ReadonlyArray<readonly [string, number]> = [
+  ['meter[aria-labelledby="usage-cpu-label"]', 0.96],
+  ['meter[aria-labelledby="usage-memory-label"]', 212 * 2 ** 20],
+];
+
 /**
  * Writes docs/<name>.png so that it changes only when the page does, not at every run (a new
  * image each run would churn git for nothing): the page's clock is paused, so no countdown ticks
  * while the shot is taken; each text that differs from run to run ({@link VARYING_TEXT}) is
- * rewritten to a fixed sample of the same form; after the shot the texts are put back and time
+ * rewritten to a fixed sample of the same form, and so is each meter of a measured figure
+ * ({@link VARYING_METERS}); after the shot the texts are put back and time
  * flows again, so the test goes on with the page as it was.
  */
 export async function docsScreenshot(target: Page, name: string, options: { fullPage?: boolean } = {}): Promise<void> {
@@ -153,6 +160,15 @@ export async function docsScreenshot(target: Page, name: string, options: { full
     }
     (window as unknown as { __rewritten: [Text, string][] }).__rewritten = rewritten;
   }, rules);
+  const meters = await target.evaluate((list) => {
+    const saved: [string, number, number][] = [];
+    for (const [selector, sample] of list)
+      document.querySelectorAll<HTMLMeterElement>(selector).forEach((meter, i) => {
+        saved.push([selector, i, meter.value]);
+        meter.value = sample;
+      });
+    return saved;
+  }, VARYING_METERS);
   try {
     await target.screenshot({
       path: join(DOCS_DIR, `${name}.png`),
@@ -164,6 +180,12 @@ export async function docsScreenshot(target: Page, name: string, options: { full
     await target.evaluate(() => {
       for (const [node, data] of (window as unknown as { __rewritten: [Text, string][] }).__rewritten) node.data = data;
     });
+    await target.evaluate((saved) => {
+      for (const [selector, i, value] of saved) {
+        const meter = document.querySelectorAll<HTMLMeterElement>(selector)[i];
+        if (meter) meter.value = value;
+      }
+    }, meters);
     await target.clock.resume();
   }
 }
