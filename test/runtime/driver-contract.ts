@@ -196,6 +196,19 @@ export function driverContract(name: string, fixture: DriverFixture): void {
       await assertGone(running);
     });
 
+    if (capabilities.logs)
+      it('keeps a log from the first start: none before it, at most the tail asked for, none once removed', async () => {
+        const workload = await prepared();
+        assert.equal(await driver.logs!(workload, 5), null, 'nothing has run yet');
+        const running = await start(workload);
+        const log = await driver.logs!(running, 5);
+        assert.ok(log && log.lines.length <= 5 && typeof log.truncated === 'boolean', JSON.stringify(log));
+        await driver.stop(running);
+        const removed = withRuntime(running, null);
+        await driver.remove(removed);
+        assert.equal(await driver.logs!(removed, 5), null, 'it went with the instance');
+      });
+
     const adopts = fixture.adoptsAbortedStart === true;
     it(`a start aborted through its signal leaves ${adopts ? 'its workload for the next start to adopt' : 'nothing running'}`, async () => {
       const workload = await prepared();
