@@ -10,7 +10,13 @@ import type { QueueSnapshot } from '../core/instances/queue-service.js';
 import { maskedRepositoryUrl } from '../core/instances/repository-url.js';
 import { QUEUED_STATUSES } from '../core/model/statuses.js';
 import type { Catalog, Flavor, Profile } from '../core/model/catalog.js';
-import type { Credential, Instance, Repository, Storage } from '../core/model/instance.js';
+import {
+  LAST_ACTIVITY_ANNOTATION,
+  type Credential,
+  type Instance,
+  type Repository,
+  type Storage,
+} from '../core/model/instance.js';
 import type { FlavorDetailsBody, InstanceBody } from './schemas/instance-schema.js';
 
 export interface ViewContext {
@@ -179,6 +185,7 @@ export function instanceView(instance: Instance, ctx: ViewContext): InstanceBody
       failed_reasons: instance.failedReasons,
       annotations: {
         ...instance.spec.annotations,
+        [LAST_ACTIVITY_ANNOTATION]: String(instance.lastActivityAt ?? instance.createdAt),
         target_domain: ctx.publicUrl,
         url: running ? ctx.notebookUrl(instance.id) : '',
       },

@@ -38,6 +38,7 @@ import type {
   Project,
   RoleAssignment,
   RoleName,
+  SharedWithMe,
   ShareRequest,
   UpdateInstanceRequest,
   UpdateUserRequest,
@@ -154,6 +155,11 @@ export class DemanagerClient {
   /** Who the notebook is shared with. */
   shares(id: string): Promise<InstanceShareList> {
     return this.#instances.shares(id);
+  }
+
+  /** The ids of the project's instances shared with the caller, which they may open. */
+  sharedWithMe(): Promise<SharedWithMe> {
+    return this.#instances.sharedWithMe();
   }
 
   /** Shares the notebook with a member of the project, by `user_name` or `user_id`. */

@@ -20,5 +20,6 @@ export { InstancesClient } from './instances-client.js';
  * outside core and may depend on it (as on the API's schemas), so there is one list to keep.
  */
 export { INSTANCE_STATUSES, TRANSITIONAL_STATUSES } from '../core/model/statuses.js';
+export { LAST_ACTIVITY_ANNOTATION } from '../core/model/instance.js';
 export { apiBaseOf, sessionOf, type LoginOptions, type Session } from './session.js';
 export type * from './types.js';

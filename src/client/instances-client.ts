@@ -20,6 +20,7 @@ import type {
   NotebookLog,
   NotebookLogQuery,
   ResourceUsage,
+  SharedWithMe,
   ShareRequest,
   UpdateInstanceRequest,
 } from './types.js';
@@ -112,6 +113,15 @@ export class InstancesClient {
   async shares(id: string): Promise<InstanceShareList> {
     return (await this.http.request<InstanceShareList>('GET', this.#item(id, '/shares'), { token: this.authToken() }))
       .body;
+  }
+
+  /** The ids of the project's instances shared with the caller (they may open those). */
+  async sharedWithMe(): Promise<SharedWithMe> {
+    return (
+      await this.http.request<SharedWithMe>('GET', `${this.apiBase().replace(/\/+$/, '')}/demanager/shared-with-me`, {
+        token: this.authToken(),
+      })
+    ).body;
   }
 
   /** Shares the notebook with a member of the project; sharing again changes nothing. */

@@ -41,7 +41,7 @@ import type {
   ProfileQuery,
 } from '../api/schemas/catalog-schemas.js';
 import type { EventListSchema, EventQuery, EventSchema } from '../api/schemas/event-schema.js';
-import type { ShareBody, ShareListSchema, ShareSchema } from '../api/schemas/share-schemas.js';
+import type { ShareBody, ShareListSchema, SharedWithMeSchema, ShareSchema } from '../api/schemas/share-schemas.js';
 
 export type Instance = Static<typeof InstanceSchema>;
 export type InstanceStatus = Static<typeof StatusSchema>;
@@ -67,6 +67,8 @@ export type ResourceUsage = Static<typeof ResourceUsageSchema>;
 
 export type InstanceShare = Static<typeof ShareSchema>;
 export type InstanceShareList = Static<typeof ShareListSchema>;
+/** The ids of the project's instances shared with the caller. */
+export type SharedWithMe = Static<typeof SharedWithMeSchema>;
 /** Whom to share with: `{ user_name }` or `{ user_id }`. */
 export type ShareRequest = Static<typeof ShareBody>;
 

@@ -4,7 +4,7 @@
  * `doc`; the scalar columns are copies written alongside it on every insert and update. A change
  * that carries an event appends it in the same transaction, and only if the change took effect.
  */
-import type { Insertable, Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { restingSince, type Instance } from '../core/model/instance.js';
 import { BucketHeldError, bucketOf } from '../core/model/obs-buckets.js';
 import type { InstanceStatus } from '../core/model/statuses.js';
@@ -121,6 +121,8 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
   if (query.workspaceId !== undefined) matching = matching.where('workspace_id', '=', query.workspaceId);
   if (query.aiProjectId !== undefined) matching = matching.where('ai_project_id', '=', query.aiProjectId);
   if (query.poolId !== undefined) matching = matching.where('pool_id', '=', query.poolId);
+  if (query.nameContains !== undefined)
+    matching = matching.where(sql<boolean>`lower(name) like ${containing(query.nameContains)} escape '!'`);
 
   // Names are unique within a project, so sorting by name needs no tie-break; leaving the id out
   // lets PostgreSQL read the (project_id, name) unique index in order, as SQLite already did.
@@ -135,6 +137,14 @@ export function listQueries(db: Kysely<Database>, query: InstanceQuery) {
   return { page, count: countQuery(db, query, matching) };
 }
 
+/**
+ * A LIKE pattern for names containing `text` in any case: its own `%`, `_` and `!` are escaped
+ * (with `!`, which needs no quoting in either dialect's string literals).
+ */
+function containing(text: string): string {
+  return `%${text.toLowerCase().replace(/[!%_]/g, (c) => `!${c}`)}%`;
+}
+
 // biome-ignore lint/complexity/noBannedTypes: `{}` is Kysely's own type for a query that selects nothing yet
 type UnselectedInstances = SelectQueryBuilder<Database, 'instances', {}>;
 
@@ -143,7 +153,7 @@ type UnselectedInstances = SelectQueryBuilder<Database, 'instances', {}>;
  * however many instances match); the others are counted over the matching instances.
  */
 function countQuery(db: Kysely<Database>, query: InstanceQuery, matching: UnselectedInstances) {
-  if (query.aiProjectId !== undefined || query.poolId !== undefined) {
+  if (query.aiProjectId !== undefined || query.poolId !== undefined || query.nameContains !== undefined) {
     return matching.select((eb) => eb.fn.countAll<number | string | bigint>().as('total'));
   }
   let counters = db.selectFrom('instance_counts').where('project_id', '=', query.projectId);

@@ -105,6 +105,17 @@ describe('sharing a notebook', () => {
     );
   });
 
+  it('tells each user which instances are shared with them, and only theirs', async () => {
+    const sharedWith = (user?: { token: string }) =>
+      t.http('GET', `/v1/${t.projectId}/demanager/shared-with-me`, user ? { token: user.token } : {});
+    assert.deepEqual((await sharedWith(sam)).body, { instance_ids: [id], total_count: 1 });
+    assert.deepEqual((await sharedWith(uma)).body, { instance_ids: [id], total_count: 1 });
+    // The owner opens it as its owner, not by a share; nobody shared it with nina or the admin.
+    for (const user of [olive, nina, undefined])
+      assert.deepEqual((await sharedWith(user)).body, { instance_ids: [], total_count: 0 });
+    assertError(await sharedWith(otto), '0210', 403, 'a token of another project');
+  });
+
   it('refuses members who neither own the instance nor administer the project', async () => {
     assertError(await t.http('GET', shares(), { token: nina.token }), '0108', 403, 'list');
     assertError(await t.http('POST', shares(), { token: sam.token, body: { user_name: 'nina' } }), '0108', 403);

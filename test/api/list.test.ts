@@ -146,6 +146,30 @@ describe('list: every query parameter', () => {
     assert.deepEqual(await listNames('workspace_id=ws-none'), { names: [], total: 0 });
   });
 
+  it('name (extension) keeps the names containing it, in any case, and counts only those', async () => {
+    assert.deepEqual(await listNames('name=ALP'), { names: ['nb-alpha'], total: 1 });
+    assert.deepEqual(await listNames('name=nb-&limit=2'), { names: BY_NAME.slice(0, 2), total: 4 });
+    assert.deepEqual(await listNames('name=r&show_self=false'), { names: ['nb-bravo', 'nb-charlie'], total: 2 });
+    // LIKE's own wildcards are plain characters here.
+    assert.deepEqual(await listNames('name=nb_'), { names: [], total: 0 });
+    assert.deepEqual(await listNames('name=%25'), { names: [], total: 0 });
+    assert.deepEqual(await listNames('name=!'), { names: [], total: 0 });
+    assertError(await listInstances(t, `name=${'a'.repeat(65)}`), '6336', 400, 'a 65-character name');
+  });
+
+  it("the last activity (extension annotation) is a person's last change, not the service's", async () => {
+    const byName = new Map<string, any>((await listInstances(t, '')).body.instances.map((i: any) => [i.name, i]));
+    const activity = (name: string) => Number(byName.get(name).spec.annotations['demanager/last_activity']);
+    const charlie = byName.get('nb-charlie');
+    // Made, then started by the service: its activity is its creation, though it changed since.
+    assert.equal(activity('nb-charlie'), Number(charlie.creation_timestamp));
+    assert.ok(Number(charlie.latest_update_timestamp) > Number(charlie.creation_timestamp));
+    // Stopped by its owner after that; the service finished the stop later still.
+    const alpha = byName.get('nb-alpha');
+    assert.ok(activity('nb-alpha') > Number(alpha.creation_timestamp));
+    assert.ok(activity('nb-alpha') < Number(alpha.latest_update_timestamp));
+  });
+
   it('unknown extra query parameters are ignored', async () => {
     assert.deepEqual(await listNames('foo=bar&x-trace=1'), { names: BY_NAME, total: 4 });
   });

@@ -2,6 +2,7 @@
  * A modal question before a destructive action, on the native <dialog>: it traps focus, closes
  * on Escape and gives focus back to what opened it.
  */
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
 export interface ConfirmProps {
@@ -10,9 +11,11 @@ export interface ConfirmProps {
   confirmLabel: string;
   onConfirm(): void;
   onCancel(): void;
+  /** What it applies to, when that is more than the title can name (a list of instances). */
+  children?: ComponentChildren;
 }
 
-export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel }: ConfirmProps) {
+export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCancel, children }: ConfirmProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const element = dialog.current;
@@ -28,6 +31,7 @@ export function ConfirmDialog({ title, message, confirmLabel, onConfirm, onCance
     >
       <h2 id="confirm-title">{title}</h2>
       <p id="confirm-message">{message}</p>
+      {children}
       <div class="buttons">
         <button type="button" onClick={onCancel} autofocus>
           Cancel

@@ -19,9 +19,12 @@ import { secondsLeft, useNow } from '../countdown.js';
 import { formatDuration, formatParams, formatTime } from '../format.js';
 import { newest } from '../freshness.js';
 import type { LiveEvents } from '../live-events.js';
+import { openNotebook } from '../open-notebook.js';
+import { allowedActions, mayChange, mayOpen } from '../permissions.js';
 import { hrefOf } from '../router.js';
-import { isProjectAdmin, type ConsoleSession } from '../session.js';
-import { ACTION_LABEL, actionsFor, DESTRUCTIVE, statusLook, type ConsoleAction } from '../statuses.js';
+import type { ConsoleSession } from '../session.js';
+import { useSharedWithMe } from '../shared-with-me.js';
+import { ACTION_LABEL, DESTRUCTIVE, statusLook, type ConsoleAction } from '../statuses.js';
 
 const WARN_BEFORE_S = 15 * 60;
 const DAY_MS = 24 * 3600_000;
@@ -32,22 +35,6 @@ interface Props {
   id: string;
   flavorQueues(name: string): boolean;
   onFailure(error: unknown): void;
-}
-
-/** Opens the notebook in a new tab that cannot reach back into this page (window.opener). */
-async function openNotebook(c: ConsoleSession, instance: Instance): Promise<void> {
-  // Opened before the await, while the click still counts as the user's, or it is blocked.
-  const tab = window.open('about:blank', '_blank');
-  if (tab) tab.opener = null;
-  try {
-    const { token } = await c.client.token(instance.id);
-    const url = `${instance.spec.annotations.url}?token=${encodeURIComponent(token)}`;
-    if (tab) tab.location.href = url;
-    else window.open(url, '_blank', 'noopener');
-  } catch (error) {
-    tab?.close();
-    throw error;
-  }
 }
 
 export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailure }: Props) {
@@ -61,6 +48,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   const [busy, setBusy] = useState(false);
   const now = useNow();
   const opener = useRef<HTMLElement | null>(null);
+  const sharedWithMe = useSharedWithMe(c);
   const report = reporter(setProblem, onFailure);
 
   const load = useCallback(async () => {
@@ -172,12 +160,12 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         </h1>
         {/* biome-ignore lint/a11y/useSemanticElements: a fieldset would draw its own border round the buttons */}
         <div class="buttons" role="group" aria-label="Actions">
-          {instance.status === 'RUNNING' && (
+          {mayOpen(c, instance, sharedWithMe) && (
             <button type="button" class="primary" onClick={() => void open()}>
               Open
             </button>
           )}
-          {actionsFor(instance, flavorQueues(instance.flavor)).map((action) => (
+          {allowedActions(c, instance, flavorQueues(instance.flavor)).map((action) => (
             <button
               type="button"
               class={action === 'delete' ? 'danger' : undefined}
@@ -298,9 +286,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         )}
       </dl>
       <EditInstance key={`${instance.id}:${instance.status}`} console={c} instance={instance} onSaved={show} />
-      {(instance.user.id === c.session.user.id || isProjectAdmin(c.session)) && (
-        <InstanceShares console={c} instance={instance} onFailure={onFailure} />
-      )}
+      {mayChange(c, instance) && <InstanceShares console={c} instance={instance} onFailure={onFailure} />}
       <ResourceUsage console={c} instance={instance} onFailure={onFailure} />
       <NotebookLog console={c} instance={instance} onFailure={onFailure} />
       <details class="raw">

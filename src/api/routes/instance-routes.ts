@@ -101,6 +101,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
         workspaceId: q.workspace_id || '0',
         ...(aiProject ? { aiProjectId: aiProject } : {}),
         ...(q.pool_id ? { poolId: q.pool_id } : {}),
+        ...(q.name ? { nameContains: q.name } : {}),
       });
       return { instances: await view(request, page.items), total_count: page.total };
     },

@@ -1,7 +1,8 @@
 /**
  * @module api/routes/share-routes
  * Sharing a notebook (a demanager extension) under `/v1/{project_id}/demanager/instances/{id}/shares`:
- * list, grant (by user name or id) and revoke, for the instance's owner and the project's admins.
+ * list, grant (by user name or id) and revoke, for the instance's owner and the project's admins;
+ * and `/v1/{project_id}/demanager/shared-with-me`, the instances shared with the caller.
  * Every rule lives in core/instances/instance-shares; the audit trail records grants and revocations
  * as it does every write (api/audit-trail).
  */
@@ -13,8 +14,8 @@ import { DomainError } from '../../core/shared/errors.js';
 import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate } from '../auth.js';
 import { ErrorBody } from '../schemas/common.js';
-import { InstanceParams } from '../schemas/request-schemas.js';
-import { ShareBody, ShareListSchema, ShareParams, ShareSchema } from '../schemas/share-schemas.js';
+import { InstanceParams, ProjectParams } from '../schemas/request-schemas.js';
+import { ShareBody, SharedWithMeSchema, ShareListSchema, ShareParams, ShareSchema } from '../schemas/share-schemas.js';
 
 const errors = { '4xx': ErrorBody };
 const tags = ['instances'];
@@ -73,6 +74,22 @@ export const shareRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = 
     async (request) => {
       const target = targetOf(request.body);
       return shareView(await instanceShares.grant(actorOf(request), request.params.instance_id, target));
+    },
+  );
+
+  app.get(
+    '/v1/:project_id/demanager/shared-with-me',
+    {
+      schema: {
+        tags,
+        summary: "The ids of the project's instances shared with the caller (demanager extension)",
+        params: ProjectParams,
+        response: { 200: SharedWithMeSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const ids = await instanceShares.sharedWith(actorOf(request));
+      return { instance_ids: ids, total_count: ids.length };
     },
   );
 

@@ -128,5 +128,12 @@ export const ListQuery = Type.Object({
   ai_project: Type.Optional(Str()),
   ai_project_id: Type.Optional(Str()),
   pool_id: Type.Optional(Str()),
+  name: Type.Optional(
+    Str({
+      maxLength: 64,
+      description:
+        'Only instances whose name contains this, in any case (demanager extension, as ModelArts notebooks).',
+    }),
+  ),
 });
 export type ListQueryInput = Static<typeof ListQuery>;

@@ -30,3 +30,9 @@ export const ShareParams = Type.Object({
   instance_id: Type.String({ maxLength: 128 }),
   user_id: Type.String({ maxLength: 64 }),
 });
+
+/** `…/shared-with-me`: what the caller may open by a share, so a console offers only that. */
+export const SharedWithMeSchema = Type.Object({
+  instance_ids: Type.Array(Type.String()),
+  total_count: Type.Integer(),
+});

@@ -79,6 +79,12 @@ export class InstanceShares {
     return instance;
   }
 
+  /** The ids of the instances of the actor's project shared with the actor, which they may open. */
+  async sharedWith(actor: Actor): Promise<string[]> {
+    const shares = await this.#store.shares.inProject(actor.projectId);
+    return [...shares].filter(([, users]) => users.includes(actor.userId)).map(([instanceId]) => instanceId);
+  }
+
   async #userOf(actor: Actor, target: ShareTarget): Promise<User> {
     let user: User | undefined;
     if (target.userId !== undefined) user = await this.#store.identity.getUser(target.userId);

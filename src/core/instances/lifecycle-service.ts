@@ -294,6 +294,7 @@ export class LifecycleService {
       const current = await this.getOwned(actor, id);
       const next = change(current);
       next.updatedAt = this.clock.now();
+      next.lastActivityAt = next.updatedAt;
       const eventKind =
         next.status === 'RESIZING' && current.status !== 'RESIZING'
           ? 'resize'

@@ -113,6 +113,12 @@ export interface Instance {
   prepared?: boolean;
   /** The last request that moved the instance, so the reconciler knows what a failure means. */
   intent: Intent;
+  /**
+   * Epoch ms: the last time a person acted on the instance through the API (created, started,
+   * stopped, changed it); what the service does by itself does not count. Absent in records
+   * written before it existed, where `createdAt` stands in.
+   */
+  lastActivityAt?: number;
   createdAt: number;
   updatedAt: number;
   /** Incremented by every write; writers compare-and-set on it so no update is lost. */
@@ -144,6 +150,12 @@ export interface Intent {
 
 /** The annotation that says why the service stopped an instance by itself (cleared on start). */
 export const STOP_REASON_ANNOTATION = 'demanager/stop_reason';
+
+/**
+ * The annotation the API answers `lastActivityAt` in (epoch ms as a string): an extension kept in
+ * `spec.annotations`, as Table 2 has no such field.
+ */
+export const LAST_ACTIVITY_ANNOTATION = 'demanager/last_activity';
 
 export function newInstanceId(): string {
   return `DE-${crypto.randomUUID()}`;

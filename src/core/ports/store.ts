@@ -20,6 +20,8 @@ export interface InstanceQuery {
   workspaceId?: string;
   aiProjectId?: string;
   poolId?: string;
+  /** Only names containing this, whatever the case (`name`, a demanager extension). */
+  nameContains?: string;
   sortBy: SortKey;
   order: 'asc' | 'desc';
   offset: number;
