@@ -130,6 +130,7 @@ export type IntentKind =
   | 'resize'
   | 'auto-stop'
   | 'idle-stop'
+  | 'notebook-quit'
   | 'fault'
   | 'retention'
   | 'reservation-expired';
@@ -144,6 +145,9 @@ export interface Intent {
 
 /** The annotation that says why the service stopped an instance by itself (cleared on start). */
 export const STOP_REASON_ANNOTATION = 'demanager/stop_reason';
+
+/** The stop reason of a notebook its user quit from inside (Jupyter's Quit). */
+export const QUIT_REASON = 'stopped from inside the notebook (Jupyter’s Quit)';
 
 export function newInstanceId(): string {
   return `DE-${crypto.randomUUID()}`;
