@@ -4,7 +4,8 @@
  * new deadline; a "Stop: requested." gives way to what came of it; a stopped instance's auto-stop
  * says it starts counting when it runs (not "on"); what is typed in the edit panel survives the
  * instance's live status changes, and a field the server changed under the edit says so; the
- * history gives times to the second. Shot at 1280×800 and at phone width.
+ * history gives times to the second. Shot at 1280×800 and at phone width. And a real notebook quit
+ * with Jupyter's own Quit button reads as stopped from inside the notebook, not as a failure.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -160,5 +161,41 @@ describe('web console: the detail page keeps edits, says what is true, and names
     const { problems } = f;
     assert.deepEqual(problems.errors, []);
     assert.deepEqual(problems.failedRequests, []);
+  });
+});
+
+describe("web console: Jupyter's own Quit reads as a stop", { timeout: 180_000 }, () => {
+  const f = consoleFixture({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
+
+  it('says "stopped from inside the notebook" after Quit in Jupyter, with no failure', async () => {
+    const { t, page, problems } = f;
+    const { id } = await create(t, cpuBody('quits-itself', 'modelarts.vm.cpu.2u'));
+    try {
+      await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
+      await page.getByRole('link', { name: 'quits-itself' }).click();
+      await waitStatus(t, id, 'RUNNING', { timeoutMs: 90_000 });
+      const open = page.getByRole('button', { name: 'Open' });
+      await open.waitFor({ timeout: 30_000 });
+      const [tab] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
+      // Jupyter's own Quit button, in the notebook's own page.
+      await tab.locator('button#shutdown').click({ timeout: 30_000 });
+      await tab.getByText('You have shut down Jupyter').waitFor({ timeout: 30_000 });
+      await tab.close();
+
+      await page.locator('h1 .badge[data-status="STOPPED"]').waitFor({ timeout: 30_000 });
+      assert.match(
+        await page.locator('dt:text-is("Last stopped") + dd').innerText(),
+        /^stopped from inside the notebook/,
+      );
+      assert.equal(await page.getByText('Why it failed').count(), 0);
+      assert.deepEqual(problems.errors, []);
+    } finally {
+      // A notebook that did not quit would outlive the test run.
+      const left = (await t.http('GET', `${t.instances()}/${id}`)).body.status;
+      if (left === 'RUNNING') {
+        await action(t, id, 'stop');
+        await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
+      }
+    }
   });
 });
