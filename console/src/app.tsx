@@ -10,9 +10,18 @@ import { AdministrationPage } from './pages/administration.js';
 import { CreateInstancePage } from './pages/create-instance.js';
 import { InstanceDetailPage } from './pages/instance-detail.js';
 import { InstanceListPage } from './pages/instance-list.js';
+import { usePageTitle } from './page-title.js';
 import { SignInPage } from './pages/sign-in.js';
 import { hrefOf, navigate, useRoute } from './router.js';
 import type { ConsoleSession } from './session.js';
+
+/** The tab titles of the pages that name themselves; an instance's page takes the instance's name. */
+const PAGE_TITLE = { list: 'Instances', create: 'New instance', admin: 'Administration' } as const;
+
+function PageTitle({ page }: { page: string }) {
+  usePageTitle(page);
+  return null;
+}
 
 const LIVE_LABEL: Record<LiveState, string> = {
   connecting: 'Connecting…',
@@ -76,6 +85,7 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
           Sign out
         </button>
       </header>
+      {route.page !== 'detail' && <PageTitle page={PAGE_TITLE[route.page]} />}
       <main id="main" tabIndex={-1}>
         {/* Only a system admin signs in without a role (they may, so no one is locked out). */}
         {session.session.roles.length === 0 && (
@@ -114,13 +124,16 @@ export function App() {
   const [reason, setReason] = useState('');
   if (!session) {
     return (
-      <SignInPage
-        reason={reason}
-        onSignedIn={(s) => {
-          setReason('');
-          setSession(s);
-        }}
-      />
+      <>
+        <PageTitle page="Sign in" />
+        <SignInPage
+          reason={reason}
+          onSignedIn={(s) => {
+            setReason('');
+            setSession(s);
+          }}
+        />
+      </>
     );
   }
   return (

@@ -21,6 +21,19 @@ export function formatTime(epochMs: number | string | null | undefined): string 
     : date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/**
+ * The same to the second (`28 Nov 2026, 09:00:12`), where the order of close events matters, with
+ * the full date and time (weekday, time zone) for a tooltip.
+ */
+export function formatTimeExact(epochMs: number | string | null | undefined): { text: string; full: string } {
+  const date = new Date(Number(epochMs ?? Number.NaN));
+  if (epochMs === '' || Number.isNaN(date.getTime())) return { text: '—', full: '' };
+  return {
+    text: date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'medium' }),
+    full: date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'long' }),
+  };
+}
+
 /** A flavor's resources in a few words: `8 CPU · 1 GPU (v100) · 64GiB`. */
 export function formatParams(params: Record<string, string | number>): string {
   const parts: string[] = [];

@@ -8,7 +8,15 @@ import type { AuditEntry, AuditPage, AuditQuery, AuditRecord, AuditRepository } 
 import { NO_LIMIT, toNumber, type AuditLogTable, type Database } from './database.js';
 
 /** The kinds of history entry that are actions the service took on its own. */
-const AUTOMATIC_KINDS = ['auto-stop', 'idle-stop', 'admit', 'reservation-expired', 'retention', 'fault'];
+const AUTOMATIC_KINDS = [
+  'auto-stop',
+  'idle-stop',
+  'notebook-quit',
+  'admit',
+  'reservation-expired',
+  'retention',
+  'fault',
+];
 
 function toRow(record: AuditRecord): Insertable<AuditLogTable> {
   return {

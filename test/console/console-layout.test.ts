@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { create, waitStatus } from '../support/api.js';
-import { consoleFixture, signInWithKeyboard } from '../support/browser.js';
+import { consoleFixture, signInWithKeyboard, tabTo } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
 
 const WAIT = { timeout: 15_000 };
@@ -38,23 +38,6 @@ function sidewaysProblems(page: Page): Promise<string[]> {
     }
     return problems;
   });
-}
-
-/** Presses Tab until the focus is on `name` (a control's accessible text or label); fails after `max` presses. */
-async function tabTo(page: Page, name: RegExp, max = 40): Promise<void> {
-  const seen: string[] = [];
-  for (let i = 0; i < max; i++) {
-    await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => {
-      const el = document.activeElement as HTMLElement | null;
-      if (!el) return '';
-      const labelled = el as HTMLInputElement;
-      return (el.getAttribute('aria-label') || labelled.labels?.[0]?.textContent || el.textContent || '').trim();
-    });
-    seen.push(focused);
-    if (name.test(focused)) return;
-  }
-  assert.fail(`Tab never reached ${name}; it went through ${JSON.stringify(seen)}`);
 }
 
 describe('web console: every page at phone width and at 1280×800, and by keyboard', { timeout: 180_000 }, () => {

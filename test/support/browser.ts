@@ -5,6 +5,7 @@
  * fresh profile per launch. A page's console errors, uncaught exceptions and refused requests are
  * recorded as they come. Screenshots for docs/ are taken so that they change only when the pages do.
  */
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before } from 'node:test';
@@ -105,12 +106,13 @@ export async function openBrowserPage(): Promise<BrowserPage> {
 /**
  * What differs between two runs of the same test, each with the one sample shown in the screenshots
  * instead: where (a selector; every text when null), what (a pattern) and the sample. Times (in the
- * en-GB form the page uses here), instance ids, the test server's port, and the countdowns (auto-stop,
+ * en-GB form the page uses here, to the minute or the second), instance ids, the test server's port, and the countdowns (auto-stop,
  * queue wait), which show a different form as they cross an hour, so all of a countdown's forms
  * become one sample while fixed durations elsewhere ("after 1 h 00 min") stay as they are.
  */
 const DURATION = /\b\d+ h \d{2} min\b|\b\d+ min \d{2} s\b|\b\d+ s\b/g;
 const VARYING_TEXT: ReadonlyArray<readonly [string | null, RegExp, string]> = [
+  [null, /\b\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}:\d{2}\b/g, '28 Nov 2026, 09:00:00'],
   [null, /\b\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}\b/g, '28 Nov 2026, 09:00'],
   [null, /DE-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, 'DE-6f1c2a9e-3b7d-4e58-9a0c-1d2e3f4a5b6c'],
   [null, /\b(127\.0\.0\.1|localhost):\d+/g, '$1:8080'],
@@ -224,4 +226,21 @@ export function unlabelledControls(page: Page): Promise<string[]> {
       })
       .map((el) => el.outerHTML.slice(0, 120)),
   );
+}
+
+/** Presses Tab until the focus is on `name` (a control's accessible text or label); fails after `max` presses. */
+export async function tabTo(page: Page, name: RegExp, max = 40): Promise<void> {
+  const seen: string[] = [];
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el) return '';
+      const labelled = el as HTMLInputElement;
+      return (el.getAttribute('aria-label') || labelled.labels?.[0]?.textContent || el.textContent || '').trim();
+    });
+    seen.push(focused);
+    if (name.test(focused)) return;
+  }
+  assert.fail(`Tab never reached ${name}; it went through ${JSON.stringify(seen)}`);
 }

@@ -1,6 +1,8 @@
 /**
  * Changes what the API lets change: the description, auto-stop (from the next start) and, while
- * the instance is stopped, its flavor (a resize). The API's messages appear by their fields.
+ * the instance is stopped, its flavor (a resize). The API's messages appear by their fields. The
+ * form lives through the instance's live changes: what was typed stays, and a field the server
+ * changed under an edit says so (see {@link useEditedField}).
  */
 import { useEffect, useState } from 'preact/hooks';
 import {
@@ -10,6 +12,7 @@ import {
   type UpdateInstanceRequest,
 } from '../../../src/client/index.js';
 import { fieldOf, messageOf, type FormField } from '../api-errors.js';
+import { type EditedField, useEditedField } from '../edited-field.js';
 import type { ConsoleSession } from '../session.js';
 import { AutoStopFields } from './auto-stop-fields.js';
 import { describedBy, Field } from './field.js';
@@ -23,10 +26,16 @@ export function EditInstance({
   instance: Instance;
   onSaved(updated: Instance): void;
 }) {
-  const [description, setDescription] = useState(instance.description);
-  const [autoStop, setAutoStop] = useState(instance.spec.auto_stop.enable);
-  const [hours, setHours] = useState(Math.max(1, Math.round(instance.spec.auto_stop.duration / 3600)));
-  const [flavor, setFlavor] = useState(instance.flavor);
+  const descriptionField = useEditedField(instance.description);
+  const autoStopField = useEditedField(instance.spec.auto_stop.enable);
+  const hoursField = useEditedField(hoursOf(instance.spec.auto_stop.duration));
+  const flavorField = useEditedField(instance.flavor);
+  const [description, autoStop, hours, flavor] = [
+    descriptionField.value,
+    autoStopField.value,
+    hoursField.value,
+    flavorField.value,
+  ];
   const [flavors, setFlavors] = useState<CatalogFlavor[]>([]);
   const [errors, setErrors] = useState<Partial<Record<FormField, string>>>({});
   const [saved, setSaved] = useState('');
@@ -70,9 +79,10 @@ export function EditInstance({
           <input
             {...describedBy('edit-description', errors.description ?? errors.name)}
             value={description}
-            onInput={(e) => setDescription(e.currentTarget.value)}
+            onInput={(e) => descriptionField.set(e.currentTarget.value)}
             maxLength={512}
           />
+          <ChangedUnder id="edit-description" field={descriptionField} show={(v) => v || '(empty)'} />
         </Field>
         <AutoStopFields
           id="edit-auto-stop"
@@ -80,9 +90,11 @@ export function EditInstance({
           enabled={autoStop}
           hours={hours}
           error={errors.auto_stop}
-          onEnabled={setAutoStop}
-          onHours={setHours}
+          onEnabled={autoStopField.set}
+          onHours={hoursField.set}
         />
+        <ChangedUnder id="edit-auto-stop-enabled" field={autoStopField} show={(v) => (v ? 'on' : 'off')} />
+        <ChangedUnder id="edit-auto-stop" field={hoursField} show={(v) => (v === 1 ? '1 hour' : `${v} hours`)} />
         <Field
           id="edit-flavor"
           label="Flavor"
@@ -93,7 +105,7 @@ export function EditInstance({
             {...describedBy('edit-flavor', errors.flavor, true)}
             value={flavor}
             disabled={!stopped}
-            onChange={(e) => setFlavor(e.currentTarget.value)}
+            onChange={(e) => flavorField.set(e.currentTarget.value)}
           >
             {(flavors.length > 0 ? flavors : [{ name: instance.flavor, is_permitted: true }]).map((f) => (
               <option value={f.name} disabled={!f.is_permitted}>
@@ -101,6 +113,7 @@ export function EditInstance({
               </option>
             ))}
           </select>
+          <ChangedUnder id="edit-flavor" field={flavorField} show={(v) => v} />
         </Field>
         {(errors.form || saved) && (
           <p class={errors.form ? 'error' : 'notice'} role={errors.form ? 'alert' : 'status'}>
@@ -110,5 +123,22 @@ export function EditInstance({
         <button type="submit">Save changes</button>
       </form>
     </details>
+  );
+}
+
+function hoursOf(durationSeconds: number): number {
+  return Math.max(1, Math.round(durationSeconds / 3600));
+}
+
+/** Says that the server's value changed while the user edited the field, and offers to take it. */
+function ChangedUnder<T>({ id, field, show }: { id: string; field: EditedField<T>; show(value: T): string }) {
+  if (field.changedTo === null) return null;
+  return (
+    <p class="changed-under" id={`${id}-changed`} role="status">
+      Changed meanwhile to “{show(field.changedTo)}”; saving keeps yours.{' '}
+      <button type="button" onClick={field.takeServer}>
+        Use “{show(field.changedTo)}”
+      </button>
+    </p>
   );
 }

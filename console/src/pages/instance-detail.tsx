@@ -1,10 +1,12 @@
 /**
  * One instance: every field, failures in plain words, its history, the actions its status allows
- * (destructive ones confirmed), "Open" for a running notebook, a renew offer before auto-stop, and
- * who it is shared with (for its owner and the project's admins).
+ * (destructive ones confirmed), "Open" for a running notebook, a renew offer for auto-stop (always
+ * at hand while it counts, a warning near the deadline), and who it is shared with (for its owner
+ * and the project's admins).
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { isNotFound, type Instance, type InstanceEvent } from '../../../src/client/index.js';
+import { useActionOutcome } from '../action-outcome.js';
 import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
 import { ConfirmDialog } from '../components/confirm-dialog.js';
@@ -13,14 +15,15 @@ import { InstanceShares } from '../components/instance-shares.js';
 import { Messages } from '../components/messages.js';
 import { NotebookLog } from '../components/notebook-log.js';
 import { ResourceUsage } from '../components/resource-usage.js';
-import { AutoStopLeft, QueueWait } from '../components/queue-wait.js';
+import { AutoStopLeft, NOT_COUNTING, QueueWait } from '../components/queue-wait.js';
 import { StatusBadge } from '../components/status-badge.js';
 import { secondsLeft, useNow } from '../countdown.js';
-import { formatDuration, formatParams, formatTime } from '../format.js';
+import { formatDuration, formatParams, formatTime, formatTimeExact } from '../format.js';
 import { newest } from '../freshness.js';
 import type { LiveEvents } from '../live-events.js';
 import { openNotebook } from '../open-notebook.js';
 import { allowedActions, mayChange, mayOpen } from '../permissions.js';
+import { usePageTitle } from '../page-title.js';
 import { hrefOf } from '../router.js';
 import type { ConsoleSession } from '../session.js';
 import { useSharedWithMe } from '../shared-with-me.js';
@@ -50,6 +53,8 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   const opener = useRef<HTMLElement | null>(null);
   const sharedWithMe = useSharedWithMe(c);
   const report = reporter(setProblem, onFailure);
+  const outcome = useActionOutcome(instance);
+  usePageTitle(gone ? 'Instance deleted' : (instance?.name ?? 'Instance'));
 
   const load = useCallback(async () => {
     try {
@@ -86,14 +91,16 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
     if (asking === null && !busy) opener.current?.focus();
   }, [asking, busy]);
 
-  async function act(action: ConsoleAction) {
+  async function act(action: ConsoleAction, shown: Instance) {
     setAsking(null);
     setBusy(true);
     setProblem('');
+    setNotice('');
+    outcome.forget();
     try {
       if (action === 'delete') await c.client.remove(id);
       else await c.client.action(id, action);
-      setNotice(`${ACTION_LABEL[action]}: requested.`);
+      outcome.asked(action, shown);
     } catch (error) {
       report(error);
     } finally {
@@ -104,7 +111,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   function ask(action: ConsoleAction, button: HTMLElement) {
     opener.current = button;
     if (DESTRUCTIVE.has(action)) setAsking(action);
-    else void act(action);
+    else if (instance) void act(action, instance);
   }
 
   async function renew(current: Instance) {
@@ -188,7 +195,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           </button>
         </div>
       )}
-      <Messages notice={notice} problem={problem} />
+      <Messages notice={outcome.message || notice} problem={problem} />
       {failed && (
         <div class="banner failure" role="alert">
           <strong>Why it failed:</strong> {failed.message} <span class="muted">({failed.code})</span>
@@ -231,12 +238,22 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         <dt>Auto-stop</dt>
         <dd>
           {instance.spec.auto_stop.enable ? `after ${formatDuration(instance.spec.auto_stop.duration)}` : 'off'}
-          {left !== null && (
+          {left !== null ? (
             <>
               {' '}
               · stops in <AutoStopLeft instance={instance} now={now} /> (
               {formatTime(instance.spec.auto_stop.stop_timestamp)})
+              {left >= WARN_BEFORE_S && (
+                <>
+                  {' '}
+                  <button type="button" class="keep-running" onClick={() => void renew(instance)}>
+                    Keep running longer
+                  </button>
+                </>
+              )}
             </>
+          ) : (
+            instance.spec.auto_stop.enable && <span class="muted"> · {NOT_COUNTING}</span>
           )}
         </dd>
         {stopReason && (
@@ -285,7 +302,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           </>
         )}
       </dl>
-      <EditInstance key={`${instance.id}:${instance.status}`} console={c} instance={instance} onSaved={show} />
+      {mayChange(c, instance) && <EditInstance key={instance.id} console={c} instance={instance} onSaved={show} />}
       {mayChange(c, instance) && <InstanceShares console={c} instance={instance} onFailure={onFailure} />}
       <ResourceUsage console={c} instance={instance} onFailure={onFailure} />
       <NotebookLog console={c} instance={instance} onFailure={onFailure} />
@@ -299,7 +316,11 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
         <tbody>
           {[...events].reverse().map((e) => (
             <tr key={e.seq}>
-              <td data-label="When">{formatTime(e.timestamp)}</td>
+              <td data-label="When">
+                <time dateTime={new Date(e.timestamp).toISOString()} title={formatTimeExact(e.timestamp).full}>
+                  {formatTimeExact(e.timestamp).text}
+                </time>
+              </td>
               <td data-label="What">
                 {e.kind}
                 {e.detail && Object.values(e.detail).length > 0 && (
@@ -324,7 +345,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
               : 'Running kernels stop and unsaved work in the notebook is lost.'
           }
           confirmLabel={ACTION_LABEL[asking]}
-          onConfirm={() => void act(asking)}
+          onConfirm={() => void act(asking, instance)}
           onCancel={() => setAsking(null)}
         />
       )}

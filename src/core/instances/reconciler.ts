@@ -14,7 +14,13 @@
 import type { Logger } from '../shared/logger.js';
 import type { Catalog } from '../model/catalog.js';
 import { systemClock, type Clock } from '../shared/clock.js';
-import { STOP_REASON_ANNOTATION, type FailedReasons, type Instance, type RuntimeState } from '../model/instance.js';
+import {
+  QUIT_REASON,
+  STOP_REASON_ANNOTATION,
+  type FailedReasons,
+  type Instance,
+  type RuntimeState,
+} from '../model/instance.js';
 import { bucketOf, bucketRefusal } from '../model/obs-buckets.js';
 import { WorkloadError, type RuntimeDriver, type Workload } from '../ports/runtime.js';
 import { IDLE_STATUSES, TRANSITIONAL_STATUSES, type InstanceStatus } from '../model/statuses.js';
@@ -200,7 +206,8 @@ export class Reconciler {
     this.#exits.add(recorded);
   }
 
-  async #exited(instance: Instance, exit: { code: number | null; reason: string }): Promise<void> {
+  async #exited(instance: Instance, exit: { code: number | null; reason: string; quit?: boolean }): Promise<void> {
+    if (exit.quit) return this.#quit(instance);
     this.log.warn({ instance: instance.id, reason: exit.reason }, 'workload exited on its own');
     await this.#commit(instance, 'RUNNING', {
       status: 'UNAVAILABLE',
@@ -213,6 +220,26 @@ export class Reconciler {
         }),
       },
     });
+  }
+
+  /**
+   * The user quit the notebook from inside (Jupyter's Quit): stopped as if asked here, through
+   * STOPPING so the driver clears what the server left, with the reason in the stop annotation.
+   */
+  async #quit(instance: Instance): Promise<void> {
+    const spec = {
+      ...instance.spec,
+      annotations: { ...instance.spec.annotations, [STOP_REASON_ANNOTATION]: QUIT_REASON },
+    };
+    this.log.info({ instance: instance.id }, 'the notebook was quit from inside');
+    if (
+      await this.#commit(instance, 'RUNNING', {
+        status: 'STOPPING',
+        patch: { spec, intent: { kind: 'notebook-quit', at: this.clock.now(), by: 'system' } },
+      })
+    ) {
+      this.wake(instance.id);
+    }
   }
 
   /** Idle stop: a flavor with `idle_stop_seconds` stops notebooks nobody has used for that long. */

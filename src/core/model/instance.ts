@@ -136,6 +136,7 @@ export type IntentKind =
   | 'resize'
   | 'auto-stop'
   | 'idle-stop'
+  | 'notebook-quit'
   | 'fault'
   | 'retention'
   | 'reservation-expired';
@@ -156,6 +157,9 @@ export const STOP_REASON_ANNOTATION = 'demanager/stop_reason';
  * `spec.annotations`, as Table 2 has no such field.
  */
 export const LAST_ACTIVITY_ANNOTATION = 'demanager/last_activity';
+
+/** The stop reason of a notebook its user quit from inside (Jupyter's Quit). */
+export const QUIT_REASON = 'stopped from inside the notebook (Jupyter’s Quit)';
 
 export function newInstanceId(): string {
   return `DE-${crypto.randomUUID()}`;

@@ -43,7 +43,13 @@ export interface WorkloadUsage {
 
 export type Health =
   | { state: 'running'; notices?: WorkloadNotice[] }
-  | { state: 'exited'; code: number | null; reason: string }
+  | {
+      state: 'exited';
+      code: number | null;
+      reason: string;
+      /** The notebook server ended itself because its user asked it to (Jupyter's Quit): a stop, not a fault. */
+      quit?: boolean;
+    }
   | { state: 'unknown'; reason: string };
 
 /** A failure the driver can explain to the instance's owner (goes to `failed_reasons`). */

@@ -40,6 +40,7 @@ import { noJupyterIn, profileEnvironment, type ResolvedEnvironment } from './pro
 import { resolveOptions, type LocalDriverOptions, type ResolvedOptions } from './local-driver-options.js';
 import { lastLines, note, rotateIfLarge, tail } from './log-file.js';
 import { launchNotebook } from './notebook-launch.js';
+import { quitOnRequest } from './notebook-quit.js';
 import { isAlive, terminate } from './process-control.js';
 import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.js';
 import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
@@ -477,7 +478,9 @@ export class LocalDriver implements RuntimeDriver {
   async #exited(workload: Workload, record: RunRecord): Promise<Health> {
     const code = this.#exits.get(record.pid) ?? null;
     const token = this.#options.secretFor(workload.instance.id, record.runId);
-    const lines = record.logFile ? await tail(record.logFile, 5, [token]) : [];
+    // Enough lines to reach Jupyter's "quit" line past the kernels and terminals it shuts down after it.
+    const recent = record.logFile ? await tail(record.logFile, 20, [token]) : [];
+    const lines = recent.slice(-5);
     const layout = this.#layoutOrNull(workload);
     const [oom] = layout ? await this.#oomNotices(workload, layout, 'the notebook server was stopped') : [];
     // The instance no longer runs: what its server left (kernels, jobs) goes, and its GPUs are free.
@@ -485,7 +488,7 @@ export class LocalDriver implements RuntimeDriver {
     await this.#freeRun(workload.instance.id);
     const how = code === null ? 'is gone' : `exited with code ${code}`;
     const reason = `${oom ? `${oom.message}; ` : ''}the notebook process ${record.pid} ${how}${lines.length ? `; last log lines: ${lines.join(' | ')}` : ''}`;
-    return { state: 'exited', code, reason: reason.slice(0, 1_000) };
+    return { state: 'exited', code, reason: reason.slice(0, 1_000), quit: quitOnRequest(code, recent) };
   }
 
   #openToken(sealed: string | undefined): string | undefined {
