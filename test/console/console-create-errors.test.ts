@@ -28,6 +28,7 @@ const REFUSALS: [string, CreateInstanceRequest, FormField, RegExp][] = [
   ['a 200-character name', bodyWith(LONG_NAME), 'name', /^The name may be at most 64 characters; this one has 200\.$/],
   ['a space in the name', bodyWith('my notebook'), 'name', /^The name may not contain a space\./],
   ['a tab in the name', bodyWith('my\tnotebook'), 'name', /^The name may not contain a tab\./],
+  ['a 600-character description', bodyWith('ok', {}, { description: 'd'.repeat(600) }), 'description', /at most 512/],
   ['a < in the description', bodyWith('ok', {}, { description: 'a<b' }), 'description', /less-than sign \(<\)/],
   [
     'a volume of 99999 GB',
