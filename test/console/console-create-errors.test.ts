@@ -10,6 +10,7 @@ import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { type CreateInstanceRequest, DemanagerApiError, DemanagerClient } from '../../src/client/index.js';
 import { type FormField, problemOf } from '../../console/src/api-errors.js';
+import { create, waitGone, waitStatus } from '../support/api.js';
 import { consoleFixture, docsScreenshot, signInWithKeyboard } from '../support/browser.js';
 import { ADMIN_PASSWORD, cpuBody } from '../support/test-app.js';
 
@@ -206,6 +207,29 @@ describe('web console: a failed create says what is wrong where the user is, in 
     );
     assert.equal(await page.locator('#storage-type-error').count(), 0);
     assert.deepEqual(await focusInView(page), { id: 'storage-path', inView: true });
+  });
+
+  it("a name already taken is said under Name in words, the API's code under them", async () => {
+    const { t } = f;
+    const taken = await create(t, cpuBody('taken', 'modelarts.vm.cpu.2u'));
+    await waitStatus(t, taken.id, 'RUNNING');
+    try {
+      await freshForm({ width: 1280, height: 800 });
+      await page.getByLabel('Name').fill('taken');
+      await page.getByLabel('Name').press('Enter');
+      await page.locator('#name-error').waitFor(WAIT);
+      assert.equal(
+        await page.locator('#name-error').innerText(),
+        'An instance named taken already exists in this project. Choose another name.',
+      );
+      assert.match(await page.locator('#name-detail').innerText(), /\(ModelArts\.6301\)$/);
+      assert.deepEqual(await focusInView(page), { id: 'name', inView: true });
+    } finally {
+      await t.http('POST', `${t.instances()}/${taken.id}/action`, { body: { action: 'stop' } });
+      await waitStatus(t, taken.id, 'STOPPED');
+      await t.http('DELETE', `${t.instances()}/${taken.id}`);
+      await waitGone(t, taken.id);
+    }
   });
 
   it("a bad Git URL is said under Git URL in words, the API's text and code under them, the focus brought down to it", async () => {
