@@ -1,16 +1,24 @@
 import type { ComponentChildren } from 'preact';
 
-/** A labelled control with the API's message about it, tied to it for screen readers. */
+/**
+ * A labelled control with the message about it, tied to it for screen readers. `detail` is the
+ * API's own message and code under the message in words; `alert` announces the message as it
+ * appears (off where the form announces all its problems at once, at its button).
+ */
 export function Field({
   id,
   label,
   error,
+  detail,
+  alert = true,
   hint,
   children,
 }: {
   id: string;
   label: string;
   error?: string | undefined;
+  detail?: string | undefined;
+  alert?: boolean;
   hint?: string;
   children: ComponentChildren;
 }) {
@@ -24,8 +32,13 @@ export function Field({
         </p>
       )}
       {error && (
-        <p class="field-error" id={`${id}-error`} role="alert">
+        <p class="field-error" id={`${id}-error`} role={alert ? 'alert' : undefined}>
           {error}
+        </p>
+      )}
+      {error && detail && (
+        <p class="hint field-error-detail" id={`${id}-detail`}>
+          The service said: {detail}
         </p>
       )}
     </div>

@@ -1,17 +1,21 @@
 /**
  * The create form: profile and flavor from the catalog (sold-out and not-permitted flavors said
- * as such), storage, auto-stop and repository; the API's own messages shown by their fields.
+ * as such), storage, auto-stop and repository. A failed submit says its problems in words under
+ * each field (the API's own message kept under them) and at the Create button, and takes the
+ * focus to the first field in error; a name is created as typed or refused, never cut.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
 import {
   DemanagerApiError,
   type CatalogFlavor,
   type CatalogProfile,
   type CreateInstanceRequest,
 } from '../../../src/client/index.js';
-import { fieldOf, messageOf, type FormField } from '../api-errors.js';
+import { type FieldProblem, type FormField, problemOf } from '../api-errors.js';
 import { AutoStopFields } from '../components/auto-stop-fields.js';
+import { ErrorSummary, focusFirstProblem, type SummaryItem } from '../components/error-summary.js';
 import { describedBy, Field } from '../components/field.js';
+import { NAME_MAX, nameProblem, obsPathProblem, VOLUME_GB, volumeSizeProblem } from '../create-checks.js';
 import { formatDuration, formatParams } from '../format.js';
 import { hrefOf, navigate } from '../router.js';
 import type { ConsoleSession } from '../session.js';
@@ -28,6 +32,38 @@ function flavorLabel(f: CatalogFlavor): string {
     );
   }
   return parts.filter(Boolean).join(' · ');
+}
+
+/** Each field's control and its name in the summary, in the order of the form. */
+const CONTROLS: Record<Exclude<FormField, 'form'>, { id: string; label: string }> = {
+  name: { id: 'name', label: 'Name' },
+  description: { id: 'description', label: 'Description' },
+  profile: { id: 'profile', label: 'Image' },
+  flavor: { id: 'flavor', label: 'Size' },
+  storage_type: { id: 'storage-type', label: 'Storage type' },
+  storage_size: { id: 'volume-size', label: 'Volume size' },
+  storage_path: { id: 'storage-path', label: 'Path' },
+  auto_stop: { id: 'auto-stop', label: 'Auto-stop' },
+  repository_url: { id: 'repository', label: 'Git URL' },
+  repository_branch: { id: 'branch', label: 'Branch' },
+};
+const ORDER = Object.keys(CONTROLS);
+const SUMMARY_ID = 'create-problems';
+
+function summaryItems(problems: readonly FieldProblem[]): SummaryItem[] {
+  const rank = (p: FieldProblem) => (p.field === 'form' ? ORDER.length : ORDER.indexOf(p.field));
+  return [...problems]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((p) =>
+      p.field === 'form'
+        ? { controlId: null, label: '', message: p.message }
+        : { controlId: CONTROLS[p.field].id, label: CONTROLS[p.field].label, message: p.message },
+    );
+}
+
+function nameHint(name: string): string {
+  const count = name.length > NAME_MAX ? `${name.length} of at most ${NAME_MAX}` : `${name.length} of ${NAME_MAX}`;
+  return `Letters, digits, _ and -; unique in the project. ${count} characters.`;
 }
 
 export function CreateInstancePage({
@@ -50,8 +86,38 @@ export function CreateInstancePage({
   const [hours, setHours] = useState(1);
   const [repository, setRepository] = useState('');
   const [branch, setBranch] = useState('');
-  const [errors, setErrors] = useState<Partial<Record<FormField, string>>>({});
+  const [problems, setProblems] = useState<FieldProblem[]>([]);
+  // Counts failed submits: each one moves the focus to its first problem once it is shown.
+  const [failures, setFailures] = useState(0);
   const [busy, setBusy] = useState(false);
+  const items = summaryItems(problems);
+  const errorOf = (field: FormField) => problems.find((p) => p.field === field);
+
+  // In the same commit as the messages appear: nothing is painted, or read by a test, with the focus left behind.
+  useLayoutEffect(() => {
+    if (failures > 0) focusFirstProblem(SUMMARY_ID, items);
+  }, [failures]);
+
+  /** A field's problem as {@link Field} shows it; the summary at the button announces them all. */
+  const shown = (field: FormField) => ({
+    error: errorOf(field)?.message,
+    detail: errorOf(field)?.detail,
+    alert: false,
+  });
+
+  function fail(found: FieldProblem[]) {
+    setProblems(found);
+    setFailures((n) => n + 1);
+  }
+
+  /** The problems the console finds itself, all at once. */
+  function checked(): FieldProblem[] {
+    const found: [FormField, string | null][] = [
+      ['name', nameProblem(name)],
+      storageType === 'evs' ? ['storage_size', volumeSizeProblem(volumeSize)] : ['storage_path', obsPathProblem(path)],
+    ];
+    return found.flatMap(([field, message]) => (message ? [{ field, message }] : []));
+  }
 
   useEffect(() => {
     c.client
@@ -87,10 +153,15 @@ export function CreateInstancePage({
 
   async function submit(event: Event) {
     event.preventDefault();
-    setErrors({});
+    const found = checked();
+    if (found.length > 0) {
+      fail(found);
+      return;
+    }
+    setProblems([]);
     setBusy(true);
     const body: CreateInstanceRequest = {
-      name: name.trim(),
+      name,
       description,
       profile_id: profileId,
       flavor: flavorName,
@@ -98,7 +169,7 @@ export function CreateInstancePage({
       spec: {
         storage:
           storageType === 'evs'
-            ? { type: 'evs', location: { volume_size: Number(volumeSize) || 5 } }
+            ? { type: 'evs', location: { volume_size: Number(volumeSize) } }
             : { type: storageType, location: { path: path.trim() } },
         auto_stop: autoStop ? { enable: true, duration: hours * 3600, prompt: true } : { enable: false },
         ...(repository.trim()
@@ -115,12 +186,8 @@ export function CreateInstancePage({
       const created = await c.client.create(body);
       navigate(hrefOf.detail(created.id));
     } catch (error) {
-      if (error instanceof DemanagerApiError && error.status === 400)
-        setErrors({ [fieldOf(error, body.name)]: messageOf(error) });
-      else {
-        setErrors({ form: messageOf(error) });
-        onFailure(error);
-      }
+      fail([problemOf(error, body.name)]);
+      if (!(error instanceof DemanagerApiError && error.status === 400)) onFailure(error);
     } finally {
       setBusy(false);
     }
@@ -133,26 +200,25 @@ export function CreateInstancePage({
       </p>
       <h1 id="create-title">New notebook instance</h1>
       <form onSubmit={submit} noValidate>
-        <Field id="name" label="Name" error={errors.name} hint="Letters, digits, _ and -; unique in the project.">
+        {/* No maxLength: the browser would cut a longer name without a word; the limit is told instead. */}
+        <Field id="name" label="Name" {...shown('name')} hint={nameHint(name)}>
           <input
-            {...describedBy('name', errors.name, true)}
+            {...describedBy('name', errorOf('name')?.message, true)}
             value={name}
             onInput={(e) => setName(e.currentTarget.value)}
             autocomplete="off"
-            maxLength={64}
           />
         </Field>
-        <Field id="description" label="Description (optional)" error={errors.description}>
+        <Field id="description" label="Description (optional)" {...shown('description')}>
           <input
-            {...describedBy('description', errors.description)}
+            {...describedBy('description', errorOf('description')?.message)}
             value={description}
             onInput={(e) => setDescription(e.currentTarget.value)}
-            maxLength={512}
           />
         </Field>
-        <Field id="profile" label="Image (profile)" error={errors.profile}>
+        <Field id="profile" label="Image (profile)" {...shown('profile')}>
           <select
-            {...describedBy('profile', errors.profile)}
+            {...describedBy('profile', errorOf('profile')?.message)}
             value={profileId}
             onChange={(e) => setProfileId(e.currentTarget.value)}
           >
@@ -163,9 +229,9 @@ export function CreateInstancePage({
             ))}
           </select>
         </Field>
-        <Field id="flavor" label="Size (flavor)" error={errors.flavor}>
+        <Field id="flavor" label="Size (flavor)" {...shown('flavor')}>
           <select
-            {...describedBy('flavor', errors.flavor)}
+            {...describedBy('flavor', errorOf('flavor')?.message)}
             value={flavorName}
             onChange={(e) => setFlavorName(e.currentTarget.value)}
           >
@@ -178,9 +244,9 @@ export function CreateInstancePage({
         </Field>
         <fieldset>
           <legend>Storage</legend>
-          <Field id="storage-type" label="Type" error={errors.storage}>
+          <Field id="storage-type" label="Type" {...shown('storage_type')}>
             <select
-              {...describedBy('storage-type', errors.storage)}
+              {...describedBy('storage-type', errorOf('storage_type')?.message)}
               value={storageType}
               onChange={(e) => setStorageType(e.currentTarget.value)}
             >
@@ -196,21 +262,25 @@ export function CreateInstancePage({
             </select>
           </Field>
           {storageType === 'evs' ? (
-            <Field id="volume-size" label="Volume size (GB)">
+            <Field id="volume-size" label="Volume size (GB)" {...shown('storage_size')}>
               <input
-                id="volume-size"
+                {...describedBy('volume-size', errorOf('storage_size')?.message)}
                 type="number"
-                min={5}
-                max={4096}
+                min={VOLUME_GB.min}
+                max={VOLUME_GB.max}
                 value={volumeSize}
                 onInput={(e) => setVolumeSize(e.currentTarget.value)}
               />
             </Field>
           ) : (
-            <Field id="storage-path" label="Path" hint="For example /bucket/work/ (ends with /).">
+            <Field
+              id="storage-path"
+              label="Path"
+              {...shown('storage_path')}
+              hint="For example /bucket/work/ (ends with /)."
+            >
               <input
-                id="storage-path"
-                aria-describedby="storage-path-hint"
+                {...describedBy('storage-path', errorOf('storage_path')?.message, true)}
                 value={path}
                 onInput={(e) => setPath(e.currentTarget.value)}
               />
@@ -224,7 +294,7 @@ export function CreateInstancePage({
             label="After"
             enabled={autoStop}
             hours={hours}
-            error={errors.auto_stop}
+            error={errorOf('auto_stop')?.message}
             onEnabled={setAutoStop}
             onHours={setHours}
           />
@@ -234,30 +304,36 @@ export function CreateInstancePage({
           <Field
             id="repository"
             label="Git URL"
-            error={errors.repository}
+            {...shown('repository_url')}
             hint="https:// or ssh; cloned on the first start."
           >
             <input
-              {...describedBy('repository', errors.repository, true)}
+              {...describedBy('repository', errorOf('repository_url')?.message, true)}
               value={repository}
               onInput={(e) => setRepository(e.currentTarget.value)}
               autocomplete="off"
             />
           </Field>
-          <Field id="branch" label="Branch">
-            <input id="branch" value={branch} onInput={(e) => setBranch(e.currentTarget.value)} autocomplete="off" />
+          <Field id="branch" label="Branch" {...shown('repository_branch')}>
+            <input
+              {...describedBy('branch', errorOf('repository_branch')?.message)}
+              value={branch}
+              onInput={(e) => setBranch(e.currentTarget.value)}
+              autocomplete="off"
+            />
           </Field>
         </fieldset>
-        {errors.form && (
-          <p class="error" role="alert">
-            {errors.form}
-          </p>
-        )}
+        <ErrorSummary id={SUMMARY_ID} items={items} />
         <div class="buttons">
           <a class="button" href={hrefOf.list()}>
             Cancel
           </a>
-          <button type="submit" class="primary" disabled={busy || !profileId || !flavorName}>
+          <button
+            type="submit"
+            class="primary"
+            disabled={busy || !profileId || !flavorName}
+            aria-describedby={items.length > 0 ? SUMMARY_ID : undefined}
+          >
             {busy ? 'Creating…' : 'Create'}
           </button>
         </div>
