@@ -1,6 +1,7 @@
 /**
  * Users, projects and role assignments, for system admins (the administration API answers 403
- * to anyone else, and the console shows this page only to them). Deleting, disabling a user,
+ * to anyone else, and the console shows this page only to them); each user's system-admin right,
+ * password and instances in the user's panel (components/user-panel). Deleting, disabling a user,
  * removing one's own role and replacing a role ask first; the API says why it refuses (a project
  * with instances, the last system admin), and the page shows it.
  */
@@ -12,6 +13,8 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { GiveRoleForm, type Question } from '../components/give-role-form.js';
 import { InlineForm } from '../components/inline-form.js';
 import { Messages } from '../components/messages.js';
+import { NewPasswordField } from '../components/new-password-field.js';
+import { UsersTable } from '../components/users-table.js';
 import { runChange } from '../run-change.js';
 import type { ConsoleSession } from '../session.js';
 
@@ -67,9 +70,15 @@ export function AdministrationPage({
     void load();
   }, [load]);
 
-  /** Runs one change, says what happened, and reads the directory again. */
-  const change = (what: string, run: () => Promise<unknown>) =>
-    runChange({ setNotice, setProblem, report, reload: load }, what, run);
+  /** Runs one change, says what happened, and reads the directory (or what `reload` reads) again. */
+  const change = (what: string, run: () => Promise<unknown>, reload = load) =>
+    runChange({ setNotice, setProblem, report, reload }, what, run);
+
+  /** A problem found before anything is sent: it replaces what the last change said. */
+  function refuse(message: string): void {
+    setNotice('');
+    setProblem(message);
+  }
 
   function askDelete({ kind, id, name }: Doomed): void {
     setAsking({
@@ -127,43 +136,22 @@ export function AdministrationPage({
   }
 
   return (
-    <section aria-labelledby="admin-title">
+    <section class="admin" aria-labelledby="admin-title">
       <h1 id="admin-title">Administration</h1>
       <Messages notice={notice} problem={problem} />
       <div class="admin-grid">
         <section aria-labelledby="users-title">
           <h2 id="users-title">Users</h2>
-          <table class="compact">
-            <ColumnHeads names={['Name', 'State', '']} />
-            <tbody>
-              {directory.users.map((u) => (
-                <tr key={u.id} data-user={u.name}>
-                  <td data-label="Name">
-                    {u.name}
-                    {u.is_system_admin && <span class="muted"> · system admin</span>}
-                  </td>
-                  <td data-label="State">{u.enabled ? 'enabled' : 'disabled'}</td>
-                  <td class="row-actions">
-                    {u.id !== c.session.user.id && (
-                      <>
-                        <button type="button" onClick={() => setEnabled(u)}>
-                          {u.enabled ? 'Disable' : 'Enable'}
-                        </button>
-                        <button
-                          type="button"
-                          class="danger"
-                          aria-label={`Delete user ${u.name}`}
-                          onClick={() => askDelete({ kind: 'user', id: u.id, name: u.name })}
-                        >
-                          Delete
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <UsersTable
+            console={c}
+            users={directory.users}
+            setEnabled={setEnabled}
+            askDelete={(u) => askDelete({ kind: 'user', id: u.id, name: u.name })}
+            change={change}
+            ask={setAsking}
+            report={report}
+            refuse={refuse}
+          />
           <InlineForm
             label="New user"
             onSubmit={async () => {
@@ -181,15 +169,7 @@ export function AdministrationPage({
               New user name
               <input value={userName} onInput={(e) => setUserName(e.currentTarget.value)} autocomplete="off" />
             </label>
-            <label>
-              Password
-              <input
-                type="password"
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-                autocomplete="new-password"
-              />
-            </label>
+            <NewPasswordField label="Password" value={password} onValue={setPassword} />
             <button type="submit">Create user</button>
           </InlineForm>
         </section>
@@ -271,10 +251,7 @@ export function AdministrationPage({
           projects={directory.projects}
           assignments={directory.assignments}
           ask={setAsking}
-          setProblem={(message) => {
-            setNotice('');
-            setProblem(message);
-          }}
+          setProblem={refuse}
           give={({ userId, projectId, role }) =>
             void change(`${userNamed(userId)} is ${role} of ${projectNamed(projectId)}.`, () =>
               c.client.assignRole({ projectId, userId, role }),
