@@ -30,6 +30,11 @@ const DELETE_WARNING: Record<Doomed['kind'], string> = {
   project: 'Its role assignments go with it. A project that still holds instances cannot be deleted.',
 };
 
+/** The name of `id` in `list`, or the id itself when it is not there. */
+function nameIn(list: readonly { id: string; name: string }[], id: string): string {
+  return list.find((x) => x.id === id)?.name ?? id;
+}
+
 interface Directory {
   users: User[];
   projects: Project[];
@@ -60,6 +65,10 @@ export function AdministrationPage({
         c.client.listProjects(),
         c.client.listAssignments(),
       ]);
+      // By user and project name: the API's order follows random ids, and a list that reorders itself is hard to scan.
+      const user = (a: RoleAssignment) => nameIn(users, a.user.id);
+      const project = (a: RoleAssignment) => nameIn(projects, a.scope.project.id);
+      assignments.sort((a, b) => user(a).localeCompare(user(b)) || project(a).localeCompare(project(b)));
       setDirectory({ users, projects, assignments });
     } catch (error) {
       report(error);
@@ -110,8 +119,8 @@ export function AdministrationPage({
   }
 
   if (!directory) return <p aria-busy="true">{problem || 'Loading…'}</p>;
-  const userNamed = (id: string) => directory.users.find((u) => u.id === id)?.name ?? id;
-  const projectNamed = (id: string) => directory.projects.find((p) => p.id === id)?.name ?? id;
+  const userNamed = (id: string) => nameIn(directory.users, id);
+  const projectNamed = (id: string) => nameIn(directory.projects, id);
 
   /** Removes a role; one's own asks first, saying what the session loses. */
   function removeRole(a: RoleAssignment): void {
