@@ -1,13 +1,13 @@
 /**
  * @module cli/users-command
- * `demanager users list|create|update|delete` (system administrators).
+ * `demanager users list|create|update|delete|instances|stop-instance` (system administrators).
  */
 import { Command } from '@commander-js/extra-typings';
-import type { UpdateUserRequest, User } from '../client/index.js';
+import type { UpdateUserRequest, User, UserInstance } from '../client/index.js';
 import { UsageError } from './cli-errors.js';
 import { connect } from './cli-context.js';
-import { findUser } from './identity-lookup.js';
-import { printJson, printLine, printTable } from './output.js';
+import { findUser, pickUserInstance } from './identity-lookup.js';
+import { formatTime, printJson, printLine, printTable } from './output.js';
 import { obtainPassword } from './password-input.js';
 
 function printUsers(users: readonly User[]): void {
@@ -93,6 +93,42 @@ function deleteCommand() {
     });
 }
 
+function printUserInstances(instances: readonly UserInstance[]): void {
+  printTable(
+    ['ID', 'NAME', 'STATUS', 'PROJECT', 'FLAVOR', 'CREATED'],
+    instances.map((i) => [i.id, i.name, i.status, i.project_name, i.flavor, formatTime(i.creation_timestamp)]),
+  );
+}
+
+function instancesCommand() {
+  return new Command('instances')
+    .description("list a user's instances in every project")
+    .argument('<user>', 'user id or name')
+    .option('--json', 'print the raw API JSON')
+    .action(async (ref, opts, command) => {
+      const { client } = await connect(command);
+      const instances = await client.listUserInstances((await findUser(client, ref)).id);
+      if (opts.json) printJson({ instances, total_count: instances.length });
+      else printUserInstances(instances);
+    });
+}
+
+function stopInstanceCommand() {
+  return new Command('stop-instance')
+    .description("stop a user's running instance, in whichever project")
+    .argument('<user>', 'user id or name')
+    .argument('<instance>', 'instance id, or a name unique among the user’s instances')
+    .action(async (userRef, instanceRef, _opts, command) => {
+      const { client } = await connect(command);
+      const user = await findUser(client, userRef);
+      const instance = pickUserInstance(await client.listUserInstances(user.id), instanceRef);
+      const result = await client.stopUserInstance(user.id, instance.id);
+      printLine(
+        `stopping ${instance.name} (${instance.id}) of ${user.name} in project ${instance.project_name}: ${result.previous_state} -> ${result.current_status}`,
+      );
+    });
+}
+
 export function usersCommand() {
   return new Command('users')
     .alias('user')
@@ -100,5 +136,7 @@ export function usersCommand() {
     .addCommand(listCommand())
     .addCommand(createCommand())
     .addCommand(updateCommand())
-    .addCommand(deleteCommand());
+    .addCommand(deleteCommand())
+    .addCommand(instancesCommand())
+    .addCommand(stopInstanceCommand());
 }

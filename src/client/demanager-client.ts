@@ -43,6 +43,7 @@ import type {
   UpdateInstanceRequest,
   UpdateUserRequest,
   User,
+  UserInstance,
 } from './types.js';
 
 export interface DemanagerClientOptions extends HttpOptions {
@@ -195,6 +196,16 @@ export class DemanagerClient {
 
   deleteUser(id: string): Promise<void> {
     return this.#identity.deleteUser(id);
+  }
+
+  /** The user's instances in every project (system admins). */
+  listUserInstances(userId: string): Promise<UserInstance[]> {
+    return this.#identity.listUserInstances(userId);
+  }
+
+  /** Stops one of the user's instances, in whichever project (system admins). */
+  stopUserInstance(userId: string, instanceId: string): Promise<ActionResult> {
+    return this.#identity.stopUserInstance(userId, instanceId);
   }
 
   listProjects(): Promise<Project[]> {

@@ -8,6 +8,7 @@ import { joinUrl, type HttpClient } from './http.js';
 import { sessionOf, type LoginOptions, type Session } from './session.js';
 import type {
   AccessKey,
+  ActionResult,
   CreateAccessKeyRequest,
   CreatedAccessKey,
   Bucket,
@@ -20,6 +21,7 @@ import type {
   TokenDocument,
   UpdateUserRequest,
   User,
+  UserInstance,
 } from './types.js';
 
 const CREDENTIALS = '/v3.0/OS-CREDENTIAL/credentials';
@@ -87,6 +89,16 @@ export class IdentityClient {
 
   async deleteUser(id: string): Promise<void> {
     await this.#send('DELETE', `/v3/users/${encodeURIComponent(id)}`);
+  }
+
+  async listUserInstances(userId: string): Promise<UserInstance[]> {
+    return (await this.#get<{ instances: UserInstance[] }>(`/v3/users/${encodeURIComponent(userId)}/instances`))
+      .instances;
+  }
+
+  async stopUserInstance(userId: string, instanceId: string): Promise<ActionResult> {
+    const path = `/v3/users/${encodeURIComponent(userId)}/instances/${encodeURIComponent(instanceId)}/action`;
+    return this.#send<ActionResult>('POST', path, { action: 'stop' });
   }
 
   async listProjects(): Promise<Project[]> {

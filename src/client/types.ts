@@ -42,6 +42,7 @@ import type {
 } from '../api/schemas/catalog-schemas.js';
 import type { EventListSchema, EventQuery, EventSchema } from '../api/schemas/event-schema.js';
 import type { ShareBody, ShareListSchema, SharedWithMeSchema, ShareSchema } from '../api/schemas/share-schemas.js';
+import type { UserInstanceSchema } from '../api/schemas/user-instance-schemas.js';
 
 export type Instance = Static<typeof InstanceSchema>;
 export type InstanceStatus = Static<typeof StatusSchema>;
@@ -88,6 +89,8 @@ export type CreateUserRequest = Static<typeof CreateUserBody>['user'];
 export type UpdateUserRequest = Static<typeof UpdateUserBody>['user'];
 export type CreateProjectRequest = Static<typeof CreateProjectBody>['project'];
 export type RoleName = Static<typeof RoleParams>['role_id'];
+/** One of a user's instances, in whichever project (`GET /v3/users/{id}/instances`, system admins). */
+export type UserInstance = Static<typeof UserInstanceSchema>;
 /** An obs bucket, who holds it and how many instances use it (`/v3/buckets`). */
 export type Bucket = Static<typeof BucketSchema>;
 /** `GET /v3/role_assignments` filters, with their Keystone spellings (`scope.project.id`, `user.id`). */

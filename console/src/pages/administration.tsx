@@ -1,6 +1,7 @@
 /**
  * Users, projects and role assignments, for system admins (the administration API answers 403
- * to anyone else, and the console shows this page only to them). Deleting, disabling a user,
+ * to anyone else, and the console shows this page only to them); each user's system-admin right,
+ * password and instances in the user's panel (components/user-panel). Deleting, disabling a user,
  * removing one's own role and replacing a role ask first; the API says why it refuses (a project
  * with instances, the last system admin), and the page shows it.
  */
@@ -12,6 +13,8 @@ import { ConfirmDialog } from '../components/confirm-dialog.js';
 import { GiveRoleForm, type Question } from '../components/give-role-form.js';
 import { InlineForm } from '../components/inline-form.js';
 import { Messages } from '../components/messages.js';
+import { NewPasswordField } from '../components/new-password-field.js';
+import { UsersTable } from '../components/users-table.js';
 import { runChange } from '../run-change.js';
 import type { ConsoleSession } from '../session.js';
 
@@ -26,6 +29,11 @@ const DELETE_WARNING: Record<Doomed['kind'], string> = {
   user: 'Their sessions and access keys stop working at once. Their instances stay in their projects.',
   project: 'Its role assignments go with it. A project that still holds instances cannot be deleted.',
 };
+
+/** The name of `id` in `list`, or the id itself when it is not there. */
+function nameIn(list: readonly { id: string; name: string }[], id: string): string {
+  return list.find((x) => x.id === id)?.name ?? id;
+}
 
 interface Directory {
   users: User[];
@@ -57,6 +65,10 @@ export function AdministrationPage({
         c.client.listProjects(),
         c.client.listAssignments(),
       ]);
+      // By user and project name: the API's order follows random ids, and a list that reorders itself is hard to scan.
+      const user = (a: RoleAssignment) => nameIn(users, a.user.id);
+      const project = (a: RoleAssignment) => nameIn(projects, a.scope.project.id);
+      assignments.sort((a, b) => user(a).localeCompare(user(b)) || project(a).localeCompare(project(b)));
       setDirectory({ users, projects, assignments });
     } catch (error) {
       report(error);
@@ -67,9 +79,15 @@ export function AdministrationPage({
     void load();
   }, [load]);
 
-  /** Runs one change, says what happened, and reads the directory again. */
-  const change = (what: string, run: () => Promise<unknown>) =>
-    runChange({ setNotice, setProblem, report, reload: load }, what, run);
+  /** Runs one change, says what happened, and reads the directory (or what `reload` reads) again. */
+  const change = (what: string, run: () => Promise<unknown>, reload = load) =>
+    runChange({ setNotice, setProblem, report, reload }, what, run);
+
+  /** A problem found before anything is sent: it replaces what the last change said. */
+  function refuse(message: string): void {
+    setNotice('');
+    setProblem(message);
+  }
 
   function askDelete({ kind, id, name }: Doomed): void {
     setAsking({
@@ -101,8 +119,8 @@ export function AdministrationPage({
   }
 
   if (!directory) return <p aria-busy="true">{problem || 'Loading…'}</p>;
-  const userNamed = (id: string) => directory.users.find((u) => u.id === id)?.name ?? id;
-  const projectNamed = (id: string) => directory.projects.find((p) => p.id === id)?.name ?? id;
+  const userNamed = (id: string) => nameIn(directory.users, id);
+  const projectNamed = (id: string) => nameIn(directory.projects, id);
 
   /** Removes a role; one's own asks first, saying what the session loses. */
   function removeRole(a: RoleAssignment): void {
@@ -127,43 +145,22 @@ export function AdministrationPage({
   }
 
   return (
-    <section aria-labelledby="admin-title">
+    <section class="admin" aria-labelledby="admin-title">
       <h1 id="admin-title">Administration</h1>
       <Messages notice={notice} problem={problem} />
       <div class="admin-grid">
         <section aria-labelledby="users-title">
           <h2 id="users-title">Users</h2>
-          <table class="compact">
-            <ColumnHeads names={['Name', 'State', '']} />
-            <tbody>
-              {directory.users.map((u) => (
-                <tr key={u.id} data-user={u.name}>
-                  <td data-label="Name">
-                    {u.name}
-                    {u.is_system_admin && <span class="muted"> · system admin</span>}
-                  </td>
-                  <td data-label="State">{u.enabled ? 'enabled' : 'disabled'}</td>
-                  <td class="row-actions">
-                    {u.id !== c.session.user.id && (
-                      <>
-                        <button type="button" onClick={() => setEnabled(u)}>
-                          {u.enabled ? 'Disable' : 'Enable'}
-                        </button>
-                        <button
-                          type="button"
-                          class="danger"
-                          aria-label={`Delete user ${u.name}`}
-                          onClick={() => askDelete({ kind: 'user', id: u.id, name: u.name })}
-                        >
-                          Delete
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <UsersTable
+            console={c}
+            users={directory.users}
+            setEnabled={setEnabled}
+            askDelete={(u) => askDelete({ kind: 'user', id: u.id, name: u.name })}
+            change={change}
+            ask={setAsking}
+            report={report}
+            refuse={refuse}
+          />
           <InlineForm
             label="New user"
             onSubmit={async () => {
@@ -181,15 +178,7 @@ export function AdministrationPage({
               New user name
               <input value={userName} onInput={(e) => setUserName(e.currentTarget.value)} autocomplete="off" />
             </label>
-            <label>
-              Password
-              <input
-                type="password"
-                value={password}
-                onInput={(e) => setPassword(e.currentTarget.value)}
-                autocomplete="new-password"
-              />
-            </label>
+            <NewPasswordField label="Password" value={password} onValue={setPassword} />
             <button type="submit">Create user</button>
           </InlineForm>
         </section>
@@ -271,10 +260,7 @@ export function AdministrationPage({
           projects={directory.projects}
           assignments={directory.assignments}
           ask={setAsking}
-          setProblem={(message) => {
-            setNotice('');
-            setProblem(message);
-          }}
+          setProblem={refuse}
           give={({ userId, projectId, role }) =>
             void change(`${userNamed(userId)} is ${role} of ${projectNamed(projectId)}.`, () =>
               c.client.assignRole({ projectId, userId, role }),
