@@ -12,7 +12,7 @@ import { InstanceDetailPage } from './pages/instance-detail.js';
 import { InstanceListPage } from './pages/instance-list.js';
 import { SignInPage } from './pages/sign-in.js';
 import { hrefOf, navigate, useRoute } from './router.js';
-import type { ConsoleSession } from './session.js';
+import { type ConsoleSession, type ConsoleStart, startConsole } from './session.js';
 
 const LIVE_LABEL: Record<LiveState, string> = {
   connecting: 'Connecting…',
@@ -110,11 +110,24 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
 }
 
 export function App() {
+  const [start, setStart] = useState<ConsoleStart | null>(null);
   const [session, setSession] = useState<ConsoleSession | null>(null);
   const [reason, setReason] = useState('');
+  useEffect(() => {
+    startConsole().then(
+      (started) => {
+        setStart(started);
+        setSession(started.signedIn);
+      },
+      // A server that cannot say: sign in as everywhere (in memory); the sign-in will tell what is wrong.
+      () => setStart({ mode: 'memory', signedIn: null }),
+    );
+  }, []);
+  if (!start) return null;
   if (!session) {
     return (
       <SignInPage
+        mode={start.mode}
         reason={reason}
         onSignedIn={(s) => {
           setReason('');
@@ -127,6 +140,8 @@ export function App() {
     <SignedIn
       session={session}
       signOut={(why = '') => {
+        // Nothing to wait for: whatever the server answers, this page holds no session any more.
+        session.end().catch(() => undefined);
         setReason(why);
         setSession(null);
       }}

@@ -1,11 +1,20 @@
 /**
- * Sign-in with the IAM password flow (`POST /v3/auth/tokens`); the token stays in memory.
+ * Sign-in with the IAM password flow: into an HttpOnly cookie where every notebook has a host of
+ * its own, else into memory only, which the page says (console/session tells why).
  */
 import { useState } from 'preact/hooks';
 import { messageOf } from '../api-errors.js';
-import { signIn, type ConsoleSession } from '../session.js';
+import { signIn, type ConsoleSession, type SignInMode } from '../session.js';
 
-export function SignInPage({ onSignedIn, reason }: { onSignedIn(session: ConsoleSession): void; reason: string }) {
+export function SignInPage({
+  mode,
+  onSignedIn,
+  reason,
+}: {
+  mode: SignInMode;
+  onSignedIn(session: ConsoleSession): void;
+  reason: string;
+}) {
   const [user, setUser] = useState('');
   const [password, setPassword] = useState('');
   const [project, setProject] = useState('');
@@ -17,7 +26,7 @@ export function SignInPage({ onSignedIn, reason }: { onSignedIn(session: Console
     setBusy(true);
     setProblem('');
     try {
-      onSignedIn(await signIn(user.trim(), password, project));
+      onSignedIn(await signIn(mode, user.trim(), password, project));
     } catch (error) {
       setProblem(messageOf(error));
       setBusy(false);
@@ -75,6 +84,12 @@ export function SignInPage({ onSignedIn, reason }: { onSignedIn(session: Console
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}
         </button>
+        {mode === 'memory' && (
+          <p class="hint" id="sign-in-memory">
+            You stay signed in until you reload or close this page: notebooks share this address, so the console keeps
+            no sign-in where a notebook's script could use it.
+          </p>
+        )}
       </form>
     </main>
   );

@@ -4,6 +4,7 @@
  * a Keystone token body whose catalog points clients at this server's ModelArts API.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Static } from 'typebox';
 import type { Principal } from '../../core/identity/service.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
@@ -47,23 +48,28 @@ export function tokenBody(principal: Principal, baseUrl: string, region: string)
   };
 }
 
+/** The IAM password login a body asks for, from `address` (for the lockout). */
+export function passwordLogin(services: Pick<ApiContext, 'identity'>, body: Static<typeof LoginBody>, address: string) {
+  const { user } = body.auth.identity.password;
+  const scope = body.auth.scope?.project;
+  return services.identity.login({
+    userName: user.name,
+    password: user.password,
+    address,
+    ...(user.domain?.name ? { domain: user.domain.name } : {}),
+    ...(scope
+      ? { project: { ...(scope.id ? { id: scope.id } : {}), ...(scope.name ? { name: scope.name } : {}) } }
+      : {}),
+  });
+}
+
 export const authRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = async (app, { services }) => {
   const tags = ['identity'];
   app.post(
     '/v3/auth/tokens',
     { schema: { tags, summary: 'Password login', body: LoginBody, response: { 201: TokenBody, '4xx': ErrorBody } } },
     async (request, reply) => {
-      const { user } = request.body.auth.identity.password;
-      const scope = request.body.auth.scope?.project;
-      const issued = await services.identity.login({
-        userName: user.name,
-        password: user.password,
-        address: request.ip,
-        ...(user.domain?.name ? { domain: user.domain.name } : {}),
-        ...(scope
-          ? { project: { ...(scope.id ? { id: scope.id } : {}), ...(scope.name ? { name: scope.name } : {}) } }
-          : {}),
-      });
+      const issued = await passwordLogin(services, request.body, request.ip);
       reply.code(201).header('X-Subject-Token', issued.token);
       return tokenBody(issued.principal, publicUrlOf(services, request), services.config.region);
     },
