@@ -2,7 +2,7 @@
  * Sign-in with the IAM password flow: into an HttpOnly cookie where every notebook has a host of
  * its own, else into memory only, which the page says (console/session tells why).
  */
-import { useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { messageOf } from '../api-errors.js';
 import { signIn, type ConsoleSession, type SignInMode } from '../session.js';
 
@@ -20,6 +20,10 @@ export function SignInPage({
   const [project, setProject] = useState('');
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
+  const userField = useRef<HTMLInputElement>(null);
+  // Focused as the form is drawn, not at the browser's next autofocus pass: the page appears only once
+  // the server has said how to sign in, and keys typed in between would be lost.
+  useLayoutEffect(() => userField.current?.focus(), []);
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -46,11 +50,11 @@ export function SignInPage({
           <label for="user">User name</label>
           <input
             id="user"
+            ref={userField}
             value={user}
             onInput={(e) => setUser(e.currentTarget.value)}
             autocomplete="username"
             required
-            autofocus
           />
         </div>
         <div class="field">

@@ -1,0 +1,203 @@
+/**
+ * Whether a sign-in survives a reload, in Chromium, both ways the console keeps it.
+ *
+ * With a host name per notebook, under names of one site (`console.example.test` and
+ * `<id>.nb.example.test`, mapped to this machine): the console signs in with a cookie that is
+ * host-only, HttpOnly and SameSite=Strict, at `/v1/` and `/v3/`; a reload stays signed in. A
+ * script in a notebook's page (the attacker's seat: any code a notebook runs in the browser)
+ * cannot read the cookie, the session, the CSRF value or the console, and its forged change
+ * reaches the API with the cookie (same site) and is refused there; the notebook host never
+ * receives the cookie. Sign-out revokes the token.
+ *
+ * With notebooks on the console's origin (the default): nothing is stored where a script could
+ * read it, a reload signs out, and the sign-in page says so.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { CPU_FLAVOR, create, getInstance, waitStatus } from '../support/api.js';
+import { consoleFixture, docsScreenshot, launchBrowser, signInWithKeyboard } from '../support/browser.js';
+import { startEchoWorkload, type EchoWorkload } from '../support/echo-workload.js';
+import { ADMIN_PASSWORD, cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
+
+const WAIT = { timeout: 15_000 };
+const SESSION_COOKIE = 'demanager-session';
+
+/** What a page's own script can see of stored credentials. */
+function storedByPage(page: Page) {
+  return page.evaluate(() => ({
+    cookie: document.cookie,
+    local: localStorage.length,
+    session: sessionStorage.length,
+  }));
+}
+
+describe('sign-in with a host name per notebook: a cookie that survives a reload', { timeout: 180_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let echo: EchoWorkload;
+  let base = '';
+
+  before(async () => {
+    t = await startTestApp({ notebookHost: '{id}.nb.example.test' });
+    echo = await startEchoWorkload();
+    base = `http://console.example.test:${new URL(t.url).port}`;
+    browser = await launchBrowser(['--host-resolver-rules=MAP *.example.test 127.0.0.1']);
+    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    page = await context.newPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await echo?.close();
+    await t?.stop();
+  });
+
+  const sessionCookies = async (url?: string) => (await context.cookies(url)).filter((c) => c.name === SESSION_COOKIE);
+
+  it('signs in with a host-only, HttpOnly, SameSite=Strict cookie at /v1/ and /v3/ that no script sees', async () => {
+    await signInWithKeyboard(page, base, 'admin', ADMIN_PASSWORD);
+    const cookies = await sessionCookies();
+    assert.deepEqual(cookies.map((c) => [c.domain, c.path, c.httpOnly, c.sameSite, c.secure, c.expires]).sort(), [
+      ['console.example.test', '/v1/', true, 'Strict', false, -1],
+      ['console.example.test', '/v3/', true, 'Strict', false, -1],
+    ]);
+    assert.deepEqual(await storedByPage(page), { cookie: '', local: 0, session: 0 });
+  });
+
+  it('stays signed in across a reload', async () => {
+    await page.reload();
+    await page.getByRole('heading', { name: 'Notebook instances' }).waitFor(WAIT);
+    assert.equal(await page.getByLabel('User name').count(), 0);
+    await page.locator('[data-live="live"]').waitFor(WAIT);
+  });
+
+  it("keeps the cookie and the session out of a notebook page's script, and refuses its forged change", async () => {
+    const id = (await create(t, cpuBody('target', CPU_FLAVOR))).id as string;
+    const detail = await waitStatus(t, id, 'RUNNING');
+    await echo.serveFor(t, id);
+    const url = detail.spec.annotations.url as string;
+    assert.match(url, /^http:\/\/de-[0-9a-f-]+\.nb\.example\.test:\d+\/notebook\//i);
+    const token = (await t.http('GET', `${t.instances()}/${id}/token`)).body.token as string;
+    const notebook = await context.newPage();
+    await notebook.goto(`${url}?token=${token}`);
+    await notebook.waitForURL(url, WAIT);
+
+    const targets = {
+      console: base,
+      session: `${base}/v3/auth/session`,
+      list: `${base}/v1/${t.projectId}/demanager/instances?de_type=Notebook`,
+      action: `${base}/v1/${t.projectId}/demanager/instances/${id}/action`,
+    };
+    // No named function inside: the test's compiler would wrap it in a helper the page does not have.
+    const seen = await notebook.evaluate(async (urls) => {
+      const body = JSON.stringify({ action: 'stop' });
+      const framed = await new Promise<string>((resolve) => {
+        const frame = document.createElement('iframe');
+        frame.src = `${urls.console}/console/`;
+        frame.onload = () => {
+          try {
+            resolve(frame.contentDocument === null ? 'unreadable' : (frame.contentDocument.body?.innerText ?? ''));
+          } catch (error) {
+            resolve((error as Error).name);
+          }
+        };
+        document.body.append(frame);
+      });
+      const requests = {
+        session: fetch(urls.session, { credentials: 'include' }),
+        list: fetch(urls.list, { credentials: 'include' }),
+        // The change a form could post: no preflight, so it goes, with the cookie (same site).
+        forged: fetch(urls.action, { method: 'POST', mode: 'no-cors', credentials: 'include', body }),
+        // With the header the cookie needs, the browser asks first (a preflight), which is never approved.
+        withHeader: fetch(urls.action, {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'content-type': 'application/json', 'x-demanager-csrf': 'guess' },
+          body,
+        }),
+        signOut: fetch(urls.session, { method: 'DELETE', credentials: 'include' }),
+      };
+      const out: Record<string, string> = { cookie: document.cookie, framed };
+      for (const [key, request] of Object.entries(requests))
+        out[key] = await request.then(
+          (r) => (r.type === 'opaque' ? 'opaque' : String(r.status)),
+          (e: Error) => e.name,
+        );
+      return out;
+    }, targets);
+    assert.deepEqual(seen, {
+      cookie: '',
+      session: 'TypeError',
+      list: 'TypeError',
+      forged: 'opaque',
+      withHeader: 'TypeError',
+      signOut: 'TypeError',
+      framed: 'unreadable',
+    });
+
+    assert.equal((await getInstance(t, id)).body.status, 'RUNNING', 'the forged stop changed nothing');
+    // 0108, not 0201: the forged request did carry the cookie, and the CSRF check refused it.
+    const trail = await t.http('GET', `/v1/${t.projectId}/demanager/audit?limit=100`);
+    const forged = (trail.body.entries as { action: string; target: string; outcome: string }[]).filter(
+      (e) => e.action.endsWith('/action') && e.target === id,
+    );
+    assert.deepEqual(
+      forged.map((e) => e.outcome),
+      ['ModelArts.0108'],
+    );
+    assert.deepEqual(await sessionCookies(url), [], "the browser would send no session cookie to the notebook's host");
+    const reached = echo.received.filter((r) => String(r.headers.cookie ?? '').includes(SESSION_COOKIE));
+    assert.deepEqual(reached, [], 'the notebook received no session cookie');
+    await notebook.close();
+    // Still signed in: the forged sign-out did not go through either.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Notebook instances' }).waitFor(WAIT);
+  });
+
+  it('signs out: the token is revoked and the cookie gone, and a reload asks to sign in', async () => {
+    const [cookie] = await sessionCookies();
+    const signedOut = page.waitForResponse(
+      (r) => r.url().endsWith('/v3/auth/session') && r.request().method() === 'DELETE',
+    );
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('User name').waitFor(WAIT);
+    assert.equal((await signedOut).status(), 204);
+    assert.deepEqual(await sessionCookies(), []);
+    const res = await t.http('GET', `${t.instances()}?de_type=Notebook`, { token: cookie!.value });
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error_code, 'ModelArts.0201');
+    await page.reload();
+    await page.getByLabel('User name').waitFor(WAIT);
+    assert.equal(await page.locator('#sign-in-memory').count(), 0, 'no in-memory notice here');
+  });
+});
+
+describe('sign-in with notebooks on the console origin: in memory only', { timeout: 120_000 }, () => {
+  const f = consoleFixture();
+
+  it('says so on the sign-in page, at both sizes', async () => {
+    await f.page.goto(`${f.t.url}/console/`);
+    const notice = f.page.locator('#sign-in-memory');
+    await notice.waitFor(WAIT);
+    assert.match(await notice.innerText(), /until you reload or close this page: notebooks share this address/);
+    await f.page.setViewportSize({ width: 390, height: 844 });
+    assert.equal(
+      await f.page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      true,
+      'no sideways scrolling',
+    );
+    await docsScreenshot(f.page, 'console-sign-in-phone');
+    await f.page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('stores nothing a script could read, and a reload signs out', async () => {
+    await signInWithKeyboard(f.page, f.t.url, 'admin', ADMIN_PASSWORD);
+    assert.deepEqual(await storedByPage(f.page), { cookie: '', local: 0, session: 0 });
+    assert.deepEqual(await f.page.context().cookies(), []);
+    await f.page.reload();
+    await f.page.getByLabel('User name').waitFor(WAIT);
+    assert.equal(await f.page.getByRole('heading', { name: 'Notebook instances' }).count(), 0);
+  });
+});
