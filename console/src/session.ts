@@ -26,7 +26,7 @@ export type SignInMode = 'cookie' | 'memory';
 export interface ConsoleSession {
   client: DemanagerClient;
   session: Session;
-  /** Signs out on the server too where the server holds the session (the cookie's token is revoked). */
+  /** Signs out on the server too: the token is revoked (the cookie's, or the one held in memory). */
   end(): Promise<void>;
 }
 
@@ -94,7 +94,13 @@ export async function signIn(
     return signedIn;
   }
   const session = local(await new DemanagerClient({ url }).login({ url, ...options }));
-  return { client: new DemanagerClient({ session }), session, end: async () => undefined };
+  // Keystone's revocation: the token stops working on the server, not only in this page.
+  const revoke = { token: session.token, headers: { 'X-Subject-Token': session.token } };
+  return {
+    client: new DemanagerClient({ session }),
+    session,
+    end: () => new HttpClient().request('DELETE', `${url}/v3/auth/tokens`, revoke).then(() => undefined),
+  };
 }
 
 export function isProjectAdmin(session: Session): boolean {

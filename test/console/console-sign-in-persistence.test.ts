@@ -10,7 +10,7 @@
  * receives the cookie. Sign-out revokes the token.
  *
  * With notebooks on the console's origin (the default): nothing is stored where a script could
- * read it, a reload signs out, and the sign-in page says so.
+ * read it, a reload signs out, the sign-in page says so, and signing out revokes the token.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -199,5 +199,22 @@ describe('sign-in with notebooks on the console origin: in memory only', { timeo
     await f.page.reload();
     await f.page.getByLabel('User name').waitFor(WAIT);
     assert.equal(await f.page.getByRole('heading', { name: 'Notebook instances' }).count(), 0);
+  });
+
+  it('signs out by revoking the token on the server, not only forgetting it', async () => {
+    const login = f.page.waitForResponse((r) => r.url().endsWith('/v3/auth/tokens') && r.request().method() === 'POST');
+    await signInWithKeyboard(f.page, f.t.url, 'admin', ADMIN_PASSWORD);
+    const token = (await (await login).headerValue('x-subject-token')) ?? '';
+    const list = `${f.t.instances()}?de_type=Notebook`;
+    assert.equal((await f.t.http('GET', list, { token })).status, 200);
+    const revoked = f.page.waitForResponse(
+      (r) => r.url().endsWith('/v3/auth/tokens') && r.request().method() === 'DELETE',
+    );
+    await f.page.getByRole('button', { name: 'Sign out' }).click();
+    assert.equal((await revoked).status(), 204);
+    await f.page.getByLabel('User name').waitFor(WAIT);
+    const res = await f.t.http('GET', list, { token });
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error_code, 'ModelArts.0201');
   });
 });

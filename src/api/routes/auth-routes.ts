@@ -1,10 +1,13 @@
 /**
  * @module api/routes/auth-routes
  * `POST /v3/auth/tokens`: IAM password login. Answers 201 with the token in `X-Subject-Token` and
- * a Keystone token body whose catalog points clients at this server's ModelArts API.
+ * a Keystone token body whose catalog points clients at this server's ModelArts API. `GET` describes
+ * the calling token; `DELETE` revokes the one in `X-Subject-Token` (the caller's own user's, or any for
+ * a system admin), as Keystone does: the console's sign-out.
  */
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Static } from 'typebox';
+import { type Static, Type } from 'typebox';
+import { DomainError } from '../../core/shared/errors.js';
 import type { Principal } from '../../core/identity/service.js';
 import type { ApiContext } from '../api-context.js';
 import { authenticate, principalOf } from '../auth.js';
@@ -83,5 +86,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> = a
       schema: { tags, summary: 'Describe the calling token', response: { 200: TokenBody, '4xx': ErrorBody } },
     },
     async (request) => tokenBody(principalOf(request), publicUrlOf(services, request), services.config.region),
+  );
+
+  app.delete(
+    '/v3/auth/tokens',
+    {
+      preParsing: authenticate(services, { scoped: false }),
+      schema: { tags, summary: 'Revoke a token', response: { 204: Type.Null(), '4xx': ErrorBody } },
+    },
+    async (request, reply) => {
+      const subject = request.headers['x-subject-token'];
+      if (typeof subject !== 'string' || !subject) throw new DomainError('ModelArts.0201');
+      const caller = principalOf(request);
+      // Whose token it is decides who may revoke it; an unknown or expired one is answered as Keystone does.
+      const owner = await services.identity.authenticate(subject);
+      if (owner.userId !== caller.userId && !caller.isSystemAdmin) throw new DomainError('ModelArts.0108');
+      await services.identity.revoke(subject);
+      return reply.code(204).send(null);
+    },
   );
 };
