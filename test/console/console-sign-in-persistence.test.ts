@@ -9,6 +9,9 @@
  * reaches the API with the cookie (same site) and is refused there; the notebook host never
  * receives the cookie. Sign-out revokes the token.
  *
+ * The same attack again from JavaScript a real kernel's cell puts out in a real notebook page (Jupyter
+ * runs it as the page's own script), the way a notebook someone was handed would carry it.
+ *
  * With notebooks on the console's origin (the default): nothing is stored where a script could
  * read it, a reload signs out, the sign-in page says so, and signing out revokes the token.
  */
@@ -30,6 +33,22 @@ function storedByPage(page: Page) {
     local: localStorage.length,
     session: sessionStorage.length,
   }));
+}
+
+/**
+ * The forged stop of `id` changed nothing, and the audit trail shows why: refused with 0108, not
+ * 0201, so it did carry the cookie (notebook hosts are the same site) and the CSRF check stopped it.
+ */
+async function assertForgedStopRefused(t: TestApp, id: string): Promise<void> {
+  assert.equal((await getInstance(t, id)).body.status, 'RUNNING', 'the forged stop changed nothing');
+  const trail = await t.http('GET', `/v1/${t.projectId}/demanager/audit?limit=100`);
+  const forged = (trail.body.entries as { action: string; target: string; outcome: string }[]).filter(
+    (e) => e.action.endsWith('/action') && e.target === id,
+  );
+  assert.deepEqual(
+    forged.map((e) => e.outcome),
+    ['ModelArts.0108'],
+  );
 }
 
 describe('sign-in with a host name per notebook: a cookie that survives a reload', { timeout: 180_000 }, () => {
@@ -137,16 +156,7 @@ describe('sign-in with a host name per notebook: a cookie that survives a reload
       framed: 'unreadable',
     });
 
-    assert.equal((await getInstance(t, id)).body.status, 'RUNNING', 'the forged stop changed nothing');
-    // 0108, not 0201: the forged request did carry the cookie, and the CSRF check refused it.
-    const trail = await t.http('GET', `/v1/${t.projectId}/demanager/audit?limit=100`);
-    const forged = (trail.body.entries as { action: string; target: string; outcome: string }[]).filter(
-      (e) => e.action.endsWith('/action') && e.target === id,
-    );
-    assert.deepEqual(
-      forged.map((e) => e.outcome),
-      ['ModelArts.0108'],
-    );
+    await assertForgedStopRefused(t, id);
     assert.deepEqual(await sessionCookies(url), [], "the browser would send no session cookie to the notebook's host");
     const reached = echo.received.filter((r) => String(r.headers.cookie ?? '').includes(SESSION_COOKIE));
     assert.deepEqual(reached, [], 'the notebook received no session cookie');
@@ -171,6 +181,89 @@ describe('sign-in with a host name per notebook: a cookie that survives a reload
     await page.reload();
     await page.getByLabel('User name').waitFor(WAIT);
     assert.equal(await page.locator('#sign-in-memory').count(), 0, 'no in-memory notice here');
+  });
+});
+
+describe('the cookie against code a real kernel runs in its notebook page', { timeout: 240_000 }, () => {
+  let t: TestApp;
+  let browser: Browser;
+  let id = '';
+
+  before(async () => {
+    t = await startTestApp({
+      notebookHost: '{id}.nb.example.test',
+      runtime: { driver: 'local', pollIntervalSeconds: 1 },
+    });
+    browser = await launchBrowser(['--host-resolver-rules=MAP *.example.test 127.0.0.1']);
+  });
+  after(async () => {
+    await browser?.close();
+    // A local notebook outlives the service by design: stopped through the API before it goes.
+    if (id) {
+      await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
+      await waitStatus(t, id, 'STOPPED', { timeoutMs: 60_000 });
+    }
+    await t?.stop();
+  });
+
+  it("lets a cell's JavaScript output neither read the console's session nor act with its cookie", async () => {
+    const base = `http://console.example.test:${new URL(t.url).port}`;
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await signInWithKeyboard(await context.newPage(), base, 'admin', ADMIN_PASSWORD);
+    id = (await create(t, { ...cpuBody('kernel-attack', CPU_FLAVOR), spec: { storage: { type: 'evs' } } }))
+      .id as string;
+    const url = (await waitStatus(t, id, 'RUNNING', { timeoutMs: 90_000 })).spec.annotations.url as string;
+    const token = (await t.http('GET', `${t.instances()}/${id}/token`)).body.token as string;
+    const notebook = await context.newPage();
+    await notebook.goto(`${url}?token=${token}`);
+    await notebook.waitForURL((u) => u.href.startsWith(`${url}tree`), { timeout: 30_000 });
+
+    // What the notebook's user (or a notebook they were handed) runs: Python whose output is script.
+    const urls = {
+      session: `${base}/v3/auth/session`,
+      action: `${base}/v1/${t.projectId}/demanager/instances/${id}/action`,
+    };
+    const script = `(async () => {
+      const urls = ${JSON.stringify(urls)};
+      const body = JSON.stringify({ action: 'stop' });
+      const outcome = (p) => p.then((r) => (r.type === 'opaque' ? 'opaque' : String(r.status)), (e) => e.name);
+      const out = {
+        cookie: document.cookie.includes('${SESSION_COOKIE}') ? 'seen' : 'unseen',
+        session: await outcome(fetch(urls.session, { credentials: 'include' })),
+        forged: await outcome(fetch(urls.action, { method: 'POST', mode: 'no-cors', credentials: 'include', body })),
+        withHeader: await outcome(fetch(urls.action, { method: 'POST', credentials: 'include', body,
+          headers: { 'content-type': 'application/json', 'x-demanager-csrf': 'guess' } })),
+      };
+      document.body.dataset.attack = JSON.stringify(out);
+    })();`;
+    const cell = `from IPython.display import Javascript, display\ndisplay(Javascript(${JSON.stringify(script)}))`;
+    const saved = await notebook.evaluate(
+      async ([target, source]) =>
+        (
+          await fetch(target, {
+            method: 'PUT',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({
+              type: 'notebook',
+              content: {
+                cells: [{ cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null }],
+                metadata: {},
+                nbformat: 4,
+                nbformat_minor: 5,
+              },
+            }),
+          })
+        ).status,
+      [`${url}api/contents/attack.ipynb`, cell] as const,
+    );
+    assert.equal(saved, 201);
+    await notebook.goto(`${url}notebooks/attack.ipynb`);
+    await notebook.locator('.CodeMirror').first().click({ timeout: 30_000 });
+    await notebook.keyboard.press('Shift+Enter');
+    await notebook.locator('body[data-attack]').waitFor({ state: 'attached', timeout: 60_000 });
+    const seen = JSON.parse((await notebook.locator('body').getAttribute('data-attack')) ?? '{}');
+    assert.deepEqual(seen, { cookie: 'unseen', session: 'TypeError', forged: 'opaque', withHeader: 'TypeError' });
+    await assertForgedStopRefused(t, id);
   });
 });
 
