@@ -13,7 +13,7 @@ import { InstanceListPage } from './pages/instance-list.js';
 import { usePageTitle } from './page-title.js';
 import { SignInPage } from './pages/sign-in.js';
 import { hrefOf, navigate, useRoute } from './router.js';
-import type { ConsoleSession } from './session.js';
+import { type ConsoleSession, type ConsoleStart, startConsole } from './session.js';
 
 /** The tab titles of the pages that name themselves; an instance's page takes the instance's name. */
 const PAGE_TITLE = { list: 'Instances', create: 'New instance', admin: 'Administration' } as const;
@@ -120,13 +120,26 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
 }
 
 export function App() {
+  const [start, setStart] = useState<ConsoleStart | null>(null);
   const [session, setSession] = useState<ConsoleSession | null>(null);
   const [reason, setReason] = useState('');
+  useEffect(() => {
+    startConsole().then(
+      (started) => {
+        setStart(started);
+        setSession(started.signedIn);
+      },
+      // A server that cannot say: sign in as everywhere (in memory); the sign-in will tell what is wrong.
+      () => setStart({ mode: 'memory', signedIn: null }),
+    );
+  }, []);
+  if (!start) return null;
   if (!session) {
     return (
       <>
         <PageTitle page="Sign in" />
         <SignInPage
+          mode={start.mode}
           reason={reason}
           onSignedIn={(s) => {
             setReason('');
@@ -140,6 +153,8 @@ export function App() {
     <SignedIn
       session={session}
       signOut={(why = '') => {
+        // Nothing to wait for: whatever the server answers, this page holds no session any more.
+        session.end().catch(() => undefined);
         setReason(why);
         setSession(null);
       }}

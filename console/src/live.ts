@@ -66,7 +66,8 @@ export function followInstances(session: Session, handlers: LiveHandlers): () =>
   async function stream(): Promise<void> {
     const response = await fetch(`${session.apiBase}/demanager/instance-changes`, {
       headers: {
-        'X-Auth-Token': session.token,
+        // None where the session is the cookie's (console/session): the browser sends that.
+        ...(session.token ? { 'X-Auth-Token': session.token } : {}),
         Accept: 'text/event-stream',
         ...(lastEventId ? { 'Last-Event-ID': lastEventId } : {}),
       },

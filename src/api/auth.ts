@@ -1,7 +1,8 @@
 /**
  * @module api/auth
  * Resolves the caller from `X-Auth-Token` or `Authorization: Bearer`, or from an `SDK-HMAC-SHA256`
- * signature made with an access key. A token scoped to one project is used only on that project's
+ * signature made with an access key, or, with neither, from the console's session cookie, whose
+ * state-changing requests must come from the console's page (api/cookie-session). A token scoped to one project is used only on that project's
  * paths (403 ModelArts.0210); a signed request acts in the path's project (`X-Project-Id`, if
  * sent, must name it), and every signature failure is 401 APIGW.0301. Runs as a preParsing hook:
  * a signature covers the body's bytes, so they are read here, but before they are parsed or
@@ -14,6 +15,7 @@ import type { Principal } from '../core/identity/service.js';
 import type { Actor } from '../core/instances/lifecycle-service.js';
 import { SIGNING_ALGORITHM } from '../core/identity/request-signing.js';
 import type { ApiContext } from './api-context.js';
+import { checkCookieRequest, cookieTokenOf } from './cookie-session.js';
 import { readBody, replayBody } from './request-body.js';
 
 declare module 'fastify' {
@@ -25,7 +27,7 @@ declare module 'fastify' {
 const NO_ROLE =
   'this token holds no role in its project; a system admin signed in there may use the administration API (/v3) only, so give yourself a role first';
 
-export type Authenticators = Pick<ApiContext, 'identity' | 'accessKeys'>;
+export type Authenticators = Pick<ApiContext, 'identity' | 'accessKeys' | 'config'>;
 
 export interface AuthOptions {
   /** The path's `project_id` must be the caller's project. */
@@ -90,8 +92,12 @@ export function authenticate(auth: Authenticators, options: AuthOptions): prePar
         throw err;
       }
     } else {
-      const token = tokenOf(request);
+      const header = tokenOf(request);
+      // A header wins over the cookie: another origin cannot set it, so it needs no CSRF check.
+      const cookie = header ? undefined : cookieTokenOf(auth.config, request);
+      const token = header ?? cookie;
       if (!token) throw new DomainError('ModelArts.0201');
+      if (cookie) checkCookieRequest(auth.config, request, cookie);
       request.principal = await auth.identity.authenticate(token);
       if (options.scoped && (request.params as { project_id?: string }).project_id !== request.principal.projectId)
         throw new DomainError('ModelArts.0210');

@@ -10,6 +10,8 @@ export type QueryValue = string | number | boolean | undefined | null;
 
 export interface RequestOptions {
   token?: string | undefined;
+  /** Sent besides the client's own (`X-Subject-Token`, for one). */
+  headers?: Readonly<Record<string, string>> | undefined;
   query?: Readonly<Record<string, QueryValue>> | undefined;
   body?: unknown;
 }
@@ -93,7 +95,11 @@ export class HttpClient {
   /** Sends the request; answers the parsed JSON body of a 2xx, throws for anything else. */
   async request<T>(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
     const target = withQuery(url, options.query);
-    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': this.#userAgent };
+    const headers: Record<string, string> = {
+      Accept: 'application/json',
+      'User-Agent': this.#userAgent,
+      ...options.headers,
+    };
     if (options.token) headers['X-Auth-Token'] = options.token;
     const init: RequestInit = { method, headers, signal: AbortSignal.timeout(this.#timeoutMs) };
     if (options.body !== undefined) {

@@ -42,24 +42,7 @@ export class IdentityClient {
   async login(options: LoginOptions): Promise<Session> {
     const url = options.url.replace(/\/+$/, '');
     const target = joinUrl(url, '/v3/auth/tokens');
-    const user = {
-      name: options.user,
-      password: options.password,
-      ...(options.domain ? { domain: { name: options.domain } } : {}),
-    };
-    const body = {
-      auth: {
-        identity: { methods: ['password'], password: { user } },
-        ...(options.project
-          ? {
-              scope: {
-                project: { name: options.project, ...(options.domain ? { domain: { name: options.domain } } : {}) },
-              },
-            }
-          : {}),
-      },
-    };
-    const response = await this.http.request<TokenDocument>('POST', target, { body });
+    const response = await this.http.request<TokenDocument>('POST', target, { body: loginBodyOf(options) });
     const token = response.headers.get('x-subject-token');
     if (!token) throw new DemanagerResponseError(target, 'no X-Subject-Token header');
     return sessionOf(url, token, response.body);
@@ -185,6 +168,27 @@ export class IdentityClient {
   async #send<T>(method: string, path: string, body?: unknown): Promise<T> {
     return (await this.http.request<T>(method, this.#at(path), { token: this.token(), body })).body;
   }
+}
+
+/** The IAM password-login body (`POST /v3/auth/tokens`, and the console's `POST /v3/auth/session`). */
+export function loginBodyOf(options: Omit<LoginOptions, 'url'>) {
+  const user = {
+    name: options.user,
+    password: options.password,
+    ...(options.domain ? { domain: { name: options.domain } } : {}),
+  };
+  return {
+    auth: {
+      identity: { methods: ['password'], password: { user } },
+      ...(options.project
+        ? {
+            scope: {
+              project: { name: options.project, ...(options.domain ? { domain: { name: options.domain } } : {}) },
+            },
+          }
+        : {}),
+    },
+  };
 }
 
 function rolePath(projectId: string, userId: string, role: RoleName): string {

@@ -13,7 +13,7 @@ export {
   isUnauthorized,
 } from './errors.js';
 export { HttpClient, type HttpOptions } from './http.js';
-export { IdentityClient } from './identity-client.js';
+export { IdentityClient, loginBodyOf } from './identity-client.js';
 export { InstancesClient } from './instances-client.js';
 /*
  * The statuses an instance may report, from the model itself rather than a copy: the client sits

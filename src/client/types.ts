@@ -19,6 +19,7 @@ import type {
   ProjectSchema,
   RoleAssignmentSchema,
   RoleParams,
+  SessionBody,
   TokenBody,
   UpdateUserBody,
   UserSchema,
@@ -82,6 +83,8 @@ export type FlavorList = Static<typeof FlavorListSchema>;
 export type FlavorListQuery = Static<typeof FlavorQuery>;
 
 export type TokenDocument = Static<typeof TokenBody>;
+/** The console's cookie session (`/v3/auth/session`). */
+export type SessionDocument = Static<typeof SessionBody>;
 export type User = Static<typeof UserSchema>;
 export type Project = Static<typeof ProjectSchema>;
 export type RoleAssignment = Static<typeof RoleAssignmentSchema>;

@@ -16,6 +16,7 @@ import { userInstanceRoutes } from '../api/routes/user-instance-routes.js';
 import { auditRoutes } from '../api/routes/audit-routes.js';
 import { metricsRoutes, timeRequests } from '../api/routes/metrics-routes.js';
 import { authRoutes } from '../api/routes/auth-routes.js';
+import { sessionRoutes } from '../api/routes/session-routes.js';
 import { catalogRoutes } from '../api/routes/catalog-routes.js';
 import { credentialRoutes } from '../api/routes/credential-routes.js';
 import { healthRoutes } from '../api/routes/health-routes.js';
@@ -163,6 +164,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
     if (services.config.metrics.enabled) timeRequests(api, services.metrics);
     await registerRateLimits(api, options.limitsClock ?? systemClock, services.config.limits);
     await api.register(authRoutes, { services });
+    await api.register(sessionRoutes, { services });
     await api.register(adminRoutes, { services });
     await api.register(bucketRoutes, { services });
     await api.register(userInstanceRoutes, { services });

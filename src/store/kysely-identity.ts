@@ -256,6 +256,10 @@ export class KyselyIdentityRepository implements IdentityRepository {
     return row === undefined ? undefined : tokenFromRow(row);
   }
 
+  async deleteToken(hash: string): Promise<void> {
+    await this.#db.deleteFrom('tokens').where('hash', '=', hash).execute();
+  }
+
   async deleteTokensOfUser(userId: string): Promise<void> {
     await this.#db.deleteFrom('tokens').where('user_id', '=', userId).execute();
   }

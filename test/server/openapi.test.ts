@@ -25,7 +25,8 @@ describe('OpenAPI document', () => {
       '/v1/{project_id}/demanager/profiles': ['get'],
       '/v1/{project_id}/demanager/flavors': ['get'],
       '/v1/{project_id}/demanager/instance-changes': ['get'],
-      '/v3/auth/tokens': ['get', 'post'],
+      '/v3/auth/tokens': ['delete', 'get', 'post'],
+      '/v3/auth/session': ['delete', 'get', 'post'],
       '/v3/users': ['get', 'post'],
       '/v3/projects': ['get', 'post'],
     };

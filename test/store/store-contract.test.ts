@@ -754,6 +754,16 @@ for (const factory of STORE_FACTORIES) {
         assert.deepEqual(await store.identity.findToken(token.hash), token);
       });
 
+      it('deletes one token, and a token gone already without error', async () => {
+        const { user, project } = await seedUserAndProject();
+        const [gone, kept] = [makeToken(user.id, project.id), makeToken(user.id, project.id)];
+        for (const token of [gone, kept]) await store.identity.insertToken(token);
+        await store.identity.deleteToken(gone.hash);
+        await store.identity.deleteToken(gone.hash);
+        assert.equal(await store.identity.findToken(gone.hash), undefined);
+        assert.deepEqual(await store.identity.findToken(kept.hash), kept);
+      });
+
       it('deletes every token of one user', async () => {
         const { user, project } = await seedUserAndProject();
         const other = makeUser();

@@ -19,7 +19,8 @@ export const CHROMIUM = process.env.DEMANAGER_TEST_CHROMIUM ?? '/usr/bin/chromiu
 /** Where the tests write the screenshots the README shows. */
 export const DOCS_DIR = fileURLToPath(new URL('../../docs/', import.meta.url));
 
-export function launchBrowser(): Promise<Browser> {
+/** `args` go to Chromium besides the usual ones (`--host-resolver-rules`, to give this machine names). */
+export function launchBrowser(args: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -31,6 +32,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }

@@ -131,3 +131,16 @@ export const AssignmentQuery = Type.Object({
   'scope.project.id': Type.Optional(Type.String()),
   'user.id': Type.Optional(Type.String()),
 });
+
+/**
+ * demanager: the console's cookie session (api/cookie-session). `cookie` says whether the console
+ * signs in with the cookie here; `token` (the Keystone token body, no token in it) is there while
+ * signed in, with the `csrf_token` to send in `X-Demanager-CSRF`.
+ */
+export const SessionBody = Type.Object({
+  session: Type.Object({
+    cookie: Type.Boolean(),
+    csrf_token: Type.Optional(Type.String()),
+  }),
+  token: Type.Optional(TokenBody.properties.token),
+});

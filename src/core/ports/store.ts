@@ -221,6 +221,8 @@ export interface IdentityRepository {
 
   insertToken(token: StoredToken): Promise<void>;
   findToken(hash: string): Promise<StoredToken | undefined>;
+  /** Deletes one token (a sign-out); deleting one that is gone already is no error. */
+  deleteToken(hash: string): Promise<void>;
   deleteTokensOfUser(userId: string): Promise<void>;
   deleteExpiredTokens(now: number): Promise<number>;
 
