@@ -41,6 +41,7 @@ export function RowActions({ instance, canOpen, actions, outcome, onOpen, onAct 
         )}
         {ON_A_ROW.filter((a) => actions.includes(a)).map((action) => (
           <button
+            key={action}
             type="button"
             disabled={busy}
             aria-label={`${ACTION_LABEL[action]} ${instance.name}`}

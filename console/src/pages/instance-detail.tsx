@@ -173,7 +173,10 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
             </button>
           )}
           {allowedActions(c, instance, flavorQueues(instance.flavor)).map((action) => (
+            // Keyed by action: the button that asked keeps its element (and so the focus given back)
+            // when the offered actions change around it.
             <button
+              key={action}
               type="button"
               class={action === 'delete' ? 'danger' : undefined}
               disabled={busy}
