@@ -4,7 +4,7 @@
  * at hand while it counts, a warning near the deadline), and who it is shared with (for its owner
  * and the project's admins).
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { isNotFound, type Instance, type InstanceEvent } from '../../../src/client/index.js';
 import { useActionOutcome } from '../action-outcome.js';
 import { reporter } from '../api-errors.js';
@@ -86,8 +86,9 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   }, [id, load, live]);
 
   // Once the question is gone and the action done, the focus goes back to the button that asked
-  // (not before: a modal dialog, or a disabled button, would not take it).
-  useEffect(() => {
+  // (not before: a modal dialog, or a disabled button, would not take it), in the same commit that
+  // removes the dialog: a passive effect runs a frame later, and the focus is nowhere meanwhile.
+  useLayoutEffect(() => {
     if (asking === null && !busy) opener.current?.focus();
   }, [asking, busy]);
 

@@ -3,7 +3,7 @@
  * row live, with its owner, its last activity and the actions the user may take on it; several
  * selected can be stopped or deleted together, each row then saying how it went.
  */
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import {
   LAST_ACTIVITY_ANNOTATION,
   type Instance,
@@ -151,8 +151,9 @@ export function InstanceListPage({
     setSelected((current) => new Set([...current].filter((id) => shown.current.has(id))));
   }, [page]);
 
-  // Once the question is gone, the focus goes back to the button that asked.
-  useEffect(() => {
+  // Once the question is gone, the focus goes back to the button that asked, in the same commit
+  // that removes the dialog: a passive effect runs a frame later, and the focus is nowhere meanwhile.
+  useLayoutEffect(() => {
     if (asking === null) opener.current?.focus();
   }, [asking]);
 
