@@ -14,6 +14,7 @@ import { CommittedChanges } from '../core/changes/committed-changes.js';
 import { ViewCounts } from '../core/capacity/view-counts.js';
 import { QueueService } from '../core/instances/queue-service.js';
 import { Catalog } from '../core/model/catalog.js';
+import { sizerOf } from '../core/model/flavor-size.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { IdentityService } from '../core/identity/service.js';
 import { IdentityWatch } from '../core/changes/identity-watch.js';
@@ -157,7 +158,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const clock = overrides.clock ?? systemClock;
   const masterKey = masterKeyOf(config);
   const replica = config.coordination.replicaId ?? loadOrCreateReplicaId(config.dataDir);
-  const stored = await openStore(config.databaseUrl);
+  const stored = await openStore(config.databaseUrl, { usageSizes: sizerOf(config.catalog.flavors) });
   // Every change this process commits is published to `committed`; other replicas' changes reach
   // the feed by the same scan interval the controller uses for their requests.
   const committed = new CommittedChanges(log);

@@ -47,6 +47,22 @@ export interface InstanceCountsTable {
   n: ColumnType<number | string | bigint, number, number>;
 }
 
+/** Stretches of slot holding (migration 0015); a null size is unknown, read as the flavor's today. */
+export interface UsagePeriodsTable {
+  seq: ColumnType<number | string | bigint, never, never>;
+  instance_id: string;
+  instance_name: string;
+  project_id: string;
+  user_id: string;
+  user_name: string;
+  flavor: string;
+  cpus: number | null;
+  memory_gib: number | null;
+  gpus: number | null;
+  started_at: BigintColumn;
+  ended_at: BigintColumn | null;
+}
+
 export interface UsersTable {
   id: string;
   name: string;
@@ -177,6 +193,7 @@ export interface Database {
   identity_revision: IdentityRevisionTable;
   obs_buckets: ObsBucketsTable;
   instance_shares: InstanceSharesTable;
+  usage_periods: UsagePeriodsTable;
 }
 
 /** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */

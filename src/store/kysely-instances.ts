@@ -6,6 +6,7 @@
  */
 import { sql, type Insertable, type Kysely, type SelectQueryBuilder } from 'kysely';
 import { restingSince, type Instance } from '../core/model/instance.js';
+import type { UsageSizer } from '../core/model/flavor-size.js';
 import { BucketHeldError, bucketOf } from '../core/model/obs-buckets.js';
 import type { InstanceStatus } from '../core/model/statuses.js';
 import {
@@ -32,6 +33,7 @@ import {
 import { claimIn } from './kysely-buckets.js';
 import type { KeyLock } from './key-lock.js';
 import { appendEvent, deletedSince, listEvents } from './kysely-events.js';
+import { recordSlotChange } from './kysely-usage.js';
 import { prepareQuery, type PreparedQuery } from './prepared-query.js';
 
 function toRow(instance: Instance, doc: string): Insertable<InstancesTable> {
@@ -175,17 +177,20 @@ const LIMIT_COLUMN = { flavor: 'flavor', pool: 'pool_id', user: 'user_id', proje
 export class KyselyInstanceRepository implements InstanceRepository {
   readonly #db: Kysely<Database>;
   readonly #lock: KeyLock;
+  readonly #sizeOf: UsageSizer;
   /** The reads of one instance, made on every request about it. */
   readonly #byProjectAndId: PreparedQuery<[string, string], StoredDoc>;
   readonly #byId: PreparedQuery<[string], StoredDoc>;
 
   /**
    * `lock` is what makes limits hold across processes: PostgreSQL takes a transaction-scoped
-   * advisory lock; SQLite needs none, as its store runs one transaction at a time.
+   * advisory lock; SQLite needs none, as its store runs one transaction at a time. `sizeOf` gives
+   * the sizes a usage period records when an instance takes a slot.
    */
-  constructor(db: Kysely<Database>, lock: KeyLock = async () => undefined) {
+  constructor(db: Kysely<Database>, lock: KeyLock = async () => undefined, sizeOf: UsageSizer = () => undefined) {
     this.#db = db;
     this.#lock = lock;
+    this.#sizeOf = sizeOf;
     const doc = () => db.selectFrom('instances').select(['doc', 'version']);
     this.#byProjectAndId = prepareQuery(db, 2, (projectId: string, id: string) =>
       doc().where('id', '=', id).where('project_id', '=', projectId),
@@ -308,6 +313,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
           }
           await db.insertInto('instances').values(row).execute();
           await adjustCounts(db, [[countKeyOf(row), 1]]);
+          await recordSlotChange(db, this.#sizeOf, instance.id, undefined, stored, event?.at ?? instance.createdAt);
         },
         () => true,
       );
@@ -436,11 +442,13 @@ export class KyselyInstanceRepository implements InstanceRepository {
             .where('id', '=', next.id)
             .where('version', '=', next.version)
             .executeTakeFirst();
-          if (result.numUpdatedRows > 0n)
+          if (result.numUpdatedRows > 0n) {
             await adjustCounts(db, [
               [before, -1],
               [countKeyOf(row), 1],
             ]);
+            await recordSlotChange(db, this.#sizeOf, next.id, before, stored, event?.at ?? next.updatedAt);
+          }
           return result.numUpdatedRows;
         },
         (n) => n > 0n,
@@ -463,7 +471,11 @@ export class KyselyInstanceRepository implements InstanceRepository {
           .where('id', '=', id)
           .where('version', '=', version)
           .executeTakeFirst();
-        if (result.numDeletedRows > 0n) await adjustCounts(db, [[before, -1]]);
+        if (result.numDeletedRows > 0n) {
+          await adjustCounts(db, [[before, -1]]);
+          // A deletion always comes with its history entry; the store's clock is the last resort.
+          await recordSlotChange(db, this.#sizeOf, id, before, undefined, event?.at ?? Date.now());
+        }
         return result.numDeletedRows;
       },
       (n) => n > 0n,

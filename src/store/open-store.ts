@@ -3,6 +3,7 @@
  * Turns a database URL from the configuration into a {@link Store}: migrated and ready, or left as
  * it is so one can ask what it lacks.
  */
+import type { UsageSizer } from '../core/model/flavor-size.js';
 import type { Store } from '../core/ports/store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
@@ -33,14 +34,19 @@ export function sqliteFileOf(url: string): string | undefined {
  * creating it if need be, or PostgreSQL with the pool's defaults (the URL is handed to pg whole, so
  * its query parameters, such as `sslmode` or `statement_timeout`, apply).
  */
-export function connectStore(url: string): Store {
+export interface StoreOptions {
+  /** The sizes a usage period records when an instance takes a slot (core/model/flavor-size). */
+  usageSizes?: UsageSizer;
+}
+
+export function connectStore(url: string, options: StoreOptions = {}): Store {
   const file = sqliteFileOf(url);
-  return file === undefined ? new PostgresStore(url) : new SqliteStore(file);
+  return file === undefined ? new PostgresStore(url, options) : new SqliteStore(file, options);
 }
 
 /** {@link connectStore}, then brings the schema to the newest version. */
-export async function openStore(url: string): Promise<Store> {
-  const store = connectStore(url);
+export async function openStore(url: string, options: StoreOptions = {}): Promise<Store> {
+  const store = connectStore(url, options);
   try {
     await store.migrate();
   } catch (error) {

@@ -15,6 +15,8 @@ import type { Store } from '../../src/core/ports/store.js';
 import type { Database } from '../../src/store/database.js';
 import { migratorFor } from '../../src/store/migrations/migrate.js';
 import { POSTGRES_SCHEMA, SQLITE_SCHEMA, type SchemaDialect } from '../../src/store/migrations/schema-dialect.js';
+import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
+import { sizerOf } from '../../src/core/model/flavor-size.js';
 import { connectStore, openStore } from '../../src/store/open-store.js';
 import { createThrowawayDatabase } from './postgres-test-database.js';
 
@@ -37,6 +39,9 @@ export interface StoreFactory {
   name: string;
   createDatabase(): Promise<TestDatabase>;
 }
+
+/** Usage periods record the built-in flavors' sizes, as a server with the embedded catalog would. */
+const SIZES = { usageSizes: sizerOf(BUILTIN_CATALOG.flavors) };
 
 /** Runs `work` over a Kysely of its own, which it destroys. */
 async function using<T>(db: Kysely<Database>, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
@@ -64,8 +69,8 @@ const sqliteFactory: StoreFactory = {
     const kysely = () => new Kysely<Database>({ dialect: new SqliteDialect({ database: new BetterSqlite3(file) }) });
     return {
       url,
-      open: () => openStore(url),
-      connect: () => connectStore(url),
+      open: () => openStore(url, SIZES),
+      connect: () => connectStore(url, SIZES),
       migrateTo: async (name) => {
         mkdirSync(dirname(file), { recursive: true });
         await migrateWith(kysely(), SQLITE_SCHEMA, name);
@@ -87,8 +92,8 @@ const postgresFactory: StoreFactory = {
       });
     return {
       url: database.url,
-      open: () => openStore(database.url),
-      connect: () => connectStore(database.url),
+      open: () => openStore(database.url, SIZES),
+      connect: () => connectStore(database.url, SIZES),
       migrateTo: (name) => migrateWith(kysely(), POSTGRES_SCHEMA, name),
       withKysely: (work) => using(kysely(), work),
       drop: () => database.drop(),

@@ -8,6 +8,7 @@ import type { Instance } from '../model/instance.js';
 import type { InstanceStatus } from '../model/statuses.js';
 import type { InstanceShare, NewInstanceShare } from '../model/instance-share.js';
 import type { BucketHeldError, ObsBucket, ObsBucketUse } from '../model/obs-buckets.js';
+import type { UsagePeriod, UsageQuery } from '../model/usage.js';
 import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../model/identity-types.js';
 
 export type SortKey = 'name' | 'creation_timestamp';
@@ -334,6 +335,21 @@ export interface AuditRepository {
 }
 
 /**
+ * Usage periods (core/model/usage). The instance repository writes them, in the transaction of each
+ * status change that takes or gives up a slot; this side only reads.
+ */
+export interface UsageRepository {
+  /**
+   * The periods that overlap the query's window (open ones included), oldest first. Bound by an
+   * index on when each period ended, so a recent window reads only the periods near it, however
+   * long the history.
+   */
+  overlapping(query: UsageQuery): Promise<UsagePeriod[]>;
+  /** The periods still open (instances holding a slot now), of one project or user, or all. */
+  open(filter: { projectId?: string; userId?: string }): Promise<UsagePeriod[]>;
+}
+
+/**
  * A fault of the storage rather than of the request: the disk is full, the database (file or
  * server) is read-only, an I/O error, a lock or resource held too long, the server unreachable.
  * Work that met one may succeed once it passes.
@@ -347,6 +363,7 @@ export interface Store {
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
   readonly shares: ShareRepository;
+  readonly usage: UsageRepository;
   /** Brings the schema to the newest version; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Names of migrations this code knows that the database has not run (empty when current). */

@@ -18,6 +18,7 @@ import { identityRevision } from './0011-identity-revision.js';
 import { obsBuckets } from './0012-obs-buckets.js';
 import { writeProbes } from './0013-write-probes.js';
 import { instanceShares } from './0014-instance-shares.js';
+import { usagePeriods } from './0015-usage-periods.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
@@ -36,5 +37,6 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0012-obs-buckets': obsBuckets(dialect),
     '0013-write-probes': writeProbes(dialect),
     '0014-instance-shares': instanceShares(dialect),
+    '0015-usage-periods': usagePeriods(dialect),
   };
 }

@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } f
 import type {
   BucketRepository,
   ShareRepository,
+  UsageRepository,
   IdentityRepository,
   AuditRepository,
   InstanceRepository,
@@ -15,6 +16,7 @@ import type {
   StorageFault,
   Store,
 } from '../../core/ports/store.js';
+import type { UsageSizer } from '../../core/model/flavor-size.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
@@ -24,6 +26,7 @@ import type { KeyLock } from '../key-lock.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
+import { KyselyUsageRepository } from '../kysely-usage.js';
 import { probeWrite } from '../kysely-write-probes.js';
 import { postgresFaultOf } from '../store-faults.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
@@ -37,6 +40,8 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
   /** How long to wait for a connection, new or from a busy pool, before failing. Default 10 s. */
   connectionTimeoutMs?: number;
+  /** The sizes a usage period records when an instance takes a slot (core/model/flavor-size). */
+  usageSizes?: UsageSizer;
 }
 
 export interface PostgresTransactionOptions extends TransactionRetryOptions {
@@ -81,6 +86,7 @@ export class PostgresStore implements Store {
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
   readonly shares: ShareRepository;
+  readonly usage: UsageRepository;
   readonly #pool: pg.Pool;
   readonly #db: Kysely<Database>;
   readonly #url: string;
@@ -106,7 +112,9 @@ export class PostgresStore implements Store {
     const lock: KeyLock = async (trx, key) => {
       await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
     };
-    this.instances = new KyselyInstanceRepository(this.#db, lock);
+    const sizeOf = options.usageSizes ?? (() => undefined);
+    this.instances = new KyselyInstanceRepository(this.#db, lock, sizeOf);
+    this.usage = new KyselyUsageRepository(this.#db, sizeOf);
     this.buckets = new KyselyBucketRepository(this.#db, lock);
     this.shares = new KyselyShareRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);

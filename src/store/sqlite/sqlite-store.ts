@@ -19,6 +19,7 @@ import {
 import type {
   BucketRepository,
   ShareRepository,
+  UsageRepository,
   IdentityRepository,
   AuditRepository,
   InstanceRepository,
@@ -26,6 +27,7 @@ import type {
   StorageFault,
   Store,
 } from '../../core/ports/store.js';
+import type { UsageSizer } from '../../core/model/flavor-size.js';
 import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
@@ -34,6 +36,7 @@ import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
 import { KyselyLeaseRepository } from '../kysely-leases.js';
+import { KyselyUsageRepository } from '../kysely-usage.js';
 import { probeWrite } from '../kysely-write-probes.js';
 import { sqliteFaultOf } from '../store-faults.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
@@ -100,6 +103,10 @@ function isInMemory(path: string): boolean {
   return path === '' || path === ':memory:' || path.startsWith('file::memory:');
 }
 
+export interface SqliteStoreOptions {
+  usageSizes?: UsageSizer;
+}
+
 export class SqliteStore implements Store {
   readonly instances: InstanceRepository;
   readonly audit: AuditRepository;
@@ -107,11 +114,15 @@ export class SqliteStore implements Store {
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
   readonly shares: ShareRepository;
+  readonly usage: UsageRepository;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #db: Kysely<Database>;
 
-  /** Opens (creating if needed) the database file; call {@link migrate} before use. */
-  constructor(path: string) {
+  /**
+   * Opens (creating if needed) the database file; call {@link migrate} before use. `usageSizes`
+   * gives the sizes a usage period records when an instance takes a slot (core/model/flavor-size).
+   */
+  constructor(path: string, options: SqliteStoreOptions = {}) {
     if (!isInMemory(path)) privateDatabaseFile(path);
     const sqlite = new BetterSqlite3(path);
     try {
@@ -127,7 +138,9 @@ export class SqliteStore implements Store {
     this.#db = new Kysely<Database>({
       dialect: new TransactionalDdlSqliteDialect({ database: cachingStatements(sqlite) }, () => sqlite.inTransaction),
     });
-    this.instances = new KyselyInstanceRepository(this.#db);
+    const sizeOf = options.usageSizes ?? (() => undefined);
+    this.instances = new KyselyInstanceRepository(this.#db, undefined, sizeOf);
+    this.usage = new KyselyUsageRepository(this.#db, sizeOf);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);

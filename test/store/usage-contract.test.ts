@@ -1,0 +1,158 @@
+/**
+ * @module test/store/usage-contract
+ * Usage periods on every store: the instance repository opens one when an instance takes a slot and
+ * closes it when it gives the slot up or is deleted, in the transaction of that change, and a write
+ * that loses its compare-and-set records nothing; a window reads the periods that overlap it, of a
+ * project, user or flavor; the open ones are read on their own; periods outlive their instance.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Instance } from '../../src/core/model/instance.js';
+import type { InstanceStatus } from '../../src/core/model/statuses.js';
+import type { InstanceEvent, Store } from '../../src/core/ports/store.js';
+import { contractCase } from './contract-case.js';
+import { T0, makeInstance } from './fixtures.js';
+import { STORE_FACTORIES } from './store-factories.js';
+
+const MIN = 60_000;
+
+function event(instance: Instance, from: InstanceStatus | null, to: InstanceStatus | null, at: number): InstanceEvent {
+  return {
+    instanceId: instance.id,
+    projectId: instance.projectId,
+    at,
+    kind: 'transition',
+    from,
+    to,
+    by: 'system',
+    replica: 'r1',
+    detail: null,
+  };
+}
+
+/** Moves the stored instance to `status` at `at`, as a writer would; returns what was written. */
+async function move(store: Store, instance: Instance, status: InstanceStatus, at: number, flavor = instance.flavor) {
+  const next = { ...instance, status, flavor, updatedAt: at };
+  const written = await store.instances.update(next, event(instance, instance.status, status, at));
+  assert.ok(written, `moved to ${status}`);
+  return written;
+}
+
+for (const factory of STORE_FACTORIES) {
+  describe(`Store contract: usage periods (${factory.name})`, () => {
+    const c = contractCase(factory);
+
+    it('opens a period on admission and closes it when the slot is given up, with the flavor’s sizes', async () => {
+      const created = makeInstance({
+        status: 'CREATING',
+        flavor: 'modelarts.vm.gpu.v100',
+        createdAt: T0,
+        updatedAt: T0,
+      });
+      await c.store.instances.insert(created, event(created, null, 'CREATING', T0));
+      let current = await move(c.store, created, 'RUNNING', T0 + MIN);
+      current = await move(c.store, current, 'STOPPING', T0 + 30 * MIN);
+      current = await move(c.store, current, 'STOPPED', T0 + 31 * MIN);
+      const periods = await c.store.usage.overlapping({ since: T0 - MIN, until: T0 + 60 * MIN });
+      assert.deepEqual(
+        periods.map(({ seq: _seq, ...rest }) => rest),
+        [
+          {
+            instanceId: created.id,
+            instanceName: created.name,
+            projectId: created.projectId,
+            userId: created.user.id,
+            userName: created.user.name,
+            flavor: 'modelarts.vm.gpu.v100',
+            cpus: 8,
+            memoryGib: 64,
+            gpus: 1,
+            start: T0,
+            end: T0 + 31 * MIN,
+          },
+        ],
+      );
+      assert.deepEqual(await c.store.usage.open({}), []);
+    });
+
+    it('records nothing for a write that loses its compare-and-set, nor for moves between idle statuses', async () => {
+      const stopped = makeInstance({ status: 'STOPPED' });
+      await c.store.instances.insert(stopped);
+      const stale = { ...stopped, status: 'STARTING' as const };
+      await move(c.store, stopped, 'START_QUEUING', T0 + MIN);
+      assert.equal(
+        await c.store.instances.update(stale, event(stopped, 'STOPPED', 'STARTING', T0 + 2 * MIN)),
+        undefined,
+      );
+      assert.deepEqual(await c.store.usage.overlapping({ since: 0, until: T0 + 10 * MIN }), []);
+    });
+
+    it('keeps one period per stretch: a requeued instance and a restart make two and one', async () => {
+      const first = makeInstance({ status: 'STOPPED' });
+      await c.store.instances.insert(first);
+      let current = await move(c.store, first, 'STARTING', T0);
+      current = await move(c.store, current, 'RUNNING', T0 + MIN);
+      current = await move(c.store, current, 'RESTARTING', T0 + 2 * MIN);
+      current = await move(c.store, current, 'RUNNING', T0 + 3 * MIN);
+      current = await move(c.store, current, 'START_QUEUING', T0 + 4 * MIN);
+      current = await move(c.store, current, 'READY_TO_START', T0 + 6 * MIN);
+      current = await move(c.store, current, 'STARTING', T0 + 7 * MIN);
+      const periods = await c.store.usage.overlapping({ since: 0, until: T0 + 60 * MIN });
+      assert.deepEqual(
+        periods.map((p) => [p.start, p.end]),
+        [
+          [T0, T0 + 4 * MIN],
+          [T0 + 6 * MIN, null],
+        ],
+      );
+      assert.deepEqual(
+        (await c.store.usage.open({ userId: first.user.id })).map((p) => p.start),
+        [T0 + 6 * MIN],
+      );
+    });
+
+    it('closes a period on a change of flavor while holding a slot, and when the instance is deleted', async () => {
+      const held = makeInstance({ status: 'STOPPED' });
+      await c.store.instances.insert(held);
+      let current = await move(c.store, held, 'RUNNING', T0);
+      current = await move(c.store, current, 'RUNNING', T0 + MIN, 'modelarts.vm.cpu.8u');
+      assert.equal(
+        await c.store.instances.delete(held.id, current.version, event(current, 'RUNNING', null, T0 + 2 * MIN)),
+        true,
+      );
+      const periods = await c.store.usage.overlapping({ since: 0, until: T0 + 60 * MIN });
+      assert.deepEqual(
+        periods.map((p) => [p.flavor, p.cpus, p.start, p.end]),
+        [
+          ['modelarts.vm.cpu.2u', 2, T0, T0 + MIN],
+          ['modelarts.vm.cpu.8u', 8, T0 + MIN, T0 + 2 * MIN],
+        ],
+        'the periods outlive their instance',
+      );
+    });
+
+    it('reads the periods that overlap a window, by project, user and flavor', async () => {
+      const spans: Array<[Partial<Instance>, number, number]> = [
+        [{ projectId: 'project-a', user: { id: 'u-1', name: 'alice' } }, 0, 10],
+        [{ projectId: 'project-a', user: { id: 'u-1', name: 'alice' }, flavor: 'modelarts.vm.cpu.8u' }, 20, 40],
+        [{ projectId: 'project-a', user: { id: 'u-2', name: 'bob' } }, 35, 50],
+        [{ projectId: 'project-b', user: { id: 'u-3', name: 'carol' } }, 30, 31],
+        [{ projectId: 'project-a', user: { id: 'u-2', name: 'bob' } }, 60, 70],
+      ];
+      for (const [overrides, from, to] of spans) {
+        const instance = makeInstance({ ...overrides, status: 'STOPPED' });
+        await c.store.instances.insert(instance);
+        const running = await move(c.store, instance, 'RUNNING', T0 + from * MIN);
+        await move(c.store, running, 'STOPPED', T0 + to * MIN);
+      }
+      const window = { since: T0 + 10 * MIN, until: T0 + 60 * MIN };
+      const starts = async (query: object) =>
+        (await c.store.usage.overlapping({ ...window, ...query })).map((p) => (p.start - T0) / MIN);
+      assert.deepEqual(await starts({}), [20, 30, 35], 'ended at the window’s start, or began at its end: outside');
+      assert.deepEqual(await starts({ projectId: 'project-a' }), [20, 35]);
+      assert.deepEqual(await starts({ userId: 'u-1' }), [20]);
+      assert.deepEqual(await starts({ flavor: 'modelarts.vm.cpu.2u' }), [30, 35]);
+      assert.deepEqual(await starts({ projectId: 'project-a', userId: 'u-2', flavor: 'modelarts.vm.cpu.2u' }), [35]);
+    });
+  });
+}
