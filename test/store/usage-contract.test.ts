@@ -11,7 +11,7 @@ import type { Instance } from '../../src/core/model/instance.js';
 import type { InstanceStatus } from '../../src/core/model/statuses.js';
 import type { InstanceEvent, Store } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
-import { T0, makeInstance } from './fixtures.js';
+import { T0, makeInstance, rowAt0001 } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';
 
 const MIN = 60_000;
@@ -153,6 +153,28 @@ for (const factory of STORE_FACTORIES) {
       assert.deepEqual(await starts({ userId: 'u-1' }), [20]);
       assert.deepEqual(await starts({ flavor: 'modelarts.vm.cpu.2u' }), [30, 35]);
       assert.deepEqual(await starts({ projectId: 'project-a', userId: 'u-2', flavor: 'modelarts.vm.cpu.2u' }), [35]);
+    });
+
+    it('migrates a database whose instances hold slots: each gets an open period from its last write', async () => {
+      const old = await c.anotherDatabase();
+      await old.migrateTo('0014-instance-shares');
+      const running = makeInstance({ status: 'RUNNING', flavor: 'modelarts.vm.cpu.8u', updatedAt: T0 + 5 * MIN });
+      const stopped = makeInstance({ status: 'STOPPED', updatedAt: T0 });
+      await old.withKysely(async (db) => {
+        for (const instance of [running, stopped])
+          await db.insertInto('instances').values(rowAt0001(instance)).execute();
+      });
+      const store = c.track(old.connect());
+      await store.migrate();
+      assert.deepEqual(
+        (await store.usage.open({})).map((p) => [p.instanceId, p.userName, p.flavor, p.cpus, p.memoryGib, p.start]),
+        [[running.id, running.user.name, 'modelarts.vm.cpu.8u', 8, 32, T0 + 5 * MIN]],
+        'sizes not on record read as the flavor’s today',
+      );
+      // The open period closes like any other.
+      const current = (await store.instances.getById(running.id))!;
+      await move(store, current, 'STOPPED', T0 + 65 * MIN);
+      assert.deepEqual(await store.usage.open({}), []);
     });
   });
 }
