@@ -172,7 +172,13 @@ const DUE_COLUMN: Record<DueField, 'stop_at' | 'reserved_at' | 'resting_since'> 
   restingSince: 'resting_since',
 };
 
-const LIMIT_COLUMN = { flavor: 'flavor', pool: 'pool_id', user: 'user_id', project: 'project_id' } as const;
+const LIMIT_COLUMN = {
+  flavor: 'flavor',
+  pool: 'pool_id',
+  user: 'user_id',
+  project: 'project_id',
+  waiting: 'user_id',
+} as const;
 
 export class KyselyInstanceRepository implements InstanceRepository {
   readonly #db: Kysely<Database>;
@@ -217,6 +223,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
         .where(LIMIT_COLUMN[limit.scope as keyof typeof LIMIT_COLUMN], '=', limit.key)
         .where('id', '!=', instanceId);
       if (limit.statuses) counted = counted.where('status', 'in', [...limit.statuses]);
+      if (limit.flavor !== undefined) counted = counted.where('flavor', '=', limit.flavor);
       const { n } = await counted
         .select((eb) => eb.fn.countAll<number | string | bigint>().as('n'))
         .executeTakeFirstOrThrow();

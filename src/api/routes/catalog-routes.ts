@@ -68,7 +68,13 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> 
         request,
         chosen.map((f) => f.name),
       );
-      const flavors = chosen.map((f) => ({ ...flavorDetailsView(f, ctx), capacity: f.capacity, queues: f.queues }));
+      const flavors = chosen.map((f) => ({
+        ...flavorDetailsView(f, ctx),
+        capacity: f.capacity,
+        queues: f.queues,
+        queue_policy: f.queue_policy,
+        max_waiting_per_user: f.max_waiting_per_user,
+      }));
       return { flavors, total_count: flavors.length };
     },
   );

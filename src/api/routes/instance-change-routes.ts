@@ -18,7 +18,8 @@ import type { InstanceChange } from '../../core/changes/instance-feed.js';
 import type { ApiContext } from '../api-context.js';
 import { actorOf, authenticate, principalOf } from '../auth.js';
 import { openEventStream, type EventStream } from '../event-stream.js';
-import { instanceView } from '../instance-view.js';
+import { instanceView, type ViewContext } from '../instance-view.js';
+import type { Instance } from '../../core/model/instance.js';
 import { ErrorBody } from '../schemas/common.js';
 import { InstanceSchema } from '../schemas/instance-schema.js';
 import { ProjectParams } from '../schemas/request-schemas.js';
@@ -94,12 +95,29 @@ export const instanceChangeRoutes: FastifyPluginAsyncTypebox<{ services: ApiCont
       perUser.set(actor.userId, held + 1);
       open.add(stream);
 
+      // The rank last told of each instance told while it waited: a change that moves a line moves
+      // the others in it too (one admitted ahead of them, or one joining ahead under a fair policy),
+      // and each of them is told again with its new rank.
+      const toldRanks = new Map<string, number>();
+      function send(instance: Instance, ctx: ViewContext, id: string): void {
+        const rank = ctx.queues.get(instance.flavor)?.positions.get(instance.id)?.rank;
+        if (rank === undefined) toldRanks.delete(instance.id);
+        else toldRanks.set(instance.id, rank);
+        stream.send('instance', serialize(instanceView(instance, ctx)), id);
+      }
       async function deliver(change: InstanceChange, id: string): Promise<void> {
         if (stream.closed) return;
-        if (change.kind === 'deleted')
+        if (change.kind === 'deleted') {
+          toldRanks.delete(change.id);
           return stream.send('instance-deleted', JSON.stringify({ id: change.id, status: 'DELETED' }), id);
+        }
         const ctx = await viewContext(services, request, [change.instance.flavor]);
-        stream.send('instance', serialize(instanceView(change.instance, ctx)), id);
+        send(change.instance, ctx, id);
+        const line = ctx.queues.get(change.instance.flavor);
+        for (const waiting of line?.waiting ?? []) {
+          if (waiting.projectId !== actor.projectId || waiting.id === change.instance.id) continue;
+          if (toldRanks.get(waiting.id) !== line!.positions.get(waiting.id)?.rank) send(waiting, ctx, id);
+        }
       }
       // One change at a time, in the order committed, though each view is read asynchronously;
       // live changes wait behind the replay, which is read after the watch begins so none falls between.

@@ -27,6 +27,13 @@ export const CatalogFlavorSchema = Type.Object({
   queues: Type.Boolean({
     description: 'Whether a create or start that finds it sold out waits in line instead of failing (6329).',
   }),
+  queue_policy: Type.Enum(['fifo', 'fair'], {
+    description:
+      'Who of those waiting goes first: `fifo` the first to arrive, `fair` the user with the least recent usage of it.',
+  }),
+  max_waiting_per_user: Type.Integer({
+    description: 'Instances one user may have waiting for it at once (0113 beyond); 0 for no limit.',
+  }),
 });
 
 export const FlavorListSchema = Type.Object({ flavors: Type.Array(CatalogFlavorSchema), total_count: Type.Integer() });

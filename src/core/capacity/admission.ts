@@ -8,7 +8,7 @@
 import { gpusOf, type Catalog, type Flavor } from '../model/catalog.js';
 import { DomainError } from '../shared/errors.js';
 import type { Instance } from '../model/instance.js';
-import type { InstanceStatus } from '../model/statuses.js';
+import { QUEUED_STATUSES, type InstanceStatus } from '../model/statuses.js';
 import type { SlotLimit } from '../ports/store.js';
 
 /** Statuses in which an instance holds a slot of its flavor (and pool). */
@@ -64,6 +64,14 @@ export function quotaLimits(quotas: Quotas, instance: Pick<Instance, 'projectId'
   return limits;
 }
 
+/** The limit on how many of one user's instances may wait for the instance's flavor (none: no limit). */
+export function waitingLimits(catalog: Catalog, instance: Pick<Instance, 'flavor' | 'user'>): SlotLimit[] {
+  const max = catalog.flavor(instance.flavor)?.max_waiting_per_user ?? 0;
+  return max > 0
+    ? [{ scope: 'waiting', key: instance.user.id, flavor: instance.flavor, max, statuses: QUEUED_STATUSES }]
+    : [];
+}
+
 /** Whether a limit is one of capacity (a slot, a GPU), which a flavor that queues waits for, unlike a quota. */
 export function isCapacity(limit: SlotLimit): boolean {
   return limit.scope === 'flavor' || limit.scope === 'pool' || limit.scope === 'gpus';
@@ -80,6 +88,11 @@ export function limitError(limit: SlotLimit): DomainError {
       return new DomainError('ModelArts.6302');
     case 'project':
       return new DomainError('ModelArts.0113', 'instances');
+    case 'waiting':
+      return new DomainError(
+        'ModelArts.0113',
+        `instances waiting for ${limit.flavor ?? 'the flavor'} per user (${limit.max})`,
+      );
   }
 }
 

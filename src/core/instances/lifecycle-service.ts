@@ -25,13 +25,22 @@ import {
 } from './requests.js';
 import { BucketHeldError, bucketRefusal } from '../model/obs-buckets.js';
 import {
+  isQueued,
   TRANSITIONS,
   TRANSITIONAL_STATUSES,
   wrongStateCode,
   type InstanceAction,
   type InstanceStatus,
 } from '../model/statuses.js';
-import { holdsSlot, isCapacity, limitError, quotaLimits, slotLimits, type Quotas } from '../capacity/admission.js';
+import {
+  holdsSlot,
+  isCapacity,
+  limitError,
+  quotaLimits,
+  slotLimits,
+  waitingLimits,
+  type Quotas,
+} from '../capacity/admission.js';
 import {
   DuplicateNameError,
   LimitReachedError,
@@ -170,7 +179,8 @@ export class LifecycleService {
       if (!(err instanceof LimitReachedError && this.#queues(instance, err))) throw this.#refusal(err);
       instance.status = 'CREATE_QUEUING';
       instance.queuedAt = now;
-      await this.#insert(instance, quotaLimits(this.quotas, instance), actor.userId).catch((again: unknown) => {
+      const limits = [...quotaLimits(this.quotas, instance), ...waitingLimits(this.catalog, instance)];
+      await this.#insert(instance, limits, actor.userId).catch((again: unknown) => {
         throw this.#refusal(again);
       });
       await this.queue!.admitNext(instance.flavor);
@@ -301,8 +311,14 @@ export class LifecycleService {
           : next.stopAt !== current.stopAt
             ? 'renew'
             : kind;
-      // Entering a slot-holding status takes a slot, which the store grants only if one is free.
-      const limits = holdsSlot(next.status) && !holdsSlot(current.status) ? slotLimits(this.catalog, next) : [];
+      // Entering a slot-holding status takes a slot, which the store grants only if one is free;
+      // joining a line takes a place in it, which the flavor may limit per user.
+      const limits =
+        holdsSlot(next.status) && !holdsSlot(current.status)
+          ? slotLimits(this.catalog, next)
+          : isQueued(next.status) && !isQueued(current.status)
+            ? waitingLimits(this.catalog, next)
+            : [];
       let written: Instance | undefined;
       try {
         written = await this.store.instances.update(

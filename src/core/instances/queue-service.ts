@@ -1,18 +1,21 @@
 /**
  * @module core/instances/queue-service
  * The waiting line of a flavor that queues (the Free ones by default). Instances that find no slot
- * wait in CREATE_QUEUING / START_QUEUING, first come first served per flavor; whenever a slot may
- * have freed, {@link QueueService.admitNext} moves the first in line on to CREATING / STARTING, in
- * the same kind of limit-checked transaction as any admission, so it is safe on every replica.
+ * wait in CREATE_QUEUING / START_QUEUING, in the order of the flavor's policy (core/capacity/
+ * queue-policy: first come first served, or the least usage first); whenever a slot may have freed,
+ * {@link QueueService.admitNext} moves the first in line on to CREATING / STARTING, in the same kind
+ * of limit-checked transaction as any admission, so it is safe on every replica.
  *
  * The wait estimate: each slot frees at its holder's auto-stop deadline (or, without one, after the
- * flavor's default running time); each instance in line takes the earliest slot to free, and then
- * holds it for its own running time. The estimate is exact when everyone runs to their deadline.
+ * flavor's default running time); the one the policy picks at that moment takes the earliest slot to
+ * free, and then holds it for its own running time (under `fair`, counting towards its user's usage).
+ * The estimate is exact when everyone runs to their deadline and no one else joins the line.
  *
  * On the controller, admissions after a slot frees run in the background ({@link QueueService.admitLater})
  * and are retried with backoff when the store fails, so a line never stalls behind a lost write.
  */
 import { flavorsFreedBy, holdsSlot, SLOT_STATUSES, slotLimits } from '../capacity/admission.js';
+import { byArrival, fairWindowMs, FairShares, lineAt, nextInLine } from '../capacity/queue-policy.js';
 import type { CommittedChange } from '../changes/committed-changes.js';
 import type { Catalog, Flavor } from '../model/catalog.js';
 import type { Clock } from '../shared/clock.js';
@@ -35,12 +38,10 @@ export interface QueueSnapshot {
   flavor: string;
   length: number;
   positions: Map<string, QueuePosition>;
+  /** The instances waiting, first in line first. */
+  waiting: Instance[];
   /** Epoch ms: when an instance joining the line now would get a slot. */
   nextFreeAt: number;
-}
-
-function byArrival(a: Instance, b: Instance): number {
-  return (a.queuedAt ?? a.createdAt) - (b.queuedAt ?? b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /** Milliseconds an instance is expected to hold a slot once it has one. */
@@ -117,9 +118,29 @@ export class QueueService {
     if (holdsSlot(from) && (to === null || !holdsSlot(to))) void this.admitLater(change.instance.flavor);
   }
 
-  /** The instances waiting for `flavor`, first in line first. */
-  async line(flavor: string): Promise<Instance[]> {
-    return (await this.store.instances.listByStatus(QUEUED_STATUSES, flavor)).sort(byArrival);
+  /** The instances waiting for `flavorName`, first in line now first. */
+  async line(flavorName: string): Promise<Instance[]> {
+    const waiting = await this.#waiting(flavorName);
+    const flavor = this.catalog.flavor(flavorName);
+    if (flavor?.queue_policy !== 'fair' || waiting.length < 2) return waiting;
+    const now = this.clock.now();
+    const shares = new FairShares(flavor, await this.#periods(flavor, now));
+    return lineAt(flavor, waiting, (user) => shares.at(user, now));
+  }
+
+  /** The instances waiting for `flavorName`, in arrival order. */
+  async #waiting(flavorName: string): Promise<Instance[]> {
+    return (await this.store.instances.listByStatus(QUEUED_STATUSES, flavorName)).sort(byArrival);
+  }
+
+  /** The flavor's usage that a fair line weighs from now on: its window before now, and every open period. */
+  #periods(flavor: Flavor, now: number) {
+    // No end bound: a period opened this very millisecond counts too, as it will accrue.
+    return this.store.usage.overlapping({
+      flavor: flavor.name,
+      since: now - fairWindowMs(flavor),
+      until: Number.MAX_SAFE_INTEGER,
+    });
   }
 
   /** Admits as many of the first in line as there are free slots. */
@@ -170,22 +191,34 @@ export class QueueService {
   async snapshot(flavorName: string): Promise<QueueSnapshot> {
     const flavor = this.catalog.flavor(flavorName);
     const now = this.clock.now();
-    const line = await this.line(flavorName);
+    const line = await this.#waiting(flavorName);
     const positions = new Map<string, QueuePosition>();
-    if (!flavor) return { flavor: flavorName, length: line.length, positions, nextFreeAt: now };
+    if (!flavor) return { flavor: flavorName, length: line.length, positions, waiting: line, nextFreeAt: now };
     const holders = await this.store.instances.listByStatus(SLOT_STATUSES, flavorName);
     // When each slot frees; a flavor without a capacity never makes anyone wait.
-    const frees = holders.map((h) => Math.max(now, h.stopAt ?? now + runningTime(h, flavor)));
+    const releases = new Map(holders.map((h) => [h.id, Math.max(now, h.stopAt ?? now + runningTime(h, flavor))]));
+    const frees = [...releases.values()];
     const capacity = flavor.capacity > 0 ? flavor.capacity : Number.POSITIVE_INFINITY;
     while (frees.length < Math.min(capacity, holders.length + line.length + 1)) frees.push(now);
     frees.sort((a, b) => a - b);
-    line.forEach((waiting, index) => {
+    // Under `fair`, each user's usage as it will be when a slot frees: the holders run to their release.
+    const shares =
+      flavor.queue_policy === 'fair' && line.length > 1
+        ? new FairShares(flavor, await this.#periods(flavor, now), (id) => releases.get(id))
+        : undefined;
+    const served: Instance[] = [];
+    for (let rank = 1; line.length > 0; rank++) {
       const at = frees.shift() ?? now;
-      positions.set(waiting.id, { rank: index + 1, expectedAt: at });
+      // A fifo line is in arrival order already: its next is its first.
+      const waiting = shares ? nextInLine(flavor, line, (user) => shares.at(user, at)) : line[0]!;
+      line.splice(line.indexOf(waiting), 1);
+      positions.set(waiting.id, { rank, expectedAt: at });
+      served.push(waiting);
       const release = at + runningTime(waiting, flavor);
+      shares?.expect(waiting.user.id, at, release);
       const slot = frees.findIndex((t) => t > release);
       frees.splice(slot === -1 ? frees.length : slot, 0, release);
-    });
-    return { flavor: flavorName, length: line.length, positions, nextFreeAt: frees[0] ?? now };
+    }
+    return { flavor: flavorName, length: served.length, positions, waiting: served, nextFreeAt: frees[0] ?? now };
   }
 }

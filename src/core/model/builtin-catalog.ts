@@ -65,7 +65,24 @@ function checkedEnvironment(id: string, local: LocalEnvironment): LocalEnvironme
 
 export function completeFlavor(options: FlavorOptions): Flavor {
   const { name, type, params, ...rest } = options;
-  return flavor(name, type, params ?? {}, rest);
+  return checkedQueueSettings(flavor(name, type, params ?? {}, rest));
+}
+
+/** The queue settings of a configured flavor, refused with the field and the value at fault. */
+function checkedQueueSettings(flavor: Flavor): Flavor {
+  const where = `catalog flavor ${JSON.stringify(flavor.name)}`;
+  const { queue_policy: policy, fair_window_days: windowDays, max_waiting_per_user: maxWaiting } = flavor;
+  if (policy !== 'fifo' && policy !== 'fair')
+    throw new Error(`${where}: queue_policy must be "fifo" or "fair", got ${JSON.stringify(policy)}`);
+  if (typeof windowDays !== 'number' || !Number.isFinite(windowDays) || windowDays <= 0 || windowDays > 366)
+    throw new Error(
+      `${where}: fair_window_days must be a number of days above 0 and at most 366, got ${JSON.stringify(windowDays)}`,
+    );
+  if (!Number.isInteger(maxWaiting) || maxWaiting < 0)
+    throw new Error(
+      `${where}: max_waiting_per_user must be a whole number, 0 for no limit, got ${JSON.stringify(maxWaiting)}`,
+    );
+  return flavor;
 }
 
 /** The built-in catalog with any part the options give replaced by theirs. */
@@ -112,6 +129,9 @@ function flavor(name: string, type: FlavorType, params: Flavor['params'], extra:
     queues: false,
     idle_stop_seconds: 0,
     reservation_seconds: 0,
+    queue_policy: 'fifo',
+    fair_window_days: 7,
+    max_waiting_per_user: 0,
     allowed_projects: [],
     ...extra,
   };

@@ -46,6 +46,8 @@ export interface Profile {
   local?: LocalEnvironment;
 }
 
+export type QueuePolicy = 'fifo' | 'fair';
+
 /** The static half of Table 7; status, instance_num and queue figures are computed per read. */
 export interface Flavor {
   name: string;
@@ -70,6 +72,15 @@ export interface Flavor {
    * owner to confirm with `start`; then the slot goes to the next in line. 0 starts it at once.
    */
   reservation_seconds: number;
+  /**
+   * Who of those waiting gets a freed slot first (core/capacity/queue-policy): `fifo`, the first to
+   * arrive; `fair`, the user who used the flavor least over the last `fair_window_days`.
+   */
+  queue_policy: QueuePolicy;
+  /** Days of usage a `fair` line weighs (a whole or fractional number of days). */
+  fair_window_days: number;
+  /** Instances one user may have waiting for the flavor at once; 0 for no limit. */
+  max_waiting_per_user: number;
   /** Projects allowed to use it; empty means every project. */
   allowed_projects: string[];
 }

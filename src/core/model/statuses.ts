@@ -59,6 +59,10 @@ export const INSTANCE_ACTIONS: readonly InstanceAction[] = ['start', 'stop', 're
 /** Statuses of instances waiting in their flavor's queue. */
 export const QUEUED_STATUSES: readonly InstanceStatus[] = ['CREATE_QUEUING', 'START_QUEUING'];
 
+export function isQueued(status: InstanceStatus): boolean {
+  return status === 'CREATE_QUEUING' || status === 'START_QUEUING';
+}
+
 /** From which statuses each request is accepted and where it leads. */
 export const TRANSITIONS: Record<InstanceAction | 'delete', { from: ReadonlySet<InstanceStatus>; to: InstanceStatus }> =
   {

@@ -83,13 +83,18 @@ export interface EventPage {
  * transaction as the write that would exceed it, serialised per key across processes.
  */
 export interface SlotLimit {
-  /** `gpus`: the host's GPUs, shared by every GPU flavor (the key is `host`). */
-  scope: 'flavor' | 'pool' | 'user' | 'project' | 'gpus';
+  /**
+   * `gpus`: the host's GPUs, shared by every GPU flavor (the key is `host`). `waiting`: one user's
+   * instances waiting for one flavor (the key is the user id).
+   */
+  scope: 'flavor' | 'pool' | 'user' | 'project' | 'gpus' | 'waiting';
   /** The flavor name, pool id, user id or project id. */
   key: string;
   max: number;
   /** Only instances in these statuses count (slot holders); every instance when absent. */
   statuses?: readonly InstanceStatus[];
+  /** Only instances of this flavor count; any flavor when absent. */
+  flavor?: string;
   /**
    * A weighted limit (scope `gpus`): each instance counts as its flavor's weight (flavors not named
    * count nothing), and the write needs `need` more. Without it every instance counts 1 and needs 1.
