@@ -20,6 +20,7 @@ const oneSlot = (name: string, extra: Parameters<typeof completeFlavor>[0] exten
   completeFlavor({ name, type: 'CPU', params: { CPU: 1 }, promo_type: 'Free', capacity: 1, queues: true, ...extra });
 const FAIR = oneSlot('modelarts.vm.cpu.fair', { queue_policy: 'fair' });
 const FIFO = oneSlot('modelarts.vm.cpu.fifo', {});
+const TWO_SLOTS = oneSlot('modelarts.vm.cpu.fair2', { queue_policy: 'fair', capacity: 2 });
 const LIMITED = oneSlot('modelarts.vm.cpu.limited', { queue_policy: 'fair', max_waiting_per_user: 1 });
 
 describe('queue policies over HTTP (manual clock)', () => {
@@ -31,7 +32,7 @@ describe('queue policies over HTTP (manual clock)', () => {
     t = await startTestApp({
       start: { clock },
       tokenTtlSeconds: 86_400,
-      catalog: { flavors: [...BUILTIN_CATALOG.flavors, FAIR, FIFO, LIMITED] },
+      catalog: { flavors: [...BUILTIN_CATALOG.flavors, FAIR, FIFO, TWO_SLOTS, LIMITED] },
       runtime: { simulated: { delays: INSTANT_PHASES } },
     });
     heavy = await member(t, 'fair-heavy', t.projectId);
@@ -107,6 +108,36 @@ describe('queue policies over HTTP (manual clock)', () => {
     } finally {
       stream.close();
     }
+  });
+
+  it('fair: a user holding a slot grows heavier while others wait, and the ranks shown count it', async () => {
+    const flavor = TWO_SLOTS.name;
+    const body = (name: string, minutes: number) => ({
+      ...cpuBody(name, flavor),
+      spec: { storage: { type: 'evs' }, auto_stop: { enable: true, duration: minutes * 60 } },
+    });
+    // The light user has used the flavor an hour; the heavy one has held a slot for 20 minutes and
+    // keeps it for two hours and 40 more, while an admin's instance frees the other slot in an hour.
+    const past = await create(t, body('acc-l0', 60), { token: light.token });
+    await waitStatus(t, past.id, 'RUNNING');
+    clock.advance(HOUR);
+    await waitStatus(t, past.id, 'STOPPED');
+    const holding = await create(t, body('acc-h0', 180), { token: heavy.token });
+    await waitStatus(t, holding.id, 'RUNNING');
+    clock.advance(20 * MINUTE);
+    const other = await create(t, body('acc-a0', 60));
+    await waitStatus(t, other.id, 'RUNNING');
+    const heavyWaiting = await create(t, body('acc-h1', 60), { token: heavy.token });
+    clock.advance(MINUTE);
+    const lightWaiting = await create(t, body('acc-l1', 60), { token: light.token });
+    // Now the heavy user has used 21 minutes, the light one 60; when the slot frees in 59 minutes
+    // the heavy one will have used 80: the light one goes first.
+    assert.deepEqual([await rank(lightWaiting.id), await rank(heavyWaiting.id)], [1, 2]);
+    const freesAt = (await detail(other.id)).spec.auto_stop.stop_timestamp;
+    assert.equal((await detail(lightWaiting.id)).queuing_info.end_timestamp, freesAt);
+    clock.advance(freesAt - clock.now());
+    await waitStatus(t, lightWaiting.id, 'RUNNING');
+    assert.equal((await detail(heavyWaiting.id)).status, 'CREATE_QUEUING');
   });
 
   it('fifo: the first to queue is admitted first, whatever their usage', async () => {
