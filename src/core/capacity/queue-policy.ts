@@ -14,12 +14,12 @@ import { gpusOf, type Flavor } from '../model/catalog.js';
 import { flavorSize } from '../model/flavor-size.js';
 import type { Instance } from '../model/instance.js';
 import type { UsagePeriod } from '../model/usage.js';
-import { totalOf } from '../usage/usage-totals.js';
+import { overlapMs } from '../usage/usage-totals.js';
 
 const DAY_MS = 86_400_000;
 
 /** The period of a slot, with when it ends (null: up to the moment asked about). */
-type Held = Pick<UsagePeriod, 'start' | 'end' | 'cpus' | 'gpus' | 'memoryGib'>;
+type Held = Pick<UsagePeriod, 'start' | 'end' | 'cpus' | 'gpus'>;
 
 export function byArrival(a: Instance, b: Instance): number {
   return (a.queuedAt ?? a.createdAt) - (b.queuedAt ?? b.createdAt) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -50,13 +50,21 @@ export class FairShares {
 
   /** An admission the estimate expects: `userId` holds a slot over [start, end). */
   expect(userId: string, start: number, end: number): void {
-    this.#add(userId, { start, end, ...flavorSize(this.flavor) });
+    const { cpus, gpus } = flavorSize(this.flavor);
+    this.#add(userId, { start, end, cpus, gpus });
   }
 
-  /** The user's usage over the window ending at `at`, in the flavor's measure. */
+  /**
+   * The user's usage over the window ending at `at`, in the flavor's measure: GPU-ms or CPU-ms. Kept
+   * in ms (whole numbers for whole sizes) rather than hours, so that the admission and the estimate,
+   * adding the same periods in another order, find the same figure and break ties alike.
+   */
   at(userId: string, at: number): number {
-    const totals = totalOf((this.#held.get(userId) ?? []) as UsagePeriod[], at - fairWindowMs(this.flavor), at, at);
-    return gpusOf(this.flavor) > 0 ? totals.gpuHours : totals.cpuHours;
+    const measure = gpusOf(this.flavor) > 0 ? 'gpus' : 'cpus';
+    let used = 0;
+    for (const held of this.#held.get(userId) ?? [])
+      used += held[measure] * overlapMs(held, at - fairWindowMs(this.flavor), at, at);
+    return used;
   }
 
   #add(userId: string, held: Held): void {
@@ -78,13 +86,17 @@ export function nextInLine(
   waiting: readonly Instance[],
   usageOf: (userId: string) => number,
 ): Instance {
-  const compare = compareInLine(flavor, usageOf);
+  const compare = compareInLine(flavor, once(usageOf));
   return waiting.reduce((first, other) => (compare(other, first) < 0 ? other : first));
 }
 
-/** Everyone waiting, in the order slots freed at one moment go to them. */
+/** Everyone waiting, in the order slots freed at one moment go to them (each the {@link nextInLine} of the rest). */
 export function lineAt(flavor: Flavor, waiting: readonly Instance[], usageOf: (userId: string) => number): Instance[] {
+  return [...waiting].sort(compareInLine(flavor, once(usageOf)));
+}
+
+/** Each user's usage asked once per choice: a user may have many instances in line. */
+function once(usageOf: (userId: string) => number): (userId: string) => number {
   const usage = new Map<string, number>();
-  const cached = (userId: string) => usage.get(userId) ?? usage.set(userId, usageOf(userId)).get(userId)!;
-  return [...waiting].sort(compareInLine(flavor, cached));
+  return (userId) => usage.get(userId) ?? usage.set(userId, usageOf(userId)).get(userId)!;
 }
