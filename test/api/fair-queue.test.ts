@@ -151,6 +151,8 @@ describe('queue policies over HTTP (manual clock)', () => {
 
   it('max_waiting_per_user refuses a create or a start that would put one more in line, and writes nothing', async () => {
     const opts = { token: heavy.token };
+    // Only the flavor's own line counts: the heavy user waits for another flavor too.
+    assert.equal((await create(t, cpuBody('limited-elsewhere', FIFO.name), opts)).status, 'CREATE_QUEUING');
     await waitStatus(t, (await create(t, cpuBody('limited-run', LIMITED.name), opts)).id, 'RUNNING');
     const waiting = await create(t, cpuBody('limited-wait', LIMITED.name), opts);
     assert.equal(waiting.status, 'CREATE_QUEUING');
