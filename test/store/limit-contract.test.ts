@@ -101,6 +101,32 @@ for (const factory of STORE_FACTORIES) {
       );
     });
 
+    it("a limit with a flavor counts only that flavor's instances of the key", async () => {
+      const waiting = (max: number): SlotLimit => ({
+        scope: 'waiting',
+        key: 'waiter',
+        flavor: 'tiny',
+        max,
+        statuses: ['CREATE_QUEUING', 'START_QUEUING'],
+      });
+      const user = { id: 'waiter', name: 'waiter' };
+      await c.store.instances.insert(
+        makeInstance({ name: 'w-other', flavor: 'other', status: 'CREATE_QUEUING', user }),
+      );
+      await c.store.instances.insert(makeInstance({ name: 'w-else', flavor: 'tiny', status: 'CREATE_QUEUING' }));
+      await c.store.instances.insert(
+        makeInstance({ name: 'w-1', flavor: 'tiny', status: 'CREATE_QUEUING', user }),
+        undefined,
+        [waiting(1)],
+      );
+      const second = makeInstance({ name: 'w-2', flavor: 'tiny', status: 'CREATE_QUEUING', user });
+      await assert.rejects(
+        c.store.instances.insert(second, undefined, [waiting(1)]),
+        (err: unknown) => err instanceof LimitReachedError && err.limit.scope === 'waiting',
+      );
+      assert.equal(await c.store.instances.getById(second.id), undefined);
+    });
+
     it('concurrent weighted admissions never exceed the limit', async () => {
       const attempts = Array.from({ length: 12 }, (_, i) =>
         c.store.instances
