@@ -8,15 +8,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertError, createProject, member, waitStatus } from '../support/api.js';
-import { createBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
+import { cpuBody, createBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 10, 30, 12);
 
-/** A GPU instance (one GPU, eight CPUs) that does not stop on its own. */
-const gpuBody = (name: string) =>
+/** A GPU instance (one GPU, eight CPUs) that does not stop on its own; a bucket per project. */
+const gpuBody = (name: string, bucket = 'budget') =>
   createBody(name, {
-    spec: { storage: { type: 'obs', location: { path: '/budget/work/' } }, auto_stop: { enable: false } },
+    spec: { storage: { type: 'obs', location: { path: `/${bucket}/work/` } }, auto_stop: { enable: false } },
   });
 
 describe('budgets (manual clock)', () => {
@@ -139,5 +139,100 @@ describe('budgets (manual clock)', () => {
     await waitStatus(t, id, 'STOPPED', { token: alice.token, projectId: project });
     assert.equal((await mine(alice))[0].runs_out_at, null, 'nothing runs');
     await t.http('DELETE', `/v3/users/${alice.userId}/budget`);
+  });
+
+  it('warns a running instance at 80 % and 10 minutes left, stops it when the budget runs out, refuses starts until the month renews', async () => {
+    const team = await createProject(t, 'gpu-team');
+    const carol = await member(t, 'budget-carol', team);
+    const as = { token: carol.token, projectId: team };
+    const set = await putBudget(`/v3/projects/${team}/budget`, { gpu_hours: 2, period: 'month' });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const T0 = clock.now();
+    const id = (await t.http('POST', t.instances(team), { token: carol.token, body: gpuBody('burner', 'team') })).body
+      .id;
+    await waitStatus(t, id, 'RUNNING', as);
+    // A CPU instance is not held to a GPU-hours budget.
+    const cpuCreated = await t.http('POST', t.instances(team), {
+      token: carol.token,
+      body: cpuBody('cpu-only', 'modelarts.vm.cpu.2u', false),
+    });
+    assert.equal(cpuCreated.status, 200, JSON.stringify(cpuCreated.body));
+    const cpu = cpuCreated.body.id;
+    await waitStatus(t, cpu, 'RUNNING', as);
+
+    const history = async () =>
+      (await t.http('GET', `${t.instances(team)}/${id}/events?limit=100`, { token: carol.token })).body.events as any[];
+    const budgetEvents = async () => (await history()).filter((e) => e.kind.startsWith('budget-'));
+    async function settle(ms: number, until: (events: any[]) => boolean): Promise<any[]> {
+      clock.advance(ms);
+      for (let i = 0; i < 300; i++) {
+        const events = await budgetEvents();
+        if (until(events)) return events;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`never settled: ${JSON.stringify(await budgetEvents())}`);
+    }
+    const detail = async () => (await t.http('GET', `${t.instances(team)}/${id}`, { token: carol.token })).body;
+
+    // 80 % of 2 GPU-hours at one GPU: 1.6 hours in, to the millisecond.
+    const at80 = T0 + 1.6 * HOUR;
+    await settle(at80 - 1 - clock.now(), (events) => events.length === 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(await budgetEvents(), [], 'no warning a millisecond early');
+    const [warning] = await settle(1, (events) => events.length === 1);
+    assert.equal(warning.timestamp, at80);
+    assert.equal(warning.detail.level, '80%');
+    assert.match(warning.detail.message, /project gpu-team budget has used 1\.6 of 2 GPU-hours this month/);
+    assert.match((await detail()).spec.annotations['demanager/budget_warning'], /1\.6 of 2 GPU-hours/);
+
+    // Ten minutes before it runs out.
+    const runsOut = T0 + 2 * HOUR;
+    const members = (await t.http('GET', `/v1/${team}/demanager/budgets`, { token: carol.token })).body.budgets;
+    assert.equal(members[0].runs_out_at, runsOut);
+    await settle(runsOut - 10 * 60_000 - clock.now(), (events) => events.length === 2);
+    const last = (await budgetEvents())[1];
+    assert.equal(last.timestamp, runsOut - 10 * 60_000);
+    assert.equal(last.detail.level, '10min');
+
+    // Stopped when it runs out, exactly then, saying why.
+    await settle(runsOut - 1 - clock.now(), (events) => events.length === 2);
+    assert.equal((await detail()).status, 'RUNNING');
+    const events = await settle(1, (es) => es.length === 3);
+    assert.equal(events[2].kind, 'budget-stop');
+    assert.equal(events[2].timestamp, runsOut);
+    const stopped = await waitStatus(t, id, 'STOPPED', as);
+    assert.equal(
+      stopped.spec.annotations['demanager/stop_reason'],
+      'budget-exhausted: project gpu-team used 2 of 2 GPU-hours this month',
+    );
+    assert.equal((await detail()).status, 'STOPPED');
+    assert.equal((await t.http('GET', `${t.instances(team)}/${cpu}`, { token: carol.token })).body.status, 'RUNNING');
+
+    // Create and start refused, saying how much was used and when it renews.
+    const refusedCreate = await t.http('POST', t.instances(team), {
+      token: carol.token,
+      body: gpuBody('another', 'team'),
+    });
+    assertError(refusedCreate, 'ModelArts.6394', 400);
+    assert.equal(
+      refusedCreate.body.error_msg,
+      'The project budget of gpu-team is exhausted: 2 of 2 GPU-hours used this month; it renews at 2026-12-01T00:00:00.000Z.',
+    );
+    const start = () =>
+      t.http('POST', `${t.instances(team)}/${id}/action`, { token: carol.token, body: { action: 'start' } });
+    assertError(await start(), 'ModelArts.6394', 400);
+    assert.equal(
+      (await t.http('GET', `/v1/${team}/demanager/budgets`, { token: carol.token })).body.budgets[0].exhausted,
+      true,
+    );
+
+    // A new month renews it.
+    clock.advance(Date.UTC(2026, 11, 1) - clock.now());
+    const renewed = await start();
+    assert.equal(renewed.status, 200, JSON.stringify(renewed.body));
+    await waitStatus(t, id, 'RUNNING', as);
+    const fresh = (await t.http('GET', `/v1/${team}/demanager/budgets`, { token: carol.token })).body.budgets[0];
+    assert.deepEqual([fresh.used.gpu_hours, fresh.exhausted, fresh.renews_at], [0, false, Date.UTC(2027, 0, 1)]);
+    assert.equal((await detail()).spec.annotations['demanager/budget_warning'], undefined, 'the banner is gone');
   });
 });
