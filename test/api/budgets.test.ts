@@ -25,6 +25,8 @@ describe('budgets (manual clock)', () => {
   let project = '';
   let alice: Awaited<ReturnType<typeof member>>;
   let bob: Awaited<ReturnType<typeof member>>;
+  /** Alice's GPU instance, stopped after an hour. */
+  let gaugeId = '';
   before(async () => {
     t = await startTestApp({ start: { clock }, runtime: { simulated: { delays: INSTANT_PHASES } } });
     project = await createProject(t, 'budgeted');
@@ -110,6 +112,7 @@ describe('budgets (manual clock)', () => {
   it("members see their project's budget and their own, with what was used and when it runs out", async () => {
     await putBudget(`/v3/users/${alice.userId}/budget`, { gpu_hours: 5, cpu_hours: 80, period: 'month' });
     const id = (await t.http('POST', t.instances(project), { token: alice.token, body: gpuBody('gauge') })).body.id;
+    gaugeId = id;
     await waitStatus(t, id, 'RUNNING', { token: alice.token, projectId: project });
     clock.advance(HOUR);
     const seen = await mine(alice);
@@ -138,6 +141,28 @@ describe('budgets (manual clock)', () => {
     );
     await waitStatus(t, id, 'STOPPED', { token: alice.token, projectId: project });
     assert.equal((await mine(alice))[0].runs_out_at, null, 'nothing runs');
+    await t.http('DELETE', `/v3/users/${alice.userId}/budget`);
+  });
+
+  it("a user's budget holds their instances, whoever starts them, and no one else's", async () => {
+    // Alice ran eight CPUs for an hour this month (the test above).
+    await putBudget(`/v3/users/${alice.userId}/budget`, { cpu_hours: 8, period: 'month' });
+    const start = (token: string) =>
+      t.http('POST', `${t.instances(project)}/${gaugeId}/action`, { token, body: { action: 'start' } });
+    for (const who of [alice, bob]) {
+      const refused = await start(who.token);
+      assertError(refused, 'ModelArts.6394', 400);
+      assert.equal(
+        refused.body.error_msg,
+        'The user budget of budget-alice is exhausted: 8 of 8 CPU-hours used this month; it renews at 2026-12-01T00:00:00.000Z.',
+      );
+    }
+    // Bob's own instances are not held by Alice's budget.
+    const bobs = await t.http('POST', t.instances(project), {
+      token: bob.token,
+      body: cpuBody('bobs', 'modelarts.vm.cpu.2u', false),
+    });
+    assert.equal(bobs.status, 200, JSON.stringify(bobs.body));
     await t.http('DELETE', `/v3/users/${alice.userId}/budget`);
   });
 
@@ -221,6 +246,12 @@ describe('budgets (manual clock)', () => {
     const start = () =>
       t.http('POST', `${t.instances(team)}/${id}/action`, { token: carol.token, body: { action: 'start' } });
     assertError(await start(), 'ModelArts.6394', 400);
+    // A flavor without GPUs is not refused by a spent GPU-hours budget.
+    const cpuAgain = await t.http('POST', t.instances(team), {
+      token: carol.token,
+      body: cpuBody('cpu-after', 'modelarts.vm.cpu.2u', false),
+    });
+    assert.equal(cpuAgain.status, 200, JSON.stringify(cpuAgain.body));
     assert.equal(
       (await t.http('GET', `/v1/${team}/demanager/budgets`, { token: carol.token })).body.budgets[0].exhausted,
       true,
