@@ -14,6 +14,7 @@ import { migrateCommand } from './migrate-command.js';
 import { recoverCommand } from './recover-command.js';
 import { projectsCommand } from './projects-command.js';
 import { bucketsCommand } from './buckets-command.js';
+import { budgetsCommand } from './budgets-command.js';
 import { rolesCommand } from './roles-command.js';
 import { runCli } from './run-cli.js';
 import { secretsCommand } from './secrets-command.js';
@@ -44,6 +45,7 @@ program.addCommand(instancesCommand());
 program.addCommand(usersCommand());
 program.addCommand(projectsCommand());
 program.addCommand(bucketsCommand());
+program.addCommand(budgetsCommand());
 program.addCommand(rolesCommand());
 program.addCommand(keysCommand());
 

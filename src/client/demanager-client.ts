@@ -16,6 +16,9 @@ import type {
   CreatedAccessKey,
   CreateInstanceRequest,
   Bucket,
+  BudgetScope,
+  BudgetStatus,
+  SetBudgetRequest,
   CreateProjectRequest,
   CreateUserRequest,
   DeleteResult,
@@ -153,6 +156,11 @@ export class DemanagerClient {
     return this.#instances.usage(id);
   }
 
+  /** The budgets over this project's instances: the project's and the caller's own, where set. */
+  budgets(): Promise<BudgetStatus[]> {
+    return this.#instances.budgets();
+  }
+
   /** Who the notebook is shared with. */
   shares(id: string): Promise<InstanceShareList> {
     return this.#instances.shares(id);
@@ -233,6 +241,21 @@ export class DemanagerClient {
   /** Releases an obs bucket no instance uses. */
   releaseBucket(name: string): Promise<void> {
     return this.#identity.releaseBucket(name);
+  }
+
+  /** Every budget (system admins), with what was used of it. */
+  listBudgets(): Promise<BudgetStatus[]> {
+    return this.#identity.listBudgets();
+  }
+
+  /** Sets a project's or user's budget, replacing the one it had (system admins). */
+  setBudget(scope: BudgetScope, id: string, body: SetBudgetRequest): Promise<BudgetStatus> {
+    return this.#identity.setBudget(scope, id, body);
+  }
+
+  /** Lifts a project's or user's budget (system admins). */
+  removeBudget(scope: BudgetScope, id: string): Promise<void> {
+    return this.#identity.removeBudget(scope, id);
   }
 
   assignRole(assignment: { projectId: string; userId: string; role: RoleName }): Promise<void> {

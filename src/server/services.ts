@@ -6,6 +6,7 @@
 import { AccessKeyService } from '../core/identity/access-keys.js';
 import type { Logger } from '../core/shared/logger.js';
 import { AutoStopJob } from '../core/jobs/auto-stop.js';
+import { BudgetEnforcementJob } from '../core/jobs/budget-enforcement.js';
 import { RetentionJob } from '../core/jobs/retention.js';
 import { ReservationJob } from '../core/jobs/reservation.js';
 import { Scheduler } from '../core/jobs/scheduler.js';
@@ -14,6 +15,7 @@ import { CommittedChanges } from '../core/changes/committed-changes.js';
 import { ViewCounts } from '../core/capacity/view-counts.js';
 import { QueueService } from '../core/instances/queue-service.js';
 import { Catalog } from '../core/model/catalog.js';
+import { BudgetService } from '../core/budgets/budget-service.js';
 import { sizerOf } from '../core/model/flavor-size.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { IdentityService } from '../core/identity/service.js';
@@ -63,6 +65,8 @@ export interface Services {
   notebookLogs: NotebookLogs;
   /** The resource-usage extension (readers: every member of the project). */
   resourceUsage: ResourceUsage;
+  /** Budgets of projects and users: their status, and the refusal of a start on a spent one. */
+  budgets: BudgetService;
   /** Who may open a notebook now; the proxy asks on every request. */
   notebookOpeners: NotebookOpeners;
   /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
@@ -209,6 +213,8 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const writer = { store, clock, log, replica };
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
+  const budgets = new BudgetService(store, clock);
+  const budgetEnforcement = new BudgetEnforcementJob({ ...writer, budgets, trigger: reconciler });
   const scheduler = new Scheduler({
     clock,
     log,
@@ -216,6 +222,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       new AutoStopJob({ ...writer, trigger: reconciler }),
       new RetentionJob({ ...writer, catalog, trigger: reconciler }),
       new ReservationJob({ ...writer, catalog, queue }),
+      budgetEnforcement,
     ],
     refreshMs: config.coordination.scanIntervalMs,
   });
@@ -227,11 +234,17 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     quotas: config.quotas,
     queue,
     repositoryHosts: new RepositoryHosts(config.repositories),
+    budgets,
   });
   const instanceShares = new InstanceShares({ store, clock, lifecycle });
   const metrics = new Metrics(store);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   committed.subscribe((change) => scheduler.noticeChange(change));
+  // A budget's moments move when a rate or a budget changes: the scheduler then looks afresh.
+  committed.subscribe((change) => {
+    if (budgetEnforcement.concerns(change)) scheduler.notice(clock.now());
+  });
+  budgets.onChange(() => scheduler.notice(clock.now()));
   committed.subscribe((change) => metrics.noticeChange(change, clock.now()));
   committed.subscribe((change) => queue.noticeChange(change));
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
@@ -287,6 +300,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     instanceTokens,
     instanceShares,
     notebookLogs: new NotebookLogs({ driver, catalog, shares: instanceShares, log }),
+    budgets,
     resourceUsage: new ResourceUsage({ driver, catalog, lifecycle, clock, log }),
     notebookOpeners: new NotebookOpeners(store),
     identityWatch,

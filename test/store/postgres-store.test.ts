@@ -75,6 +75,7 @@ describe('PostgresStore migrations', () => {
       [
         'access_keys',
         'audit_log',
+        'budgets',
         'identity_revision',
         'installation',
         'instance_counts',
@@ -88,6 +89,7 @@ describe('PostgresStore migrations', () => {
         'projects',
         'role_assignments',
         'tokens',
+        'usage_periods',
         'users',
         'write_probes',
       ].map((t) => `public.${t}`),
