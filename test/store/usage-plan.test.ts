@@ -7,11 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CompiledQuery, sql, type Kysely } from 'kysely';
+import { sql, type CompiledQuery } from 'kysely';
 import type { UsageQuery } from '../../src/core/model/usage.js';
-import type { Database } from '../../src/store/database.js';
 import { openPeriodsQuery, usageQueries } from '../../src/store/kysely-usage.js';
 import { T0 } from './fixtures.js';
+import { planOf } from './query-plan.js';
 import { STORE_FACTORIES } from './store-factories.js';
 
 const DAY = 86_400_000;
@@ -28,17 +28,9 @@ const READS: Array<[string, UsageQuery, string, string?]> = [
   ['every project’s window', window, 'usage_periods_ended_idx', 'usage_periods_(ended|open)_idx'],
 ];
 
-/** The engine's plan of `query`, one line per step. */
-async function planOf(db: Kysely<Database>, postgres: boolean, query: CompiledQuery): Promise<string> {
-  const explain = CompiledQuery.raw(`${postgres ? 'explain' : 'explain query plan'} ${query.sql}`, [
-    ...query.parameters,
-  ]);
-  const { rows } = await db.executeQuery<Record<string, string>>(explain);
-  return rows.map((row) => (postgres ? row['QUERY PLAN'] : row.detail)).join(' | ');
-}
-
 for (const factory of STORE_FACTORIES) {
-  const postgres = factory.name.toLowerCase().includes('postgres');
+  const engine = factory.name === 'postgres' ? 'postgres' : 'sqlite';
+  const postgres = engine === 'postgres';
   describe(`usage queries search their index (${factory.name})`, () => {
     it('read each window and the open periods through an index led by what they filter on, never a scan', async () => {
       const database = await factory.createDatabase();
@@ -60,7 +52,7 @@ for (const factory of STORE_FACTORIES) {
               'usage_periods_project_idx',
             ]);
             for (const [label, query, index] of cases) {
-              const plan = await planOf(trx, postgres, query);
+              const plan = await planOf(trx, engine, query);
               const what = `${label}: ${plan}`;
               if (postgres) {
                 assert.match(plan, new RegExp(`Index (Only )?Scan using ${index}|Bitmap Index Scan on ${index}`), what);
