@@ -86,10 +86,15 @@ const postgresFactory: StoreFactory = {
   name: 'postgres',
   async createDatabase() {
     const database = await createThrowawayDatabase();
-    const kysely = () =>
-      new Kysely<Database>({
-        dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
-      });
+    const kysely = () => {
+      const pool = new pg.Pool({ connectionString: database.url, max: 1 });
+      // The pool's end resolves before its client's socket has closed: a drop right after it
+      // terminates that backend, and the error it reports must not go unhandled, as the store's
+      // pools see to for theirs.
+      pool.on('error', () => {});
+      pool.on('connect', (client) => client.on('error', () => {}));
+      return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    };
     return {
       url: database.url,
       open: () => openStore(database.url, SIZES),
