@@ -4,6 +4,7 @@
  * on how the service is assembled.
  */
 import type { AccessKeyService } from '../core/identity/access-keys.js';
+import type { BudgetService } from '../core/budgets/budget-service.js';
 import type { Catalog } from '../core/model/catalog.js';
 import type { Clock } from '../core/shared/clock.js';
 import type { IdentityService } from '../core/identity/service.js';
@@ -48,6 +49,7 @@ export interface ApiContext {
   instanceShares: InstanceShares;
   notebookLogs: Pick<NotebookLogs, 'read'>;
   resourceUsage: Pick<ResourceUsage, 'read'>;
+  budgets: Pick<BudgetService, 'list' | 'applying' | 'set' | 'remove'>;
   instanceFeed: Pick<InstanceFeed, 'watch'>;
   /** Whether this replica holds the controller lease (reported by /readyz). */
   controller: { readonly held: boolean };

@@ -42,6 +42,8 @@ export const DOMAIN_STATUS: Readonly<Record<DomainCode, number>> = {
   'ModelArts.6391': 400,
   'ModelArts.6392': 400,
   'ModelArts.6393': 404,
+  /* Refused as a spent quota is (0113). */
+  'ModelArts.6394': 400,
   'ModelArts.0113': 400,
   'ModelArts.0201': 401,
   'ModelArts.0202': 401,

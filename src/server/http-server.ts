@@ -12,6 +12,7 @@ import { registerNulGuard } from '../api/nul-guard.js';
 import { requestLog } from '../api/request-log.js';
 import { adminRoutes } from '../api/routes/admin-routes.js';
 import { bucketRoutes } from '../api/routes/bucket-routes.js';
+import { budgetAdminRoutes, budgetRoutes } from '../api/routes/budget-routes.js';
 import { userInstanceRoutes } from '../api/routes/user-instance-routes.js';
 import { auditRoutes } from '../api/routes/audit-routes.js';
 import { metricsRoutes, timeRequests } from '../api/routes/metrics-routes.js';
@@ -167,6 +168,8 @@ export async function buildServer(services: ServerContext, options: ServerOption
     await api.register(sessionRoutes, { services });
     await api.register(adminRoutes, { services });
     await api.register(bucketRoutes, { services });
+    await api.register(budgetAdminRoutes, { services });
+    await api.register(budgetRoutes, { services });
     await api.register(userInstanceRoutes, { services });
     await api.register(credentialRoutes, { services });
     await api.register(instanceRoutes, { services });

@@ -14,6 +14,7 @@ import { CommittedChanges } from '../core/changes/committed-changes.js';
 import { ViewCounts } from '../core/capacity/view-counts.js';
 import { QueueService } from '../core/instances/queue-service.js';
 import { Catalog } from '../core/model/catalog.js';
+import { BudgetService } from '../core/budgets/budget-service.js';
 import { sizerOf } from '../core/model/flavor-size.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import { IdentityService } from '../core/identity/service.js';
@@ -63,6 +64,8 @@ export interface Services {
   notebookLogs: NotebookLogs;
   /** The resource-usage extension (readers: every member of the project). */
   resourceUsage: ResourceUsage;
+  /** Budgets of projects and users: their status, and the refusal of a start on a spent one. */
+  budgets: BudgetService;
   /** Who may open a notebook now; the proxy asks on every request. */
   notebookOpeners: NotebookOpeners;
   /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
@@ -209,6 +212,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   const writer = { store, clock, log, replica };
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
+  const budgets = new BudgetService(store, clock);
   const scheduler = new Scheduler({
     clock,
     log,
@@ -287,6 +291,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     instanceTokens,
     instanceShares,
     notebookLogs: new NotebookLogs({ driver, catalog, shares: instanceShares, log }),
+    budgets,
     resourceUsage: new ResourceUsage({ driver, catalog, lifecycle, clock, log }),
     notebookOpeners: new NotebookOpeners(store),
     identityWatch,

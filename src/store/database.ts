@@ -171,6 +171,17 @@ export interface InstanceSharesTable {
   granted_at: BigintColumn;
 }
 
+/** Budgets of projects and users (migration 0017); `scope` is `project` or `user`. */
+export interface BudgetsTable {
+  scope: string;
+  target_id: string;
+  gpu_hours: number | null;
+  cpu_hours: number | null;
+  period: string;
+  set_by: string;
+  set_at: BigintColumn;
+}
+
 /** One row (id 1): bumped by triggers on every write to users and role assignments (migration 0011). */
 export interface IdentityRevisionTable {
   id: number;
@@ -194,6 +205,7 @@ export interface Database {
   obs_buckets: ObsBucketsTable;
   instance_shares: InstanceSharesTable;
   usage_periods: UsagePeriodsTable;
+  budgets: BudgetsTable;
 }
 
 /** SQLite accepts OFFSET only after a LIMIT; this one is "no limit" on both dialects. */

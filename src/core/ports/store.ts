@@ -9,6 +9,7 @@ import type { InstanceStatus } from '../model/statuses.js';
 import type { InstanceShare, NewInstanceShare } from '../model/instance-share.js';
 import type { BucketHeldError, ObsBucket, ObsBucketUse } from '../model/obs-buckets.js';
 import type { UsagePeriod, UsageQuery } from '../model/usage.js';
+import type { Budget, BudgetScope } from '../model/budget.js';
 import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../model/identity-types.js';
 
 export type SortKey = 'name' | 'creation_timestamp';
@@ -349,6 +350,18 @@ export interface UsageRepository {
   open(filter: { projectId?: string; userId?: string }): Promise<UsagePeriod[]>;
 }
 
+/** Budgets of projects and users (core/model/budget), one per target at most. */
+export interface BudgetRepository {
+  /** Every budget whose project or user still exists, projects first, then by target id. */
+  list(): Promise<Budget[]>;
+  /** The budgets that apply to an instance of `projectId` owned by `userId` (0, 1 or 2). */
+  applying(projectId: string, userId: string): Promise<Budget[]>;
+  /** Sets the target's budget, replacing the one it had. */
+  put(budget: Budget): Promise<void>;
+  /** False when the target had none. */
+  remove(scope: BudgetScope, targetId: string): Promise<boolean>;
+}
+
 /**
  * A fault of the storage rather than of the request: the disk is full, the database (file or
  * server) is read-only, an I/O error, a lock or resource held too long, the server unreachable.
@@ -364,6 +377,7 @@ export interface Store {
   readonly buckets: BucketRepository;
   readonly shares: ShareRepository;
   readonly usage: UsageRepository;
+  readonly budgets: BudgetRepository;
   /** Brings the schema to the newest version; safe to call on every start and from several processes. */
   migrate(): Promise<void>;
   /** Names of migrations this code knows that the database has not run (empty when current). */

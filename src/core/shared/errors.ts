@@ -44,6 +44,8 @@ const templates = {
   'ModelArts.6391': 'The user {} owns the instance: an owner needs no share.',
   'ModelArts.6392': 'The user {} is disabled.',
   'ModelArts.6393': 'The instance is not shared with the user {}.',
+  /* Budgets (demanager extension, core/budgets): a start that would run on a spent budget. */
+  'ModelArts.6394': 'The {} budget of {} is exhausted: {} of {} {} used {}; {}.',
   'ModelArts.0113': 'Create Notebook failed. Quota: {} is exhausted.',
   'ModelArts.0201': 'The token does not exist.',
   'ModelArts.0202': 'The token has expired.',

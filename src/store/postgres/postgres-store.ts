@@ -8,6 +8,7 @@ import { Kysely, PostgresDialect, sql, type IsolationLevel, type Transaction } f
 import type {
   BucketRepository,
   ShareRepository,
+  BudgetRepository,
   UsageRepository,
   IdentityRepository,
   AuditRepository,
@@ -21,6 +22,7 @@ import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
 import { KyselyShareRepository } from '../kysely-shares.js';
+import { KyselyBudgetRepository } from '../kysely-budgets.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import type { KeyLock } from '../key-lock.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
@@ -86,6 +88,7 @@ export class PostgresStore implements Store {
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
   readonly shares: ShareRepository;
+  readonly budgets: BudgetRepository;
   readonly usage: UsageRepository;
   readonly #pool: pg.Pool;
   readonly #db: Kysely<Database>;
@@ -117,6 +120,7 @@ export class PostgresStore implements Store {
     this.usage = new KyselyUsageRepository(this.#db, sizeOf);
     this.buckets = new KyselyBucketRepository(this.#db, lock);
     this.shares = new KyselyShareRepository(this.#db);
+    this.budgets = new KyselyBudgetRepository(this.#db);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);

@@ -19,6 +19,7 @@ import {
 import type {
   BucketRepository,
   ShareRepository,
+  BudgetRepository,
   UsageRepository,
   IdentityRepository,
   AuditRepository,
@@ -32,6 +33,7 @@ import type { Database } from '../database.js';
 import { KyselyAuditRepository } from '../kysely-audit.js';
 import { KyselyBucketRepository } from '../kysely-buckets.js';
 import { KyselyShareRepository } from '../kysely-shares.js';
+import { KyselyBudgetRepository } from '../kysely-budgets.js';
 import { KyselyIdentityRepository } from '../kysely-identity.js';
 import { KyselyInstanceRepository } from '../kysely-instances.js';
 import { installationIdOf } from '../kysely-installation.js';
@@ -114,6 +116,7 @@ export class SqliteStore implements Store {
   readonly leases: LeaseRepository;
   readonly buckets: BucketRepository;
   readonly shares: ShareRepository;
+  readonly budgets: BudgetRepository;
   readonly usage: UsageRepository;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #db: Kysely<Database>;
@@ -146,6 +149,7 @@ export class SqliteStore implements Store {
     this.leases = new KyselyLeaseRepository(this.#db);
     this.buckets = new KyselyBucketRepository(this.#db);
     this.shares = new KyselyShareRepository(this.#db);
+    this.budgets = new KyselyBudgetRepository(this.#db);
   }
 
   async migrate(): Promise<void> {
