@@ -44,7 +44,8 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
   const [monthValue, setMonthValue] = useState(months[0]!.value);
   const [groupBy, setGroupBy] = useState<UsageGrouping>('user');
   const [measure, setMeasure] = useState<UsageMeasure>('gpu_hours');
-  const [report, setReport] = useState<UsageReport | null>(null);
+  /** The last report read, and the choice (`month/grouping`) it answers. */
+  const [report, setReport] = useState<{ of: string; answer: UsageReport } | null>(null);
   const [budgets, setBudgets] = useState<BudgetStatus[] | null>(null);
   const [problem, setProblem] = useState('');
   const [notice, setNotice] = useState('');
@@ -58,15 +59,14 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
     user_id: admin ? undefined : c.session.user.id,
   };
   const fail = reporter(setProblem, onFailure);
+  const choice = `${monthValue}/${groupBy}`;
 
   useEffect(() => {
     let current = true;
-    setReport(null);
-    // Only the answer to the last choice is shown, whichever order the answers come in.
     usageReport(c, query).then(
       (answer) => {
         if (!current) return;
-        setReport(answer);
+        setReport({ of: choice, answer });
         setProblem('');
       },
       (error) => current && fail(error),
@@ -74,16 +74,18 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
     return () => {
       current = false;
     };
-  }, [c, monthValue, groupBy]);
+  }, [c, choice]);
 
   useEffect(() => {
     readBudgets(c).then(setBudgets, fail);
   }, [c]);
 
+  // Only the answer to the choice shown, never one of an earlier choice (whichever answer came last).
+  const answer = report?.of === choice ? report.answer : null;
   // Days in their order; users and flavors by name, so a row stays where it was as figures change.
-  const shown = report && {
-    ...report,
-    groups: report.group_by === 'day' ? report.groups : [...report.groups].sort((a, b) => a.name.localeCompare(b.name)),
+  const shown = answer && {
+    ...answer,
+    groups: groupBy === 'day' ? answer.groups : [...answer.groups].sort((a, b) => a.name.localeCompare(b.name)),
   };
   const nameOf = (group: UsageGroup) =>
     groupBy === 'user' && group.key === c.session.user.id ? `${group.name} (you)` : group.name;
