@@ -26,7 +26,12 @@ function titleOf(c: ConsoleSession, budget: BudgetStatus): string {
 
 function renewal(budget: BudgetStatus): string {
   if (budget.period === 'rolling_30d') return 'Counts the last 30 days.';
-  return `Per calendar month; renews ${formatTime(budget.renews_at)}.`;
+  // A month budget renews at 00:00 UTC on the 1st: said in UTC, else it reads as the evening before in the Americas.
+  const at = new Date(budget.renews_at ?? Number.NaN);
+  if (Number.isNaN(at.getTime())) return 'Per calendar month (UTC).';
+  const date = at.toLocaleDateString(undefined, { dateStyle: 'medium', timeZone: 'UTC' });
+  const time = at.toLocaleTimeString(undefined, { timeStyle: 'short', timeZone: 'UTC' });
+  return `Per calendar month; renews ${date} at ${time} UTC.`;
 }
 
 function Gauge({ id, budget, measure }: { id: string; budget: BudgetStatus; measure: UsageMeasure }) {

@@ -63,6 +63,8 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
 
   useEffect(() => {
     let current = true;
+    // What was saved was another choice's report: the notice would now mislead.
+    setNotice('');
     usageReport(c, query).then(
       (answer) => {
         if (!current) return;
