@@ -2,7 +2,8 @@
  * The usage page, on notebooks run on the simulated runtime under a manual clock, so the hours are
  * exact: a project admin sees everyone's GPU- and CPU-hours per user, flavor and day as bars and in
  * a table, and the budgets as gauges (one spent); the CSV saved is the API's, with the session's
- * credentials; a member sees only themselves, in the page and in the CSV. Screenshots at
+ * credentials; a member sees only themselves, in the page and in the CSV, and when their budget
+ * runs out at the rate of what they run. Screenshots at
  * 1280×800 and 390×844.
  */
 import assert from 'node:assert/strict';
@@ -161,7 +162,11 @@ describe('web console: usage', { timeout: 180_000 }, () => {
     assert.deepEqual(problems.failedRequests, []);
   });
 
-  it('shows a member only their own hours, their budgets, and only their line in the CSV', async () => {
+  it('shows a member only their own hours, their budget and when it runs out, and only their line in the CSV', async () => {
+    // No project budget now, and a notebook of bea's running: her own budget runs out at its rate.
+    assert.equal((await t.http('DELETE', `/v3/projects/${t.projectId}/budget`)).status, 204);
+    const more = await create(t, cpuBody('cpu-more', CPU_FLAVOR, false), { token: bea.token });
+    await waitStatus(t, more.id, 'RUNNING', { token: bea.token });
     await page.getByRole('button', { name: 'Sign out' }).click();
     await signInWithKeyboard(page, t.url, 'bea', bea.password);
     await page.getByRole('link', { name: 'Usage' }).click();
@@ -176,7 +181,9 @@ describe('web console: usage', { timeout: 180_000 }, () => {
     assert.equal(await yours.getByRole('meter').count(), 1, 'no gauge for the GPU-hours it leaves unlimited');
     assert.match(await yours.innerText(), /Counts the last 30 days/);
     assert.doesNotMatch(await yours.innerText(), /Exhausted/);
-    assert.match(await page.getByRole('article', { name: /^Project / }).innerText(), /Exhausted/);
+    // 4 CPU-hours left at 11:00, used at 2 an hour.
+    assert.match(await yours.innerText(), /At the present rate it runs out 10 Nov 2026, 13:00\./);
+    assert.equal(await page.getByRole('article').count(), 1, 'no project budget any more');
 
     const csv = await downloadCsv(page);
     assert.deepEqual(csv.text.trimEnd().split('\r\n'), [
