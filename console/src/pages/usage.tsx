@@ -91,7 +91,7 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
   };
   const nameOf = (group: UsageGroup) =>
     groupBy === 'user' && group.key === c.session.user.id ? `${group.name} (you)` : group.name;
-  const whose = admin ? 'Everyone in' : 'Your use of';
+  const whose = admin ? 'Everyone’s use of' : 'Your use of';
   const download = async () => {
     try {
       save(`usage-${c.session.projectName}-${month.value}-by-${groupBy}.csv`, await usageCsv(c, query));
