@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { monthsUpTo } from '../../console/src/months.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { action, CPU_FLAVOR, create, GPU_FLAVOR, GPU_PROFILE, member, waitStatus } from '../support/api.js';
 import {
@@ -60,6 +61,29 @@ async function downloadCsv(page: Page): Promise<{ name: string; text: string }> 
   ]);
   return { name: download.suggestedFilename(), text: readFileSync((await download.path())!, 'utf8') };
 }
+
+describe('usage page: the months offered', () => {
+  it('are this UTC month, up to now, and the eleven before it, across a new year', () => {
+    // 00:30 on 1 January in UTC: still 31 December in New York (Node reads TZ anew), and January is the month.
+    const zone = process.env.TZ;
+    process.env.TZ = 'America/New_York';
+    let months: ReturnType<typeof monthsUpTo>;
+    try {
+      assert.equal(new Date(Date.UTC(2027, 0, 1, 0, 30)).getDate(), 31, 'the local day is the 31st');
+      months = monthsUpTo(Date.UTC(2027, 0, 1, 0, 30));
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
+    assert.deepEqual(
+      months.map((m) => m.value),
+      ['2027-01', ...['12', '11', '10', '09', '08', '07', '06', '05', '04', '03', '02'].map((m) => `2026-${m}`)],
+    );
+    assert.deepEqual(months[0], { ...months[0], since: Date.UTC(2027, 0, 1), until: undefined });
+    assert.deepEqual(months[1], { ...months[1], since: Date.UTC(2026, 11, 1), until: Date.UTC(2027, 0, 1) });
+    assert.deepEqual(months[11], { ...months[11], since: Date.UTC(2026, 1, 1), until: Date.UTC(2026, 2, 1) });
+  });
+});
 
 describe('web console: usage', { timeout: 180_000 }, () => {
   const clock = new ManualClock(START);
