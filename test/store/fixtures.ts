@@ -171,6 +171,7 @@ export const ALL_MIGRATIONS = [
   '0013-write-probes',
   '0014-instance-shares',
   '0015-usage-periods',
+  '0016-usage-totals',
 ];
 
 /** An instance row as release 0.1 (migration 0001) wrote it: its columns only. */
