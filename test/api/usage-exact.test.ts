@@ -11,7 +11,7 @@ import { flavorSize } from '../../src/core/model/flavor-size.js';
 import { WorkloadError } from '../../src/core/ports/runtime.js';
 import { SimulatedDriver } from '../../src/runtime/simulated/simulated-driver.js';
 import { CPU_FLAVOR, member } from '../support/api.js';
-import { PHASES, SteppingClock, STEPPING_RUNTIME, stopWithClock } from '../support/stepping-clock.js';
+import { SteppingClock, STEPPING_RUNTIME, stopWithClock } from '../support/stepping-clock.js';
 import { cpuBody, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 
 const S = 1000;
