@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { CPU_FLAVOR, GPU_FLAVOR_2, GPU_PROFILE, member } from '../support/api.js';
+import { sample, usageCounters } from '../support/prometheus-text.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 
 const ONE = completeFlavor({
@@ -19,16 +20,6 @@ const ONE = completeFlavor({
   capacity: 1,
   queues: true,
 });
-
-/** The value of one sample line, `name{labels} value`; undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
-      return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 describe('metrics', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 12));
@@ -110,15 +101,7 @@ describe('usage counters', () => {
   });
   after(() => t.stop());
 
-  /** The four usage counters of the project and `flavor`. */
-  async function usage(flavor: string) {
-    const res = await fetch(`${t.url}/metrics`, { headers: { authorization: `Bearer ${t.adminToken}` } });
-    const text = await res.text();
-    const labels = { project: t.projectId, flavor };
-    return ['instance', 'cpu', 'gpu', 'memory_gib'].map((what) =>
-      sample(text, `demanager_usage_${what}_hours_total`, labels),
-    );
-  }
+  const usage = (flavor: string) => usageCounters(t, flavor);
   const act = (id: string, action: string) => t.http('POST', `${t.instances()}/${id}/action`, { body: { action } });
 
   it('count closed periods and open ones up to now, per project and flavor, growing only', async () => {
