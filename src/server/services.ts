@@ -233,7 +233,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     repositoryHosts: new RepositoryHosts(config.repositories),
   });
   const instanceShares = new InstanceShares({ store, clock, lifecycle });
-  const metrics = new Metrics(store);
+  const metrics = new Metrics(store, clock);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   committed.subscribe((change) => scheduler.noticeChange(change));
   committed.subscribe((change) => metrics.noticeChange(change, clock.now()));
