@@ -12,3 +12,10 @@ export function integerOption(min = 0): (value: string) => number {
     return n;
   };
 }
+
+/** A number of hours (0 or more, decimals allowed), or `none` for no limit (null). */
+export function hoursOption(value: string): number | null {
+  if (value.trim() === 'none') return null;
+  if (!/^\d+(\.\d+)?$/.test(value.trim())) throw new InvalidArgumentError('Not a number of hours (or none).');
+  return Number(value);
+}

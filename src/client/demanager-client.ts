@@ -17,6 +17,9 @@ import type {
   CreatedAccessKey,
   CreateInstanceRequest,
   Bucket,
+  BudgetScope,
+  BudgetStatus,
+  SetBudgetRequest,
   CreateProjectRequest,
   CreateUserRequest,
   DeleteResult,
@@ -184,6 +187,11 @@ export class DemanagerClient {
     return this.#usage.allCsv(query);
   }
 
+  /** The budgets over this project's instances: the project's and the caller's own, where set. */
+  budgets(): Promise<BudgetStatus[]> {
+    return this.#instances.budgets();
+  }
+
   /** Who the notebook is shared with. */
   shares(id: string): Promise<InstanceShareList> {
     return this.#instances.shares(id);
@@ -264,6 +272,21 @@ export class DemanagerClient {
   /** Releases an obs bucket no instance uses. */
   releaseBucket(name: string): Promise<void> {
     return this.#identity.releaseBucket(name);
+  }
+
+  /** Every budget (system admins), with what was used of it. */
+  listBudgets(): Promise<BudgetStatus[]> {
+    return this.#identity.listBudgets();
+  }
+
+  /** Sets a project's or user's budget, replacing the one it had (system admins). */
+  setBudget(scope: BudgetScope, id: string, body: SetBudgetRequest): Promise<BudgetStatus> {
+    return this.#identity.setBudget(scope, id, body);
+  }
+
+  /** Lifts a project's or user's budget (system admins). */
+  removeBudget(scope: BudgetScope, id: string): Promise<void> {
+    return this.#identity.removeBudget(scope, id);
   }
 
   assignRole(assignment: { projectId: string; userId: string; role: RoleName }): Promise<void> {

@@ -12,6 +12,9 @@ import type {
   CreateAccessKeyRequest,
   CreatedAccessKey,
   Bucket,
+  BudgetScope,
+  BudgetStatus,
+  SetBudgetRequest,
   CreateProjectRequest,
   CreateUserRequest,
   Project,
@@ -112,6 +115,18 @@ export class IdentityClient {
     await this.#send('DELETE', `/v3/buckets/${encodeURIComponent(name)}`);
   }
 
+  async listBudgets(): Promise<BudgetStatus[]> {
+    return (await this.#get<{ budgets: BudgetStatus[] }>('/v3/budgets')).budgets;
+  }
+
+  async setBudget(scope: BudgetScope, id: string, body: SetBudgetRequest): Promise<BudgetStatus> {
+    return (await this.#send<{ budget: BudgetStatus }>('PUT', budgetPath(scope, id), body)).budget;
+  }
+
+  async removeBudget(scope: BudgetScope, id: string): Promise<void> {
+    await this.#send('DELETE', budgetPath(scope, id));
+  }
+
   async assignRole(projectId: string, userId: string, role: RoleName): Promise<void> {
     await this.#send('PUT', rolePath(projectId, userId, role));
   }
@@ -193,4 +208,8 @@ export function loginBodyOf(options: Omit<LoginOptions, 'url'>) {
 
 function rolePath(projectId: string, userId: string, role: RoleName): string {
   return `/v3/projects/${encodeURIComponent(projectId)}/users/${encodeURIComponent(userId)}/roles/${encodeURIComponent(role)}`;
+}
+
+function budgetPath(scope: BudgetScope, id: string): string {
+  return `/v3/${scope === 'project' ? 'projects' : 'users'}/${encodeURIComponent(id)}/budget`;
 }

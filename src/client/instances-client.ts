@@ -20,6 +20,7 @@ import type {
   NotebookLog,
   NotebookLogQuery,
   ResourceUsage,
+  BudgetStatus,
   SharedWithMe,
   ShareRequest,
   UpdateInstanceRequest,
@@ -105,6 +106,13 @@ export class InstancesClient {
   }
 
   /** A running notebook's CPU and memory use against its flavor's limits (a demanager extension). */
+  /** The project's budget and the caller's own, where set. */
+  async budgets(): Promise<BudgetStatus[]> {
+    const path = `${this.apiBase().replace(/\/+$/, '')}/demanager/budgets`;
+    return (await this.http.request<{ budgets: BudgetStatus[] }>('GET', path, { token: this.authToken() })).body
+      .budgets;
+  }
+
   async usage(id: string): Promise<ResourceUsage> {
     return (await this.http.request<ResourceUsage>('GET', this.#item(id, '/usage'), { token: this.authToken() })).body;
   }

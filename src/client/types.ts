@@ -5,6 +5,7 @@
  */
 import type { Static } from 'typebox';
 import type { BucketSchema } from '../api/schemas/bucket-schemas.js';
+import type { BudgetBody, BudgetStatusSchema } from '../api/schemas/budget-schemas.js';
 import type { LogQuery, NotebookLogSchema } from '../api/schemas/notebook-log-schemas.js';
 import type { ResourceUsageSchema } from '../api/schemas/resource-usage-schemas.js';
 import type {
@@ -116,6 +117,12 @@ export type RoleName = Static<typeof RoleParams>['role_id'];
 export type UserInstance = Static<typeof UserInstanceSchema>;
 /** An obs bucket, who holds it and how many instances use it (`/v3/buckets`). */
 export type Bucket = Static<typeof BucketSchema>;
+/** A budget of a project or user, what was used of it and when it runs out (`/v3/budgets`, `…/demanager/budgets`). */
+export type BudgetStatus = Static<typeof BudgetStatusSchema>;
+/** What a system admin sets (`PUT /v3/projects/{id}/budget`, `PUT /v3/users/{id}/budget`). */
+export type SetBudgetRequest = Static<typeof BudgetBody>;
+/** Whose budget: a project's or a user's. */
+export type BudgetScope = BudgetStatus['scope'];
 /** `GET /v3/role_assignments` filters, with their Keystone spellings (`scope.project.id`, `user.id`). */
 export type RoleAssignmentQuery = Static<typeof AssignmentQuery>;
 

@@ -6,6 +6,7 @@
 import { AccessKeyService } from '../core/identity/access-keys.js';
 import type { Logger } from '../core/shared/logger.js';
 import { AutoStopJob } from '../core/jobs/auto-stop.js';
+import { BudgetEnforcementJob } from '../core/jobs/budget-enforcement.js';
 import { RetentionJob } from '../core/jobs/retention.js';
 import { ReservationJob } from '../core/jobs/reservation.js';
 import { Scheduler } from '../core/jobs/scheduler.js';
@@ -213,6 +214,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const writer = { store, clock, log, replica };
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
   const budgets = new BudgetService(store, clock);
+  const budgetEnforcement = new BudgetEnforcementJob({ ...writer, budgets, trigger: reconciler });
   const scheduler = new Scheduler({
     clock,
     log,
@@ -220,6 +222,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       new AutoStopJob({ ...writer, trigger: reconciler }),
       new RetentionJob({ ...writer, catalog, trigger: reconciler }),
       new ReservationJob({ ...writer, catalog, queue }),
+      budgetEnforcement,
     ],
     refreshMs: config.coordination.scanIntervalMs,
   });
@@ -231,11 +234,17 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     quotas: config.quotas,
     queue,
     repositoryHosts: new RepositoryHosts(config.repositories),
+    budgets,
   });
   const instanceShares = new InstanceShares({ store, clock, lifecycle });
   const metrics = new Metrics(store, clock);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   committed.subscribe((change) => scheduler.noticeChange(change));
+  // A budget's moments move when a rate or a budget changes: the scheduler then looks afresh.
+  committed.subscribe((change) => {
+    if (budgetEnforcement.concerns(change)) scheduler.notice(clock.now());
+  });
+  budgets.onChange(() => scheduler.notice(clock.now()));
   committed.subscribe((change) => metrics.noticeChange(change, clock.now()));
   committed.subscribe((change) => queue.noticeChange(change));
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.

@@ -10,6 +10,7 @@ import { NO_LIMIT, toNumber, type AuditLogTable, type Database } from './databas
 /** The kinds of history entry that are actions the service took on its own. */
 const AUTOMATIC_KINDS = [
   'auto-stop',
+  'budget-stop',
   'idle-stop',
   'notebook-quit',
   'admit',

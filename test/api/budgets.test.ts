@@ -8,15 +8,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { assertError, createProject, member, waitStatus } from '../support/api.js';
-import { createBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
+import { cpuBody, createBody, INSTANT_PHASES, startTestApp, type TestApp } from '../support/test-app.js';
 
 const HOUR = 3_600_000;
 const START = Date.UTC(2026, 10, 30, 12);
 
-/** A GPU instance (one GPU, eight CPUs) that does not stop on its own. */
-const gpuBody = (name: string) =>
+/** A GPU instance (one GPU, eight CPUs) that does not stop on its own; a bucket per project. */
+const gpuBody = (name: string, bucket = 'budget') =>
   createBody(name, {
-    spec: { storage: { type: 'obs', location: { path: '/budget/work/' } }, auto_stop: { enable: false } },
+    spec: { storage: { type: 'obs', location: { path: `/${bucket}/work/` } }, auto_stop: { enable: false } },
   });
 
 describe('budgets (manual clock)', () => {
@@ -25,6 +25,8 @@ describe('budgets (manual clock)', () => {
   let project = '';
   let alice: Awaited<ReturnType<typeof member>>;
   let bob: Awaited<ReturnType<typeof member>>;
+  /** Alice's GPU instance, stopped after an hour. */
+  let gaugeId = '';
   before(async () => {
     t = await startTestApp({ start: { clock }, runtime: { simulated: { delays: INSTANT_PHASES } } });
     project = await createProject(t, 'budgeted');
@@ -110,6 +112,7 @@ describe('budgets (manual clock)', () => {
   it("members see their project's budget and their own, with what was used and when it runs out", async () => {
     await putBudget(`/v3/users/${alice.userId}/budget`, { gpu_hours: 5, cpu_hours: 80, period: 'month' });
     const id = (await t.http('POST', t.instances(project), { token: alice.token, body: gpuBody('gauge') })).body.id;
+    gaugeId = id;
     await waitStatus(t, id, 'RUNNING', { token: alice.token, projectId: project });
     clock.advance(HOUR);
     const seen = await mine(alice);
@@ -139,5 +142,160 @@ describe('budgets (manual clock)', () => {
     await waitStatus(t, id, 'STOPPED', { token: alice.token, projectId: project });
     assert.equal((await mine(alice))[0].runs_out_at, null, 'nothing runs');
     await t.http('DELETE', `/v3/users/${alice.userId}/budget`);
+  });
+
+  it("a user's budget holds their instances, whoever starts them, and no one else's", async () => {
+    // Alice ran eight CPUs for an hour this month (the test above).
+    await putBudget(`/v3/users/${alice.userId}/budget`, { cpu_hours: 8, period: 'month' });
+    const start = (token: string) =>
+      t.http('POST', `${t.instances(project)}/${gaugeId}/action`, { token, body: { action: 'start' } });
+    for (const who of [alice, bob]) {
+      const refused = await start(who.token);
+      assertError(refused, 'ModelArts.6394', 400);
+      assert.equal(
+        refused.body.error_msg,
+        'The user budget of budget-alice is exhausted: 8 of 8 CPU-hours used this month; it renews at 2026-12-01T00:00:00.000Z.',
+      );
+    }
+    // Bob's own instances are not held by Alice's budget.
+    const bobs = await t.http('POST', t.instances(project), {
+      token: bob.token,
+      body: cpuBody('bobs', 'modelarts.vm.cpu.2u', false),
+    });
+    assert.equal(bobs.status, 200, JSON.stringify(bobs.body));
+    await t.http('DELETE', `/v3/users/${alice.userId}/budget`);
+  });
+
+  it('warns a running instance at 80 % and 10 minutes left, stops it when the budget runs out, refuses starts until the month renews', async () => {
+    const team = await createProject(t, 'gpu-team');
+    const carol = await member(t, 'budget-carol', team);
+    const as = { token: carol.token, projectId: team };
+    const set = await putBudget(`/v3/projects/${team}/budget`, { gpu_hours: 2, period: 'month' });
+    assert.equal(set.status, 200, JSON.stringify(set.body));
+    const T0 = clock.now();
+    const id = (await t.http('POST', t.instances(team), { token: carol.token, body: gpuBody('burner', 'team') })).body
+      .id;
+    await waitStatus(t, id, 'RUNNING', as);
+    // A CPU instance is not held to a GPU-hours budget.
+    const cpuCreated = await t.http('POST', t.instances(team), {
+      token: carol.token,
+      body: cpuBody('cpu-only', 'modelarts.vm.cpu.2u', false),
+    });
+    assert.equal(cpuCreated.status, 200, JSON.stringify(cpuCreated.body));
+    const cpu = cpuCreated.body.id;
+    await waitStatus(t, cpu, 'RUNNING', as);
+
+    const history = async () =>
+      (await t.http('GET', `${t.instances(team)}/${id}/events?limit=100`, { token: carol.token })).body.events as any[];
+    const budgetEvents = async () => (await history()).filter((e) => e.kind.startsWith('budget-'));
+    async function settle(ms: number, until: (events: any[]) => boolean): Promise<any[]> {
+      clock.advance(ms);
+      for (let i = 0; i < 300; i++) {
+        const events = await budgetEvents();
+        if (until(events)) return events;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`never settled: ${JSON.stringify(await budgetEvents())}`);
+    }
+    const detail = async () => (await t.http('GET', `${t.instances(team)}/${id}`, { token: carol.token })).body;
+
+    // 80 % of 2 GPU-hours at one GPU: 1.6 hours in, to the millisecond.
+    const at80 = T0 + 1.6 * HOUR;
+    await settle(at80 - 1 - clock.now(), (events) => events.length === 0);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.deepEqual(await budgetEvents(), [], 'no warning a millisecond early');
+    const [warning] = await settle(1, (events) => events.length === 1);
+    assert.equal(warning.timestamp, at80);
+    assert.equal(warning.detail.level, '80%');
+    assert.match(warning.detail.message, /project gpu-team budget has used 1\.6 of 2 GPU-hours this month/);
+    assert.match((await detail()).spec.annotations['demanager/budget_warning'], /1\.6 of 2 GPU-hours/);
+
+    // Ten minutes before it runs out.
+    const runsOut = T0 + 2 * HOUR;
+    const members = (await t.http('GET', `/v1/${team}/demanager/budgets`, { token: carol.token })).body.budgets;
+    assert.equal(members[0].runs_out_at, runsOut);
+    await settle(runsOut - 10 * 60_000 - clock.now(), (events) => events.length === 2);
+    const last = (await budgetEvents())[1];
+    assert.equal(last.timestamp, runsOut - 10 * 60_000);
+    assert.equal(last.detail.level, '10min');
+
+    // Stopped when it runs out, exactly then, saying why.
+    await settle(runsOut - 1 - clock.now(), (events) => events.length === 2);
+    assert.equal((await detail()).status, 'RUNNING');
+    const events = await settle(1, (es) => es.length === 3);
+    assert.equal(events[2].kind, 'budget-stop');
+    assert.equal(events[2].timestamp, runsOut);
+    const stopped = await waitStatus(t, id, 'STOPPED', as);
+    assert.equal(
+      stopped.spec.annotations['demanager/stop_reason'],
+      'budget-exhausted: project gpu-team used 2 of 2 GPU-hours this month',
+    );
+    assert.equal((await detail()).status, 'STOPPED');
+    assert.equal((await t.http('GET', `${t.instances(team)}/${cpu}`, { token: carol.token })).body.status, 'RUNNING');
+
+    // Create and start refused, saying how much was used and when it renews.
+    const refusedCreate = await t.http('POST', t.instances(team), {
+      token: carol.token,
+      body: gpuBody('another', 'team'),
+    });
+    assertError(refusedCreate, 'ModelArts.6394', 400);
+    assert.equal(
+      refusedCreate.body.error_msg,
+      'The project budget of gpu-team is exhausted: 2 of 2 GPU-hours used this month; it renews at 2026-12-01T00:00:00.000Z.',
+    );
+    const start = () =>
+      t.http('POST', `${t.instances(team)}/${id}/action`, { token: carol.token, body: { action: 'start' } });
+    assertError(await start(), 'ModelArts.6394', 400);
+    // A flavor without GPUs is not refused by a spent GPU-hours budget.
+    const cpuAgain = await t.http('POST', t.instances(team), {
+      token: carol.token,
+      body: cpuBody('cpu-after', 'modelarts.vm.cpu.2u', false),
+    });
+    assert.equal(cpuAgain.status, 200, JSON.stringify(cpuAgain.body));
+    assert.equal(
+      (await t.http('GET', `/v1/${team}/demanager/budgets`, { token: carol.token })).body.budgets[0].exhausted,
+      true,
+    );
+
+    // A new month renews it.
+    clock.advance(Date.UTC(2026, 11, 1) - clock.now());
+    const renewed = await start();
+    assert.equal(renewed.status, 200, JSON.stringify(renewed.body));
+    await waitStatus(t, id, 'RUNNING', as);
+    const fresh = (await t.http('GET', `/v1/${team}/demanager/budgets`, { token: carol.token })).body.budgets[0];
+    assert.deepEqual([fresh.used.gpu_hours, fresh.exhausted, fresh.renews_at], [0, false, Date.UTC(2027, 0, 1)]);
+    assert.equal((await detail()).spec.annotations['demanager/budget_warning'], undefined, 'the banner is gone');
+  });
+
+  it('an instance admitted from the queue on a spent budget is stopped as soon as it runs', async () => {
+    const crowd = await createProject(t, 'queue-team');
+    const dave = await member(t, 'budget-dave', crowd);
+    const as = { token: dave.token, projectId: crowd };
+    // The free flavor: one CPU, five slots, queues. Five running use 5 CPU-hours an hour.
+    assert.equal((await putBudget(`/v3/projects/${crowd}/budget`, { cpu_hours: 5, period: 'month' })).status, 200);
+    const make = async (name: string) =>
+      (
+        await t.http('POST', t.instances(crowd), {
+          token: dave.token,
+          body: cpuBody(name, 'modelarts.vm.cpu.free', false),
+        })
+      ).body.id as string;
+    const running: string[] = [];
+    for (let i = 0; i < 5; i++) running.push(await make(`free-${i}`));
+    for (const id of running) await waitStatus(t, id, 'RUNNING', as);
+    const waiting = await make('waiting');
+    await waitStatus(t, waiting, 'CREATE_QUEUING', as);
+
+    clock.advance(HOUR);
+    for (const id of running) await waitStatus(t, id, 'STOPPED', as);
+    const admitted = await waitStatus(t, waiting, 'STOPPED', as);
+    assert.equal(
+      admitted.spec.annotations['demanager/stop_reason'],
+      'budget-exhausted: project queue-team used 5 of 5 CPU-hours this month',
+    );
+    const kinds = (
+      await t.http('GET', `${t.instances(crowd)}/${waiting}/events`, { token: dave.token })
+    ).body.events.map((e: any) => e.kind);
+    assert.ok(kinds.includes('admit') && kinds.includes('budget-stop'), kinds.join(', '));
   });
 });

@@ -173,6 +173,41 @@ describe('demanager users, projects and roles (CLI)', () => {
     );
   });
 
+  it('budgets set, list and remove; members list theirs with --mine; members may not set one', async () => {
+    const set = await admin('budgets', 'set', '--project', 'team', '--gpu-hours', '12.5', '--json');
+    ok(set);
+    assert.deepEqual(
+      [jsonOf(set).budget.name, jsonOf(set).budget.gpu_hours, jsonOf(set).budget.cpu_hours],
+      ['team', 12.5, null],
+    );
+    ok(await admin('budgets', 'set', '--user', 'alice', '--cpu-hours', '40', '--period', 'rolling_30d'));
+    const list = await admin('budgets', 'list');
+    ok(list);
+    assert.match(list.stdout, /^SCOPE\s+NAME\s+PERIOD\s+GPU-HOURS\s+CPU-HOURS\s+EXHAUSTED\s+RUNS OUT\s+RENEWS$/m);
+    assert.match(list.stdout, /^project\s+team\s+month\s+0 \/ 12\.5\s+-\s+no\s+-\s+\S+ \S+$/m);
+    // Alice's instance runs: her CPU-hours grow, and at their rate run out some day.
+    assert.match(list.stdout, /^user\s+alice\s+rolling_30d\s+-\s+[\d.]+ \/ 40\s+no\s+\S+ \S+\s+-$/m);
+    // Alice was disabled above: enabled again and logged in to the team.
+    ok(await admin('users', 'update', 'alice', '--enable'));
+    ok(await alice('login', '--url', t.url, '--user', 'alice', '--project', 'team', '--password', ALICE_PASSWORD));
+    const mine = await alice('budgets', 'list', '--mine', '--json');
+    ok(mine);
+    assert.deepEqual(
+      jsonOf(mine).budgets.map((b: any) => b.scope),
+      ['project', 'user'],
+    );
+    const refused = await alice('budgets', 'set', '--project', 'team', '--gpu-hours', '99');
+    assert.equal(refused.code, 1, explain(refused));
+    assert.match(refused.stderr, /ModelArts\.0108/);
+    const neither = await admin('budgets', 'remove');
+    assert.equal(neither.code, 2, explain(neither));
+    const removed = await admin('budgets', 'remove', '--user', 'alice');
+    ok(removed);
+    assert.equal(removed.stdout, 'removed the budget of user alice\n');
+    ok(await admin('budgets', 'remove', '--project', 'team'));
+    assert.deepEqual(jsonOf(await admin('budgets', 'list', '--json')).budgets, []);
+  });
+
   it('roles unassign, users delete and projects delete clean up', async () => {
     ok(await admin('roles', 'unassign', 'member', '--user', 'alice', '--project', 'team'));
     ok(await admin('projects', 'delete', 'team'));

@@ -155,6 +155,9 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   const left = secondsLeft(instance, instance.spec.auto_stop.remain_time, now);
   const failed = instance.spec.failed_reasons;
   const stopReason = instance.spec.annotations['demanager/stop_reason'];
+  // Set by the service when the project's or the owner's budget nears its end (80 % used, 10 minutes left).
+  const budgetWarning =
+    instance.status === 'RUNNING' ? instance.spec.annotations['demanager/budget_warning'] : undefined;
   const d = instance.flavor_details;
 
   return (
@@ -197,6 +200,11 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
           <button type="button" onClick={() => void renew(instance)}>
             Keep it running longer
           </button>
+        </div>
+      )}
+      {budgetWarning && (
+        <div class="banner warning" role="status" data-testid="budget-warning">
+          <span>{budgetWarning}</span>
         </div>
       )}
       <Messages notice={outcome.message || notice} problem={problem} />

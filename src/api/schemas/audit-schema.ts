@@ -20,7 +20,7 @@ export const AuditEntrySchema = Type.Object({
   user_name: Nullable(Type.String()),
   action: Type.String({
     description:
-      'Method and route (`POST /v1/{project_id}/demanager/instances`; `GET /notebook/{instance_id}/` when a notebook link was opened, `detail.as` saying as whom), or the automatic action (`auto-stop`, `idle-stop`, `notebook-quit`, `admit`, `reservation-expired`, `retention`, `fault`).',
+      'Method and route (`POST /v1/{project_id}/demanager/instances`; `GET /notebook/{instance_id}/` when a notebook link was opened, `detail.as` saying as whom), or the automatic action (`auto-stop`, `budget-stop`, `idle-stop`, `notebook-quit`, `admit`, `reservation-expired`, `retention`, `fault`).',
   }),
   target: Nullable(Type.String({ description: 'The instance, user, project or key concerned.' })),
   source: Type.String({ description: "The caller's address; empty for automatic actions." }),

@@ -12,7 +12,7 @@ export const EventSchema = Type.Object({
   timestamp: Type.Integer({ description: 'Epoch milliseconds.' }),
   kind: Type.String({
     description:
-      "`create`, `start`, `stop`, `restart`, `queue`, `dequeue`, `delete`, `modify`, `resize`, `renew`, `transition`, `admit`, `auto-stop`, `idle-stop`, `notebook-quit` (its user quit the notebook from inside, with Jupyter's Quit), `reservation-expired`, `retention`, `fault`, `progress`, `out-of-memory` (a process of the running notebook was stopped at its flavor's memory limit) or `isolation` (a notebook started before isolation still runs with the service's rights).",
+      "`create`, `start`, `stop`, `restart`, `queue`, `dequeue`, `delete`, `modify`, `resize`, `renew`, `transition`, `admit`, `auto-stop`, `budget-warning` (its project's or owner's budget is 80 % used, or runs out in 10 minutes), `budget-stop`, `idle-stop`, `notebook-quit` (its user quit the notebook from inside, with Jupyter's Quit), `reservation-expired`, `retention`, `fault`, `progress`, `out-of-memory` (a process of the running notebook was stopped at its flavor's memory limit) or `isolation` (a notebook started before isolation still runs with the service's rights).",
   }),
   from_status: Nullable(StatusSchema),
   to_status: Nullable(StatusSchema),

@@ -78,17 +78,17 @@ export class BudgetService {
     return budgetStatus(budget, periods, open, now);
   }
 
-  async #named(budget: Budget): Promise<NamedBudgetStatus> {
+  async #named(budget: Budget, now = this.clock.now()): Promise<NamedBudgetStatus> {
     const target =
       budget.scope === 'project'
         ? await this.store.identity.getProject(budget.targetId)
         : await this.store.identity.getUser(budget.targetId);
-    return { ...(await this.statusOf(budget)), name: target?.name ?? budget.targetId };
+    return { ...(await this.statusOf(budget, now)), name: target?.name ?? budget.targetId };
   }
 
-  /** Every budget (system admins). */
-  async list(): Promise<NamedBudgetStatus[]> {
-    return Promise.all((await this.store.budgets.list()).map((b) => this.#named(b)));
+  /** Every budget, as of `now`. */
+  async list(now = this.clock.now()): Promise<NamedBudgetStatus[]> {
+    return Promise.all((await this.store.budgets.list()).map((b) => this.#named(b, now)));
   }
 
   /** The budgets over an instance of `projectId` owned by `userId`: the project's and the user's. */

@@ -56,6 +56,8 @@ export interface BudgetStatus {
   budget: Budget;
   window: BudgetWindow;
   used: UsageTotals;
+  /** The periods open now: the target's instances holding a slot. */
+  open: readonly UsagePeriod[];
   /** One per resource the budget limits. */
   resources: ResourceMoments[];
   exhausted: boolean;
@@ -121,6 +123,7 @@ export function budgetStatus(
     budget,
     window,
     used,
+    open,
     resources,
     exhausted: resources.some((r) => r.exhausted),
     runsOutAt: runsOut.length > 0 ? Math.min(...runsOut) : null,

@@ -4,7 +4,9 @@
  * records the new status and intent with one compare-and-set write, wakes the reconciler, and
  * returns at once; the reconciler does the slow work. A rejected request writes nothing.
  */
+import type { BudgetService } from '../budgets/budget-service.js';
 import type { Catalog } from '../model/catalog.js';
+import { flavorSize } from '../model/flavor-size.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { instanceEvent } from './events.js';
@@ -77,6 +79,8 @@ export interface LifecycleServiceOptions extends Omit<WriterOptions, 'log'> {
   queue?: QueueService | null;
   /** Default: the built-in repository hosts only. */
   repositoryHosts?: RepositoryHosts;
+  /** Refuses a create or start on a spent budget; default none (no budgets). */
+  budgets?: Pick<BudgetService, 'refuse'> | null;
 }
 
 export class LifecycleService {
@@ -89,6 +93,7 @@ export class LifecycleService {
   private readonly quotas: Quotas;
   private readonly queue: QueueService | null;
   private readonly repositoryHosts: RepositoryHosts;
+  private readonly budgets: Pick<BudgetService, 'refuse'> | null;
 
   constructor(options: LifecycleServiceOptions) {
     ({
@@ -102,6 +107,13 @@ export class LifecycleService {
     this.quotas = options.quotas ?? { instancesPerUser: 0, instancesPerProject: 0 };
     this.queue = options.queue ?? null;
     this.repositoryHosts = options.repositoryHosts ?? new RepositoryHosts();
+    this.budgets = options.budgets ?? null;
+  }
+
+  /** Refuses to run an instance of `flavor` for its project and owner on a spent budget. */
+  async #checkBudgets(instance: Pick<Instance, 'projectId' | 'user' | 'flavor'>): Promise<void> {
+    const flavor = this.catalog.flavor(instance.flavor);
+    if (this.budgets && flavor) await this.budgets.refuse(instance.projectId, instance.user.id, flavorSize(flavor));
   }
 
   #event(instance: Instance, kind: string, from: InstanceStatus | null, to: InstanceStatus, by: string): InstanceEvent {
@@ -133,6 +145,11 @@ export class LifecycleService {
     const url = valid.spec.repository?.connection_info?.url;
     const refusal = url ? await this.repositoryHosts.refusal(url, 'accept') : null;
     if (refusal) throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
+    await this.#checkBudgets({
+      projectId: actor.projectId,
+      user: { id: actor.userId, name: actor.userName },
+      flavor: valid.flavor.name,
+    });
     const now = this.clock.now();
     const instance: Instance = {
       id: newInstanceId(),
@@ -242,6 +259,8 @@ export class LifecycleService {
 
   async act(actor: Actor, id: string, action: InstanceAction): Promise<ActionResult> {
     let previous: InstanceStatus = 'STOPPED';
+    // The owner's budget counts, whoever starts it; a wrong state is the transition's to refuse.
+    if (action === 'start' || action === 'queue') await this.#checkBudgets(await this.getOwned(actor, id));
     const run = (request: InstanceAction) =>
       this.#change(actor, id, request, (current) => {
         previous = current.status;

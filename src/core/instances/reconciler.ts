@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import {
   QUIT_REASON,
   STOP_REASON_ANNOTATION,
+  BUDGET_WARNING_ANNOTATION,
   type FailedReasons,
   type Instance,
   type RuntimeState,
@@ -445,7 +446,11 @@ export class Reconciler {
         if (outcome.status === 'RUNNING') {
           next.stopAt = next.spec.auto_stop.enable ? now + next.spec.auto_stop.duration * 1000 : null;
           next.idleSince = null;
-          const { [STOP_REASON_ANNOTATION]: _cleared, ...annotations } = next.spec.annotations;
+          const {
+            [STOP_REASON_ANNOTATION]: _cleared,
+            [BUDGET_WARNING_ANNOTATION]: _warned,
+            ...annotations
+          } = next.spec.annotations;
           next.spec = { ...next.spec, annotations };
         } else if (IDLE_STATUSES.has(outcome.status) && !IDLE_STATUSES.has(current.status)) {
           next.idleSince = now;

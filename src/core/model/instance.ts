@@ -135,6 +135,7 @@ export type IntentKind =
   | 'delete'
   | 'resize'
   | 'auto-stop'
+  | 'budget-stop'
   | 'idle-stop'
   | 'notebook-quit'
   | 'fault'
@@ -151,6 +152,18 @@ export interface Intent {
 
 /** The annotation that says why the service stopped an instance by itself (cleared on start). */
 export const STOP_REASON_ANNOTATION = 'demanager/stop_reason';
+
+/**
+ * The annotation that warns a running instance its budget is running out (core/jobs/budget-enforcement),
+ * shown as a banner while it runs (cleared on start).
+ */
+export const BUDGET_WARNING_ANNOTATION = 'demanager/budget_warning';
+
+/**
+ * The budget warnings an instance was given, one key a line (`<budget> <level> <window>`), so that
+ * each is given once per budget period however often the enforcement runs, on whichever replica.
+ */
+export const BUDGET_WARNED_ANNOTATION = 'demanager/budget_warned';
 
 /**
  * The annotation the API answers `lastActivityAt` in (epoch ms as a string): an extension kept in
