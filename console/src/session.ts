@@ -26,11 +26,6 @@ export type SignInMode = 'cookie' | 'memory';
 export interface ConsoleSession {
   client: DemanagerClient;
   session: Session;
-  /**
-   * A fetch with the session's credentials, for answers the client does not parse (CSV): the CSRF
-   * header beside the cookie, or the token held in memory.
-   */
-  fetch: typeof fetch;
   /** Signs out on the server too: the token is revoked (the cookie's, or the one held in memory). */
   end(): Promise<void>;
 }
@@ -63,17 +58,7 @@ function cookieSession(document: SessionDocument): ConsoleSession | null {
   return {
     client: new DemanagerClient({ session, fetch: withCsrf(csrf) }),
     session,
-    fetch: withCsrf(csrf),
     end: () => http.request('DELETE', `${url}${SESSION_PATH}`).then(() => undefined),
-  };
-}
-
-/** A fetch that sends the token held in memory, as the client does (`X-Auth-Token`). */
-function withToken(token: string): typeof fetch {
-  return (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set('X-Auth-Token', token);
-    return fetch(input, { ...init, headers });
   };
 }
 
@@ -114,7 +99,6 @@ export async function signIn(
   return {
     client: new DemanagerClient({ session }),
     session,
-    fetch: withToken(session.token),
     end: () => new HttpClient().request('DELETE', `${url}/v3/auth/tokens`, revoke).then(() => undefined),
   };
 }

@@ -3,9 +3,9 @@
  * of what was used against it, with the figures in words beside it, when the budget renews, and
  * whether it is spent (then new notebooks are refused, and running ones stopped, until it renews).
  */
-import type { ConsoleSession } from '../session.js';
+import type { BudgetStatus } from '../../../src/client/index.js';
 import { formatHours, formatTime } from '../format.js';
-import type { BudgetStatus } from '../usage-reports.js';
+import type { ConsoleSession } from '../session.js';
 import { MeterFigure } from './meter-figure.js';
 import { MEASURE_LABEL, type UsageMeasure } from './usage-bars.js';
 

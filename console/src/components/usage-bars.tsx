@@ -3,8 +3,11 @@
  * share of the largest. The bar itself is drawn in SVG and hidden from screen readers: each row
  * says its name and figure in words, so nothing is told by length or colour alone.
  */
+import type { UsageReport } from '../../../src/client/index.js';
 import { formatHours } from '../format.js';
-import type { UsageGroup } from '../usage-reports.js';
+
+/** One user's, flavor's or day's figures. */
+export type UsageGroup = UsageReport['groups'][number];
 
 export type UsageMeasure = 'gpu_hours' | 'cpu_hours';
 

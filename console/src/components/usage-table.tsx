@@ -2,8 +2,11 @@
  * Every figure of a usage report in a table, one row per group and the total at its foot: what the
  * bars show, and what they leave out (memory and instance hours), for reading and for screen readers.
  */
+import type { UsageReport } from '../../../src/client/index.js';
 import { formatHours } from '../format.js';
-import type { UsageFigures, UsageGroup, UsageReport } from '../usage-reports.js';
+import type { UsageGroup } from './usage-bars.js';
+
+type UsageFigures = UsageReport['total'];
 
 const FIGURES: [keyof UsageFigures, string][] = [
   ['gpu_hours', 'GPU-hours'],

@@ -5,23 +5,16 @@
  * member only themselves (as the API has it).
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { BudgetStatus, ProjectUsageQuery, UsageReport } from '../../../src/client/index.js';
 import { reporter } from '../api-errors.js';
 import { BudgetGauges } from '../components/budget-gauges.js';
 import { Messages } from '../components/messages.js';
-import { MEASURE_LABEL, UsageBars, type UsageMeasure } from '../components/usage-bars.js';
+import { MEASURE_LABEL, UsageBars, type UsageGroup, type UsageMeasure } from '../components/usage-bars.js';
 import { UsageTable } from '../components/usage-table.js';
 import { monthsUpTo } from '../months.js';
 import { isProjectAdmin, type ConsoleSession } from '../session.js';
-import {
-  budgets as readBudgets,
-  type BudgetStatus,
-  type UsageGroup,
-  type UsageGrouping,
-  type UsageQuery,
-  type UsageReport,
-  usageCsv,
-  usageReport,
-} from '../usage-reports.js';
+
+type UsageGrouping = NonNullable<ProjectUsageQuery['group_by']>;
 
 const GROUP_LABEL: Record<UsageGrouping, string> = { user: 'User', flavor: 'Flavor', day: 'Day' };
 const MEASURES: UsageMeasure[] = ['gpu_hours', 'cpu_hours'];
@@ -51,9 +44,9 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
   const [notice, setNotice] = useState('');
   const admin = isProjectAdmin(c.session);
   const month = months.find((m) => m.value === monthValue) ?? months[0]!;
-  const query: UsageQuery = {
-    since: month.since,
-    until: month.until,
+  const query: ProjectUsageQuery = {
+    since: String(month.since),
+    until: month.until === undefined ? undefined : String(month.until),
     group_by: groupBy,
     // A member's report is theirs alone: asked that way, it never asks for more than they may see.
     user_id: admin ? undefined : c.session.user.id,
@@ -65,7 +58,7 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
     let current = true;
     // What was saved was another choice's report: the notice would now mislead.
     setNotice('');
-    usageReport(c, query).then(
+    c.client.usageReport(query).then(
       (answer) => {
         if (!current) return;
         setReport({ of: choice, answer });
@@ -79,7 +72,7 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
   }, [c, choice]);
 
   useEffect(() => {
-    readBudgets(c).then(setBudgets, fail);
+    c.client.budgets().then(setBudgets, fail);
   }, [c]);
 
   // Only the answer to the choice shown, never one of an earlier choice (whichever answer came last).
@@ -94,7 +87,7 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
   const whose = admin ? 'Everyone’s use of' : 'Your use of';
   const download = async () => {
     try {
-      save(`usage-${c.session.projectName}-${month.value}-by-${groupBy}.csv`, await usageCsv(c, query));
+      save(`usage-${c.session.projectName}-${month.value}-by-${groupBy}.csv`, await c.client.usageReportCsv(query));
       setNotice(`Saved the usage of ${month.label} by ${groupBy} as CSV.`);
     } catch (error) {
       fail(error);
