@@ -4,8 +4,7 @@
  * a table, and the budgets as gauges (one spent); the CSV saved is the API's, with the session's
  * credentials; a member sees only themselves, in the page and in the CSV, and when their budget
  * runs out at the rate of what they run; signed in by cookie, the CSV comes with the cookie's
- * session. Screenshots at
- * 1280×800 and 390×844.
+ * session. Screenshots at 1280×800 and 390×844.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
