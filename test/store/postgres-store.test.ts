@@ -88,6 +88,8 @@ describe('PostgresStore migrations', () => {
         'projects',
         'role_assignments',
         'tokens',
+        'usage_periods',
+        'usage_totals',
         'users',
         'write_probes',
       ].map((t) => `public.${t}`),
