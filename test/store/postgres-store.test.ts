@@ -75,6 +75,7 @@ describe('PostgresStore migrations', () => {
       [
         'access_keys',
         'audit_log',
+        'budgets',
         'identity_revision',
         'installation',
         'instance_counts',
