@@ -12,11 +12,12 @@ import { InstanceDetailPage } from './pages/instance-detail.js';
 import { InstanceListPage } from './pages/instance-list.js';
 import { usePageTitle } from './page-title.js';
 import { SignInPage } from './pages/sign-in.js';
+import { UsagePage } from './pages/usage.js';
 import { hrefOf, navigate, useRoute } from './router.js';
 import { type ConsoleSession, type ConsoleStart, startConsole } from './session.js';
 
 /** The tab titles of the pages that name themselves; an instance's page takes the instance's name. */
-const PAGE_TITLE = { list: 'Instances', create: 'New instance', admin: 'Administration' } as const;
+const PAGE_TITLE = { list: 'Instances', create: 'New instance', usage: 'Usage', admin: 'Administration' } as const;
 
 function PageTitle({ page }: { page: string }) {
   usePageTitle(page);
@@ -62,6 +63,9 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
           <a href={hrefOf.create()} aria-current={route.page === 'create' ? 'page' : undefined}>
             New instance
           </a>
+          <a href={hrefOf.usage()} aria-current={route.page === 'usage' ? 'page' : undefined}>
+            Usage
+          </a>
           {session.session.isSystemAdmin && (
             <a href={hrefOf.admin()} aria-current={route.page === 'admin' ? 'page' : undefined}>
               Administration
@@ -96,6 +100,7 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
         )}
         {route.page === 'list' && <InstanceListPage console={session} live={live} onFailure={onFailure} />}
         {route.page === 'create' && <CreateInstancePage console={session} onFailure={onFailure} />}
+        {route.page === 'usage' && <UsagePage console={session} onFailure={onFailure} />}
         {route.page === 'admin' &&
           (session.session.isSystemAdmin ? (
             <AdministrationPage console={session} onFailure={onFailure} />

@@ -42,3 +42,8 @@ export function formatParams(params: Record<string, string | number>): string {
   if (params.memory !== undefined) parts.push(String(params.memory));
   return parts.join(' · ');
 }
+
+/** Hours of usage as the report gives them (4 decimals), to two: `12.5`, `0.33`, `1,250`. */
+export function formatHours(hours: number): string {
+  return hours.toLocaleString(undefined, { maximumFractionDigits: 2 });
+}

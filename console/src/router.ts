@@ -4,11 +4,17 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 
-export type Route = { page: 'list' } | { page: 'create' } | { page: 'admin' } | { page: 'detail'; id: string };
+export type Route =
+  | { page: 'list' }
+  | { page: 'create' }
+  | { page: 'usage' }
+  | { page: 'admin' }
+  | { page: 'detail'; id: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
   if (path === '/new') return { page: 'create' };
+  if (path === '/usage') return { page: 'usage' };
   if (path === '/admin') return { page: 'admin' };
   const detail = /^\/instances\/([^/]+)$/.exec(path);
   if (detail?.[1]) return { page: 'detail', id: decodeURIComponent(detail[1]) };
@@ -18,6 +24,7 @@ export function parseRoute(hash: string): Route {
 export const hrefOf = {
   list: () => '#/',
   create: () => '#/new',
+  usage: () => '#/usage',
   admin: () => '#/admin',
   detail: (id: string) => `#/instances/${encodeURIComponent(id)}`,
 };

@@ -19,6 +19,7 @@ import { rolesCommand } from './roles-command.js';
 import { runCli } from './run-cli.js';
 import { secretsCommand } from './secrets-command.js';
 import { serveCommand } from './serve-command.js';
+import { usageCommand } from './usage-command.js';
 import { usersCommand } from './users-command.js';
 import { VERSION } from '../core/shared/release.js';
 
@@ -47,6 +48,7 @@ program.addCommand(projectsCommand());
 program.addCommand(bucketsCommand());
 program.addCommand(budgetsCommand());
 program.addCommand(rolesCommand());
+program.addCommand(usageCommand());
 program.addCommand(keysCommand());
 
 await runCli(program);

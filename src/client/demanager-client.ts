@@ -8,6 +8,7 @@ import { DemanagerError } from './errors.js';
 import { HttpClient, type HttpOptions } from './http.js';
 import { IdentityClient } from './identity-client.js';
 import { InstancesClient } from './instances-client.js';
+import { UsageClient } from './usage-client.js';
 import type { LoginOptions, Session } from './session.js';
 import type {
   AccessKey,
@@ -39,12 +40,15 @@ import type {
   ProfileList,
   ProfileListQuery,
   Project,
+  ProjectUsageQuery,
   RoleAssignment,
   RoleName,
   SharedWithMe,
   ShareRequest,
   UpdateInstanceRequest,
   UpdateUserRequest,
+  UsageQuery,
+  UsageReport,
   User,
   UserInstance,
 } from './types.js';
@@ -60,6 +64,7 @@ export class DemanagerClient {
   readonly #identity: IdentityClient;
   readonly #instances: InstancesClient;
   readonly #catalog: CatalogClient;
+  readonly #usage: UsageClient;
   #url: string | undefined;
   #session: Session | undefined;
 
@@ -80,6 +85,12 @@ export class DemanagerClient {
     this.#catalog = new CatalogClient(
       http,
       () => this.#requireSession().apiBase,
+      () => this.#session?.token,
+    );
+    this.#usage = new UsageClient(
+      http,
+      () => this.#requireSession().apiBase,
+      () => this.#requireUrl(),
       () => this.#session?.token,
     );
   }
@@ -154,6 +165,26 @@ export class DemanagerClient {
   /** A running notebook's CPU and memory use; every figure null where the runtime cannot tell. */
   usage(id: string): Promise<ResourceUsage> {
     return this.#instances.usage(id);
+  }
+
+  /** The project's usage in a window: all of it for a project admin, one's own for a member. */
+  usageReport(query: ProjectUsageQuery = {}): Promise<UsageReport> {
+    return this.#usage.project(query);
+  }
+
+  /** {@link usageReport} as the server's CSV. */
+  usageReportCsv(query: ProjectUsageQuery = {}): Promise<string> {
+    return this.#usage.projectCsv(query);
+  }
+
+  /** Usage across projects (system admins). */
+  allUsageReport(query: UsageQuery = {}): Promise<UsageReport> {
+    return this.#usage.all(query);
+  }
+
+  /** {@link allUsageReport} as the server's CSV. */
+  allUsageReportCsv(query: UsageQuery = {}): Promise<string> {
+    return this.#usage.allCsv(query);
   }
 
   /** The budgets over this project's instances: the project's and the caller's own, where set. */

@@ -80,6 +80,27 @@ function errorBodyOf(body: unknown): { code: string; msg: string } | undefined {
   return { code, msg: typeof msg === 'string' ? msg : '' };
 }
 
+function jsonOf(text: string): { body: unknown; parsed: boolean } {
+  if (text.trim() === '') return { body: undefined, parsed: true };
+  try {
+    return { body: JSON.parse(text), parsed: true };
+  } catch {
+    return { body: undefined, parsed: false };
+  }
+}
+
+/** Throws the API's refusal: its ModelArts code and message where the body gives them. */
+function refused(method: string, url: string, response: Response, body: unknown, parsed: boolean): never {
+  const error = parsed ? errorBodyOf(body) : undefined;
+  throw new DemanagerApiError({
+    status: response.status,
+    errorCode: error?.code ?? `HTTP.${response.status}`,
+    errorMsg: error?.msg || response.statusText || `HTTP ${response.status}`,
+    method,
+    url,
+  });
+}
+
 export class HttpClient {
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
@@ -94,9 +115,27 @@ export class HttpClient {
 
   /** Sends the request; answers the parsed JSON body of a 2xx, throws for anything else. */
   async request<T>(method: string, url: string, options: RequestOptions = {}): Promise<HttpResponse<T>> {
+    const { response, text } = await this.#send(method, url, 'application/json', options);
+    const { body, parsed } = jsonOf(text);
+    if (!response.ok) refused(method, url, response, body, parsed);
+    if (!parsed) throw new DemanagerResponseError(url, `HTTP ${response.status} with a body that is not JSON`);
+    return { status: response.status, headers: response.headers, body: body as T };
+  }
+
+  /** As {@link request}, for a body of another type (`accept`, CSV say): answers its text. */
+  async requestText(method: string, url: string, accept: string, options: RequestOptions = {}): Promise<string> {
+    const { response, text } = await this.#send(method, url, accept, options);
+    if (!response.ok) {
+      const { body, parsed } = jsonOf(text);
+      refused(method, url, response, body, parsed);
+    }
+    return text;
+  }
+
+  async #send(method: string, url: string, accept: string, options: RequestOptions) {
     const target = withQuery(url, options.query);
     const headers: Record<string, string> = {
-      Accept: 'application/json',
+      Accept: accept,
       'User-Agent': this.#userAgent,
       ...options.headers,
     };
@@ -106,37 +145,11 @@ export class HttpClient {
       headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(options.body);
     }
-
-    let response: Response;
-    let text: string;
     try {
-      response = await this.#fetch(target, init);
-      text = await response.text();
+      const response = await this.#fetch(target, init);
+      return { response, text: await response.text() };
     } catch (error) {
       throw new DemanagerNetworkError(url, networkReason(error), error);
     }
-
-    let body: unknown;
-    let parsed = true;
-    if (text.trim() !== '') {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        parsed = false;
-      }
-    }
-
-    if (!response.ok) {
-      const error = parsed ? errorBodyOf(body) : undefined;
-      throw new DemanagerApiError({
-        status: response.status,
-        errorCode: error?.code ?? `HTTP.${response.status}`,
-        errorMsg: error?.msg || response.statusText || `HTTP ${response.status}`,
-        method,
-        url,
-      });
-    }
-    if (!parsed) throw new DemanagerResponseError(url, `HTTP ${response.status} with a body that is not JSON`);
-    return { status: response.status, headers: response.headers, body: body as T };
   }
 }

@@ -15,6 +15,7 @@ export {
 export { HttpClient, type HttpOptions } from './http.js';
 export { IdentityClient, loginBodyOf } from './identity-client.js';
 export { InstancesClient } from './instances-client.js';
+export { UsageClient } from './usage-client.js';
 /*
  * The statuses an instance may report, from the model itself rather than a copy: the client sits
  * outside core and may depend on it (as on the API's schemas), so there is one list to keep.

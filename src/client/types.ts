@@ -9,6 +9,12 @@ import type { BudgetBody, BudgetStatusSchema } from '../api/schemas/budget-schem
 import type { LogQuery, NotebookLogSchema } from '../api/schemas/notebook-log-schemas.js';
 import type { ResourceUsageSchema } from '../api/schemas/resource-usage-schemas.js';
 import type {
+  ProjectUsageQuery as ProjectUsageQuerySchema,
+  UsageQuerySchema,
+  UsageReportSchema,
+} from '../api/schemas/usage-schemas.js';
+import type { UsageGrouping } from '../core/usage/usage-report.js';
+import type {
   CreateCredentialBody,
   CreatedCredentialSchema,
   CredentialSchema,
@@ -67,6 +73,20 @@ export type NotebookLog = Static<typeof NotebookLogSchema>;
 export type NotebookLogQuery = Static<typeof LogQuery>;
 /** A running notebook's CPU and memory use (`GET …/instances/{id}/usage`); null figures: not known. */
 export type ResourceUsage = Static<typeof ResourceUsageSchema>;
+
+/** A usage report (`GET …/demanager/usage`, `GET /v3/usage`): totals and groups of a window. */
+export type UsageReport = Static<typeof UsageReportSchema>;
+/**
+ * What a project's usage report may ask (`format` is the client's: see `usageReportCsv`). The
+ * groupings are the model's: the schema builds its union from a list, which its static type loses.
+ */
+export type ProjectUsageQuery = Omit<Static<typeof ProjectUsageQuerySchema>, 'format' | 'group_by'> & {
+  group_by?: Exclude<UsageGrouping, 'project'> | undefined;
+};
+/** What a report across projects may ask (system admins). */
+export type UsageQuery = Omit<Static<typeof UsageQuerySchema>, 'format' | 'group_by'> & {
+  group_by?: UsageGrouping | undefined;
+};
 
 export type InstanceShare = Static<typeof ShareSchema>;
 export type InstanceShareList = Static<typeof ShareListSchema>;

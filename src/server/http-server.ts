@@ -25,6 +25,7 @@ import { instanceChangeRoutes } from '../api/routes/instance-change-routes.js';
 import { instanceRoutes } from '../api/routes/instance-routes.js';
 import { notebookLogRoutes } from '../api/routes/notebook-log-routes.js';
 import { resourceUsageRoutes } from '../api/routes/resource-usage-routes.js';
+import { usageRoutes } from '../api/routes/usage-routes.js';
 import { shareRoutes } from '../api/routes/share-routes.js';
 import type { ApiContext } from '../api/api-context.js';
 import { registerRateLimits, type RateLimits } from '../api/rate-limits.js';
@@ -188,6 +189,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
       },
     });
     await api.register(auditRoutes, { services });
+    await api.register(usageRoutes, { services });
     if (services.config.metrics.enabled) await api.register(metricsRoutes, { services });
   });
   const { limits } = services.config;

@@ -5,15 +5,27 @@
  * from the store at each scrape), scheduler lag, and the process's own figures. The domain knows
  * nothing of them: it reports through the hooks that services.ts wires to {@link Metrics}.
  */
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommittedChange } from '../core/changes/committed-changes.js';
 import type { Instance } from '../core/model/instance.js';
 import { QUEUED_STATUSES } from '../core/model/statuses.js';
+import type { ClosedUsage } from '../core/model/usage.js';
 import type { Store } from '../core/ports/store.js';
+import type { Clock } from '../core/shared/clock.js';
+import { usageSoFar } from '../core/usage/usage-so-far.js';
 
 /** Starts and queue waits run from seconds to half an hour (JupyterHub's 2-minute cap hid slow spawns). */
 const LONG_BUCKETS = [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800];
 const API_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+const HOUR_MS = 3_600_000;
+
+/** The usage counters: name, help, and which sum of {@link ClosedUsage} each reads. */
+const USAGE_COUNTERS: [string, string, keyof ClosedUsage & `${string}Ms`][] = [
+  ['demanager_usage_instance_hours_total', 'Hours instances held a slot', 'instanceMs'],
+  ['demanager_usage_cpu_hours_total', 'CPU-hours: hours a slot was held times the flavor’s CPUs', 'cpuMs'],
+  ['demanager_usage_gpu_hours_total', 'GPU-hours: hours a slot was held times the flavor’s GPUs', 'gpuMs'],
+  ['demanager_usage_memory_gib_hours_total', 'Memory GiB-hours: hours a slot was held times its GiB', 'memoryGibMs'],
+];
 
 export class Metrics {
   readonly registry = new Registry();
@@ -22,7 +34,7 @@ export class Metrics {
   readonly #queueWait: Histogram<'flavor'>;
   readonly #schedulerLag: Histogram;
 
-  constructor(store: Store) {
+  constructor(store: Store, clock: Clock) {
     const registers = [this.registry];
     this.#api = new Histogram({
       name: 'demanager_http_request_duration_seconds',
@@ -71,9 +83,30 @@ export class Metrics {
         for (const [flavor, n] of await store.instances.countInStatuses(QUEUED_STATUSES)) this.set({ flavor }, n);
       },
     });
+    this.#usageCounters(store, clock);
     // The event-loop delay monitor samples with a timer: every 10 ms (its default) kept an idle server
     // busy at several ms of CPU a second. Every 100 ms still catches the blocks that matter.
     collectDefaultMetrics({ register: this.registry, prefix: 'demanager_', eventLoopMonitoringPrecision: 100 });
+  }
+
+  /**
+   * Usage per project and flavor since records began (core/usage/usage-so-far), read from the store
+   * at each scrape: the same on every replica, and growing only. Each counter reads its own snapshot,
+   * each consistent in itself.
+   */
+  #usageCounters(store: Store, clock: Clock): void {
+    for (const [name, help, sum] of USAGE_COUNTERS)
+      new Counter({
+        name,
+        help: `${help}, per project and flavor`,
+        labelNames: ['project', 'flavor'],
+        registers: [this.registry],
+        async collect() {
+          const sums = usageSoFar(await store.usage.ledger(), clock.now());
+          this.reset();
+          for (const s of sums) this.inc({ project: s.projectId, flavor: s.flavor }, s[sum] / HOUR_MS);
+        },
+      });
   }
 
   apiRequest(method: string, route: string, status: number, seconds: number): void {

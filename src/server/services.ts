@@ -237,7 +237,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     budgets,
   });
   const instanceShares = new InstanceShares({ store, clock, lifecycle });
-  const metrics = new Metrics(store);
+  const metrics = new Metrics(store, clock);
   scheduler.onLag = (ms) => metrics.schedulerLag(ms);
   committed.subscribe((change) => scheduler.noticeChange(change));
   // A budget's moments move when a rate or a budget changes: the scheduler then looks afresh.

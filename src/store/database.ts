@@ -63,6 +63,16 @@ export interface UsagePeriodsTable {
   ended_at: BigintColumn | null;
 }
 
+/** What closed usage periods add up to per project and flavor (migration 0016; core/model/usage ClosedUsage). */
+export interface UsageTotalsTable {
+  project_id: string;
+  flavor: string;
+  instance_ms: number;
+  cpu_ms: number;
+  memory_gib_ms: number;
+  gpu_ms: number;
+}
+
 export interface UsersTable {
   id: string;
   name: string;
@@ -205,6 +215,7 @@ export interface Database {
   obs_buckets: ObsBucketsTable;
   instance_shares: InstanceSharesTable;
   usage_periods: UsagePeriodsTable;
+  usage_totals: UsageTotalsTable;
   budgets: BudgetsTable;
 }
 

@@ -5,12 +5,12 @@
  * by window. A window is two index ranges, the open periods and those that ended after it began,
  * each on an index led by the column the query names; nothing scans the history before it.
  */
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { holdsSlot } from '../core/capacity/admission.js';
-import type { UsageSizer } from '../core/model/flavor-size.js';
+import type { UsageSize, UsageSizer } from '../core/model/flavor-size.js';
 import type { Instance } from '../core/model/instance.js';
 import type { InstanceStatus } from '../core/model/statuses.js';
-import type { UsagePeriod, UsageQuery } from '../core/model/usage.js';
+import type { UsageLedger, UsagePeriod, UsageQuery } from '../core/model/usage.js';
 import type { UsageRepository } from '../core/ports/store.js';
 import { toNumber, type Database, type UsagePeriodsTable } from './database.js';
 
@@ -37,13 +37,7 @@ export async function recordSlotChange(
   const held = before !== undefined && holdsSlot(before.status as InstanceStatus);
   const holds = after !== undefined && holdsSlot(after.status);
   const same = held && holds && before.flavor === after.flavor;
-  if (held && !same)
-    await trx
-      .updateTable('usage_periods')
-      .set({ ended_at: at })
-      .where('instance_id', '=', instanceId)
-      .where('ended_at', 'is', null)
-      .execute();
+  if (held && !same) await closePeriod(trx, sizeOf, instanceId, at);
   if (holds && !same) {
     const size = sizeOf(after.flavor);
     await trx
@@ -92,6 +86,49 @@ export function usageQueries(db: Kysely<Database>, query: UsageQuery) {
   };
 }
 
+/** Closes the instance's open period at `at` and adds it to its project's and flavor's totals. */
+async function closePeriod(trx: Kysely<Database>, sizeOf: UsageSizer, instanceId: string, at: number): Promise<void> {
+  const closed = await trx
+    .updateTable('usage_periods')
+    .set({ ended_at: at })
+    .where('instance_id', '=', instanceId)
+    .where('ended_at', 'is', null)
+    .returning(['project_id', 'flavor', 'cpus', 'memory_gib', 'gpus', 'started_at'])
+    .executeTakeFirst();
+  if (!closed) return;
+  const size = sizeOfRow(closed, sizeOf);
+  const ms = Math.max(0, at - toNumber(closed.started_at));
+  await trx
+    .insertInto('usage_totals')
+    .values({
+      project_id: closed.project_id,
+      flavor: closed.flavor,
+      instance_ms: ms,
+      cpu_ms: ms * size.cpus,
+      memory_gib_ms: ms * size.memoryGib,
+      gpu_ms: ms * size.gpus,
+    })
+    .onConflict((c) =>
+      c.columns(['project_id', 'flavor']).doUpdateSet((eb) => ({
+        instance_ms: sql`${eb.ref('usage_totals.instance_ms')} + ${eb.ref('excluded.instance_ms')}`,
+        cpu_ms: sql`${eb.ref('usage_totals.cpu_ms')} + ${eb.ref('excluded.cpu_ms')}`,
+        memory_gib_ms: sql`${eb.ref('usage_totals.memory_gib_ms')} + ${eb.ref('excluded.memory_gib_ms')}`,
+        gpu_ms: sql`${eb.ref('usage_totals.gpu_ms')} + ${eb.ref('excluded.gpu_ms')}`,
+      })),
+    )
+    .execute();
+}
+
+/** A period's size; one not on record (a period open before usage was recorded) is the flavor's today. */
+function sizeOfRow(row: Pick<Row, 'flavor' | 'cpus' | 'memory_gib' | 'gpus'>, sizeOf: UsageSizer): UsageSize {
+  const today = row.cpus === null || row.memory_gib === null || row.gpus === null ? sizeOf(row.flavor) : undefined;
+  return {
+    cpus: row.cpus ?? today?.cpus ?? 0,
+    memoryGib: row.memory_gib ?? today?.memoryGib ?? 0,
+    gpus: row.gpus ?? today?.gpus ?? 0,
+  };
+}
+
 export class KyselyUsageRepository implements UsageRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -108,14 +145,33 @@ export class KyselyUsageRepository implements UsageRepository {
     return this.#periods(await openPeriodsQuery(this.db, filter).execute());
   }
 
+  async ledger(): Promise<UsageLedger> {
+    // One snapshot for both reads; PostgreSQL's default level would give each statement its own.
+    return this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const rows = await trx.selectFrom('usage_totals').selectAll().orderBy('project_id').orderBy('flavor').execute();
+        const open = await trx.selectFrom('usage_periods').selectAll().where('ended_at', 'is', null).execute();
+        return {
+          closed: rows.map((row) => ({
+            projectId: row.project_id,
+            flavor: row.flavor,
+            instanceMs: Number(row.instance_ms),
+            cpuMs: Number(row.cpu_ms),
+            memoryGibMs: Number(row.memory_gib_ms),
+            gpuMs: Number(row.gpu_ms),
+          })),
+          open: this.#periods(open),
+        };
+      });
+  }
+
   #periods(rows: Row[]): UsagePeriod[] {
     return rows.map((row) => this.#period(row)).sort((a, b) => a.start - b.start || a.seq - b.seq);
   }
 
   #period(row: Row): UsagePeriod {
-    // A size not on record (a period open before usage was recorded) is the flavor's today.
-    const today =
-      row.cpus === null || row.memory_gib === null || row.gpus === null ? this.sizeOf(row.flavor) : undefined;
     return {
       seq: toNumber(row.seq),
       instanceId: row.instance_id,
@@ -124,9 +180,7 @@ export class KyselyUsageRepository implements UsageRepository {
       userId: row.user_id,
       userName: row.user_name,
       flavor: row.flavor,
-      cpus: row.cpus ?? today?.cpus ?? 0,
-      memoryGib: row.memory_gib ?? today?.memoryGib ?? 0,
-      gpus: row.gpus ?? today?.gpus ?? 0,
+      ...sizeOfRow(row, this.sizeOf),
       start: toNumber(row.started_at),
       end: row.ended_at === null ? null : toNumber(row.ended_at),
     };

@@ -1,13 +1,15 @@
 /**
  * `/metrics`: the Prometheus exposition for system admins, with API latency per route pattern,
  * start and queue-wait histograms up to half an hour, instances per status, queue depth per
- * flavor, scheduler lag and the process's own figures.
+ * flavor, scheduler lag and the process's own figures; usage counters per project and flavor that
+ * add the closed periods and the open ones up to now, and only grow.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
-import { member } from '../support/api.js';
+import { CPU_FLAVOR, GPU_FLAVOR_2, GPU_PROFILE, member } from '../support/api.js';
+import { sample, usageCounters } from '../support/prometheus-text.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 
 const ONE = completeFlavor({
@@ -18,16 +20,6 @@ const ONE = completeFlavor({
   capacity: 1,
   queues: true,
 });
-
-/** The value of one sample line, `name{labels} value`; undefined when absent. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (Object.entries(labels).every(([k, v]) => line.includes(`${k}="${v}"`)))
-      return Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return undefined;
-}
 
 describe('metrics', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 12));
@@ -97,5 +89,46 @@ describe('metrics', () => {
     const refused = await scrape(bob.token);
     assert.equal(refused.status, 403);
     assert.equal(JSON.parse(refused.text).error_code, 'ModelArts.0108');
+  });
+});
+
+describe('usage counters', () => {
+  const clock = new ManualClock(Date.UTC(2026, 11, 6, 9));
+  const MIN = 60_000;
+  let t: TestApp;
+  before(async () => {
+    t = await startTestApp({ start: { clock }, runtime: { simulated: { delays: INSTANT_PHASES } } });
+  });
+  after(() => t.stop());
+
+  const usage = (flavor: string) => usageCounters(t, flavor);
+  const act = (id: string, action: string) => t.http('POST', `${t.instances()}/${id}/action`, { body: { action } });
+
+  it('count closed periods and open ones up to now, per project and flavor, growing only', async () => {
+    // modelarts.vm.gpu.v100: 8 CPUs, 64 GiB, 1 GPU; modelarts.vm.cpu.2u: 2 CPUs, 8 GiB.
+    const gpuBody = { ...cpuBody('metered-gpu', GPU_FLAVOR_2, false), profile_id: GPU_PROFILE };
+    const gpu = (await t.http('POST', t.instances(), { body: gpuBody })).body.id as string;
+    await waitForStatus(t, gpu, ['RUNNING']);
+    assert.deepEqual(await usage(GPU_FLAVOR_2), [0, 0, 0, 0]);
+    clock.advance(30 * MIN);
+    assert.deepEqual(await usage(GPU_FLAVOR_2), [0.5, 4, 0.5, 32], 'an open period, up to now');
+
+    await act(gpu, 'stop');
+    await waitForStatus(t, gpu, ['STOPPED']);
+    clock.advance(30 * MIN);
+    assert.deepEqual(await usage(GPU_FLAVOR_2), [0.5, 4, 0.5, 32], 'closed: it grows no more');
+    assert.equal((await usage(CPU_FLAVOR))[0], undefined, 'no series for a flavor nobody used');
+
+    const cpu = (await t.http('POST', t.instances(), { body: cpuBody('metered-cpu', CPU_FLAVOR, false) })).body
+      .id as string;
+    await waitForStatus(t, cpu, ['RUNNING']);
+    await act(gpu, 'start');
+    await waitForStatus(t, gpu, ['RUNNING']);
+    clock.advance(15 * MIN);
+    assert.deepEqual(await usage(CPU_FLAVOR), [0.25, 0.5, 0, 2]);
+    assert.deepEqual(await usage(GPU_FLAVOR_2), [0.75, 6, 0.75, 48], 'the closed period and the open one');
+    await act(gpu, 'stop');
+    await waitForStatus(t, gpu, ['STOPPED']);
+    assert.deepEqual(await usage(GPU_FLAVOR_2), [0.75, 6, 0.75, 48], 'the same figure once the period closed');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Every page of the console — sign-in, list, create, detail, administration — at the reference
+ * Every page of the console — sign-in, list, create, usage, detail, administration — at the reference
  * size (1280×800) and at phone width (390×844): nothing scrolls sideways and every control lies
  * within the screen's width, so it can be reached. Creating an instance and acting on it work
  * with the keyboard alone. No console error on the way.
@@ -81,6 +81,13 @@ describe('web console: every page at phone width and at 1280×800, and by keyboa
       async () => {
         await f.page.getByRole('link', { name: 'New instance' }).first().click();
         await f.page.getByLabel('Size (flavor)').waitFor(WAIT);
+      },
+    ],
+    [
+      'usage',
+      async () => {
+        await f.page.getByRole('link', { name: 'Usage' }).first().click();
+        await f.page.locator('.usage-bars li').first().waitFor(WAIT);
       },
     ],
     [

@@ -4,36 +4,20 @@
  * given by one replica resumes a stream on the other.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { create, waitGone, waitStatus } from '../support/api.js';
 import { openEventStream } from '../support/event-stream-client.js';
-import { cpuBody, startTestApp, type TestApp } from '../support/test-app.js';
-import { TEST_MASTER_KEY } from '../support/test-store.js';
-import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
+import { cpuBody, type TestApp } from '../support/test-app.js';
+import { startReplicaPair, type ReplicaPair } from './replica-pair.js';
 
 describe('instance change stream across replicas', () => {
-  let db: ThrowawayDatabase;
-  const replicas: TestApp[] = [];
+  let pair: ReplicaPair | undefined;
+  let replicas: TestApp[] = [];
   before(async () => {
-    db = await createThrowawayDatabase();
-    for (const name of ['replica-a', 'replica-b']) {
-      replicas.push(
-        await startTestApp({
-          databaseUrl: db.url,
-          masterKey: TEST_MASTER_KEY,
-          dataDir: mkdtempSync(join(tmpdir(), `demanager-${name}-`)),
-          coordination: { replicaId: name, scanIntervalMs: 50 },
-        }),
-      );
-    }
+    pair = await startReplicaPair();
+    replicas = pair.replicas;
   });
-  after(async () => {
-    for (const r of replicas) await r.stop(false);
-    await db?.drop();
-  });
+  after(() => pair?.stop());
 
   it('shows on one replica a change made through the other', async () => {
     const [a, b] = replicas as [TestApp, TestApp];

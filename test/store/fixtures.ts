@@ -171,6 +171,7 @@ export const ALL_MIGRATIONS = [
   '0013-write-probes',
   '0014-instance-shares',
   '0015-usage-periods',
+  '0016-usage-totals',
   '0017-budgets',
 ];
 

@@ -90,6 +90,7 @@ describe('PostgresStore migrations', () => {
         'role_assignments',
         'tokens',
         'usage_periods',
+        'usage_totals',
         'users',
         'write_probes',
       ].map((t) => `public.${t}`),

@@ -4,10 +4,14 @@
  * closes it when it gives the slot up or is deleted, in the transaction of that change, and a write
  * that loses its compare-and-set records nothing; a window reads the periods that overlap it, of a
  * project, user or flavor; the open ones are read on their own; periods outlive their instance.
+ * Each closed period is added, in ms times its size, to its project's and flavor's totals in the
+ * transaction that closes it (migration 0016, which adds up the periods closed before it).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { UsageSize } from '../../src/core/model/flavor-size.js';
 import type { Instance } from '../../src/core/model/instance.js';
+import type { ClosedUsage } from '../../src/core/model/usage.js';
 import type { InstanceStatus } from '../../src/core/model/statuses.js';
 import type { InstanceEvent, Store } from '../../src/core/ports/store.js';
 import { contractCase } from './contract-case.js';
@@ -36,6 +40,19 @@ async function move(store: Store, instance: Instance, status: InstanceStatus, at
   const written = await store.instances.update(next, event(instance, instance.status, status, at));
   assert.ok(written, `moved to ${status}`);
   return written;
+}
+
+/** The totals `minutes` of one instance of `size` add up to. */
+function closedUsage(projectId: string, flavor: string, minutes: number, size: UsageSize): ClosedUsage {
+  const ms = minutes * MIN;
+  return {
+    projectId,
+    flavor,
+    instanceMs: ms,
+    cpuMs: ms * size.cpus,
+    memoryGibMs: ms * size.memoryGib,
+    gpuMs: ms * size.gpus,
+  };
 }
 
 for (const factory of STORE_FACTORIES) {
@@ -175,6 +192,73 @@ for (const factory of STORE_FACTORIES) {
       const current = (await store.instances.getById(running.id))!;
       await move(store, current, 'STOPPED', T0 + 65 * MIN);
       assert.deepEqual(await store.usage.open({}), []);
+    });
+
+    it('adds each closed period to its project and flavor, in ms times its size; the open ones come with them', async () => {
+      // modelarts.vm.gpu.v100: 8 CPUs, 64 GiB, 1 GPU; modelarts.vm.cpu.2u: 2 CPUs, 8 GiB.
+      const gpu = makeInstance({ status: 'STOPPED', projectId: 'project-a', flavor: 'modelarts.vm.gpu.v100' });
+      const cpu = makeInstance({ status: 'STOPPED', projectId: 'project-a' });
+      const other = makeInstance({ status: 'STOPPED', projectId: 'project-b' });
+      for (const instance of [gpu, cpu, other]) await c.store.instances.insert(instance);
+      let g = await move(c.store, gpu, 'STARTING', T0);
+      g = await move(c.store, g, 'RUNNING', T0 + MIN, 'modelarts.vm.gpu.v100');
+      g = await move(c.store, g, 'STOPPED', T0 + 30 * MIN);
+      g = await move(c.store, g, 'STARTING', T0 + 40 * MIN);
+      g = await move(c.store, g, 'START_FAILED', T0 + 43 * MIN);
+      let k = await move(c.store, cpu, 'RUNNING', T0);
+      k = await move(c.store, k, 'RUNNING', T0 + 10 * MIN, 'modelarts.vm.cpu.8u'); // 8 CPUs, 32 GiB
+      assert.equal(await c.store.instances.delete(k.id, k.version, event(k, 'RUNNING', null, T0 + 15 * MIN)), true);
+      await move(c.store, other, 'RUNNING', T0); // still open
+      // A write that loses its compare-and-set closes nothing.
+      assert.equal(
+        await c.store.instances.update(
+          { ...g, status: 'STOPPED', version: g.version - 1 },
+          event(g, 'RUNNING', 'STOPPED', T0),
+        ),
+        undefined,
+      );
+      assert.deepEqual((await c.store.usage.ledger()).closed, [
+        closedUsage('project-a', 'modelarts.vm.cpu.2u', 10, { cpus: 2, memoryGib: 8, gpus: 0 }),
+        closedUsage('project-a', 'modelarts.vm.cpu.8u', 5, { cpus: 8, memoryGib: 32, gpus: 0 }),
+        closedUsage('project-a', 'modelarts.vm.gpu.v100', 33, { cpus: 8, memoryGib: 64, gpus: 1 }),
+      ]);
+      assert.deepEqual(
+        (await c.store.usage.ledger()).open.map((p) => [p.instanceId, p.start]),
+        [[other.id, T0]],
+      );
+    });
+
+    it('migrates a database with closed periods: 0016 adds them up', async () => {
+      const old = await c.anotherDatabase();
+      await old.migrateTo('0015-usage-periods');
+      await old.withKysely(async (db) => {
+        const period = (instance: string, started: number, ended: number | null, cpus: number | null) => ({
+          instance_id: instance,
+          instance_name: instance,
+          project_id: 'project-a',
+          user_id: 'u-1',
+          user_name: 'alice',
+          flavor: 'modelarts.vm.cpu.2u',
+          cpus,
+          memory_gib: cpus === null ? null : 8,
+          gpus: cpus === null ? null : 0,
+          started_at: started,
+          ended_at: ended,
+        });
+        await db
+          .insertInto('usage_periods')
+          .values([
+            period('DE-1', T0, T0 + 20 * MIN, 2),
+            period('DE-2', T0, T0 + 10 * MIN, 2),
+            period('DE-3', T0, null, 2),
+          ])
+          .execute();
+      });
+      const store = c.track(old.connect());
+      await store.migrate();
+      assert.deepEqual((await store.usage.ledger()).closed, [
+        closedUsage('project-a', 'modelarts.vm.cpu.2u', 30, { cpus: 2, memoryGib: 8, gpus: 0 }),
+      ]);
     });
   });
 }

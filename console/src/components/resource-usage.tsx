@@ -9,38 +9,16 @@ import type { ResourceUsage as Usage } from '../../../src/client/index.js';
 import { messageOf } from '../api-errors.js';
 import type { InstanceSectionProps } from './instance-section.js';
 import { Messages } from './messages.js';
+import { MeterFigure } from './meter-figure.js';
 
 const POLL_MS = 5000;
 const MIB = 2 ** 20;
+/** A meter shows a figure near its limit from 90 % of it. */
+const NEAR_LIMIT = { high: 0.9 };
 
 /** 335544320 → "320 MiB", 8589934592 → "8.0 GiB". */
 function bytesInWords(bytes: number): string {
   return bytes >= 1024 * MIB ? `${(bytes / (1024 * MIB)).toFixed(1)} GiB` : `${Math.round(bytes / MIB)} MiB`;
-}
-
-/** One figure: a meter against the limit (none without a limit) and the figures in words. */
-function Figure(props: { id: string; label: string; used: number; limit: number | null; text: string }) {
-  const { id, label, used, limit, text } = props;
-  return (
-    <>
-      <dt id={`${id}-label`}>{label}</dt>
-      <dd>
-        {limit !== null && (
-          <meter
-            aria-labelledby={`${id}-label`}
-            aria-describedby={`${id}-text`}
-            min={0}
-            max={limit}
-            value={Math.min(used, limit)}
-            high={limit * 0.9}
-          />
-        )}
-        <span id={`${id}-text`} data-testid={`${id}-text`}>
-          {text}
-        </span>
-      </dd>
-    </>
-  );
 }
 
 export function ResourceUsage({ console: c, instance, onFailure }: InstanceSectionProps) {
@@ -79,20 +57,22 @@ export function ResourceUsage({ console: c, instance, onFailure }: InstanceSecti
       {usage?.available && (
         <dl class="fields usage">
           {usage.cpu_cores !== null && (
-            <Figure
+            <MeterFigure
               id="usage-cpu"
               label="CPU"
               used={usage.cpu_cores}
               limit={usage.cpu_limit_cores}
+              regions={NEAR_LIMIT}
               text={`${usage.cpu_cores.toFixed(2)} ${usage.cpu_limit_cores === null ? 'CPU cores (no limit)' : `of ${usage.cpu_limit_cores} CPU cores`}`}
             />
           )}
           {usage.memory_bytes !== null && (
-            <Figure
+            <MeterFigure
               id="usage-memory"
               label="Memory"
               used={usage.memory_bytes}
               limit={usage.memory_limit_bytes}
+              regions={NEAR_LIMIT}
               text={`${bytesInWords(usage.memory_bytes)} ${usage.memory_limit_bytes === null ? '(no limit)' : `of ${bytesInWords(usage.memory_limit_bytes)}`}`}
             />
           )}

@@ -33,3 +33,24 @@ export interface UsageQuery {
   /** Epoch ms, exclusive. */
   until: number;
 }
+
+/**
+ * What the closed periods of one project and flavor add up to, kept by the store as each period
+ * closes: milliseconds a slot was held, and those weighted by the size (CPU-ms, memory GiB-ms,
+ * GPU-ms). Sums of whole milliseconds times sizes stay exact where hours would drift, so a counter
+ * read from them only ever grows and every replica reads the same figures.
+ */
+export interface ClosedUsage {
+  projectId: string;
+  flavor: string;
+  instanceMs: number;
+  cpuMs: number;
+  memoryGibMs: number;
+  gpuMs: number;
+}
+
+/** The closed totals and the open periods, read together (one snapshot): what usage so far is. */
+export interface UsageLedger {
+  closed: ClosedUsage[];
+  open: UsagePeriod[];
+}

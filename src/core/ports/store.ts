@@ -8,7 +8,7 @@ import type { Instance } from '../model/instance.js';
 import type { InstanceStatus } from '../model/statuses.js';
 import type { InstanceShare, NewInstanceShare } from '../model/instance-share.js';
 import type { BucketHeldError, ObsBucket, ObsBucketUse } from '../model/obs-buckets.js';
-import type { UsagePeriod, UsageQuery } from '../model/usage.js';
+import type { UsageLedger, UsagePeriod, UsageQuery } from '../model/usage.js';
 import type { Budget, BudgetScope } from '../model/budget.js';
 import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../model/identity-types.js';
 
@@ -353,6 +353,12 @@ export interface UsageRepository {
   overlapping(query: UsageQuery): Promise<UsagePeriod[]>;
   /** The periods still open (instances holding a slot now), of one project or user, or all. */
   open(filter: { projectId?: string; userId?: string }): Promise<UsagePeriod[]>;
+  /**
+   * What every period closed so far adds up to, per project and flavor (kept in the transaction that
+   * closes each period, so it never lags the periods and agrees across replicas), and the periods
+   * open now, read in one snapshot: a period closing meanwhile is in one of them, never both or neither.
+   */
+  ledger(): Promise<UsageLedger>;
 }
 
 /** Budgets of projects and users (core/model/budget), one per target at most. */

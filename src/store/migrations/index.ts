@@ -19,6 +19,7 @@ import { obsBuckets } from './0012-obs-buckets.js';
 import { writeProbes } from './0013-write-probes.js';
 import { instanceShares } from './0014-instance-shares.js';
 import { usagePeriods } from './0015-usage-periods.js';
+import { usageTotals } from './0016-usage-totals.js';
 import { budgets } from './0017-budgets.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
@@ -39,6 +40,7 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0013-write-probes': writeProbes(dialect),
     '0014-instance-shares': instanceShares(dialect),
     '0015-usage-periods': usagePeriods(dialect),
+    '0016-usage-totals': usageTotals(dialect),
     '0017-budgets': budgets(dialect),
   };
 }
