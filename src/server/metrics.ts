@@ -13,11 +13,11 @@ import type { ClosedUsage } from '../core/model/usage.js';
 import type { Store } from '../core/ports/store.js';
 import type { Clock } from '../core/shared/clock.js';
 import { usageSoFar } from '../core/usage/usage-so-far.js';
+import { HOUR_MS } from '../core/usage/usage-totals.js';
 
 /** Starts and queue waits run from seconds to half an hour (JupyterHub's 2-minute cap hid slow spawns). */
 const LONG_BUCKETS = [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800];
 const API_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
-const HOUR_MS = 3_600_000;
 
 /** The usage counters: name, help, and which sum of {@link ClosedUsage} each reads. */
 const USAGE_COUNTERS: [string, string, keyof ClosedUsage & `${string}Ms`][] = [

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { UsagePeriod } from '../../src/core/model/usage.js';
-import { overlapMs, totalOf, totalsBy } from '../../src/core/usage/usage-totals.js';
+import { overlapMs, totalOf } from '../../src/core/usage/usage-totals.js';
 
 const HOUR = 3_600_000;
 
@@ -50,22 +50,5 @@ describe('usage totals', () => {
       10 * HOUR,
     );
     assert.deepEqual(totals, { cpuHours: 2 * 2 + 8 * 0.5, gpuHours: 2, memoryGibHours: 16 + 16, instanceHours: 2.5 });
-  });
-
-  it('adds up per key', () => {
-    const byUser = totalsBy(
-      [period('a', 0, HOUR), period('b', 0, 3 * HOUR), period('a', 5 * HOUR, null)],
-      (p) => p.userId,
-      0,
-      24 * HOUR,
-      6 * HOUR,
-    );
-    assert.deepEqual(
-      [...byUser].map(([user, t]) => [user, t.gpuHours]),
-      [
-        ['a', 2],
-        ['b', 3],
-      ],
-    );
   });
 });

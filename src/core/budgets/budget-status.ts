@@ -7,9 +7,8 @@
  */
 import type { Budget, BudgetResource } from '../model/budget.js';
 import type { UsagePeriod } from '../model/usage.js';
-import { totalOf, type UsageTotals } from '../usage/usage-totals.js';
+import { HOUR_MS, totalOf, type UsageTotals } from '../usage/usage-totals.js';
 
-const HOUR_MS = 3_600_000;
 const ROLLING_MS = 30 * 24 * HOUR_MS;
 /** The share of a budget used at which running instances are warned. */
 export const WARN_SHARE = 0.8;

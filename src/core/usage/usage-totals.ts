@@ -13,7 +13,8 @@ export interface UsageTotals {
   instanceHours: number;
 }
 
-const HOUR_MS = 3_600_000;
+/** What the figures are counted in: hours of ms. */
+export const HOUR_MS = 3_600_000;
 
 export function noUsage(): UsageTotals {
   return { cpuHours: 0, gpuHours: 0, memoryGibHours: 0, instanceHours: 0 };
@@ -44,21 +45,5 @@ export function addTo(totals: UsageTotals, period: UsagePeriod, ms: number): Usa
 export function totalOf(periods: readonly UsagePeriod[], since: number, until: number, now: number): UsageTotals {
   const totals = noUsage();
   for (const period of periods) addTo(totals, period, overlapMs(period, since, until, now));
-  return totals;
-}
-
-/** The totals within [since, until) per key (a user, a flavor), keys in first-seen order. */
-export function totalsBy(
-  periods: readonly UsagePeriod[],
-  keyOf: (period: UsagePeriod) => string,
-  since: number,
-  until: number,
-  now: number,
-): Map<string, UsageTotals> {
-  const totals = new Map<string, UsageTotals>();
-  for (const period of periods) {
-    const key = keyOf(period);
-    addTo(totals.get(key) ?? totals.set(key, noUsage()).get(key)!, period, overlapMs(period, since, until, now));
-  }
   return totals;
 }
