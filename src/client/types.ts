@@ -13,7 +13,6 @@ import type {
   UsageQuerySchema,
   UsageReportSchema,
 } from '../api/schemas/usage-schemas.js';
-import type { UsageGrouping } from '../core/usage/usage-report.js';
 import type {
   CreateCredentialBody,
   CreatedCredentialSchema,
@@ -76,17 +75,10 @@ export type ResourceUsage = Static<typeof ResourceUsageSchema>;
 
 /** A usage report (`GET …/demanager/usage`, `GET /v3/usage`): totals and groups of a window. */
 export type UsageReport = Static<typeof UsageReportSchema>;
-/**
- * What a project's usage report may ask (`format` is the client's: see `usageReportCsv`). The
- * groupings are the model's: the schema builds its union from a list, which its static type loses.
- */
-export type ProjectUsageQuery = Omit<Static<typeof ProjectUsageQuerySchema>, 'format' | 'group_by'> & {
-  group_by?: Exclude<UsageGrouping, 'project'> | undefined;
-};
+/** What a project's usage report may ask (`format` is the client's: see `usageReportCsv`). */
+export type ProjectUsageQuery = Omit<Static<typeof ProjectUsageQuerySchema>, 'format'>;
 /** What a report across projects may ask (system admins). */
-export type UsageQuery = Omit<Static<typeof UsageQuerySchema>, 'format' | 'group_by'> & {
-  group_by?: UsageGrouping | undefined;
-};
+export type UsageQuery = Omit<Static<typeof UsageQuerySchema>, 'format'>;
 
 export type InstanceShare = Static<typeof ShareSchema>;
 export type InstanceShareList = Static<typeof ShareListSchema>;

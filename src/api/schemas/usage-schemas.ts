@@ -4,7 +4,7 @@
  * CPU-, GPU-, memory GiB- and instance-hours of the slots instances held in a window, in all and
  * per group.
  */
-import { Type } from 'typebox';
+import { Type, type TLiteral } from 'typebox';
 
 const Hours = (what: string) => Type.Number({ description: `${what}, rounded to 4 decimals.` });
 
@@ -36,14 +36,23 @@ const Instant = (what: string) =>
     description: `${what}: epoch ms or ISO-8601 with its zone. A window over 366 days, or empty, is 400 ModelArts.6336.`,
   });
 
-const reportQuery = <G extends string>(groupings: readonly G[]) => ({
+/** One literal schema per value, in order: the tuple type `Type.Union` needs to give its static type. */
+type Literals<T extends readonly string[]> = { -readonly [K in keyof T]: TLiteral<T[K]> };
+
+/**
+ * `values` as literal schemas. A plain `map` is typed as an array of one literal of their union,
+ * and the union of such an array reads as no type at all; the mapped tuple keeps each literal.
+ */
+const literals = <const T extends readonly string[]>(values: T) =>
+  values.map((v) => Type.Literal(v)) as [...Literals<T>];
+
+const reportQuery = <const G extends readonly string[]>(groupings: G) => ({
   since: Type.Optional(Instant('Start of the window (default: the start of the current UTC month)')),
   until: Type.Optional(Instant('End of the window (default: now)')),
   group_by: Type.Optional(
-    Type.Union(
-      groupings.map((g) => Type.Literal(g)),
-      { description: `${groupings.join(', ')}; default user. Days are UTC calendar days.` },
-    ),
+    Type.Union(literals(groupings), {
+      description: `${groupings.join(', ')}; default user. Days are UTC calendar days.`,
+    }),
   ),
   user_id: Type.Optional(
     Type.String({ maxLength: 64, description: 'Only this user’s usage (members may name only themselves).' }),
