@@ -3,6 +3,7 @@
  * Times and durations as people read them.
  */
 import { durationParts } from '../../src/client/duration.js';
+import { sizeParts } from '../../src/client/flavor-words.js';
 
 /** `2 h 05 min`, `4 min 09 s`, `12 s`. */
 export function formatDuration(totalSeconds: number): string {
@@ -36,11 +37,7 @@ export function formatTimeExact(epochMs: number | string | null | undefined): { 
 
 /** A flavor's resources in a few words: `8 CPU · 1 GPU (v100) · 64GiB`. */
 export function formatParams(params: Record<string, string | number>): string {
-  const parts: string[] = [];
-  if (params.CPU !== undefined) parts.push(`${params.CPU} CPU`);
-  if (params.GPU !== undefined) parts.push(`${params.GPU} GPU${params.gpu_type ? ` (${params.gpu_type})` : ''}`);
-  if (params.memory !== undefined) parts.push(String(params.memory));
-  return parts.join(' · ');
+  return sizeParts(params).join(' · ');
 }
 
 /** Hours of usage as the report gives them (4 decimals), to two: `12.5`, `0.33`, `1,250`. */

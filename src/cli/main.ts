@@ -15,6 +15,7 @@ import { recoverCommand } from './recover-command.js';
 import { projectsCommand } from './projects-command.js';
 import { bucketsCommand } from './buckets-command.js';
 import { budgetsCommand } from './budgets-command.js';
+import { flavorsCommand } from './flavors-command.js';
 import { rolesCommand } from './roles-command.js';
 import { runCli } from './run-cli.js';
 import { secretsCommand } from './secrets-command.js';
@@ -48,6 +49,7 @@ program.addCommand(projectsCommand());
 program.addCommand(bucketsCommand());
 program.addCommand(budgetsCommand());
 program.addCommand(rolesCommand());
+program.addCommand(flavorsCommand());
 program.addCommand(usageCommand());
 program.addCommand(keysCommand());
 

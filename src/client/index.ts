@@ -24,3 +24,4 @@ export { INSTANCE_STATUSES, TRANSITIONAL_STATUSES } from '../core/model/statuses
 export { LAST_ACTIVITY_ANNOTATION } from '../core/model/instance.js';
 export { apiBaseOf, sessionOf, type LoginOptions, type Session } from './session.js';
 export type * from './types.js';
+export { queuePolicyLabel, sizeParts, whoGoesFirst, windowText, type QueueTerms } from './flavor-words.js';

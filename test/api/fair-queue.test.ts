@@ -39,8 +39,8 @@ describe('queue policies over HTTP (manual clock)', () => {
     assert.deepEqual(
       (await t.http('GET', `/v1/${t.projectId}/demanager/flavors`)).body.flavors
         .filter((f: any) => f.name === LIMITED.name)
-        .map((f: any) => [f.queue_policy, f.max_waiting_per_user]),
-      [['fair', 1]],
+        .map((f: any) => [f.queue_policy, f.fair_window_days, f.max_waiting_per_user]),
+      [['fair', 7, 1]],
       'the catalog shows the policy',
     );
     light = await member(t, 'fair-light', t.projectId);

@@ -73,6 +73,7 @@ export const catalogRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }> 
         capacity: f.capacity,
         queues: f.queues,
         queue_policy: f.queue_policy,
+        fair_window_days: f.fair_window_days,
         max_waiting_per_user: f.max_waiting_per_user,
       }));
       return { flavors, total_count: flavors.length };

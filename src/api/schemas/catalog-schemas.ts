@@ -31,6 +31,10 @@ export const CatalogFlavorSchema = Type.Object({
     description:
       'Who of those waiting goes first: `fifo` the first to arrive, `fair` the user with the least recent usage of it.',
   }),
+  fair_window_days: Type.Number({
+    description:
+      'Days of usage a `fair` queue weighs: the user who used the flavor least over the last this many days goes first.',
+  }),
   max_waiting_per_user: Type.Integer({
     description: 'Instances one user may have waiting for it at once (0113 beyond); 0 for no limit.',
   }),
