@@ -3,6 +3,7 @@
  * the project's change stream.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { CatalogFlavor } from '../../src/client/index.js';
 import { isUnauthorized } from './api-errors.js';
 import type { LiveState } from './live.js';
 import { liveEvents } from './live-events.js';
@@ -34,11 +35,11 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
   const route = useRoute();
   const [liveState, setLiveState] = useState<LiveState>('connecting');
   const live = useMemo(() => liveEvents(session.session, setLiveState), [session]);
-  const [queueing, setQueueing] = useState<ReadonlySet<string>>(new Set());
+  const [flavors, setFlavors] = useState<ReadonlyMap<string, CatalogFlavor>>(new Map());
   useEffect(() => () => live.close(), [live]);
   useEffect(() => {
     session.client.flavors().then(
-      (answer) => setQueueing(new Set(answer.flavors.filter((f) => f.queues).map((f) => f.name))),
+      (answer) => setFlavors(new Map(answer.flavors.map((f) => [f.name, f]))),
       () => undefined,
     );
   }, [session]);
@@ -115,7 +116,7 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
             console={session}
             live={live}
             id={route.id}
-            flavorQueues={(name) => queueing.has(name)}
+            flavorOf={(name) => flavors.get(name)}
             onFailure={onFailure}
           />
         )}

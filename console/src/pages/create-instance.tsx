@@ -1,6 +1,7 @@
 /**
  * The create form: profile and flavor from the catalog (sold-out and not-permitted flavors said
- * as such), storage, auto-stop and repository. A failed submit says its problems in words under
+ * as such; under the flavor chosen, how many may run at once and who goes first when it is full),
+ * storage, auto-stop and repository. A failed submit says its problems in words under
  * each field (the API's own message kept under them) and at the Create button, and takes the
  * focus to the first field in error; a name is created as typed or refused, never cut.
  */
@@ -10,12 +11,14 @@ import {
   type CatalogFlavor,
   type CatalogProfile,
   type CreateInstanceRequest,
+  queuePolicyLabel,
 } from '../../../src/client/index.js';
 import { type FieldProblem, type FormField, problemOf } from '../api-errors.js';
 import { AutoStopFields } from '../components/auto-stop-fields.js';
 import { ErrorSummary, focusFirstProblem, type SummaryItem } from '../components/error-summary.js';
 import { describedBy, Field } from '../components/field.js';
 import { NAME_MAX, nameProblem, obsPathProblem, VOLUME_GB, volumeSizeProblem } from '../create-checks.js';
+import { flavorTerms } from '../flavor-terms.js';
 import { formatDuration, formatParams } from '../format.js';
 import { hrefOf, navigate } from '../router.js';
 import type { ConsoleSession } from '../session.js';
@@ -23,6 +26,7 @@ import type { ConsoleSession } from '../session.js';
 function flavorLabel(f: CatalogFlavor): string {
   const parts = [f.name, formatParams(f.params)];
   if (f.promo_type === 'Free') parts.push('free');
+  if (f.queues) parts.push(`queue: ${queuePolicyLabel(f)}`);
   if (!f.is_permitted) parts.push('not permitted in this project');
   else if (f.status === 'soldOut') {
     parts.push(
@@ -229,9 +233,9 @@ export function CreateInstancePage({
             ))}
           </select>
         </Field>
-        <Field id="flavor" label="Size (flavor)" {...shown('flavor')}>
+        <Field id="flavor" label="Size (flavor)" {...shown('flavor')} hint={flavor && flavorTerms(flavor)}>
           <select
-            {...describedBy('flavor', errorOf('flavor')?.message)}
+            {...describedBy('flavor', errorOf('flavor')?.message, flavor !== undefined)}
             value={flavorName}
             onChange={(e) => setFlavorName(e.currentTarget.value)}
           >

@@ -5,7 +5,13 @@
  * and the project's admins).
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { isNotFound, type Instance, type InstanceEvent } from '../../../src/client/index.js';
+import {
+  isNotFound,
+  type CatalogFlavor,
+  type Instance,
+  type InstanceEvent,
+  whoGoesFirst,
+} from '../../../src/client/index.js';
 import { useActionOutcome } from '../action-outcome.js';
 import { reporter } from '../api-errors.js';
 import { ColumnHeads } from '../components/column-heads.js';
@@ -36,11 +42,12 @@ interface Props {
   console: ConsoleSession;
   live: LiveEvents;
   id: string;
-  flavorQueues(name: string): boolean;
+  /** The catalog's flavor of that name (its queue and policy), if the catalog has been read. */
+  flavorOf(name: string): CatalogFlavor | undefined;
   onFailure(error: unknown): void;
 }
 
-export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailure }: Props) {
+export function InstanceDetailPage({ console: c, live, id, flavorOf, onFailure }: Props) {
   const [instance, setShown] = useState<Instance | null>(null);
   const show = (incoming: Instance) => setShown((current) => newest(current, incoming));
   const [events, setEvents] = useState<InstanceEvent[]>([]);
@@ -159,6 +166,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
   const budgetWarning =
     instance.status === 'RUNNING' ? instance.spec.annotations['demanager/budget_warning'] : undefined;
   const d = instance.flavor_details;
+  const queueTerms = flavorOf(instance.flavor);
 
   return (
     <section aria-labelledby="detail-title">
@@ -176,7 +184,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
               Open
             </button>
           )}
-          {allowedActions(c, instance, flavorQueues(instance.flavor)).map((action) => (
+          {allowedActions(c, instance, flavorOf(instance.flavor)?.queues ?? false).map((action) => (
             // Keyed by action: the button that asked keeps its element (and so the focus given back)
             // when the offered actions change around it.
             <button
@@ -279,6 +287,7 @@ export function InstanceDetailPage({ console: c, live, id, flavorQueues, onFailu
             <dt>Queue</dt>
             <dd>
               <QueueWait instance={instance} now={now} /> (since {formatTime(instance.queuing_info.begin_timestamp)})
+              {queueTerms && <p class="hint queue-policy">{whoGoesFirst(queueTerms)}</p>}
             </dd>
           </>
         )}
