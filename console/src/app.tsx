@@ -101,7 +101,7 @@ function SignedIn({ session, signOut }: { session: ConsoleSession; signOut(reaso
         )}
         {route.page === 'list' && <InstanceListPage console={session} live={live} onFailure={onFailure} />}
         {route.page === 'create' && <CreateInstancePage console={session} onFailure={onFailure} />}
-        {route.page === 'usage' && <UsagePage console={session} onFailure={onFailure} />}
+        {route.page === 'usage' && <UsagePage console={session} live={live} onFailure={onFailure} />}
         {route.page === 'admin' &&
           (session.session.isSystemAdmin ? (
             <AdministrationPage console={session} onFailure={onFailure} />

@@ -4,16 +4,20 @@
  * a table, and the budgets as gauges (one spent); the CSV saved is the API's, with the session's
  * credentials; a member sees only themselves, in the page and in the CSV, and when their budget
  * runs out at the rate of what they run; signed in by cookie, the CSV comes with the cookie's
- * session. Screenshots at 1280×800 and 390×844.
+ * session. Screenshots at 1280×800 and 390×844. This month's figures keep up by themselves (the page's
+ * clock moved on with the server's): read again as a notebook starts and stops and on a timer while
+ * one runs, in place, never while the tab is hidden, and never for a past month.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { monthsUpTo } from '../../console/src/months.js';
+import { USAGE_TICK_MS } from '../../console/src/usage-refresh.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { action, CPU_FLAVOR, create, GPU_FLAVOR, GPU_PROFILE, member, waitStatus } from '../support/api.js';
 import {
+  consoleFixture,
   docsScreenshot,
   launchBrowser,
   openBrowserPage,
@@ -250,6 +254,115 @@ describe('web console: usage, signed in by cookie', { timeout: 60_000 }, () => {
       problems.errors.filter((e) => !coop.test(e)),
       [],
     );
+    assert.deepEqual(problems.failedRequests, []);
+  });
+});
+
+describe('web console: usage, live', { timeout: 120_000 }, () => {
+  const clock = new ManualClock(START);
+  const f = consoleFixture({ start: { clock }, runtime: { simulated: { delays: INSTANT_PHASES } } });
+  /** The usage reports the page asked for, by their query. */
+  const reads: string[] = [];
+  const readsSince = (n: number) => reads.slice(n);
+  let t: TestApp;
+  let page: Page;
+  let problems: PageProblems;
+
+  before(async () => {
+    ({ t, page, problems } = f);
+    await page.clock.setSystemTime(START);
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname.endsWith('/demanager/usage')) reads.push(url.search);
+    });
+  });
+
+  /** Hides or shows the tab as a browser does when the user switches tabs (Page Visibility). */
+  const setHidden = (hidden: boolean) =>
+    page.evaluate(`
+      Object.defineProperty(document, 'hidden', { configurable: true, get: () => ${hidden} });
+      Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${hidden ? 'hidden' : 'visible'}' });
+      document.dispatchEvent(new Event('visibilitychange'));
+    `);
+
+  it('reads this month again as notebooks start and stop and while one runs, in place, never while hidden', async () => {
+    await signInWithKeyboard(page, t.url, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByText('No notebook held a slot in November 2026.').waitFor(WAIT);
+    // The reader's choices, which no refresh may undo: CPU-hours by flavor, the focus on the grouping.
+    await page.getByRole('radio', { name: 'CPU-hours' }).check();
+    await page.getByLabel('Group by').selectOption('flavor');
+    await page.getByText('No notebook held a slot in November 2026.').waitFor(WAIT);
+
+    // A notebook starts: the change stream tells, and the page reads the month again by itself.
+    const made = await create(t, cpuBody('live-work', CPU_FLAVOR, false));
+    // Half an hour held by the time the page reads (it waits for the burst of changes to settle).
+    clock.advance(HOUR / 2);
+    await waitStatus(t, made.id, 'RUNNING');
+    assert.deepEqual(await bars(page, 'CPU-hours by flavor'), [`${CPU_FLAVOR}: 1 CPU-hours`]);
+    const report = await t.http('GET', `/v1/${t.projectId}/demanager/usage`);
+    assert.equal(report.body.open_periods, 1, 'the report says a notebook holds its slot');
+
+    // The page scrolled and the grouping focused: a refresh keeps both, and replaces no element.
+    await page.setViewportSize({ width: 1280, height: 300 });
+    // Focused first: focusing scrolls the control into view.
+    await page.getByLabel('Group by').focus();
+    const scrolled = await page.evaluate(() => {
+      window.scrollTo(0, 200);
+      return window.scrollY;
+    });
+    assert.ok(scrolled > 0, 'the page scrolls');
+    const list = await page.getByRole('list', { name: 'CPU-hours by flavor' }).elementHandle();
+    // "Reading…" in place of the figures, even for a moment, is the flicker a refresh must not make.
+    // (A string: the test loader names the functions it compiles, with a helper the page lacks.)
+    await page.evaluate(`
+      window.busy = 0;
+      new MutationObserver((changes) => {
+        for (const change of changes)
+          for (const node of change.addedNodes)
+            if (node instanceof Element && node.matches('[aria-busy="true"]')) window.busy++;
+      }).observe(document.body, { childList: true, subtree: true });
+    `);
+
+    // An hour on, the open period has grown: the timer reads it (2 CPUs × 1.5 h).
+    clock.advance(HOUR);
+    await page.clock.fastForward(USAGE_TICK_MS);
+    await page.getByText('3 CPU-hours').first().waitFor(WAIT);
+    assert.deepEqual(await bars(page, 'CPU-hours by flavor'), [`${CPU_FLAVOR}: 3 CPU-hours`]);
+    assert.equal(await page.getByLabel('Group by').inputValue(), 'flavor');
+    assert.equal(await page.getByRole('radio', { name: 'CPU-hours' }).isChecked(), true);
+    assert.equal(await page.getByLabel('Group by').evaluate((el) => el === document.activeElement), true);
+    assert.equal(await page.evaluate(() => window.scrollY), scrolled);
+    assert.equal(await list!.evaluate((el) => el.isConnected), true, 'the same list, its figures changed');
+    assert.equal(await page.evaluate('window.busy'), 0, 'never "Reading…" in place of the figures');
+
+    // Hidden: neither the timer nor a stop reads anything; shown again, it reads once what it missed.
+    await setHidden(true);
+    const hiddenFrom = reads.length;
+    clock.advance(HOUR);
+    await page.clock.fastForward(2 * USAGE_TICK_MS);
+    assert.equal((await action(t, made.id, 'stop')).status, 200);
+    await waitStatus(t, made.id, 'STOPPED');
+    await page.clock.fastForward(1_000);
+    assert.deepEqual(readsSince(hiddenFrom), [], 'nothing read while hidden');
+    await setHidden(false);
+    await page.getByText('5 CPU-hours').first().waitFor(WAIT);
+    assert.deepEqual(await bars(page, 'CPU-hours by flavor'), [`${CPU_FLAVOR}: 5 CPU-hours`]);
+    assert.equal(readsSince(hiddenFrom).length, 1, 'one read for all it missed');
+
+    // Nothing runs now: no timer. And a past month is never read again, whatever starts.
+    const idleFrom = reads.length;
+    await page.clock.fastForward(3 * USAGE_TICK_MS);
+    assert.deepEqual(readsSince(idleFrom), [], 'no notebook runs: the figures stand');
+    await page.getByLabel('Month').selectOption('2026-10');
+    await page.getByText('No notebook held a slot in October 2026.').waitFor(WAIT);
+    const pastFrom = reads.length;
+    assert.equal((await action(t, made.id, 'start')).status, 200);
+    await waitStatus(t, made.id, 'RUNNING');
+    await page.clock.fastForward(2 * USAGE_TICK_MS);
+    assert.deepEqual(readsSince(pastFrom), [], 'a past month is closed');
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.deepEqual(problems.errors, []);
     assert.deepEqual(problems.failedRequests, []);
   });
 });

@@ -69,6 +69,19 @@ describe('usage report', () => {
     );
   });
 
+  it('tells how many of the periods it counts are still open, so a reader knows its figures grow', () => {
+    const now = DEC_1 + 10 * HOUR;
+    const periods = [
+      period({ start: DEC_1, end: DEC_1 + 2 * HOUR }),
+      period({ start: DEC_1 + 3 * HOUR, end: null, userId: 'u2' }),
+      period({ start: DEC_1 + 9 * HOUR, end: null, userId: 'u3' }),
+    ];
+    assert.equal(usageReport(periods, { since: DEC_1, until: now }, 'user', now).openPeriods, 2);
+    // One open period began after the window's end: it is not counted there, nor said to be open.
+    assert.equal(usageReport(periods, { since: DEC_1, until: DEC_1 + 8 * HOUR }, 'flavor', now).openPeriods, 1);
+    assert.equal(usageReport(periods.slice(0, 1), { since: DEC_1, until: now }, 'day', now).openPeriods, 0);
+  });
+
   it('groups by flavor and by project, names projects it knows and sorts by key', () => {
     const periods = [
       period({ start: 0, end: 2 * HOUR, flavor: 'z.cpu', projectId: 'pB' }),

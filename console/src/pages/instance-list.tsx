@@ -22,11 +22,10 @@ import { useNow } from '../countdown.js';
 import { formatTime } from '../format.js';
 import { newest } from '../freshness.js';
 import { runOnEach, type Outcome } from '../instance-batch.js';
-import type { LiveEvents } from '../live-events.js';
+import type { LivePageProps } from '../page-props.js';
 import { openNotebook } from '../open-notebook.js';
 import { allowedActions, mayChange, mayOpen } from '../permissions.js';
 import { hrefOf } from '../router.js';
-import type { ConsoleSession } from '../session.js';
 import { useSharedWithMe } from '../shared-with-me.js';
 import { ACTION_LABEL, INSTANCE_STATUSES, statusLook, type ConsoleAction } from '../statuses.js';
 
@@ -50,15 +49,7 @@ interface Filters {
   offset: number;
 }
 
-export function InstanceListPage({
-  console: c,
-  live,
-  onFailure,
-}: {
-  console: ConsoleSession;
-  live: LiveEvents;
-  onFailure(error: unknown): void;
-}) {
+export function InstanceListPage({ console: c, live, onFailure }: LivePageProps) {
   const [filters, setFilters] = useState<Filters>({
     name: '',
     status: '',

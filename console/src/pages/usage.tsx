@@ -2,7 +2,9 @@
  * Usage: who used how many GPU- and CPU-hours in the project over a month (this one by default),
  * per user, flavor or day, as bars and as a table with every figure; the budgets that bind the
  * signed-in user as gauges; and the month's report as CSV. A project admin sees everyone, a
- * member only themselves (as the API has it).
+ * member only themselves (as the API has it). This month's figures and the budgets are read again
+ * as notebooks start and stop and while one runs (console/usage-refresh), in place: the choices,
+ * the focus and the scroll stay as they were.
  */
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { BudgetStatus, ProjectUsageQuery, UsageReport } from '../../../src/client/index.js';
@@ -11,8 +13,11 @@ import { BudgetGauges } from '../components/budget-gauges.js';
 import { Messages } from '../components/messages.js';
 import { MEASURE_LABEL, UsageBars, type UsageGroup, type UsageMeasure } from '../components/usage-bars.js';
 import { UsageTable } from '../components/usage-table.js';
+import { useLatestAnswer } from '../latest-answer.js';
+import type { LivePageProps } from '../page-props.js';
 import { monthsUpTo } from '../months.js';
-import { isProjectAdmin, type ConsoleSession } from '../session.js';
+import { isProjectAdmin } from '../session.js';
+import { useUsageRefresh } from '../usage-refresh.js';
 
 type UsageGrouping = NonNullable<ProjectUsageQuery['group_by']>;
 
@@ -32,7 +37,7 @@ function save(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 0);
 }
 
-export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; onFailure(error: unknown): void }) {
+export function UsagePage({ console: c, live, onFailure }: LivePageProps) {
   const months = useMemo(() => monthsUpTo(Date.now()), []);
   const [monthValue, setMonthValue] = useState(months[0]!.value);
   const [groupBy, setGroupBy] = useState<UsageGrouping>('user');
@@ -54,26 +59,46 @@ export function UsagePage({ console: c, onFailure }: { console: ConsoleSession; 
   const fail = reporter(setProblem, onFailure);
   const choice = `${monthValue}/${groupBy}`;
 
-  useEffect(() => {
-    let current = true;
-    // What was saved was another choice's report: the notice would now mislead.
-    setNotice('');
+  const reports = useLatestAnswer();
+  const budgetReads = useLatestAnswer();
+  const readReport = () => {
+    const latest = reports.ask();
+    const of = choice;
     c.client.usageReport(query).then(
       (answer) => {
-        if (!current) return;
-        setReport({ of: choice, answer });
+        if (!latest()) return;
+        setReport({ of, answer });
         setProblem('');
       },
-      (error) => current && fail(error),
+      (error) => latest() && fail(error),
     );
-    return () => {
-      current = false;
-    };
+  };
+  const readBudgets = () => {
+    const latest = budgetReads.ask();
+    c.client.budgets().then((answer) => latest() && setBudgets(answer), fail);
+  };
+
+  useEffect(() => {
+    // What was saved was another choice's report: the notice would now mislead.
+    setNotice('');
+    readReport();
+    return reports.forget;
   }, [c, choice]);
 
   useEffect(() => {
-    c.client.budgets().then(setBudgets, fail);
+    readBudgets();
+    return budgetReads.forget;
   }, [c]);
+
+  useUsageRefresh({
+    live,
+    current: month.until === undefined,
+    growing: report?.of === choice && report.answer.open_periods > 0,
+    refresh() {
+      readReport();
+      readBudgets();
+    },
+  });
 
   // Only the answer to the choice shown, never one of an earlier choice (whichever answer came last).
   const answer = report?.of === choice ? report.answer : null;

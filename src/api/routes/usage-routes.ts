@@ -52,6 +52,7 @@ function reportView(report: UsageReport) {
     group_by: report.groupBy,
     total: figures(report.total),
     groups: report.groups.map((g) => ({ key: g.key, name: g.name, ...figures(g.totals) })),
+    open_periods: report.openPeriods,
   };
 }
 

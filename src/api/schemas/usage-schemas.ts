@@ -28,6 +28,10 @@ export const UsageReportSchema = Type.Object({
     }),
     { description: 'Sorted by key.' },
   ),
+  open_periods: Type.Integer({
+    description:
+      'How many of the periods counted are still open (a notebook holds its slot now): while any is, a window that reaches now grows as time passes.',
+  }),
 });
 
 const Instant = (what: string) =>

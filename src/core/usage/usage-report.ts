@@ -36,6 +36,11 @@ export interface UsageReport extends UsageWindow {
   total: UsageTotals;
   /** Sorted by key. */
   groups: UsageGroup[];
+  /**
+   * How many of the periods counted are still open (a notebook holds its slot now): while any is,
+   * a window that reaches now grows with every minute, so a reader knows to read it again.
+   */
+  openPeriods: number;
 }
 
 /** Midnight UTC of the first day of `now`'s month. */
@@ -95,7 +100,9 @@ export function usageReport(
     addTo(group.totals, period, ms);
   };
   const ordered = [...periods].sort((a, b) => a.seq - b.seq);
+  let openPeriods = 0;
   for (const period of ordered) {
+    if (period.end === null && period.start < window.until) openPeriods++;
     if (groupBy === 'day') {
       for (const [day, ms] of daysOf(period, window, now)) add(day, day, period, ms);
       continue;
@@ -111,5 +118,6 @@ export function usageReport(
     groupBy,
     total: totalOf(periods, window.since, window.until, now),
     groups: [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)),
+    openPeriods,
   };
 }
