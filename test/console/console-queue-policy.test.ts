@@ -3,7 +3,7 @@
  * policy, and under the flavor chosen says how many may run at once and who goes first when it is
  * full (for `fair`: whoever used the flavor least over its window) with the per-user waiting limit,
  * tied to the choice for screen readers; a queued instance's page says it again by its place in
- * line. Screenshot at 1280×800.
+ * line, and, once it is stopped, its edit form under the flavor it may change to. Screenshot at 1280×800.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -71,6 +71,27 @@ describe('web console: queue policy', { timeout: 120_000 }, () => {
     await page.getByRole('button', { name: 'Create', exact: true }).click();
     await page.getByText('#1 in line').waitFor(WAIT);
     assert.equal(await page.locator('.queue-policy').innerText(), FAIR_WORDS);
+
+    // Stopped, its flavor may change: the edit form says the same of the size chosen.
+    await page.getByRole('button', { name: 'Leave the queue' }).click();
+    await page.getByRole('button', { name: 'Join the queue' }).waitFor(WAIT);
+    await page.getByText('Change description, auto-stop or flavor').click();
+    const edit = page.getByLabel('Flavor', { exact: true });
+    await edit.and(page.locator(':enabled')).waitFor(WAIT);
+    // The catalog read: the flavor it may change to is offered.
+    await page
+      .locator('#edit-flavor option', { hasText: 'modelarts.vm.cpu.free' })
+      .waitFor({ state: 'attached', ...WAIT });
+    const editHint = page.locator('#edit-flavor-hint');
+    assert.equal(
+      await editHint.innerText(),
+      `A new flavor resizes the instance. 1 notebook of this size may run at once. ${FAIR_WORDS}`,
+    );
+    await edit.selectOption('modelarts.vm.cpu.free');
+    assert.match(
+      await editHint.innerText(),
+      /5 notebooks of this size may run at once\. .*first come, first served\.$/,
+    );
     assert.deepEqual(problems.errors, []);
     assert.deepEqual(problems.failedRequests, []);
   });

@@ -1,6 +1,7 @@
 /**
  * Changes what the API lets change: the description, auto-stop (from the next start) and, while
- * the instance is stopped, its flavor (a resize). The API's messages appear by their fields. The
+ * the instance is stopped, its flavor (a resize; under it, as in the create form, how many of the
+ * size chosen may run at once and who goes first when it is full). The API's messages appear by their fields. The
  * form lives through the instance's live changes: what was typed stays, and a field the server
  * changed under an edit says so (see {@link useEditedField}).
  */
@@ -13,6 +14,7 @@ import {
 } from '../../../src/client/index.js';
 import { fieldOf, messageOf, type FormField } from '../api-errors.js';
 import { type EditedField, useEditedField } from '../edited-field.js';
+import { flavorTerms } from '../flavor-terms.js';
 import type { ConsoleSession } from '../session.js';
 import { AutoStopFields } from './auto-stop-fields.js';
 import { describedBy, Field } from './field.js';
@@ -37,6 +39,7 @@ export function EditInstance({
     flavorField.value,
   ];
   const [flavors, setFlavors] = useState<CatalogFlavor[]>([]);
+  const chosen = flavors.find((f) => f.name === flavor);
   const [errors, setErrors] = useState<Partial<Record<FormField, string>>>({});
   const [saved, setSaved] = useState('');
   const stopped = instance.status === 'STOPPED';
@@ -99,7 +102,12 @@ export function EditInstance({
           id="edit-flavor"
           label="Flavor"
           error={errors.flavor}
-          hint={stopped ? 'A new flavor resizes the instance.' : 'Stop the instance to change its flavor.'}
+          hint={
+            stopped
+              ? // What the size chosen commits to: a start that finds it full waits, or fails, by its queue.
+                `A new flavor resizes the instance.${chosen ? ` ${flavorTerms(chosen)}` : ''}`
+              : 'Stop the instance to change its flavor.'
+          }
         >
           <select
             {...describedBy('edit-flavor', errors.flavor, true)}
