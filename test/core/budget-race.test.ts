@@ -12,7 +12,6 @@ import { BudgetService } from '../../src/core/budgets/budget-service.js';
 import { LifecycleService, type Actor } from '../../src/core/instances/lifecycle-service.js';
 import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { Catalog } from '../../src/core/model/catalog.js';
-import type { Instance } from '../../src/core/model/instance.js';
 import type { Store } from '../../src/core/ports/store.js';
 import { SecretBox } from '../../src/core/secrets/box.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
