@@ -78,6 +78,8 @@ export class BudgetEnforcementJob implements ScheduledJob {
   #reopening: number | null = null;
   /** The earliest moment, at the last look, a month renews under a running instance. */
   #renewing: number | null = null;
+  /** The resources spent at the last look (`<budget> <resource>`). */
+  #spent = new Set<string>();
 
   constructor(options: BudgetEnforcementOptions) {
     ({
@@ -135,15 +137,23 @@ export class BudgetEnforcementJob implements ScheduledJob {
     const reopening: (number | null)[] = [];
     const renewing: (number | null)[] = [];
     const later = (at: number | null) => (at !== null && at > now ? at : null);
+    const spent = new Set<string>();
     for (const status of await this.#statuses(now)) {
       // Instances a spent budget holds in a line may go on when it renews.
-      for (const r of status.resources) reopening.push(later(r.reopensAt));
+      for (const r of status.resources) {
+        reopening.push(later(r.reopensAt));
+        if (r.exhausted) spent.add(`${budgetKey(status.budget)} ${r.resource}`);
+      }
       if (status.open.length === 0) continue;
       // A month's budget starts afresh at its renewal: the moments after it are worked out then.
       renewing.push(later(status.window.renewsAt));
       for (const r of status.resources) moments.push(r.warnAt, r.lastMinutesAt, r.runsOutAt);
     }
-    this.#reopening = earliestOf(reopening);
+    // A budget spent at the last look and not now was raised or removed, maybe on another replica
+    // (this one learns of it at its next look): the lines it held move at once.
+    const freed = [...this.#spent].some((key) => !spent.has(key));
+    this.#spent = spent;
+    this.#reopening = freed ? now : earliestOf(reopening);
     this.#renewing = earliestOf(renewing);
     return earliestOf([...moments.map(later), this.#reopening, this.#renewing]);
   }
