@@ -171,9 +171,9 @@ export class BudgetService {
     const size = flavorSize(flavor);
     const spent: { status: NamedBudgetStatus; resource: ResourceMoments }[] = [];
     for (const budget of budgets.filter((b) => targets.has(budgetKey(b)))) {
-      const status = await this.#named(budget, now);
+      const status = await this.statusOf(budget, now);
       const resource = spentFor(status, size);
-      if (resource) spent.push({ status, resource });
+      if (resource) spent.push({ status: { ...status, name: await this.#nameOf(budget) }, resource });
     }
     for (const instance of waiting) {
       for (const { status, resource } of spent) {

@@ -125,6 +125,7 @@ export class BudgetEnforcementJob implements ScheduledJob {
         else if (renewed) await this.#takeDownOver(period.instanceId, now);
       }
     }
+    if (renewed) this.#renewing = null;
     if (this.#reopening !== null && now >= this.#reopening) {
       this.#reopening = null;
       await this.queue?.admitEveryLater();
@@ -153,8 +154,10 @@ export class BudgetEnforcementJob implements ScheduledJob {
     // (this one learns of it at its next look): the lines it held move at once.
     const freed = [...this.#spent].some((key) => !spent.has(key));
     this.#spent = spent;
-    this.#reopening = freed ? now : earliestOf(reopening);
-    this.#renewing = earliestOf(renewing);
+    // A moment come but not yet run (asked again before the sweep) stays due.
+    const pending = (at: number | null) => (at !== null && at <= now ? at : null);
+    this.#reopening = earliestOf([pending(this.#reopening), freed ? now : null, ...reopening]);
+    this.#renewing = earliestOf([pending(this.#renewing), ...renewing]);
     return earliestOf([...moments.map(later), this.#reopening, this.#renewing]);
   }
 
