@@ -11,6 +11,7 @@ import { maskedRepositoryUrl } from '../core/instances/repository-url.js';
 import { QUEUED_STATUSES } from '../core/model/statuses.js';
 import type { Catalog, Flavor, Profile } from '../core/model/catalog.js';
 import {
+  BUDGET_HOLD_ANNOTATION,
   LAST_ACTIVITY_ANNOTATION,
   type Credential,
   type Instance,
@@ -152,6 +153,19 @@ function queuingInfo(instance: Instance, flavor: Flavor, ctx: ViewContext): Inst
   };
 }
 
+/**
+ * The instance's own annotations, with its budget hold as the queue sees it now: shown while a spent
+ * budget holds it in its line, gone once it does not (the stored copy only marks that its history
+ * entry was written, and may be older).
+ */
+function annotationsOf(instance: Instance, ctx: ViewContext): Record<string, string> {
+  const { [BUDGET_HOLD_ANNOTATION]: _stored, ...annotations } = instance.spec.annotations;
+  const heldBy = QUEUED_STATUSES.includes(instance.status)
+    ? ctx.queues.get(instance.flavor)?.positions.get(instance.id)?.heldBy
+    : undefined;
+  return heldBy === undefined ? annotations : { ...annotations, [BUDGET_HOLD_ANNOTATION]: heldBy };
+}
+
 export function instanceView(instance: Instance, ctx: ViewContext): InstanceBody {
   const flavor = ctx.catalog.flavor(instance.flavor) ?? missingFlavor(instance.flavor);
   const running = instance.status === 'RUNNING';
@@ -184,7 +198,7 @@ export function instanceView(instance: Instance, ctx: ViewContext): InstanceBody
       },
       failed_reasons: instance.failedReasons,
       annotations: {
-        ...instance.spec.annotations,
+        ...annotationsOf(instance, ctx),
         [LAST_ACTIVITY_ANNOTATION]: String(instance.lastActivityAt ?? instance.createdAt),
         target_domain: ctx.publicUrl,
         url: running ? ctx.notebookUrl(instance.id) : '',

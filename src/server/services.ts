@@ -212,9 +212,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     orphanIntervalMs: config.runtime.orphanIntervalMs,
   });
   const writer = { store, clock, log, replica };
-  const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
   const budgets = new BudgetService(store, clock);
-  const budgetEnforcement = new BudgetEnforcementJob({ ...writer, budgets, trigger: reconciler });
+  const queue = new QueueService({ ...writer, catalog, trigger: reconciler, budgets });
+  const budgetEnforcement = new BudgetEnforcementJob({ ...writer, budgets, trigger: reconciler, queue });
   const scheduler = new Scheduler({
     clock,
     log,
@@ -244,7 +244,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   committed.subscribe((change) => {
     if (budgetEnforcement.concerns(change)) scheduler.notice(clock.now());
   });
-  budgets.onChange(() => scheduler.notice(clock.now()));
+  // A raised or removed budget may free the instances it held in a line (on the controller).
+  budgets.onChange(() => {
+    scheduler.notice(clock.now());
+    void queue.admitEveryLater();
+  });
   committed.subscribe((change) => metrics.noticeChange(change, clock.now()));
   committed.subscribe((change) => queue.noticeChange(change));
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.

@@ -12,7 +12,9 @@ import type { InstanceStatus } from '../core/model/statuses.js';
 import {
   DuplicateNameError,
   LimitReachedError,
+  type BudgetLimit,
   type SlotLimit,
+  type WriteLimit,
   type DueField,
   type DueQuery,
   type EventPage,
@@ -31,6 +33,7 @@ import {
   type InstancesTable,
 } from './database.js';
 import { claimIn } from './kysely-buckets.js';
+import { budgetLockKeys, checkBudgets } from './kysely-budgets.js';
 import type { KeyLock } from './key-lock.js';
 import { appendEvent, deletedSince, listEvents } from './kysely-events.js';
 import { recordSlotChange } from './kysely-usage.js';
@@ -204,11 +207,17 @@ export class KyselyInstanceRepository implements InstanceRepository {
     this.#byId = prepareQuery(db, 1, (id: string) => doc().where('id', '=', id));
   }
 
-  /** Throws {@link LimitReachedError} for the first limit the write would exceed. */
-  async #checkLimits(trx: Kysely<Database>, instanceId: string, limits: readonly SlotLimit[]): Promise<void> {
+  /**
+   * Throws {@link LimitReachedError} for the first limit the write would exceed, then
+   * {@link BudgetSpentError} for a spent budget.
+   */
+  async #checkLimits(trx: Kysely<Database>, instanceId: string, limits: readonly WriteLimit[]): Promise<void> {
+    const slots = limits.filter((limit): limit is SlotLimit => limit.scope !== 'budget');
+    const budgets = limits.filter((limit): limit is BudgetLimit => limit.scope === 'budget');
+    const keys = [...slots.map((limit) => `demanager:${limit.scope}:${limit.key}`), ...budgets.flatMap(budgetLockKeys)];
     // A fixed order, so two writers needing the same locks cannot deadlock.
-    const ordered = [...limits].sort((a, b) => `${a.scope}:${a.key}`.localeCompare(`${b.scope}:${b.key}`));
-    for (const limit of ordered) await this.#lock(trx, `demanager:${limit.scope}:${limit.key}`);
+    for (const key of [...new Set(keys)].sort()) await this.#lock(trx, key);
+    const ordered = [...slots].sort((a, b) => `${a.scope}:${a.key}`.localeCompare(`${b.scope}:${b.key}`));
     for (const limit of ordered) {
       if (limit.weighted) {
         if (
@@ -229,6 +238,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
         .executeTakeFirstOrThrow();
       if (toNumber(n) >= limit.max) throw new LimitReachedError(limit);
     }
+    for (const limit of budgets) await checkBudgets(trx, this.#sizeOf, limit);
   }
 
   /** Σ over the weighted flavors of (instances in the limit's statuses) × weight, the writer excluded. */
@@ -306,7 +316,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
       });
   }
 
-  async insert(instance: Instance, event?: InstanceEvent, limits: readonly SlotLimit[] = []): Promise<void> {
+  async insert(instance: Instance, event?: InstanceEvent, limits: readonly WriteLimit[] = []): Promise<void> {
     const stored: Instance = { ...instance, version: 1 };
     const row = toRow(stored, JSON.stringify(stored));
     try {
@@ -429,7 +439,7 @@ export class KyselyInstanceRepository implements InstanceRepository {
   async update(
     next: Instance,
     event?: InstanceEvent,
-    limits: readonly SlotLimit[] = [],
+    limits: readonly WriteLimit[] = [],
   ): Promise<Instance | undefined> {
     const stored: Instance = { ...next, version: next.version + 1 };
     const doc = JSON.stringify(stored);

@@ -129,6 +129,26 @@ function sizeOfRow(row: Pick<Row, 'flavor' | 'cpus' | 'memory_gib' | 'gpus'>, si
   };
 }
 
+/** Rows as periods, oldest first. */
+export function periodsOf(rows: readonly Row[], sizeOf: UsageSizer): UsagePeriod[] {
+  return rows.map((row) => periodOf(row, sizeOf)).sort((a, b) => a.start - b.start || a.seq - b.seq);
+}
+
+function periodOf(row: Row, sizeOf: UsageSizer): UsagePeriod {
+  return {
+    seq: toNumber(row.seq),
+    instanceId: row.instance_id,
+    instanceName: row.instance_name,
+    projectId: row.project_id,
+    userId: row.user_id,
+    userName: row.user_name,
+    flavor: row.flavor,
+    ...sizeOfRow(row, sizeOf),
+    start: toNumber(row.started_at),
+    end: row.ended_at === null ? null : toNumber(row.ended_at),
+  };
+}
+
 export class KyselyUsageRepository implements UsageRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -168,21 +188,6 @@ export class KyselyUsageRepository implements UsageRepository {
   }
 
   #periods(rows: Row[]): UsagePeriod[] {
-    return rows.map((row) => this.#period(row)).sort((a, b) => a.start - b.start || a.seq - b.seq);
-  }
-
-  #period(row: Row): UsagePeriod {
-    return {
-      seq: toNumber(row.seq),
-      instanceId: row.instance_id,
-      instanceName: row.instance_name,
-      projectId: row.project_id,
-      userId: row.user_id,
-      userName: row.user_name,
-      flavor: row.flavor,
-      ...sizeOfRow(row, this.sizeOf),
-      start: toNumber(row.started_at),
-      end: row.ended_at === null ? null : toNumber(row.ended_at),
-    };
+    return periodsOf(rows, this.sizeOf);
   }
 }

@@ -28,7 +28,12 @@ describe('budgets (manual clock)', () => {
   /** Alice's GPU instance, stopped after an hour. */
   let gaugeId = '';
   before(async () => {
-    t = await startTestApp({ start: { clock }, runtime: { simulated: { delays: INSTANT_PHASES } } });
+    // Tokens outlive the month the clock crosses.
+    t = await startTestApp({
+      start: { clock },
+      tokenTtlSeconds: 90 * 86_400,
+      runtime: { simulated: { delays: INSTANT_PHASES } },
+    });
     project = await createProject(t, 'budgeted');
     alice = await member(t, 'budget-alice', project);
     bob = await member(t, 'budget-bob', project, 'admin');
@@ -41,6 +46,25 @@ describe('budgets (manual clock)', () => {
     const res = await t.http('GET', `/v1/${project}/demanager/budgets`, { token: who.token });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     return res.body.budgets as any[];
+  };
+
+  /** The budget entries of an instance's history, and a clock advance that waits until they satisfy `until`. */
+  const watch = (projectId: string, id: string, token: string) => {
+    const budgetEvents = async () =>
+      (
+        (await t.http('GET', `${t.instances(projectId)}/${id}/events?limit=100`, { token })).body.events as any[]
+      ).filter((e) => e.kind.startsWith('budget-'));
+    async function settle(ms: number, until: (events: any[]) => boolean): Promise<any[]> {
+      clock.advance(ms);
+      for (let i = 0; i < 300; i++) {
+        const events = await budgetEvents();
+        if (until(events)) return events;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      throw new Error(`never settled: ${JSON.stringify(await budgetEvents())}`);
+    }
+    const detail = async () => (await t.http('GET', `${t.instances(projectId)}/${id}`, { token })).body;
+    return { budgetEvents, settle, detail };
   };
 
   it('system admins set, list and remove budgets; bad figures, periods and targets are refused', async () => {
@@ -185,19 +209,7 @@ describe('budgets (manual clock)', () => {
     const cpu = cpuCreated.body.id;
     await waitStatus(t, cpu, 'RUNNING', as);
 
-    const history = async () =>
-      (await t.http('GET', `${t.instances(team)}/${id}/events?limit=100`, { token: carol.token })).body.events as any[];
-    const budgetEvents = async () => (await history()).filter((e) => e.kind.startsWith('budget-'));
-    async function settle(ms: number, until: (events: any[]) => boolean): Promise<any[]> {
-      clock.advance(ms);
-      for (let i = 0; i < 300; i++) {
-        const events = await budgetEvents();
-        if (until(events)) return events;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error(`never settled: ${JSON.stringify(await budgetEvents())}`);
-    }
-    const detail = async () => (await t.http('GET', `${t.instances(team)}/${id}`, { token: carol.token })).body;
+    const { budgetEvents, settle, detail } = watch(team, id, carol.token);
 
     // 80 % of 2 GPU-hours at one GPU: 1.6 hours in, to the millisecond.
     const at80 = T0 + 1.6 * HOUR;
@@ -267,35 +279,64 @@ describe('budgets (manual clock)', () => {
     assert.equal((await detail()).spec.annotations['demanager/budget_warning'], undefined, 'the banner is gone');
   });
 
-  it('an instance admitted from the queue on a spent budget is stopped as soon as it runs', async () => {
-    const crowd = await createProject(t, 'queue-team');
-    const dave = await member(t, 'budget-dave', crowd);
-    const as = { token: dave.token, projectId: crowd };
-    // The free flavor: one CPU, five slots, queues. Five running use 5 CPU-hours an hour.
-    assert.equal((await putBudget(`/v3/projects/${crowd}/budget`, { cpu_hours: 5, period: 'month' })).status, 200);
-    const make = async (name: string) =>
-      (
-        await t.http('POST', t.instances(crowd), {
-          token: dave.token,
-          body: cpuBody(name, 'modelarts.vm.cpu.free', false),
-        })
-      ).body.id as string;
-    const running: string[] = [];
-    for (let i = 0; i < 5; i++) running.push(await make(`free-${i}`));
-    for (const id of running) await waitStatus(t, id, 'RUNNING', as);
-    const waiting = await make('waiting');
-    await waitStatus(t, waiting, 'CREATE_QUEUING', as);
+  it('warnings outlive a stop and a start within the month, and start afresh when it renews', async () => {
+    const team = await createProject(t, 'restart-team');
+    const frank = await member(t, 'budget-frank', team);
+    const as = { token: frank.token, projectId: team };
+    assert.equal((await putBudget(`/v3/projects/${team}/budget`, { gpu_hours: 2, period: 'month' })).status, 200);
+    const T0 = clock.now();
+    const id = (await t.http('POST', t.instances(team), { token: frank.token, body: gpuBody('restarted', 'restart') }))
+      .body.id;
+    await waitStatus(t, id, 'RUNNING', as);
+    const { budgetEvents, settle, detail } = watch(team, id, frank.token);
+    const banner = async () => (await detail()).spec.annotations['demanager/budget_warning'];
+    const action = async (name: string) =>
+      assert.equal(
+        (await t.http('POST', `${t.instances(team)}/${id}/action`, { token: frank.token, body: { action: name } }))
+          .status,
+        200,
+      );
 
+    await settle(T0 + 1.6 * HOUR - clock.now(), (events) => events.length === 1);
+    const warned = await banner();
+    assert.match(warned, /1\.6 of 2 GPU-hours/);
+    // Stopped for an hour and started again: the banner is back at once, and not given twice.
+    await action('stop');
+    await waitStatus(t, id, 'STOPPED', as);
     clock.advance(HOUR);
-    for (const id of running) await waitStatus(t, id, 'STOPPED', as);
-    const admitted = await waitStatus(t, waiting, 'STOPPED', as);
-    assert.equal(
-      admitted.spec.annotations['demanager/stop_reason'],
-      'budget-exhausted: project queue-team used 5 of 5 CPU-hours this month',
-    );
-    const kinds = (
-      await t.http('GET', `${t.instances(crowd)}/${waiting}/events`, { token: dave.token })
-    ).body.events.map((e: any) => e.kind);
-    assert.ok(kinds.includes('admit') && kinds.includes('budget-stop'), kinds.join(', '));
+    await action('start');
+    const restarted = await waitStatus(t, id, 'RUNNING', as);
+    assert.equal(restarted.spec.annotations['demanager/budget_warning'], warned, 'the banner at once');
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await budgetEvents()).length, 1, 'the 80 % warning is given once this month');
+    // The last 0.4 GPU-hours from the restart: warned ten minutes before, stopped at the end.
+    const runsOut = clock.now() + 0.4 * HOUR;
+    const [, last] = await settle(runsOut - 10 * 60_000 - clock.now(), (events) => events.length === 2);
+    assert.deepEqual([last.detail.level, last.timestamp], ['10min', runsOut - 10 * 60_000]);
+    assert.match(await banner(), /runs out at/);
+    await settle(runsOut - clock.now(), (events) => events.length === 3);
+    await waitStatus(t, id, 'STOPPED', as);
+
+    // An instance that runs into a new month: its banner of the month before is taken down then, and
+    // the new month warns afresh.
+    const late = await createProject(t, 'month-end-team');
+    assert.equal((await putBudget(`/v3/projects/${late}/budget`, { gpu_hours: 2, period: 'month' })).status, 200);
+    const grace = await member(t, 'budget-grace', late);
+    clock.advance(Date.UTC(2026, 11, 31, 22) - clock.now());
+    const night = (await t.http('POST', t.instances(late), { token: grace.token, body: gpuBody('night', 'night') }))
+      .body.id;
+    await waitStatus(t, night, 'RUNNING', { token: grace.token, projectId: late });
+    const nightWatch = watch(late, night, grace.token);
+    const nightBanner = async () => (await nightWatch.detail()).spec.annotations['demanager/budget_warning'];
+    await nightWatch.settle(Date.UTC(2026, 11, 31, 23, 36) - clock.now(), (events) => events.length === 1);
+    assert.match(await nightBanner(), /1\.6 of 2 GPU-hours this month/);
+    const renewal = Date.UTC(2027, 0, 1);
+    clock.advance(renewal - clock.now());
+    for (let i = 0; i < 300 && (await nightBanner()) !== undefined; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.equal(await nightBanner(), undefined, 'taken down at the renewal');
+    assert.equal((await nightWatch.detail()).status, 'RUNNING');
+    const fresh = await nightWatch.settle(1.6 * HOUR, (events) => events.length === 2);
+    assert.deepEqual([fresh[1].detail.level, fresh[1].timestamp], ['80%', renewal + 1.6 * HOUR]);
+    assert.match(await nightBanner(), /1\.6 of 2 GPU-hours this month/);
   });
 });

@@ -6,20 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
+import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
+import { ONE } from '../support/rule-flavors.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
 import { CPU_FLAVOR, GPU_FLAVOR_2, GPU_PROFILE, member } from '../support/api.js';
 import { sample, usageCounters } from '../support/prometheus-text.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
-
-const ONE = completeFlavor({
-  name: 'modelarts.vm.cpu.one',
-  type: 'CPU',
-  params: { CPU: 1 },
-  promo_type: 'Free',
-  capacity: 1,
-  queues: true,
-});
 
 describe('metrics', () => {
   const clock = new ManualClock(Date.UTC(2026, 10, 28, 12));

@@ -95,4 +95,29 @@ describe('budget status', () => {
     assert.equal(status.used.gpuHours, 11);
     assert.equal(status.runsOutAt, now + 9 * HOUR, 'computed as if the ten hours stayed');
   });
+
+  it('a spent resource reopens at the month’s renewal, or when enough usage leaves a rolling window, to the millisecond', () => {
+    const now = Date.UTC(2026, 5, 10);
+    const month = budgetStatus(budget({ gpuHours: 2 }), [period(now - 3 * HOUR, now - HOUR)], [], now);
+    assert.deepEqual(
+      month.resources.map((r) => [r.exhausted, r.reopensAt]),
+      [[true, Date.UTC(2026, 6, 1)]],
+    );
+    // Rolling: 3 GPU-hours of a 2 GPU-hour budget, run 20 to 17 days ago and 5 days ago for an hour.
+    const rolling = budget({ gpuHours: 2, period: 'rolling_30d' });
+    const periods = [period(now - 20 * DAY, now - 20 * DAY + 2 * HOUR), period(now - 5 * DAY, now - 5 * DAY + HOUR)];
+    const spent = budgetStatus(rolling, periods, [], now);
+    const [gpu] = spent.resources;
+    // Under the limit once more than an hour of the older period has left the window: 10 days and an hour on, plus a ms.
+    const reopens = now + 10 * DAY + HOUR + 1;
+    assert.deepEqual([gpu!.exhausted, gpu!.reopensAt], [true, reopens]);
+    assert.equal(budgetStatus(rolling, periods, [], reopens - 1).exhausted, true, 'a millisecond before');
+    assert.equal(budgetStatus(rolling, periods, [], reopens).exhausted, false, 'at it');
+    // A running instance on the spent budget is stopped now: its period counts up to now only.
+    const open = period(now - HOUR, null);
+    assert.equal(budgetStatus(rolling, [...periods, open], [open], now).resources[0]!.reopensAt! > reopens, true);
+    // Never, for a limit of nothing; not at all, when not spent.
+    assert.equal(budgetStatus(budget({ gpuHours: 0 }), [], [], now).resources[0]!.reopensAt, null);
+    assert.equal(budgetStatus(budget({ gpuHours: 9 }), periods, [], now).resources[0]!.reopensAt, null);
+  });
 });

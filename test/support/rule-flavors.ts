@@ -18,6 +18,9 @@ export const LINE = completeFlavor({
   queues: true,
 });
 
+/** One slot, and a line behind it. */
+export const ONE = { ...LINE, name: 'modelarts.vm.cpu.one', capacity: 1 };
+
 export const RESERVATION_SECONDS = 300;
 
 /** One slot, a line, and a reservation its first in line must confirm with start. */

@@ -162,9 +162,12 @@ export function InstanceDetailPage({ console: c, live, id, flavorOf, onFailure }
   const left = secondsLeft(instance, instance.spec.auto_stop.remain_time, now);
   const failed = instance.spec.failed_reasons;
   const stopReason = instance.spec.annotations['demanager/stop_reason'];
-  // Set by the service when the project's or the owner's budget nears its end (80 % used, 10 minutes left).
+  // Set by the service when the project's or the owner's budget nears its end (80 % used, 10 minutes
+  // left); on a waiting notebook, while a spent budget holds it in its line (why it does not move).
   const budgetWarning =
-    instance.status === 'RUNNING' ? instance.spec.annotations['demanager/budget_warning'] : undefined;
+    instance.status === 'RUNNING'
+      ? instance.spec.annotations['demanager/budget_warning']
+      : instance.spec.annotations['demanager/budget_hold'];
   const d = instance.flavor_details;
   const queueTerms = flavorOf(instance.flavor);
 

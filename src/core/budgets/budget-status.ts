@@ -7,7 +7,8 @@
  */
 import type { Budget, BudgetResource } from '../model/budget.js';
 import type { UsagePeriod } from '../model/usage.js';
-import { HOUR_MS, totalOf, type UsageTotals } from '../usage/usage-totals.js';
+import type { UsageSize } from '../model/flavor-size.js';
+import { HOUR_MS, overlapMs, totalOf, type UsageTotals } from '../usage/usage-totals.js';
 
 const ROLLING_MS = 30 * 24 * HOUR_MS;
 /** The share of a budget used at which running instances are warned. */
@@ -49,6 +50,12 @@ export interface ResourceMoments {
   warnAt: number | null;
   lastMinutesAt: number | null;
   runsOutAt: number | null;
+  /**
+   * When an exhausted resource has hours again if nothing more of it runs: the month's renewal, or
+   * when enough of a rolling window's usage has left it. Null when not exhausted, or never (a limit
+   * of 0).
+   */
+  reopensAt: number | null;
 }
 
 export interface BudgetStatus {
@@ -115,6 +122,7 @@ export function budgetStatus(
       warnAt: spent < limit * WARN_SHARE - EPSILON ? inWindow(after(now, limit * WARN_SHARE - spent, rate)) : null,
       lastMinutesAt: runsOutAt !== null && runsOutAt - WARN_LEFT_MS > now ? runsOutAt - WARN_LEFT_MS : null,
       runsOutAt,
+      reopensAt: exhausted ? reopening(window, periods, resource, limit, now) : null,
     });
   }
   const runsOut = resources.map((r) => r.runsOutAt).filter((at): at is number => at !== null);
@@ -127,6 +135,44 @@ export function budgetStatus(
     exhausted: resources.some((r) => r.exhausted),
     runsOutAt: runsOut.length > 0 ? Math.min(...runsOut) : null,
   };
+}
+
+/**
+ * When `resource`, exhausted at `now`, comes back under its limit if nothing more of it runs (the
+ * target's running instances are stopped as soon as it is spent, so their periods count up to
+ * `now`). A rolling window's usage leaves it as the window moves: the first millisecond it is under
+ * the limit is found by bisection, as the usage in the window only falls from `now` on.
+ */
+function reopening(
+  window: BudgetWindow,
+  periods: readonly UsagePeriod[],
+  resource: BudgetResource,
+  limit: number,
+  now: number,
+): number | null {
+  if (limit <= EPSILON) return null;
+  if (window.renewsAt !== null) return window.renewsAt;
+  const usedAt = (at: number) =>
+    periods.reduce(
+      (sum, p) =>
+        sum +
+        (rateOf(p, resource) *
+          overlapMs({ start: p.start, end: Math.min(p.end ?? now, now) }, at - ROLLING_MS, at, at)) /
+          HOUR_MS,
+      0,
+    );
+  let [spent, free] = [now, now + ROLLING_MS + 1];
+  while (free - spent > 1) {
+    const mid = Math.floor((spent + free) / 2);
+    if (usedAt(mid) >= limit - EPSILON) spent = mid;
+    else free = mid;
+  }
+  return free;
+}
+
+/** The resource of `status` that is spent and that an instance of `size` uses, if any. */
+export function spentFor(status: Pick<BudgetStatus, 'resources'>, size: UsageSize): ResourceMoments | undefined {
+  return status.resources.find((r) => r.exhausted && rateOf(size, r.resource) > 0);
 }
 
 /** A resource's name as people read it. */

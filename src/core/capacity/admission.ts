@@ -1,15 +1,16 @@
 /**
  * @module core/capacity/admission
  * Which limits a write must respect: the capacity of the flavor and of the dedicated pool (counted
- * over the instances that hold a slot) and the per-user and per-project quotas (counted over every
- * instance). The store checks them in the transaction of the write, so concurrent requests, on one
+ * over the instances that hold a slot), the per-user and per-project quotas (counted over every
+ * instance), and the budgets of the instance's project and owner (core/budgets). The store checks them in the transaction of the write, so concurrent requests, on one
  * replica or several, never admit more than a limit allows.
  */
 import { gpusOf, type Catalog, type Flavor } from '../model/catalog.js';
 import { DomainError } from '../shared/errors.js';
 import type { Instance } from '../model/instance.js';
 import { QUEUED_STATUSES, type InstanceStatus } from '../model/statuses.js';
-import type { SlotLimit } from '../ports/store.js';
+import { flavorSize } from '../model/flavor-size.js';
+import type { BudgetLimit, SlotLimit } from '../ports/store.js';
 
 /** Statuses in which an instance holds a slot of its flavor (and pool). */
 export const SLOT_STATUSES: readonly InstanceStatus[] = [
@@ -70,6 +71,17 @@ export function waitingLimits(catalog: Catalog, instance: Pick<Instance, 'flavor
   return max > 0
     ? [{ scope: 'waiting', key: instance.user.id, flavor: instance.flavor, max, statuses: QUEUED_STATUSES }]
     : [];
+}
+
+/** The budgets an instance must find unspent to run (take a slot or join a line) from `at` on. */
+export function budgetLimits(
+  catalog: Catalog,
+  instance: Pick<Instance, 'flavor' | 'projectId' | 'user'>,
+  at: number,
+): BudgetLimit[] {
+  const flavor = catalog.flavor(instance.flavor);
+  if (!flavor) return [];
+  return [{ scope: 'budget', projectId: instance.projectId, userId: instance.user.id, size: flavorSize(flavor), at }];
 }
 
 /** Whether a limit is one of capacity (a slot, a GPU), which a flavor that queues waits for, unlike a quota. */

@@ -6,7 +6,6 @@
  */
 import type { BudgetService } from '../budgets/budget-service.js';
 import type { Catalog } from '../model/catalog.js';
-import { flavorSize } from '../model/flavor-size.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { instanceEvent } from './events.js';
@@ -15,7 +14,14 @@ import type { ReconcileTrigger } from './reconcile-trigger.js';
 import { RepositoryHosts } from './repository-hosts.js';
 import type { WriterOptions } from './writer-options.js';
 import type { SecretBox } from '../secrets/box.js';
-import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from '../model/instance.js';
+import {
+  BUDGET_HOLD_ANNOTATION,
+  mapCredentials,
+  newInstanceId,
+  type Instance,
+  type InstanceSpec,
+  type IntentKind,
+} from '../model/instance.js';
 import {
   checkAutoStop,
   checkDescription,
@@ -35,6 +41,7 @@ import {
   type InstanceStatus,
 } from '../model/statuses.js';
 import {
+  budgetLimits,
   holdsSlot,
   isCapacity,
   limitError,
@@ -44,9 +51,10 @@ import {
   type Quotas,
 } from '../capacity/admission.js';
 import {
+  BudgetSpentError,
   DuplicateNameError,
   LimitReachedError,
-  type SlotLimit,
+  type WriteLimit,
   type EventPage,
   type InstanceEvent,
   type InstancePage,
@@ -89,7 +97,7 @@ export interface LifecycleServiceOptions extends Omit<WriterOptions, 'log'> {
   /** Default: the built-in repository hosts only. */
   repositoryHosts?: RepositoryHosts;
   /** Refuses a create or start on a spent budget; default none (no budgets). */
-  budgets?: Pick<BudgetService, 'refuse'> | null;
+  budgets?: Pick<BudgetService, 'refusal'> | null;
 }
 
 export class LifecycleService {
@@ -102,7 +110,7 @@ export class LifecycleService {
   private readonly quotas: Quotas;
   private readonly queue: QueueService | null;
   private readonly repositoryHosts: RepositoryHosts;
-  private readonly budgets: Pick<BudgetService, 'refuse'> | null;
+  private readonly budgets: Pick<BudgetService, 'refusal'> | null;
 
   constructor(options: LifecycleServiceOptions) {
     ({
@@ -119,17 +127,19 @@ export class LifecycleService {
     this.budgets = options.budgets ?? null;
   }
 
-  /** Refuses to run an instance of `flavor` for its project and owner on a spent budget. */
-  async #checkBudgets(instance: Pick<Instance, 'projectId' | 'user' | 'flavor'>): Promise<void> {
-    const flavor = this.catalog.flavor(instance.flavor);
-    if (this.budgets && flavor) await this.budgets.refuse(instance.projectId, instance.user.id, flavorSize(flavor));
+  /**
+   * The budgets a write that makes `instance` run must find unspent, checked by the store in the
+   * write's transaction (the owner's budget counts, whoever acts): none without budgets.
+   */
+  #budgetLimits(instance: Instance): WriteLimit[] {
+    return this.budgets ? budgetLimits(this.catalog, instance, this.clock.now()) : [];
   }
 
   #event(instance: Instance, kind: string, from: InstanceStatus | null, to: InstanceStatus, by: string): InstanceEvent {
     return instanceEvent(instance, { kind, from, to, by, at: this.clock.now(), replica: this.replica });
   }
 
-  #insert(instance: Instance, limits: SlotLimit[], by: string): Promise<void> {
+  #insert(instance: Instance, limits: WriteLimit[], by: string): Promise<void> {
     return this.store.instances.insert(instance, this.#event(instance, 'create', null, instance.status, by), limits);
   }
 
@@ -137,7 +147,8 @@ export class LifecycleService {
     return this.queue !== null && isCapacity(err.limit) && this.catalog.flavor(instance.flavor)?.queues === true;
   }
 
-  #refusal(err: unknown): unknown {
+  async #refusal(err: unknown): Promise<unknown> {
+    if (err instanceof BudgetSpentError && this.budgets) return this.budgets.refusal(err);
     if (err instanceof DuplicateNameError) return new DomainError('ModelArts.6301');
     if (err instanceof LimitReachedError) return limitError(err.limit);
     if (err instanceof BucketHeldError) return bucketRefusal(err.bucket);
@@ -154,11 +165,6 @@ export class LifecycleService {
     const url = valid.spec.repository?.connection_info?.url;
     const refusal = url ? await this.repositoryHosts.refusal(url, 'accept') : null;
     if (refusal) throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
-    await this.#checkBudgets({
-      projectId: actor.projectId,
-      user: { id: actor.userId, name: actor.userName },
-      flavor: valid.flavor.name,
-    });
     const now = this.clock.now();
     const instance: Instance = {
       id: newInstanceId(),
@@ -188,17 +194,21 @@ export class LifecycleService {
     try {
       await this.#insert(
         instance,
-        [...slotLimits(this.catalog, instance), ...quotaLimits(this.quotas, instance)],
+        [...slotLimits(this.catalog, instance), ...quotaLimits(this.quotas, instance), ...this.#budgetLimits(instance)],
         actor.userId,
       );
     } catch (err) {
       // A flavor that queues takes the request in line instead of refusing it.
-      if (!(err instanceof LimitReachedError && this.#queues(instance, err))) throw this.#refusal(err);
+      if (!(err instanceof LimitReachedError && this.#queues(instance, err))) throw await this.#refusal(err);
       instance.status = 'CREATE_QUEUING';
       instance.queuedAt = now;
-      const limits = [...quotaLimits(this.quotas, instance), ...waitingLimits(this.catalog, instance)];
-      await this.#insert(instance, limits, actor.userId).catch((again: unknown) => {
-        throw this.#refusal(again);
+      const limits = [
+        ...quotaLimits(this.quotas, instance),
+        ...waitingLimits(this.catalog, instance),
+        ...this.#budgetLimits(instance),
+      ];
+      await this.#insert(instance, limits, actor.userId).catch(async (again: unknown) => {
+        throw await this.#refusal(again);
       });
       await this.queue!.admitNext(instance.flavor);
       return (await this.store.instances.getById(instance.id)) ?? instance;
@@ -269,8 +279,6 @@ export class LifecycleService {
 
   async act(actor: Actor, id: string, action: InstanceAction): Promise<ActionResult> {
     let previous: InstanceStatus = 'STOPPED';
-    // The owner's budget counts, whoever starts it; a wrong state is the transition's to refuse.
-    if (action === 'start' || action === 'queue') await this.#checkBudgets(await this.getOwned(actor, id));
     const run = (request: InstanceAction) =>
       this.#change(actor, id, request, (current) => {
         previous = current.status;
@@ -314,6 +322,11 @@ export class LifecycleService {
       next.queuedAt = null;
       next.reservedAt = null;
     }
+    // A budget's hold is said once per stay in a line: a new stay may be held, and said, again.
+    if (BUDGET_HOLD_ANNOTATION in current.spec.annotations && (request === 'queue' || request === 'dequeue')) {
+      const { [BUDGET_HOLD_ANNOTATION]: _said, ...annotations } = current.spec.annotations;
+      next.spec = { ...current.spec, annotations };
+    }
     return next;
   }
 
@@ -331,13 +344,17 @@ export class LifecycleService {
             ? 'renew'
             : kind;
       // Entering a slot-holding status takes a slot, which the store grants only if one is free;
-      // joining a line takes a place in it, which the flavor may limit per user.
-      const limits =
-        holdsSlot(next.status) && !holdsSlot(current.status)
+      // joining a line takes a place in it, which the flavor may limit per user. Either, from
+      // neither, sets the instance running, which its budgets must allow.
+      const runs = (i: Instance) => holdsSlot(i.status) || isQueued(i.status);
+      const limits = [
+        ...(holdsSlot(next.status) && !holdsSlot(current.status)
           ? slotLimits(this.catalog, next)
           : isQueued(next.status) && !isQueued(current.status)
             ? waitingLimits(this.catalog, next)
-            : [];
+            : []),
+        ...(runs(next) && !runs(current) ? this.#budgetLimits(next) : []),
+      ];
       let written: Instance | undefined;
       try {
         written = await this.store.instances.update(
@@ -347,7 +364,7 @@ export class LifecycleService {
         );
       } catch (err) {
         if (err instanceof LimitReachedError && this.#queues(next, err)) throw new QueueFull();
-        throw this.#refusal(err);
+        throw await this.#refusal(err);
       }
       if (written) {
         if (TRANSITIONAL_STATUSES.has(written.status)) this.trigger.wake(written.id);

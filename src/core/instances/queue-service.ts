@@ -14,24 +14,31 @@
  * On the controller, admissions after a slot frees run in the background ({@link QueueService.admitLater})
  * and are retried with backoff when the store fails, so a line never stalls behind a lost write.
  */
-import { flavorsFreedBy, holdsSlot, SLOT_STATUSES, slotLimits } from '../capacity/admission.js';
+import { budgetLimits, flavorsFreedBy, holdsSlot, SLOT_STATUSES, slotLimits } from '../capacity/admission.js';
+import type { BudgetHold, BudgetService } from '../budgets/budget-service.js';
+import { budgetKey } from '../model/budget.js';
 import { byArrival, fairWindowMs, FairShares, lineAt, nextInLine } from '../capacity/queue-policy.js';
 import type { CommittedChange } from '../changes/committed-changes.js';
 import type { Catalog, Flavor } from '../model/catalog.js';
 import type { Clock } from '../shared/clock.js';
-import type { Instance } from '../model/instance.js';
+import { BUDGET_HOLD_ANNOTATION, type Instance } from '../model/instance.js';
 import { instanceEvent } from './events.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import type { Logger } from '../shared/logger.js';
 import { RetryingTasks, STEP_BACKOFF } from '../shared/retrying-tasks.js';
 import { QUEUED_STATUSES } from '../model/statuses.js';
-import { LimitReachedError, type Store } from '../ports/store.js';
+import { BudgetSpentError, LimitReachedError, type Store } from '../ports/store.js';
 import type { WriterOptions } from './writer-options.js';
 
 export interface QueuePosition {
   rank: number;
-  /** Epoch ms: when the instance is expected to get its slot. */
+  /**
+   * Epoch ms: when the instance is expected to get its slot. For one held by a budget that only a
+   * change of the budget frees, the earliest it could: the slot it would have.
+   */
   expectedAt: number;
+  /** Why a spent budget holds it back, when one does (the banner of core/model/instance's hold annotation). */
+  heldBy?: string;
 }
 
 export interface QueueSnapshot {
@@ -53,6 +60,8 @@ export interface QueueServiceOptions extends WriterOptions {
   catalog: Catalog;
   /** Woken for each instance admitted straight on to CREATING or STARTING. */
   trigger: ReconcileTrigger;
+  /** Holds back the waiting instances whose budget is spent; default none (no budgets). */
+  budgets?: Pick<BudgetService, 'holds' | 'holdOf'> | null;
 }
 
 export class QueueService {
@@ -64,6 +73,7 @@ export class QueueService {
   private readonly trigger: ReconcileTrigger;
   private readonly log: Logger;
   private readonly replica: string;
+  private readonly budgets: Pick<BudgetService, 'holds' | 'holdOf'> | null;
 
   constructor(options: QueueServiceOptions) {
     ({
@@ -74,6 +84,7 @@ export class QueueService {
       log: this.log,
       replica: this.replica,
     } = options);
+    this.budgets = options.budgets ?? null;
     this.#admissions = new RetryingTasks(this.clock, this.log, {
       backoff: STEP_BACKOFF,
       failure: 'queue admission failed; retrying',
@@ -86,6 +97,14 @@ export class QueueService {
    */
   async start(): Promise<void> {
     this.#abort ??= new AbortController();
+    await this.admitEveryLater();
+  }
+
+  /**
+   * Every line may move (a budget was raised, removed or renewed, so instances it held may go on):
+   * {@link admitLater} for each queueing flavor. Nothing before {@link start}.
+   */
+  async admitEveryLater(): Promise<void> {
     await Promise.all(
       this.catalog.data.flavors.filter((flavor) => flavor.queues).map((flavor) => this.admitLater(flavor.name)),
     );
@@ -143,7 +162,12 @@ export class QueueService {
     });
   }
 
-  /** Admits as many of the first in line as there are free slots. */
+  /**
+   * Admits as many of the first in line as there are free slots. One whose project's or owner's
+   * budget is spent is passed over, and keeps its place: it is held, not dequeued, and goes first
+   * again once its budget renews or changes (core/jobs/budget-enforcement and the budget service
+   * wake the lines then). The first time, its history says why.
+   */
   async admitNext(flavorName: string): Promise<void> {
     const flavor = this.catalog.flavor(flavorName);
     if (!flavor?.queues) return;
@@ -160,11 +184,19 @@ export class QueueService {
         at: now,
         replica: this.replica,
       });
+      const { [BUDGET_HOLD_ANNOTATION]: _held, ...annotations } = waiting.spec.annotations;
       try {
         const written = await this.store.instances.update(
-          { ...waiting, status: to, reservedAt: now, updatedAt: now, intent: { ...waiting.intent, at: now } },
+          {
+            ...waiting,
+            status: to,
+            reservedAt: now,
+            updatedAt: now,
+            intent: { ...waiting.intent, at: now },
+            spec: { ...waiting.spec, annotations },
+          },
           event,
-          slotLimits(this.catalog, waiting),
+          [...slotLimits(this.catalog, waiting), ...(this.budgets ? budgetLimits(this.catalog, waiting, now) : [])],
         );
         // Lost to a concurrent change (dequeued, deleted, admitted elsewhere): look at the next one.
         if (written) {
@@ -173,9 +205,30 @@ export class QueueService {
         }
       } catch (err) {
         if (err instanceof LimitReachedError) return;
-        throw err;
+        if (!(err instanceof BudgetSpentError && this.budgets)) throw err;
+        await this.#hold(waiting, err, this.budgets);
       }
     }
+  }
+
+  /** Says once, in `waiting`'s history and annotations, that a spent budget holds it back. */
+  async #hold(waiting: Instance, err: BudgetSpentError, budgets: Pick<BudgetService, 'holdOf'>): Promise<void> {
+    if (waiting.spec.annotations[BUDGET_HOLD_ANNOTATION] !== undefined) return;
+    const { message } = await budgets.holdOf(err);
+    const now = this.clock.now();
+    const annotations = { ...waiting.spec.annotations, [BUDGET_HOLD_ANNOTATION]: message };
+    const event = instanceEvent(waiting, {
+      kind: 'budget-hold',
+      from: waiting.status,
+      to: waiting.status,
+      by: 'system',
+      at: now,
+      replica: this.replica,
+      detail: { budget: budgetKey(err.status.budget), message },
+    });
+    // Lost to a concurrent change: the next look at the line says it again if it still holds.
+    await this.store.instances.update({ ...waiting, updatedAt: now, spec: { ...waiting.spec, annotations } }, event);
+    this.log.info({ instance: waiting.id, budget: budgetKey(err.status.budget) }, 'held in the queue by its budget');
   }
 
   /**
@@ -206,13 +259,25 @@ export class QueueService {
       flavor.queue_policy === 'fair' && line.length > 1
         ? new FairShares(flavor, await this.#periods(flavor, now), (id) => releases.get(id))
         : undefined;
+    // Those a spent budget holds are passed over until it frees them, as admitNext passes them over.
+    const holds = this.budgets ? await this.budgets.holds(flavor, line, now) : new Map<string, BudgetHold>();
     const served: Instance[] = [];
     for (let rank = 1; line.length > 0; rank++) {
-      const at = frees.shift() ?? now;
+      let at = frees.shift() ?? now;
+      const freeAt = (w: Instance) => {
+        const hold = holds.get(w.id);
+        return hold === undefined ? Number.NEGATIVE_INFINITY : (hold.until ?? Number.POSITIVE_INFINITY);
+      };
+      // No one free to take the slot at `at`: it goes to the first freed later, if any.
+      const soonest = Math.min(...line.map(freeAt));
+      if (soonest > at && Number.isFinite(soonest)) at = soonest;
+      const eligible = line.filter((w) => freeAt(w) <= at);
+      const candidates = eligible.length > 0 ? eligible : line;
       // A fifo line is in arrival order already: its next is its first.
-      const waiting = shares ? nextInLine(flavor, line, (user) => shares.at(user, at)) : line[0]!;
+      const waiting = shares ? nextInLine(flavor, candidates, (user) => shares.at(user, at)) : candidates[0]!;
       line.splice(line.indexOf(waiting), 1);
-      positions.set(waiting.id, { rank, expectedAt: at });
+      const heldBy = holds.get(waiting.id)?.message;
+      positions.set(waiting.id, heldBy === undefined ? { rank, expectedAt: at } : { rank, expectedAt: at, heldBy });
       served.push(waiting);
       const release = at + runningTime(waiting, flavor);
       shares?.expect(waiting.user.id, at, release);

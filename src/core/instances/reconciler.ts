@@ -17,7 +17,6 @@ import { systemClock, type Clock } from '../shared/clock.js';
 import {
   QUIT_REASON,
   STOP_REASON_ANNOTATION,
-  BUDGET_WARNING_ANNOTATION,
   type FailedReasons,
   type Instance,
   type RuntimeState,
@@ -25,6 +24,7 @@ import {
 import { bucketOf, bucketRefusal } from '../model/obs-buckets.js';
 import { WorkloadError, type RuntimeDriver, type Workload } from '../ports/runtime.js';
 import { IDLE_STATUSES, TRANSITIONAL_STATUSES, type InstanceStatus } from '../model/statuses.js';
+import { withoutOverWarnings } from '../budgets/budget-warnings.js';
 import { failureDetail, instanceEvent } from './events.js';
 import { collectOrphans } from './orphan-collection.js';
 import { forEachRunningBatch } from './running-batches.js';
@@ -446,12 +446,9 @@ export class Reconciler {
         if (outcome.status === 'RUNNING') {
           next.stopAt = next.spec.auto_stop.enable ? now + next.spec.auto_stop.duration * 1000 : null;
           next.idleSince = null;
-          const {
-            [STOP_REASON_ANNOTATION]: _cleared,
-            [BUDGET_WARNING_ANNOTATION]: _warned,
-            ...annotations
-          } = next.spec.annotations;
-          next.spec = { ...next.spec, annotations };
+          // The stop reason is the last run's; a budget's banner lasts as long as its period.
+          const { [STOP_REASON_ANNOTATION]: _cleared, ...annotations } = next.spec.annotations;
+          next.spec = { ...next.spec, annotations: { ...withoutOverWarnings(annotations, now, true) } };
         } else if (IDLE_STATUSES.has(outcome.status) && !IDLE_STATUSES.has(current.status)) {
           next.idleSince = now;
         }

@@ -10,8 +10,14 @@
  * the usage periods at the present rate; a rate changes only when an instance takes or gives up a
  * slot, or a budget changes, and {@link BudgetEnforcementJob.concerns} and the budget service's
  * change listener ask the scheduler for a fresh look then. Nothing is polled.
+ *
+ * Two more moments are its: a spent budget's renewal (a month's start, or the moment a rolling
+ * window's usage falls back under the limit), when the lines of the queue are woken, as the
+ * instances the budget held back may now be admitted (core/instances/queue-service); and a month's
+ * renewal under running instances, whose banners of the month before are taken down
+ * (core/budgets/budget-warnings).
  */
-import { BUDGET_WARNED_ANNOTATION, BUDGET_WARNING_ANNOTATION, STOP_REASON_ANNOTATION } from '../model/instance.js';
+import { STOP_REASON_ANNOTATION } from '../model/instance.js';
 import type { Instance } from '../model/instance.js';
 import { budgetKey, type Budget } from '../model/budget.js';
 import type { UsagePeriod } from '../model/usage.js';
@@ -28,8 +34,17 @@ import {
   periodPhrase,
   rateOf,
   resourceLabel,
+  spentFor,
   type ResourceMoments,
 } from '../budgets/budget-status.js';
+import {
+  warnedKeys,
+  warningKey,
+  withoutOverWarnings,
+  withWarning,
+  type WarningLevel,
+} from '../budgets/budget-warnings.js';
+import type { QueueService } from '../instances/queue-service.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Store } from '../ports/store.js';
@@ -39,9 +54,11 @@ export interface BudgetEnforcementOptions extends WriterOptions {
   budgets: BudgetService;
   /** Woken for each instance it stops. */
   trigger: ReconcileTrigger;
+  /** Whose lines are woken when a spent budget renews; default none. */
+  queue?: Pick<QueueService, 'admitEveryLater'> | null;
 }
 
-type Level = '80%' | '10min';
+type Level = WarningLevel;
 
 /** What happens to one running instance now, if anything. */
 type Verdict = { stop: string } | { warn: Level; message: string; key: string } | null;
@@ -54,8 +71,15 @@ export class BudgetEnforcementJob implements ScheduledJob {
   private readonly replica: string;
   private readonly budgets: BudgetService;
   private readonly trigger: ReconcileTrigger;
+  private readonly queue: Pick<QueueService, 'admitEveryLater'> | null;
   /** Whether any budget existed at the last look: without one, instance changes need none. */
   #any = true;
+  /** The earliest moment, at the last look, a spent budget renews; null when none is spent. */
+  #reopening: number | null = null;
+  /** The earliest moment, at the last look, a month renews under a running instance. */
+  #renewing: number | null = null;
+  /** The resources spent at the last look (`<budget> <resource>`). */
+  #spent = new Set<string>();
 
   constructor(options: BudgetEnforcementOptions) {
     ({
@@ -66,6 +90,7 @@ export class BudgetEnforcementJob implements ScheduledJob {
       budgets: this.budgets,
       trigger: this.trigger,
     } = options);
+    this.queue = options.queue ?? null;
   }
 
   /** Budget moments are not an instance's own: they come through {@link concerns}. */
@@ -92,47 +117,78 @@ export class BudgetEnforcementJob implements ScheduledJob {
   }
 
   async runDue(now: number): Promise<void> {
+    const renewed = this.#renewing !== null && now >= this.#renewing;
     for (const status of await this.#statuses(now)) {
       for (const period of status.open) {
         const verdict = verdictFor(status, period, now);
         if (verdict) await this.#apply(status.budget, period.instanceId, verdict, now);
+        else if (renewed) await this.#takeDownOver(period.instanceId, now);
       }
+    }
+    if (renewed) this.#renewing = null;
+    if (this.#reopening !== null && now >= this.#reopening) {
+      this.#reopening = null;
+      await this.queue?.admitEveryLater();
     }
   }
 
   async nextDue(): Promise<number | null> {
     const now = this.clock.now();
     const moments: (number | null)[] = [];
+    const reopening: (number | null)[] = [];
+    const renewing: (number | null)[] = [];
+    const later = (at: number | null) => (at !== null && at > now ? at : null);
+    const spent = new Set<string>();
     for (const status of await this.#statuses(now)) {
+      // Instances a spent budget holds in a line may go on when it renews.
+      for (const r of status.resources) {
+        reopening.push(later(r.reopensAt));
+        if (r.exhausted) spent.add(`${budgetKey(status.budget)} ${r.resource}`);
+      }
       if (status.open.length === 0) continue;
       // A month's budget starts afresh at its renewal: the moments after it are worked out then.
-      moments.push(status.window.renewsAt);
+      renewing.push(later(status.window.renewsAt));
       for (const r of status.resources) moments.push(r.warnAt, r.lastMinutesAt, r.runsOutAt);
     }
-    return earliestOf(moments.map((at) => (at !== null && at > now ? at : null)));
+    // A budget spent at the last look and not now was raised or removed, maybe on another replica
+    // (this one learns of it at its next look): the lines it held move at once.
+    const freed = [...this.#spent].some((key) => !spent.has(key));
+    this.#spent = spent;
+    // A moment come but not yet run (asked again before the sweep) stays due.
+    const pending = (at: number | null) => (at !== null && at <= now ? at : null);
+    this.#reopening = earliestOf([pending(this.#reopening), freed ? now : null, ...reopening]);
+    this.#renewing = earliestOf([pending(this.#renewing), ...renewing]);
+    return earliestOf([...moments.map(later), this.#reopening, this.#renewing]);
+  }
+
+  /** Takes down the banner of a month now over from a running instance that is not warned anew. */
+  async #takeDownOver(instanceId: string, now: number): Promise<void> {
+    const instance = await this.store.instances.getById(instanceId);
+    if (instance?.status !== 'RUNNING') return;
+    const annotations = withoutOverWarnings(instance.spec.annotations, now, false);
+    if (annotations === instance.spec.annotations) return;
+    // A lost compare-and-set means someone acted first; the banner goes at the next start, if not sooner.
+    await this.store.instances.update({ ...instance, spec: { ...instance.spec, annotations: { ...annotations } } });
   }
 
   async #apply(budget: Budget, instanceId: string, verdict: NonNullable<Verdict>, now: number): Promise<void> {
     const instance = await this.store.instances.getById(instanceId);
     // Instances still starting are looked at again when they run (see concerns).
     if (instance?.status !== 'RUNNING') return;
-    const warned = (instance.spec.annotations[BUDGET_WARNED_ANNOTATION] ?? '').split('\n').filter(Boolean);
-    if ('warn' in verdict && warned.includes(verdict.key)) return;
-    const annotations = { ...instance.spec.annotations };
+    if ('warn' in verdict && warnedKeys(instance.spec.annotations).includes(verdict.key)) return;
     let next: Instance;
     if ('stop' in verdict) {
-      annotations[STOP_REASON_ANNOTATION] = verdict.stop;
       next = { ...instance, status: 'STOPPING', intent: { kind: 'budget-stop', at: now, by: 'system' } };
+      next.spec = {
+        ...instance.spec,
+        annotations: { ...instance.spec.annotations, [STOP_REASON_ANNOTATION]: verdict.stop },
+      };
     } else {
-      annotations[BUDGET_WARNING_ANNOTATION] = verdict.message;
-      // Keys of other windows are done with: a new month's budget warns afresh.
-      const window = verdict.key.split(' ')[2];
-      annotations[BUDGET_WARNED_ANNOTATION] = [...warned.filter((k) => k.split(' ')[2] === window), verdict.key].join(
-        '\n',
-      );
-      next = { ...instance };
+      next = {
+        ...instance,
+        spec: { ...instance.spec, annotations: withWarning(instance.spec.annotations, verdict.key, verdict.message) },
+      };
     }
-    next.spec = { ...instance.spec, annotations };
     next.updatedAt = this.clock.now();
     const stop = 'stop' in verdict;
     const event = instanceEvent(instance, {
@@ -167,13 +223,13 @@ function targetOf(status: NamedBudgetStatus): string {
  */
 function verdictFor(status: NamedBudgetStatus, period: UsagePeriod, now: number): Verdict {
   const used = status.resources.filter((r) => rateOf(period, r.resource) > 0);
-  const spent = used.find((r) => r.exhausted);
+  const spent = spentFor(status, period);
   if (spent)
     return {
       stop: `budget-exhausted: ${targetOf(status)} used ${hours(spent.used)} of ${hours(spent.limit)} ${resourceLabel(spent.resource)} ${periodPhrase(status.budget)}`,
     };
   const window = status.window.renewsAt === null ? `run-${period.start}` : String(status.window.since);
-  const key = (level: Level) => `${budgetKey(status.budget)} ${level} ${window}`;
+  const key = (level: Level) => warningKey(budgetKey(status.budget), level, window);
   const closing = used.find((r) => r.runsOutAt !== null && r.runsOutAt - now <= WARN_LEFT_MS);
   if (closing) return { warn: '10min', key: key('10min'), message: lastMinutes(status, closing) };
   const high = used.find((r) => r.used >= r.limit * WARN_SHARE - 1e-9);

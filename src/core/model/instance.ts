@@ -166,6 +166,13 @@ export const BUDGET_WARNING_ANNOTATION = 'demanager/budget_warning';
 export const BUDGET_WARNED_ANNOTATION = 'demanager/budget_warned';
 
 /**
+ * The annotation that says a waiting instance is held in its line by a spent budget, and why
+ * (core/instances/queue-service). The API shows it on a queued instance while the hold lasts,
+ * worked out when read; the stored copy marks that the hold's history entry was written.
+ */
+export const BUDGET_HOLD_ANNOTATION = 'demanager/budget_hold';
+
+/**
  * The annotation the API answers `lastActivityAt` in (epoch ms as a string): an extension kept in
  * `spec.annotations`, as Table 2 has no such field.
  */

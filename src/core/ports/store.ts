@@ -9,7 +9,9 @@ import type { InstanceStatus } from '../model/statuses.js';
 import type { InstanceShare, NewInstanceShare } from '../model/instance-share.js';
 import type { BucketHeldError, ObsBucket, ObsBucketUse } from '../model/obs-buckets.js';
 import type { UsageLedger, UsagePeriod, UsageQuery } from '../model/usage.js';
-import type { Budget, BudgetScope } from '../model/budget.js';
+import { budgetKey, type Budget, type BudgetScope } from '../model/budget.js';
+import type { UsageSize } from '../model/flavor-size.js';
+import type { BudgetStatus, ResourceMoments } from '../budgets/budget-status.js';
 import type { Project, RoleAssignment, RoleName, StoredAccessKey, StoredToken, User } from '../model/identity-types.js';
 
 export type SortKey = 'name' | 'creation_timestamp';
@@ -103,6 +105,34 @@ export interface SlotLimit {
   weighted?: { weights: Readonly<Record<string, number>>; need: number };
 }
 
+/**
+ * A write that makes an instance run (take a slot or join a line) must find its project's and its
+ * owner's budgets unspent in the resources it uses (core/budgets), as of `at`, the write's time. The
+ * store checks it in the write's transaction, under a lock per budget target that setting or
+ * removing that budget takes too, so no write admits an instance on a budget spent before it.
+ */
+export interface BudgetLimit {
+  scope: 'budget';
+  projectId: string;
+  userId: string;
+  size: UsageSize;
+  at: number;
+}
+
+/** What a write must respect: capacity, quotas, waiting limits and budgets. */
+export type WriteLimit = SlotLimit | BudgetLimit;
+
+/** A write refused as `status`'s budget is spent in `spent`, a resource the instance uses. */
+export class BudgetSpentError extends Error {
+  constructor(
+    readonly status: BudgetStatus,
+    readonly spent: ResourceMoments,
+  ) {
+    super(`${budgetKey(status.budget)} has no ${spent.resource} left`);
+    this.name = 'BudgetSpentError';
+  }
+}
+
 export class LimitReachedError extends Error {
   constructor(readonly limit: SlotLimit) {
     super(`${limit.scope} ${limit.key} is at its limit of ${limit.max}`);
@@ -131,7 +161,7 @@ export interface InstanceRepository {
    * obs bucket (core/model/obs-buckets) claims it for its project in that transaction if no project
    * holds it, and throws {@link BucketHeldError} (nothing written) if another project does.
    */
-  insert(instance: Instance, event?: InstanceEvent, limits?: readonly SlotLimit[]): Promise<void>;
+  insert(instance: Instance, event?: InstanceEvent, limits?: readonly WriteLimit[]): Promise<void>;
   get(projectId: string, id: string): Promise<Instance | undefined>;
   getById(id: string): Promise<Instance | undefined>;
   list(query: InstanceQuery): Promise<InstancePage>;
@@ -164,9 +194,11 @@ export interface InstanceRepository {
    * `next.version + 1`. Returns the written instance, or undefined when someone else wrote first.
    * `event` is appended in the same transaction, and only if the write wins. With `limits`, each
    * is checked in that transaction too (the instance itself not counted); a limit already reached
-   * throws {@link LimitReachedError} and nothing is written.
+   * throws {@link LimitReachedError}, a spent budget {@link BudgetSpentError}, and nothing is
+   * written. Capacity and quotas are checked before budgets: a write that finds no slot is told so
+   * first.
    */
-  update(next: Instance, event?: InstanceEvent, limits?: readonly SlotLimit[]): Promise<Instance | undefined>;
+  update(next: Instance, event?: InstanceEvent, limits?: readonly WriteLimit[]): Promise<Instance | undefined>;
   /** Deletes if the stored version still equals `version` (appending `event` if it does). */
   delete(id: string, version: number, event?: InstanceEvent): Promise<boolean>;
   /** Appends an entry that accompanies no change (progress messages of a start). */

@@ -120,7 +120,7 @@ export class PostgresStore implements Store {
     this.usage = new KyselyUsageRepository(this.#db, sizeOf);
     this.buckets = new KyselyBucketRepository(this.#db, lock);
     this.shares = new KyselyShareRepository(this.#db);
-    this.budgets = new KyselyBudgetRepository(this.#db);
+    this.budgets = new KyselyBudgetRepository(this.#db, lock);
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);
