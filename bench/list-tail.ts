@@ -3,10 +3,14 @@
  * The tail of a list page under concurrency: 32 clients each asking, as fast as they are answered,
  * for the first 100 of 1,000 instances (about 166 KB an answer) from a real `demanager serve`
  * process. A p99 far above the median means some requests wait behind others' work: the figure
- * that matters is p99 ÷ median, measured in the same turns as the median itself, with a bare
- * Fastify server answering the same bytes from memory beside it (what any Node server pays to write
- * 166 KB to 32 sockets). The server's own view of each turn is printed too: event-loop delay and
- * garbage-collection pauses, read from its metrics endpoint before and after.
+ * that matters is p99 ÷ median, measured in the same turns as the median itself. Beside it, taken
+ * in the same turns: a bare Fastify server answering the same bytes from memory (what any Node
+ * server pays to write 166 KB to 32 sockets), and the same bare server spending as much CPU on each
+ * request as demanager does, with none of its parts (no store, no views, no garbage to speak of):
+ * if its tail is demanager's, the tail comes from the cost of a request and the machine, not from
+ * how demanager spends it. The server's own view of each turn is printed too: event-loop delay,
+ * garbage-collection pauses (from its metrics endpoint) and time its event loop was runnable but
+ * waiting for a CPU (/proc schedstat).
  *
  *   npm run bench -- list-tail [--instances N] [--seconds S] [--postgres] [--smoke]
  *
@@ -77,30 +81,34 @@ async function scrape(server: ChildServer): Promise<Omit<ServerView, 'cpuWaitMs'
   };
 }
 
-function latencies(what: string, results: LoadResult[], bare: LoadResult[]): void {
-  for (const [label, field] of [
-    ['median', 'p50Ms'],
-    ['p90', 'p90Ms'],
-    ['p99', 'p99Ms'],
-    ['max', 'maxMs'],
-  ] as const)
-    figure(BENCH, `${what} ${label} (ms)`, mean(results, field), `bare Fastify ${mean(bare, field).toFixed(2)}`);
+/** The servers measured in turns, each under the same load. */
+interface Turns {
+  bare: Turn;
+  /** The bare server spending demanager's CPU per request. */
+  costly: Turn;
+  ours: Turn;
+}
+
+function figures(what: string, field: keyof LoadResult, ours: LoadResult[], bare: LoadResult[], costly: LoadResult[]) {
+  const context = `bare Fastify ${mean(bare, field).toFixed(2)} · as costly ${mean(costly, field).toFixed(2)}`;
+  figure(BENCH, what, mean(ours, field), context);
 }
 
 /**
- * The list under `tool`'s load beside the bare server under the same, taken in turns so that the
- * shared machine's drift touches both alike; the server's view is read around its own turns only
+ * The list under `tool`'s load beside the bare servers under the same, taken in turns so that the
+ * shared machine's drift touches all alike; the server's view is read around its own turns only
  * (each scrape resets the event-loop delay monitor).
  */
-async function measureWith(tool: LoadSpec['tool'], server: ChildServer, [bareTurn, ourTurn]: [Turn, Turn]) {
+async function measureWith(tool: LoadSpec['tool'], server: ChildServer, turns: Turns): Promise<void> {
   const using = (turn: Turn): Turn => ({ ...turn, spec: { ...turn.spec, tool } });
   // Unmeasured turns first: the JIT compiles the hot path.
-  for (const turn of [bareTurn, ourTurn]) await load({ ...using(turn).spec, durationSeconds: WARM_UP_SECONDS });
-  const [bare, ours, views]: [Measured[], Measured[], ServerView[]] = [[], [], []];
+  for (const turn of Object.values(turns)) await load({ ...using(turn).spec, durationSeconds: WARM_UP_SECONDS });
+  const [bare, costly, ours, views]: [Measured[], Measured[], Measured[], ServerView[]] = [[], [], [], []];
   for (let round = 0; round < ROUNDS; round++) {
-    bare.push(await measured(using(bareTurn)));
+    bare.push(await measured(using(turns.bare)));
+    costly.push(await measured(using(turns.costly)));
     const [before, waitedBefore] = [await scrape(server), schedMsOf(server.process.pid!).waitMs];
-    ours.push(await measured(using(ourTurn)));
+    ours.push(await measured(using(turns.ours)));
     const [after, waitedAfter] = [await scrape(server), schedMsOf(server.process.pid!).waitMs];
     views.push({
       ...after,
@@ -111,24 +119,26 @@ async function measureWith(tool: LoadSpec['tool'], server: ChildServer, [bareTur
   }
 
   const what = `GET list ${PAGE} of ${total}, ${CLIENTS} clients, ${tool}`;
-  figure(
-    BENCH,
-    `${what} (req/s)`,
-    Math.round(mean(ours, 'requestsPerSecond')),
-    `bare Fastify ${Math.round(mean(bare, 'requestsPerSecond'))}`,
-  );
-  latencies(what, ours, bare);
+  figures(`${what} (req/s)`, 'requestsPerSecond', ours, bare, costly);
+  for (const [label, field] of [
+    ['median', 'p50Ms'],
+    ['p90', 'p90Ms'],
+    ['p99', 'p99Ms'],
+    ['max', 'maxMs'],
+  ] as const)
+    figures(`${what} ${label} (ms)`, field, ours, bare, costly);
+  const tail = (results: LoadResult[]) => mean(results, 'p99Ms') / mean(results, 'p50Ms');
   figure(
     BENCH,
     `${what} p99 ÷ median`,
-    mean(ours, 'p99Ms') / mean(ours, 'p50Ms'),
-    `target ≤ ${TAIL_RATIO_TARGET} · bare Fastify ${(mean(bare, 'p99Ms') / mean(bare, 'p50Ms')).toFixed(2)}`,
+    tail(ours),
+    `target ≤ ${TAIL_RATIO_TARGET} · bare Fastify ${tail(bare).toFixed(2)} · as costly ${tail(costly).toFixed(2)}`,
   );
   figure(
     BENCH,
     `${what} server CPU per request (µs)`,
     Math.round(cpuPerRequest(ours)),
-    `bare Fastify ${Math.round(cpuPerRequest(bare))}`,
+    `bare Fastify ${Math.round(cpuPerRequest(bare))} · as costly ${Math.round(cpuPerRequest(costly))}`,
   );
   const measuredSeconds = seconds * ROUNDS;
   figure(
@@ -145,6 +155,11 @@ async function measureWith(tool: LoadSpec['tool'], server: ChildServer, [bareTur
   );
   figure(BENCH, `${what} server event-loop delay p99 (ms)`, Math.max(...views.map((v) => v.loopP99Ms)));
   figure(BENCH, `${what} server event-loop delay max (ms)`, Math.max(...views.map((v) => v.loopMaxMs)));
+}
+
+/** Server CPU per request, µs, over an unmeasured load: what the costly baseline spends. */
+async function cpuCostOf(turn: Turn): Promise<number> {
+  return cpuPerRequest([await measured({ ...turn, spec: { ...turn.spec, durationSeconds: WARM_UP_SECONDS } })]);
 }
 
 const cleanup: Array<() => Promise<void>> = [];
@@ -169,18 +184,28 @@ try {
   const listed = (JSON.parse(body) as { instances: unknown[] }).instances.length;
   if (listed !== Math.min(PAGE, total)) throw new Error(`GET list answered ${listed} instances`);
   figure(BENCH, `GET list ${PAGE} of ${total} answer size (bytes)`, Buffer.byteLength(body), engine);
-  const baseline = await startBaseline(store.dir, body);
-  cleanup.push(async () => void baseline.process.kill('SIGKILL'));
 
   const spec = (target: string): LoadSpec => ({ url: target, connections: CLIENTS, durationSeconds: seconds, headers });
   const { pathname, search } = new URL(url);
-  const turns: [Turn, Turn] = [
-    { spec: spec(baseline.url + pathname + search), pid: baseline.process.pid! },
-    { spec: spec(url), pid: server.process.pid! },
-  ];
-  await measureWith('autocannon', server, turns);
+  const ours: Turn = { spec: spec(url), pid: server.process.pid! };
+  const bareServer = await startBaseline(store.dir, body);
+  cleanup.push(async () => void bareServer.process.kill('SIGKILL'));
+  const bare: Turn = { spec: spec(bareServer.url + pathname + search), pid: bareServer.process.pid! };
+  // The costly baseline adds to the bare server's own cost what demanager spends beyond it.
+  const busyUs = Math.max(0, (await cpuCostOf(ours)) - (await cpuCostOf(bare)));
+  figure(
+    BENCH,
+    'CPU the costly baseline spends per request (µs)',
+    Math.round(busyUs),
+    'demanager’s less the bare server’s',
+  );
+  const costlyServer = await startBaseline(store.dir, body, busyUs);
+  cleanup.push(async () => void costlyServer.process.kill('SIGKILL'));
+  const costly: Turn = { spec: spec(costlyServer.url + pathname + search), pid: costlyServer.process.pid! };
+
+  await measureWith('autocannon', server, { bare, costly, ours });
   // wrk where installed (not in smoke runs): the load tool of the figures issue 21 started from.
-  if (!smoke && (await wrkInstalled())) await measureWith('wrk', server, turns);
+  if (!smoke && (await wrkInstalled())) await measureWith('wrk', server, { bare, costly, ours });
 } finally {
   for (const step of cleanup.reverse()) await step().catch(() => undefined);
 }

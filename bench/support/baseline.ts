@@ -15,11 +15,16 @@ export interface Baseline {
   process: ChildProcess;
 }
 
-/** The bare Fastify server, answering `body` to every GET (its file is written in `dir`). */
-export async function startBaseline(dir: string, body: string): Promise<Baseline> {
+/**
+ * The bare Fastify server, answering `body` to every GET (its file is written in `dir`), after
+ * `busyUs` µs of CPU when given.
+ */
+export async function startBaseline(dir: string, body: string, busyUs = 0): Promise<Baseline> {
   const file = join(dir, `baseline-${Date.now()}.json`);
   await writeFile(file, body);
-  const child = spawn(process.execPath, ['--import', 'tsx', BASELINE, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', BASELINE, file, String(busyUs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => {
