@@ -13,6 +13,7 @@ import type { InstanceStatus } from '../../src/core/model/statuses.js';
 import type { ConfigOptions } from '../../src/server/config.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startChildServer } from '../../test/support/child-server.js';
+import { TEST_MASTER_KEY } from '../../test/support/test-store.js';
 import { makeSparseInstance } from '../../test/store/fixtures.js';
 import { figure } from './measure.js';
 
@@ -64,6 +65,8 @@ export interface SeededStore {
   /** The data directory the server runs in (its config file; the SQLite database too, by default). */
   dir: string;
   databaseUrl: string;
+  /** What a server needs to serve it: the database URL, and on PostgreSQL the replicas' master key. */
+  options: ConfigOptions;
   /** The newest RUNNING instance: what a user looks at. */
   target: string;
   adminId: string;
@@ -76,8 +79,9 @@ export interface SeededStore {
 export async function seededStore(bench: string, count: number, databaseUrl?: string): Promise<SeededStore> {
   const dir = await mkdtemp(join(tmpdir(), `demanager-bench-${bench}-`));
   const url = databaseUrl ?? `sqlite:${join(dir, 'demanager.db')}`;
+  const options: ConfigOptions = { databaseUrl: url, ...(databaseUrl ? { masterKey: TEST_MASTER_KEY } : {}) };
   // A server's first start migrates the store and makes the admin and the project.
-  const first = await startChildServer(dir, { ...SERVER_OPTIONS, databaseUrl: url });
+  const first = await startChildServer(dir, { ...SERVER_OPTIONS, ...options });
   await first.stop();
   const store = await openStore(url);
   const admin = (await store.identity.findUserByName('default', 'admin'))!;
@@ -88,5 +92,5 @@ export async function seededStore(bench: string, count: number, databaseUrl?: st
   await store.close();
   figure(bench, 'seeded instances in one project', count, `in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   const target = `DE-bench-${String(count - 1 - ((count - 1) % STATUS_MIX.length)).padStart(8, '0')}`;
-  return { dir, databaseUrl: url, target, adminId: admin.id };
+  return { dir, databaseUrl: url, options, target, adminId: admin.id };
 }
