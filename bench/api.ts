@@ -13,21 +13,25 @@
  * creation time, at N and at N/100 (index-bound, not scan-bound); create → start → stop → delete
  * throughput.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { ConfigOptions } from '../src/server/config.js';
-import type { Instance } from '../src/core/model/instance.js';
-import type { InstanceStatus } from '../src/core/model/statuses.js';
-import { openStore } from '../src/store/open-store.js';
 import { startChildServer, type ChildServer } from '../test/support/child-server.js';
-import { makeSparseInstance } from '../test/store/fixtures.js';
+import { startBaseline } from './support/baseline.js';
 import type { LifecycleResult, LifecycleSpec } from './support/lifecycle-load.js';
-import type { LoadResult, LoadSpec } from './support/load.js';
-import { cpuMsOf, figure, rssMbOf } from './support/measure.js';
+import type { LoadSpec } from './support/load.js';
+import {
+  cpuPerRequest,
+  load,
+  mean,
+  runJson,
+  turns as loadTurns,
+  type Measured,
+  type Turn,
+} from './support/load-turns.js';
+import { figure, rssMbOf } from './support/measure.js';
+import { FLAVOR, PROFILE, seededStore, SERVER_OPTIONS } from './support/seeded-store.js';
 import { START_UP_PASS_LINE, startUpPass } from './support/start-up-pass.js';
 
 const { values } = parseArgs({
@@ -43,101 +47,9 @@ const ROUNDS = smoke ? 1 : 2;
 const CONNECTIONS = 32;
 const WARM_UP_SECONDS = smoke ? 1 : 3;
 const LIFECYCLE_WORKERS = 8;
-const PROFILE = 'Multi-Engine 1.0 (python3)-cpu';
-const FLAVOR = 'modelarts.vm.cpu.2u';
-const LOAD = fileURLToPath(new URL('./support/load.ts', import.meta.url));
 const LIFECYCLE = fileURLToPath(new URL('./support/lifecycle-load.ts', import.meta.url));
-const BASELINE = fileURLToPath(new URL('./support/baseline-server.ts', import.meta.url));
-/** Most of a large project rests; a third runs. The list benchmark filters on RUNNING. */
-const STATUS_MIX: readonly InstanceStatus[] = ['RUNNING', 'STOPPED', 'STOPPED'];
 
-const SERVER_OPTIONS: ConfigOptions = {
-  // What an operator gets by default, request log included: its cost is part of every request's.
-  logLevel: 'info',
-  // The benchmark is one caller sending as fast as it can: the per-caller limits would answer 429.
-  limits: { requestsPerMinute: 0, requestsPerMinutePerAddress: 0 },
-  runtime: { driver: 'simulated', simulated: { delays: { prepare: 0, start: 0, stop: 0, remove: 0 } } },
-};
-
-function runJson<T>(script: string, spec: unknown): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, JSON.stringify(spec)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.once('exit', (code) =>
-      code === 0 ? resolve(JSON.parse(out) as T) : reject(new Error(`${script} exited ${code}`)),
-    );
-  });
-}
-
-/** A load run, and the CPU time the server process `pid` spent serving it. */
-interface Measured extends LoadResult {
-  cpuMs: number;
-}
-
-/** A load against the server process `pid` (whose CPU time is read around it). */
-interface Turn {
-  spec: LoadSpec;
-  pid: number;
-}
-
-async function load(spec: LoadSpec): Promise<LoadResult> {
-  const result = await runJson<LoadResult>(LOAD, spec);
-  if (result.failures > 0) throw new Error(`${result.failures} of ${result.requests} requests to ${spec.url} failed`);
-  return result;
-}
-
-async function measured({ spec, pid }: Turn): Promise<Measured> {
-  const before = cpuMsOf(pid);
-  const result = await load(spec);
-  return { ...result, cpuMs: cpuMsOf(pid) - before };
-}
-
-interface Baseline {
-  url: string;
-  process: ChildProcess;
-}
-
-/** The bare Fastify server, answering `body` to every GET. */
-async function startBaseline(dir: string, body: string): Promise<Baseline> {
-  const file = join(dir, `baseline-${Date.now()}.json`);
-  await writeFile(file, body);
-  const child = spawn(process.execPath, ['--import', 'tsx', BASELINE, file], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening at (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the baseline server exited ${code}`)));
-  });
-  return { url, process: child };
-}
-
-function mean(results: LoadResult[], field: keyof LoadResult): number {
-  return results.reduce((sum, r) => sum + r[field], 0) / results.length;
-}
-
-/**
- * Runs each load in turn, ROUNDS times over, after an unmeasured turn each (the JIT compiles the
- * hot path); drift on the shared machine then touches every one of them alike.
- */
-async function turns(list: Turn[]): Promise<Measured[][]> {
-  for (const { spec } of list) await load({ ...spec, durationSeconds: WARM_UP_SECONDS });
-  const results = list.map((): Measured[] => []);
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [i, turn] of list.entries()) results[i]!.push(await measured(turn));
-  }
-  return results;
-}
-
-/** Server CPU per request, µs: unlike throughput, barely moved by what else the machine runs. */
-function cpuPerRequest(results: Measured[]): number {
-  return (results.reduce((sum, r) => sum + r.cpuMs, 0) * 1000) / results.reduce((sum, r) => sum + r.requests, 0);
-}
+const turns = (list: Turn[]) => loadTurns(list, { warmUpSeconds: WARM_UP_SECONDS, rounds: ROUNDS });
 
 /** Throughput, latency and CPU per request of a server's turns beside the baseline's, and their ratios. */
 function report(what: string, ours: Measured[], bare: Measured[]): void {
@@ -158,58 +70,6 @@ function report(what: string, ours: Measured[], bare: Measured[]): void {
     Math.round(cpu),
     `baseline ${Math.round(bareCpu)} · ×${(cpu / bareCpu).toFixed(2)}`,
   );
-}
-
-function seeded(projectId: string, user: { id: string; name: string }, n: number): Instance {
-  const status = STATUS_MIX[n % STATUS_MIX.length]!;
-  const createdAt = Date.UTC(2026, 0, 1) + n * 1000;
-  // What a create with evs storage and an auto-stop leaves: the sparse fixture with those two set.
-  const sparse = makeSparseInstance();
-  return {
-    ...sparse,
-    id: `DE-bench-${String(n).padStart(8, '0')}`,
-    name: `bench-${n}`,
-    projectId,
-    user,
-    profileId: PROFILE,
-    flavor: FLAVOR,
-    status,
-    createdAt,
-    updatedAt: createdAt,
-    description: '',
-    spec: {
-      ...sparse.spec,
-      storage: { type: 'evs', location: { volume_size: 5 } },
-      auto_stop: { enable: true, duration: 3600, prompt: true },
-    },
-    stopAt: status === 'RUNNING' ? Date.now() + 24 * 3_600_000 : null,
-    runtime:
-      status === 'RUNNING'
-        ? { endpoint: null, data: { simulated: true, runId: `run-${n}`, startedAt: createdAt } }
-        : null,
-    intent: { kind: status === 'RUNNING' ? 'start' : 'stop', at: createdAt, by: 'bench' },
-  };
-}
-
-/** A data directory whose bootstrap admin owns `count` instances in the default project. */
-async function seededDataDir(
-  count: number,
-): Promise<{ dir: string; databaseUrl: string; target: string; adminId: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'demanager-bench-api-'));
-  const databaseUrl = `sqlite:${join(dir, 'demanager.db')}`;
-  const first = await startChildServer(dir, { ...SERVER_OPTIONS, databaseUrl });
-  await first.stop();
-  const store = await openStore(databaseUrl);
-  const admin = (await store.identity.findUserByName('default', 'admin'))!;
-  const project = (await store.identity.findProjectByName('default', 'default'))!;
-  const started = Date.now();
-  for (let n = 0; n < count; n++)
-    await store.instances.insert(seeded(project.id, { id: admin.id, name: admin.name }, n));
-  await store.close();
-  figure('api', 'seeded instances in one project', count, `in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  // The newest RUNNING one: what a user looks at.
-  const target = `DE-bench-${String(count - 1 - ((count - 1) % STATUS_MIX.length)).padStart(8, '0')}`;
-  return { dir, databaseUrl, target, adminId: admin.id };
 }
 
 /**
@@ -258,9 +118,9 @@ function reportList(label: string, results: Measured[]): void {
 
 const cleanup: Array<() => Promise<void>> = [];
 try {
-  const large = await seededDataDir(total);
+  const large = await seededStore('api', total);
   cleanup.push(() => rm(large.dir, { recursive: true, force: true }));
-  const few = await seededDataDir(small);
+  const few = await seededStore('api', small);
   cleanup.push(() => rm(few.dir, { recursive: true, force: true }));
   const { server, coldStartMs } = await startServer(large.dir, large.databaseUrl);
   cleanup.push(() => server.stop());

@@ -1,7 +1,7 @@
 /**
  * @module bench/support/load
  * The load generator, run as a process of its own so that it never shares an event loop with the
- * server it measures: autocannon against one URL, optionally signing every request with an access
+ * server it measures: autocannon (or wrk, bench/support/wrk-load) against one URL, optionally signing every request with an access
  * key (SDK-HMAC-SHA256, fresh `X-Sdk-Date` each time, as an SDK does). Reads a {@link LoadSpec} as
  * JSON from argv and prints a {@link LoadResult} as JSON on stdout.
  */
@@ -14,12 +14,15 @@ import {
   SIGNING_ALGORITHM,
   stringToSign,
 } from '../../src/core/identity/request-signing.js';
+import { runWrk } from './wrk-load.js';
 
 export interface LoadSpec {
   url: string;
   connections: number;
   durationSeconds: number;
   headers?: Record<string, string>;
+  /** autocannon unless told otherwise. */
+  tool?: 'autocannon' | 'wrk';
   /** Sign every request with this access key instead of sending a token. */
   accessKey?: { id: string; secret: string };
 }
@@ -27,7 +30,10 @@ export interface LoadSpec {
 export interface LoadResult {
   requestsPerSecond: number;
   p50Ms: number;
+  p90Ms: number;
   p99Ms: number;
+  /** The slowest request. */
+  maxMs: number;
   requests: number;
   /** Answers other than 2xx, and connection errors or timeouts: a valid run has none. */
   failures: number;
@@ -55,6 +61,7 @@ function signedHeaders(spec: LoadSpec, path: string): Record<string, string> {
 }
 
 async function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.tool === 'wrk') return runWrk(spec);
   const { pathname, search } = new URL(spec.url);
   const path = pathname + search;
   const result = await autocannon({
@@ -80,7 +87,9 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
+    p90Ms: result.latency.p90,
     p99Ms: result.latency.p99,
+    maxMs: result.latency.max,
     requests: result.requests.total,
     failures: result.non2xx + result.errors + result.timeouts,
   };

@@ -28,6 +28,15 @@ export function cpuMsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
 }
 
+/**
+ * How long the main thread of process `pid` (a Node server's event loop) has so far run on a CPU,
+ * and waited, runnable, for one while other processes ran: ms (Linux /proc schedstat).
+ */
+export function schedMsOf(pid: number): { runMs: number; waitMs: number } {
+  const [run = 0, wait = 0] = readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { runMs: run / 1e6, waitMs: wait / 1e6 };
+}
+
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Resident set size of process `pid` now, MB (Linux /proc). */

@@ -17,6 +17,12 @@ import { HOUR_MS } from '../core/usage/usage-totals.js';
 
 /** Starts and queue waits run from seconds to half an hour (JupyterHub's 2-minute cap hid slow spawns). */
 const LONG_BUCKETS = [1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800];
+/**
+ * The event-loop delay monitor samples with a timer: every 10 ms (its default) kept an idle server
+ * busy at several ms of CPU a second. Every 100 ms still catches the blocks that matter. What it
+ * reports is the time between two of its ticks: this much and any delay.
+ */
+export const EVENT_LOOP_MONITOR_MS = 100;
 const API_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /** The usage counters: name, help, and which sum of {@link ClosedUsage} each reads. */
@@ -84,9 +90,11 @@ export class Metrics {
       },
     });
     this.#usageCounters(store, clock);
-    // The event-loop delay monitor samples with a timer: every 10 ms (its default) kept an idle server
-    // busy at several ms of CPU a second. Every 100 ms still catches the blocks that matter.
-    collectDefaultMetrics({ register: this.registry, prefix: 'demanager_', eventLoopMonitoringPrecision: 100 });
+    collectDefaultMetrics({
+      register: this.registry,
+      prefix: 'demanager_',
+      eventLoopMonitoringPrecision: EVENT_LOOP_MONITOR_MS,
+    });
   }
 
   /**

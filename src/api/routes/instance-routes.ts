@@ -9,6 +9,7 @@ import { DomainError } from '../../core/shared/errors.js';
 import type { Instance } from '../../core/model/instance.js';
 import type { SortKey } from '../../core/ports/store.js';
 import type { ApiContext } from '../api-context.js';
+import { answerTurn } from '../answer-turns.js';
 import { actorOf, authenticate } from '../auth.js';
 import { instanceView } from '../instance-view.js';
 import { viewContext } from '../view-context.js';
@@ -90,6 +91,7 @@ export const instanceRoutes: FastifyPluginAsyncTypebox<{ services: ApiContext }>
       const sortBy = (q.sortby || 'name') as SortKey;
       if (!SORT_KEYS.includes(sortBy)) throw new DomainError('ModelArts.6303');
       const aiProject = q.ai_project || q.ai_project_id;
+      await answerTurn();
       const page = await lifecycle.list(actorOf(request), {
         showSelf: parseBoolean(q.show_self, 'show_self', true),
         sortBy,
