@@ -4,21 +4,25 @@
  * server started by a real `demanager serve` (local runtime), asked for `api/status` directly (the
  * baseline: the bare notebook, with the workload token) and through the proxy (with the notebook
  * cookie a browser tab holds), in alternating turns so that drift on a shared machine hits both;
- * and a kernel's WebSocket, a `kernel_info_request` answered by its reply, directly and through the
- * proxy. Each prints the median, p90 and p99 of both and the difference of the medians: the time
- * the proxy adds to a request or a message.
+ * and a terminal's WebSocket, a keystroke answered by its echo, directly and through the proxy. Each
+ * prints the median, p90 and p99 of both and the difference of the medians: the time
+ * the proxy adds to a request or a message; and, for reference, what a pass-through proxy of a few
+ * lines of Node adds (bench/support/pass-through-proxy): the extra hop alone.
  *
  *   npm run bench -- proxy [--requests N] [--postgres] [--smoke]
  *
- * The store is SQLite, or a throwaway PostgreSQL database with `--postgres`. Notebooks run without
+ * Also the demanager server's CPU time per proxied request or message. The store is SQLite, or a
+ * throwaway PostgreSQL database with `--postgres`. Notebooks run without
  * per-user isolation (`runtime.local.isolation: "none"`): the proxy's path is the same either way,
  * and the benchmark then needs no OS accounts.
  */
+import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { runIdOf } from '../src/core/identity/instance-tokens.js';
@@ -27,7 +31,7 @@ import type { ConfigOptions } from '../src/server/config.js';
 import { openStore } from '../src/store/open-store.js';
 import { startChildServer, type ChildServer } from '../test/support/child-server.js';
 import { createThrowawayDatabase } from '../test/store/postgres-test-database.js';
-import { figure, percentile, sleep } from './support/measure.js';
+import { cpuMsOf, figure, percentile, sleep } from './support/measure.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,6 +51,7 @@ const MESSAGES = Math.max(50, Math.round(REQUESTS / 5));
 const BENCH = 'proxy';
 
 const MASTER_KEY = randomBytes(32).toString('base64');
+const PASS_THROUGH = fileURLToPath(new URL('./support/pass-through-proxy.ts', import.meta.url));
 
 /** Times of a request made again and again on one kept-alive connection, ms. */
 function httpTimer(url: string, headers: Record<string, string>): () => Promise<number> {
@@ -109,23 +114,45 @@ async function terminalTimer(
   };
 }
 
-/** `count` timings of each side, taken in `TURNS` alternating turns after a warm-up of both. */
+type Side = 'bare' | 'passThrough' | 'proxied';
+
+interface Timings {
+  bare: number[];
+  /** Through the pass-through proxy (HTTP only). */
+  passThrough: number[];
+  proxied: number[];
+  /** The server process's CPU time over the proxied turns, ms. */
+  proxyCpuMs: number;
+}
+
+/**
+ * `count` timings of each side, taken in `TURNS` turns (each turn takes the sides in another
+ * order) after a warm-up of each, and the CPU time the server process `pid` spent in the
+ * proxied turns.
+ */
 async function alternate(
-  sides: { bare: () => Promise<number>; proxied: () => Promise<number> },
+  sides: Partial<Record<Side, () => Promise<number>>>,
   count: number,
-): Promise<{ bare: number[]; proxied: number[] }> {
-  const times = { bare: [] as number[], proxied: [] as number[] };
-  for (const side of ['bare', 'proxied'] as const) for (let i = 0; i < WARM_UP; i++) await sides[side]();
+  pid: number,
+): Promise<Timings> {
+  const times: Timings = { bare: [], passThrough: [], proxied: [], proxyCpuMs: 0 };
+  const present = (Object.keys(sides) as Side[]).filter((side) => sides[side]);
+  for (const side of present) for (let i = 0; i < WARM_UP; i++) await sides[side]!();
   const perTurn = Math.ceil(count / TURNS);
   for (let turn = 0; turn < TURNS; turn++)
-    for (const side of turn % 2 === 0 ? (['bare', 'proxied'] as const) : (['proxied', 'bare'] as const))
-      for (let i = 0; i < perTurn; i++) times[side].push(await sides[side]());
+    for (const side of turn % 2 === 0 ? present : [...present].reverse()) {
+      const cpu = cpuMsOf(pid);
+      for (let i = 0; i < perTurn; i++) times[side].push(await sides[side]!());
+      if (side === 'proxied') times.proxyCpuMs += cpuMsOf(pid) - cpu;
+    }
   return times;
 }
 
-function report(what: string, times: { bare: number[]; proxied: number[] }): void {
-  const bare = [...times.bare].sort((a, b) => a - b);
-  const proxied = [...times.proxied].sort((a, b) => a - b);
+const sorted = (times: number[]) => [...times].sort((a, b) => a - b);
+
+function report(what: string, times: Timings): void {
+  const bare = sorted(times.bare);
+  const proxied = sorted(times.proxied);
   for (const [p, name] of [
     [0.5, 'median'],
     [0.9, 'p90'],
@@ -134,6 +161,28 @@ function report(what: string, times: { bare: number[]; proxied: number[] }): voi
     figure(BENCH, `${what} ${name} (ms)`, percentile(proxied, p), `bare notebook ${percentile(bare, p).toFixed(3)}`);
   const added = (percentile(proxied, 0.5) - percentile(bare, 0.5)) * 1000;
   figure(BENCH, `${what} added by the proxy at the median (µs)`, Math.round(added), `over ${bare.length} each`);
+  if (times.passThrough.length > 0) {
+    const hop = (percentile(sorted(times.passThrough), 0.5) - percentile(bare, 0.5)) * 1000;
+    figure(BENCH, `${what} added by a pass-through Node proxy (µs)`, Math.round(hop), 'the extra hop alone');
+  }
+  figure(BENCH, `${what} server CPU per proxied one (µs)`, Math.round((times.proxyCpuMs * 1000) / proxied.length));
+}
+
+/** The pass-through proxy of bench/support, in front of `upstream`. */
+async function startPassThrough(upstream: string, authorization: string): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', PASS_THROUGH, upstream, authorization], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening at (\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`the pass-through proxy exited ${code}`)));
+  });
+  return { url, stop: () => child.kill() };
 }
 
 async function waitRunning(server: ChildServer, path: string): Promise<void> {
@@ -200,11 +249,18 @@ try {
   const proxiedHeaders = { cookie, origin: server.url };
 
   const status = `/notebook/${id}/api/status`;
+  const passThrough = await startPassThrough(endpoint, bareHeaders.authorization);
+  cleanup.push(async () => passThrough.stop());
   report(
     `GET api/status, one connection, ${engine}`,
     await alternate(
-      { bare: httpTimer(endpoint + status, bareHeaders), proxied: httpTimer(server.url + status, proxiedHeaders) },
+      {
+        bare: httpTimer(endpoint + status, bareHeaders),
+        passThrough: httpTimer(passThrough.url + status, {}),
+        proxied: httpTimer(server.url + status, proxiedHeaders),
+      },
       REQUESTS,
+      server.process.pid!,
     ),
   );
 
@@ -218,7 +274,7 @@ try {
   const proxied = await terminalTimer(`${server.url.replace('http', 'ws')}${await terminalSocket()}`, proxiedHeaders);
   report(
     `terminal WebSocket keystroke echo, ${engine}`,
-    await alternate({ bare: bare.time, proxied: proxied.time }, MESSAGES),
+    await alternate({ bare: bare.time, proxied: proxied.time }, MESSAGES, server.process.pid!),
   );
   bare.close();
   proxied.close();

@@ -88,6 +88,9 @@ function upstreamHeaders<T extends Record<string, unknown>>(headers: T, request:
 }
 
 function withoutToken(url: string): string {
+  // Most requests (a cookie's, a header's) have no query at all: spared a URL parse each. One with
+  // a query is parsed, as its names may be percent-encoded (`%74oken`).
+  if (!url.includes('?')) return url;
   const parsed = new URL(url, 'http://local');
   parsed.searchParams.delete('token');
   return parsed.pathname + parsed.search;
@@ -177,7 +180,10 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
   }
 
   // A documented option (README "wsClientOptions") that the package's typings leave out.
+  // Neither end checks that text frames are UTF-8: the notebook and the browser each check what
+  // they receive, and the proxy only passes frames on.
   const wsClientOptions = {
+    skipUTF8Validation: true,
     queryString: forwardedQuery,
     rewriteRequestHeaders: (headers: IncomingHttpHeaders, request: FastifyRequest) => upstreamHeaders(headers, request),
   } as unknown as ClientOptions;
@@ -208,7 +214,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     // accepted, reconnects with it forever. With none chosen, clients (JupyterLab 4,
     // `@jupyterlab/services`) fall back to Jupyter's original protocol, which every notebook
     // server speaks.
-    wsServerOptions: { handleProtocols: () => false },
+    wsServerOptions: { handleProtocols: () => false, skipUTF8Validation: true },
     wsHooks: {
       onConnect: (_context, source, target) => {
         // @fastify/http-proxy closes the workload's side of a client that left only if it was
