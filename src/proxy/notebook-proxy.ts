@@ -180,10 +180,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
   }
 
   // A documented option (README "wsClientOptions") that the package's typings leave out.
-  // Neither end checks that text frames are UTF-8: the notebook and the browser each check what
-  // they receive, and the proxy only passes frames on.
   const wsClientOptions = {
-    skipUTF8Validation: true,
     queryString: forwardedQuery,
     rewriteRequestHeaders: (headers: IncomingHttpHeaders, request: FastifyRequest) => upstreamHeaders(headers, request),
   } as unknown as ClientOptions;
@@ -214,7 +211,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     // accepted, reconnects with it forever. With none chosen, clients (JupyterLab 4,
     // `@jupyterlab/services`) fall back to Jupyter's original protocol, which every notebook
     // server speaks.
-    wsServerOptions: { handleProtocols: () => false, skipUTF8Validation: true },
+    wsServerOptions: { handleProtocols: () => false },
     wsHooks: {
       onConnect: (_context, source, target) => {
         // @fastify/http-proxy closes the workload's side of a client that left only if it was
