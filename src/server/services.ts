@@ -274,9 +274,6 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       },
     },
   );
-  // Real time even under a test's clock, as for the caches: the scan bounds how late another
-  // replica's change closes a socket here. SQLite has no other replica, but another process may
-  // still write to the same file.
   // Another process's write of users, roles or shares reaches this one's caches and its identity
   // watch (which closes the WebSockets of users who lost access) as one of its own would: at once
   // where the store hears of it (PostgreSQL's notifications), else at the watch's next scan.
@@ -292,6 +289,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     identityWrites: changes.identity,
   });
   await notebookAccess.start();
+  // Real time even under a test's clock, as for the caches: the scan bounds how late another
+  // replica's change closes a socket here. SQLite has no other replica, but another process may
+  // still write to the same file.
   const identityWatch = new IdentityWatch({
     store,
     clock: systemClock,
