@@ -8,11 +8,10 @@
  * issued only to the owner, a project admin or a user the instance is shared with, and stops
  * working when the instance stops or restarts, and when its user is deleted, disabled, loses their
  * role in the project or their share (core/identity/notebook-openers): on every request and
- * upgrade, not only when the link is first used.
+ * upgrade, not only when the link is first used, from what proxy/notebook-access-cache keeps until
+ * any of these changes.
  */
-import { runIdOf, type InstanceTokens } from '../core/identity/instance-tokens.js';
-import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
-import type { Store } from '../core/ports/store.js';
+import type { NotebookAccessCache } from './notebook-access-cache.js';
 
 export const ACCESS_COOKIE = 'demanager-notebook';
 
@@ -64,9 +63,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 }
 
 export interface AccessDeps {
-  store: Store;
-  tokens: InstanceTokens;
-  openers: NotebookOpeners;
+  cache: NotebookAccessCache;
 }
 
 const REFUSED =
@@ -102,34 +99,30 @@ function holderAmong(
   return undefined;
 }
 
-export async function checkAccess(
-  { store, tokens, openers }: AccessDeps,
-  instanceId: string,
-  presented: Presented,
-): Promise<Access> {
+export async function checkAccess({ cache }: AccessDeps, instanceId: string, presented: Presented): Promise<Access> {
   const offered = candidates(presented);
   if (!offered.length)
     return { allowed: false, status: 403, reason: 'Open this notebook from its URL with a token (GET …/token).' };
-  const instance = await store.instances.getById(instanceId);
+  const facts = await cache.facts(instanceId);
   // Unknown instance, wrong token and a user who lost access read the same, so the proxy reveals
   // nothing about ids or accounts.
-  if (!instance) return { allowed: false, status: 403, reason: REFUSED };
-  const { users, shared, revision } = await openers.of(instance);
-  const admitted = holderAmong(offered, (token) => tokens.holderOf(instance, token, users));
+  if (!facts) return { allowed: false, status: 403, reason: REFUSED };
+  const admitted = holderAmong(offered, (token) => facts.holderOf(token));
   if (!admitted) return { allowed: false, status: 403, reason: REFUSED };
   const { via, token, userId } = admitted;
-  const runId = runIdOf(instance);
+  const { instance, openers } = facts;
   const endpoint = instance.runtime?.endpoint;
-  if (!endpoint || !runId) return { allowed: false, status: 503, reason: 'The notebook is not reachable yet.' };
+  const workloadToken = facts.workloadToken();
+  if (!endpoint || !workloadToken) return { allowed: false, status: 503, reason: 'The notebook is not reachable yet.' };
   return {
     allowed: true,
     endpoint,
-    workloadToken: tokens.workloadToken(instance.id, runId),
+    workloadToken,
     via,
     token,
     userId,
-    opensAs: userId === instance.user.id ? 'owner' : shared.has(userId) ? 'shared' : 'admin',
+    opensAs: userId === instance.user.id ? 'owner' : openers.shared.has(userId) ? 'shared' : 'admin',
     projectId: instance.projectId,
-    revision,
+    revision: openers.revision,
   };
 }

@@ -16,13 +16,13 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientOptions } from 'ws';
 import type { IdentityWatch } from '../core/changes/identity-watch.js';
-import type { InstanceTokens } from '../core/identity/instance-tokens.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
 import type { Store } from '../core/ports/store.js';
 import type { Clock } from '../core/shared/clock.js';
 import { consoleLinkFor, consoleLinkOnThisServer } from './console-link.js';
 import { deny } from './denial.js';
 import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
+import type { NotebookAccessCache } from './notebook-access-cache.js';
 import { mainOriginOf, notebookOriginOf, type NotebookHostPattern } from './notebook-hosts.js';
 import { recordOpen } from './notebook-opens.js';
 import { NotebookSockets } from './notebook-sockets.js';
@@ -38,7 +38,9 @@ declare module 'fastify' {
 
 export interface NotebookProxyOptions {
   store: Store;
-  instanceTokens: InstanceTokens;
+  /** What the access check reads, kept between requests until it changes. */
+  access: NotebookAccessCache;
+  /** Who may still open a notebook, for the WebSockets open when identities change. */
   openers: NotebookOpeners;
   /** Tells when identities change, so the WebSockets of users who lost access are closed. */
   identityWatch: IdentityWatch;
@@ -86,6 +88,9 @@ function upstreamHeaders<T extends Record<string, unknown>>(headers: T, request:
 }
 
 function withoutToken(url: string): string {
+  // Most requests (a cookie's, a header's) have no query at all: spared a URL parse each. One with
+  // a query is parsed, as its names may be percent-encoded (`%74oken`).
+  if (!url.includes('?')) return url;
   const parsed = new URL(url, 'http://local');
   parsed.searchParams.delete('token');
   return parsed.pathname + parsed.search;
@@ -102,7 +107,7 @@ function forwardedQuery(_search: string | undefined, requestUrl: string): string
 }
 
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
-  const { store, instanceTokens, openers, identityWatch, publicUrl, notebookHost, timeouts, clock, replica } = options;
+  const { store, access: cache, openers, identityWatch, publicUrl, notebookHost, timeouts, clock, replica } = options;
   /**
    * Where a refusal links to: the instance's page in the console, on this server, or with notebooks
    * on hosts of their own on the main one (no link when a notebook's host cannot tell which).
@@ -131,7 +136,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     const { instance_id: id } = request.params as { instance_id: string };
     const query = request.query as { token?: string };
     const token = typeof query.token === 'string' ? query.token : undefined;
-    const access = await checkAccess({ store, tokens: instanceTokens, openers }, id, {
+    const access = await checkAccess({ cache }, id, {
       query: token,
       authorization: request.headers.authorization,
       cookie: request.headers.cookie,

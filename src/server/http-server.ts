@@ -35,6 +35,7 @@ import { RESUME_SLACK_MS } from '../core/changes/cursor.js';
 import { systemClock, type Clock } from '../core/shared/clock.js';
 import type { IdentityWatch } from '../core/changes/identity-watch.js';
 import type { NotebookOpeners } from '../core/identity/notebook-openers.js';
+import type { NotebookAccessCache } from '../proxy/notebook-access-cache.js';
 import { notebookProxy } from '../proxy/notebook-proxy.js';
 import { consoleRoutes } from '../web/console-routes.js';
 import { routeByHost } from './host-routing.js';
@@ -86,6 +87,7 @@ export interface ServerOptions {
 
 export type ServerContext = ApiContext & {
   notebookOpeners: NotebookOpeners;
+  notebookAccess: NotebookAccessCache;
   identityWatch: IdentityWatch;
   config: {
     logLevel: string;
@@ -195,7 +197,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
   const { limits } = services.config;
   await app.register(notebookProxy, {
     store: services.store,
-    instanceTokens: services.instanceTokens,
+    access: services.notebookAccess,
     openers: services.notebookOpeners,
     identityWatch: services.identityWatch,
     publicUrl: services.config.publicUrl,

@@ -21,6 +21,7 @@ import { systemClock, type Clock } from '../core/shared/clock.js';
 import { IdentityService } from '../core/identity/service.js';
 import { IdentityWatch } from '../core/changes/identity-watch.js';
 import { NotebookOpeners } from '../core/identity/notebook-openers.js';
+import { NotebookAccessCache } from '../proxy/notebook-access-cache.js';
 import { InstanceFeed } from '../core/changes/instance-feed.js';
 import { NotebookLogs } from '../core/instances/notebook-log.js';
 import { ResourceUsage } from '../core/instances/resource-usage.js';
@@ -67,8 +68,10 @@ export interface Services {
   resourceUsage: ResourceUsage;
   /** Budgets of projects and users: their status, and the refusal of a start on a spent one. */
   budgets: BudgetService;
-  /** Who may open a notebook now; the proxy asks on every request. */
+  /** Who may open a notebook now; the proxy asks on every request it has no answer kept for. */
   notebookOpeners: NotebookOpeners;
+  /** What the proxy's access check reads, kept until any of it changes on any replica. */
+  notebookAccess: NotebookAccessCache;
   /** Reports identity changes to the proxy, which closes the WebSockets of users who lost access. */
   identityWatch: IdentityWatch;
   /** Each committed change of an instance, for whoever watches its project (the event stream). */
@@ -275,6 +278,21 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       },
     },
   );
+  // Another process's write of users, roles or shares reaches this one's caches and its identity
+  // watch (which closes the WebSockets of users who lost access) as one of its own would: at once
+  // where the store hears of it (PostgreSQL's notifications), else at the watch's next scan.
+  const stopForeign = await stored.foreignWrites.listen((write) => {
+    if (write.kind !== 'instance') changes.identity.bump();
+  });
+  const notebookOpeners = new NotebookOpeners(store);
+  const notebookAccess = new NotebookAccessCache({
+    store,
+    openers: notebookOpeners,
+    tokens: instanceTokens,
+    committed,
+    identityWrites: changes.identity,
+  });
+  await notebookAccess.start();
   // Real time even under a test's clock, as for the caches: the scan bounds how late another
   // replica's change closes a socket here. SQLite has no other replica, but another process may
   // still write to the same file.
@@ -306,12 +324,15 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     notebookLogs: new NotebookLogs({ driver, catalog, shares: instanceShares, log }),
     budgets,
     resourceUsage: new ResourceUsage({ driver, catalog, lifecycle, clock, log }),
-    notebookOpeners: new NotebookOpeners(store),
+    notebookOpeners,
+    notebookAccess,
     identityWatch,
     instanceFeed,
     start: () => controller.start(),
     async close() {
       instanceFeed.close();
+      notebookAccess.close();
+      stopForeign();
       await identityWatch.close();
       await controller.close();
       scheduler.close();

@@ -54,6 +54,11 @@ it('npm run bench -- --smoke prints every figure of every benchmark', () => {
     'scheduler: deadlines met (auto-stop recorded)',
     'scheduler: lag deadline → STOPPING p50 (ms)',
     'scheduler: lag deadline → STOPPING p99 (ms)',
+    'proxy: GET api/status, one connection, sqlite median (ms)',
+    'proxy: GET api/status, one connection, sqlite added by the proxy at the median (µs)',
+    'proxy: GET api/status, one connection, sqlite server CPU per proxied one (µs)',
+    'proxy: terminal WebSocket keystroke echo, sqlite median (ms)',
+    'proxy: terminal WebSocket keystroke echo, sqlite added by the proxy at the median (µs)',
   ]) {
     assert.ok(figures.has(what), `missing figure "${what}" in:\n${stdout}`);
     assert.ok(Number.isFinite(figures.get(what)), `"${what}" is not a number`);

@@ -173,6 +173,7 @@ export const ALL_MIGRATIONS = [
   '0015-usage-periods',
   '0016-usage-totals',
   '0017-budgets',
+  '0018-write-notifications',
 ];
 
 /** An instance row as release 0.1 (migration 0001) wrote it: its columns only. */

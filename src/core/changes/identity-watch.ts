@@ -3,8 +3,9 @@
  * Reports the identity revision (see core/identity/notebook-openers) soon after it moves, to
  * whoever must act on a change rather than wait for the next request — the proxy, which closes the
  * open notebook WebSockets of a user who lost access. A write through this process's store wakes it
- * at once; one made by another replica, or another process on the database, is found by reading the
- * revision every `scanMs`. It reads only while `wanted()` says someone is listening (open sockets),
+ * at once, and so does one another replica made once the store tells of it (PostgreSQL's
+ * notifications: the server bumps `localWrites` for them); any other, and one told of too late, is
+ * found by reading the revision every `scanMs`. It reads only while `wanted()` says someone is listening (open sockets),
  * so an idle server does not poll.
  */
 import type { Clock } from '../shared/clock.js';

@@ -2,7 +2,8 @@
  * @module core/identity/notebook-openers
  * Who may open an instance's notebook, by the rule of `GET …/token`: an enabled user with a role
  * in the instance's project who owns the instance, is an admin there, or holds a share of it
- * (core/instances/instance-shares). The proxy asks on every request and upgrade, so a user
+ * (core/instances/instance-shares). The proxy asks whenever it has no answer kept for the
+ * instance (proxy/notebook-access-cache, which forgets on every change of these), so a user
  * deleted, disabled, taken out of the project or whose share was revoked is refused at once,
  * whatever token or cookie they still hold.
  *

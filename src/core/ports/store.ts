@@ -406,6 +406,33 @@ export interface BudgetRepository {
 }
 
 /**
+ * A write another process committed to the same database (another replica; a command on the same
+ * SQLite file): an instance updated or deleted, the identity revision raised (users, roles,
+ * shares), or, where the database cannot say what, anything.
+ */
+export type ForeignWrite = { kind: 'instance'; id: string } | { kind: 'identity' } | { kind: 'unknown' };
+
+/**
+ * Tells this process of {@link ForeignWrite}s, for what keeps answers in memory between requests
+ * (the notebook proxy's access decisions). Writes made through this process's own store are told
+ * by core/changes instead (they may be told here too; a second telling is harmless).
+ */
+export interface ForeignWrites {
+  /**
+   * Calls `listener` with each foreign write committed from now on, until the returned function is
+   * called; resolves once that holds (PostgreSQL: once it listens, or once a first try failed, after
+   * which {@link caughtUp} says false until a later try succeeds).
+   */
+  listen(listener: (write: ForeignWrite) => void): Promise<() => void>;
+  /**
+   * Whether every foreign write committed before this call has been told, asked before trusting
+   * what was kept: false while the store cannot tell (no live notification connection). Cheap and
+   * synchronous; SQLite looks at the file's change counter here and tells what it finds first.
+   */
+  caughtUp(): boolean;
+}
+
+/**
  * A fault of the storage rather than of the request: the disk is full, the database (file or
  * server) is read-only, an I/O error, a lock or resource held too long, the server unreachable.
  * Work that met one may succeed once it passes.
@@ -437,5 +464,7 @@ export interface Store {
   probeWrite(replica: string, at: number): Promise<void>;
   /** The storage fault `error` (thrown by this store) stands for, or undefined when it is none. */
   faultOf(error: unknown): StorageFault | undefined;
+  /** Writes committed by other processes, as they commit. */
+  readonly foreignWrites: ForeignWrites;
   close(): Promise<void>;
 }

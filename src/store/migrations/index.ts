@@ -21,6 +21,7 @@ import { instanceShares } from './0014-instance-shares.js';
 import { usagePeriods } from './0015-usage-periods.js';
 import { usageTotals } from './0016-usage-totals.js';
 import { budgets } from './0017-budgets.js';
+import { writeNotifications } from './0018-write-notifications.js';
 import type { SchemaDialect } from './schema-dialect.js';
 
 export function migrationsFor(dialect: SchemaDialect): Record<string, Migration> {
@@ -42,5 +43,6 @@ export function migrationsFor(dialect: SchemaDialect): Record<string, Migration>
     '0015-usage-periods': usagePeriods(dialect),
     '0016-usage-totals': usageTotals(dialect),
     '0017-budgets': budgets(dialect),
+    '0018-write-notifications': writeNotifications(dialect),
   };
 }

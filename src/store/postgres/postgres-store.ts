@@ -13,6 +13,7 @@ import type {
   IdentityRepository,
   AuditRepository,
   InstanceRepository,
+  ForeignWrites,
   LeaseRepository,
   StorageFault,
   Store,
@@ -33,6 +34,7 @@ import { probeWrite } from '../kysely-write-probes.js';
 import { postgresFaultOf } from '../store-faults.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { POSTGRES_SCHEMA } from '../migrations/schema-dialect.js';
+import { PostgresForeignWrites } from './postgres-foreign-writes.js';
 import { retryTransaction, type TransactionRetryOptions } from './transaction-retry.js';
 
 export interface PostgresStoreOptions {
@@ -90,6 +92,8 @@ export class PostgresStore implements Store {
   readonly shares: ShareRepository;
   readonly budgets: BudgetRepository;
   readonly usage: UsageRepository;
+  readonly foreignWrites: ForeignWrites;
+  readonly #listener: PostgresForeignWrites;
   readonly #pool: pg.Pool;
   readonly #db: Kysely<Database>;
   readonly #url: string;
@@ -124,6 +128,8 @@ export class PostgresStore implements Store {
     this.identity = new KyselyIdentityRepository(this.#db);
     this.audit = new KyselyAuditRepository(this.#db);
     this.leases = new KyselyLeaseRepository(this.#db);
+    this.#listener = new PostgresForeignWrites(url);
+    this.foreignWrites = this.#listener;
   }
 
   /**
@@ -175,6 +181,7 @@ export class PostgresStore implements Store {
 
   /** Ends the pool, waiting for queries in flight. */
   async close(): Promise<void> {
+    await this.#listener.close();
     await this.#db.destroy();
     // Kysely only ends the pool if it ever ran a query; an unended pool would serve later ones.
     if (!this.#pool.ending) await this.#pool.end();

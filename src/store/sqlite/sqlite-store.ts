@@ -24,6 +24,7 @@ import type {
   IdentityRepository,
   AuditRepository,
   InstanceRepository,
+  ForeignWrites,
   LeaseRepository,
   StorageFault,
   Store,
@@ -44,6 +45,7 @@ import { sqliteFaultOf } from '../store-faults.js';
 import { migrateToLatest, pendingMigrations } from '../migrations/migrate.js';
 import { SQLITE_SCHEMA } from '../migrations/schema-dialect.js';
 import { privateDatabaseFile } from './private-files.js';
+import { SqliteForeignWrites } from './sqlite-foreign-writes.js';
 import { cachingStatements } from './statement-cache.js';
 
 /**
@@ -118,6 +120,7 @@ export class SqliteStore implements Store {
   readonly shares: ShareRepository;
   readonly budgets: BudgetRepository;
   readonly usage: UsageRepository;
+  readonly foreignWrites: ForeignWrites;
   readonly #sqlite: BetterSqlite3.Database;
   readonly #db: Kysely<Database>;
 
@@ -150,6 +153,7 @@ export class SqliteStore implements Store {
     this.buckets = new KyselyBucketRepository(this.#db);
     this.shares = new KyselyShareRepository(this.#db);
     this.budgets = new KyselyBudgetRepository(this.#db);
+    this.foreignWrites = new SqliteForeignWrites(sqlite);
   }
 
   async migrate(): Promise<void> {
