@@ -41,6 +41,7 @@ import { LocalDriver } from '../runtime/local/local-driver.js';
 import { SimulatedDriver } from '../runtime/simulated/simulated-driver.js';
 import { openStore } from '../store/open-store.js';
 import { Metrics } from './metrics.js';
+import { WarmPool } from '../core/warm/warm-pool.js';
 
 export interface Services {
   config: Config;
@@ -54,6 +55,8 @@ export interface Services {
   accessKeys: AccessKeyService;
   lifecycle: LifecycleService;
   reconciler: Reconciler;
+  /** The warm servers, where the driver keeps some (null otherwise). */
+  warm: WarmPool | null;
   scheduler: Scheduler;
   queue: QueueService;
   viewCounts: ViewCounts;
@@ -142,6 +145,9 @@ async function createDriver(
   }
 }
 
+/** How often the warm pool is re-planned when no change prompts it. */
+const WARM_ROUND_MS = 5_000;
+
 /** The lease whose holder runs the reconciler and the auto-stopper. */
 export const CONTROLLER_LEASE = 'controller';
 
@@ -212,6 +218,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     orphanIntervalMs: config.runtime.orphanIntervalMs,
   });
   const writer = { store, clock, log, replica };
+  const warm = driver.warm
+    ? new WarmPool({ runtime: driver.warm, store, catalog, log, intervalMs: WARM_ROUND_MS })
+    : null;
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
   const budgets = new BudgetService(store, clock);
   const budgetEnforcement = new BudgetEnforcementJob({ ...writer, budgets, trigger: reconciler });
@@ -235,6 +244,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     queue,
     repositoryHosts: new RepositoryHosts(config.repositories),
     budgets,
+    warm,
   });
   const instanceShares = new InstanceShares({ store, clock, lifecycle });
   const metrics = new Metrics(store, clock);
@@ -247,6 +257,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   budgets.onChange(() => scheduler.notice(clock.now()));
   committed.subscribe((change) => metrics.noticeChange(change, clock.now()));
   committed.subscribe((change) => queue.noticeChange(change));
+  if (warm) committed.subscribe((change) => warm.noticeChange(change));
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
     store.leases,
@@ -263,8 +274,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
         await reconciler.start();
         await scheduler.start();
         await queue.start();
+        await warm?.start();
       },
       async lost() {
+        await warm?.stop();
         scheduler.close();
         await queue.stop();
         await reconciler.stop();
@@ -292,6 +305,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     accessKeys,
     lifecycle,
     reconciler,
+    warm,
     scheduler,
     queue,
     viewCounts: new ViewCounts(store, changes.instances),
@@ -310,6 +324,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       instanceFeed.close();
       await identityWatch.close();
       await controller.close();
+      await warm?.stop();
       scheduler.close();
       await reconciler.close();
       await driver.close?.();

@@ -14,6 +14,7 @@ import type { QueueService } from './queue-service.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import { RepositoryHosts } from './repository-hosts.js';
 import type { WriterOptions } from './writer-options.js';
+import type { WarmPool } from '../warm/warm-pool.js';
 import type { SecretBox } from '../secrets/box.js';
 import { mapCredentials, newInstanceId, type Instance, type InstanceSpec, type IntentKind } from '../model/instance.js';
 import {
@@ -90,6 +91,8 @@ export interface LifecycleServiceOptions extends Omit<WriterOptions, 'log'> {
   repositoryHosts?: RepositoryHosts;
   /** Refuses a create or start on a spent budget; default none (no budgets). */
   budgets?: Pick<BudgetService, 'refuse'> | null;
+  /** Warm servers a create takes its id from (core/warm); default none. */
+  warm?: Pick<WarmPool, 'take' | 'giveBack'> | null;
 }
 
 export class LifecycleService {
@@ -103,6 +106,7 @@ export class LifecycleService {
   private readonly queue: QueueService | null;
   private readonly repositoryHosts: RepositoryHosts;
   private readonly budgets: Pick<BudgetService, 'refuse'> | null;
+  private readonly warm: Pick<WarmPool, 'take' | 'giveBack'> | null;
 
   constructor(options: LifecycleServiceOptions) {
     ({
@@ -115,6 +119,7 @@ export class LifecycleService {
     } = options);
     this.quotas = options.quotas ?? { instancesPerUser: 0, instancesPerProject: 0 };
     this.queue = options.queue ?? null;
+    this.warm = options.warm ?? null;
     this.repositoryHosts = options.repositoryHosts ?? new RepositoryHosts();
     this.budgets = options.budgets ?? null;
   }
@@ -160,8 +165,10 @@ export class LifecycleService {
       flavor: valid.flavor.name,
     });
     const now = this.clock.now();
+    // A free warm server's id: the instance is that server's from this write on (its start takes it over).
+    const warmId = this.warm?.take(valid.flavor.name, valid.profile.id) ?? null;
     const instance: Instance = {
-      id: newInstanceId(),
+      id: warmId ?? newInstanceId(),
       projectId: actor.projectId,
       user: { id: actor.userId, name: actor.userName },
       name: valid.name,
@@ -193,7 +200,10 @@ export class LifecycleService {
       );
     } catch (err) {
       // A flavor that queues takes the request in line instead of refusing it.
-      if (!(err instanceof LimitReachedError && this.#queues(instance, err))) throw this.#refusal(err);
+      if (!(err instanceof LimitReachedError && this.#queues(instance, err))) {
+        if (warmId) this.warm?.giveBack(warmId);
+        throw this.#refusal(err);
+      }
       instance.status = 'CREATE_QUEUING';
       instance.queuedAt = now;
       const limits = [...quotaLimits(this.quotas, instance), ...waitingLimits(this.catalog, instance)];
