@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['api', 'scheduler', 'usage'];
+const BENCHMARKS = ['api', 'scheduler', 'usage', 'warm-start'];
 
 const args = process.argv.slice(2);
 const named = args.filter((a) => !a.startsWith('--'));
