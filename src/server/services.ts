@@ -221,6 +221,9 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   const warm = driver.warm
     ? new WarmPool({ runtime: driver.warm, store, catalog, log, intervalMs: WARM_ROUND_MS })
     : null;
+  const asksWarm = catalog.data.flavors.filter((f) => f.warm > 0).map((f) => f.name);
+  if (!warm && asksWarm.length > 0)
+    log.warn({ flavors: asksWarm, driver: driver.name }, 'this runtime keeps no warm servers: `warm` is ignored');
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler });
   const budgets = new BudgetService(store, clock);
   const budgetEnforcement = new BudgetEnforcementJob({ ...writer, budgets, trigger: reconciler });

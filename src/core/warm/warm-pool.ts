@@ -122,9 +122,15 @@ export class WarmPool {
     while (!signal.aborted) {
       if (this.#again) {
         this.#again = false;
-        await this.#once(signal).catch((err: unknown) => {
-          if (!signal.aborted) this.options.log.error({ err }, 'warm pool round failed');
-        });
+        const done = await this.#once(signal).then(
+          () => true,
+          (err: unknown) => {
+            if (!signal.aborted) this.options.log.error({ err }, 'warm pool round failed');
+            return false;
+          },
+        );
+        // A catalog without warm servers needs one round only: the one that stops what an earlier one kept.
+        if (done && !this.wanted) return;
         continue;
       }
       await new Promise<void>((resolve) => {
