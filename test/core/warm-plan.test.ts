@@ -1,7 +1,7 @@
 /**
  * How many warm servers a catalog asks for, against what instances hold (core/warm/warm-plan):
  * one per profile of a flavor's type up to `warm`, only into free capacity and free GPUs, given up
- * newest first when instances take the slots, and stopped when the catalog no longer asks for them.
+ * the last kept first when instances take the slots, and stopped when the catalog no longer asks for them.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -49,7 +49,7 @@ describe('warm plan', () => {
     assert.deepEqual(planWarm(catalog(flavors), new Map([['cpu', 3]]), []).start, []);
   });
 
-  it('gives slots up, newest server first, when instances took them', () => {
+  it('gives slots up, the last kept first, when instances took them', () => {
     const kept = [slot('old', 'cpu', 'a'), slot('new', 'cpu', 'b')];
     assert.deepEqual(planWarm(catalog([cpu({ warm: 1, capacity: 3 })]), new Map([['cpu', 2]]), kept), {
       start: [],

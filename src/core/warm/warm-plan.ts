@@ -48,7 +48,7 @@ export function planWarm(catalog: Catalog, holders: ReadonlyMap<string, number>,
     keep.push(slot);
     add(slot.flavor, 1);
   }
-  // Slots the instances took since: the newest warm servers give theirs up first.
+  // Slots the instances took since: warm servers give theirs up, the last kept first, until the count fits.
   for (let i = keep.length - 1; i >= 0; i--) {
     const slot = keep[i]!;
     if (!overCommitted(catalog, catalog.flavor(slot.flavor)!, counts)) continue;
