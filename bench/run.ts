@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-const BENCHMARKS = ['api', 'list-tail', 'proxy', 'scheduler', 'usage'];
+const BENCHMARKS = ['api', 'list-tail', 'proxy', 'scheduler', 'usage', 'warm-start'];
 
 const args = process.argv.slice(2);
 const named = args.filter((a) => !a.startsWith('--'));

@@ -42,6 +42,7 @@ import { LocalDriver } from '../runtime/local/local-driver.js';
 import { SimulatedDriver } from '../runtime/simulated/simulated-driver.js';
 import { openStore } from '../store/open-store.js';
 import { Metrics } from './metrics.js';
+import { WarmPool } from '../core/warm/warm-pool.js';
 
 export interface Services {
   config: Config;
@@ -55,6 +56,8 @@ export interface Services {
   accessKeys: AccessKeyService;
   lifecycle: LifecycleService;
   reconciler: Reconciler;
+  /** The warm servers, where the driver keeps some (null otherwise). */
+  warm: WarmPool | null;
   scheduler: Scheduler;
   queue: QueueService;
   viewCounts: ViewCounts;
@@ -145,6 +148,9 @@ async function createDriver(
   }
 }
 
+/** How often the warm pool is re-planned when no change prompts it. */
+const WARM_ROUND_MS = 5_000;
+
 /** The lease whose holder runs the reconciler and the auto-stopper. */
 export const CONTROLLER_LEASE = 'controller';
 
@@ -215,6 +221,12 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     orphanIntervalMs: config.runtime.orphanIntervalMs,
   });
   const writer = { store, clock, log, replica };
+  const warm = driver.warm
+    ? new WarmPool({ runtime: driver.warm, store, catalog, log, intervalMs: WARM_ROUND_MS })
+    : null;
+  const asksWarm = catalog.data.flavors.filter((f) => f.warm > 0).map((f) => f.name);
+  if (!warm && asksWarm.length > 0)
+    log.warn({ flavors: asksWarm, driver: driver.name }, 'this runtime keeps no warm servers: `warm` is ignored');
   const budgets = new BudgetService(store, clock);
   const queue = new QueueService({ ...writer, catalog, trigger: reconciler, budgets });
   const budgetEnforcement = new BudgetEnforcementJob({ ...writer, budgets, trigger: reconciler, queue });
@@ -238,6 +250,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     queue,
     repositoryHosts: new RepositoryHosts(config.repositories),
     budgets,
+    warm,
   });
   const instanceShares = new InstanceShares({ store, clock, lifecycle });
   const metrics = new Metrics(store, clock);
@@ -254,6 +267,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
   });
   committed.subscribe((change) => metrics.noticeChange(change, clock.now()));
   committed.subscribe((change) => queue.noticeChange(change));
+  if (warm) committed.subscribe((change) => warm.noticeChange(change));
   // Lease time is real time even when the domain clock is a test's: it measures process liveness.
   const controller = new LeaseKeeper(
     store.leases,
@@ -270,8 +284,10 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
         await reconciler.start();
         await scheduler.start();
         await queue.start();
+        await warm?.start();
       },
       async lost() {
+        await warm?.stop();
         scheduler.close();
         await queue.stop();
         await reconciler.stop();
@@ -314,6 +330,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     accessKeys,
     lifecycle,
     reconciler,
+    warm,
     scheduler,
     queue,
     viewCounts: new ViewCounts(store, changes.instances),
@@ -335,6 +352,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       stopForeign();
       await identityWatch.close();
       await controller.close();
+      await warm?.stop();
       scheduler.close();
       await reconciler.close();
       await driver.close?.();

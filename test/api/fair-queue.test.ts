@@ -201,3 +201,20 @@ describe('queue settings of a configured flavor', () => {
     assert.throws(() => flavorOf({ max_waiting_per_user: 1.5 }), /max_waiting_per_user must be .*, got 1.5/);
   });
 });
+
+describe('warm slots of a configured flavor', () => {
+  const flavorOf = (settings: object) =>
+    resolveConfig({ catalog: { flavors: [{ name: 'w', type: 'CPU', ...settings }] } }).catalog.flavors[0]!;
+
+  it('default to none and take a whole number of servers per profile', () => {
+    assert.equal(flavorOf({}).warm, 0);
+    assert.equal(flavorOf({ warm: 2 }).warm, 2);
+  });
+
+  it('are refused with the flavor, the field and the value at fault', () => {
+    assert.throws(() => flavorOf({ warm: -1 }), /flavor "w": warm must be a whole number .*, got -1/);
+    assert.throws(() => flavorOf({ warm: 1.5 }), /warm must be .*, got 1.5/);
+    assert.throws(() => flavorOf({ warm: '1' }), /warm must be .*, got "1"/);
+    assert.throws(() => flavorOf({ warm: 65 }), /warm must be .* from 0 to 64 .*, got 65/);
+  });
+});

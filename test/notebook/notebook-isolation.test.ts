@@ -14,27 +14,14 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { accountName, projectGroupName } from '../../src/runtime/local/isolation/os-accounts.js';
 import { action, createProject, member, waitStatus } from '../support/api.js';
+import { ATTACK_PRELUDE } from '../support/kernel-attack.js';
 import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const CPU = { profile_id: 'Multi-Engine 1.0 (python3)-cpu', flavor: 'modelarts.vm.cpu.2u' };
 const root = process.getuid?.() === 0;
 
-const ATTACK = `
-import json, os
-results = {}
-def attempt(name, action):
-    try:
-        action()
-        results[name] = 'allowed'
-    except PermissionError:
-        results[name] = 'denied'
-    except Exception as err:
-        results[name] = type(err).__name__ + ': ' + str(err)
-def read(path):
-    with open(path, 'rb') as f:
-        f.read(1)
-attempt('master key', lambda: read(DATA + '/master.key'))
+const ATTACK = `${ATTACK_PRELUDE}attempt('master key', lambda: read(DATA + '/master.key'))
 attempt('database', lambda: read(DATA + '/demanager.db'))
 attempt('list the data directory', lambda: os.listdir(DATA))
 attempt('list the instances', lambda: os.listdir(DATA + '/instances'))

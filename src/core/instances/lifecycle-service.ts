@@ -13,6 +13,7 @@ import type { QueueService } from './queue-service.js';
 import type { ReconcileTrigger } from './reconcile-trigger.js';
 import { RepositoryHosts } from './repository-hosts.js';
 import type { WriterOptions } from './writer-options.js';
+import type { WarmPool } from '../warm/warm-pool.js';
 import type { SecretBox } from '../secrets/box.js';
 import {
   BUDGET_HOLD_ANNOTATION,
@@ -98,6 +99,8 @@ export interface LifecycleServiceOptions extends Omit<WriterOptions, 'log'> {
   repositoryHosts?: RepositoryHosts;
   /** Refuses a create or start on a spent budget; default none (no budgets). */
   budgets?: Pick<BudgetService, 'refusal'> | null;
+  /** Warm servers a create takes its id from (core/warm); default none. */
+  warm?: Pick<WarmPool, 'take' | 'giveBack'> | null;
 }
 
 export class LifecycleService {
@@ -111,6 +114,7 @@ export class LifecycleService {
   private readonly queue: QueueService | null;
   private readonly repositoryHosts: RepositoryHosts;
   private readonly budgets: Pick<BudgetService, 'refusal'> | null;
+  private readonly warm: Pick<WarmPool, 'take' | 'giveBack'> | null;
 
   constructor(options: LifecycleServiceOptions) {
     ({
@@ -123,6 +127,7 @@ export class LifecycleService {
     } = options);
     this.quotas = options.quotas ?? { instancesPerUser: 0, instancesPerProject: 0 };
     this.queue = options.queue ?? null;
+    this.warm = options.warm ?? null;
     this.repositoryHosts = options.repositoryHosts ?? new RepositoryHosts();
     this.budgets = options.budgets ?? null;
   }
@@ -166,8 +171,10 @@ export class LifecycleService {
     const refusal = url ? await this.repositoryHosts.refusal(url, 'accept') : null;
     if (refusal) throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
     const now = this.clock.now();
+    // A free warm server's id: the instance is that server's from this write on (its start takes it over).
+    const warmId = this.warm?.take(valid.flavor.name, valid.profile.id) ?? null;
     const instance: Instance = {
-      id: newInstanceId(),
+      id: warmId ?? newInstanceId(),
       projectId: actor.projectId,
       user: { id: actor.userId, name: actor.userName },
       name: valid.name,
@@ -199,7 +206,10 @@ export class LifecycleService {
       );
     } catch (err) {
       // A flavor that queues takes the request in line instead of refusing it.
-      if (!(err instanceof LimitReachedError && this.#queues(instance, err))) throw await this.#refusal(err);
+      if (!(err instanceof LimitReachedError && this.#queues(instance, err))) {
+        if (warmId) this.warm?.giveBack(warmId);
+        throw await this.#refusal(err);
+      }
       instance.status = 'CREATE_QUEUING';
       instance.queuedAt = now;
       const limits = [
@@ -208,6 +218,7 @@ export class LifecycleService {
         ...this.#budgetLimits(instance),
       ];
       await this.#insert(instance, limits, actor.userId).catch(async (again: unknown) => {
+        if (warmId) this.warm?.giveBack(warmId);
         throw await this.#refusal(again);
       });
       await this.queue!.admitNext(instance.flavor);

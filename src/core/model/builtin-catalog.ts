@@ -68,10 +68,13 @@ export function completeFlavor(options: FlavorOptions): Flavor {
   return checkedQueueSettings(flavor(name, type, params ?? {}, rest));
 }
 
-/** The queue settings of a configured flavor, refused with the field and the value at fault. */
+/** Warm servers per profile of one flavor: each holds a server's memory while it waits. */
+const MAX_WARM = 64;
+
+/** The queue and warm settings of a configured flavor, refused with the field and the value at fault. */
 function checkedQueueSettings(flavor: Flavor): Flavor {
   const where = `catalog flavor ${JSON.stringify(flavor.name)}`;
-  const { queue_policy: policy, fair_window_days: windowDays, max_waiting_per_user: maxWaiting } = flavor;
+  const { queue_policy: policy, fair_window_days: windowDays, max_waiting_per_user: maxWaiting, warm } = flavor;
   if (policy !== 'fifo' && policy !== 'fair')
     throw new Error(`${where}: queue_policy must be "fifo" or "fair", got ${JSON.stringify(policy)}`);
   if (typeof windowDays !== 'number' || !Number.isFinite(windowDays) || windowDays <= 0 || windowDays > 366)
@@ -81,6 +84,10 @@ function checkedQueueSettings(flavor: Flavor): Flavor {
   if (!Number.isInteger(maxWaiting) || maxWaiting < 0)
     throw new Error(
       `${where}: max_waiting_per_user must be a whole number, 0 for no limit, got ${JSON.stringify(maxWaiting)}`,
+    );
+  if (!Number.isInteger(warm) || warm < 0 || warm > MAX_WARM)
+    throw new Error(
+      `${where}: warm must be a whole number of servers from 0 to ${MAX_WARM} per profile, got ${JSON.stringify(warm)}`,
     );
   return flavor;
 }
@@ -133,6 +140,7 @@ function flavor(name: string, type: FlavorType, params: Flavor['params'], extra:
     fair_window_days: 7,
     max_waiting_per_user: 0,
     allowed_projects: [],
+    warm: 0,
     ...extra,
   };
 }

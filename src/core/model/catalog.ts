@@ -83,6 +83,11 @@ export interface Flavor {
   max_waiting_per_user: number;
   /** Projects allowed to use it; empty means every project. */
   allowed_projects: string[];
+  /**
+   * Notebook servers kept started ahead per profile of the flavor, each handed to a create in one
+   * step (core/warm); they count against the flavor's capacity. 0: none.
+   */
+  warm: number;
 }
 
 export interface PoolDefinition {

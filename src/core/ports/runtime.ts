@@ -68,8 +68,34 @@ export class WorkloadError extends Error {
 /** How a driver that watches its workloads reports one that exited on its own. */
 export type ExitListener = (instanceId: string, exit: { code: number | null; reason: string }) => void;
 
+/** A server started ahead for one flavor and profile, and the instance id it will serve. */
+export interface WarmSlot {
+  instanceId: string;
+  flavor: string;
+  profileId: string;
+  /** Whether it answers, so a start can be handed it; false while it boots. */
+  ready: boolean;
+}
+
+/**
+ * Drivers that can keep notebook servers started ahead (core/warm): each serves an instance id
+ * chosen before any create, so whatever depends on the id (its URL, its control group, its
+ * directories) is set up ahead too, and a `start` of that id takes the server over in one step.
+ * What they keep is recorded outside this process, so a restarted service finds every slot again.
+ */
+export interface WarmRuntime {
+  /** The slots kept now, from the driver's own records; a slot whose server is gone is removed here. */
+  slots(): Promise<WarmSlot[]>;
+  /** Starts a server for `instanceId`; resolves once it answers (it is then a ready slot). */
+  warmUp(slot: Omit<WarmSlot, 'ready'>, profile: Profile, flavor: Flavor, signal: AbortSignal): Promise<void>;
+  /** Stops a slot's server and removes everything it made; a no-op for one already gone or handed over. */
+  coolDown(instanceId: string): Promise<void>;
+}
+
 export interface RuntimeDriver {
   readonly name: string;
+  /** Present where the driver keeps warm servers (the local driver). */
+  readonly warm?: WarmRuntime;
   /**
    * Allocates the instance's private resources (storage, volumes). Called before the first start;
    * idempotent, since a crash between preparing and recording it makes the reconciler call it again.

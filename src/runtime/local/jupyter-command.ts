@@ -27,6 +27,8 @@ export interface LaunchSettings {
   asRoot: boolean;
   /** Exact origin (`https://host[:port]`) to allow when the proxy rewrites `Host`. */
   publicOrigin?: string;
+  /** A server extension module to load (a warm server's hand-over, see warm/). */
+  extension?: string;
 }
 
 export function basePathOf(instanceId: string): string {
@@ -48,5 +50,10 @@ export function jupyterArgs(install: JupyterInstall, settings: LaunchSettings): 
   ];
   if (settings.asRoot) args.push('--allow-root');
   if (settings.publicOrigin) args.push(`--${app}.allow_origin=${settings.publicOrigin}`);
+  // notebook < 7 loads `nbserver_extensions`; jupyter_server (lab, server, notebook 7) `jpserver_extensions`.
+  if (settings.extension)
+    args.push(
+      `--${app}.${app === 'NotebookApp' ? 'nbserver_extensions' : 'jpserver_extensions'}={"${settings.extension}":True}`,
+    );
   return args;
 }

@@ -56,13 +56,18 @@ export interface ReadinessOptions {
 }
 
 /** Polls with backoff (100 ms → 1 s) until 200, the process exits, or the time is up. */
+/** The longest pause between two readiness polls. */
+const READY_POLL_MAX_MS = 100;
+
 export async function waitReady(
   target: StatusTarget,
   options: ReadinessOptions,
 ): Promise<'ready' | 'exited' | 'timeout'> {
   const deadline = Date.now() + options.timeoutMs;
   const either = AbortSignal.any([options.signal, options.exited]);
-  let pause = 100;
+  // Polled often (a refused connection costs next to nothing): with pauses growing to 1 s, a server
+  // ready after 0.55 s was seen at 0.81 s, the next poll; now at most 0.1 s late.
+  let pause = 25;
   try {
     for (;;) {
       either.throwIfAborted();
@@ -70,7 +75,7 @@ export async function waitReady(
       if (answer.kind === 'ok') return 'ready';
       if (Date.now() + pause > deadline) return 'timeout';
       await sleep(pause, either);
-      pause = Math.min(1_000, Math.round(pause * 1.5));
+      pause = Math.min(READY_POLL_MAX_MS, Math.round(pause * 1.5));
     }
   } catch (err) {
     if (options.exited.aborted && !options.signal.aborted) return 'exited';

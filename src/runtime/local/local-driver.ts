@@ -6,7 +6,6 @@
  * default as root) each notebook runs as its owner's OS account, with its project's group, in a
  * control group sized by its flavor (see isolation/); without it, as the service itself.
  */
-import { randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -43,7 +42,16 @@ import { launchNotebook } from './notebook-launch.js';
 import { quitOnRequest } from './notebook-quit.js';
 import { isAlive, terminate } from './process-control.js';
 import { carriesMarker, markedInstanceDirs, markerEnv } from './process-marker.js';
-import { parseRunRecord, readRunFile, removeRunFile, runtimeState, type RunRecord } from './run-record.js';
+import {
+  parseRunRecord,
+  readRunFile,
+  removeRunFile,
+  runtimeState,
+  writeRunFile,
+  type RunRecord,
+} from './run-record.js';
+import { handOverServer } from './warm/hand-over.js';
+import { WarmServers } from './warm/warm-servers.js';
 import { WorkloadFiles } from './workload-files.js';
 import { customScript, LOG_FILE_NAME, logFile, storageDir } from './workload-storage.js';
 import { StartsInFlight } from '../starts-in-flight.js';
@@ -66,6 +74,7 @@ export class LocalDriver implements RuntimeDriver {
   readonly #files: WorkloadFiles;
   readonly #repositoryHosts: RepositoryHosts;
   readonly #usage = new UsageMeter();
+  readonly #warm: WarmServers;
   /** Servers (by pid) whose account was looked at: one still running as the service is told of once. */
   readonly #uidChecked = new Set<number>();
 
@@ -92,6 +101,21 @@ export class LocalDriver implements RuntimeDriver {
     const { dataDir, objectRoot, installationId, log } = this.#options;
     this.#files = new WorkloadFiles({ dataDir, objectRoot, installationId, log }, this.#isolation);
     this.#gpus = new GpuShare(this.#options.dataDir, this.#options.gpus, () => basePath(this.#options.env));
+    this.#warm = new WarmServers({
+      options: this.#options,
+      isolation: this.#isolation,
+      files: this.#files,
+      onExit: (pid, code) => this.#exits.set(pid, code),
+      end: async (layout, records) => {
+        await this.#terminate(layout, records);
+        await this.#freeRun(basename(layout.dir));
+      },
+    });
+  }
+
+  /** The servers kept started ahead (core/warm). */
+  get warm(): WarmServers {
+    return this.#warm;
   }
 
   hostGpus(): Promise<number | null> {
@@ -231,6 +255,8 @@ export class LocalDriver implements RuntimeDriver {
     }
     for (const id of running) ids.add(id);
     for (const owner of (await this.#gpus.claims.all()).values()) if (isInstanceId(owner)) ids.add(owner);
+    // A warm server's instance is not in the store yet: the warm pool keeps or stops it.
+    for (const id of await this.#warm.ids()) ids.delete(id);
     if (ids.size === 0) return 0;
     const owner = this.#options.installationId;
     if (owner !== undefined && !(await claimInstances(root, owner))) {
@@ -296,7 +322,9 @@ export class LocalDriver implements RuntimeDriver {
     const previous = [parseRunRecord(workload.instance.runtime?.data), await readRunFile(layout.runFile)];
     for (const record of previous)
       if (record && (await this.#answers(workload, layout, record))) return runtimeState(record);
-    await this.#terminate(layout, previous);
+    // A warm server for this id is taken over; otherwise whatever still runs in the directory ends.
+    const warm = await this.#warm.claim(id);
+    if (!warm) await this.#terminate(layout, previous);
     signal.throwIfAborted();
 
     const environment = await profileEnvironment(workload.profile, {
@@ -316,15 +344,10 @@ export class LocalDriver implements RuntimeDriver {
     const gpus = await this.#gpus.assign(id, gpusOf(workload.flavor));
     if (gpus.message) workload.progress?.(gpus.message);
     try {
-      return await this.#startContained({
-        workload,
-        signal,
-        layout,
-        install,
-        environment,
-        containment,
-        gpuEnv: gpus.env,
-      });
+      const start = { workload, signal, layout, install, environment, containment, gpuEnv: gpus.env };
+      const run = await this.#readyRun(start);
+      const taken = warm && (await this.#takeOver(start, run, warm));
+      return taken || (await this.#launch(start, run));
     } catch (err) {
       // A failed start has ended what it spawned: nothing of this run is left to hold its GPUs or group.
       await this.#freeRun(id);
@@ -332,8 +355,8 @@ export class LocalDriver implements RuntimeDriver {
     }
   }
 
-  /** The start once the notebook's account, control group and GPUs are settled. */
-  async #startContained(start: ContainedStart): Promise<RuntimeState> {
+  /** What a run needs once the notebook's account, control group and GPUs are settled: its home, storage, log, environment, repository and custom script. */
+  async #readyRun(start: ContainedStart): Promise<ReadyRun> {
     const { workload, signal, layout, install, environment, containment, gpuEnv } = start;
     const options = this.#options;
     const id = workload.instance.id;
@@ -402,9 +425,49 @@ export class LocalDriver implements RuntimeDriver {
         containment,
       });
     }
+    return { storage, log, env };
+  }
 
+  /**
+   * Makes the instance's warm server its own (see warm/hand-over): the run file first, so a stop
+   * finds it from here on; then the hand-over, whose failure ends the server (the start then
+   * launches one the usual way: null).
+   */
+  async #takeOver(start: ContainedStart, run: ReadyRun, warm: RunRecord): Promise<RuntimeState | null> {
+    const { workload, layout, containment } = start;
+    const options = this.#options;
+    const id = workload.instance.id;
+    const record: RunRecord = { ...warm, startedAt: options.clock.now(), logFile: run.log };
+    await writeRunFile(layout.runFile, record);
+    const { identity } = containment;
+    try {
+      await handOverServer(
+        { port: record.port, instanceId: id, token: options.secretFor(id, record.runId), pid: record.pid },
+        { env: run.env, rootDir: run.storage, identity },
+        options.pollRequestTimeoutMs,
+      );
+    } catch (err) {
+      options.log.warn({ err, instance: id, pid: record.pid }, 'warm server not taken over; starting one');
+      await this.#terminate(layout, [record]);
+      await removeRunFile(layout.runFile);
+      return null;
+    }
+    await note(run.log, options.clock, `warm notebook server taken over${identity ? ` as ${identity.account}` : ''}`);
+    options.log.info(
+      { instance: id, pid: record.pid, port: record.port, account: identity?.account },
+      'warm notebook server taken over',
+    );
+    return runtimeState(record);
+  }
+
+  /** Spawns the notebook server and waits until it answers. */
+  async #launch(start: ContainedStart, run: ReadyRun): Promise<RuntimeState> {
+    const { workload, signal, layout, install, containment } = start;
+    const { storage, log, env } = run;
+    const options = this.#options;
+    const id = workload.instance.id;
+    const { identity } = containment;
     workload.progress?.(`starting jupyter ${install.subcommand} and waiting for it to answer`);
-    const runId = randomBytes(8).toString('hex');
     const record = await launchNotebook(
       {
         install,
@@ -413,9 +476,6 @@ export class LocalDriver implements RuntimeDriver {
         storage,
         logFile: log,
         env,
-        runId,
-        token: options.secretFor(id, runId),
-        startedAt: options.clock.now(),
         signal,
         onExit: (pid, code) => this.#exits.set(pid, code),
         containment,
@@ -451,7 +511,10 @@ export class LocalDriver implements RuntimeDriver {
   async #answers(workload: Workload, layout: InstanceLayout, record: RunRecord): Promise<boolean> {
     if (!(await isAlive(record.pid))) return false;
     if ((await carriesMarker(record.pid, { instanceDir: layout.dir, runId: record.runId })) === false) return false;
-    return (await fetchStatus(this.#target(workload, record), this.#options.pollRequestTimeoutMs)).kind === 'ok';
+    if ((await fetchStatus(this.#target(workload, record), this.#options.pollRequestTimeoutMs)).kind !== 'ok')
+      return false;
+    // A warm server whose hand-over was cut short (the service died) still runs as the service: never the user's.
+    return !(await this.#isolation.runsAsService(record.pid));
   }
 
   /** Stops the recorded servers that are verifiably this instance's, and every marked straggler. */
@@ -519,6 +582,12 @@ export class LocalDriver implements RuntimeDriver {
       return null;
     }
   }
+}
+
+interface ReadyRun {
+  storage: string;
+  log: string;
+  env: Record<string, string>;
 }
 
 interface ContainedStart {

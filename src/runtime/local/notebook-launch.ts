@@ -7,6 +7,7 @@
  * the driver's probe and Jupyter's bind is retried with a fresh port, up to three times.
  */
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { WorkloadError } from '../../core/ports/runtime.js';
 import type { InstanceLayout } from './instance-layout.js';
 import { spawnContained, type Containment } from './isolation/contained-spawn.js';
@@ -30,17 +31,29 @@ export interface LaunchRequest {
   logFile: string;
   /** The workload environment, without token or run marker. */
   env: Record<string, string>;
-  runId: string;
-  token: string;
-  startedAt: number;
   signal: AbortSignal;
   /** Told how a spawned server ended, so `poll` can report its exit code. */
   onExit: (pid: number, code: number | null) => void;
   /** The account and control group the server runs in. */
   containment: Containment;
+  /** Where the run record goes; default the instance's run file (a warm server keeps its own). */
+  runFile?: string;
+  /** A server extension to load (see jupyter-command). */
+  extension?: string;
 }
 
-export async function launchNotebook(request: LaunchRequest, options: ResolvedOptions): Promise<RunRecord> {
+/** A launch with its run: a fresh run id, and the token derived from it (see run-record). */
+type Run = LaunchRequest & { runId: string; token: string; startedAt: number };
+
+export async function launchNotebook(launch: LaunchRequest, options: ResolvedOptions): Promise<RunRecord> {
+  const runId = randomBytes(8).toString('hex');
+  const request: Run = {
+    ...launch,
+    runId,
+    token: options.secretFor(launch.instanceId, runId),
+    startedAt: options.clock.now(),
+  };
+  const runFile = request.runFile ?? request.layout.runFile;
   for (let attempt = 1; ; attempt++) {
     request.signal.throwIfAborted();
     const port = await options.pickPort();
@@ -60,11 +73,11 @@ export async function launchNotebook(request: LaunchRequest, options: ResolvedOp
     const marker = { instanceDir: request.layout.dir, runId: request.runId };
     const kill = async () => {
       await terminate({ groups: [record.pid], marker, graceMs: options.stopTimeoutMs, log: options.log });
-      await removeRunFile(request.layout.runFile);
+      await removeRunFile(runFile);
     };
     let outcome: 'ready' | 'exited' | 'timeout';
     try {
-      await writeRunFile(request.layout.runFile, record);
+      await writeRunFile(runFile, record);
       outcome = await waitReady(
         { port, instanceId: request.instanceId, token: request.token },
         {
@@ -112,7 +125,7 @@ function portTaken(lines: readonly string[], port: number): boolean {
 }
 
 async function spawnServer(
-  request: LaunchRequest,
+  request: Run,
   port: number,
   publicOrigin: string | undefined,
 ): Promise<{ child: ChildProcess; exited: AbortController }> {
@@ -125,6 +138,7 @@ async function spawnServer(
     notebookDir: request.storage,
     asRoot: (identity?.uid ?? process.getuid?.()) === 0,
     ...(publicOrigin ? { publicOrigin } : {}),
+    ...(request.extension ? { extension: request.extension } : {}),
   };
   let child: ChildProcess;
   try {

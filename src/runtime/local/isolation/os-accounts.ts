@@ -13,6 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -103,12 +104,52 @@ async function ensured(database: 'passwd' | 'group', name: string, add: [string,
   return made;
 }
 
+/**
+ * What was looked up, kept while the file it came from is unchanged: each start looks up its
+ * account and group, and a `getent` costs a process start, much of a warm server's hand-over. Any
+ * change to the file (an operator's userdel, which would free the number for the next account)
+ * empties the cache.
+ */
+class LookupCache<T> {
+  readonly #entries = new Map<string, T>();
+  #stamp = -1;
+
+  constructor(private readonly file: string) {}
+
+  async get(key: string, look: () => Promise<T>): Promise<T> {
+    const stamp = await this.#mtime();
+    if (stamp !== this.#stamp) {
+      this.#entries.clear();
+      this.#stamp = stamp;
+    }
+    const cached = this.#entries.get(key);
+    if (cached !== undefined) return cached;
+    const found = await look();
+    // Kept only if nothing changed the file meanwhile (a useradd of ours does: looked up again next time).
+    if ((await this.#mtime()) === stamp) this.#entries.set(key, found);
+    return found;
+  }
+
+  async #mtime(): Promise<number> {
+    return stat(this.file).then(
+      (s) => s.mtimeMs,
+      () => Number.NaN,
+    );
+  }
+}
+
 /** Makes accounts and groups on demand; one at a time within this process. */
 export class OsAccounts {
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #accounts = new LookupCache<OsAccount>('/etc/passwd');
+  readonly #groups = new LookupCache<number>('/etc/group');
 
   /** The user's account, made if missing. */
   account(userId: string): Promise<OsAccount> {
+    return this.#accounts.get(userId, () => this.#account(userId));
+  }
+
+  #account(userId: string): Promise<OsAccount> {
     return this.#serial(async () => {
       const name = accountName(userId);
       const add: [string, ...string[]] = [
@@ -135,6 +176,10 @@ export class OsAccounts {
 
   /** The project's group id, made if missing. */
   projectGroup(projectId: string): Promise<number> {
+    return this.#groups.get(projectId, () => this.#projectGroup(projectId));
+  }
+
+  #projectGroup(projectId: string): Promise<number> {
     return this.#serial(async () => {
       const name = projectGroupName(projectId);
       return Number((await ensured('group', name, ['groupadd', name]))[2]);

@@ -7,6 +7,7 @@
  * control groups; `"best-effort"` starts it unlimited and says so in its progress).
  */
 import { readFile } from 'node:fs/promises';
+import type { Flavor } from '../../../core/model/catalog.js';
 import { WorkloadError, type Workload } from '../../../core/ports/runtime.js';
 import type { Logger } from '../../../core/shared/logger.js';
 import { ControlGroup, findHierarchy, type Hierarchy } from './control-groups.js';
@@ -75,10 +76,19 @@ export class WorkloadIsolation {
   /** Creates (or updates) the workload's control group with its flavor's limits. */
   async contain(workload: Workload): Promise<WorkloadContainment> {
     const identity = await this.identity(workload);
-    const limits = limitsOf(workload.flavor, this.settings.maxTasks);
+    return { identity, ...(await this.limit(workload.instance.id, workload.flavor)) };
+  }
+
+  /**
+   * The control group of instance `instanceId` with `flavor`'s limits, made or updated; no group
+   * (and a warning, best-effort) where the host has none. A warm server is limited this way before
+   * anyone owns it.
+   */
+  async limit(instanceId: string, flavor: Flavor): Promise<Omit<WorkloadContainment, 'identity'>> {
+    const limits = limitsOf(flavor, this.settings.maxTasks);
     const hierarchy = await this.#hierarchy;
     if (!hierarchy) {
-      if (!hasLimits(limits)) return { identity, group: undefined };
+      if (!hasLimits(limits)) return { group: undefined };
       const wanted = [
         limits.cpus !== null ? `${limits.cpus} CPU` : '',
         limits.memoryBytes !== null ? formatBytes(limits.memoryBytes) : '',
@@ -87,29 +97,28 @@ export class WorkloadIsolation {
         .join(', ');
       if (this.settings.limits === 'enforced') {
         throw new WorkloadError(
-          `The flavor ${workload.flavor.name} asks for limits (${wanted}) that this host cannot enforce: no usable control groups (cgroup v2 with cpu, memory and pids, or v1 cpu, cpuacct, memory and pids, writable by the service). Set runtime.local.limits to "best-effort" to start it unlimited.`,
+          `The flavor ${flavor.name} asks for limits (${wanted}) that this host cannot enforce: no usable control groups (cgroup v2 with cpu, memory and pids, or v1 cpu, cpuacct, memory and pids, writable by the service). Set runtime.local.limits to "best-effort" to start it unlimited.`,
           'ModelArts.6361',
           { phase: 'limits' },
         );
       }
       return {
-        identity,
         group: undefined,
         warning: `the flavor's limits (${wanted}) are not enforced on this host: no usable control groups`,
       };
     }
-    const group = new ControlGroup(hierarchy, workload.instance.id);
+    const group = new ControlGroup(hierarchy, instanceId);
     try {
       await group.apply(limits);
     } catch (err) {
-      this.log.error({ err, instance: workload.instance.id }, 'cannot set up the control group');
+      this.log.error({ err, instance: instanceId }, 'cannot set up the control group');
       throw new WorkloadError(
         `The notebook's control group cannot be set up (${(err as NodeJS.ErrnoException).code ?? 'error'}).`,
         'ModelArts.6361',
         { phase: 'limits' },
       );
     }
-    return { identity, group };
+    return { group };
   }
 
   /** The instance's control group as it is, for stop, poll and clean-up; undefined where there are none. */
