@@ -181,10 +181,9 @@ export class KubernetesDriver implements RuntimeDriver {
   #noticed(change: ClusterChange): void {
     if (change.kind !== 'pod') return;
     const pod = change.object;
-    // A warm Pod is no instance's yet: one that fails is removed when the pool next takes stock.
-    if (isWarmPod(pod)) return;
     const uid = pod.metadata?.uid ?? '';
-    const instanceId = instanceOf(pod.metadata, this.#options.installationId);
+    // A warm Pod is no instance's yet: one that fails is removed when the pool next takes stock.
+    const instanceId = isWarmPod(pod) ? undefined : instanceOf(pod.metadata, this.#options.installationId);
     const gone = change.verb === 'delete';
     const health = podHealth(gone ? undefined : pod);
     if (

@@ -4,7 +4,10 @@
  * claim, made ahead for the instance id its slot pre-assigns, and labelled `demanager.io/warm` so
  * the driver reads its slots back from the cluster and no exit or orphan sweep mistakes it for an
  * instance's. A start of that id takes it over by a label change: the label goes and the project's
- * comes, in one JSON patch that first tests the Pod is still the warm one it saw.
+ * comes, in one JSON patch that first tests the Pod is still the warm one it saw. The Service,
+ * Secret and claim made ahead keep the empty project label they were made with: nothing reads it,
+ * and relabelling them would need the Role to grant `patch` on them too. The token needs nothing:
+ * it is derived from the instance id and the warm run, both fixed before the create.
  *
  * A Pod's volumes, node selection and command cannot change once it exists, so a warm Pod is made
  * for the one shape a create is most likely to ask for: `evs` storage of the smallest size at the
