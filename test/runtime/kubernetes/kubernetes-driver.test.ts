@@ -595,6 +595,18 @@ describe('Kubernetes driver on the fake cluster', () => {
       await allGone(cluster, kept.id);
     });
 
+    it('a warm Pod made with settings that changed since (another registry) is removed on taking stock', async () => {
+      const catalog = new Catalog(BUILTIN_CATALOG);
+      const first = driver({ catalog });
+      const subject = instance();
+      await warmUp(first, subject);
+      assert.deepEqual(await first.warm.slots(), [{ ...slotOf(subject), ready: true }], 'the same settings keep it');
+      await first.close();
+      const moved = driver({ catalog, registry: 'registry.example.org' });
+      assert.deepEqual(await moved.warm.slots(), []);
+      await allGone(cluster, subject.id);
+    });
+
     it('pre-pulls warm profiles’ images on the general nodes and each pool’s, and removes the sets when no longer warm', async () => {
       const pool = { id: 'pool-a1', name: 'gpu-pool', type: 'USER_DEFINED', owner_project_id: null, capacity: 4 };
       const warmCatalog = new Catalog({
