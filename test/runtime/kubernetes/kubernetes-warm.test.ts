@@ -42,6 +42,7 @@ describe('warm Pods through the service on the kubernetes runtime (fake cluster)
   const start = (warm: number) =>
     startTestApp({
       dataDir,
+      logLevel: (process.env.DEBUG_WARM as 'info') ?? 'silent',
       runtime: {
         driver: 'kubernetes',
         kubernetes: { kubeconfig, namespace: NAMESPACE, registry: 'swr.example.com', unschedulableSeconds: 0 },
@@ -79,7 +80,9 @@ describe('warm Pods through the service on the kubernetes runtime (fake cluster)
       if (slot) return slot;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    throw new Error('no ready warm slot');
+    const slots = await t.app.services.driver.warm?.slots();
+    const pods = cluster.objects('pods', NAMESPACE).map((p) => [p.metadata.name, p.metadata.labels, p.status.phase]);
+    throw new Error(`no ready warm slot: ${JSON.stringify({ slots, pods })}`);
   }
 
   async function createOn(name: string): Promise<string> {
