@@ -143,6 +143,8 @@ async function createDriver(
         clock,
         log,
         secretFor: (instanceId, runId) => tokens.workloadToken(instanceId, runId),
+        // For the images of warm flavors to pre-pull; a cluster schedules GPUs itself (no host GPUs).
+        catalog: new Catalog(config.catalog, null),
       });
     }
   }

@@ -10,7 +10,8 @@
  * - storage: the instance's claim. The fake has no volumes, so nothing is written into one: a claim
  *   that exists and is not being deleted stands for the storage, and its uid for what is kept (the
  *   same claim object after a stop and a start, not a new one of the same name);
- * - an aborted start keeps its Pod for the next start to adopt (see the driver's `start`).
+ * - an aborted start keeps its Pod for the next start to adopt (see the driver's `start`);
+ * - warm slots: a warm Pod made ahead for an id is the Pod its start runs (see warm-pod).
  *
  * What only a real cluster proves beyond this: that files written in the notebook survive a stop
  * and start (the claim's volume is really mounted again, on whichever node the Pod lands), that a
@@ -88,6 +89,7 @@ function clusterFixture(backing: Backing): DriverFixture {
     },
     runs: async (workload) => (await api.listNamespacedPod({ namespace })).items.some(ofInstance(workload)),
     adoptsAbortedStart: true,
+    keepsWarm: true,
     storage: {
       exists: async (workload) => (await claimOf(workload)) !== undefined,
       identity: async (workload) => (await claimOf(workload))?.metadata?.uid,

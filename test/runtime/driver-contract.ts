@@ -4,8 +4,9 @@
  * runs through a fixture: idempotent steps, since the reconciler repeats any step after a crash; a
  * stop that resolves only once the workload is gone; storage kept across stop and start and freed
  * by remove; an aborted start that leaves nothing behind (or, where workloads outlive the service,
- * one the next start adopts); exits seen; workloads re-adopted by a restarted service; and, for
- * drivers that can list their own resources, orphans collected.
+ * one the next start adopts); exits seen; workloads re-adopted by a restarted service; for
+ * drivers that can list their own resources, orphans collected; and, for fixtures that opt in,
+ * warm slots handed to a start and cooled down.
  *
  * A driver joins with a fixture file of a few lines:
  *
@@ -48,6 +49,12 @@ export interface DriverFixture {
    * nothing running.
    */
   adoptsAbortedStart?: boolean;
+  /**
+   * The driver's warm servers (`warm`, core/warm) are checked too: a slot warmed up is listed
+   * ready, a start of its id runs the instance from it, and coolDown leaves nothing. Opt-in per
+   * fixture, since warming a server up costs a whole server start on some backings.
+   */
+  keepsWarm?: boolean;
   /** Probes of the instance storage `prepare` allocates (drivers that keep some). */
   storage?: {
     /** Whether what `prepare` allocated for the instance exists. */
@@ -267,6 +274,55 @@ export function driverContract(name: string, fixture: DriverFixture): void {
         await restarted.close?.();
       }
     });
+
+    if (fixture.keepsWarm && capabilities.warm) {
+      /** Warms a slot up for a new instance's id; answers that instance's workload. */
+      async function warmed(on = driver): Promise<Workload> {
+        const workload = newWorkload();
+        const { instance, profile, flavor } = workload;
+        await on.warm!.warmUp(
+          { instanceId: instance.id, flavor: flavor.name, profileId: profile.id },
+          profile,
+          flavor,
+          live(),
+        );
+        return workload;
+      }
+      const listed = async (on: RuntimeDriver, workload: Workload) =>
+        (await on.warm!.slots()).find((slot) => slot.instanceId === workload.instance.id);
+
+      it('warm: a slot warmed up is listed ready, and a start of its id runs the instance from it', async () => {
+        const workload = await warmed();
+        assert.deepEqual(await listed(driver, workload), {
+          instanceId: workload.instance.id,
+          flavor: workload.flavor.name,
+          profileId: workload.profile.id,
+          ready: true,
+        });
+        await driver.prepare(workload, live());
+        const running = await start(workload);
+        await assertRunning(running);
+        assert.equal(await listed(driver, running), undefined, 'handed over: no longer a slot');
+        await driver.warm!.coolDown(running.instance.id); // the instance's now: a no-op
+        await assertRunning(running);
+        await driver.stop(running);
+        await assertGone(running);
+      });
+
+      it('warm: a restarted service lists the slots kept before, and coolDown leaves nothing of one', async () => {
+        const workload = await warmed();
+        const restarted = fixture.driver();
+        try {
+          assert.equal((await listed(restarted, workload))?.ready, true);
+          await restarted.warm!.coolDown(workload.instance.id);
+          assert.equal(await listed(restarted, workload), undefined);
+          if (fixture.runs) assert.equal(await fixture.runs(workload), false, 'nothing of the slot runs');
+          if (fixture.storage) assert.equal(await fixture.storage.exists(workload), false, 'nor is its storage kept');
+        } finally {
+          await restarted.close?.();
+        }
+      });
+    }
 
     if (typeof capabilities.collectOrphans === 'function') {
       it('collectOrphans removes the workloads and storage of instances the store does not hold, and leaves the others alone', async () => {

@@ -48,6 +48,8 @@ export class WarmPool {
   readonly #warming = new Map<string, Promise<void>>();
   /** The slots of those starts. */
   readonly #pending = new Map<string, Omit<WarmSlot, 'ready'>>();
+  /** Servers this pool stopped while they were starting: their start's failure is no failure. */
+  readonly #stopped = new Set<string>();
   /** Flavor and profile whose last start failed → when to try again (ms). */
   readonly #failedUntil = new Map<string, number>();
   #abort: AbortController | null = null;
@@ -162,7 +164,15 @@ export class WarmPool {
       const instance = await store.instances.getById(id);
       if (!instance || !STARTING_STATUSES.has(instance.status)) stop.push(id);
     }
+    // A slot a create took holds its flavor's slot before the instance's record is written (take
+    // comes first and wakes this round): counted, or a warm server would be started into the slot
+    // just taken and stopped again once the record shows. Looked up before the count, so a record
+    // written in between is counted twice (one warm server fewer for a round), never not at all.
+    const unwritten: string[] = [];
+    for (const id of this.#taken.keys()) if (!(await store.instances.getById(id))) unwritten.push(id);
     const holders = await store.instances.countInStatuses(SLOT_STATUSES);
+    for (const slot of slots)
+      if (unwritten.includes(slot.instanceId)) holders.set(slot.flavor, (holders.get(slot.flavor) ?? 0) + 1);
     // Starts whose record is not written yet count as kept: they are on their way.
     const pending = [...this.#pending.values()].filter((p) => !present.has(p.instanceId));
     const kept = [...slots.filter((s) => !this.#taken.has(s.instanceId)), ...pending];
@@ -177,6 +187,7 @@ export class WarmPool {
     );
     for (const id of stop) {
       this.#taken.delete(id);
+      if (this.#warming.has(id)) this.#stopped.add(id);
       log.info({ instance: id }, 'stopping a warm notebook server');
       await runtime
         .coolDown(id)
@@ -208,11 +219,13 @@ export class WarmPool {
       })
       .catch(async (err: unknown) => {
         // A server that does not start is not tried again at once: each try costs a Python start.
-        this.#failedUntil.set(keyOf(slot), Date.now() + RETRY_AFTER_MS);
+        // One this pool stopped while it started did not fail.
+        if (!this.#stopped.delete(slot.instanceId)) this.#failedUntil.set(keyOf(slot), Date.now() + RETRY_AFTER_MS);
         if (!signal.aborted) log.error({ err, instance: slot.instanceId }, 'a warm notebook server did not start');
         await runtime.coolDown(slot.instanceId).catch(() => undefined);
       })
       .finally(() => {
+        this.#stopped.delete(slot.instanceId);
         this.#warming.delete(slot.instanceId);
         this.#pending.delete(slot.instanceId);
       });

@@ -21,7 +21,7 @@ import {
 import { TOKEN_KEY } from './pod-manifest.js';
 
 export function serviceManifest(
-  instance: Instance,
+  instance: Pick<Instance, 'id' | 'projectId'>,
   names: ResourceNames,
   settings: ObjectScope & Pick<ClusterSettings, 'notebookPort'>,
 ): V1Service {
@@ -43,7 +43,7 @@ export function serviceManifest(
 
 /** The token of run `runId`; the run is also a label, so a Secret of an older run is told apart. */
 export function secretManifest(
-  instance: Instance,
+  instance: Pick<Instance, 'id' | 'projectId'>,
   names: ResourceNames,
   scope: ObjectScope,
   runId: string,

@@ -13,11 +13,14 @@ export interface ApiUsage {
 
 export const KUBERNETES_API_USAGE: readonly ApiUsage[] = [
   // Pods are read from the watch cache, and the others are only created, listed (orphans) and deleted: no `get`.
-  { group: '', resource: 'pods', verbs: ['create', 'delete', 'list', 'watch'] },
+  // A start takes a warm Pod over by patching its labels.
+  { group: '', resource: 'pods', verbs: ['create', 'delete', 'list', 'patch', 'watch'] },
   // The notebook log extension reads the notebook container's log.
   { group: '', resource: 'pods/log', verbs: ['get'] },
   { group: '', resource: 'services', verbs: ['create', 'delete', 'list'] },
   { group: '', resource: 'secrets', verbs: ['create', 'delete', 'list'] },
   { group: '', resource: 'persistentvolumeclaims', verbs: ['create', 'delete', 'list'] },
+  // The image pre-pull sets of warm flavors (image-prepull): made, listed and deleted, never changed.
+  { group: 'apps', resource: 'daemonsets', verbs: ['create', 'delete', 'list'] },
   { group: '', resource: 'events', verbs: ['list', 'watch'] },
 ];

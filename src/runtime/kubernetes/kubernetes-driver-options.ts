@@ -4,6 +4,7 @@
  * the resolved `runtime.kubernetes` config; the rest is what the service lends every driver.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { Catalog } from '../../core/model/catalog.js';
 import type { Clock } from '../../core/shared/clock.js';
 import type { Logger } from '../../core/shared/logger.js';
 
@@ -33,6 +34,11 @@ export interface KubernetesDriverOptions extends ClusterSettings {
   unschedulableMs: number;
   clock: Clock;
   log: Logger;
+  /**
+   * The catalog, for the images its warm flavors' profiles are pre-pulled from (image-prepull);
+   * without it nothing is pre-pulled, and warm Pods are still kept for the flavors the pool asks.
+   */
+  catalog?: Catalog;
   /** How long to wait before restarting a watch that failed. Default 1000 ms. */
   watchRetryMs?: number;
 }

@@ -5,16 +5,20 @@
  * object is named after the instance id and labelled with it and with the installation (the
  * database), so a restarted service (or a new controller replica) finds its workloads again and
  * never takes another installation's for its own; what runs is read from one shared watch of the
- * namespace, never by polling each Pod.
+ * namespace, never by polling each Pod. Warm Pods (core/warm) are kept the same way, marked as
+ * slots until a start takes one over (see warm-pod), with their images pre-pulled (image-prepull).
  */
 import { randomBytes } from 'node:crypto';
-import { CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, type V1Pod } from '@kubernetes/client-node';
+import type { Flavor, Profile } from '../../core/model/catalog.js';
 import type { Instance, RuntimeState } from '../../core/model/instance.js';
 import {
   WorkloadError,
   type ExitListener,
   type Health,
   type RuntimeDriver,
+  type WarmRuntime,
+  type WarmSlot,
   type Workload,
   type WorkloadLog,
 } from '../../core/ports/runtime.js';
@@ -24,10 +28,12 @@ import { StartsInFlight } from '../starts-in-flight.js';
 import { ClusterWatch, type ClusterChange } from './cluster-watch.js';
 import { concernsPod, occurrenceOf, progressMessage } from './event-progress.js';
 import type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
-import { NOTEBOOK_CONTAINER, podManifest } from './pod-manifest.js';
+import { prePullSets, syncPrePull } from './image-prepull.js';
+import { NOTEBOOK_CONTAINER, podManifest, type ManifestWorkload } from './pod-manifest.js';
 import { redact } from '../redact.js';
 import { podHealth, startState } from './pod-status.js';
 import { instanceOf, managedSelector, resourceNames, RUN_LABEL, type ResourceNames } from './resource-names.js';
+import { fits, isWarmPod, takeOverPatch, warmPodManifest, warmSlotOf, warmWorkload } from './warm-pod.js';
 import { claimManifest, workVolume } from './work-volume.js';
 
 export type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
@@ -36,6 +42,9 @@ const TERMINAL = new Set(['Succeeded', 'Failed']);
 
 /** A Pod that outlasts this after its delete (a lost node) no longer holds up a stop. */
 const STOP_WAIT_MS = 90_000;
+
+/** How often a claim being deleted is looked for until it has gone (real time: it is plumbing). */
+const CLAIM_GONE_POLL_MS = 100;
 
 interface PodRef {
   name: string;
@@ -46,7 +55,12 @@ export class KubernetesDriver implements RuntimeDriver {
   readonly name = 'kubernetes';
   readonly #options: KubernetesDriverOptions;
   readonly #api: CoreV1Api;
+  readonly #apps: AppsV1Api;
   readonly #watch: ClusterWatch;
+  /** The warm Pods (core/warm): read from the cluster by label, so a restarted service finds them all. */
+  readonly warm: WarmRuntime;
+  /** The pre-pull sets once brought in step with the catalog (null until then, or after a failure). */
+  #prePulled: Promise<void> | null = null;
   /** A stop waits for an aborted start to finish creating before it deletes. */
   readonly #starting = new StartsInFlight();
   /** Pods this driver deletes: their end is no exit to report. */
@@ -59,6 +73,13 @@ export class KubernetesDriver implements RuntimeDriver {
   constructor(options: KubernetesDriverOptions) {
     this.#options = options;
     this.#api = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.#apps = options.kubeConfig.makeApiClient(AppsV1Api);
+    this.warm = {
+      slots: () => this.#slots(),
+      warmUp: (slot, profile, flavor, signal) =>
+        this.#starting.track(slot.instanceId, this.#warmUp(slot, profile, flavor, signal)),
+      coolDown: (instanceId) => this.#coolDown(instanceId),
+    };
     this.#watch = new ClusterWatch(
       options.kubeConfig,
       options.namespace,
@@ -79,6 +100,7 @@ export class KubernetesDriver implements RuntimeDriver {
     const names = resourceNames(instance.id);
     // A storage this cluster cannot provide fails now rather than at every start.
     workVolume(instance.spec.storage, names, this.#options.obsVolume);
+    await this.#discardUnfitting(workload, names);
     if (instance.spec.storage.type !== 'evs') return;
     workload.progress?.(`creating the instance volume (${instance.spec.storage.location.volume_size ?? 5} GiB)`);
     const body = claimManifest(instance, names, this.#options, this.#options.storageClass);
@@ -160,7 +182,8 @@ export class KubernetesDriver implements RuntimeDriver {
     if (change.kind !== 'pod') return;
     const pod = change.object;
     const uid = pod.metadata?.uid ?? '';
-    const instanceId = instanceOf(pod.metadata, this.#options.installationId);
+    // A warm Pod is no instance's yet: one that fails is removed when the pool next takes stock.
+    const instanceId = isWarmPod(pod) ? undefined : instanceOf(pod.metadata, this.#options.installationId);
     const gone = change.verb === 'delete';
     const health = podHealth(gone ? undefined : pod);
     if (
@@ -204,6 +227,12 @@ export class KubernetesDriver implements RuntimeDriver {
       const id = instanceOf(object.metadata, this.#options.installationId);
       if (id) ids.add(id);
     }
+    // Warm Pods are the pool's, which keeps or stops each on taking stock; a warm-up in flight has
+    // made its Secret and claim before its Pod. What a warm-up left without a Pod is collected.
+    for (const pod of this.#watch.pods())
+      if (isWarmPod(pod) && !pod.metadata?.deletionTimestamp)
+        ids.delete(instanceOf(pod.metadata, this.#options.installationId)!);
+    for (const id of ids) if (this.#starting.has(id)) ids.delete(id);
     if (ids.size === 0) return 0;
     const present = await known([...ids]);
     const orphans = [...ids].filter((id) => !present.has(id));
@@ -227,9 +256,14 @@ export class KubernetesDriver implements RuntimeDriver {
     signal.throwIfAborted();
     const names = resourceNames(instance.id);
     const pod = this.#watch.pod(names.pod);
-    // A start whose result was never recorded left a Pod behind: adopt it rather than start another.
+    // A warm Pod made for this id is taken over; a start whose result was never recorded left a
+    // Pod behind: it is adopted rather than another started.
     const adopted =
-      pod && adoptable(pod) ? { uid: pod.metadata!.uid!, runId: pod.metadata!.labels![RUN_LABEL]! } : null;
+      pod && isWarmPod(pod)
+        ? await this.#takeOver(workload, names, pod, signal)
+        : pod && adoptable(pod)
+          ? { uid: pod.metadata!.uid!, runId: pod.metadata!.labels![RUN_LABEL]! }
+          : null;
     if (pod && !adopted) await this.#deletePod(names.pod, true);
     let ref: { uid: string; runId: string };
     if (adopted) {
@@ -276,7 +310,7 @@ export class KubernetesDriver implements RuntimeDriver {
   }
 
   /** The Secret holds the token of one run: an older run's is deleted first (no update verb needed). */
-  async #replaceSecret(workload: Workload, names: ResourceNames, runId: string): Promise<void> {
+  async #replaceSecret(workload: ManifestWorkload, names: ResourceNames, runId: string): Promise<void> {
     const { instance } = workload;
     const body = secretManifest(instance, names, this.#options, runId, this.#options.secretFor(instance.id, runId));
     for (let attempt = 0; attempt < 2; attempt++) {
@@ -294,7 +328,7 @@ export class KubernetesDriver implements RuntimeDriver {
   }
 
   /** Follows the Pod through the watch until it is ready or fails, telling the owner how it goes. */
-  async #awaitReady(workload: Workload, pod: PodRef, signal: AbortSignal): Promise<void> {
+  async #awaitReady(workload: Pick<Workload, 'progress'>, pod: PodRef, signal: AbortSignal): Promise<void> {
     const told = new Set<string>();
     let lastState = '';
     let seen = false;
@@ -385,6 +419,149 @@ export class KubernetesDriver implements RuntimeDriver {
     await deleted('the volume claim', () =>
       this.#api.deleteNamespacedPersistentVolumeClaim({ name: names.claim, namespace }),
     );
+  }
+
+  /**
+   * The warm Pods of this installation, from the watch. One that failed, or whose shape is no
+   * longer what its flavor and profile would be given now (the catalog or the cluster settings
+   * changed), is removed here, unless its warm-up is still in flight (which fails by itself).
+   * The first call (the controller taking stock) also brings the pre-pull sets in step.
+   */
+  async #slots(): Promise<WarmSlot[]> {
+    await this.#watch.ready();
+    await this.#prePull();
+    const { installationId, catalog, log } = this.#options;
+    const slots: WarmSlot[] = [];
+    for (const pod of this.#watch.pods()) {
+      const slot = warmSlotOf(pod);
+      const instanceId = instanceOf(pod.metadata, installationId);
+      if (!slot || !instanceId || pod.metadata?.deletionTimestamp) continue;
+      const state = startState(pod);
+      if (!this.#starting.has(instanceId)) {
+        const profile = catalog?.profile(slot.profileId);
+        const flavor = catalog?.flavor(slot.flavor);
+        const workload = profile && flavor ? warmWorkload({ ...slot, instanceId }, profile, flavor) : null;
+        const stale = workload && !fits(pod, workload, resourceNames(instanceId), this.#options);
+        if (state.kind === 'failed' || stale) {
+          log.warn({ instance: instanceId, stale }, 'removing a warm notebook Pod that cannot be handed out');
+          await this.#coolDown(instanceId);
+          continue;
+        }
+      }
+      slots.push({ instanceId, ...slot, ready: state.kind === 'ready' });
+    }
+    return slots;
+  }
+
+  /** Makes the slot's claim, Secret, Service and warm Pod, and waits until the Pod is ready. */
+  async #warmUp(slot: Omit<WarmSlot, 'ready'>, profile: Profile, flavor: Flavor, signal: AbortSignal): Promise<void> {
+    await this.#watch.ready();
+    signal.throwIfAborted();
+    if (!flavor.storage_list.includes('evs'))
+      throw new WorkloadError(
+        `Flavor ${flavor.name} offers no evs storage: the kubernetes runtime keeps warm Pods only with an evs volume.`,
+        'ModelArts.6361',
+        { phase: 'warm' },
+      );
+    const workload = warmWorkload(slot, profile, flavor);
+    const names = resourceNames(slot.instanceId);
+    const namespace = this.#namespace;
+    const runId = randomBytes(8).toString('hex');
+    const claim = claimManifest(workload.instance, names, this.#options, this.#options.storageClass);
+    await created('the volume claim', () =>
+      this.#api.createNamespacedPersistentVolumeClaim({ namespace, body: claim }),
+    );
+    await this.#replaceSecret(workload, names, runId);
+    await created('the Service', () =>
+      this.#api.createNamespacedService({
+        namespace,
+        body: serviceManifest(workload.instance, names, this.#options),
+      }),
+    );
+    signal.throwIfAborted();
+    const body = warmPodManifest(slot, workload, names, runId, this.#options);
+    const uid = await this.#createPod(names.pod, body, signal);
+    await this.#awaitReady({}, { name: names.pod, uid }, signal);
+    this.#options.log.info({ instance: slot.instanceId, pod: names.pod }, 'warm notebook Pod ready');
+  }
+
+  /** Removes a slot's Pod and what was made with it; a Pod a start took over is the instance's and stays. */
+  async #coolDown(instanceId: string): Promise<void> {
+    await this.#watch.ready();
+    const names = resourceNames(instanceId);
+    const pod = this.#watch.pod(names.pod);
+    if (pod && !isWarmPod(pod)) return;
+    await this.#removeAll(names);
+  }
+
+  /**
+   * Makes the warm Pod the instance's when it is the Pod the instance would have been given (see
+   * warm-pod); null otherwise, or when the Pod changed meanwhile (the caller then deletes it).
+   */
+  async #takeOver(
+    workload: Workload,
+    names: ResourceNames,
+    pod: V1Pod,
+    signal: AbortSignal,
+  ): Promise<{ uid: string; runId: string } | null> {
+    const { instance } = workload;
+    if (!adoptable(pod) || !fits(pod, workload, names, this.#options)) return null;
+    let taken: V1Pod;
+    try {
+      taken = await this.#api.patchNamespacedPod({
+        name: names.pod,
+        namespace: this.#namespace,
+        body: takeOverPatch(pod, instance.projectId),
+      });
+    } catch (err) {
+      const status = statusOf(err);
+      // Gone (404), or no longer the warm Pod seen (422: a test of the patch failed).
+      if (status === 404 || status === 422) return null;
+      throw clusterError('taking over the warm Pod', err);
+    }
+    // Whatever reads the watch next (the pool's slots, a poll) sees the Pod as the instance's.
+    const stillWarm = () => {
+      const seen = this.#watch.pod(names.pod);
+      return isWarmPod(seen) && seen?.metadata?.uid === pod.metadata?.uid;
+    };
+    while (stillWarm()) await this.#watch.nextChange(signal);
+    workload.progress?.('taking over a notebook Pod started ahead');
+    this.#options.log.info({ instance: instance.id, pod: names.pod }, 'warm notebook Pod taken over');
+    return { uid: taken.metadata!.uid!, runId: taken.metadata!.labels![RUN_LABEL]! };
+  }
+
+  /**
+   * Before the instance's claim is made: a warm Pod made for its id that it does not fit (another
+   * storage, size or pool) goes with its claim, which must be gone before the right one is made.
+   */
+  async #discardUnfitting(workload: Workload, names: ResourceNames): Promise<void> {
+    await this.#watch.ready();
+    const pod = this.#watch.pod(names.pod);
+    if (!pod || !isWarmPod(pod) || fits(pod, workload, names, this.#options)) return;
+    workload.progress?.('the notebook Pod started ahead does not fit this instance; starting its own');
+    await this.#deletePod(names.pod, true);
+    await this.#removeAll(names);
+    const listed = { namespace: this.#namespace, fieldSelector: `metadata.name=${names.claim}` };
+    for (let waited = 0; waited < STOP_WAIT_MS; waited += CLAIM_GONE_POLL_MS) {
+      const claims = await this.#api.listNamespacedPersistentVolumeClaim(listed).catch((err: unknown) => {
+        throw clusterError('listing the volume claims', err);
+      });
+      if (claims.items.length === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_GONE_POLL_MS));
+    }
+  }
+
+  /** Brings the pre-pull sets in step with the catalog once per driver; a failure is tried again next time. */
+  async #prePull(): Promise<void> {
+    const { catalog, log } = this.#options;
+    if (!catalog) return;
+    this.#prePulled ??= syncPrePull(this.#apps, prePullSets(catalog, this.#options), this.#options, log).catch(
+      (err: unknown) => {
+        this.#prePulled = null;
+        log.warn({ err }, 'could not bring the image pre-pull DaemonSets in step; trying again later');
+      },
+    );
+    await this.#prePulled;
   }
 
   async #keepWatching(): Promise<void> {

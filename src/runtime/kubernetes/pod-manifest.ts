@@ -12,6 +12,7 @@
  * - readiness is the notebook port accepting connections; the proxy finds it through the Service.
  */
 import type { V1Container, V1Pod, V1ResourceRequirements, V1Toleration, V1Volume } from '@kubernetes/client-node';
+import type { Instance } from '../../core/model/instance.js';
 import type { Workload } from '../../core/ports/runtime.js';
 import { memorySize } from '../flavor-memory.js';
 import type { ClusterSettings } from './kubernetes-driver-options.js';
@@ -29,12 +30,20 @@ export const TOKEN_KEY = 'token';
 export const NOTEBOOK_CONTAINER = 'notebook';
 const DEFAULT_MOUNT = '/home/ma-user/work';
 
+/** What of an instance its objects are made from: a warm Pod is made from this much before any create. */
+export type ManifestInstance = Pick<Instance, 'id' | 'projectId' | 'pool'> & {
+  spec: Pick<Instance['spec'], 'storage'>;
+};
+
+/** A workload as far as its Pod is concerned. */
+export type ManifestWorkload = Pick<Workload, 'profile' | 'flavor'> & { instance: ManifestInstance };
+
 export function basePathOf(instanceId: string): string {
   return `/notebook/${instanceId}/`;
 }
 
 /** `<registry>/<namespace>/<image_name>:<image_tag>` of the profile. */
-export function imageOf(workload: Workload, registry: string): string {
+export function imageOf(workload: Pick<Workload, 'profile'>, registry: string): string {
   const { namespace, image_name, image_tag } = workload.profile.provision.spec.params;
   return `${registry ? `${registry}/` : ''}${namespace}/${image_name}:${image_tag}`;
 }
@@ -73,7 +82,7 @@ export function notebookArgs(instanceId: string, port: number, notebookDir: stri
 }
 
 export function podManifest(
-  workload: Workload,
+  workload: ManifestWorkload,
   names: ResourceNames,
   runId: string,
   settings: ClusterSettings & ObjectScope,
@@ -116,7 +125,7 @@ export function podManifest(
 }
 
 /** A dedicated pool's nodes are labelled and tainted `demanager.io/pool=<pool id>`. */
-function poolScheduling(poolId: string | undefined): {
+export function poolScheduling(poolId: string | undefined): {
   nodeSelector?: Record<string, string>;
   tolerations?: V1Toleration[];
 } {

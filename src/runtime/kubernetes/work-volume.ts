@@ -55,7 +55,7 @@ export function objectSubPath(storage: Storage): string {
 
 /** The `evs` claim: `volume_size` GiB of the configured class (the cluster's default without one). */
 export function claimManifest(
-  instance: Instance,
+  instance: Pick<Instance, 'id' | 'projectId'> & { spec: Pick<Instance['spec'], 'storage'> },
   names: ResourceNames,
   scope: ObjectScope,
   storageClass: string | null,

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { ApiException, CoreV1Api, VersionApi } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, VersionApi } from '@kubernetes/client-node';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
 import { podBody } from '../../support/kubernetes/test-objects.js';
 
@@ -255,6 +255,68 @@ describe('fake cluster: objects over client-node', () => {
     assert.equal(version.major, '1');
     const resources = await api.getAPIResources();
     assert.ok(resources.resources.some((r) => r.name === 'pods' && r.namespaced && r.verbs.includes('watch')));
+  });
+
+  it('serves apps/v1 DaemonSets: defaults, list, a selector that misses its template and a core path refused', async () => {
+    const apps = cluster.kubeConfig(NS).makeApiClient(AppsV1Api);
+    const template = {
+      metadata: { labels: { set: 'pull' } },
+      spec: {
+        initContainers: [{ name: 'pull', image: 'img:1', command: ['true'] }],
+        containers: [podBody('').spec!.containers[0]!],
+      },
+    };
+    const made = await apps.createNamespacedDaemonSet({
+      namespace: NS,
+      body: { metadata: { name: 'pull' }, spec: { selector: { matchLabels: { set: 'pull' } }, template } },
+    });
+    assert.equal(made.kind, 'DaemonSet');
+    assert.equal(made.apiVersion, 'apps/v1');
+    assert.equal(made.metadata?.generation, 1);
+    assert.equal(made.spec?.updateStrategy?.type, 'RollingUpdate');
+    assert.equal(made.spec?.template.spec?.restartPolicy, 'Always');
+    assert.equal(made.spec?.template.spec?.initContainers?.[0]?.imagePullPolicy, 'IfNotPresent');
+    assert.equal(made.status?.desiredNumberScheduled, 0);
+    const listed = await apps.listNamespacedDaemonSet({ namespace: NS });
+    assert.deepEqual(
+      listed.items.map((d) => d.metadata?.name),
+      ['pull'],
+    );
+    const missed = await apiError(
+      apps.createNamespacedDaemonSet({
+        namespace: NS,
+        body: { metadata: { name: 'miss' }, spec: { selector: { matchLabels: { set: 'other' } }, template } },
+      }),
+    );
+    assert.equal(missed.code, 422);
+    assert.match(
+      missed.body.message,
+      /spec\.template\.metadata\.labels: .*`selector` does not match template `labels`/,
+    );
+    const ending = await apiError(
+      apps.createNamespacedDaemonSet({
+        namespace: NS,
+        body: {
+          metadata: { name: 'ending' },
+          spec: {
+            selector: { matchLabels: { set: 'pull' } },
+            template: { ...template, spec: { ...template.spec, restartPolicy: 'OnFailure' } },
+          },
+        },
+      }),
+    );
+    assert.match(ending.body.message, /Unsupported value: "OnFailure": supported values: "Always"/);
+    const groups = await (await fetch(`${cluster.server}/apis`, { headers: { authorization: 'Bearer x' } })).json();
+    assert.deepEqual(
+      groups.groups.map((g: any) => g.preferredVersion.groupVersion),
+      ['apps/v1'],
+    );
+    const core = await fetch(`${cluster.server}/api/v1/namespaces/${NS}/daemonsets`, {
+      headers: { authorization: 'Bearer x' },
+    });
+    assert.equal(core.status, 404, 'DaemonSets are not in the core group');
+    await apps.deleteNamespacedDaemonSet({ namespace: NS, name: 'pull' });
+    assert.equal((await apiError(apps.deleteNamespacedDaemonSet({ namespace: NS, name: 'pull' }))).code, 404);
   });
 
   it('refuses Pod updates beyond the image, as a cluster does', async () => {

@@ -4,7 +4,10 @@
  * failures are injected per Pod. What only a real cluster proves is listed in the README.
  */
 import assert from 'node:assert/strict';
+import { CoreV1Api } from '@kubernetes/client-node';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { BUILTIN_CATALOG } from '../../../src/core/model/builtin-catalog.js';
+import { Catalog } from '../../../src/core/model/catalog.js';
 import { ManualClock, systemClock, type Clock } from '../../../src/core/shared/clock.js';
 import type { Instance, RuntimeState } from '../../../src/core/model/instance.js';
 import { WorkloadError, type Workload } from '../../../src/core/ports/runtime.js';
@@ -44,6 +47,17 @@ function objectsOf(cluster: FakeCluster, instanceId: string): Record<(typeof KIN
     services: of('services'),
     secrets: of('secrets'),
     persistentvolumeclaims: of('persistentvolumeclaims'),
+  };
+}
+
+/** What objectsOf shows for an instance with a Pod, its Service, Secret and claim. */
+function everyObject(instanceId: string): Record<(typeof KINDS)[number], string[]> {
+  const names = resourceNames(instanceId);
+  return {
+    pods: [names.pod],
+    services: [names.service],
+    secrets: [names.secret],
+    persistentvolumeclaims: [names.claim],
   };
 }
 
@@ -355,13 +369,7 @@ describe('Kubernetes driver on the fake cluster', () => {
     assert.equal(removed, 2);
     assert.ok([kept.id, lost.id, claimOnly.id].every((id) => asked[0]!.includes(id)));
     for (const id of [lost.id, claimOnly.id]) await allGone(cluster, id);
-    const names = resourceNames(kept.id);
-    assert.deepEqual(objectsOf(cluster, kept.id), {
-      pods: [names.pod],
-      services: [names.service],
-      secrets: [names.secret],
-      persistentvolumeclaims: [names.claim],
-    });
+    assert.deepEqual(objectsOf(cluster, kept.id), everyObject(kept.id));
     assert.equal(await k8s.collectOrphans(async (ids) => new Set(ids)), 0);
     await k8s.remove(workloadOf(kept));
   });
@@ -459,6 +467,189 @@ describe('Kubernetes driver on the fake cluster', () => {
     await k8s.stop(workloadOf(subject, state));
     assert.equal(await k8s.logs(workloadOf(subject), 10), null, 'the log went with the Pod');
     await k8s.remove(workloadOf(subject));
+  });
+
+  describe('warm Pods', () => {
+    const profile = BUILTIN_CATALOG.profiles.find((p) => p.id === 'Multi-Engine 1.0 (python3)-cpu')!;
+    const flavor = { ...BUILTIN_CATALOG.flavors.find((f) => f.name === 'modelarts.vm.cpu.2u')!, warm: 1 };
+    const slotOf = (subject: Instance) => ({ instanceId: subject.id, flavor: flavor.name, profileId: profile.id });
+    const warmUp = (k8s: KubernetesDriver, subject: Instance) =>
+      k8s.warm.warmUp(slotOf(subject), profile, flavor, new AbortController().signal);
+    const podOf = (id: string) =>
+      cluster.objects('pods', NAMESPACE).find((p) => p.metadata.name === resourceNames(id).pod);
+    const podCreates = () => cluster.calls().filter((c) => c.verb === 'create' && c.resource === 'pods').length;
+
+    it('a start of a slot’s id takes its ready Pod over in one label patch: no new Pod, the slot gone', async () => {
+      const k8s = driver();
+      const subject = instance();
+      await warmUp(k8s, subject);
+      const names = resourceNames(subject.id);
+      assert.deepEqual(objectsOf(cluster, subject.id), everyObject(subject.id));
+      assert.equal(podOf(subject.id).metadata.labels['demanager.io/warm'], 'true');
+      assert.equal(podOf(subject.id).metadata.labels['demanager.io/project'], '', 'no project before a create');
+      assert.deepEqual(await k8s.warm.slots(), [{ ...slotOf(subject), ready: true }]);
+
+      const warmUid = podOf(subject.id).metadata.uid as string;
+      const creates = podCreates();
+      const progress: string[] = [];
+      await k8s.prepare(workloadOf(subject, null, progress), new AbortController().signal);
+      const state = await k8s.start(workloadOf(subject, null, progress), new AbortController().signal);
+      assert.equal(podCreates(), creates, 'no Pod made by the start');
+      assert.equal(state.data.uid, warmUid);
+      assert.ok(progress.includes('taking over a notebook Pod started ahead'), progress.join(' | '));
+      const labels = podOf(subject.id).metadata.labels;
+      assert.equal(labels['demanager.io/warm'], undefined);
+      assert.equal(labels['demanager.io/project'], subject.projectId);
+      const secret = cluster.objects('secrets', NAMESPACE).find((s) => s.metadata.name === names.secret);
+      assert.equal(
+        Buffer.from(secret.data.token, 'base64').toString(),
+        `token-of-${subject.id}-${String(state.data.runId)}`.slice(-32),
+        'the token of the warm run is the instance’s',
+      );
+      assert.deepEqual(await k8s.poll(workloadOf(subject, state)), { state: 'running' });
+      assert.deepEqual(await k8s.warm.slots(), [], 'handed over: no longer a slot');
+      await k8s.warm.coolDown(subject.id); // a slot handed over is the instance's: a no-op
+      assert.equal(podOf(subject.id)?.metadata.uid, warmUid);
+      await k8s.remove(workloadOf(subject, state));
+      await allGone(cluster, subject.id);
+    });
+
+    it('an instance the warm Pod does not fit (obs storage, a larger volume) gets its own Pod and claim', async () => {
+      const k8s = driver();
+      const larger = instance({
+        spec: { ...instance().spec, storage: { type: 'evs', location: { volume_size: 20 } } },
+      });
+      const onObs = instance({
+        spec: { ...instance().spec, storage: { type: 'obs', location: { path: '/bucket/dir/' } } },
+      });
+      // The operator's object store volume, which an obs instance mounts a directory of.
+      await cluster
+        .kubeConfig(NAMESPACE)
+        .makeApiClient(CoreV1Api)
+        .createNamespacedPersistentVolumeClaim({
+          namespace: NAMESPACE,
+          body: {
+            metadata: { name: 'obs-bucket' },
+            spec: { accessModes: ['ReadWriteMany'], resources: { requests: { storage: '1Ti' } } },
+          },
+        });
+      for (const subject of [larger, onObs]) {
+        await warmUp(k8s, subject);
+        const warmUid = podOf(subject.id).metadata.uid as string;
+        const progress: string[] = [];
+        await k8s.prepare(workloadOf(subject, null, progress), new AbortController().signal);
+        assert.ok(
+          progress.some((m) => /does not fit this instance/.test(m)),
+          progress.join(' | '),
+        );
+        const state = await k8s.start(workloadOf(subject), new AbortController().signal);
+        assert.notEqual(state.data.uid, warmUid);
+        assert.equal(podOf(subject.id).metadata.labels['demanager.io/warm'], undefined);
+        const claims = cluster
+          .objects('persistentvolumeclaims', NAMESPACE)
+          .filter((c) => c.metadata.name === resourceNames(subject.id).claim);
+        assert.deepEqual(
+          claims.map((c) => c.spec.resources.requests.storage),
+          subject === larger ? ['20Gi'] : [],
+          'the claim of the instance’s own size, or none for obs',
+        );
+        await k8s.remove(workloadOf(subject, state));
+        await allGone(cluster, subject.id);
+      }
+    });
+
+    it('coolDown removes a slot’s Pod, Service, Secret and claim; a failed warm Pod leaves the slots', async () => {
+      const k8s = driver();
+      const cooled = instance();
+      const failing = instance();
+      await warmUp(k8s, cooled);
+      await k8s.warm.coolDown(cooled.id);
+      await allGone(cluster, cooled.id);
+      await k8s.warm.coolDown(cooled.id); // gone: a no-op
+
+      cluster.kubelet.inject(resourceNames(failing.id).pod, 'image-pull');
+      await assert.rejects(warmUp(k8s, failing), WorkloadError);
+      assert.ok(podOf(failing.id), 'the failed Pod is still there');
+      assert.deepEqual(await k8s.warm.slots(), [], 'a failed slot is not listed, and goes');
+      await allGone(cluster, failing.id);
+      await k8s.warm.coolDown(failing.id); // what the pool does after a failed warm-up: a no-op by now
+    });
+
+    it('a restarted service finds its slots on the cluster; orphan collection leaves them to the pool', async () => {
+      const first = driver();
+      const kept = instance();
+      const podless = instance();
+      await warmUp(first, kept);
+      await warmUp(first, podless);
+      await first.close();
+      cluster.kubelet.deleteFromOutside(resourceNames(podless.id).pod, NAMESPACE); // a warm-up cut short
+      await eventually(() => !podOf(podless.id), 'the Pod gone');
+
+      const second = driver();
+      assert.deepEqual(await second.warm.slots(), [{ ...slotOf(kept), ready: true }]);
+      const removed = await second.collectOrphans(async () => new Set());
+      assert.equal(removed, 1, 'only what the Pod-less warm-up left');
+      await allGone(cluster, podless.id);
+      assert.deepEqual(objectsOf(cluster, kept.id).pods, [resourceNames(kept.id).pod]);
+      await second.warm.coolDown(kept.id);
+      await allGone(cluster, kept.id);
+    });
+
+    it('a warm Pod made with settings that changed since (another registry) is removed on taking stock', async () => {
+      const catalog = new Catalog(BUILTIN_CATALOG);
+      const first = driver({ catalog });
+      const subject = instance();
+      await warmUp(first, subject);
+      assert.deepEqual(await first.warm.slots(), [{ ...slotOf(subject), ready: true }], 'the same settings keep it');
+      await first.close();
+      const moved = driver({ catalog, registry: 'registry.example.org' });
+      assert.deepEqual(await moved.warm.slots(), []);
+      await allGone(cluster, subject.id);
+    });
+
+    it('pre-pulls warm profiles’ images on the general nodes and each pool’s, and removes the sets when no longer warm', async () => {
+      const pool = { id: 'pool-a1', name: 'gpu-pool', type: 'USER_DEFINED', owner_project_id: null, capacity: 4 };
+      const warmCatalog = new Catalog({
+        ...BUILTIN_CATALOG,
+        flavors: BUILTIN_CATALOG.flavors.map((f) => (f.name === flavor.name ? flavor : f)),
+        pools: [pool],
+      });
+      const images = new Set(
+        BUILTIN_CATALOG.profiles
+          .filter((p) => p.flavor_types.includes('CPU'))
+          .map((p) => {
+            const { namespace, image_name, image_tag } = p.provision.spec.params;
+            return `swr.example.com/${namespace}/${image_name}:${image_tag}`;
+          }),
+      );
+      const sets = () => cluster.objects('daemonsets', NAMESPACE);
+      await driver({ catalog: warmCatalog }).warm.slots();
+      assert.equal(sets().length, images.size * 2);
+      for (const set of sets()) {
+        const spec = set.spec.template.spec;
+        assert.ok(images.has(spec.initContainers[0].image), spec.initContainers[0].image);
+        assert.deepEqual(
+          spec.containers.map((c: any) => c.name),
+          ['pause'],
+        );
+        assert.equal(set.metadata.labels['demanager.io/prepull'], 'true');
+        assert.deepEqual(set.spec.selector.matchLabels, set.spec.template.metadata.labels);
+        if (set.metadata.annotations['demanager.io/pool-id']) {
+          assert.deepEqual(spec.nodeSelector, { 'demanager.io/pool': pool.id });
+          assert.ok(spec.tolerations.some((t: any) => t.key === 'demanager.io/pool' && t.value === pool.id));
+        } else {
+          assert.equal(spec.nodeSelector, undefined, 'the general nodes: no selector');
+        }
+      }
+      const names = sets().map((s) => s.metadata.name as string);
+      await driver({ catalog: warmCatalog }).warm.slots(); // a restart with the same catalog keeps them
+      assert.deepEqual(
+        sets().map((s) => s.metadata.name),
+        names,
+      );
+      await driver({ catalog: new Catalog(BUILTIN_CATALOG) }).warm.slots(); // warm lowered to 0
+      assert.deepEqual(sets(), []);
+    });
   });
 
   it('makes exactly the API calls api-usage.ts lists: none outside it, and none it lists goes unused', () => {

@@ -5,7 +5,7 @@
  * on a flavor that queues, waits in line until there is room.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -13,6 +13,7 @@ import { BUILTIN_CATALOG, completeFlavor } from '../../../src/core/model/builtin
 import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js';
 import { eventually } from '../../support/kubernetes/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
+import { writeKubeconfig } from '../../support/kubernetes/kubeconfig-file.js';
 import { cpuBody, startTestApp, waitForStatus, type TestApp } from '../../support/test-app.js';
 
 const NAMESPACE = 'demanager-e2e';
@@ -33,17 +34,7 @@ describe('service on the kubernetes runtime (fake cluster)', () => {
   before(async () => {
     cluster = await startFakeCluster();
     const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(
-      kubeconfig,
-      [
-        'apiVersion: v1',
-        'kind: Config',
-        `clusters: [{name: fake, cluster: {server: "${cluster.server}", insecure-skip-tls-verify: true}}]`,
-        'users: [{name: fake, user: {token: fake-token}}]',
-        'contexts: [{name: fake, context: {cluster: fake, user: fake}}]',
-        'current-context: fake',
-      ].join('\n'),
-    );
+    writeKubeconfig(kubeconfig, cluster.server);
     t = await startTestApp({
       runtime: {
         driver: 'kubernetes',

@@ -1,6 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { DaemonSet } from 'kubernetes-models/apps/v1';
 import { PersistentVolumeClaim, Pod, Secret, Service } from 'kubernetes-models/v1';
+import { BUILTIN_CATALOG } from '../../../src/core/model/builtin-catalog.js';
+import { Catalog } from '../../../src/core/model/catalog.js';
+import { prePullSets } from '../../../src/runtime/kubernetes/image-prepull.js';
+import {
+  fits,
+  takeOverPatch,
+  WARM_LABEL,
+  warmPodManifest,
+  warmSlotOf,
+  warmWorkload,
+} from '../../../src/runtime/kubernetes/warm-pod.js';
 import { endpointOf, secretManifest, serviceManifest } from '../../../src/runtime/kubernetes/access-manifests.js';
 import { flavorResources, memoryQuantity, podManifest } from '../../../src/runtime/kubernetes/pod-manifest.js';
 import {
@@ -193,5 +205,65 @@ describe('settings the kubernetes runtime does not apply yet', () => {
       notes.join('\n'),
       /repository was not cloned[\s\S]*custom_script_path was not run[\s\S]*not to log_path/,
     );
+  });
+});
+
+describe('warm Pod and image pre-pull manifests', () => {
+  const profile = testWorkload().profile;
+  const flavor = testWorkload().flavor;
+  const slot = { instanceId: instance.id, flavor: flavor.name, profileId: profile.id };
+
+  it('a warm Pod is a valid notebook Pod marked as its slot, fitting a plain evs instance and no other shape', () => {
+    const workload = warmWorkload(slot, profile, flavor);
+    const pod = valid(Pod, warmPodManifest(slot, workload, names, 'run1', settings));
+    assert.equal(pod.metadata?.labels?.[WARM_LABEL], 'true');
+    assert.deepEqual(warmSlotOf(pod), { flavor: flavor.name, profileId: profile.id });
+    assert.ok(fits(pod, testWorkload(), names, settings), 'evs of 5 GiB at the default mount path');
+    const other = (spec: Partial<typeof instance.spec>, extra = {}) =>
+      testWorkload(testInstance({ spec: { ...instance.spec, ...spec }, ...extra }));
+    assert.ok(!fits(pod, other({ storage: { type: 'evs', location: { volume_size: 10 } } }), names, settings));
+    assert.ok(
+      !fits(
+        pod,
+        other({ storage: { type: 'evs', location: { volume_size: 5, mount_path: '/data' } } }),
+        names,
+        settings,
+      ),
+    );
+    assert.ok(!fits(pod, other({ storage: { type: 'obs', location: { path: '/bucket/dir/' } } }), names, settings));
+    const pool = { id: 'pool-a', name: 'a', type: 'USER_DEFINED', owner: null };
+    assert.ok(!fits(pod, other({}, { pool }), names, settings), 'a dedicated pool selects other nodes');
+  });
+
+  it('the take-over patch tests the Pod and its warm label before it relabels', () => {
+    const pod = { metadata: { uid: 'u-1', labels: { [WARM_LABEL]: 'true' } } };
+    assert.deepEqual(takeOverPatch(pod, instance.projectId), [
+      { op: 'test', path: '/metadata/uid', value: 'u-1' },
+      { op: 'test', path: '/metadata/labels/demanager.io~1warm', value: 'true' },
+      { op: 'remove', path: '/metadata/labels/demanager.io~1warm' },
+      { op: 'add', path: '/metadata/labels/demanager.io~1project', value: instance.projectId },
+    ]);
+  });
+
+  it('a pre-pull DaemonSet per warm image and node selection, valid, and none without a warm flavor', () => {
+    const warmFlavors = BUILTIN_CATALOG.flavors.map((f) => (f.name === flavor.name ? { ...f, warm: 2 } : f));
+    const pool = { id: 'pool-a', name: 'a', type: 'USER_DEFINED', owner_project_id: null, capacity: 1 };
+    const sets = prePullSets(new Catalog({ ...BUILTIN_CATALOG, flavors: warmFlavors, pools: [pool] }), settings);
+    const cpuImages = BUILTIN_CATALOG.profiles.filter((p) => p.flavor_types.includes('CPU')).length;
+    assert.equal(sets.length, cpuImages * 2);
+    for (const set of sets) valid(DaemonSet, set);
+    const onPool = sets.filter((s) => s.spec?.template.spec?.nodeSelector);
+    assert.equal(onPool.length, cpuImages);
+    for (const set of onPool)
+      assert.deepEqual(set.spec?.template.spec?.tolerations, [
+        { key: 'demanager.io/pool', operator: 'Equal', value: 'pool-a', effect: 'NoSchedule' },
+      ]);
+    assert.equal(new Set(sets.map((s) => s.metadata?.name)).size, sets.length, 'one name per image and pool');
+    assert.deepEqual(
+      sets[0]!.spec?.template.spec?.imagePullSecrets,
+      [{ name: 'swr-pull' }],
+      'pulled with the configured pull Secrets',
+    );
+    assert.deepEqual(prePullSets(new Catalog(BUILTIN_CATALOG), settings), []);
   });
 });

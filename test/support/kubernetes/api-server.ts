@@ -1,6 +1,6 @@
 /**
  * @module test/support/kubernetes/api-server
- * The HTTP face of the fake cluster: core/v1 paths, verbs, query parameters and Status errors as
+ * The HTTP face of the fake cluster: core/v1 (and apps/v1) paths, verbs, query parameters and Status errors as
  * the real API server has them, over the {@link ObjectStore}. Every resource call is recorded by
  * RBAC verb, so tests can check a client calls nothing its Role does not grant.
  */
@@ -45,13 +45,18 @@ interface Target {
   subresource?: 'log';
 }
 
-const PATH = /^\/api\/v1(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
+/** The core group under `/api/v1`, the others under `/apis/<group>/<version>`. */
+const PATH = /^\/(?:api\/(v1)|apis\/([^/]+\/[^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)(?:\/([^/]+))?(?:\/([^/]+))?$/;
 
 function parseTarget(pathname: string): Target {
   const m = PATH.exec(pathname);
   if (!m) throw unknownResource();
-  const [, namespace, resource, name, subresource] = m.map((p) => (p === undefined ? p : decodeURIComponent(p)));
+  const [, core, groupVersion, namespace, resource, name, subresource] = m.map((p) =>
+    p === undefined ? p : decodeURIComponent(p),
+  );
   if (!resource || !isResourceName(resource)) throw unknownResource();
+  // A kind is served under its own group only (no pods under /apis/apps/v1).
+  if (RESOURCE_KINDS[resource].apiVersion !== (core ?? groupVersion)) throw unknownResource();
   if (name !== undefined && namespace === undefined) throw unknownResource();
   if (subresource === undefined) return { resource, namespace, name };
   if (resource !== 'pods' || subresource !== 'log') throw unknownResource();
@@ -165,7 +170,7 @@ export class ApiServer {
           query.get('continue'),
           this.#store.resourceVersion,
         );
-        return send(res, 200, { kind: kind.listKind, apiVersion: 'v1', metadata, items });
+        return send(res, 200, { kind: kind.listKind, apiVersion: kind.apiVersion, metadata, items });
       }
       case 'GET object': {
         record('get');
@@ -240,7 +245,7 @@ export class ApiServer {
   }
 
   #checkBody(target: Target, body: any): any {
-    const { kind } = RESOURCE_KINDS[target.resource];
+    const { kind, apiVersion } = RESOURCE_KINDS[target.resource];
     if (body === null || typeof body !== 'object' || Array.isArray(body))
       throw badRequest('the body of the request must be a JSON object');
     if (body.kind !== undefined && body.kind !== kind)
@@ -248,7 +253,7 @@ export class ApiServer {
     if (body.metadata?.namespace !== undefined && body.metadata.namespace !== target.namespace) {
       throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
-    return { ...body, kind, apiVersion: 'v1', metadata: { ...body.metadata, namespace: target.namespace } };
+    return { ...body, kind, apiVersion, metadata: { ...body.metadata, namespace: target.namespace } };
   }
 
   #create(target: Target, body: any): any {

@@ -1,10 +1,11 @@
 /**
  * @module test/support/kubernetes/resource-kinds
- * The core/v1 kinds the fake serves and what the real API server does to each on the way in:
+ * The core/v1 kinds (and apps/v1 DaemonSets) the fake serves and what the real API server does to each on the way in:
  * defaulting (what `kubectl get -o json` shows that nobody wrote), validation (422 causes), and
  * how a DELETE behaves. Only the fields a driver could read or trip over are modelled.
  */
 import type { StatusCause } from './api-status.js';
+import { daemonsets } from './daemon-sets.js';
 import { METADATA_FIELDS, type SelectableFields } from './field-selector.js';
 import {
   DNS_LABEL,
@@ -16,7 +17,7 @@ import {
   resourcesCauses,
 } from './validation.js';
 
-export type ResourceName = 'pods' | 'services' | 'secrets' | 'persistentvolumeclaims' | 'events';
+export type ResourceName = 'pods' | 'services' | 'secrets' | 'persistentvolumeclaims' | 'events' | 'daemonsets';
 
 export interface CreateContext {
   allocateClusterIP(): string;
@@ -24,6 +25,8 @@ export interface CreateContext {
 
 export interface ResourceKind {
   kind: string;
+  /** `v1` for the core group (`/api/v1`), `<group>/<version>` for the others (`/apis/apps/v1`). */
+  apiVersion: string;
   listKind: string;
   fields: SelectableFields;
   /** Fills what the server defaults on create (spec defaults, initial status, finalizers). */
@@ -67,8 +70,40 @@ function qosClass(containers: any[]): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
+/** What the server fills in a Pod spec (a Pod's, or a controller's Pod template's). */
+export function podSpecDefaults(spec: any): any {
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    // Limits without requests default the requests to the limits, as the server does.
+    if (c.resources?.limits) c.resources.requests = { ...c.resources.limits, ...c.resources.requests };
+    Object.assign(c, {
+      imagePullPolicy: c.imagePullPolicy ?? (/:latest$|^[^:]*$/.test(c.image) ? 'Always' : 'IfNotPresent'),
+      resources: c.resources ?? {},
+      terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
+      terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
+    });
+  }
+  return {
+    restartPolicy: 'Always',
+    terminationGracePeriodSeconds: 30,
+    dnsPolicy: 'ClusterFirst',
+    serviceAccountName: 'default',
+    serviceAccount: spec.serviceAccountName ?? 'default',
+    securityContext: {},
+    schedulerName: 'default-scheduler',
+    enableServiceLinks: true,
+    priority: 0,
+    preemptionPolicy: 'PreemptLowerPriority',
+    tolerations: [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
+    ],
+    ...spec,
+  };
+}
+
 const pods: ResourceKind = {
   kind: 'Pod',
+  apiVersion: 'v1',
   listKind: 'PodList',
   fields: {
     ...METADATA_FIELDS,
@@ -82,33 +117,7 @@ const pods: ResourceKind = {
   },
   defaults(pod) {
     const spec = pod.spec;
-    for (const c of spec.containers) {
-      // Limits without requests default the requests to the limits, as the server does.
-      if (c.resources?.limits) c.resources.requests = { ...c.resources.limits, ...c.resources.requests };
-      Object.assign(c, {
-        imagePullPolicy: c.imagePullPolicy ?? (/:latest$|^[^:]*$/.test(c.image) ? 'Always' : 'IfNotPresent'),
-        resources: c.resources ?? {},
-        terminationMessagePath: c.terminationMessagePath ?? '/dev/termination-log',
-        terminationMessagePolicy: c.terminationMessagePolicy ?? 'File',
-      });
-    }
-    pod.spec = {
-      restartPolicy: 'Always',
-      terminationGracePeriodSeconds: 30,
-      dnsPolicy: 'ClusterFirst',
-      serviceAccountName: 'default',
-      serviceAccount: spec.serviceAccountName ?? 'default',
-      securityContext: {},
-      schedulerName: 'default-scheduler',
-      enableServiceLinks: true,
-      priority: 0,
-      preemptionPolicy: 'PreemptLowerPriority',
-      tolerations: [
-        { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-        { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 },
-      ],
-      ...spec,
-    };
+    pod.spec = podSpecDefaults(spec);
     pod.status = { phase: 'Pending', qosClass: qosClass(spec.containers) };
   },
   validate(pod) {
@@ -144,6 +153,7 @@ const pods: ResourceKind = {
 
 const services: ResourceKind = {
   kind: 'Service',
+  apiVersion: 'v1',
   listKind: 'ServiceList',
   fields: { ...METADATA_FIELDS, 'spec.clusterIP': (o) => o.spec?.clusterIP, 'spec.type': (o) => o.spec?.type },
   defaults(svc, ctx) {
@@ -181,6 +191,7 @@ const services: ResourceKind = {
 
 const secrets: ResourceKind = {
   kind: 'Secret',
+  apiVersion: 'v1',
   listKind: 'SecretList',
   fields: { ...METADATA_FIELDS, type: (o) => o.type },
   defaults(secret) {
@@ -198,6 +209,7 @@ const secrets: ResourceKind = {
 
 const persistentvolumeclaims: ResourceKind = {
   kind: 'PersistentVolumeClaim',
+  apiVersion: 'v1',
   listKind: 'PersistentVolumeClaimList',
   fields: METADATA_FIELDS,
   defaults(pvc) {
@@ -218,6 +230,7 @@ const persistentvolumeclaims: ResourceKind = {
 
 const events: ResourceKind = {
   kind: 'Event',
+  apiVersion: 'v1',
   listKind: 'EventList',
   fields: {
     ...METADATA_FIELDS,
@@ -248,6 +261,7 @@ export const RESOURCE_KINDS: Record<ResourceName, ResourceKind> = {
   secrets,
   persistentvolumeclaims,
   events,
+  daemonsets,
 };
 
 export function isResourceName(name: string): name is ResourceName {

@@ -89,7 +89,7 @@ export function serveWatch(
   });
 
   if (request.allowWatchBookmarks) {
-    const { kind } = RESOURCE_KINDS[resource];
+    const { kind, apiVersion } = RESOURCE_KINDS[resource];
     timers.push(
       setInterval(() => {
         // Every change up to the store's version was written synchronously, so it is a safe resume point.
@@ -97,7 +97,7 @@ export function serveWatch(
           type: 'BOOKMARK',
           object: {
             kind,
-            apiVersion: 'v1',
+            apiVersion,
             metadata: { resourceVersion: store.resourceVersion, creationTimestamp: null },
           },
         });
