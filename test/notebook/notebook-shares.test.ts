@@ -20,17 +20,40 @@ type Member = Awaited<ReturnType<typeof member>>;
 /** How long a socket may stay open after its user lost access on this replica (a local write wakes the check). */
 const WITHDRAWN_WITHIN_MS = 3_000;
 
-/** A kernel WebSocket held open, and how it ended once it does. */
+/**
+ * A kernel WebSocket held open, and how it ended once it does. `opened` waits for the kernel's
+ * answer to a `kernel_info_request`, not only for the client's `open`: the proxy accepts the
+ * upgrade before the workload's side connects, which Jupyter holds until the kernel has started
+ * (seconds on a loaded machine), and a revocation's clock must start on a socket that is through.
+ */
 function holdSocket(url: string, cookie: string, origin: string) {
   const ws = new WebSocket(`${url}?session_id=${randomUUID()}`, { headers: { cookie }, origin });
   const ended = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
   );
+  const msgId = randomUUID();
   const opened = new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
+    ws.once('open', () => ws.send(JSON.stringify(kernelInfoRequest(msgId))));
+    ws.on('message', (data) => {
+      const msg = JSON.parse(String(data)) as { parent_header?: { msg_id?: string }; msg_type?: string };
+      if (msg.msg_type === 'kernel_info_reply' && msg.parent_header?.msg_id === msgId) resolve();
+    });
     ws.once('error', reject);
+    ws.once('close', () => reject(new Error('the socket closed before the kernel answered')));
   });
   return { ws, ended, opened };
+}
+
+function kernelInfoRequest(msgId: string) {
+  const header = { msg_id: msgId, username: 'test', session: randomUUID(), msg_type: 'kernel_info_request' };
+  return {
+    header: { ...header, version: '5.3', date: new Date().toISOString() },
+    parent_header: {},
+    metadata: {},
+    content: {},
+    channel: 'shell',
+    buffers: [],
+  };
 }
 
 describe('a shared notebook (real Jupyter)', () => {
