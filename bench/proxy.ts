@@ -16,7 +16,6 @@
  * per-user isolation (`runtime.local.isolation: "none"`): the proxy's path is the same either way,
  * and the benchmark then needs no OS accounts.
  */
-import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -31,6 +30,7 @@ import type { ConfigOptions } from '../src/server/config.js';
 import { openStore } from '../src/store/open-store.js';
 import { startChildServer, type ChildServer } from '../test/support/child-server.js';
 import { createThrowawayDatabase } from '../test/store/postgres-test-database.js';
+import { spawnListening } from './support/listening-child.js';
 import { cpuMsOf, figure, percentile, sleep } from './support/measure.js';
 
 const { values } = parseArgs({
@@ -182,18 +182,7 @@ function report(what: string, times: Timings): void {
 
 /** The pass-through proxy of bench/support, in front of `upstream`. */
 async function startPassThrough(upstream: string, authorization: string): Promise<{ url: string; stop(): void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', PASS_THROUGH, upstream, authorization], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening at (\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`the pass-through proxy exited ${code}`)));
-  });
+  const { url, child } = await spawnListening(PASS_THROUGH, [upstream, authorization], 'the pass-through proxy');
   return { url, stop: () => child.kill() };
 }
 
