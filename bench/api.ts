@@ -20,7 +20,7 @@ import type { ConfigOptions } from '../src/server/config.js';
 import { startChildServer, type ChildServer } from '../test/support/child-server.js';
 import { startBaseline } from './support/baseline.js';
 import type { LifecycleResult, LifecycleSpec } from './support/lifecycle-load.js';
-import type { LoadSpec } from './support/load.js';
+import type { LoadSpec } from './support/load-spec.js';
 import {
   cpuPerRequest,
   load,

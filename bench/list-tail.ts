@@ -22,7 +22,7 @@ import { EVENT_LOOP_MONITOR_MS } from '../src/server/metrics.js';
 import { createThrowawayDatabase } from '../test/store/postgres-test-database.js';
 import { startChildServer, type ChildServer } from '../test/support/child-server.js';
 import { startBaseline } from './support/baseline.js';
-import type { LoadResult, LoadSpec } from './support/load.js';
+import type { LoadResult, LoadSpec } from './support/load-spec.js';
 import { cpuPerRequest, load, mean, measured, type Measured, type Turn } from './support/load-turns.js';
 import { figure, schedMsOf } from './support/measure.js';
 import { seededStore, SERVER_OPTIONS } from './support/seeded-store.js';

@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult, LoadSpec } from './load.js';
+import type { LoadResult, LoadSpec } from './load-spec.js';
 import { cpuMsOf } from './measure.js';
 
 const LOAD = fileURLToPath(new URL('./load.ts', import.meta.url));

@@ -14,30 +14,8 @@ import {
   SIGNING_ALGORITHM,
   stringToSign,
 } from '../../src/core/identity/request-signing.js';
+import type { LoadResult, LoadSpec } from './load-spec.js';
 import { runWrk } from './wrk-load.js';
-
-export interface LoadSpec {
-  url: string;
-  connections: number;
-  durationSeconds: number;
-  headers?: Record<string, string>;
-  /** autocannon unless told otherwise. */
-  tool?: 'autocannon' | 'wrk';
-  /** Sign every request with this access key instead of sending a token. */
-  accessKey?: { id: string; secret: string };
-}
-
-export interface LoadResult {
-  requestsPerSecond: number;
-  p50Ms: number;
-  p90Ms: number;
-  p99Ms: number;
-  /** The slowest request. */
-  maxMs: number;
-  requests: number;
-  /** Answers other than 2xx, and connection errors or timeouts: a valid run has none. */
-  failures: number;
-}
 
 const SIGNED_HEADERS = ['host', 'x-sdk-date'];
 
@@ -95,5 +73,5 @@ async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   };
 }
 
-// Imported only for its types (erased); run as a script, it measures.
+// Run as a script (bench/support/load-turns spawns it): it measures and prints the result.
 process.stdout.write(JSON.stringify(await runLoad(JSON.parse(process.argv[2]!) as LoadSpec)) + '\n');
