@@ -9,7 +9,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import pino from 'pino';
 import { workloadCookies } from '../../src/proxy/workload-headers.js';
 import { execute } from '../support/kernel-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -42,9 +44,20 @@ describe('a real notebook through the proxy', () => {
   let cookie = '';
   let notebookPath = '';
   let kernelUrl = '';
+  /** The server's log, line by line, at the level a deployment runs at. */
+  const logLines: { msg: string; reqId?: string; req?: { url: string } }[] = [];
+  const log = new Writable({
+    write(chunk, _encoding, done) {
+      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
+      done();
+    },
+  });
 
   before(async () => {
-    t = await startTestApp({ runtime: { driver: 'local', pollIntervalSeconds: 1 } });
+    t = await startTestApp({
+      runtime: { driver: 'local', pollIntervalSeconds: 1 },
+      start: { logger: pino({ level: 'info' }, log) },
+    });
     const created = await t.http('POST', t.instances(), {
       body: { name: 'real-nb', ...CPU, spec: { storage: { type: 'evs' } } },
     });
@@ -92,6 +105,26 @@ describe('a real notebook through the proxy', () => {
         t.app.services.instanceTokens.workloadToken(id, String(stored!.runtime!.data.runId)),
       ),
     );
+  });
+
+  it("logs one line per proxied request, as for the API, and never the notebook server's own address", async () => {
+    const from = logLines.length;
+    const status = await fetch(`${t.url}${notebookPath}api/status`, { headers: { cookie } });
+    assert.equal(status.status, 200);
+    await status.text();
+    // The line is written when the answer completes, which may be just after the client has it.
+    for (let i = 0; i < 50 && !logLines.slice(from).some((l) => l.msg === 'request completed'); i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const lines = logLines.slice(from).filter((l) => l.req?.url === `${notebookPath}api/status` || l.reqId);
+    const ids = new Set(lines.filter((l) => l.req?.url === `${notebookPath}api/status`).map((l) => l.reqId));
+    assert.equal(ids.size, 1, JSON.stringify(lines));
+    const ofRequest = lines.filter((l) => ids.has(l.reqId));
+    assert.deepEqual(
+      ofRequest.map((l) => l.msg),
+      ['request completed'],
+    );
+    const endpoint = (await t.app.services.store.instances.getById(id))!.runtime!.endpoint!;
+    assert.ok(!JSON.stringify(logLines).includes(endpoint), "the workload's address stays out of the log");
   });
 
   it('executes code in a kernel over the WebSocket through the proxy', async () => {

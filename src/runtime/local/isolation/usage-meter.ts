@@ -33,8 +33,13 @@ export class UsageMeter {
     }
     let previous = this.#last.get(id);
     if (!previous || performance.now() - previous.at > this.freshMs) previous = await this.#read(group);
-    const wait = this.sampleMs - (performance.now() - previous.at);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    // A timer may fire a little before performance.now() says it is due (the loop's clock is read
+    // less often), so wait again until the window really is the sample's length.
+    const since = previous.at;
+    for (let wait = this.sampleMs - (performance.now() - since); wait > 0; ) {
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil(wait)));
+      wait = this.sampleMs - (performance.now() - since);
+    }
     const current = await this.#read(group);
     this.#last.set(id, current);
     const memory = await group.memoryCurrent();
