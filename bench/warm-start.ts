@@ -9,7 +9,12 @@
  * boot untimed, as it would between two users' creates. As root, notebooks run as their users' OS
  * accounts (the default), so the warm figure includes the hand-over to the account.
  *
- *   npm run bench -- warm-start [--runs N] [--smoke]
+ *   npm run bench -- warm-start [--runs N] [--smoke] [--before <checkout>]
+ *
+ * With `--before`, a second server runs from another checkout's build (`<checkout>/bin/demanager.js`
+ * over its own dist/: an earlier commit, built) on a data directory of its own, and its create →
+ * reachable is measured in the same turns: whether a create that finds no warm server waits longer
+ * than it did before warm servers existed.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -27,7 +32,7 @@ import { cpuBody } from '../test/support/cpu-request.js';
 import { figure, percentile, sleep } from './support/measure.js';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string' }, smoke: { type: 'boolean', default: false } },
+  options: { runs: { type: 'string' }, smoke: { type: 'boolean', default: false }, before: { type: 'string' } },
   strict: false,
 });
 const smoke = values.smoke === true;
@@ -148,14 +153,33 @@ const dir = await mkdtemp(join(tmpdir(), 'demanager-bench-warm-'));
 chmodSync(dir, 0o711);
 const dataDir = join(dir, 'service');
 mkdirSync(dataDir);
+const beforeDir = join(dir, 'before');
 let server: ChildServer | undefined;
+let before: ChildServer | undefined;
+const limits = { requestsPerMinute: 1_000_000, requestsPerMinutePerAddress: 1_000_000 };
 try {
+  if (typeof values.before === 'string') {
+    mkdirSync(beforeDir);
+    before = await startChildServer(
+      beforeDir,
+      {
+        runtime: { driver: 'local', pollIntervalSeconds: 5 },
+        limits,
+        // The flavor as an earlier build reads it: no `warm` field.
+        catalog: {
+          profiles: [{ id: CPU_PROFILE, flavor_types: ['CPU'] }],
+          flavors: [completeFlavor({ name: COLD, type: 'CPU', params: { CPU: 2, memory: '2GiB' } })],
+        },
+      },
+      { keepOutput: false, bin: join(values.before, 'bin', 'demanager.js') },
+    );
+  }
   server = await startChildServer(
     dataDir,
     {
       runtime: { driver: 'local', pollIntervalSeconds: 5 },
       // The benchmark polls every few ms, as no client should: its requests are not what is limited.
-      limits: { requestsPerMinute: 1_000_000, requestsPerMinutePerAddress: 1_000_000 },
+      limits,
       catalog: {
         profiles: [{ id: CPU_PROFILE, flavor_types: ['CPU'] }],
         flavors: [
@@ -171,6 +195,7 @@ try {
   const warm: number[] = [];
   const cold: number[] = [];
   const bare: number[] = [];
+  const earlier: number[] = [];
   for (let n = 0; n < runs; n++) {
     await until('a ready warm server', () => warmReady(dataDir), 120_000);
     warm.push((await createToReachable(server, WARM, n)).ms);
@@ -179,15 +204,19 @@ try {
     await until('the replacement warm server', () => warmReady(dataDir), 120_000);
     cold.push((await createToReachable(server, COLD, n)).ms);
     bare.push(await bareStart(join(dir, 'bare'), n));
+    if (before) earlier.push((await createToReachable(before, COLD, n)).ms);
   }
   report('create → reachable via proxy, warm server free', warm, bare);
   report('create → reachable via proxy, no warm server', cold, bare);
+  if (before) report(`create → reachable via proxy, the build in ${values.before}`, earlier, bare);
 } finally {
   await server?.stop();
+  await before?.stop();
   // Notebooks and warm servers outlive their service by design: the driver's own clean-up ends
   // them (a failed run may have left instances running) with their control groups and files.
   const driver = new LocalDriver({ dataDir, secretFor: () => '', stopTimeoutMs: 5_000 });
   for (const id of await driver.warm.ids()) await driver.warm.coolDown(id);
   await driver.collectOrphans(async () => new Set());
+  if (before) await new LocalDriver({ dataDir: beforeDir, secretFor: () => '' }).collectOrphans(async () => new Set());
   rmSync(dir, { recursive: true, force: true });
 }

@@ -3,6 +3,7 @@
  * Builds the Fastify app from the services: validation and serialization from the TypeBox
  * schemas, the error mapping, the request limits, the OpenAPI document and the routes. Nothing else.
  */
+import { answerWhenHeardEverywhere } from '../api/heard-everywhere.js';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -165,6 +166,7 @@ export async function buildServer(services: ServerContext, options: ServerOption
   await app.register(async (api) => {
     acceptEmptyJsonBodies(api);
     recordChanges(api, services);
+    answerWhenHeardEverywhere(api, services.store.foreignWrites);
     if (services.config.metrics.enabled) timeRequests(api, services.metrics);
     await registerRateLimits(api, options.limitsClock ?? systemClock, services.config.limits);
     await api.register(authRoutes, { services });

@@ -20,7 +20,7 @@ import { ACCESS_WITHDRAWN } from '../../src/proxy/notebook-sockets.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 import { action, member, waitStatus } from '../support/api.js';
 import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
-import { NOTIFIED_MS, refusedOnceNotified } from '../support/notified-refusal.js';
+import { NOTIFIED_MS } from '../support/notified-refusal.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 
@@ -242,10 +242,12 @@ describe('notebook access ends with the user, changed on another replica', () =>
     await db?.drop();
   });
 
-  it("refuses the user's requests and closes their WebSocket once the database's notification arrives", async () => {
+  it("refuses the user's requests as the deleting call answers, and closes their WebSocket once notified", async () => {
     assert.equal((await elsewhere.http('DELETE', `/v3/users/${dave.user.userId}`)).status, 204);
     const deleted = Date.now();
-    await refusedOnceNotified(`${here.url}/notebook/${notebook.id}/api/status`, { cookie: dave.cookie }, deleted);
+    // The call answered once this replica had heard of it (api/heard-everywhere).
+    const next = await fetch(`${here.url}/notebook/${notebook.id}/api/status`, { headers: { cookie: dave.cookie } });
+    assert.equal(next.status, 403);
     await closedWithin(dave, ELSEWHERE_MS - (Date.now() - deleted));
     await refused(here, notebook, dave);
     await unaffected(here, notebook, [keeper]);

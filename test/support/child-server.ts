@@ -35,6 +35,8 @@ export interface ChildServerOptions {
    * request log of a load run would grow without bound in this process.
    */
   keepOutput?: boolean | RegExp;
+  /** The entry point to run instead of this checkout's: another build, a benchmark's baseline. */
+  bin?: string;
 }
 
 export async function startChildServer(
@@ -59,7 +61,7 @@ export async function startChildServer(
   writeFileSync(configFile, JSON.stringify(config));
   // Only the config file speaks: no DEMANAGER_* variable of the caller's environment.
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DEMANAGER_')));
-  const child = spawn(process.execPath, [BIN, 'serve', '--config', configFile], {
+  const child = spawn(process.execPath, [harness.bin ?? BIN, 'serve', '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env,
   });

@@ -430,6 +430,14 @@ export interface ForeignWrites {
    * synchronous; SQLite looks at the file's change counter here and tells what it finds first.
    */
   caughtUp(): boolean;
+  /**
+   * Resolves once every other process that keeps answers from this database has been told of every
+   * write this process committed before the call, or can no longer trust what it kept: what a
+   * call that withdraws access waits for before it answers, so that no replica admits anyone on
+   * the strength of what the call just changed. Never rejects; bounded in time (PostgreSQL: two
+   * heartbeat intervals, after which a process that has not heard has stopped trusting anyway).
+   */
+  heardEverywhere(): Promise<void>;
 }
 
 /**
