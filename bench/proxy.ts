@@ -134,6 +134,8 @@ interface Timings {
   proxied: number[];
   /** The server process's CPU time over the proxied turns, ms, less what it spends idle in as long. */
   proxyCpuMs: number;
+  /** The pass-through proxy's CPU time over its turns, ms (it does nothing else). */
+  passThroughCpuMs: number;
 }
 
 /**
@@ -145,8 +147,9 @@ async function alternate(
   sides: Partial<Record<Side, () => Promise<number>>>,
   count: number,
   pid: number,
+  passThroughPid?: number,
 ): Promise<Timings> {
-  const times: Timings = { bare: [], passThrough: [], proxied: [], proxyCpuMs: 0 };
+  const times: Timings = { bare: [], passThrough: [], proxied: [], proxyCpuMs: 0, passThroughCpuMs: 0 };
   const idle = await idleCpuMsPerMs(pid);
   const present = (Object.keys(sides) as Side[]).filter((side) => sides[side]);
   for (const side of present) for (let i = 0; i < WARM_UP; i++) await sides[side]!();
@@ -154,8 +157,10 @@ async function alternate(
   for (let turn = 0; turn < TURNS; turn++)
     for (const side of turn % 2 === 0 ? present : [...present].reverse()) {
       const [cpu, started] = [cpuMsOf(pid), Date.now()];
+      const hopCpu = passThroughPid ? cpuMsOf(passThroughPid) : 0;
       for (let i = 0; i < perTurn; i++) times[side].push(await sides[side]!());
       if (side === 'proxied') times.proxyCpuMs += cpuMsOf(pid) - cpu - idle * (Date.now() - started);
+      if (side === 'passThrough' && passThroughPid) times.passThroughCpuMs += cpuMsOf(passThroughPid) - hopCpu;
     }
   return times;
 }
@@ -177,13 +182,25 @@ function report(what: string, times: Timings): void {
     const hop = (percentile(sorted(times.passThrough), 0.5) - percentile(bare, 0.5)) * 1000;
     figure(BENCH, `${what} added by a pass-through Node proxy (µs)`, Math.round(hop), 'the extra hop alone');
   }
-  figure(BENCH, `${what} server CPU per proxied one (µs)`, Math.round((times.proxyCpuMs * 1000) / proxied.length));
+  const passThroughCpu =
+    times.passThrough.length > 0
+      ? `pass-through proxy ${Math.round((times.passThroughCpuMs * 1000) / times.passThrough.length)}`
+      : undefined;
+  figure(
+    BENCH,
+    `${what} server CPU per proxied one (µs)`,
+    Math.round((times.proxyCpuMs * 1000) / proxied.length),
+    passThroughCpu,
+  );
 }
 
 /** The pass-through proxy of bench/support, in front of `upstream`. */
-async function startPassThrough(upstream: string, authorization: string): Promise<{ url: string; stop(): void }> {
+async function startPassThrough(
+  upstream: string,
+  authorization: string,
+): Promise<{ url: string; pid: number; stop(): void }> {
   const { url, child } = await spawnListening(PASS_THROUGH, [upstream, authorization], 'the pass-through proxy');
-  return { url, stop: () => child.kill() };
+  return { url, pid: child.pid!, stop: () => child.kill() };
 }
 
 async function waitRunning(server: ChildServer, path: string): Promise<void> {
@@ -262,6 +279,7 @@ try {
       },
       REQUESTS,
       server.process.pid!,
+      passThrough.pid,
     ),
   );
 

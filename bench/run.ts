@@ -1,6 +1,6 @@
 /**
  * @module bench/run
- * `npm run bench [-- <name>…] [-- --smoke]`: builds dist/, then runs each benchmark (or the named
+ * `npm run bench [-- <name>… [--flag [value]]…]`: builds dist/, then runs each benchmark (or the named
  * ones) in a process of its own, one after another so they do not compete for the machine,
  * passing the flags on.
  */
@@ -10,8 +10,11 @@ import { fileURLToPath } from 'node:url';
 const BENCHMARKS = ['api', 'list-tail', 'proxy', 'scheduler', 'usage', 'warm-start'];
 
 const args = process.argv.slice(2);
-const named = args.filter((a) => !a.startsWith('--'));
-const flags = args.filter((a) => a.startsWith('--'));
+// Names first, then the flags with their values (`--requests 2000`, `--before ../old`): whatever
+// follows the first flag is passed on as it is.
+const firstFlag = args.findIndex((a) => a.startsWith('--'));
+const named = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 const unknown = named.filter((n) => !BENCHMARKS.includes(n));
 if (unknown.length > 0) {
   console.error(`unknown benchmark ${unknown.join(', ')}; there are: ${BENCHMARKS.join(', ')}`);

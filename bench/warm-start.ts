@@ -156,40 +156,33 @@ mkdirSync(dataDir);
 const beforeDir = join(dir, 'before');
 let server: ChildServer | undefined;
 let before: ChildServer | undefined;
-const limits = { requestsPerMinute: 1_000_000, requestsPerMinutePerAddress: 1_000_000 };
-try {
-  if (typeof values.before === 'string') {
-    mkdirSync(beforeDir);
-    before = await startChildServer(
-      beforeDir,
-      {
-        runtime: { driver: 'local', pollIntervalSeconds: 5 },
-        limits,
-        // The flavor as an earlier build reads it: no `warm` field.
-        catalog: {
-          profiles: [{ id: CPU_PROFILE, flavor_types: ['CPU'] }],
-          flavors: [completeFlavor({ name: COLD, type: 'CPU', params: { CPU: 2, memory: '2GiB' } })],
-        },
-      },
-      { keepOutput: false, bin: join(values.before, 'bin', 'demanager.js') },
-    );
-  }
-  server = await startChildServer(
-    dataDir,
+const size = { CPU: 2, memory: '2GiB' };
+
+/** A `demanager serve` of `bin` (this checkout's by default) on the local runtime with these flavors. */
+function serve(data: string, flavors: ReturnType<typeof completeFlavor>[], bin?: string): Promise<ChildServer> {
+  return startChildServer(
+    data,
     {
       runtime: { driver: 'local', pollIntervalSeconds: 5 },
       // The benchmark polls every few ms, as no client should: its requests are not what is limited.
-      limits,
-      catalog: {
-        profiles: [{ id: CPU_PROFILE, flavor_types: ['CPU'] }],
-        flavors: [
-          completeFlavor({ name: WARM, type: 'CPU', params: { CPU: 2, memory: '2GiB' }, warm: 1 }),
-          completeFlavor({ name: COLD, type: 'CPU', params: { CPU: 2, memory: '2GiB' } }),
-        ],
-      },
+      limits: { requestsPerMinute: 1_000_000, requestsPerMinutePerAddress: 1_000_000 },
+      catalog: { profiles: [{ id: CPU_PROFILE, flavor_types: ['CPU'] }], flavors },
     },
-    { keepOutput: false },
+    { keepOutput: false, ...(bin ? { bin } : {}) },
   );
+}
+
+try {
+  if (typeof values.before === 'string') {
+    mkdirSync(beforeDir);
+    // The flavor as an earlier build reads it: no `warm` field.
+    const cold = completeFlavor({ name: COLD, type: 'CPU', params: size });
+    before = await serve(beforeDir, [cold], join(values.before, 'bin', 'demanager.js'));
+  }
+  server = await serve(dataDir, [
+    completeFlavor({ name: WARM, type: 'CPU', params: size, warm: 1 }),
+    completeFlavor({ name: COLD, type: 'CPU', params: size }),
+  ]);
   const isolated = process.getuid?.() === 0;
   figure('warm', 'runs per case', runs, isolated ? 'as root: notebooks run as their users' : 'not root: no isolation');
   const warm: number[] = [];

@@ -195,6 +195,9 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     // more to each proxied one ("fetching from remote server", "response received"), tripling the
     // log's writes on the path where notebooks make most of their requests.
     disableRequestLogging: true,
+    // Its successes at debug level (api/request-log), as Jupyter logs them: the write of a line per
+    // request was the largest part of what the proxy added to a small one.
+    config: { quietSuccesses: true },
     undici: { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.answerMs, bodyTimeout: timeouts.idleMs },
     replyOptions: {
       getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint,

@@ -44,8 +44,14 @@ describe('a real notebook through the proxy', () => {
   let cookie = '';
   let notebookPath = '';
   let kernelUrl = '';
-  /** The server's log, line by line, at the level a deployment runs at. */
-  const logLines: { msg: string; reqId?: string; req?: { url: string } }[] = [];
+  /** The server's log, line by line, debug lines included. */
+  const logLines: {
+    level: number;
+    msg: string;
+    reqId?: string;
+    req?: { url: string };
+    res?: { statusCode: number };
+  }[] = [];
   const log = new Writable({
     write(chunk, _encoding, done) {
       for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
@@ -56,7 +62,7 @@ describe('a real notebook through the proxy', () => {
   before(async () => {
     t = await startTestApp({
       runtime: { driver: 'local', pollIntervalSeconds: 1 },
-      start: { logger: pino({ level: 'info' }, log) },
+      start: { logger: pino({ level: 'debug' }, log) },
     });
     const created = await t.http('POST', t.instances(), {
       body: { name: 'real-nb', ...CPU, spec: { storage: { type: 'evs' } } },
@@ -107,22 +113,24 @@ describe('a real notebook through the proxy', () => {
     );
   });
 
-  it("logs one line per proxied request, as for the API, and never the notebook server's own address", async () => {
-    const from = logLines.length;
-    const status = await fetch(`${t.url}${notebookPath}api/status`, { headers: { cookie } });
-    assert.equal(status.status, 200);
-    await status.text();
-    // The line is written when the answer completes, which may be just after the client has it.
-    for (let i = 0; i < 50 && !logLines.slice(from).some((l) => l.msg === 'request completed'); i++)
-      await new Promise((r) => setTimeout(r, 20));
-    const lines = logLines.slice(from).filter((l) => l.req?.url === `${notebookPath}api/status` || l.reqId);
-    const ids = new Set(lines.filter((l) => l.req?.url === `${notebookPath}api/status`).map((l) => l.reqId));
-    assert.equal(ids.size, 1, JSON.stringify(lines));
-    const ofRequest = lines.filter((l) => ids.has(l.reqId));
-    assert.deepEqual(
-      ofRequest.map((l) => l.msg),
-      ['request completed'],
-    );
+  it("logs one line per proxied request: a success at debug level, as Jupyter does, a refusal at info; never the workload's address", async () => {
+    /** The lines logged for the one request to `path`, once its completion line is there. */
+    async function linesOf(path: string) {
+      const of = () => logLines.filter((l) => l.req?.url === path);
+      for (let i = 0; i < 100 && !of().some((l) => l.msg === 'request completed'); i++)
+        await new Promise((r) => setTimeout(r, 20));
+      const ids = new Set(of().map((l) => l.reqId));
+      assert.equal(ids.size, 1, JSON.stringify(of()));
+      return logLines.filter((l) => ids.has(l.reqId)).map((l) => [l.level, l.msg, l.res?.statusCode]);
+    }
+    const ok = await fetch(`${t.url}${notebookPath}api/status?seen=ok`, { headers: { cookie } });
+    assert.equal(ok.status, 200);
+    await ok.text();
+    assert.deepEqual(await linesOf(`${notebookPath}api/status?seen=ok`), [[20, 'request completed', 200]]);
+    const refused = await fetch(`${t.url}${notebookPath}api/status?seen=refused`);
+    assert.equal(refused.status, 403);
+    await refused.text();
+    assert.deepEqual(await linesOf(`${notebookPath}api/status?seen=refused`), [[30, 'request completed', 403]]);
     const endpoint = (await t.app.services.store.instances.getById(id))!.runtime!.endpoint!;
     assert.ok(!JSON.stringify(logLines).includes(endpoint), "the workload's address stays out of the log");
   });

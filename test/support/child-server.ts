@@ -68,7 +68,11 @@ export async function startChildServer(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the child server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => {
+      // Not left running behind the error: a server that never said it listens may still start notebooks.
+      child.kill('SIGKILL');
+      reject(new Error(`the child server did not start:\n${output}`));
+    }, 30_000);
     let listening = false;
     const keep = harness.keepOutput ?? true;
     const onData = (chunk: Buffer) => {
