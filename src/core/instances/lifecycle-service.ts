@@ -172,7 +172,7 @@ export class LifecycleService {
     if (refusal) throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
     const now = this.clock.now();
     // A free warm server's id: the instance is that server's from this write on (its start takes it over).
-    const warmId = this.warm?.take(valid.flavor.name, valid.profile.id) ?? null;
+    const warmId = this.warm?.take(valid.flavor, valid.profile, { pool: valid.pool, spec: valid.spec }) ?? null;
     const instance: Instance = {
       id: warmId ?? newInstanceId(),
       projectId: actor.projectId,

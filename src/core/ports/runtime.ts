@@ -77,6 +77,9 @@ export interface WarmSlot {
   ready: boolean;
 }
 
+/** What of an instance decides whether a server made ahead, before anyone asked, can become its own. */
+export type WarmShape = Pick<Instance, 'pool'> & { spec: Pick<Instance['spec'], 'storage'> };
+
 /**
  * Drivers that can keep notebook servers started ahead (core/warm): each serves an instance id
  * chosen before any create, so whatever depends on the id (its URL, its control group, its
@@ -90,6 +93,12 @@ export interface WarmRuntime {
   warmUp(slot: Omit<WarmSlot, 'ready'>, profile: Profile, flavor: Flavor, signal: AbortSignal): Promise<void>;
   /** Stops a slot's server and removes everything it made; a no-op for one already gone or handed over. */
   coolDown(instanceId: string): Promise<void>;
+  /**
+   * Whether a slot of `flavor` and `profile` can become an instance of `shape`, asked before a
+   * create takes one, so that a create its server cannot serve leaves the slot to one it can.
+   * Absent, every shape can (the local driver sets storage and environment at the hand-over).
+   */
+  serves?(shape: WarmShape, profile: Profile, flavor: Flavor): boolean;
 }
 
 export interface RuntimeDriver {

@@ -14,9 +14,9 @@
  */
 import type { CommittedChange } from '../changes/committed-changes.js';
 import { SLOT_STATUSES } from '../capacity/admission.js';
-import type { Catalog } from '../model/catalog.js';
+import type { Catalog, Flavor, Profile } from '../model/catalog.js';
 import { newInstanceId } from '../model/instance.js';
-import type { WarmRuntime, WarmSlot } from '../ports/runtime.js';
+import type { WarmRuntime, WarmShape, WarmSlot } from '../ports/runtime.js';
 import type { Store } from '../ports/store.js';
 import { systemClock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -67,10 +67,17 @@ export class WarmPool {
     return this.options.catalog.data.flavors.some((f) => f.warm > 0);
   }
 
-  /** A ready slot's instance id for a create of `flavor` and `profileId`, taken for it; null when none is free. */
-  take(flavor: string, profileId: string): string | null {
+  /**
+   * A ready slot's instance id for a create of `flavor` and `profile` shaped `shape`, taken for it;
+   * null when none is free, or when the driver's slots cannot serve that shape.
+   */
+  take(flavor: Flavor, profile: Profile, shape: WarmShape): string | null {
+    let fits: boolean | undefined;
     for (const slot of this.#free.values()) {
-      if (slot.flavor !== flavor || slot.profileId !== profileId) continue;
+      if (slot.flavor !== flavor.name || slot.profileId !== profile.id) continue;
+      // Asked once there is a slot to take: most creates find none, and asking may cost a little.
+      fits ??= this.options.runtime.serves?.(shape, profile, flavor) ?? true;
+      if (!fits) return null;
       this.#free.delete(slot.instanceId);
       this.#taken.set(slot.instanceId, Date.now());
       this.wake();

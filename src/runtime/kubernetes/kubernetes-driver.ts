@@ -33,7 +33,7 @@ import { NOTEBOOK_CONTAINER, podManifest, type ManifestWorkload } from './pod-ma
 import { redact } from '../redact.js';
 import { podHealth, startState } from './pod-status.js';
 import { instanceOf, managedSelector, resourceNames, RUN_LABEL, type ResourceNames } from './resource-names.js';
-import { fits, isWarmPod, takeOverPatch, warmPodManifest, warmSlotOf, warmWorkload } from './warm-pod.js';
+import { fits, isWarmPod, servesShape, takeOverPatch, warmPodManifest, warmSlotOf, warmWorkload } from './warm-pod.js';
 import { claimManifest, workVolume } from './work-volume.js';
 
 export type { KubernetesDriverOptions } from './kubernetes-driver-options.js';
@@ -79,6 +79,7 @@ export class KubernetesDriver implements RuntimeDriver {
       warmUp: (slot, profile, flavor, signal) =>
         this.#starting.track(slot.instanceId, this.#warmUp(slot, profile, flavor, signal)),
       coolDown: (instanceId) => this.#coolDown(instanceId),
+      serves: (shape, profile, flavor) => servesShape(shape, profile, flavor, this.#options),
     };
     this.#watch = new ClusterWatch(
       options.kubeConfig,

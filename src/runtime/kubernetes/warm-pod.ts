@@ -12,17 +12,19 @@
  * A Pod's volumes, node selection and command cannot change once it exists, so a warm Pod is made
  * for the one shape a create is most likely to ask for: `evs` storage of the smallest size at the
  * default mount path, on no dedicated pool. Its shape (the spec the instance's own Pod and claim
- * would have) is recorded on it as a digest; an instance that asks for another (obs storage, a
- * larger volume, a pool) gets its own Pod the usual way, and the warm one is removed first.
+ * would have) is recorded on it as a digest. A create that asks for another (obs storage, a larger
+ * volume, a pool) does not take a warm Pod's slot ({@link servesShape}), which stays free for one
+ * that fits; should a start still meet a warm Pod of another shape (the settings changed between
+ * the create and the start), it gets its own Pod the usual way, the warm one removed first.
  */
 import { createHash } from 'node:crypto';
 import type { V1Pod } from '@kubernetes/client-node';
 import { EVS_RANGE } from '../../core/instances/requests.js';
 import type { Flavor, Profile } from '../../core/model/catalog.js';
-import type { WarmSlot } from '../../core/ports/runtime.js';
+import type { WarmShape, WarmSlot } from '../../core/ports/runtime.js';
 import type { ClusterSettings } from './kubernetes-driver-options.js';
 import { podManifest, type ManifestWorkload } from './pod-manifest.js';
-import { labelValue, PROJECT_LABEL, type ObjectScope, type ResourceNames } from './resource-names.js';
+import { labelValue, PROJECT_LABEL, resourceNames, type ObjectScope, type ResourceNames } from './resource-names.js';
 import { claimManifest } from './work-volume.js';
 
 /** `true` on a Pod kept as a warm slot; gone once a start took it over. */
@@ -90,6 +92,25 @@ export function warmSlotOf(pod: V1Pod): { flavor: string; profileId: string } | 
   const flavor = annotations[FLAVOR_ANNOTATION];
   const profileId = annotations[PROFILE_ANNOTATION];
   return isWarmPod(pod) && flavor && profileId ? { flavor, profileId } : null;
+}
+
+/** Any instance id: the shape of a Pod depends on its id only through names that both sides share. */
+const SHAPE_PROBE = 'DE-00000000-0000-4000-8000-000000000000';
+
+/**
+ * Whether an instance of `shape` would be given the Pod and claim a warm Pod of `flavor` and
+ * `profile` is made with: what a create asks before it takes a slot (core/warm).
+ */
+export function servesShape(
+  shape: WarmShape,
+  profile: Profile,
+  flavor: Flavor,
+  settings: ClusterSettings & ObjectScope,
+): boolean {
+  const warm = warmWorkload({ instanceId: SHAPE_PROBE, flavor: flavor.name, profileId: profile.id }, profile, flavor);
+  const wanted = { ...warm, instance: { ...warm.instance, pool: shape.pool, spec: { storage: shape.spec.storage } } };
+  const names = resourceNames(SHAPE_PROBE);
+  return podShape(wanted, names, settings) === podShape(warm, names, settings);
 }
 
 /** Whether `workload` would have been given exactly this warm Pod (and claim). */

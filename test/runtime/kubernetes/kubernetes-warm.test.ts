@@ -132,6 +132,31 @@ describe('warm Pods through the service on the kubernetes runtime (fake cluster)
     assert.equal(warmPods()[0].metadata.annotations['demanager.io/instance-id'], third.instanceId);
   });
 
+  it('leaves its slot to a create the warm Pod can serve: one with a larger volume gets a Pod of its own', async () => {
+    const slot = await readySlot(running);
+    const warmUid = pod(slot.instanceId).metadata.uid as string;
+    const body = cpuBody('warm-large', flavor(1).name);
+    const res = await t.http('POST', t.instances(), {
+      body: { ...body, spec: { ...body.spec, storage: { type: 'evs', location: { volume_size: 10 } } } },
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const large = res.body.id as string;
+    assert.notEqual(large, slot.instanceId, 'the create did not take the slot');
+    await waitForStatus(t, large, ['RUNNING']);
+    assert.notEqual(pod(large).metadata.uid, warmUid);
+    assert.equal(
+      cluster.objects('persistentvolumeclaims', NAMESPACE).find((c) => c.metadata.name === resourceNames(large).claim)
+        ?.spec.resources.requests.storage,
+      '10Gi',
+    );
+    // Its instance needs the slot the warm Pod held (capacity 2): that one goes. Deleted, it comes back.
+    await eventually(() => !pod(slot.instanceId), 'the warm Pod gives its slot up');
+    assert.equal((await t.http('POST', `${t.instances()}/${large}/action`, { body: { action: 'stop' } })).status, 200);
+    await waitForStatus(t, large, ['STOPPED']);
+    assert.equal((await t.http('DELETE', `${t.instances()}/${large}`)).status, 200);
+    await readySlot(running);
+  });
+
   it('a service restarted with warm: 0 removes its warm Pods and pre-pull sets, and leaves instances running', async () => {
     const b = running[0]!;
     assert.equal(warmPods().length, 1);

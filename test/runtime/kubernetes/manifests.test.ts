@@ -9,6 +9,7 @@ import {
   fits,
   takeOverPatch,
   WARM_LABEL,
+  servesShape,
   warmPodManifest,
   warmSlotOf,
   warmWorkload,
@@ -233,6 +234,18 @@ describe('warm Pod and image pre-pull manifests', () => {
     assert.ok(!fits(pod, other({ storage: { type: 'obs', location: { path: '/bucket/dir/' } } }), names, settings));
     const pool = { id: 'pool-a', name: 'a', type: 'USER_DEFINED', owner: null };
     assert.ok(!fits(pod, other({}, { pool }), names, settings), 'a dedicated pool selects other nodes');
+
+    // What a create asks before it takes a slot, from the request alone: the same answers.
+    const shapeOf = (w: ReturnType<typeof other>) => ({ pool: w.instance.pool, spec: w.instance.spec });
+    const serves = (w: ReturnType<typeof other>) => servesShape(shapeOf(w), profile, flavor, settings);
+    assert.ok(serves(testWorkload()));
+    assert.ok(
+      serves(other({ storage: { type: 'evs', location: { volume_size: 5, mount_path: '/home/ma-user/work' } } })),
+    );
+    assert.ok(!serves(other({ storage: { type: 'evs', location: { volume_size: 10 } } })));
+    assert.ok(!serves(other({ storage: { type: 'evs', location: { volume_size: 5, mount_path: '/data' } } })));
+    assert.ok(!serves(other({ storage: { type: 'obs', location: { path: '/bucket/dir/' } } })));
+    assert.ok(!serves(other({}, { pool })));
   });
 
   it('the take-over patch tests the Pod and its warm label before it relabels', () => {
