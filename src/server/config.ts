@@ -3,6 +3,7 @@
  * User-facing options (a JSON file and `DEMANAGER_*` environment variables, every field optional)
  * resolved once into a complete, typed {@link Config}. Nothing else reads the environment.
  */
+import { PAUSE_IMAGE } from '../runtime/kubernetes/image-prepull.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Quotas } from '../core/capacity/admission.js';
@@ -69,6 +70,8 @@ export interface KubernetesRuntimeOptions {
   imagePullSecrets?: string[];
   /** How long a Pod may wait for a node with room before the start fails with 6360 (or the instance is queued again). Default 60. */
   unschedulableSeconds?: number;
+  /** The image warm profiles' pre-pull Pods idle in once their image is pulled. Default `registry.k8s.io/pause:3.10`. */
+  pauseImage?: string;
 }
 
 export interface LimitsOptions {
@@ -209,6 +212,7 @@ export interface KubernetesRuntimeConfig {
   notebookPort: number;
   imagePullSecrets: string[];
   unschedulableMs: number;
+  pauseImage: string;
 }
 
 /** What the config reads of the machine it runs on, apart from the options (tests replace it). */
@@ -444,6 +448,9 @@ function resolveKubernetes(options: KubernetesRuntimeOptions, host: ConfigHost):
   if (!Array.isArray(pullSecrets) || !pullSecrets.every((name) => typeof name === 'string' && DNS_LABEL.test(name))) {
     throw new Error(`${where}.imagePullSecrets must be a list of Secret names, got ${JSON.stringify(pullSecrets)}`);
   }
+  const pauseImage = options.pauseImage ?? PAUSE_IMAGE;
+  if (typeof pauseImage !== 'string' || !/^[^\s]+$/.test(pauseImage))
+    throw new Error(`${where}.pauseImage must be an image reference, got ${JSON.stringify(pauseImage)}`);
   const obsVolume = options.obsVolume ?? null;
   // One source, no name: the driver names the volume itself.
   if (
@@ -471,6 +478,7 @@ function resolveKubernetes(options: KubernetesRuntimeOptions, host: ConfigHost):
     notebookPort: port,
     imagePullSecrets: pullSecrets,
     unschedulableMs: unschedulable * 1000,
+    pauseImage,
   };
 }
 

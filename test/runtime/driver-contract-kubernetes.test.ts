@@ -72,6 +72,7 @@ function clusterFixture(backing: Backing): DriverFixture {
         clusterDomain: 'cluster.local',
         notebookPort: 8888,
         imagePullSecrets: [],
+        pauseImage: 'registry.k8s.io/pause:3.10',
         kubeConfig: backing.kubeConfig,
         secretFor: () => randomUUID(),
         unschedulableMs: backing.unschedulableMs,

@@ -25,7 +25,10 @@ export const PREPULL_LABEL = 'demanager.io/prepull';
 const SET_LABEL = 'demanager.io/prepull-set';
 const IMAGE_ANNOTATION = 'demanager.io/image';
 const POOL_ANNOTATION = 'demanager.io/pool-id';
-/** What a pre-pull Pod idles in; kept by every node already, as the sandbox of each Pod. */
+/**
+ * What a pre-pull Pod idles in by default: kept by most nodes already, as the sandbox of each Pod
+ * (`runtime.kubernetes.pauseImage` names a mirror's copy where the cluster cannot reach it).
+ */
 export const PAUSE_IMAGE = 'registry.k8s.io/pause:3.10';
 const IDLE_RESOURCES = { requests: { cpu: '1m', memory: '8Mi' }, limits: { cpu: '10m', memory: '32Mi' } };
 
@@ -40,9 +43,10 @@ export function prePullSets(catalog: Catalog, settings: ClusterSettings & Object
 }
 
 function prePullSet(image: string, poolId: string | undefined, settings: ClusterSettings & ObjectScope): V1DaemonSet {
-  // Named by installation, pool and image, so a set is never another installation's or changed in place.
+  // Named by installation, pool and images, so a set is never another installation's or changed in
+  // place: one whose pause image changed is a set of another name, and the old one is deleted.
   const digest = createHash('sha256')
-    .update(JSON.stringify([settings.installationId, poolId ?? null, image]))
+    .update(JSON.stringify([settings.installationId, poolId ?? null, image, settings.pauseImage]))
     .digest('hex')
     .slice(0, 16);
   const name = `dm-pull-${digest}`;
@@ -65,7 +69,7 @@ function prePullSet(image: string, poolId: string | undefined, settings: Cluster
         metadata: { labels: { [SET_LABEL]: name } },
         spec: {
           initContainers: [{ name: 'pull', image, command: ['sh', '-c', 'exit 0'], resources: IDLE_RESOURCES }],
-          containers: [{ name: 'pause', image: PAUSE_IMAGE, resources: IDLE_RESOURCES }],
+          containers: [{ name: 'pause', image: settings.pauseImage, resources: IDLE_RESOURCES }],
           automountServiceAccountToken: false,
           enableServiceLinks: false,
           terminationGracePeriodSeconds: 1,

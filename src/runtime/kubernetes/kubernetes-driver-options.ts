@@ -19,6 +19,8 @@ export interface ClusterSettings {
   clusterDomain: string;
   notebookPort: number;
   imagePullSecrets: readonly string[];
+  /** What a pre-pull Pod idles in once its image is pulled (image-prepull). */
+  pauseImage: string;
 }
 
 export interface KubernetesDriverOptions extends ClusterSettings {

@@ -37,6 +37,7 @@ export function testClusterSettings(
     clusterDomain: 'cluster.local',
     notebookPort: 8888,
     imagePullSecrets: ['swr-pull'],
+    pauseImage: 'registry.k8s.io/pause:3.10',
     ...overrides,
   };
 }

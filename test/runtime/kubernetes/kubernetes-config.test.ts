@@ -29,6 +29,7 @@ describe('runtime.kubernetes config', () => {
       notebookPort: 8888,
       imagePullSecrets: [],
       unschedulableMs: 60_000,
+      pauseImage: 'registry.k8s.io/pause:3.10',
     });
   });
 
@@ -54,6 +55,7 @@ describe('runtime.kubernetes config', () => {
         notebookPort: 9000,
         imagePullSecrets: ['swr-pull'],
         unschedulableSeconds: 0,
+        pauseImage: 'mirror.example.com/k8s/pause:3.10',
       },
       inside,
     );
@@ -67,6 +69,7 @@ describe('runtime.kubernetes config', () => {
       notebookPort: 9000,
       imagePullSecrets: ['swr-pull'],
       unschedulableMs: 0,
+      pauseImage: 'mirror.example.com/k8s/pause:3.10',
     });
   });
 
@@ -80,6 +83,8 @@ describe('runtime.kubernetes config', () => {
       [{ obsVolume: { name: 'x', emptyDir: {} } }, /runtime\.kubernetes\.obsVolume/],
       [{ obsVolume: { emptyDir: {}, hostPath: { path: '/x' } } }, /runtime\.kubernetes\.obsVolume/],
       [{ unschedulableSeconds: -1 }, /runtime\.kubernetes\.unschedulableSeconds/],
+      [{ pauseImage: '' }, /runtime\.kubernetes\.pauseImage/],
+      [{ pauseImage: 'pause 3.10' }, /runtime\.kubernetes\.pauseImage/],
     ];
     for (const [options, message] of cases) assert.throws(() => kubernetes(options), message, JSON.stringify(options));
   });

@@ -277,6 +277,20 @@ describe('warm Pod and image pre-pull manifests', () => {
       [{ name: 'swr-pull' }],
       'pulled with the configured pull Secrets',
     );
+    assert.deepEqual(
+      sets[0]!.spec?.template.spec?.containers.map((c) => c.image),
+      ['registry.k8s.io/pause:3.10'],
+    );
+    // A cluster that cannot reach registry.k8s.io idles them in its mirror's copy: sets of other names,
+    // so the sync replaces the old ones rather than leaving them to fail their pulls.
+    const mirrored = prePullSets(new Catalog({ ...BUILTIN_CATALOG, flavors: warmFlavors, pools: [pool] }), {
+      ...settings,
+      pauseImage: 'mirror.example.com/k8s/pause:3.10',
+    });
+    assert.ok(
+      mirrored.every((s) => s.spec?.template.spec?.containers[0]?.image === 'mirror.example.com/k8s/pause:3.10'),
+    );
+    assert.ok(mirrored.every((s) => !sets.some((old) => old.metadata?.name === s.metadata?.name)));
     assert.deepEqual(prePullSets(new Catalog(BUILTIN_CATALOG), settings), []);
   });
 });
