@@ -3,6 +3,7 @@
  * Builds the Fastify app from the services: validation and serialization from the TypeBox
  * schemas, the error mapping, the request limits, the OpenAPI document and the routes. Nothing else.
  */
+import { HttpError } from '../api/http-error.js';
 import { answerWhenHeardEverywhere } from '../api/heard-everywhere.js';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -66,14 +67,24 @@ function serializeRequest(request: FastifyRequest) {
 /** The pino options of every server log: credentials in headers and URLs never reach it. */
 export const LOG_OPTIONS = { serializers: { req: serializeRequest } };
 
-/** Some clients send `Content-Type: application/json` with an empty body (DELETE, action GETs). */
+const isBlank = (body: string | Buffer) => body === '' || (typeof body === 'string' && body.trim() === '');
+
+/**
+ * The API reads JSON bodies only. Some clients send `Content-Type: application/json` with an empty
+ * body (DELETE, action GETs): that is no body. Fastify would also read a `text/plain` body (as a
+ * string, which then failed validation as a wrong type): like every other type but JSON it now
+ * gets 415, unless it is empty (a client's default header on a request without a body).
+ */
 function acceptEmptyJsonBodies(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.removeContentTypeParser('application/json');
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if (body === '' || (typeof body === 'string' && body.trim() === '')) return done(null, undefined);
+    if (isBlank(body)) return done(null, undefined);
     parseJson(request, body as string, done);
   });
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) =>
+    isBlank(body) ? done(null, undefined) : done(new HttpError('ModelArts.0415', 'text/plain'), undefined),
+  );
 }
 
 export interface ServerOptions {

@@ -2,13 +2,14 @@
  * @module test/api/transport-errors
  * Requests refused before any route sees them — by Node's HTTP parser (oversized headers, a
  * malformed request) or by Fastify's router (an undecodable path, an overlong parameter) — still
- * answer a ModelArts error body, not Fastify's own. Found by test/api/hostile-input.
+ * answer a ModelArts error body, not Fastify's own. Found by test/api/hostile-input. So does a
+ * body the API does not read (any type but JSON).
  */
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { rawClient, type RawResponse } from '../support/raw-http.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { cpuBody, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 
 describe('requests Fastify or Node refuse before routing answer a ModelArts error too', () => {
   let t: TestApp;
@@ -29,6 +30,44 @@ describe('requests Fastify or Node refuse before routing answer a ModelArts erro
     assert.equal(body.error_code, code, context);
     assert.ok(body.error_msg.length > 0 && body.error_message === body.error_msg, context);
   }
+
+  it('a body of any type but JSON: 415 ModelArts.0415, text/plain too; an empty one of any type is no body', async () => {
+    const body = JSON.stringify(cpuBody('typed', 'modelarts.vm.cpu.2u'));
+    for (const type of [
+      'text/plain',
+      'text/plain; charset=utf-8',
+      'application/x-www-form-urlencoded',
+      'application/xml',
+    ]) {
+      const res = await fetch(t.url + t.instances(), {
+        method: 'POST',
+        headers: { 'content-type': type, 'x-auth-token': t.adminToken },
+        body,
+      });
+      assertModelArts(
+        { status: res.status, headers: Object.fromEntries(res.headers), text: await res.text() },
+        'ModelArts.0415',
+        415,
+        type,
+      );
+    }
+    assert.equal((await t.http('GET', `${t.instances()}?de_type=Notebook`)).body.total_count, 0, 'nothing was created');
+    const made = await t.http('POST', t.instances(), { body: cpuBody('typed', 'modelarts.vm.cpu.2u') });
+    assert.equal(made.status, 200);
+    await waitForStatus(t, made.body.id, ['RUNNING']);
+    const stop = await fetch(`${t.url}${t.instances()}/${made.body.id}/action`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-auth-token': t.adminToken },
+      body: '{"action":"stop"}',
+    });
+    assert.equal(stop.status, 200);
+    await waitForStatus(t, made.body.id, ['STOPPED']);
+    const removed = await fetch(`${t.url}${t.instances()}/${made.body.id}`, {
+      method: 'DELETE',
+      headers: { 'content-type': 'text/plain', 'x-auth-token': t.adminToken },
+    });
+    assert.equal(removed.status, 200, await removed.text());
+  });
 
   it("headers over Node's limit: 431 ModelArts.0431 (and no body for HEAD)", async () => {
     const target = `${t.instances()}?de_type=Notebook&x=${'q'.repeat(20_000)}`;
