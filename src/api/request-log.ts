@@ -1,9 +1,9 @@
 /**
  * @module api/request-log
  * One log line per request, written when it completes, with the method, URL (as the serializer
- * redacts it), status and time (at debug level for the successes of a quiet route). Fastify's default writes a second line when the request arrives;
- * at thousands of requests a second that line doubled the log's cost and carried nothing the
- * completion line does not.
+ * redacts it), status and time; at debug level for the successes of a quiet route. Fastify's
+ * default writes a second line when the request arrives; at thousands of requests a second that
+ * line doubled the log's cost and carried nothing the completion line does not.
  */
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 

@@ -3,13 +3,13 @@
  * User-facing options (a JSON file and `DEMANAGER_*` environment variables, every field optional)
  * resolved once into a complete, typed {@link Config}. Nothing else reads the environment.
  */
-import { PAUSE_IMAGE } from '../runtime/kubernetes/image-prepull.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Quotas } from '../core/capacity/admission.js';
 import type { CatalogData } from '../core/model/catalog.js';
 import { resolveCatalog, type CatalogOptions } from '../core/model/builtin-catalog.js';
 import { parseAllowedHost, type RepositoryHostPolicy } from '../core/instances/repository-hosts.js';
+import { PAUSE_IMAGE } from '../runtime/kubernetes/image-prepull.js';
 import type { KubeConfigSource } from '../runtime/kubernetes/kube-config.js';
 import { notebookIdOfHost, parseNotebookHost, type NotebookHostPattern } from '../proxy/notebook-hosts.js';
 

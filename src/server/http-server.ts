@@ -3,13 +3,13 @@
  * Builds the Fastify app from the services: validation and serialization from the TypeBox
  * schemas, the error mapping, the request limits, the OpenAPI document and the routes. Nothing else.
  */
-import { HttpError } from '../api/http-error.js';
-import { answerWhenHeardEverywhere } from '../api/heard-everywhere.js';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { recordChanges } from '../api/audit-trail.js';
 import { clientErrorHandler, frameworkErrors, registerErrorHandling } from '../api/error-handler.js';
+import { answerWhenHeardEverywhere } from '../api/heard-everywhere.js';
+import { HttpError } from '../api/http-error.js';
 import { registerNulGuard } from '../api/nul-guard.js';
 import { requestLog } from '../api/request-log.js';
 import { adminRoutes } from '../api/routes/admin-routes.js';

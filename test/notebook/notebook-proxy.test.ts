@@ -9,10 +9,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
-import pino from 'pino';
 import { workloadCookies } from '../../src/proxy/workload-headers.js';
+import { capturedLog } from '../support/captured-log.js';
 import { execute } from '../support/kernel-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -45,24 +44,13 @@ describe('a real notebook through the proxy', () => {
   let notebookPath = '';
   let kernelUrl = '';
   /** The server's log, line by line, debug lines included. */
-  const logLines: {
-    level: number;
-    msg: string;
-    reqId?: string;
-    req?: { url: string };
-    res?: { statusCode: number };
-  }[] = [];
-  const log = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-      done();
-    },
-  });
+  const log = capturedLog('debug');
+  const logLines = log.lines;
 
   before(async () => {
     t = await startTestApp({
       runtime: { driver: 'local', pollIntervalSeconds: 1 },
-      start: { logger: pino({ level: 'debug' }, log) },
+      start: { logger: log.logger },
     });
     const created = await t.http('POST', t.instances(), {
       body: { name: 'real-nb', ...CPU, spec: { storage: { type: 'evs' } } },

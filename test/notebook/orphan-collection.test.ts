@@ -7,11 +7,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { after, describe, it } from 'node:test';
-import pino from 'pino';
 import { openStore } from '../../src/store/open-store.js';
 import { eventually, notebookPids } from '../runtime/local-fixtures.js';
+import { capturedLog } from '../support/captured-log.js';
 import { testDatabaseUrl } from '../support/test-store.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -58,15 +57,8 @@ describe('orphan collection on taking the lead', () => {
     assert.equal(notebookPids(ids.gone).length, 1, 'its notebook outlived the service');
     assert.ok(existsSync(join(dataDir, 'instances', ids.gone)));
 
-    const lines: Record<string, unknown>[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString('utf8').split('\n'))
-          if (line) lines.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    });
-    t = await startTestApp({ dataDir, runtime: LOCAL, start: { logger: pino({ level: 'info' }, sink) } });
+    const { logger, lines } = capturedLog();
+    t = await startTestApp({ dataDir, runtime: LOCAL, start: { logger } });
     await eventually(() => notebookPids(ids.gone).length === 0, 30_000, 'the orphaned notebook to be stopped');
     await eventually(
       () => !existsSync(join(dataDir, 'instances', ids.gone)),

@@ -16,7 +16,7 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { runIdOf } from '../../src/core/identity/instance-tokens.js';
-import { FOREIGN_WRITES_HEARTBEAT_MS } from '../../src/store/postgres/postgres-foreign-writes.js';
+import { FOREIGN_WRITES_HEARTBEAT_MS, LISTENER } from '../../src/store/postgres/postgres-foreign-writes.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 import { action, member, waitStatus } from '../support/api.js';
 import { startEchoWorkload, type EchoWorkload } from '../support/echo-workload.js';
@@ -265,7 +265,8 @@ describe('notebook access from memory across two replicas on PostgreSQL', () => 
     await admin.connect();
     try {
       await admin.query(
-        "select pg_terminate_backend(pid) from pg_stat_activity where application_name like 'demanager-listen:%' and datname = current_database()",
+        'select pg_terminate_backend(pid) from pg_stat_activity where application_name like $1 and datname = current_database()',
+        [`${LISTENER}%`],
       );
       for (let i = 0; i < 200 && foreign.caughtUp(); i++) await new Promise((r) => setTimeout(r, 10));
       // The notification of this write is lost with the connection: only a read of the store sees it.

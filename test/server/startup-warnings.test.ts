@@ -7,23 +7,15 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import pino from 'pino';
 import { createThrowawayDatabase } from '../store/postgres-test-database.js';
+import { capturedLog } from '../support/captured-log.js';
 import { startTestApp } from '../support/test-app.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 
 async function warningsOf(options: Parameters<typeof startTestApp>[0]): Promise<string[]> {
-  const lines: { level: number; msg: string }[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString('utf8').split('\n'))
-        if (line) lines.push(JSON.parse(line) as { level: number; msg: string });
-      done();
-    },
-  });
-  const t = await startTestApp({ ...options, start: { logger: pino({ level: 'info' }, sink) } });
+  const { logger, lines } = capturedLog();
+  const t = await startTestApp({ ...options, start: { logger } });
   await t.stop(true);
   return lines.filter((line) => line.level === 40).map((line) => line.msg);
 }

@@ -5,6 +5,7 @@
  * on the database and answers one only when the test says so, or never.
  */
 import pg from 'pg';
+import { FENCES, LISTENER } from '../../src/store/postgres/postgres-foreign-writes.js';
 
 export interface StandInReplica {
   /** The fences heard so far, as sent: `fence:<from>:<n>`. */
@@ -21,13 +22,13 @@ export async function standInReplica(url: string): Promise<StandInReplica> {
     if (message.payload?.startsWith('fence:')) fences.push(message.payload);
   });
   await client.connect();
-  await client.query('listen demanager_fences');
-  await client.query("set application_name = 'demanager-listen:stand-in'");
+  await client.query(`listen ${FENCES}`);
+  await client.query("select set_config('application_name', $1, false)", [`${LISTENER}stand-in`]);
   return {
     fences,
     answer(fence) {
       const [, from, n] = fence.split(':');
-      return client.query('select pg_notify($1, $2)', ['demanager_fences', `ack:${from}:${n}:stand-in`]);
+      return client.query('select pg_notify($1, $2)', [FENCES, `ack:${from}:${n}:stand-in`]);
     },
     end: () => client.end(),
   };

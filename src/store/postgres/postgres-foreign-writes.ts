@@ -27,9 +27,9 @@ import type { ForeignWrite, ForeignWrites } from '../../core/ports/store.js';
 /** Migration 0018's channel. */
 const CHANNEL = 'demanager_writes';
 /** Fences and their acknowledgements: `fence:<from>:<n>`, `ack:<to>:<n>:<from>`. */
-const FENCES = 'demanager_fences';
+export const FENCES = 'demanager_fences';
 /** A listening connection's application name, before its process's id. */
-const LISTENER = 'demanager-listen:';
+export const LISTENER = 'demanager-listen:';
 
 export const FOREIGN_WRITES_HEARTBEAT_MS = 1_000;
 
