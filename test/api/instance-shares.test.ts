@@ -16,7 +16,7 @@ import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgr
 import { assertError, createProject, member } from '../support/api.js';
 import { startEchoWorkload, type EchoWorkload } from '../support/echo-workload.js';
 import { openNotebook } from '../support/kernel-client.js';
-import { NOTIFIED_MS } from '../support/notified-refusal.js';
+import { NOTIFIED_MS } from '../support/notification-bound.js';
 import { cpuBody, INSTANT_PHASES, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 

@@ -20,7 +20,7 @@ import { ACCESS_WITHDRAWN } from '../../src/proxy/notebook-sockets.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 import { action, member, waitStatus } from '../support/api.js';
 import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
-import { NOTIFIED_MS } from '../support/notified-refusal.js';
+import { NOTIFIED_MS } from '../support/notification-bound.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { TEST_MASTER_KEY } from '../support/test-store.js';
 

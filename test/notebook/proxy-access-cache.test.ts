@@ -16,10 +16,11 @@ import { after, before, describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { runIdOf } from '../../src/core/identity/instance-tokens.js';
-import { FOREIGN_WRITES_HEARTBEAT_MS, LISTENER } from '../../src/store/postgres/postgres-foreign-writes.js';
+import { LISTENER } from '../../src/store/postgres/postgres-foreign-writes.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../store/postgres-test-database.js';
 import { action, member, waitStatus } from '../support/api.js';
 import { startEchoWorkload, type EchoWorkload } from '../support/echo-workload.js';
+import { NOTIFIED_MS } from '../support/notification-bound.js';
 import { standInReplica } from '../support/stand-in-replica.js';
 import { cpuBody, startTestApp, waitForStatus, type TestApp } from '../support/test-app.js';
 import { TEST_MASTER_KEY, TEST_STORE } from '../support/test-store.js';
@@ -55,13 +56,6 @@ async function statusWith(url: string, id: string, cookie: string, times = 1): P
     status = (await fetch(`${url}/notebook/${id}/api/status`, { headers: { cookie } })).status;
   return status;
 }
-
-/**
- * The bound on how late another replica's write may reach this one (store/postgres/
- * postgres-foreign-writes: two heartbeat intervals): a request made before the notification
- * arrives may still pass, none after.
- */
-const NOTIFIED_MS = 2 * FOREIGN_WRITES_HEARTBEAT_MS;
 
 /** Requests with `cookie` until one is refused; fails if none is within `ms`. */
 async function refusedWithin(url: string, id: string, cookie: string, ms: number): Promise<void> {

@@ -12,10 +12,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ForeignWrite, Store } from '../../src/core/ports/store.js';
-import { FOREIGN_WRITES_HEARTBEAT_MS } from '../../src/store/postgres/postgres-foreign-writes.js';
 import { contractCase } from './contract-case.js';
 import { makeInstance, makeUser } from './fixtures.js';
 import { STORE_FACTORIES } from './store-factories.js';
+import { NOTIFIED_MS } from '../support/notification-bound.js';
 import { standInReplica as standIn } from '../support/stand-in-replica.js';
 
 /** What `store` tells within a second of `write` (asking whether it is caught up until it tells something). */
@@ -35,8 +35,6 @@ async function toldAfter(store: Store, write: () => Promise<unknown>): Promise<F
     stop();
   }
 }
-
-const BOUND_MS = 2 * FOREIGN_WRITES_HEARTBEAT_MS;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -82,7 +80,7 @@ for (const factory of STORE_FACTORIES) {
       await c.store.instances.update({ ...instance, name: 'renamed' });
       const started = performance.now();
       await c.store.foreignWrites.heardEverywhere();
-      assert.ok(performance.now() - started < BOUND_MS / 2, 'answered, not waited out');
+      assert.ok(performance.now() - started < NOTIFIED_MS / 2, 'answered, not waited out');
       assert.deepEqual(
         told.filter((w) => w.kind === 'instance'),
         [{ kind: 'instance', id: instance.id }],
@@ -103,7 +101,7 @@ for (const factory of STORE_FACTORIES) {
         const answered = performance.now();
         await replica.answer(replica.fences[0]!);
         await wait;
-        assert.ok(performance.now() - answered < BOUND_MS / 2);
+        assert.ok(performance.now() - answered < NOTIFIED_MS / 2);
       } finally {
         await replica.end();
       }
@@ -117,7 +115,7 @@ for (const factory of STORE_FACTORIES) {
         await c.store.foreignWrites.heardEverywhere();
         const waited = performance.now() - started;
         assert.equal(replica.fences.length, 1);
-        assert.ok(waited >= BOUND_MS - 20 && waited < BOUND_MS + 1_000, `waited ${waited} ms`);
+        assert.ok(waited >= NOTIFIED_MS - 20 && waited < NOTIFIED_MS + 1_000, `waited ${waited} ms`);
       } finally {
         await replica.end();
       }

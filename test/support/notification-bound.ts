@@ -1,5 +1,5 @@
 /**
- * @module test/support/notified-refusal
+ * @module test/support/notification-bound
  * How long another process's change may take to reach this one where nothing waits for it to be
  * heard: the database's notification arrives at most two heartbeat intervals after the commit
  * (store/postgres/postgres-foreign-writes), usually at once. A call through another replica's API
