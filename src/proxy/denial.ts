@@ -16,6 +16,7 @@ import { headerToken } from './notebook-access.js';
  * transport codes of the status itself, as api/http-error names its own.
  */
 const CODES: Record<number, string> = {
+  400: 'ModelArts.0400',
   403: 'ModelArts.0108',
   502: 'ModelArts.0502',
   503: 'ModelArts.6327',
@@ -30,7 +31,7 @@ export function wantsJson(request: FastifyRequest): boolean {
 
 export function deny(
   reply: FastifyReply,
-  status: 403 | 502 | 503 | 504,
+  status: 400 | 403 | 502 | 503 | 504,
   reason: string,
   consoleLink: string | undefined,
 ): FastifyReply {

@@ -1,10 +1,10 @@
 /**
  * @module proxy/notebook-proxy
- * `/notebook/{instance_id}/…` → the instance's notebook server, HTTP and WebSocket, streamed. The
- * path is kept as is (the notebook's base URL is that same path). Access is checked before
- * anything is forwarded (proxy/notebook-access: a `?token=` link, an `Authorization` token header
- * or the cookie), and so is the origin of cookie-authenticated writes and upgrades
- * (proxy/same-origin); the workload's own token is added here and never leaves the server, and
+ * `/notebook/{instance_id}/…` → the instance's notebook server, HTTP (proxy/notebook-forwarding)
+ * and WebSocket (`@fastify/http-proxy`), streamed. The path is kept as is (the notebook's base URL
+ * is that same path). Access is checked before anything is forwarded (proxy/notebook-access: a
+ * `?token=` link, an `Authorization` token header or the cookie), and so is the origin of
+ * cookie-authenticated writes and upgrades (proxy/same-origin); the workload's own token is added here and never leaves the server, and
  * the caller's credentials — the instance token in the header included — never reach the workload
  * (proxy/workload-headers). A refusal says why, to a browser with a link back to the console
  * (proxy/denial). Every answer carries the headers of proxy/security-headers. Open WebSockets are
@@ -12,7 +12,7 @@
  * (proxy/notebook-sockets).
  */
 import httpProxy from '@fastify/http-proxy';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ClientOptions } from 'ws';
 import type { IdentityWatch } from '../core/changes/identity-watch.js';
@@ -25,6 +25,13 @@ import { ACCESS_COOKIE, checkAccess } from './notebook-access.js';
 import type { NotebookAccessCache } from './notebook-access-cache.js';
 import { mainOriginOf, notebookOriginOf, type NotebookHostPattern } from './notebook-hosts.js';
 import { recordOpen } from './notebook-opens.js';
+import {
+  climbsOut,
+  endToEnd,
+  NotebookForwarding,
+  type ProxyTimeouts,
+  type Unreachable,
+} from './notebook-forwarding.js';
 import { NotebookSockets } from './notebook-sockets.js';
 import { isSameOrigin, needsOriginCheck, sourceOf } from './same-origin.js';
 import { setSecurityHeaders } from './security-headers.js';
@@ -57,24 +64,9 @@ export interface NotebookProxyOptions {
   replica: string;
 }
 
-/** Bounds on every call the proxy makes to a workload, so a hung notebook cannot hold requests. */
-export interface ProxyTimeouts {
-  /** To open the connection. */
-  connectMs: number;
-  /** From the request to the answer's headers. */
-  answerMs: number;
-  /** Silence in the middle of an answer's body. */
-  idleMs: number;
-}
-
 /** A workload that could not be reached, or did not answer in time: 504 for time, 502 otherwise. */
-function unreachable(
-  reply: FastifyReply,
-  error: { statusCode?: number; code?: string },
-  consoleLink: string | undefined,
-): void {
-  const timedOut = error.statusCode === 504 || error.code === 'UND_ERR_CONNECT_TIMEOUT';
-  reply.log.warn({ code: error.code }, 'notebook unreachable');
+function unreachable(reply: FastifyReply, { timedOut, code }: Unreachable, consoleLink: string | undefined): void {
+  reply.log.warn({ code }, 'notebook unreachable');
   deny(
     reply,
     timedOut ? 504 : 502,
@@ -86,6 +78,27 @@ function unreachable(
 function upstreamHeaders<T extends Record<string, unknown>>(headers: T, request: FastifyRequest): T {
   return workloadHeaders(headers, request.headers.cookie, request.notebook!.workloadToken);
 }
+
+/**
+ * A WebSocket's upgrade, which `@fastify/http-proxy` takes, told apart from every other request,
+ * which proxy/notebook-forwarding takes (a route constraint, so each has a route of its own on the
+ * same path). Node hands a request over as an upgrade on the same test.
+ */
+type Constraint = Parameters<FastifyInstance['addConstraintStrategy']>[0];
+
+const upgradeConstraint: Constraint = {
+  name: 'notebookUpgrade',
+  storage() {
+    const handlers = new Map<string, Parameters<ReturnType<Constraint['storage']>['set']>[1]>();
+    return {
+      get: (value) => handlers.get(String(value)) ?? null,
+      set: (value, store) => void handlers.set(String(value), store),
+    };
+  },
+  deriveConstraint: (req) =>
+    req.headers.upgrade !== undefined && /\bupgrade\b/i.test(req.headers.connection ?? '') ? 'yes' : undefined,
+  mustMatchWhenDerived: true,
+};
 
 function withoutToken(url: string): string {
   // Most requests (a cookie's, a header's) have no query at all: spared a URL parse each. One with
@@ -108,6 +121,8 @@ function forwardedQuery(_search: string | undefined, requestUrl: string): string
 
 export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (app, options) => {
   const { store, access: cache, openers, identityWatch, publicUrl, notebookHost, timeouts, clock, replica } = options;
+  const forwarding = new NotebookForwarding(timeouts);
+  app.addHook('onClose', () => forwarding.close());
   /**
    * Where a refusal links to: the instance's page in the console, on this server, or with notebooks
    * on hosts of their own on the main one (no link when a notebook's host cannot tell which).
@@ -179,6 +194,37 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     request.notebook = { endpoint: access.endpoint, workloadToken: access.workloadToken };
   }
 
+  // The body goes to the workload as it arrives, whatever its type; nothing here reads it.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
+  app.addConstraintStrategy(upgradeConstraint);
+
+  const forward = (request: FastifyRequest, reply: FastifyReply) => {
+    if (climbsOut(request.url))
+      return deny(reply, 400, 'A path may not climb out of its notebook.', consoleLinkOf(request));
+    const { endpoint, workloadToken } = request.notebook!;
+    return forwarding.forward(
+      request,
+      reply,
+      {
+        endpoint,
+        path: withoutToken(request.url),
+        headers: workloadHeaders(endToEnd(request.headers), request.headers.cookie, workloadToken),
+      },
+      (why) => unreachable(reply, why, consoleLinkOf(request)),
+    );
+  };
+  for (const url of ['/notebook/:instance_id', '/notebook/:instance_id/*'])
+    app.route({
+      url,
+      method: ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'],
+      preHandler: authorize,
+      // Its successes at debug level (api/request-log), as Jupyter logs them: the write of a line per
+      // request was the largest part of what the proxy added to a small one.
+      config: { quietSuccesses: true },
+      handler: forward,
+    });
+
   // A documented option (README "wsClientOptions") that the package's typings leave out.
   const wsClientOptions = {
     queryString: forwardedQuery,
@@ -190,26 +236,13 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     prefix: '/notebook/:instance_id',
     rewritePrefix: '/notebook/:instance_id',
     websocket: true,
+    httpMethods: ['GET'],
+    constraints: { notebookUpgrade: 'yes' },
     preHandler: authorize,
-    // One log line per request, as for the API (api/request-log): @fastify/reply-from would add two
-    // more to each proxied one ("fetching from remote server", "response received"), tripling the
-    // log's writes on the path where notebooks make most of their requests.
+    // Only upgrades reach it (the constraint above): `@fastify/reply-from`'s two log lines per
+    // forwarded request would be about nothing it does here.
     disableRequestLogging: true,
-    // Its successes at debug level (api/request-log), as Jupyter logs them: the write of a line per
-    // request was the largest part of what the proxy added to a small one.
-    config: { quietSuccesses: true },
-    undici: { connectTimeout: timeouts.connectMs, headersTimeout: timeouts.answerMs, bodyTimeout: timeouts.idleMs },
-    replyOptions: {
-      getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint,
-      queryString: forwardedQuery,
-      rewriteRequestHeaders: (request, headers) => upstreamHeaders(headers, request as FastifyRequest),
-      onError: (reply, { error }) =>
-        unreachable(
-          reply as FastifyReply,
-          error as { statusCode?: number; code?: string },
-          consoleLinkOf((reply as FastifyReply).request),
-        ),
-    },
+    replyOptions: { getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint },
     wsClientOptions,
     // The proxy accepts the client's upgrade before it opens the workload's, so it cannot pass on
     // the subprotocol the workload would pick. ws's default picks the client's first, which Jupyter

@@ -14,6 +14,7 @@
  * visitor's cookie. Nothing of this server's own is ever called from another origin.
  */
 import type { FastifyReply } from 'fastify';
+import type { OutgoingHttpHeaders } from 'node:http';
 
 const FIXED: Record<string, string> = {
   'x-content-type-options': 'nosniff',
@@ -25,8 +26,19 @@ function isCorsHeader(name: string): boolean {
   return name.startsWith('access-control-allow-') || name === 'access-control-expose-headers';
 }
 
+const FRAMING_POLICY = "frame-ancestors 'self'";
+
+/** For an answer Fastify sends (a refusal, a redirect). */
 export function setSecurityHeaders(reply: FastifyReply): void {
   for (const name of Object.keys(reply.getHeaders())) if (isCorsHeader(name.toLowerCase())) reply.removeHeader(name);
   reply.headers(FIXED);
-  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'self'");
+  if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', FRAMING_POLICY);
+}
+
+/** For the workload's answer, as proxy/notebook-forwarding writes it (names in lower case). */
+export function secureHeaders(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  for (const name of Object.keys(headers)) if (isCorsHeader(name)) delete headers[name];
+  Object.assign(headers, FIXED);
+  headers['content-security-policy'] ??= FRAMING_POLICY;
+  return headers;
 }

@@ -77,7 +77,8 @@ export function routesOf(app: FastifyInstance): RouteInfo[] {
   const stack: string[] = [];
   const routes: RouteInfo[] = [];
   for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
-    const edge = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?$/.exec(line);
+    // A route with a constraint (the notebook proxy's WebSocket upgrades) prints it after its methods.
+    const edge = /^([│ ]*)[├└]── (\S+)(?: \(([^)]*)\))?(?: \{.*\})?$/.exec(line);
     if (!edge) continue;
     const depth = (edge[1] ?? '').length / 4;
     const segment = (edge[2] ?? '').replace(/:[\w]+(?:\|:([\w]+))+/g, (_all, last: string) => `:${last}`);
