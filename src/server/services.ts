@@ -290,6 +290,7 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
       },
       async lost() {
         await warm?.stop();
+        warm?.follow();
         scheduler.close();
         await queue.stop();
         await reconciler.stop();
@@ -347,7 +348,11 @@ export async function createServices(config: Config, log: Logger, overrides: Ser
     notebookAccess,
     identityWatch,
     instanceFeed,
-    start: () => controller.start(),
+    start: () => {
+      // Until (unless) this replica takes the lead, it hands out the warm servers the leader keeps.
+      warm?.follow();
+      return controller.start();
+    },
     async close() {
       instanceFeed.close();
       notebookAccess.close();

@@ -11,6 +11,7 @@ import { BucketHeldError, bucketOf } from '../core/model/obs-buckets.js';
 import type { InstanceStatus } from '../core/model/statuses.js';
 import {
   DuplicateNameError,
+  InstanceIdTakenError,
   LimitReachedError,
   type BudgetLimit,
   type SlotLimit,
@@ -335,8 +336,9 @@ export class KyselyInstanceRepository implements InstanceRepository {
         () => true,
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw new DuplicateNameError(instance.name);
-      throw error;
+      if (!isUniqueViolation(error)) throw error;
+      if (await this.getById(instance.id)) throw new InstanceIdTakenError(instance.id);
+      throw new DuplicateNameError(instance.name);
     }
   }
 

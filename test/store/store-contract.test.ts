@@ -9,6 +9,7 @@ import type { Instance } from '../../src/core/model/instance.js';
 import {
   DuplicateKeyError,
   DuplicateNameError,
+  InstanceIdTakenError,
   type InstancePage,
   type InstanceQuery,
   type Store,
@@ -106,6 +107,21 @@ for (const factory of STORE_FACTORIES) {
         await assert.rejects(store.instances.insert(second), DuplicateNameError);
         assert.equal(await store.instances.getById(second.id), undefined);
         assert.deepEqual(await store.instances.getById(first.id), first);
+      });
+
+      it('tells an id already taken (a warm server claimed twice) from a name already taken, and writes nothing', async () => {
+        const first = makeInstance({ projectId: 'project-a', name: 'first' });
+        await store.instances.insert(first);
+        const again = makeInstance({ id: first.id, projectId: 'project-b', name: 'other' });
+        await assert.rejects(store.instances.insert(again), InstanceIdTakenError);
+        assert.deepEqual(await store.instances.getById(first.id), first);
+        assert.equal(await store.instances.get('project-b', first.id), undefined);
+        const counted = await store.instances.countInStatuses([first.status]);
+        assert.equal(
+          [...counted.values()].reduce((a, b) => a + b, 0),
+          1,
+          'the refused write counted nothing',
+        );
       });
 
       it('allows the same name in another project', async () => {

@@ -54,6 +54,7 @@ import {
 import {
   BudgetSpentError,
   DuplicateNameError,
+  InstanceIdTakenError,
   LimitReachedError,
   type WriteLimit,
   type EventPage,
@@ -166,13 +167,26 @@ export class LifecycleService {
   }
 
   async create(actor: Actor, request: CreateRequest): Promise<Instance> {
+    try {
+      return await this.#create(actor, request, true);
+    } catch (err) {
+      // Another replica's create took the same warm server a moment earlier (the id is unique, so
+      // only one could): this one starts a server of its own.
+      if (!(err instanceof InstanceIdTakenError)) throw err;
+      return this.#create(actor, request, false);
+    }
+  }
+
+  async #create(actor: Actor, request: CreateRequest, mayTakeWarm: boolean): Promise<Instance> {
     const valid = validateCreate(this.catalog, request, actor.projectId);
     const url = valid.spec.repository?.connection_info?.url;
     const refusal = url ? await this.repositoryHosts.refusal(url, 'accept') : null;
     if (refusal) throw new DomainError('ModelArts.6336', 'repository.connection_info.url').because(refusal);
     const now = this.clock.now();
     // A free warm server's id: the instance is that server's from this write on (its start takes it over).
-    const warmId = this.warm?.take(valid.flavor, valid.profile, { pool: valid.pool, spec: valid.spec }) ?? null;
+    const warmId = mayTakeWarm
+      ? (this.warm?.take(valid.flavor, valid.profile, { pool: valid.pool, spec: valid.spec }) ?? null)
+      : null;
     const instance: Instance = {
       id: warmId ?? newInstanceId(),
       projectId: actor.projectId,

@@ -89,6 +89,12 @@ export type WarmShape = Pick<Instance, 'pool'> & { spec: Pick<Instance['spec'], 
 export interface WarmRuntime {
   /** The slots kept now, from the driver's own records; a slot whose server is gone is removed here. */
   slots(): Promise<WarmSlot[]>;
+  /**
+   * The ready slots, read and nothing else: what a replica that does not keep the servers may hand
+   * out (core/warm claims one by writing the instance with its id, which is unique, so one create
+   * gets it). Absent, only the replica that keeps the servers hands them out.
+   */
+  readySlots?(): Promise<WarmSlot[]>;
   /** Starts a server for `instanceId`; resolves once it answers (it is then a ready slot). */
   warmUp(slot: Omit<WarmSlot, 'ready'>, profile: Profile, flavor: Flavor, signal: AbortSignal): Promise<void>;
   /** Stops a slot's server and removes everything it made; a no-op for one already gone or handed over. */

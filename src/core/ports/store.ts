@@ -45,6 +45,17 @@ export class DuplicateNameError extends Error {
   }
 }
 
+/**
+ * An instance written with an id another already has: only a warm server's id can be asked for
+ * twice (two replicas' creates taking the same slot), and the create that loses starts cold.
+ */
+export class InstanceIdTakenError extends Error {
+  constructor(id: string) {
+    super(`an instance with id ${id} already exists`);
+    this.name = 'InstanceIdTakenError';
+  }
+}
+
 export class DuplicateKeyError extends Error {
   constructor(what: string) {
     super(`${what} already exists`);

@@ -7,10 +7,14 @@
  * background after each take, and re-planned whenever a slot may have been freed or taken (a
  * committed status change) and now and again.
  *
- * It runs on the controller (the lease holder), like the reconciler: that replica's driver keeps
- * the servers. Creates on another replica find no slot and start the usual way. On taking the
- * lead it reads the driver's records, so servers kept by a service that died (even by SIGKILL)
- * are re-adopted or stopped, never left running.
+ * It keeps servers on the controller (the lease holder), like the reconciler: that replica's
+ * driver starts and stops them. On taking the lead it reads the driver's records, so servers kept
+ * by a service that died (even by SIGKILL) are re-adopted or stopped, never left running. Every
+ * other replica follows ({@link WarmPool.follow}) where the driver shows its ready slots to any
+ * replica (Kubernetes: the warm Pods): it hands them out too, and starts or stops nothing. A slot
+ * is taken for good by writing the instance with its id, which is unique: of two replicas' creates
+ * that took the same slot, the one that writes second starts cold (core/instances), and a slot
+ * some replica wrote an instance for is no longer free on any.
  */
 import type { CommittedChange } from '../changes/committed-changes.js';
 import { SLOT_STATUSES } from '../capacity/admission.js';
@@ -59,6 +63,8 @@ export class WarmPool {
   #wakeUp: (() => void) | null = null;
   /** Whether a round has run since `start` (its servers, re-adopted or stopped, are then known). */
   #stocked = false;
+  /** Whether this replica keeps the servers (`start`), or only hands out the ready ones (`follow`). */
+  #leading = false;
 
   constructor(private readonly options: WarmPoolOptions) {}
 
@@ -102,11 +108,29 @@ export class WarmPool {
     this.#wakeUp?.();
   }
 
+  /** Keeps the servers: this replica holds the lease. */
   async start(): Promise<void> {
-    if (this.#abort) return;
+    if (this.#abort && this.#leading) return;
+    if (this.#abort) await this.stop();
+    this.#leading = true;
+    this.#stocked = false;
+    this.#begin();
+  }
+
+  /**
+   * Hands out the ready slots the driver shows to any replica, re-read after each committed change
+   * and now and again, and keeps, starts or stops nothing: this replica does not hold the lease. A
+   * no-op where the driver offers no such view, or while this replica keeps the servers.
+   */
+  follow(): void {
+    if (this.#abort || !this.options.runtime.readySlots || !this.wanted) return;
+    this.#leading = false;
+    this.#begin();
+  }
+
+  #begin(): void {
     this.#abort = new AbortController();
     this.#again = true;
-    this.#stocked = false;
     this.#loop = this.#run(this.#abort.signal);
   }
 
@@ -121,10 +145,11 @@ export class WarmPool {
     this.#free.clear();
   }
 
-  /** Resolves after one full round of planning (tests). */
+  /** Resolves after one full round of what the pool does now, keeping or following (tests). */
   async settle(): Promise<void> {
+    if (!this.#abort) return;
     await Promise.allSettled(this.#warming.values());
-    await this.#once(this.#abort?.signal ?? AbortSignal.abort());
+    await this.#once(this.#abort.signal);
   }
 
   async #run(signal: AbortSignal): Promise<void> {
@@ -154,17 +179,43 @@ export class WarmPool {
   /** One round at a time: a second caller waits for the round in flight and then runs its own. */
   async #once(signal: AbortSignal): Promise<void> {
     while (this.#round) await this.#round;
-    this.#round = this.#plan(signal).finally(() => {
+    this.#round = (this.#leading ? this.#plan(signal) : this.#follow()).finally(() => {
       this.#round = null;
     });
     return this.#round;
+  }
+
+  /** The slots some replica's create has written an instance for: theirs now, whatever this one took. */
+  async #claimed(slots: WarmSlot[]): Promise<Set<string>> {
+    const claimed = new Set<string>();
+    for (const slot of slots)
+      if (!this.#taken.has(slot.instanceId) && (await this.options.store.instances.getById(slot.instanceId)))
+        claimed.add(slot.instanceId);
+    return claimed;
+  }
+
+  #forget(present: Set<string>): void {
+    for (const id of this.#taken.keys()) if (!present.has(id)) this.#taken.delete(id);
+  }
+
+  /** A follower's round: the free slots are the ready ones no create has claimed. */
+  async #follow(): Promise<void> {
+    const slots = await this.options.runtime.readySlots!();
+    this.#forget(new Set(slots.map((s) => s.instanceId)));
+    const claimed = await this.#claimed(slots);
+    this.#free = new Map(
+      slots.filter((s) => !claimed.has(s.instanceId) && !this.#taken.has(s.instanceId)).map((s) => [s.instanceId, s]),
+    );
   }
 
   async #plan(signal: AbortSignal): Promise<void> {
     const { runtime, store, catalog, log } = this.options;
     const slots = await runtime.slots();
     const present = new Set(slots.map((s) => s.instanceId));
-    for (const id of this.#taken.keys()) if (!present.has(id)) this.#taken.delete(id);
+    this.#forget(present);
+    // Taken by another replica's create: the instance, written, holds the flavor's slot, and its
+    // start (on this replica's reconciler) takes the server over.
+    const claimed = await this.#claimed(slots);
     const stop: string[] = [];
     for (const [id, at] of this.#taken) {
       if (Date.now() - at < (this.options.takenGraceMs ?? TAKEN_GRACE_MS)) continue;
@@ -182,14 +233,16 @@ export class WarmPool {
       if (unwritten.includes(slot.instanceId)) holders.set(slot.flavor, (holders.get(slot.flavor) ?? 0) + 1);
     // Starts whose record is not written yet count as kept: they are on their way.
     const pending = [...this.#pending.values()].filter((p) => !present.has(p.instanceId));
-    const kept = [...slots.filter((s) => !this.#taken.has(s.instanceId)), ...pending];
+    const kept = [...slots.filter((s) => !this.#taken.has(s.instanceId) && !claimed.has(s.instanceId)), ...pending];
     const plan = planWarm(catalog, holders, kept);
     stop.push(...plan.stop);
     const stopping = new Set(stop);
     // Rebuilt in one synchronous step, so a take meanwhile is seen.
     this.#free = new Map(
       slots
-        .filter((s) => s.ready && !stopping.has(s.instanceId) && !this.#taken.has(s.instanceId))
+        .filter(
+          (s) => s.ready && !stopping.has(s.instanceId) && !this.#taken.has(s.instanceId) && !claimed.has(s.instanceId),
+        )
         .map((s) => [s.instanceId, s]),
     );
     for (const id of stop) {

@@ -76,6 +76,7 @@ export class KubernetesDriver implements RuntimeDriver {
     this.#apps = options.kubeConfig.makeApiClient(AppsV1Api);
     this.warm = {
       slots: () => this.#slots(),
+      readySlots: () => this.#readySlots(),
       warmUp: (slot, profile, flavor, signal) =>
         this.#starting.track(slot.instanceId, this.#warmUp(slot, profile, flavor, signal)),
       coolDown: (instanceId) => this.#coolDown(instanceId),
@@ -431,12 +432,9 @@ export class KubernetesDriver implements RuntimeDriver {
   async #slots(): Promise<WarmSlot[]> {
     await this.#watch.ready();
     await this.#prePull();
-    const { installationId, catalog, log } = this.#options;
+    const { catalog, log } = this.#options;
     const slots: WarmSlot[] = [];
-    for (const pod of this.#watch.pods()) {
-      const slot = warmSlotOf(pod);
-      const instanceId = instanceOf(pod.metadata, installationId);
-      if (!slot || !instanceId || pod.metadata?.deletionTimestamp) continue;
+    for (const { pod, slot, instanceId } of this.#warmPods()) {
       const state = startState(pod);
       if (!this.#starting.has(instanceId)) {
         const profile = catalog?.profile(slot.profileId);
@@ -452,6 +450,23 @@ export class KubernetesDriver implements RuntimeDriver {
       slots.push({ instanceId, ...slot, ready: state.kind === 'ready' });
     }
     return slots;
+  }
+
+  /** The warm Pods of this installation the watch sees, less those being deleted, with their slots. */
+  *#warmPods() {
+    for (const pod of this.#watch.pods()) {
+      const slot = warmSlotOf(pod);
+      const instanceId = instanceOf(pod.metadata, this.#options.installationId);
+      if (slot && instanceId && !pod.metadata?.deletionTimestamp) yield { pod, slot, instanceId };
+    }
+  }
+
+  /** The ready warm Pods, from the watch, as any replica sees them; nothing is removed here. */
+  async #readySlots(): Promise<WarmSlot[]> {
+    await this.#watch.ready();
+    return [...this.#warmPods()]
+      .filter(({ pod }) => startState(pod).kind === 'ready')
+      .map(({ slot, instanceId }) => ({ instanceId, ...slot, ready: true }));
   }
 
   /** Makes the slot's claim, Secret, Service and warm Pod, and waits until the Pod is ready. */

@@ -16,6 +16,7 @@ import { resourceNames } from '../../../src/runtime/kubernetes/resource-names.js
 import { CPU_PROFILE } from '../../support/api.js';
 import { eventually } from '../../support/kubernetes/eventually.js';
 import { startFakeCluster, type FakeCluster } from '../../support/kubernetes/fake-cluster.js';
+import { instancePod } from '../../support/kubernetes/instance-pod.js';
 import { writeKubeconfig } from '../../support/kubernetes/kubeconfig-file.js';
 import { cpuBody, startTestApp, waitForStatus, type TestApp } from '../../support/test-app.js';
 
@@ -61,10 +62,7 @@ describe('warm Pods through the service on the kubernetes runtime (fake cluster)
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const pod = (id: string) =>
-    cluster
-      .objects('pods', NAMESPACE)
-      .find((p) => p.metadata.name === resourceNames(id).pod && !p.metadata.deletionTimestamp);
+  const pod = (id: string) => instancePod(cluster, NAMESPACE, id);
   const warmPods = () =>
     cluster
       .objects('pods', NAMESPACE)
