@@ -207,7 +207,7 @@ describe('the notebook proxy passing HTTP on', () => {
     assert.equal(ended.get(path), 'aborted');
   });
 
-  it('refuses a path that climbs out of its notebook, before the workload sees it', async () => {
+  it('refuses a path that climbs out of its notebook, before the workload sees it, and passes names that only look like one', async () => {
     const before = rawRequests;
     for (const path of ['%2e%2e/%2e%2e/other', '../../other', '..%2fother', '%2E%2E%5Cother']) {
       const res = await get(rawUrl(path), { cookie: cookieRaw, accept: 'application/json' });
@@ -215,6 +215,10 @@ describe('the notebook proxy passing HTTP on', () => {
       assert.equal((JSON.parse(res.body) as { error_code: string }).error_code, 'ModelArts.0400');
     }
     assert.equal(rawRequests, before);
+    for (const path of ['files/a..b%20c.txt', 'files/..hidden/x', 'files/100%25.ipynb']) {
+      const res = await get(nodeUrl(path), { cookie: cookieNode });
+      assert.equal(res.status, 200, `${path} is a name, not a climb`);
+    }
   });
 
   it("answers 502 for an answer that breaks HTTP, and passes the workload's own errors as they are", async () => {
