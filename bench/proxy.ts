@@ -7,7 +7,8 @@
  * and a terminal's WebSocket, a keystroke answered by its echo, directly and through the proxy. Each
  * prints the median, p90 and p99 of both and the difference of the medians: the time
  * the proxy adds to a request or a message; and, for reference, what a pass-through proxy of a few
- * lines of Node adds (bench/support/pass-through-proxy): the extra hop alone.
+ * lines of Node adds (bench/support/pass-through-proxy): the extra hop alone; and the floor under
+ * any hop, a message echoed by another process over loopback TCP (bench/support/tcp-echo).
  *
  *   npm run bench -- proxy [--requests N] [--postgres] [--smoke]
  *
@@ -19,6 +20,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +54,9 @@ const BENCH = 'proxy';
 
 const MASTER_KEY = randomBytes(32).toString('base64');
 const PASS_THROUGH = fileURLToPath(new URL('./support/pass-through-proxy.ts', import.meta.url));
+const TCP_ECHO = fileURLToPath(new URL('./support/tcp-echo.ts', import.meta.url));
+/** About what a small request and its answer weigh. */
+const ECHOED = Buffer.alloc(200, 'x');
 
 /** Times of a request made again and again on one kept-alive connection, ms. */
 function httpTimer(url: string, headers: Record<string, string>): () => Promise<number> {
@@ -112,6 +117,35 @@ async function terminalTimer(
       }),
     close: () => ws.close(),
   };
+}
+
+/**
+ * The median time of `count` messages sent to the echo process at `url` and read back, one at a
+ * time on one connection, µs: the cost of one more process in a path (bench/support/tcp-echo).
+ */
+async function echoFloorUs(url: string, count: number): Promise<number> {
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.setNoDelay(true);
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+  const times: number[] = [];
+  for (let i = 0; i < WARM_UP + count; i++) {
+    const started = process.hrtime.bigint();
+    await new Promise<void>((resolve) => {
+      let read = 0;
+      const onData = (chunk: Buffer) => {
+        read += chunk.length;
+        if (read < ECHOED.length) return;
+        socket.off('data', onData);
+        resolve();
+      };
+      socket.on('data', onData);
+      socket.write(ECHOED);
+    });
+    if (i >= WARM_UP) times.push(Number(process.hrtime.bigint() - started) / 1e3);
+  }
+  socket.destroy();
+  return percentile(sorted(times), 0.5);
 }
 
 type Side = 'bare' | 'passThrough' | 'proxied';
@@ -281,6 +315,15 @@ try {
       server.process.pid!,
       passThrough.pid,
     ),
+  );
+
+  const echo = await spawnListening(TCP_ECHO, [], 'the TCP echo');
+  cleanup.push(async () => void echo.child.kill());
+  figure(
+    BENCH,
+    'TCP echo between two Node processes, median (µs)',
+    Math.round(await echoFloorUs(echo.url, REQUESTS)),
+    'the floor under any extra hop',
   );
 
   // One terminal each: a terminal sends its output to every socket open on it.
