@@ -246,6 +246,9 @@ export class WarmPool {
         .map((s) => [s.instanceId, s]),
     );
     for (const id of stop) {
+      // A slot the plan gave up may have been claimed by another replica's create since this round
+      // read the claims (its instance then counted twice): it is that instance's server now.
+      if (!this.#taken.has(id) && (await store.instances.getById(id))) continue;
       this.#taken.delete(id);
       if (this.#warming.has(id)) this.#stopped.add(id);
       log.info({ instance: id }, 'stopping a warm notebook server');
