@@ -117,9 +117,9 @@ export class NotebookForwarding {
 
   /**
    * Passes `request` to `target` and streams the answer to the client. The reply is Fastify's
-   * until the workload's answer starts (so a refusal is still a normal reply, with its hooks and
-   * log line); from then on the answer is written to the connection directly, and its log line is
-   * written here, as the request log would. Resolves once the reply is taken or sent.
+   * until the workload's answer starts (so a refusal is still a normal reply, with its hooks); from
+   * then on the answer is written to the connection directly (Fastify still writes its log line when
+   * it ends). Resolves once the reply is taken or sent.
    */
   forward(
     request: FastifyRequest,
@@ -131,12 +131,15 @@ export class NotebookForwarding {
     const body = request.method === 'GET' || request.method === 'HEAD' ? null : ((request.body as Readable) ?? null);
     return new Promise((settle) => {
       let answering = false;
+      // The request to the workload, once undici has started it: ended with the client's connection.
+      let upstream: Dispatcher.DispatchController | null = null;
+      res.once('close', () => {
+        if (!res.writableFinished) upstream?.abort(new Error('the client left'));
+      });
       const handler: Dispatcher.DispatchHandler = {
         onRequestStart: (controller) => {
-          const leftEarly = () => {
-            if (!res.writableFinished) controller.abort(new Error('the client left'));
-          };
-          res.once('close', leftEarly);
+          upstream = controller;
+          if (res.destroyed) controller.abort(new Error('the client left'));
         },
         onResponseStart: (_controller, statusCode, headers, statusMessage) => {
           if (statusCode < 200) return;
@@ -178,7 +181,8 @@ export class NotebookForwarding {
     });
   }
 
+  /** Ends every connection to the workloads, requests in flight included (the server is closing). */
   close(): Promise<void> {
-    return this.#agent.close();
+    return this.#agent.destroy();
   }
 }
