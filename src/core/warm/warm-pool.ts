@@ -213,9 +213,10 @@ export class WarmPool {
     const slots = await runtime.slots();
     const present = new Set(slots.map((s) => s.instanceId));
     this.#forget(present);
-    // Taken by another replica's create: the instance, written, holds the flavor's slot, and its
-    // start (on this replica's reconciler) takes the server over.
-    const claimed = await this.#claimed(slots);
+    // Taken by another replica's create: as good as taken here. Its instance holds the flavor's
+    // slot and its start (on this replica's reconciler) takes the server over; a server whose
+    // instance no longer starts is stopped after the same grace as one a create here took.
+    for (const id of await this.#claimed(slots)) this.#taken.set(id, Date.now());
     const stop: string[] = [];
     for (const [id, at] of this.#taken) {
       if (Date.now() - at < (this.options.takenGraceMs ?? TAKEN_GRACE_MS)) continue;
@@ -233,16 +234,14 @@ export class WarmPool {
       if (unwritten.includes(slot.instanceId)) holders.set(slot.flavor, (holders.get(slot.flavor) ?? 0) + 1);
     // Starts whose record is not written yet count as kept: they are on their way.
     const pending = [...this.#pending.values()].filter((p) => !present.has(p.instanceId));
-    const kept = [...slots.filter((s) => !this.#taken.has(s.instanceId) && !claimed.has(s.instanceId)), ...pending];
+    const kept = [...slots.filter((s) => !this.#taken.has(s.instanceId)), ...pending];
     const plan = planWarm(catalog, holders, kept);
     stop.push(...plan.stop);
     const stopping = new Set(stop);
     // Rebuilt in one synchronous step, so a take meanwhile is seen.
     this.#free = new Map(
       slots
-        .filter(
-          (s) => s.ready && !stopping.has(s.instanceId) && !this.#taken.has(s.instanceId) && !claimed.has(s.instanceId),
-        )
+        .filter((s) => s.ready && !stopping.has(s.instanceId) && !this.#taken.has(s.instanceId))
         .map((s) => [s.instanceId, s]),
     );
     for (const id of stop) {
