@@ -1,8 +1,8 @@
 /**
  * @module proxy/notebook-forwarding
  * An admitted HTTP request passed to its notebook server, and the answer streamed back, on
- * undici's dispatcher: the request's headers go out as the workload may see them
- * (proxy/workload-headers), the answer's come back with the proxy's own security headers
+ * undici's dispatcher: the request goes out with the headers proxy/notebook-proxy made fit for
+ * the workload (proxy/workload-headers), the answer comes back with the proxy's security headers
  * (proxy/security-headers), and the body flows chunk by chunk in both directions, paced by the
  * slower side. A workload that cannot be reached or does not answer in time gets the proxy's page
  * (502, 504); one that fails in the middle of an answer cuts the client's connection, as the
@@ -11,8 +11,9 @@
  * Why not `@fastify/reply-from`, which did this before: most of what a notebook asks is small
  * (`api/status`, a kernel poll, a saved cell), and for those the proxy's own work is most of what
  * it adds. reply-from hands the answer to Fastify as a stream, through its send path and hooks;
- * writing undici's chunks straight to the response cost about 100–150 µs less per request in
- * bench/proxy's turns, on the same machine. WebSockets stay with `@fastify/http-proxy`.
+ * writing undici's chunks straight to the response took what demanager adds beyond the hop from
+ * 305–405 µs to 90–109 µs per request in bench/proxy's turns, on the same machine
+ * (bench/RESULTS.md). WebSockets stay with `@fastify/http-proxy`.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';

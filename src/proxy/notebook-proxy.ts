@@ -4,12 +4,12 @@
  * and WebSocket (`@fastify/http-proxy`), streamed. The path is kept as is (the notebook's base URL
  * is that same path). Access is checked before anything is forwarded (proxy/notebook-access: a
  * `?token=` link, an `Authorization` token header or the cookie), and so is the origin of
- * cookie-authenticated writes and upgrades (proxy/same-origin); the workload's own token is added here and never leaves the server, and
- * the caller's credentials — the instance token in the header included — never reach the workload
- * (proxy/workload-headers). A refusal says why, to a browser with a link back to the console
- * (proxy/denial). Every answer carries the headers of proxy/security-headers. Open WebSockets are
- * kept with the user who opened them and closed when that user loses access
- * (proxy/notebook-sockets).
+ * cookie-authenticated writes and upgrades (proxy/same-origin); the workload's own token is added
+ * here and never leaves the server, and the caller's credentials — the instance token in the
+ * header included — never reach the workload (proxy/workload-headers). A refusal says why, to a
+ * browser with a link back to the console (proxy/denial). Every answer carries the headers of
+ * proxy/security-headers. Open WebSockets are kept with the user who opened them and closed when
+ * that user loses access (proxy/notebook-sockets).
  */
 import httpProxy from '@fastify/http-proxy';
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
@@ -202,14 +202,13 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
   const forward = (request: FastifyRequest, reply: FastifyReply) => {
     if (climbsOut(request.url))
       return deny(reply, 400, 'A path may not climb out of its notebook.', consoleLinkOf(request));
-    const { endpoint, workloadToken } = request.notebook!;
     return forwarding.forward(
       request,
       reply,
       {
-        endpoint,
+        endpoint: request.notebook!.endpoint,
         path: withoutToken(request.url),
-        headers: workloadHeaders(endToEnd(request.headers), request.headers.cookie, workloadToken),
+        headers: upstreamHeaders(endToEnd(request.headers), request),
       },
       (why) => unreachable(reply, why, consoleLinkOf(request)),
     );
@@ -242,6 +241,7 @@ export const notebookProxy: FastifyPluginAsync<NotebookProxyOptions> = async (ap
     // Only upgrades reach it (the constraint above): `@fastify/reply-from`'s two log lines per
     // forwarded request would be about nothing it does here.
     disableRequestLogging: true,
+    // Where an upgrade goes: the admitted instance's notebook server.
     replyOptions: { getUpstream: (request) => (request as FastifyRequest).notebook!.endpoint },
     wsClientOptions,
     // The proxy accepts the client's upgrade before it opens the workload's, so it cannot pass on
