@@ -45,6 +45,11 @@ export interface LocalRuntimeOptions {
   /** Processes and threads one notebook may run at once. Default 4096. */
   maxProcesses?: number;
   /**
+   * Start notebooks by forking a Python that has already imported Jupyter (about 0.2 s instead of
+   * a whole Jupyter start). Default `true`; `false` starts each the ordinary way.
+   */
+  forkServer?: boolean;
+  /**
    * The host's GPUs to share out among GPU flavors' notebooks, each `{ "uuid": "GPU-…", "name"?: … }`;
    * `[]`: none. Default: what `nvidia-smi` reports; without it GPU flavors start without a GPU.
    */
@@ -247,6 +252,7 @@ export interface Config {
       isolation: 'users' | 'none' | undefined;
       limits: 'enforced' | 'best-effort' | undefined;
       maxProcesses: number;
+      forkServer: boolean;
       /** Unset: ask nvidia-smi. */
       gpus: { uuid: string; name?: string }[] | undefined;
     };
@@ -283,6 +289,8 @@ function resolveLocal(local: LocalRuntimeOptions, dataDir: string): Config['runt
     throw new Error(
       `runtime.local.maxProcesses must be a whole number of at least 16, got ${JSON.stringify(maxProcesses)}`,
     );
+  if (local.forkServer !== undefined && typeof local.forkServer !== 'boolean')
+    throw new Error(`runtime.local.forkServer must be true or false, got ${JSON.stringify(local.forkServer)}`);
   return {
     objectRoot: resolve(local.objectRoot ?? resolve(dataDir, 'obs')),
     stopTimeoutMs: (local.stopTimeoutSeconds ?? 10) * 1000,
@@ -290,6 +298,7 @@ function resolveLocal(local: LocalRuntimeOptions, dataDir: string): Config['runt
     isolation: oneOf('isolation', local.isolation, ['users', 'none']),
     limits: oneOf('limits', local.limits, ['enforced', 'best-effort']),
     maxProcesses,
+    forkServer: local.forkServer ?? true,
     gpus: resolveGpus(local.gpus),
   };
 }

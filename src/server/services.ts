@@ -119,6 +119,7 @@ async function createDriver(
         openSecret: (sealed) => secrets.open(sealed),
         stopTimeoutMs: config.runtime.local.stopTimeoutMs,
         command: config.runtime.local.jupyter,
+        forkServer: config.runtime.local.forkServer,
         repositoryHosts: config.repositories,
         isolation: {
           mode: config.runtime.local.isolation,

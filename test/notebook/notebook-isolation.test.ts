@@ -3,7 +3,8 @@
  * user's notebook, run over the proxied WebSocket like any browser does. Alice (project
  * `default`) tries to read the service's master key and database, the service's environment,
  * Bob's notebook token and files (same project) and Carol's object storage (another project),
- * and to signal the service; each is refused by the OS. Her own storage is hers to write, what
+ * and to signal the service, and to order, read or signal the fork server her notebook server
+ * was forked from (a root process); each is refused by the OS. Her own storage is hers to write, what
  * she writes in her project's bucket belongs to the project's group, and she is not root.
  * (Runs as root, as CI does; without root there are no accounts to isolate with.)
  */
@@ -37,6 +38,15 @@ def write_own():
     with open('written-by-alice.txt', 'w') as f:
         f.write('mine')
 attempt('write own storage', write_own)
+# Her notebook server was forked by the fork server, a root process: its parent.
+FORK_SERVER = int(open('/proc/%d/stat' % os.getppid()).read().rsplit(')', 1)[1].split()[1])
+results['fork server'] = open('/proc/%d/cmdline' % FORK_SERVER, 'rb').read().split(b'\\0')[1].decode()
+def order_a_fork():
+    with open('/proc/%d/fd/0' % FORK_SERVER, 'w') as f:
+        f.write('{}\\n')
+attempt("the fork server's orders", order_a_fork)
+attempt("the fork server's memory", lambda: read('/proc/%d/mem' % FORK_SERVER))
+attempt('signal the fork server', lambda: os.kill(FORK_SERVER, 0))
 results['uid'] = os.getuid()
 results['gid'] = os.getgid()
 print(json.dumps(results))
@@ -112,7 +122,8 @@ describe('notebooks run as their users, apart from the service and from each oth
     const printed = await execute(kernel, cookie, prelude + ATTACK, t.url);
     const results = JSON.parse(printed.trim().split('\n').pop()!) as Record<string, string | number>;
 
-    const { uid, gid, ...attempts } = results;
+    const { uid, gid, 'fork server': forkServer, ...attempts } = results;
+    assert.match(String(forkServer), /demanager_forkserver\.py$/, 'the server’s parent is the fork server');
     assert.deepEqual(attempts, {
       'master key': 'denied',
       database: 'denied',
@@ -127,6 +138,9 @@ describe('notebooks run as their users, apart from the service and from each oth
       "carol's project bucket": 'denied',
       "carol's file": 'denied',
       'write own storage': 'allowed',
+      "the fork server's orders": 'denied',
+      "the fork server's memory": 'denied',
+      'signal the fork server': 'denied',
     });
     assert.notEqual(uid, 0);
     assert.equal(uid, uidOf(accountName(alice.userId)), 'the kernel runs as Alice’s own account');

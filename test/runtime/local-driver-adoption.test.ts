@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import {
   eventually,
   makeDriver,
   makeWorkload,
+  parentOf,
   portFree,
   processGone,
   runData,
@@ -41,8 +42,6 @@ describe('local driver: re-adoption after a service restart', () => {
     await driver.stop(stopping);
     rmSync(dataDir, { recursive: true, force: true });
   });
-
-  const parentOf = (pid: number) => Number(readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ')[1]);
 
   it('polls the workload as running, checks its token, reads activity, and adopts it on a repeated start', async () => {
     const recorded = withRuntime(crashing, states[0]!);

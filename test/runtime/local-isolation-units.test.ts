@@ -131,6 +131,7 @@ describe('local isolation units', () => {
           isolation: 'none',
           limits: 'best-effort',
           maxProcesses: 64,
+          forkServer: false,
           gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }],
         }),
         objectRoot: '',
@@ -144,16 +145,19 @@ describe('local isolation units', () => {
         isolation: 'none',
         limits: 'best-effort',
         maxProcesses: 64,
+        forkServer: false,
         gpus: [{ uuid: 'GPU-1', name: 'A' }, { uuid: 'GPU-2' }],
       },
     );
     const defaults = local({});
     assert.equal(defaults.isolation, undefined, 'decided by the driver: users as root, none otherwise');
     assert.equal(defaults.maxProcesses, 4096);
+    assert.equal(defaults.forkServer, true);
     assert.equal(defaults.gpus, undefined, 'ask nvidia-smi');
     assert.throws(() => local({ isolation: 'everyone' }), /runtime.local.isolation must be "users" or "none"/);
     assert.throws(() => local({ limits: 'strict' }), /runtime.local.limits must be "enforced" or "best-effort"/);
     assert.throws(() => local({ maxProcesses: 2 }), /maxProcesses must be a whole number of at least 16/);
+    assert.throws(() => local({ forkServer: 'yes' }), /runtime.local.forkServer must be true or false, got "yes"/);
     assert.throws(
       () => local({ gpus: [{ uuid: 'GPU-1' }, { uuid: 'GPU-1' }] }),
       /runtime.local.gpus must be a list of distinct GPUs/,

@@ -61,6 +61,11 @@ export interface LocalDriverOptions {
   isolation?: Partial<IsolationSettings>;
   /** The host's GPUs to share out. Default: what `nvidia-smi` reports (none known without it). */
   gpus?: readonly ConfiguredGpu[];
+  /**
+   * Start notebook servers by forking a Python that has imported Jupyter (see fork-server), where
+   * one can run. Default true; false spawns each the ordinary way.
+   */
+  forkServer?: boolean;
 }
 
 export type ResolvedOptions = Required<
@@ -102,6 +107,7 @@ export function resolveOptions(options: LocalDriverOptions, pickPort: () => Prom
     logKeep: 3,
     command: 'jupyter',
     env: {},
+    forkServer: true,
     pickPort,
     ...stripUndefined(options),
     isolation,

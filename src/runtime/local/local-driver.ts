@@ -50,6 +50,7 @@ import {
   writeRunFile,
   type RunRecord,
 } from './run-record.js';
+import { ForkServers } from './fork-server/fork-server.js';
 import { handOverServer } from './warm/hand-over.js';
 import { WarmServers } from './warm/warm-servers.js';
 import { WorkloadFiles } from './workload-files.js';
@@ -75,6 +76,8 @@ export class LocalDriver implements RuntimeDriver {
   readonly #repositoryHosts: RepositoryHosts;
   readonly #usage = new UsageMeter();
   readonly #warm: WarmServers;
+  /** Null when starts spawn the ordinary way (the option is off). */
+  readonly #forkServers: ForkServers | null;
   /** Servers (by pid) whose account was looked at: one still running as the service is told of once. */
   readonly #uidChecked = new Set<number>();
 
@@ -101,6 +104,9 @@ export class LocalDriver implements RuntimeDriver {
     const { dataDir, objectRoot, installationId, log } = this.#options;
     this.#files = new WorkloadFiles({ dataDir, objectRoot, installationId, log }, this.#isolation);
     this.#gpus = new GpuShare(this.#options.dataDir, this.#options.gpus, () => basePath(this.#options.env));
+    this.#forkServers = this.#options.forkServer
+      ? new ForkServers({ log: this.#options.log, readyTimeoutMs: this.#options.readyTimeoutMs })
+      : null;
     this.#warm = new WarmServers({
       options: this.#options,
       isolation: this.#isolation,
@@ -288,6 +294,7 @@ export class LocalDriver implements RuntimeDriver {
   /** Notebooks keep running (a restarted service re-adopts them); only in-flight starts are awaited. */
   async close(): Promise<void> {
     await this.#starting.all();
+    this.#forkServers?.close();
   }
 
   /** Waits for a start in flight (an aborted one cleans up first), then ends every run it can find. */
@@ -479,6 +486,7 @@ export class LocalDriver implements RuntimeDriver {
         signal,
         onExit: (pid, code) => this.#exits.set(pid, code),
         containment,
+        ...(this.#forkServers ? { forkServers: this.#forkServers } : {}),
       },
       options,
     );

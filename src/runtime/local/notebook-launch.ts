@@ -1,14 +1,18 @@
 /**
  * @module runtime/local/notebook-launch
- * Spawns the notebook server and waits until it answers. The server leads a process group of its
- * own (`detached`), writes to the log through an fd it holds itself, and is `unref`'d: it
- * survives a restart of the service, which re-adopts it from the run record. A start that fails
+ * Starts the notebook server, forked by the fork server where one can (see fork-server) and
+ * spawned otherwise, and waits until it answers. The server leads a process group of its own,
+ * writes to the log through an fd it holds itself, and is not waited for: it survives a restart of
+ * the service, which re-adopts it from the run record. A start that fails
  * or is aborted kills what it spawned before it returns. A port another process grabbed between
  * the driver's probe and Jupyter's bind is retried with a fresh port, up to three times.
  */
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { WorkloadError } from '../../core/ports/runtime.js';
+import type { ForkServers } from './fork-server/fork-server.js';
 import type { InstanceLayout } from './instance-layout.js';
 import { spawnContained, type Containment } from './isolation/contained-spawn.js';
 import { jupyterArgs } from './jupyter-command.js';
@@ -40,6 +44,8 @@ export interface LaunchRequest {
   runFile?: string;
   /** A server extension to load (see jupyter-command). */
   extension?: string;
+  /** Forks the server from a Python that has imported Jupyter; absent, or when it cannot: spawned. */
+  forkServers?: ForkServers;
 }
 
 /** A launch with its run: a fresh run id, and the token derived from it (see run-record). */
@@ -62,9 +68,9 @@ export async function launchNotebook(launch: LaunchRequest, options: ResolvedOpt
       options.clock,
       `starting jupyter ${request.install.subcommand} ${request.install.version} on port ${port} (attempt ${attempt})`,
     );
-    const { child, exited } = await spawnServer(request, port, options.publicOrigin);
+    const { pid, exited } = await startServer(request, port, options);
     const record: RunRecord = {
-      pid: child.pid!,
+      pid,
       port,
       runId: request.runId,
       startedAt: request.startedAt,
@@ -74,6 +80,8 @@ export async function launchNotebook(launch: LaunchRequest, options: ResolvedOpt
     const kill = async () => {
       await terminate({ groups: [record.pid], marker, graceMs: options.stopTimeoutMs, log: options.log });
       await removeRunFile(runFile);
+      // A forked server that died before it read its environment left the file behind.
+      await rm(envFileOf(request, port), { force: true });
     };
     let outcome: 'ready' | 'exited' | 'timeout';
     try {
@@ -124,13 +132,17 @@ function portTaken(lines: readonly string[], port: number): boolean {
   return lines.some((line) => line.includes(String(port)) && /already in use|not available|address in use/i.test(line));
 }
 
-async function spawnServer(
+/** Where a forked server finds its environment (see fork-server): in the instance's own directory. */
+function envFileOf(request: Run, port: number): string {
+  return join(request.layout.dir, `fork-env-${request.runId}-${port}.json`);
+}
+
+/** Forks the server where a fork server can, spawns it otherwise; `exited` aborts when it ends. */
+async function startServer(
   request: Run,
   port: number,
-  publicOrigin: string | undefined,
-): Promise<{ child: ChildProcess; exited: AbortController }> {
-  const log = await openForChild(request.logFile);
-  const exited = new AbortController();
+  { publicOrigin, log }: Pick<ResolvedOptions, 'publicOrigin' | 'log'>,
+): Promise<{ pid: number; exited: AbortController }> {
   const identity = request.containment.identity;
   const settings = {
     port,
@@ -140,28 +152,53 @@ async function spawnServer(
     ...(publicOrigin ? { publicOrigin } : {}),
     ...(request.extension ? { extension: request.extension } : {}),
   };
+  const args = jupyterArgs(request.install, settings);
+  const marker = markerEnv({ instanceDir: request.layout.dir, runId: request.runId });
+  const env = { ...request.env, ...marker, JUPYTER_TOKEN: request.token };
+  const exited = new AbortController();
+  const ended = (pid: number, code: number | null) => {
+    exited.abort(new Error('the notebook server exited'));
+    request.onExit(pid, code);
+  };
   let child: ChildProcess;
   try {
-    child = await spawnContained(request.install.executable, jupyterArgs(request.install, settings), {
-      cwd: request.storage,
-      env: {
-        ...request.env,
-        ...markerEnv({ instanceDir: request.layout.dir, runId: request.runId }),
-        JUPYTER_TOKEN: request.token,
-      },
-      output: log.fd,
-      containment: request.containment,
-    });
+    // A fork server that failed the fork (it died meanwhile) leaves this start to a spawn.
+    const forked = await request.forkServers
+      ?.fork({
+        install: request.install,
+        args,
+        env,
+        envFile: envFileOf(request, port),
+        cwd: request.storage,
+        logFile: request.logFile,
+        containment: request.containment,
+      })
+      .catch((err: unknown) => {
+        log.warn({ err, instance: request.instanceId }, 'the fork server did not fork; spawning the notebook');
+        return null;
+      });
+    if (forked) {
+      void forked.exited.then((status) => ended(forked.pid, status.code));
+      return { pid: forked.pid, exited };
+    }
+    const output = await openForChild(request.logFile);
+    try {
+      child = await spawnContained(request.install.executable, args, {
+        cwd: request.storage,
+        env,
+        output: output.fd,
+        containment: request.containment,
+      });
+    } finally {
+      await output.close();
+    }
   } catch (err) {
     const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new WorkloadError(`The notebook server could not be spawned (${why}).`, 'ModelArts.6361', { phase: 'start' });
-  } finally {
-    await log.close();
   }
   child.once('exit', (code) => {
-    exited.abort(new Error('the notebook server exited'));
-    if (child.pid) request.onExit(child.pid, code);
+    if (child.pid) ended(child.pid, code);
   });
   child.unref();
-  return { child, exited };
+  return { pid: child.pid!, exited };
 }
