@@ -5,36 +5,18 @@
  * missing (or cannot run a kernel) fails the start with a reason naming it.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG } from '../../src/core/model/builtin-catalog.js';
 import { tempDir } from '../runtime/local-fixtures.js';
 import { action, waitStatus, waitUntil } from '../support/api.js';
 import { execute, openNotebook, startKernel } from '../support/kernel-client.js';
+import { virtualenv } from '../support/python-environments.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 const CPU_FLAVOR = 'modelarts.vm.cpu.2u';
 const FAILED = ['CREATE_FAILED', 'START_FAILED'];
-
-/** A virtualenv of Debian's Python; with the system's packages it has Jupyter and ipykernel. */
-function virtualenv(dir: string, systemPackages: boolean): string {
-  execFileSync('/usr/bin/python3', [
-    '-m',
-    'venv',
-    '--without-pip',
-    ...(systemPackages ? ['--system-site-packages'] : []),
-    dir,
-  ]);
-  // What pip writes for jupyter_core's console script.
-  writeFileSync(
-    join(dir, 'bin', 'jupyter'),
-    `#!${dir}/bin/python3\nimport sys\nfrom jupyter_core.command import main\nsys.exit(main())\n`,
-  );
-  chmodSync(join(dir, 'bin', 'jupyter'), 0o755);
-  return dir;
-}
 
 describe('profiles choose the Python environment a notebook runs', () => {
   const envs = tempDir('profile-envs');

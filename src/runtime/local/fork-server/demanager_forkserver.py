@@ -7,12 +7,13 @@ one line of JSON naming files and ids, never a secret; this process forks, and t
 it runs anything of the notebook's:
 
 1. leads a session of its own (the driver signals the server's process group, as for a spawn);
-2. moves itself into the notebook's control groups, so nothing of it runs unlimited;
-3. reads the notebook's environment (the token included) from the file the service wrote, and
+2. makes the notebook's log its stdout and stderr (a failure from here on is in the log), and
+   /dev/null its stdin;
+3. moves itself into the notebook's control groups, so nothing of it runs unlimited;
+4. reads the notebook's environment (the token included) from the file the service wrote, and
    removes it: the secret reaches only the child, never this process, whose memory every later
-   child inherits;
-4. makes its log stdout and stderr, /dev/null stdin, and closes every other file descriptor, this
-   process's pipe to the service included: no notebook can ever talk to the fork server;
+   child inherits; and closes every other file descriptor, this process's pipe to the service
+   included: no notebook can ever talk to the fork server;
 5. rewrites the memory /proc/<pid>/environ and /proc/<pid>/cmdline show (they would otherwise
    show this process's start) to the notebook's environment and the command line an ordinary
    start has: the driver knows its server by the marker in that environment (after a restart
@@ -191,17 +192,18 @@ def _become(request, preloaded_env):
     signal.set_wakeup_fd(-1)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    # The log first, so that whatever goes wrong from here is in it, where the start's failure quotes it.
+    log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    null = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(null, 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
     for group in request.get("groups") or []:
         with open(os.path.join(group, "cgroup.procs"), "w") as procs:
             procs.write(str(os.getpid()))
     with open(request["envFile"]) as given:
         env = json.load(given)
     os.unlink(request["envFile"])
-    log = os.open(request["log"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-    null = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null, 0)
-    os.dup2(log, 1)
-    os.dup2(log, 2)
     os.closerange(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 65536)
     shown = _show([sys.executable, request["script"], *request["argv"][1:]], env)
     uid, gid = request.get("uid"), request.get("gid")
@@ -241,7 +243,7 @@ def main():
     try:
         _become(request, preloaded_env)
     except BaseException as err:
-        os.write(2, ("demanager fork server: the notebook could not be started: %r\n" % (err,)).encode())
+        os.write(2, ("demanager fork server: the notebook could not be started: %s: %s\n" % (type(err).__name__, err)).encode())
         os._exit(125)
     return entry()
 
