@@ -31,7 +31,9 @@ This process answers each fork with the child's pid, and reports each child's ex
 each on stdout. It exits when its stdin closes (the service stopped); the notebooks live on.
 """
 import ctypes
+import gc
 import importlib
+import io
 import json
 import os
 import pkgutil
@@ -186,6 +188,14 @@ def _user_site(env):
     return path if os.path.isdir(path) else None
 
 
+def _output(fd):
+    """A text stream on `fd` as Python makes stdout for this environment (unbuffered under PYTHONUNBUFFERED)."""
+    raw = io.FileIO(fd, "w", closefd=False)
+    if os.environ.get("PYTHONUNBUFFERED"):
+        return io.TextIOWrapper(raw, line_buffering=True, write_through=True)
+    return io.TextIOWrapper(io.BufferedWriter(raw), line_buffering=True)
+
+
 def _become(request, preloaded_env):
     """The child: everything up to running the notebook (see the module's docstring)."""
     os.setsid()
@@ -218,9 +228,10 @@ def _become(request, preloaded_env):
         os.execve(request["executable"], [request["executable"], *argv], env)
     os.environ.clear()
     os.environ.update(env)
+    # What this process's own start variables set, as the notebook's would have.
+    sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
     sys.stdin = open(0, closefd=False)
-    sys.stdout = open(1, "w", buffering=1, closefd=False)
-    sys.stderr = open(2, "w", buffering=1, closefd=False)
+    sys.stdout, sys.stderr = _output(1), _output(2)
     sys.argv = [request["script"], *argv[1:]]
     sys.path[0] = os.path.dirname(request["script"])
 
@@ -232,6 +243,10 @@ def main():
     # Ctrl-C in the service's terminal is the service's to handle: this process ends with its stdin.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     entry = _preload(script)
+    # What was imported is shared with every child, copy-on-write: kept out of the children's
+    # garbage collection, which would otherwise write to (and so copy) every page of it.
+    gc.collect()
+    gc.freeze()
     wakeup, notify = os.pipe()
     os.set_blocking(notify, False)
     signal.set_wakeup_fd(notify)
