@@ -32,6 +32,8 @@ import { accountName } from '../../src/runtime/local/isolation/os-accounts.js';
 import { carriesMarker } from '../../src/runtime/local/process-marker.js';
 import {
   api,
+  commandLine,
+  environOf,
   makeDriver,
   makeWorkload,
   parentOf,
@@ -44,15 +46,6 @@ import {
 } from './local-fixtures.js';
 
 const root = process.getuid?.() === 0;
-
-function commandLine(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
-}
-
-function environ(pid: number): Map<string, string> {
-  const entries = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter(Boolean);
-  return new Map(entries.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
-}
 
 function statusField(pid: number, name: string): string {
   return new RegExp(`^${name}:[ \\t]*(.*)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'latin1'))![1]!.trim();
@@ -143,9 +136,9 @@ describe('local driver: the fork server', { skip: root ? false : 'needs root (CI
       const args = commandLine(pid);
       assert.deepEqual(args.slice(0, 2), ['/usr/bin/python3', '/usr/bin/jupyter-notebook']);
       assert.ok(args.includes(`--NotebookApp.base_url=/notebook/${id}/`), args.join(' '));
-      const env = environ(pid);
-      assert.equal(env.get('JUPYTER_TOKEN'), secretFor(id, runData(state).runId));
-      assert.equal(env.get('HOME'), join(dataDir, 'instances', id, 'home'));
+      const env = environOf(pid);
+      assert.equal(env.JUPYTER_TOKEN, secretFor(id, runData(state).runId));
+      assert.equal(env.HOME, join(dataDir, 'instances', id, 'home'));
       assert.equal(
         await carriesMarker(pid, { instanceDir: join(dataDir, 'instances', id), runId: runData(state).runId }),
         true,

@@ -2,7 +2,8 @@
  * The local runtime on jupyter_server (the server of JupyterLab and Notebook 7), not only on
  * Notebook 6: a profile whose environment runs `jupyter server` gets its notebooks forked from a
  * fork server on that environment's Python, with ServerApp's options; and a warm server of that
- * profile loads the hand-over extension through `jpserver_extensions` and is handed to its user.
+ * profile, forked as well, loads the hand-over extension through `jpserver_extensions` and is
+ * handed to its user.
  * jupyter_server is Debian's python3-jupyter-server, unpacked by CI (.ci/run) into a virtualenv
  * made here; root, as CI runs, for the accounts.
  */
@@ -17,7 +18,17 @@ import type { RuntimeState } from '../../src/core/model/instance.js';
 import type { Workload } from '../../src/core/ports/runtime.js';
 import { accountName } from '../../src/runtime/local/isolation/os-accounts.js';
 import { jupyterServerEnvironment, unpackedJupyterServer } from '../support/python-environments.js';
-import { api, makeDriver, makeWorkload, parentOf, runData, tempDir, withRuntime } from './local-fixtures.js';
+import {
+  api,
+  commandLine,
+  environOf,
+  makeDriver,
+  makeWorkload,
+  parentOf,
+  runData,
+  tempDir,
+  withRuntime,
+} from './local-fixtures.js';
 
 const root = process.getuid?.() === 0;
 const unpacked = unpackedJupyterServer();
@@ -26,10 +37,6 @@ const skip = !root
   : !unpacked
     ? 'python3-jupyter-server is not unpacked (.ci/run unpacks it)'
     : false;
-
-function commandLine(pid: number): string[] {
-  return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').filter(Boolean);
-}
 
 function uids(pid: number): number[] {
   return /^Uid:\s+(.*)$/m
@@ -96,6 +103,9 @@ describe('the local runtime on jupyter_server', { skip }, () => {
       pid: number;
     };
     assert.ok(commandLine(warm.pid).some((arg) => arg.startsWith('--ServerApp.jpserver_extensions=')));
+    // Forked too: the extension is on its import path, not in a PYTHONPATH its kernels would inherit.
+    assert.ok(commandLine(parentOf(warm.pid))[1]!.endsWith('demanager_forkserver.py'));
+    assert.equal(environOf(warm.pid).PYTHONPATH, undefined);
     assert.equal(uids(warm.pid)[0], 0, 'a warm server runs as root until its hand-over');
     const { state, pid } = await start(workload);
     assert.equal(pid, warm.pid, 'the warm server was taken over');

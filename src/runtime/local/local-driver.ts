@@ -111,6 +111,7 @@ export class LocalDriver implements RuntimeDriver {
       options: this.#options,
       isolation: this.#isolation,
       files: this.#files,
+      forkServers: this.#forkServers,
       onExit: (pid, code) => this.#exits.set(pid, code),
       end: async (layout, records) => {
         await this.#terminate(layout, records);

@@ -10,7 +10,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { WorkloadError } from '../../core/ports/runtime.js';
 import type { ForkServers } from './fork-server/fork-server.js';
 import type { InstanceLayout } from './instance-layout.js';
@@ -42,8 +42,8 @@ export interface LaunchRequest {
   containment: Containment;
   /** Where the run record goes; default the instance's run file (a warm server keeps its own). */
   runFile?: string;
-  /** A server extension to load (see jupyter-command). */
-  extension?: string;
+  /** A server extension to load (see jupyter-command), found in `directory`, put first on the server's import path. */
+  extension?: { module: string; directory: string };
   /** Forks the server from a Python that has imported Jupyter; absent, or when it cannot: spawned. */
   forkServers?: ForkServers;
 }
@@ -132,6 +132,12 @@ function portTaken(lines: readonly string[], port: number): boolean {
   return lines.some((line) => line.includes(String(port)) && /already in use|not available|address in use/i.test(line));
 }
 
+/** `env` with `directories` first on PYTHONPATH: how a spawned server imports from them. */
+function withImportPath(env: Record<string, string>, directories: readonly string[]): Record<string, string> {
+  if (directories.length === 0) return env;
+  return { ...env, PYTHONPATH: [...directories, env.PYTHONPATH].filter(Boolean).join(delimiter) };
+}
+
 /** Where a forked server finds its environment (see fork-server): in the instance's own directory. */
 function envFileOf(request: Run, port: number): string {
   return join(request.layout.dir, `fork-env-${request.runId}-${port}.json`);
@@ -150,11 +156,12 @@ async function startServer(
     notebookDir: request.storage,
     asRoot: (identity?.uid ?? process.getuid?.()) === 0,
     ...(publicOrigin ? { publicOrigin } : {}),
-    ...(request.extension ? { extension: request.extension } : {}),
+    ...(request.extension ? { extension: request.extension.module } : {}),
   };
   const args = jupyterArgs(request.install, settings);
   const marker = markerEnv({ instanceDir: request.layout.dir, runId: request.runId });
   const env = { ...request.env, ...marker, JUPYTER_TOKEN: request.token };
+  const importPath = request.extension ? [request.extension.directory] : [];
   const exited = new AbortController();
   const ended = (pid: number, code: number | null) => {
     exited.abort(new Error('the notebook server exited'));
@@ -169,6 +176,7 @@ async function startServer(
         args,
         env,
         envFile: envFileOf(request, port),
+        importPath,
         cwd: request.storage,
         logFile: request.logFile,
         containment: request.containment,
@@ -185,7 +193,7 @@ async function startServer(
     try {
       child = await spawnContained(request.install.executable, args, {
         cwd: request.storage,
-        env,
+        env: withImportPath(env, importPath),
         output: output.fd,
         containment: request.containment,
       });

@@ -224,7 +224,11 @@ def _become(request, preloaded_env):
     os.chdir(request["cwd"])
     argv = request["argv"]
     same_imports = all(env.get(name) == preloaded_env.get(name) for name in IMPORT_VARS if name != "PYTHONNOUSERSITE")
+    import_path = request.get("importPath") or []
     if not shown or not same_imports or _user_site(env):
+        # Started afresh, the server finds the extra directories where a spawned one does: in PYTHONPATH.
+        if import_path:
+            env["PYTHONPATH"] = os.pathsep.join([*import_path, *filter(None, [env.get("PYTHONPATH")])])
         os.execve(request["executable"], [request["executable"], *argv], env)
     os.environ.clear()
     os.environ.update(env)
@@ -234,6 +238,7 @@ def _become(request, preloaded_env):
     sys.stdout, sys.stderr = _output(1), _output(2)
     sys.argv = [request["script"], *argv[1:]]
     sys.path[0] = os.path.dirname(request["script"])
+    sys.path[1:1] = import_path
 
 
 def main():

@@ -48,6 +48,11 @@ export interface ForkRequest {
   env: Record<string, string>;
   /** Where the environment is written for the child (removed by it, or by `fork` when it fails). */
   envFile: string;
+  /**
+   * Directories the server imports from before the rest (a server extension's): on its import
+   * path, not in PYTHONPATH, which would make its imports differ from the fork server's.
+   */
+  importPath: readonly string[];
   cwd: string;
   logFile: string;
   containment: Containment;
@@ -170,6 +175,7 @@ class ForkServer {
       script: this.script,
       argv: request.args,
       envFile: request.envFile,
+      importPath: request.importPath,
       log: request.logFile,
       cwd: request.cwd,
       groups: group?.dirs ?? [],

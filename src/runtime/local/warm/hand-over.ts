@@ -16,8 +16,8 @@ import type { StatusTarget } from '../jupyter-status.js';
 export const HANDOVER_MODULE = 'demanager_handover';
 
 /**
- * Where the module lies, put first on the warm server's PYTHONPATH (the extension takes it off
- * again for kernels). Resolved from the package root: the same from src/ and dist/, whose sources
+ * Where the module lies, put first on the warm server's import path (a forked server's sys.path;
+ * a spawned one's PYTHONPATH, which the extension takes off again for kernels). Resolved from the package root: the same from src/ and dist/, whose sources
  * ship with the package.
  */
 export const HANDOVER_PYTHON_DIR = fileURLToPath(

@@ -27,6 +27,7 @@ import { profileEnvironment } from '../profile-environment.js';
 import { readRunFile, removeRunFile, type RunRecord } from '../run-record.js';
 import type { WorkloadFiles } from '../workload-files.js';
 import { LOG_FILE_NAME } from '../workload-storage.js';
+import type { ForkServers } from '../fork-server/fork-server.js';
 import { HANDOVER_MODULE, HANDOVER_PYTHON_DIR } from './hand-over.js';
 import { readWarmRecord, removeWarmRecord, WARM_RUN_FILE, warmIds, writeWarmRecord } from './warm-record.js';
 
@@ -34,6 +35,8 @@ export interface WarmServersNeeds {
   options: ResolvedOptions;
   isolation: WorkloadIsolation;
   files: WorkloadFiles;
+  /** Where servers are forked from; null: spawned. */
+  forkServers: ForkServers | null;
   /** Told how a spawned server ended. */
   onExit: (pid: number, code: number | null) => void;
   /** Ends every process of the instance directory (the recorded ones and every marked one) and frees its control group. */
@@ -86,11 +89,10 @@ export class WarmServers implements WarmRuntime {
       if (group) await startCounting(group, layout.oomFile);
       const log = join(layout.logs, LOG_FILE_NAME);
       await files.logFile(log, layout, undefined);
-      const pythonPath = [HANDOVER_PYTHON_DIR, environment.env.PYTHONPATH ?? options.env.PYTHONPATH];
       const env = childEnv({
         layout,
         path: workloadPath(environment.path, install.executable),
-        extra: { ...options.env, ...environment.env, PYTHONPATH: pythonPath.filter(Boolean).join(':') },
+        extra: { ...options.env, ...environment.env },
         marker: markerEnv({ instanceDir: layout.dir }),
         gpus: {},
       });
@@ -106,7 +108,8 @@ export class WarmServers implements WarmRuntime {
           onExit: this.needs.onExit,
           containment: { group },
           runFile: join(layout.dir, WARM_RUN_FILE),
-          extension: HANDOVER_MODULE,
+          extension: { module: HANDOVER_MODULE, directory: HANDOVER_PYTHON_DIR },
+          ...(this.needs.forkServers ? { forkServers: this.needs.forkServers } : {}),
         },
         options,
       );

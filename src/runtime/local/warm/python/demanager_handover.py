@@ -30,7 +30,7 @@ def _own_dir():
 
 
 def _forget_python_path():
-    """The server found this module through PYTHONPATH; kernels must not inherit that entry."""
+    """A spawned server found this module through PYTHONPATH (a forked one on sys.path only); kernels must not inherit that entry."""
     mine = _own_dir()
     kept = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and os.path.abspath(p) != mine]
     if kept:
