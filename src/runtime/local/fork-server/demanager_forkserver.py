@@ -42,8 +42,9 @@ import signal
 import sys
 
 # Variables that change what `import` finds: a notebook whose environment sets any differently
-# from this process is started the ordinary way.
-IMPORT_VARS = ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONPLATLIBDIR", "PYTHONNOUSERSITE", "PYTHONUSERBASE")
+# from this process is started the ordinary way. (The user site-packages, which this process
+# leaves out, is looked at on its own: see _user_site.)
+IMPORT_VARS = ("PYTHONPATH", "PYTHONHOME", "PYTHONSAFEPATH", "PYTHONPLATLIBDIR", "PYTHONUSERBASE")
 # Modules every notebook server imports while it starts, whichever generation it is.
 ALSO_IMPORTED = ("ipykernel.kernelspec", "nest_asyncio", "jinja2.ext")
 
@@ -223,7 +224,7 @@ def _become(request, preloaded_env):
         os.umask(0o007)
     os.chdir(request["cwd"])
     argv = request["argv"]
-    same_imports = all(env.get(name) == preloaded_env.get(name) for name in IMPORT_VARS if name != "PYTHONNOUSERSITE")
+    same_imports = all(env.get(name) == preloaded_env.get(name) for name in IMPORT_VARS)
     import_path = request.get("importPath") or []
     if not shown or not same_imports or _user_site(env):
         # Started afresh, the server finds the extra directories where a spawned one does: in PYTHONPATH.
