@@ -4,9 +4,9 @@
  * each is then what an ordinary start makes (its account, its control group, its environment
  * and command line as /proc shows them); the fork server never holds a notebook's token and no
  * notebook holds a descriptor of it; the user's own Jupyter configuration runs as the user, and a
- * server that exits at once fails its start at once; a notebook whose imports could differ, or a launcher that
- * is no Python script, starts the ordinary way; a fork server killed is replaced, and what it
- * forked runs on.
+ * server that exits at once fails its start at once; a notebook whose imports could differ, whose
+ * environment does not fit, or whose launcher is no Python script starts the ordinary way; a fork
+ * server killed is replaced, and what it forked runs on.
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -195,6 +195,19 @@ describe('local driver: the fork server', { skip: root ? false : 'needs root (CI
     assert.ok(isForkServer(parentOf(again.pid)), 'forked, then started afresh in the same process');
     assert.ok(existsSync(join(dataDir, 'instances', workload.instance.id, 'work', 'started-afresh')));
     assert.equal((await api(workload, again.state, 'api/status')).status, 200);
+  });
+
+  it('starts a notebook whose environment does not fit where /proc shows it the ordinary way', async () => {
+    // Beyond the 64 KiB of room the fork server keeps for a child's environment.
+    const roomy = makeDriver(dataDir, { env: { DEMANAGER_TEST_BULK: 'x'.repeat(80 * 1024) } });
+    try {
+      const { workload, state, pid } = await start(makeWorkload(), roomy);
+      assert.ok(isForkServer(parentOf(pid)), 'forked, then started afresh in the same process');
+      assert.equal(environOf(pid).DEMANAGER_TEST_BULK?.length, 80 * 1024, 'its whole environment shows');
+      assert.equal((await api(workload, state, 'api/status')).status, 200);
+    } finally {
+      await roomy.close();
+    }
   });
 
   it('runs the user’s own Jupyter configuration as the user, and fails a server that exits at once without waiting', async () => {
