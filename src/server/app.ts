@@ -57,6 +57,8 @@ export async function startApp(config: Config, options: StartOptions = {}): Prom
         await services.driver.lockDataDir();
         for (const warning of await services.driver.isolationWarnings()) logger.warn(warning);
         logger.info(await services.driver.describeGpus());
+        // In the background: the first notebook start then finds Jupyter imported.
+        void services.driver.prepareForkServers(services.catalog.data.profiles);
       }
       if (isPostgresUrl(config.databaseUrl) && !passwordOf(config.databaseUrl)) {
         // Notebooks share this host's network: a database that lets this service in without a

@@ -34,6 +34,7 @@ import {
   api,
   commandLine,
   environOf,
+  eventually,
   makeDriver,
   makeWorkload,
   parentOf,
@@ -228,6 +229,32 @@ describe('local driver: the fork server', { skip: root ? false : 'needs root (CI
     // Told by the fork server, which reaped it: not found out when the 60 s readiness wait ends.
     assert.ok(Date.now() - began < 20_000, `took ${Date.now() - began} ms`);
     assert.equal(readFileSync(join(home, 'configured-as'), 'utf8'), String(uid));
+  });
+
+  it('prepares the fork server ahead of the first start when asked to, as serve does', async () => {
+    const ours = () =>
+      readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .map(Number)
+        .filter((pid) => {
+          try {
+            return parentOf(pid) === process.pid && isForkServer(pid);
+          } catch {
+            return false;
+          }
+        });
+    const before = new Set(ours());
+    const prepared = makeDriver(dataDir);
+    try {
+      await prepared.prepareForkServers([makeWorkload().profile]);
+      const fresh = () => ours().filter((pid) => !before.has(pid));
+      await eventually(() => fresh().length === 1, 10_000, 'a fork server started before any notebook');
+      const [forkServer] = fresh();
+      const { pid } = await start(makeWorkload(), prepared);
+      assert.equal(parentOf(pid), forkServer, 'and the first start is forked by it');
+    } finally {
+      await prepared.close();
+    }
   });
 
   it('replaces a fork server that died; what it forked runs on', async () => {

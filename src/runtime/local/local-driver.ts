@@ -9,7 +9,7 @@
 import type { Dirent } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { gpusOf } from '../../core/model/catalog.js';
+import { gpusOf, type Profile } from '../../core/model/catalog.js';
 import { isInstanceId, type RuntimeState } from '../../core/model/instance.js';
 import { RepositoryHosts } from '../../core/instances/repository-hosts.js';
 import { maskedRepositoryUrl } from '../../core/instances/repository-url.js';
@@ -127,6 +127,34 @@ export class LocalDriver implements RuntimeDriver {
 
   hostGpus(): Promise<number | null> {
     return this.#gpus.count();
+  }
+
+  /**
+   * Starts, in the background, the fork server each profile's notebooks will be forked from, so
+   * that the first start after the service's own does not wait for Jupyter's imports (`serve`
+   * calls it). A profile whose environment or Jupyter is missing is left to its first start, which
+   * says why.
+   */
+  async prepareForkServers(profiles: readonly Profile[]): Promise<void> {
+    const options = this.#options;
+    for (const profile of profiles) {
+      if (!this.#forkServers) return;
+      const environment = await profileEnvironment(profile, {
+        command: options.command,
+        path: basePath(options.env),
+      }).catch(() => null);
+      const install = environment && (await detectJupyter(environment.command, environment.path));
+      if (!environment || !install) continue;
+      // Only what decides which fork server a start uses matters here (see fork-server): the
+      // variables every start of the profile has alike, built as a start builds them.
+      const env = childEnv({
+        layout: instanceLayout(options.dataDir, 'fork-server'),
+        path: workloadPath(environment.path, install.executable),
+        extra: { ...options.env, ...environment.env },
+        marker: {},
+      });
+      this.#forkServers.prepare(install, env);
+    }
   }
 
   /** One line for the start-up log: the GPUs this driver shares out, or why none. */

@@ -216,6 +216,11 @@ export class ForkServers {
     return server.fork(request);
   }
 
+  /** Starts the fork server a notebook of `install` with `env` would be forked from, if none runs. */
+  prepare(install: JupyterInstall, env: Record<string, string>): void {
+    void this.#serverFor(install, env);
+  }
+
   /** Ends the fork servers (the notebooks they forked keep running). */
   close(): void {
     this.#closed = true;
