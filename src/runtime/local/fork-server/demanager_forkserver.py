@@ -150,26 +150,20 @@ def _areas():
     return (fields[0], fields[1]), (fields[2], fields[3])
 
 
-PR_SET_MM, PR_SET_MM_ARG_END, PR_SET_MM_ENV_END = 35, 9, 11
-
-
-def _overwrite(area, strings, end_option):
-    """Puts NUL-ended `strings` where `area` is, the rest NULs; False when they do not fit."""
+def _overwrite(area, strings):
+    """Puts NUL-ended `strings` where `area` is, the rest NULs (read as empty); False when they do not fit."""
     start, end = area
     shown = b"".join(s.encode() + b"\0" for s in strings)
     if not start or len(shown) > end - start:
         return False
     ctypes.memmove(start, shown + b"\0" * (end - start - len(shown)), end - start)
-    # Where the process may (as root), the area then ends where the strings do, so `ps` shows no
-    # trailing blanks; without that right it is only longer.
-    ctypes.CDLL(None).prctl(PR_SET_MM, end_option, ctypes.c_ulong(start + len(shown)), 0, 0)
     return True
 
 
 def _show(command_line, env):
     arguments, environment = _areas()
     environ = ["%s=%s" % item for item in env.items()]
-    return _overwrite(environment, environ, PR_SET_MM_ENV_END) and _overwrite(arguments, command_line, PR_SET_MM_ARG_END)
+    return _overwrite(environment, environ) and _overwrite(arguments, command_line)
 
 
 def _drop(uid, gid):
