@@ -6,7 +6,7 @@
  * control groups need it.
  */
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { BUILTIN_CATALOG, completeFlavor } from '../../src/core/model/builtin-catalog.js';
 import { ControlGroup, findHierarchy } from '../../src/runtime/local/isolation/control-groups.js';
@@ -145,8 +145,12 @@ print(len(started), refused)`;
   it('says the server ran out of memory when the OOM killer stopped the server itself', async () => {
     // The server becomes the one to go. The test raises its OOM score: the account cannot, since a
     // server forked for it changed its ids and is no longer the account's to tamper with (fork-server).
+    // The kernel the test before killed must have been started again first: one the server starts
+    // after this inherits the score, and being the larger, would go instead.
+    const kernelPid = Number((await execute(kernel, cookie, 'import os; print(os.getpid())', t.url)).trim());
     const server = Number((await t.app.services.store.instances.getById(id))!.runtime!.data.pid);
     writeFileSync(`/proc/${server}/oom_score_adj`, '1000');
+    assert.equal(readFileSync(`/proc/${kernelPid}/oom_score_adj`, 'utf8').trim(), '0');
     const code = `x = b'\\x01' * (600 << 20)\nprint('survived')`;
     await assert.rejects(execute(kernel, cookie, code, t.url));
     const unavailable = await waitStatus(t, id, 'UNAVAILABLE', { timeoutMs: 30_000 });
