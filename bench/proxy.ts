@@ -6,9 +6,11 @@
  * cookie a browser tab holds), in alternating turns so that drift on a shared machine hits both;
  * and a terminal's WebSocket, a keystroke answered by its echo, directly and through the proxy. Each
  * prints the median, p90 and p99 of both and the difference of the medians: the time
- * the proxy adds to a request or a message; and, for reference, what a pass-through proxy of a few
- * lines of Node adds (bench/support/pass-through-proxy): the extra hop alone; and the floor under
- * any hop, a message echoed by another process over loopback TCP (bench/support/tcp-echo).
+ * the proxy adds to a request or a message; and, for reference, what one more process adds that
+ * pipes the bytes unread (bench/support/byte-forwarder: the hop without HTTP), what a pass-through
+ * proxy of a few lines of Node adds (bench/support/pass-through-proxy: the least an HTTP proxy in
+ * Node adds), and the floor under any hop, a message echoed by another process over loopback TCP
+ * (bench/support/tcp-echo).
  *
  *   npm run bench -- proxy [--requests N] [--postgres] [--smoke]
  *
@@ -54,6 +56,7 @@ const BENCH = 'proxy';
 
 const MASTER_KEY = randomBytes(32).toString('base64');
 const PASS_THROUGH = fileURLToPath(new URL('./support/pass-through-proxy.ts', import.meta.url));
+const BYTE_FORWARDER = fileURLToPath(new URL('./support/byte-forwarder.ts', import.meta.url));
 const TCP_ECHO = fileURLToPath(new URL('./support/tcp-echo.ts', import.meta.url));
 /** About what a small request and its answer weigh. */
 const ECHOED = Buffer.alloc(200, 'x');
@@ -148,7 +151,7 @@ async function echoFloorUs(url: string, count: number): Promise<number> {
   return percentile(sorted(times), 0.5);
 }
 
-type Side = 'bare' | 'passThrough' | 'proxied';
+type Side = 'bare' | 'bytes' | 'passThrough' | 'proxied';
 
 /**
  * The CPU time (ms per ms) the server process `pid` spends with no request to serve (its
@@ -163,6 +166,8 @@ async function idleCpuMsPerMs(pid: number): Promise<number> {
 
 interface Timings {
   bare: number[];
+  /** Through the byte forwarder (HTTP only). */
+  bytes: number[];
   /** Through the pass-through proxy (HTTP only). */
   passThrough: number[];
   proxied: number[];
@@ -183,7 +188,7 @@ async function alternate(
   pid: number,
   passThroughPid?: number,
 ): Promise<Timings> {
-  const times: Timings = { bare: [], passThrough: [], proxied: [], proxyCpuMs: 0, passThroughCpuMs: 0 };
+  const times: Timings = { bare: [], bytes: [], passThrough: [], proxied: [], proxyCpuMs: 0, passThroughCpuMs: 0 };
   const idle = await idleCpuMsPerMs(pid);
   const present = (Object.keys(sides) as Side[]).filter((side) => sides[side]);
   for (const side of present) for (let i = 0; i < WARM_UP; i++) await sides[side]!();
@@ -212,9 +217,18 @@ function report(what: string, times: Timings): void {
     figure(BENCH, `${what} ${name} (ms)`, percentile(proxied, p), `bare notebook ${percentile(bare, p).toFixed(3)}`);
   const added = (percentile(proxied, 0.5) - percentile(bare, 0.5)) * 1000;
   figure(BENCH, `${what} added by the proxy at the median (µs)`, Math.round(added), `over ${bare.length} each`);
+  if (times.bytes.length > 0) {
+    const hop = (percentile(sorted(times.bytes), 0.5) - percentile(bare, 0.5)) * 1000;
+    figure(BENCH, `${what} added by a byte forwarder (µs)`, Math.round(hop), 'one more process, no HTTP');
+  }
   if (times.passThrough.length > 0) {
     const hop = (percentile(sorted(times.passThrough), 0.5) - percentile(bare, 0.5)) * 1000;
-    figure(BENCH, `${what} added by a pass-through Node proxy (µs)`, Math.round(hop), 'the extra hop alone');
+    figure(
+      BENCH,
+      `${what} added by a pass-through Node proxy (µs)`,
+      Math.round(hop),
+      'the least an HTTP proxy in Node adds',
+    );
   }
   const passThroughCpu =
     times.passThrough.length > 0
@@ -303,11 +317,15 @@ try {
   const status = `/notebook/${id}/api/status`;
   const passThrough = await startPassThrough(endpoint, bareHeaders.authorization);
   cleanup.push(async () => passThrough.stop());
+  const forwarder = await spawnListening(BYTE_FORWARDER, [endpoint], 'the byte forwarder');
+  cleanup.push(async () => void forwarder.child.kill());
   report(
     `GET api/status, one connection, ${engine}`,
     await alternate(
       {
         bare: httpTimer(endpoint + status, bareHeaders),
+        // Bytes pass unchanged: the notebook's own token goes with the request, as to the bare one.
+        bytes: httpTimer(forwarder.url + status, bareHeaders),
         passThrough: httpTimer(passThrough.url + status, {}),
         proxied: httpTimer(server.url + status, proxiedHeaders),
       },

@@ -57,6 +57,8 @@ it('npm run bench -- --smoke prints every figure of every benchmark', () => {
     'proxy: GET api/status, one connection, sqlite median (ms)',
     'proxy: GET api/status, one connection, sqlite added by the proxy at the median (µs)',
     'proxy: GET api/status, one connection, sqlite server CPU per proxied one (µs)',
+    'proxy: GET api/status, one connection, sqlite added by a byte forwarder (µs)',
+    'proxy: GET api/status, one connection, sqlite added by a pass-through Node proxy (µs)',
     'proxy: TCP echo between two Node processes, median (µs)',
     'proxy: terminal WebSocket keystroke echo, sqlite median (ms)',
     'proxy: terminal WebSocket keystroke echo, sqlite added by the proxy at the median (µs)',
