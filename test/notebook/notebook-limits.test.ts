@@ -53,6 +53,11 @@ describe('flavor limits on a real notebook', { skip: root ? false : 'needs root 
     try {
       assert.equal(await group.exists(), false, 'the control group went with the notebook');
     } finally {
+      // A notebook outlives its service: one a failed test left running is stopped, not left behind.
+      if ((await t.http('GET', `${t.instances()}/${id}`)).body.status === 'RUNNING') {
+        await t.http('POST', `${t.instances()}/${id}/action`, { body: { action: 'stop' } });
+        await waitStatus(t, id, 'STOPPED', { timeoutMs: 30_000 });
+      }
       await t.stop(true);
     }
   });
@@ -146,8 +151,13 @@ print(len(started), refused)`;
     // The server becomes the one to go. The test raises its OOM score: the account cannot, since a
     // server forked for it changed its ids and is no longer the account's to tamper with (fork-server).
     // The kernel the test before killed must have been started again first: one the server starts
-    // after this inherits the score, and being the larger, would go instead.
-    const kernelPid = Number((await execute(kernel, cookie, 'import os; print(os.getpid())', t.url)).trim());
+    // after this inherits the score, and being the larger, would go instead. A request sent while
+    // Jupyter restarts it may be lost on the way (a busy machine makes that wait longer): sent again.
+    let kernelPid = 0;
+    for (let attempt = 1; !kernelPid; attempt++) {
+      const asked = execute(kernel, cookie, 'import os; print(os.getpid())', t.url, 10_000);
+      kernelPid = Number((await (attempt < 6 ? asked.catch(() => '') : asked)).trim());
+    }
     const server = Number((await t.app.services.store.instances.getById(id))!.runtime!.data.pid);
     writeFileSync(`/proc/${server}/oom_score_adj`, '1000');
     assert.equal(readFileSync(`/proc/${kernelPid}/oom_score_adj`, 'utf8').trim(), '0');

@@ -7,12 +7,31 @@
  * /etc/passwd, and the groups of notebooks a test never stopped. Only demanager's names (`dm-…`,
  * `dmp-…`, `demanager/DE-…`) made during this process are touched, and a control group only once
  * it is empty.
+ *
+ * Made since this process started is not made by it when another test run shares the machine (a
+ * second `npm test`, or a single file run beside the suite): what that run has just made, an
+ * account or a still empty control group its notebook is about to join, would be removed under it.
+ * So each test process registers itself (`<tmp>/demanager-test-sweep/<pid>.json`), and one that
+ * exits while a test process that is neither its ancestor nor its descendant still runs removes
+ * nothing: it leaves the names it would have removed in that directory, for the last one to exit,
+ * which removes its own and every name left to it.
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ControlGroup, findHierarchy } from '../../src/runtime/local/isolation/control-groups.js';
 import { ACCOUNT_PREFIX, PROJECT_GROUP_PREFIX } from '../../src/runtime/local/isolation/os-accounts.js';
+
+/** What a sweep removes: control-group directories, account names, group names. */
+interface Leftovers {
+  cgroups: string[];
+  accounts: string[];
+  groups: string[];
+}
+
+/** Where test processes register; a test of the sweep gives its own processes a directory of their own. */
+const REGISTRY = process.env.DEMANAGER_TEST_SWEEP_DIR ?? join(tmpdir(), 'demanager-test-sweep');
 
 function names(file: string, prefix: string): Set<string> {
   try {
@@ -25,6 +44,78 @@ function names(file: string, prefix: string): Set<string> {
   } catch {
     return new Set();
   }
+}
+
+/** A process's parent and start time (clock ticks since boot), from /proc; null when it is gone. */
+function processInfo(pid: number): { ppid: number; started: string } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { ppid: Number(fields[1]), started: fields[19]! };
+  } catch {
+    return null;
+  }
+}
+
+function ancestors(): Set<number> {
+  const found = new Set<number>();
+  for (let pid = process.ppid; pid > 1 && !found.has(pid); pid = processInfo(pid)?.ppid ?? 0) found.add(pid);
+  return found;
+}
+
+/** Whether `pid` descends from this process (its children are its to wait for, not to defer to). */
+function descends(pid: number): boolean {
+  for (let seen = 0, at = pid; at > 1 && seen < 64; seen++) {
+    at = processInfo(at)?.ppid ?? 0;
+    if (at === process.pid) return true;
+  }
+  return false;
+}
+
+/** The registered test processes still running (their start time tells a reused pid apart). */
+function otherRunsAlive(): boolean {
+  const mine = ancestors();
+  let alive = false;
+  for (const name of entries(REGISTRY)) {
+    const match = /^(\d+)\.json$/.exec(name);
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid) continue;
+    let started: unknown;
+    try {
+      started = JSON.parse(readFileSync(join(REGISTRY, name), 'utf8')).started;
+    } catch {
+      continue;
+    }
+    if (processInfo(pid)?.started !== started) {
+      quietly(() => rmSync(join(REGISTRY, name), { force: true }));
+      continue;
+    }
+    if (!mine.has(pid) && !descends(pid)) alive = true;
+  }
+  return alive;
+}
+
+function leftToMe(): Leftovers[] {
+  const left: Leftovers[] = [];
+  for (const name of entries(REGISTRY)) {
+    if (!name.startsWith('left-')) continue;
+    const file = join(REGISTRY, name);
+    try {
+      left.push(JSON.parse(readFileSync(file, 'utf8')) as Leftovers);
+    } catch {
+      // Half-written by a process that died while writing it: what it named is someone else's to find.
+    }
+    quietly(() => rmSync(file, { force: true }));
+  }
+  return left;
+}
+
+function remove({ cgroups, accounts, groups }: Leftovers): void {
+  for (const group of cgroups) quietly(() => rmdirSync(group));
+  for (const name of accounts) quietly(() => execFileSync('userdel', [name], { stdio: 'ignore' }));
+  for (const name of groups) quietly(() => execFileSync('groupdel', [name], { stdio: 'ignore' }));
 }
 
 const accountsBefore = names('/etc/passwd', ACCOUNT_PREFIX);
@@ -40,16 +131,24 @@ const instanceGroups = () =>
 const cgroupsBefore = new Set(instanceGroups());
 
 if (process.getuid?.() === 0) {
+  const registration = join(REGISTRY, `${process.pid}.json`);
+  quietly(() => {
+    mkdirSync(REGISTRY, { recursive: true, mode: 0o700 });
+    writeFileSync(registration, JSON.stringify({ started: processInfo(process.pid)?.started }));
+  });
   process.on('exit', () => {
-    for (const group of instanceGroups()) {
-      if (!cgroupsBefore.has(group)) quietly(() => rmdirSync(group));
+    const mine: Leftovers = {
+      cgroups: instanceGroups().filter((group) => !cgroupsBefore.has(group)),
+      accounts: [...names('/etc/passwd', ACCOUNT_PREFIX)].filter((name) => !accountsBefore.has(name)),
+      groups: [...names('/etc/group', PROJECT_GROUP_PREFIX)].filter((name) => !groupsBefore.has(name)),
+    };
+    if (otherRunsAlive()) {
+      quietly(() => writeFileSync(join(REGISTRY, `left-${process.pid}.json`), JSON.stringify(mine)));
+    } else {
+      remove(mine);
+      for (const left of leftToMe()) remove(left);
     }
-    for (const name of names('/etc/passwd', ACCOUNT_PREFIX)) {
-      if (!accountsBefore.has(name)) quietly(() => execFileSync('userdel', [name], { stdio: 'ignore' }));
-    }
-    for (const name of names('/etc/group', PROJECT_GROUP_PREFIX)) {
-      if (!groupsBefore.has(name)) quietly(() => execFileSync('groupdel', [name], { stdio: 'ignore' }));
-    }
+    quietly(() => rmSync(registration, { force: true }));
   });
 }
 
