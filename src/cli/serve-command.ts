@@ -9,7 +9,9 @@ import { serverConfig, withServerFlags } from './server-config.js';
 
 export function serveCommand() {
   return withServerFlags(new Command('serve'))
-    .description('run the API server (SQLite under ./data and the simulated runtime unless configured)')
+    .description(
+      'run the API server (SQLite under ./data and notebooks run by Jupyter on this machine, unless configured)',
+    )
     .option('--host <host>', 'listen address (default 127.0.0.1)')
     .option('-p, --port <port>', 'listen port (default 8080)')
     .action(async (opts) => {
