@@ -19,7 +19,7 @@
  * reachable is measured in the same turns: whether a create that finds no warm server waits longer
  * than it did before warm servers existed.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import { completeFlavor } from '../src/core/model/builtin-catalog.js';
 import { jupyterArgs } from '../src/runtime/local/jupyter-command.js';
 import { detectJupyter } from '../src/runtime/local/jupyter-detection.js';
+import { accountName, projectGroupName } from '../src/runtime/local/isolation/os-accounts.js';
 import { LocalDriver } from '../src/runtime/local/local-driver.js';
 import { CPU_PROFILE } from '../test/support/api.js';
 import { startChildServer, type ChildServer } from '../test/support/child-server.js';
@@ -275,4 +276,9 @@ try {
     if (existsSync(other))
       await new LocalDriver({ dataDir: other, secretFor: () => '' }).collectOrphans(async () => new Set());
   rmSync(dir, { recursive: true, force: true });
+  // As root each server made its admin an OS account and its project a group: not left behind.
+  for (const { userId, projectId } of [server, ordinary, before].filter((s) => s !== undefined)) {
+    spawnSync('userdel', [accountName(userId)], { stdio: 'ignore' });
+    spawnSync('groupdel', [projectGroupName(projectId)], { stdio: 'ignore' });
+  }
 }

@@ -19,6 +19,8 @@ export interface ChildServer {
   process: ChildProcess;
   token: string;
   projectId: string;
+  /** The bootstrapped admin's id (whose OS account the server makes when it runs as root). */
+  userId: string;
   http<T = any>(method: string, path: string, body?: unknown): Promise<HttpResult<T>>;
   /** Everything the server wrote to stdout and stderr so far (its log lines included). */
   output(): string;
@@ -122,6 +124,7 @@ export async function startChildServer(
     process: child,
     token,
     projectId: login.body.token.project.id,
+    userId: login.body.token.user.id,
     http: (method, path, body) => http(method, path, body, token),
     output: () => output,
     async kill() {
