@@ -355,8 +355,14 @@ describe('AK/SK: access keys and SDK-HMAC-SHA256 signed requests', () => {
     await reject('X-Project-Id of another project', () =>
       signed(adminKey, { ...list, headers: { 'X-Project-Id': '0'.repeat(32) } }),
     );
-    // An empty project in the path names no project, not the key user's first one.
+    // An empty project in the path names no project, not the key user's first one: also right after
+    // a call that names none (a path without a project), which does resolve to the first one.
+    const unscoped = await signed(adminKey, { method: 'GET', path: '/v3.0/OS-CREDENTIAL/credentials' });
+    assert.equal(unscoped.status, 200, JSON.stringify(unscoped.body));
     await reject('an empty project in the path', () => signed(adminKey, { ...list, path: '/v1//demanager/instances' }));
+    await reject('an empty project in the path of an event stream', () =>
+      signed(adminKey, { method: 'GET', path: '/v1//demanager/instance-changes' }),
+    );
     await reject('an empty project in the path of a create', () =>
       signed(adminKey, { ...create, path: '/v1//demanager/instances' }),
     );

@@ -242,9 +242,10 @@ export class IdentityService {
     window: { issuedAt: number; expiresAt: number },
   ): Promise<Principal> {
     const load = () => this.#resolveSigner(userId, projectId);
-    const { user, project, roles } = await (this.#signers
-      ? this.#signers.get(`${userId}\n${projectId ?? ''}`, load)
-      : load());
+    // No project (the key user's first) and an empty one (none: refused) are kept apart: under one
+    // key, a signed `/v1//…` read what an unscoped call had resolved, and was let in.
+    const key = `${userId}\n${projectId === undefined ? '*' : `=${projectId}`}`;
+    const { user, project, roles } = await (this.#signers ? this.#signers.get(key, load) : load());
     return this.#principal(user!, project, roles, window.issuedAt, window.expiresAt);
   }
 
