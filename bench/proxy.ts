@@ -215,21 +215,18 @@ function report(what: string, times: Timings): void {
     [0.99, 'p99'],
   ] as const)
     figure(BENCH, `${what} ${name} (ms)`, percentile(proxied, p), `bare notebook ${percentile(bare, p).toFixed(3)}`);
-  const added = (percentile(proxied, 0.5) - percentile(bare, 0.5)) * 1000;
-  figure(BENCH, `${what} added by the proxy at the median (µs)`, Math.round(added), `over ${bare.length} each`);
-  if (times.bytes.length > 0) {
-    const hop = (percentile(sorted(times.bytes), 0.5) - percentile(bare, 0.5)) * 1000;
-    figure(BENCH, `${what} added by a byte forwarder (µs)`, Math.round(hop), 'one more process, no HTTP');
-  }
-  if (times.passThrough.length > 0) {
-    const hop = (percentile(sorted(times.passThrough), 0.5) - percentile(bare, 0.5)) * 1000;
+  /** What a side adds to the bare notebook at the median, µs. */
+  const addedUs = (side: number[]) => Math.round((percentile(sorted(side), 0.5) - percentile(bare, 0.5)) * 1000);
+  figure(BENCH, `${what} added by the proxy at the median (µs)`, addedUs(proxied), `over ${bare.length} each`);
+  if (times.bytes.length > 0)
+    figure(BENCH, `${what} added by a byte forwarder (µs)`, addedUs(times.bytes), 'one more process, no HTTP');
+  if (times.passThrough.length > 0)
     figure(
       BENCH,
       `${what} added by a pass-through Node proxy (µs)`,
-      Math.round(hop),
+      addedUs(times.passThrough),
       'the least an HTTP proxy in Node adds',
     );
-  }
   const passThroughCpu =
     times.passThrough.length > 0
       ? `pass-through proxy ${Math.round((times.passThroughCpuMs * 1000) / times.passThrough.length)}`

@@ -14,6 +14,7 @@ import type { RuntimeState } from '../../src/core/model/instance.js';
 import { WorkloadError, type Workload } from '../../src/core/ports/runtime.js';
 import { LocalDriver, type LocalDriverOptions } from '../../src/runtime/local/local-driver.js';
 import { isAlive } from '../../src/runtime/local/process-control.js';
+import { procStat } from '../support/proc-stat.js';
 
 export { eventually, makeWorkload, withRuntime } from './workloads.js';
 
@@ -104,8 +105,9 @@ export function environOf(pid: number): Record<string, string> {
 
 /** The parent of a process, from /proc. */
 export function parentOf(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  const stat = procStat(pid);
+  if (!stat) throw new Error(`no process ${pid}`);
+  return stat.ppid;
 }
 
 /** Gone or a zombie: orphans are reaped by pid 1, which on this host may leave them unreaped. */

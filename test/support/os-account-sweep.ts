@@ -22,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ControlGroup, findHierarchy } from '../../src/runtime/local/isolation/control-groups.js';
 import { ACCOUNT_PREFIX, PROJECT_GROUP_PREFIX } from '../../src/runtime/local/isolation/os-accounts.js';
+import { procStat } from './proc-stat.js';
 
 /** What a sweep removes: control-group directories, account names, group names. */
 interface Leftovers {
@@ -46,28 +47,16 @@ function names(file: string, prefix: string): Set<string> {
   }
 }
 
-/** A process's parent and start time (clock ticks since boot), from /proc; null when it is gone. */
-function processInfo(pid: number): { ppid: number; started: string } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name is in parentheses and may hold spaces: fields are counted after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), started: fields[19]! };
-  } catch {
-    return null;
-  }
-}
-
 function ancestors(): Set<number> {
   const found = new Set<number>();
-  for (let pid = process.ppid; pid > 1 && !found.has(pid); pid = processInfo(pid)?.ppid ?? 0) found.add(pid);
+  for (let pid = process.ppid; pid > 1 && !found.has(pid); pid = procStat(pid)?.ppid ?? 0) found.add(pid);
   return found;
 }
 
 /** Whether `pid` descends from this process (its children are its to wait for, not to defer to). */
 function descends(pid: number): boolean {
   for (let seen = 0, at = pid; at > 1 && seen < 64; seen++) {
-    at = processInfo(at)?.ppid ?? 0;
+    at = procStat(at)?.ppid ?? 0;
     if (at === process.pid) return true;
   }
   return false;
@@ -88,7 +77,7 @@ function otherRunsAlive(): boolean {
     } catch {
       continue;
     }
-    if (processInfo(pid)?.started !== started) {
+    if (procStat(pid)?.started !== started) {
       quietly(() => rmSync(join(REGISTRY, name), { force: true }));
       continue;
     }
@@ -134,7 +123,7 @@ if (process.getuid?.() === 0) {
   const registration = join(REGISTRY, `${process.pid}.json`);
   quietly(() => {
     mkdirSync(REGISTRY, { recursive: true, mode: 0o700 });
-    writeFileSync(registration, JSON.stringify({ started: processInfo(process.pid)?.started }));
+    writeFileSync(registration, JSON.stringify({ started: procStat(process.pid)?.started }));
   });
   process.on('exit', () => {
     const mine: Leftovers = {
